@@ -1,0 +1,62 @@
+package io.reckon.jobs;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Typed options of the reconciliation job. Durations are event time unless said otherwise. */
+public final class ReconOptions {
+
+    public static final ConfigOption<Duration> DEDUP_HORIZON = ConfigOptions.key("reconcile.dedup-horizon")
+            .durationType()
+            .defaultValue(Duration.ofHours(24))
+            .withDescription("Copies of the same event_id (or report_id) whose event times are at most this far"
+                    + " apart count once. Costs one state entry per id, kept for the horizon plus the allowed"
+                    + " lateness.");
+
+    public static final ConfigOption<Duration> REPORTING_DELAY = ConfigOptions.key("reconcile.reporting-delay")
+            .durationType()
+            .defaultValue(Duration.ofHours(2))
+            .withDescription("While a period is open, usage younger than this is not yet expected to be"
+                    + " reported and is left out of the comparison. Whole hours.");
+
+    public static final ConfigOption<Duration> ALLOWED_LATENESS = ConfigOptions.key("reconcile.allowed-lateness")
+            .durationType()
+            .defaultValue(Duration.ofHours(6))
+            .withDescription("A period's metering-side anomalies become final when the watermark passes period"
+                    + " end plus this. Whole hours.");
+
+    public static final ConfigOption<Duration> INVOICE_GRACE = ConfigOptions.key("reconcile.invoice-grace")
+            .durationType()
+            .defaultValue(Duration.ofHours(72))
+            .withDescription("How long after period end invoices may still arrive before billing-side"
+                    + " anomalies are evaluated and become final. Whole hours.");
+
+    public static final ConfigOption<Duration> STATE_RETENTION = ConfigOptions.key("reconcile.state-retention")
+            .durationType()
+            .defaultValue(Duration.ofDays(35))
+            .withDescription("How long after a period is final its state is kept to absorb late records (each"
+                    + " produces an updated revision). A record arriving later than this is dead-lettered"
+                    + " with the reason, never dropped silently.");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key(
+                    "reconcile.max-out-of-orderness")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("Bounded out-of-orderness of each input's watermark.");
+
+    public static final ConfigOption<Duration> SOURCE_IDLE_TIMEOUT = ConfigOptions.key("reconcile.source-idle-timeout")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("Processing time after which a quiet input partition stops holding back the"
+                    + " watermark. 0 disables idleness (replay of bounded input).");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("reconcile.max-future-skew")
+            .durationType()
+            .defaultValue(Duration.ofDays(400))
+            .withDescription("Input validation: an event time further than this ahead of the wall clock is"
+                    + " dead-lettered, because one such record would push the watermark ahead and make all"
+                    + " correct records late.");
+
+    private ReconOptions() {}
+}

@@ -1,0 +1,121 @@
+package io.reckon.jobs;
+
+import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.ContractEvent;
+import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.HourlyRollup;
+import io.reckon.jobs.records.Ingested;
+import io.reckon.jobs.records.MeterEvent;
+import io.reckon.jobs.records.UnmappedUsage;
+import io.reckon.jobs.reconcile.ReconSettings;
+import io.reckon.jobs.reconcile.ReconcileFunction;
+import io.reckon.jobs.sources.IngestSplit;
+import io.reckon.jobs.sources.IngestWatermarks;
+import io.reckon.jobs.sources.InputKind;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The reconciliation job graph, apart from its wiring: sources come in, sinks are handed the streams.
+ * Production ({@link ReconciliationMain}) passes Kafka sources and Kafka/JDBC sinks; tests pass
+ * bounded sources and collecting sinks; replay passes the same Kafka connectors over the embedded
+ * stack. Every operator has a stable uid so savepoints survive upgrades.
+ *
+ * <pre>{@code
+ * ReconciliationJob.defineWorkflow(env, settings, watermarks, inputs, outputs);
+ * env.execute("reckon-reconciliation");
+ * }</pre>
+ */
+public final class ReconciliationJob {
+
+    private ReconciliationJob() {}
+
+    /** The four inputs, each yielding decoded records or dead letters. */
+    public record Inputs(
+            Source<Ingested, ?, ?> usage,
+            Source<Ingested, ?, ?> reported,
+            Source<Ingested, ?, ?> invoices,
+            Source<Ingested, ?, ?> contracts) {}
+
+    /** Where each output stream goes. */
+    public record Outputs(
+            Consumer<DataStream<AnomalyRecord>> anomalies,
+            Consumer<DataStream<DeadLetterRecord>> deadLetters,
+            Consumer<DataStream<HourlyRollup>> hourlyRollups,
+            Consumer<DataStream<UnmappedUsage>> unmapped) {}
+
+    /** Watermark settings of the inputs. */
+    public record Watermarks(Duration maxOutOfOrderness, Duration idleTimeout) {
+        public static Watermarks from(ReadableConfig conf) {
+            return new Watermarks(
+                    conf.get(ReconOptions.MAX_OUT_OF_ORDERNESS), conf.get(ReconOptions.SOURCE_IDLE_TIMEOUT));
+        }
+    }
+
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            ReconSettings settings,
+            Watermarks watermarks,
+            Inputs inputs,
+            Outputs outputs) {
+        WatermarkStrategy<Ingested> meterWatermarks =
+                IngestWatermarks.meterEvents(watermarks.maxOutOfOrderness(), watermarks.idleTimeout());
+
+        SingleOutputStreamOperator<MeterEvent> usage =
+                meterInput(env, inputs.usage(), InputKind.USAGE, meterWatermarks);
+        SingleOutputStreamOperator<MeterEvent> reported =
+                meterInput(env, inputs.reported(), InputKind.REPORTED, meterWatermarks);
+        SingleOutputStreamOperator<MeterEvent> invoices =
+                meterInput(env, inputs.invoices(), InputKind.INVOICES, meterWatermarks);
+
+        SingleOutputStreamOperator<ContractEvent> contracts = env.fromSource(
+                        inputs.contracts(), IngestWatermarks.contracts(watermarks.idleTimeout()), "contracts-source")
+                .uid("contracts-source")
+                .process(new IngestSplit.Contracts())
+                .returns(TypeInformation.of(ContractEvent.class))
+                .name("contracts-decode")
+                .uid("contracts-decode");
+        BroadcastStream<ContractEvent> contractBroadcast = contracts.broadcast(ReconcileFunction.CONTRACTS);
+
+        SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(reported, invoices)
+                .keyBy(MeterEvent::key)
+                .connect(contractBroadcast)
+                .process(new ReconcileFunction(settings))
+                .returns(TypeInformation.of(AnomalyRecord.class))
+                .name("reconcile")
+                .uid("reconcile");
+
+        DataStream<DeadLetterRecord> deadLetters = usage.getSideOutput(IngestSplit.DEAD_LETTERS)
+                .union(
+                        reported.getSideOutput(IngestSplit.DEAD_LETTERS),
+                        invoices.getSideOutput(IngestSplit.DEAD_LETTERS),
+                        contracts.getSideOutput(IngestSplit.DEAD_LETTERS),
+                        anomalies.getSideOutput(ReconcileFunction.TOO_LATE));
+
+        outputs.anomalies().accept(anomalies);
+        outputs.deadLetters().accept(deadLetters);
+        outputs.hourlyRollups().accept(anomalies.getSideOutput(ReconcileFunction.ROLLUPS));
+        outputs.unmapped().accept(anomalies.getSideOutput(ReconcileFunction.UNMAPPED));
+    }
+
+    private static SingleOutputStreamOperator<MeterEvent> meterInput(
+            StreamExecutionEnvironment env,
+            Source<Ingested, ?, ?> source,
+            InputKind kind,
+            WatermarkStrategy<Ingested> watermarks) {
+        return env.fromSource(source, watermarks, kind.label() + "-source")
+                .uid(kind.label() + "-source")
+                .process(new IngestSplit.MeterEvents(kind))
+                .returns(TypeInformation.of(MeterEvent.class))
+                .name(kind.label() + "-decode")
+                .uid(kind.label() + "-decode");
+    }
+}

@@ -1,0 +1,29 @@
+package io.reckon.jobs;
+
+import io.reckon.jobs.reconcile.ReconSettings;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Cluster entry point of the reconciliation job (application mode). Configuration comes from the
+ * Flink configuration (flinkConfiguration in the Helm values) with the keys of {@link ReconOptions},
+ * {@code KafkaOptions}, {@code SchemaRegistryOptions} and {@code JdbcOptions}; secrets from files or
+ * the environment.
+ */
+public final class ReconciliationMain {
+
+    private ReconciliationMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Configuration conf = GlobalConfiguration.loadConfiguration();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ReconciliationJob.defineWorkflow(
+                env,
+                ReconSettings.from(conf),
+                ReconciliationJob.Watermarks.from(conf),
+                ReconciliationWiring.kafkaInputs(conf, false),
+                ReconciliationWiring.kafkaAndPostgresOutputs(conf));
+        env.execute("reckon-reconciliation");
+    }
+}

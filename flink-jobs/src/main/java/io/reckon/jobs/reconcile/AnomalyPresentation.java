@@ -1,0 +1,86 @@
+package io.reckon.jobs.reconcile;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.TextStyle;
+import java.util.Locale;
+
+/**
+ * Severity, confidence and the one-sentence explanation of an anomaly revision.
+ *
+ * <p><b>Severity</b> by the amount in major units of its currency: below 100 low, below 1,000 medium,
+ * below 10,000 high, otherwise critical. Signals (amount 0) are low.
+ *
+ * <p><b>Confidence</b> (0..1, two decimals) starts at 1 and is multiplied by: 0.8 while the period is
+ * open (the reporting delay and late data may still move the figures); 0.5 + 0.05 x n when the period
+ * has n &lt; 10 usage records (few records, little evidence); 0.9 when late records changed the period
+ * after it was final (the figures were corrected after the fact).
+ */
+public final class AnomalyPresentation {
+
+    private static final BigDecimal MEDIUM = BigDecimal.valueOf(100);
+    private static final BigDecimal HIGH = BigDecimal.valueOf(1_000);
+    private static final BigDecimal CRITICAL = BigDecimal.valueOf(10_000);
+
+    private AnomalyPresentation() {}
+
+    public static String severity(long amountMinor, String currency) {
+        BigDecimal major = Money.major(amountMinor, currency);
+        if (major.compareTo(MEDIUM) < 0) {
+            return "low";
+        }
+        if (major.compareTo(HIGH) < 0) {
+            return "medium";
+        }
+        if (major.compareTo(CRITICAL) < 0) {
+            return "high";
+        }
+        return "critical";
+    }
+
+    public static double confidence(boolean finalRevision, long usageRecords, long lateRecords) {
+        double c = 1.0;
+        if (!finalRevision) {
+            c *= 0.8;
+        }
+        if (usageRecords < 10) {
+            c *= 0.5 + 0.05 * usageRecords;
+        }
+        if (lateRecords > 0) {
+            c *= 0.9;
+        }
+        return Math.round(c * 100) / 100.0;
+    }
+
+    /** "March 2026" for a calendar-month period, otherwise "the period 2026-03-15 to 2026-04-14". */
+    public static String periodName(long start, long end) {
+        ZonedDateTime s = Instant.ofEpochMilli(start).atZone(ZoneOffset.UTC);
+        if (s.getDayOfMonth() == 1) {
+            return s.getMonth().getDisplayName(TextStyle.FULL, Locale.US) + " " + s.getYear();
+        }
+        ZonedDateTime lastDay = Instant.ofEpochMilli(end).atZone(ZoneOffset.UTC).minusDays(1);
+        return "the period " + s.toLocalDate() + " to " + lastDay.toLocalDate();
+    }
+
+    public static String explanation(
+            AnomalyType type, String status, String accountId, String meter, long start, long end, Finding f) {
+        String subject = meter + " for " + accountId + " in " + periodName(start, end) + ": ";
+        String figures = Money.quantity(f.actual()) + " used, " + Money.quantity(f.reported()) + " reported";
+        if ("resolved".equals(status)) {
+            return subject + figures + "; the difference is now within tolerance or worth less than one "
+                    + "minor unit, so nothing is owed.";
+        }
+        return switch (type) {
+            case UNDER_REPORTED_USAGE -> subject + figures + "; "
+                    + Money.quantity(f.actual().subtract(f.reported())) + " units unreported = "
+                    + Money.format(f.amountMinor(), f.currency()) + ".";
+            case OVER_REPORTED_USAGE -> subject + figures + "; "
+                    + Money.quantity(f.reported().subtract(f.actual())) + " units reported but not used = "
+                    + Money.format(f.amountMinor(), f.currency()) + " too much.";
+            default -> subject + figures + "; " + type + " of " + Money.format(f.amountMinor(), f.currency())
+                    + ".";
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package io.reckon.jobs.reconcile;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/** What was last emitted for one anomaly identity: the basis of revisions and of change detection. */
+public class AnomalyState {
+    public int revision;
+    public String status;
+    public boolean finalRevision;
+
+    public BigDecimal actualQuantity;
+    public BigDecimal reportedQuantity;
+    public long expectedAmountMinor;
+    public long pricedReportedAmountMinor;
+    public Long billedAmountMinor;
+    public long amountMinor;
+    public String currency;
+
+    public AnomalyState() {}
+
+    public boolean isOpen() {
+        return !"resolved".equals(status);
+    }
+
+    /** Whether a finding carries other figures than the last emitted revision. */
+    boolean figuresDiffer(Finding f) {
+        return actualQuantity.compareTo(f.actual()) != 0
+                || reportedQuantity.compareTo(f.reported()) != 0
+                || expectedAmountMinor != f.expectedMinor()
+                || pricedReportedAmountMinor != f.pricedReportedMinor()
+                || !Objects.equals(billedAmountMinor, f.billedMinor())
+                || amountMinor != f.amountMinor()
+                || !Objects.equals(currency, f.currency());
+    }
+}

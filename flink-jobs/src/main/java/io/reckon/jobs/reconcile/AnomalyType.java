@@ -1,0 +1,25 @@
+package io.reckon.jobs.reconcile;
+
+/** The anomaly types of the reconciliation spec. */
+public enum AnomalyType {
+    UNDER_REPORTED_USAGE(true),
+    OVER_REPORTED_USAGE(true),
+    UNBILLED_USAGE(true),
+    RENEWAL_DRIFT(true),
+    MISSED_OVERAGE(true),
+    OVERBILLED(true),
+    REPORTING_GAP(false),
+    USAGE_SPIKE(false),
+    USAGE_DROP(false);
+
+    private final boolean leak;
+
+    AnomalyType(boolean leak) {
+        this.leak = leak;
+    }
+
+    /** Leak types are emitted only with an amount of at least one minor unit; signals always. */
+    public boolean isLeak() {
+        return leak;
+    }
+}

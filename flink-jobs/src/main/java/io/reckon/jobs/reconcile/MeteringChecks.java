@@ -1,0 +1,70 @@
+package io.reckon.jobs.reconcile;
+
+import io.reckon.pricing.Aggregation;
+import io.reckon.pricing.ContractVersion;
+import io.reckon.pricing.MeterTerms;
+import io.reckon.pricing.Pricer;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Metering against reporting: UNDER_REPORTED_USAGE and OVER_REPORTED_USAGE of one period.
+ *
+ * <p>While the period is open only under-reporting is evaluated, and only with usage old enough to be
+ * expected as reported (older than the reporting delay) against everything reported: a report of
+ * recent usage may legitimately arrive before the usage is that old, so an open-period over-reporting
+ * check would flag every prompt pipeline. Once final, both compare all usage with all reports.
+ */
+public final class MeteringChecks {
+
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+
+    private MeteringChecks() {}
+
+    public static List<Finding> evaluate(
+            PeriodState period, ContractVersion contract, MeterTerms terms, boolean finalEvaluation) {
+        Aggregation aggregation = terms.aggregation();
+        BigDecimal actual = (finalEvaluation ? period.usage : period.maturedUsage).value(aggregation);
+        BigDecimal reported = period.reported.value(aggregation);
+        Instant periodStart = Instant.ofEpochMilli(period.start);
+        long expected = Pricer.priceMinor(contract, terms, periodStart, actual);
+        long pricedReported = Pricer.priceMinor(contract, terms, periodStart, reported);
+        BigDecimal tolerance = tolerance(terms.tolerancePct(), actual, reported);
+
+        List<Finding> findings = new ArrayList<>(2);
+        long underAmount = expected - pricedReported;
+        boolean under = actual.subtract(reported).compareTo(tolerance) > 0 && underAmount >= 1;
+        findings.add(new Finding(
+                AnomalyType.UNDER_REPORTED_USAGE,
+                under,
+                contract.currency(),
+                actual,
+                reported,
+                expected,
+                pricedReported,
+                null,
+                Math.max(0, underAmount)));
+        if (finalEvaluation) {
+            long overAmount = pricedReported - expected;
+            boolean over = reported.subtract(actual).compareTo(tolerance) > 0 && overAmount >= 1;
+            findings.add(new Finding(
+                    AnomalyType.OVER_REPORTED_USAGE,
+                    over,
+                    contract.currency(),
+                    actual,
+                    reported,
+                    expected,
+                    pricedReported,
+                    null,
+                    Math.max(0, overAmount)));
+        }
+        return findings;
+    }
+
+    /** tolerance_pct percent of the larger of the two quantities compared. */
+    static BigDecimal tolerance(BigDecimal tolerancePct, BigDecimal a, BigDecimal b) {
+        return a.max(b).multiply(tolerancePct).divide(HUNDRED);
+    }
+}

@@ -1,0 +1,40 @@
+package io.reckon.jobs.reconcile;
+
+/**
+ * Running aggregates of one key in one billing period. Kept incrementally so that an evaluation costs
+ * O(1) state reads; the hourly buckets it is built from are kept beside it for re-bucketing and for the
+ * hourly rollup.
+ */
+public class PeriodState {
+    public long start;
+    public long end;
+    /** The billing anchor day the period was cut with; re-bucketed when the contract's differs. */
+    public int anchorDay;
+
+    /** All deduplicated usage of the period. */
+    public Agg usage = new Agg();
+    /** Usage of the hours before {@link #maturedBefore}: old enough to be expected as reported. */
+    public Agg maturedUsage = new Agg();
+    /** All deduplicated reports of the period. */
+    public Agg reported = new Agg();
+    /** Hours before this instant are folded into {@link #maturedUsage}. */
+    public long maturedBefore;
+
+    /** True once the watermark passed end + allowed lateness. */
+    public boolean finalized;
+    /** Records that arrived after the period was final. */
+    public long lateRecords;
+    /** Records already counted as unmapped (so a late record is counted once). */
+    public long unmappedCounted;
+
+    public PeriodState() {}
+
+    public static PeriodState of(long start, long end, int anchorDay) {
+        PeriodState p = new PeriodState();
+        p.start = start;
+        p.end = end;
+        p.anchorDay = anchorDay;
+        p.maturedBefore = start;
+        return p;
+    }
+}

@@ -1,0 +1,54 @@
+package io.reckon.jobs.reconcile;
+
+import io.reckon.jobs.ReconOptions;
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.flink.configuration.ReadableConfig;
+
+/** The reconciliation options a function needs, resolved and validated once at job build time. */
+public record ReconSettings(
+        long dedupHorizonMs,
+        long reportingDelayMs,
+        long allowedLatenessMs,
+        long invoiceGraceMs,
+        long stateRetentionMs)
+        implements Serializable {
+
+    public static final long HOUR_MS = 3_600_000L;
+
+    public ReconSettings {
+        requireWholeHours("reconcile.reporting-delay", reportingDelayMs);
+        requireWholeHours("reconcile.allowed-lateness", allowedLatenessMs);
+        requireWholeHours("reconcile.invoice-grace", invoiceGraceMs);
+        if (dedupHorizonMs <= 0) {
+            throw new IllegalArgumentException("reconcile.dedup-horizon must be positive");
+        }
+        if (stateRetentionMs < dedupHorizonMs) {
+            // Dedup ids are swept when a period's state is cleaned up; a shorter retention would
+            // forget ids that still may have copies inside the horizon.
+            throw new IllegalArgumentException("reconcile.state-retention ("
+                    + Duration.ofMillis(stateRetentionMs) + ") must be at least reconcile.dedup-horizon ("
+                    + Duration.ofMillis(dedupHorizonMs) + ")");
+        }
+    }
+
+    public static ReconSettings from(ReadableConfig conf) {
+        return new ReconSettings(
+                conf.get(ReconOptions.DEDUP_HORIZON).toMillis(),
+                conf.get(ReconOptions.REPORTING_DELAY).toMillis(),
+                conf.get(ReconOptions.ALLOWED_LATENESS).toMillis(),
+                conf.get(ReconOptions.INVOICE_GRACE).toMillis(),
+                conf.get(ReconOptions.STATE_RETENTION).toMillis());
+    }
+
+    public static ReconSettings defaults() {
+        return from(new org.apache.flink.configuration.Configuration());
+    }
+
+    private static void requireWholeHours(String key, long ms) {
+        if (ms < 0 || ms % HOUR_MS != 0) {
+            throw new IllegalArgumentException(
+                    key + " must be a non-negative whole number of hours, was " + Duration.ofMillis(ms));
+        }
+    }
+}

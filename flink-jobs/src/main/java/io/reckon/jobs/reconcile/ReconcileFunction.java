@@ -1,0 +1,534 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.JobCounters;
+import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.ContractEvent;
+import io.reckon.jobs.records.ContractJson;
+import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.HourlyRollup;
+import io.reckon.jobs.records.InvalidRecordException;
+import io.reckon.jobs.records.MeterEvent;
+import io.reckon.jobs.records.UnmappedUsage;
+import io.reckon.pricing.BillingPeriod;
+import io.reckon.pricing.ContractHistory;
+import io.reckon.pricing.ContractVersion;
+import io.reckon.pricing.MeterTerms;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Reconciles one (account, meter) in event time: deduplicates usage and reports, keeps hourly buckets
+ * and per-period aggregates, prices each period with the contract version that applies to it, and
+ * emits anomaly revisions.
+ *
+ * <p>Timers. While a period is open the key has an event-time timer on every hour boundary (the
+ * "tick"): usage older than the reporting delay matures into the comparison, the period is evaluated,
+ * and the hour that just closed goes to the hourly rollup. Ticks stop when no period is open, so an
+ * idle key costs nothing, and a jump of the watermark to the end of time (bounded input) walks the
+ * remaining ticks and closes every period. A period is final at end + allowed lateness; its state is
+ * kept for the state retention after that, to absorb late records, then a cleanup timer removes it.
+ *
+ * <p>Late records. A record whose period is final is counted as late and re-evaluates the period at
+ * once (an {@code updated} revision if figures change). One that arrives after its period's state was
+ * cleaned up goes to the dead letters with the reason: nothing is dropped silently.
+ *
+ * <p>Contracts come from broadcast state (a few versions per account). The billing anchor day of the
+ * latest contract version cuts the key's periods; if it changes (or a contract arrives after usage
+ * was bucketed with the default anchor), the key's periods are rebuilt from the hourly buckets.
+ */
+public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, MeterEvent, ContractEvent, AnomalyRecord> {
+
+    /** Broadcast state: "account_id U+001F version" to the contract version's canonical JSON. */
+    public static final MapStateDescriptor<String, String> CONTRACTS =
+            new MapStateDescriptor<>("contracts", Types.STRING, Types.STRING);
+
+    public static final OutputTag<HourlyRollup> ROLLUPS =
+            new OutputTag<>("hourly-rollups", TypeInformation.of(HourlyRollup.class)) {};
+    public static final OutputTag<UnmappedUsage> UNMAPPED =
+            new OutputTag<>("unmapped-usage", TypeInformation.of(UnmappedUsage.class)) {};
+    public static final OutputTag<DeadLetterRecord> TOO_LATE =
+            new OutputTag<>("too-late", TypeInformation.of(DeadLetterRecord.class)) {};
+
+    private static final long DEDUP_SWEEP_EVERY_MS = 6 * HOUR_MS;
+
+    private final ReconSettings settings;
+
+    private transient MapState<Long, HourBucket> hours;
+    private transient MapState<Long, PeriodState> periods;
+    private transient MapState<String, AnomalyState> anomalies;
+    private transient MapState<String, Long> usageIds;
+    private transient MapState<String, Long> reportIds;
+    /** The billing anchor day the key's periods are currently cut with. */
+    private transient ValueState<Integer> anchor;
+
+    /** Parsed contracts per account; a cache of the broadcast state, rebuilt after a restore. */
+    private transient Map<String, ContractHistory> contracts;
+
+    private transient Map<MeterEvent.Kind, JobCounters.Counter> duplicates;
+    private transient Map<MeterEvent.Kind, JobCounters.Counter> late;
+    private transient Map<MeterEvent.Kind, JobCounters.Counter> unmapped;
+    private transient Map<MeterEvent.Kind, JobCounters.Counter> tooLate;
+    private transient Map<AnomalyType, JobCounters.Counter> emitted;
+
+    public ReconcileFunction(ReconSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        hours = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("hours", Types.LONG, TypeInformation.of(HourBucket.class)));
+        periods = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("periods", Types.LONG, TypeInformation.of(PeriodState.class)));
+        anomalies = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "anomalies", Types.STRING, TypeInformation.of(AnomalyState.class)));
+        usageIds = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-ids", Types.STRING, Types.LONG));
+        reportIds =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("report-ids", Types.STRING, Types.LONG));
+        anchor = getRuntimeContext().getState(new ValueStateDescriptor<>("anchor-day", Types.INT));
+
+        JobCounters counters = new JobCounters(getRuntimeContext());
+        duplicates = perKind(counters, "duplicates");
+        late = perKind(counters, "late");
+        unmapped = perKind(counters, "unmapped");
+        tooLate = perKind(counters, "too_late");
+        emitted = new EnumMap<>(AnomalyType.class);
+        for (AnomalyType t : AnomalyType.values()) {
+            emitted.put(t, counters.counter("anomalies." + t.name()));
+        }
+    }
+
+    private static Map<MeterEvent.Kind, JobCounters.Counter> perKind(JobCounters counters, String what) {
+        Map<MeterEvent.Kind, JobCounters.Counter> m = new EnumMap<>(MeterEvent.Kind.class);
+        m.put(MeterEvent.Kind.USAGE, counters.counter("usage." + what));
+        m.put(MeterEvent.Kind.REPORTED, counters.counter("reported." + what));
+        m.put(MeterEvent.Kind.INVOICE_LINE, counters.counter("invoices." + what));
+        return m;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Contracts
+
+    @Override
+    public void processBroadcastElement(ContractEvent c, Context ctx, Collector<AnomalyRecord> out) throws Exception {
+        loadContracts(ctx.getBroadcastState(CONTRACTS));
+        ctx.getBroadcastState(CONTRACTS).put(c.accountId + '\u001f' + c.version, c.json);
+        cache(c.json);
+        // Open periods are re-priced with the new version at their next hourly tick; final periods
+        // keep the figures they were settled with.
+    }
+
+    private void loadContracts(ReadOnlyBroadcastState<String, String> state) throws Exception {
+        if (contracts != null) {
+            return;
+        }
+        contracts = new HashMap<>();
+        for (Map.Entry<String, String> e : state.immutableEntries()) {
+            cache(e.getValue());
+        }
+    }
+
+    private void cache(String json) {
+        try {
+            ContractVersion v = ContractJson.parse(json);
+            contracts.computeIfAbsent(v.accountId(), a -> new ContractHistory()).put(v);
+        } catch (InvalidRecordException e) {
+            // Contracts are validated at ingest, and state only holds what this code wrote.
+            throw new IllegalStateException("contract in broadcast state cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<ContractHistory> history(String accountId) {
+        return Optional.ofNullable(contracts.get(accountId));
+    }
+
+    /** Anchor day of the account's latest contract version, 1 without a contract. */
+    private int anchorDayOf(String accountId) {
+        return history(accountId)
+                .flatMap(h -> h.versions().stream().reduce((a, b) -> a.version() >= b.version() ? a : b))
+                .map(ContractVersion::billingAnchorDay)
+                .orElse(ContractVersion.DEFAULT_BILLING_ANCHOR_DAY);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Records
+
+    @Override
+    public void processElement(MeterEvent e, ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
+        loadContracts(ctx.getBroadcastState(CONTRACTS));
+        if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
+            // Billing-side reconciliation consumes these; until then they are only counted as read.
+            return;
+        }
+        TimerService timers = ctx.timerService();
+        long watermark = timers.currentWatermark();
+        String[] key = splitKey(ctx.getCurrentKey());
+        ensureAnchor(key[0], watermark, timers, out);
+
+        if (isDuplicate(e)) {
+            duplicates.get(e.kind).inc();
+            return;
+        }
+
+        int anchorDay = anchor.value();
+        BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(e.eventTime), anchorDay);
+        long start = bp.start().toEpochMilli();
+        long end = bp.end().toEpochMilli();
+        long finalAt = end + settings.allowedLatenessMs();
+        PeriodState p = periods.get(start);
+        if (p == null) {
+            if (finalAt + settings.stateRetentionMs() <= watermark) {
+                tooLate.get(e.kind).inc();
+                ctx.output(TOO_LATE, tooLate(e, watermark));
+                // Leave no trace in state for a record that is not kept.
+                (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).remove(e.id);
+                if (periods.isEmpty()) {
+                    anchor.clear();
+                }
+                return;
+            }
+            p = PeriodState.of(start, end, anchorDay);
+            if (finalAt <= watermark) {
+                p.finalized = true;
+                timers.registerEventTimeTimer(finalAt + settings.stateRetentionMs());
+            } else {
+                timers.registerEventTimeTimer(finalAt);
+            }
+        }
+
+        long hour = floorHour(e.eventTime);
+        HourBucket bucket = hours.get(hour);
+        if (bucket == null) {
+            bucket = new HourBucket();
+        }
+        if (e.kind == MeterEvent.Kind.USAGE) {
+            bucket.usage.add(e.quantity);
+            p.usage.add(e.quantity);
+            if (hour < p.maturedBefore) {
+                p.maturedUsage.add(e.quantity);
+            }
+        } else {
+            bucket.reported.add(e.quantity);
+            p.reported.add(e.quantity);
+        }
+        hours.put(hour, bucket);
+
+        if (p.finalized) {
+            p.lateRecords++;
+            late.get(e.kind).inc();
+            evaluate(key, p, true, watermark, ctx, out);
+        } else {
+            timers.registerEventTimeTimer(nextTick(watermark, e.eventTime));
+        }
+        periods.put(start, p);
+        if (hour + HOUR_MS <= watermark) {
+            // Its hour already closed: the rollup row is rewritten with the new totals now.
+            ctx.output(ROLLUPS, rollup(key, hour, bucket));
+        }
+    }
+
+    /**
+     * Counts an id once within the dedup horizon (event time). Ids are kept until the watermark passes
+     * event time + horizon + allowed lateness; see {@link #sweepIds}.
+     */
+    private boolean isDuplicate(MeterEvent e) throws Exception {
+        MapState<String, Long> ids = e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds;
+        Long seen = ids.get(e.id);
+        if (seen != null && Math.abs(seen - e.eventTime) <= settings.dedupHorizonMs()) {
+            return true;
+        }
+        ids.put(e.id, e.eventTime);
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Timers
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyRecord> out) throws Exception {
+        loadContracts(ctx.getBroadcastState(CONTRACTS));
+        String[] key = splitKey(ctx.getCurrentKey());
+        TimerService timers = ctx.timerService();
+        if (periods.isEmpty()) {
+            // A timer of a key whose state is already released; nothing to do, and nothing to create.
+            return;
+        }
+        ensureAnchor(key[0], timestamp, timers, out);
+
+        boolean anyOpen = false;
+        List<PeriodState> all = new ArrayList<>();
+        for (PeriodState p : periods.values()) {
+            all.add(p);
+        }
+        for (PeriodState p : all) {
+            long finalAt = p.end + settings.allowedLatenessMs();
+            if (!p.finalized) {
+                mature(p, Math.min(timestamp - settings.reportingDelayMs(), p.end));
+                boolean finalNow = timestamp >= finalAt;
+                if (finalNow) {
+                    p.finalized = true;
+                    timers.registerEventTimeTimer(finalAt + settings.stateRetentionMs());
+                } else {
+                    anyOpen = true;
+                }
+                evaluate(key, p, finalNow, timestamp, ctx, out);
+                periods.put(p.start, p);
+            } else if (timestamp >= finalAt + settings.stateRetentionMs()) {
+                cleanUp(p);
+            }
+        }
+
+        if (timestamp % HOUR_MS == 0) {
+            HourBucket closed = hours.get(timestamp - HOUR_MS);
+            if (closed != null) {
+                ctx.output(ROLLUPS, rollup(key, timestamp - HOUR_MS, closed));
+            }
+        }
+        if (anyOpen) {
+            timers.registerEventTimeTimer(floorHour(timestamp) + HOUR_MS);
+        }
+        if (timestamp % DEDUP_SWEEP_EVERY_MS == 0 || periods.isEmpty()) {
+            sweepIds(timestamp);
+        }
+    }
+
+    /** Folds the hours before {@code before} into the period's matured usage. */
+    private void mature(PeriodState p, long before) throws Exception {
+        for (long h = p.maturedBefore; h < before; h += HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null) {
+                p.maturedUsage.merge(b.usage);
+            }
+        }
+        p.maturedBefore = Math.max(p.maturedBefore, before);
+    }
+
+    private void cleanUp(PeriodState p) throws Exception {
+        for (long h = p.start; h < p.end; h += HOUR_MS) {
+            hours.remove(h);
+        }
+        for (AnomalyType t : AnomalyType.values()) {
+            anomalies.remove(anomalyKey(t, p.start));
+        }
+        periods.remove(p.start);
+        if (periods.isEmpty()) {
+            anchor.clear();
+        }
+    }
+
+    /**
+     * Removes dedup ids whose copies can no longer be inside the horizon of a record that is not yet
+     * late. Iterating the ids every few hours is O(ids of about a day) per key.
+     */
+    private void sweepIds(long watermark) throws Exception {
+        long keep = settings.dedupHorizonMs() + settings.allowedLatenessMs();
+        for (MapState<String, Long> ids : List.of(usageIds, reportIds)) {
+            List<String> expired = new ArrayList<>();
+            for (Map.Entry<String, Long> e : ids.entries()) {
+                if (e.getValue() + keep <= watermark || periods.isEmpty()) {
+                    expired.add(e.getKey());
+                }
+            }
+            for (String id : expired) {
+                ids.remove(id);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Evaluation
+
+    private void evaluate(
+            String[] key, PeriodState p, boolean finalEvaluation, long watermark, ReadOnlyContext ctx,
+            Collector<AnomalyRecord> out)
+            throws Exception {
+        String accountId = key[0];
+        String meter = key[1];
+        Optional<ContractVersion> contract =
+                history(accountId).flatMap(h -> h.applicableTo(Instant.ofEpochMilli(p.start)));
+        Optional<MeterTerms> terms = contract.flatMap(c -> c.meter(meter));
+        if (terms.isEmpty()) {
+            if (finalEvaluation) {
+                reportUnmapped(accountId, meter, p, contract.isEmpty() ? "no_contract" : "meter_not_in_contract", ctx);
+            }
+            return;
+        }
+        for (Finding f : MeteringChecks.evaluate(p, contract.get(), terms.get(), finalEvaluation)) {
+            String k = anomalyKey(f.type(), p.start);
+            AnomalyState previous = anomalies.get(k);
+            Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, finalEvaluation);
+            if (status.isEmpty()) {
+                continue;
+            }
+            AnomalyState next = AnomalyLifecycle.advance(previous, f, status.get(), finalEvaluation);
+            anomalies.put(k, next);
+            out.collect(record(accountId, meter, p, f, next, watermark));
+            emitted.get(f.type()).inc();
+        }
+    }
+
+    private void reportUnmapped(String accountId, String meter, PeriodState p, String reason, ReadOnlyContext ctx) {
+        long records = p.usage.count + p.reported.count;
+        if (records > p.unmappedCounted) {
+            // Counted once per record: at finalization, then one by one for late arrivals.
+            long newUsage = Math.max(0, p.usage.count - Math.min(p.unmappedCounted, p.usage.count));
+            unmapped.get(MeterEvent.Kind.USAGE).add(newUsage);
+            unmapped.get(MeterEvent.Kind.REPORTED).add(records - p.unmappedCounted - newUsage);
+            p.unmappedCounted = records;
+        }
+        UnmappedUsage u = new UnmappedUsage();
+        u.accountId = accountId;
+        u.meter = meter;
+        u.periodStart = p.start;
+        u.periodEnd = p.end;
+        u.reason = reason;
+        u.usageRecords = p.usage.count;
+        u.reportedRecords = p.reported.count;
+        u.usageQuantity = p.usage.sum;
+        u.reportedQuantity = p.reported.sum;
+        ctx.output(UNMAPPED, u);
+    }
+
+    private AnomalyRecord record(
+            String accountId, String meter, PeriodState p, Finding f, AnomalyState s, long watermark) {
+        AnomalyRecord r = new AnomalyRecord();
+        r.anomalyId = AnomalyIds.of(f.type().name(), accountId, meter, p.start);
+        r.revision = s.revision;
+        r.status = s.status;
+        r.type = f.type().name();
+        r.accountId = accountId;
+        r.meter = meter;
+        r.periodStart = p.start;
+        r.periodEnd = p.end;
+        r.currency = f.currency();
+        r.actualQuantity = f.actual();
+        r.reportedQuantity = f.reported();
+        r.expectedAmountMinor = f.expectedMinor();
+        r.pricedReportedAmountMinor = f.pricedReportedMinor();
+        r.billedAmountMinor = f.billedMinor();
+        r.amountMinor = f.amountMinor();
+        r.finalRevision = s.finalRevision;
+        r.confidence = AnomalyPresentation.confidence(s.finalRevision, p.usage.count, p.lateRecords);
+        r.severity = f.type().isLeak() ? AnomalyPresentation.severity(f.amountMinor(), f.currency()) : "low";
+        r.explanation =
+                AnomalyPresentation.explanation(f.type(), s.status, accountId, meter, p.start, p.end, f);
+        r.eventTimeWatermark = watermark;
+        r.detectedAt = System.currentTimeMillis();
+        return r;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Re-bucketing when the billing anchor changes
+
+    private void ensureAnchor(String accountId, long watermark, TimerService timers, Collector<AnomalyRecord> out)
+            throws Exception {
+        int wanted = anchorDayOf(accountId);
+        Integer current = anchor.value();
+        if (current == null || periods.isEmpty()) {
+            anchor.update(wanted);
+            return;
+        }
+        if (current == wanted) {
+            return;
+        }
+        // Rare: an anchor-day change, or usage that arrived before its account's first contract. Rebuild
+        // every period still in state from the hourly buckets. Anomaly state of the old cut is dropped:
+        // its identities (period starts) no longer exist under the new anchor.
+        Map<Long, PeriodState> rebuilt = new HashMap<>();
+        Map<Long, Long> lateByStart = new HashMap<>();
+        for (PeriodState old : periods.values()) {
+            lateByStart.merge(old.start, old.lateRecords, Long::sum);
+        }
+        for (Map.Entry<Long, HourBucket> h : hours.entries()) {
+            BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(h.getKey()), wanted);
+            PeriodState p = rebuilt.computeIfAbsent(
+                    bp.start().toEpochMilli(),
+                    s -> PeriodState.of(s, bp.end().toEpochMilli(), wanted));
+            p.usage.merge(h.getValue().usage);
+            p.reported.merge(h.getValue().reported);
+        }
+        periods.clear();
+        anomalies.clear();
+        long maturedBefore = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : floorHour(watermark) - settings.reportingDelayMs();
+        for (PeriodState p : rebuilt.values()) {
+            long finalAt = p.end + settings.allowedLatenessMs();
+            p.maturedBefore = p.start;
+            mature(p, Math.max(p.start, Math.min(maturedBefore, p.end)));
+            if (finalAt <= watermark) {
+                p.finalized = true;
+                timers.registerEventTimeTimer(finalAt + settings.stateRetentionMs());
+            } else {
+                timers.registerEventTimeTimer(finalAt);
+                timers.registerEventTimeTimer(nextTick(watermark, p.start));
+            }
+            periods.put(p.start, p);
+        }
+        anchor.update(wanted);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Helpers
+
+    private static String anomalyKey(AnomalyType type, long periodStart) {
+        return type.name() + "|" + periodStart;
+    }
+
+    static long floorHour(long t) {
+        return Math.floorDiv(t, HOUR_MS) * HOUR_MS;
+    }
+
+    /** The first hour boundary after the watermark, or after the record when no watermark exists yet. */
+    static long nextTick(long watermark, long eventTime) {
+        long base = watermark < 0 ? eventTime : watermark;
+        return floorHour(base) + HOUR_MS;
+    }
+
+    private static String[] splitKey(String key) {
+        int i = key.indexOf('\u001f');
+        return new String[] {key.substring(0, i), key.substring(i + 1)};
+    }
+
+    private static HourlyRollup rollup(String[] key, long hour, HourBucket b) {
+        HourlyRollup r = new HourlyRollup();
+        r.accountId = key[0];
+        r.meter = key[1];
+        r.hourStart = hour;
+        r.actualQuantity = b.usage.sum;
+        r.reportedQuantity = b.reported.sum;
+        r.usageRecords = b.usage.count;
+        r.reportedRecords = b.reported.count;
+        return r;
+    }
+
+    private DeadLetterRecord tooLate(MeterEvent e, long watermark) {
+        String reason = e.kind.name().toLowerCase() + " record " + e.id + " at " + Instant.ofEpochMilli(e.eventTime)
+                + " arrived after its period's state was released (watermark " + Instant.ofEpochMilli(watermark)
+                + ", retention " + Duration.ofMillis(settings.stateRetentionMs()) + " after the period was final)";
+        String raw = e.toString();
+        return new DeadLetterRecord(
+                e.kind.name().toLowerCase(), null, null, raw.getBytes(StandardCharsets.UTF_8), reason,
+                System.currentTimeMillis());
+    }
+}

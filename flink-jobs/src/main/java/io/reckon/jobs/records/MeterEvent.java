@@ -1,0 +1,103 @@
+package io.reckon.jobs.records;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * One validated record of the keyed inputs (usage, reported usage, invoice lines), as it flows
+ * through the reconciliation job. A mutable POJO on purpose: Flink serializes it with its own POJO
+ * serializer (no Kryo), and the union of three inputs into one keyed stream needs one type.
+ */
+public class MeterEvent {
+
+    /** Which input a record came from. */
+    public enum Kind {
+        USAGE,
+        REPORTED,
+        INVOICE_LINE
+    }
+
+    public Kind kind;
+    /** event_id, report_id or line_id. */
+    public String id;
+
+    public String accountId;
+    public String meter;
+    /** Event time in epoch millis; for an invoice line the end of its billed period. */
+    public long eventTime;
+
+    public BigDecimal quantity;
+
+    // Invoice lines only.
+    public String invoiceId;
+    public long periodStart;
+    public long periodEnd;
+    public long amountMinor;
+    public String currency;
+    public String status;
+
+    public MeterEvent() {}
+
+    public static MeterEvent usage(String id, String accountId, String meter, long eventTime, BigDecimal quantity) {
+        return of(Kind.USAGE, id, accountId, meter, eventTime, quantity);
+    }
+
+    public static MeterEvent reported(
+            String id, String accountId, String meter, long eventTime, BigDecimal quantity) {
+        return of(Kind.REPORTED, id, accountId, meter, eventTime, quantity);
+    }
+
+    private static MeterEvent of(
+            Kind kind, String id, String accountId, String meter, long eventTime, BigDecimal quantity) {
+        MeterEvent e = new MeterEvent();
+        e.kind = kind;
+        e.id = id;
+        e.accountId = accountId;
+        e.meter = meter;
+        e.eventTime = eventTime;
+        e.quantity = quantity;
+        return e;
+    }
+
+    /** The key of all keyed state: one (account, meter). */
+    public String key() {
+        return keyOf(accountId, meter);
+    }
+
+    /**
+     * Joins account and meter with the ASCII unit separator, which validation rejects inside ids, so
+     * distinct pairs never collide.
+     */
+    public static String keyOf(String accountId, String meter) {
+        return accountId + '\u001f' + meter;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MeterEvent other)) {
+            return false;
+        }
+        return kind == other.kind
+                && eventTime == other.eventTime
+                && periodStart == other.periodStart
+                && periodEnd == other.periodEnd
+                && amountMinor == other.amountMinor
+                && Objects.equals(id, other.id)
+                && Objects.equals(accountId, other.accountId)
+                && Objects.equals(meter, other.meter)
+                && Objects.equals(quantity, other.quantity)
+                && Objects.equals(invoiceId, other.invoiceId)
+                && Objects.equals(currency, other.currency)
+                && Objects.equals(status, other.status);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, id, accountId, meter, eventTime, quantity);
+    }
+
+    @Override
+    public String toString() {
+        return kind + "{" + id + ", " + accountId + "/" + meter + ", t=" + eventTime + ", q=" + quantity + "}";
+    }
+}

@@ -1,0 +1,133 @@
+package io.reckon.jobs.sinks;
+
+import io.reckon.connectors.jdbc.PostgresSinks;
+import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.HourlyRollup;
+import io.reckon.jobs.records.UnmappedUsage;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * Writes the job's outputs to the PostgreSQL sink tables (DDL: connectors' Flyway migrations). Every
+ * statement is an idempotent upsert, so the at-least-once JDBC sink replaying after a restore writes
+ * the same rows with the same values: effectively exactly-once.
+ */
+public final class PostgresTables {
+
+    static final String UPSERT_ANOMALY = "INSERT INTO anomalies (" + AnomalyColumns.LIST + ") VALUES ("
+            + AnomalyColumns.PLACEHOLDERS + ") ON CONFLICT (anomaly_id) DO UPDATE SET " + AnomalyColumns.UPDATES
+            // An older revision arriving after a newer one (a replay) never overwrites it.
+            + " WHERE anomalies.revision <= EXCLUDED.revision";
+
+    static final String INSERT_REVISION = "INSERT INTO anomaly_revisions (" + AnomalyColumns.LIST + ") VALUES ("
+            + AnomalyColumns.PLACEHOLDERS + ") ON CONFLICT (anomaly_id, revision) DO NOTHING";
+
+    static final String UPSERT_ROLLUP = "INSERT INTO hourly_usage (account_id, meter, hour_start, actual_quantity,"
+            + " reported_quantity, usage_records, reported_records, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, now())"
+            + " ON CONFLICT (account_id, meter, hour_start) DO UPDATE SET actual_quantity = EXCLUDED.actual_quantity,"
+            + " reported_quantity = EXCLUDED.reported_quantity, usage_records = EXCLUDED.usage_records,"
+            + " reported_records = EXCLUDED.reported_records, updated_at = now()";
+
+    static final String UPSERT_UNMAPPED = "INSERT INTO unmapped_usage (account_id, meter, period_start, period_end,"
+            + " reason, usage_records, reported_records, usage_quantity, reported_quantity, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (account_id, meter, period_start) DO UPDATE SET"
+            + " period_end = EXCLUDED.period_end, reason = EXCLUDED.reason, usage_records = EXCLUDED.usage_records,"
+            + " reported_records = EXCLUDED.reported_records, usage_quantity = EXCLUDED.usage_quantity,"
+            + " reported_quantity = EXCLUDED.reported_quantity, updated_at = now()";
+
+    private PostgresTables() {}
+
+    public static void anomalies(ReadableConfig conf, DataStream<AnomalyRecord> anomalies) {
+        anomalies
+                .sinkTo(PostgresSinks.upsert(conf, UPSERT_ANOMALY, PostgresTables::bindAnomaly))
+                .name("anomalies-table")
+                .uid("anomalies-table");
+        anomalies
+                .sinkTo(PostgresSinks.upsert(conf, INSERT_REVISION, PostgresTables::bindAnomaly))
+                .name("anomaly-revisions-table")
+                .uid("anomaly-revisions-table");
+    }
+
+    public static void hourlyRollups(ReadableConfig conf, DataStream<HourlyRollup> rollups) {
+        rollups.sinkTo(PostgresSinks.upsert(conf, UPSERT_ROLLUP, PostgresTables::bindRollup))
+                .name("hourly-usage-table")
+                .uid("hourly-usage-table");
+    }
+
+    public static void unmapped(ReadableConfig conf, DataStream<UnmappedUsage> unmapped) {
+        unmapped.sinkTo(PostgresSinks.upsert(conf, UPSERT_UNMAPPED, PostgresTables::bindUnmapped))
+                .name("unmapped-usage-table")
+                .uid("unmapped-usage-table");
+    }
+
+    static void bindAnomaly(PreparedStatement s, AnomalyRecord r) throws SQLException {
+        int i = 1;
+        s.setString(i++, r.anomalyId);
+        s.setInt(i++, r.revision);
+        s.setString(i++, r.status);
+        s.setString(i++, r.type);
+        s.setString(i++, r.accountId);
+        s.setString(i++, r.meter);
+        s.setTimestamp(i++, new Timestamp(r.periodStart));
+        s.setTimestamp(i++, new Timestamp(r.periodEnd));
+        s.setString(i++, r.currency);
+        s.setBigDecimal(i++, r.actualQuantity);
+        s.setBigDecimal(i++, r.reportedQuantity);
+        s.setLong(i++, r.expectedAmountMinor);
+        s.setLong(i++, r.pricedReportedAmountMinor);
+        if (r.billedAmountMinor == null) {
+            s.setNull(i++, Types.BIGINT);
+        } else {
+            s.setLong(i++, r.billedAmountMinor);
+        }
+        s.setLong(i++, r.amountMinor);
+        s.setDouble(i++, r.confidence);
+        s.setString(i++, r.severity);
+        s.setBoolean(i++, r.finalRevision);
+        s.setString(i++, r.explanation);
+        s.setTimestamp(i++, new Timestamp(r.eventTimeWatermark));
+        s.setTimestamp(i, new Timestamp(r.detectedAt));
+    }
+
+    static void bindRollup(PreparedStatement s, HourlyRollup r) throws SQLException {
+        s.setString(1, r.accountId);
+        s.setString(2, r.meter);
+        s.setTimestamp(3, new Timestamp(r.hourStart));
+        s.setBigDecimal(4, r.actualQuantity);
+        s.setBigDecimal(5, r.reportedQuantity);
+        s.setLong(6, r.usageRecords);
+        s.setLong(7, r.reportedRecords);
+    }
+
+    static void bindUnmapped(PreparedStatement s, UnmappedUsage u) throws SQLException {
+        s.setString(1, u.accountId);
+        s.setString(2, u.meter);
+        s.setTimestamp(3, new Timestamp(u.periodStart));
+        s.setTimestamp(4, new Timestamp(u.periodEnd));
+        s.setString(5, u.reason);
+        s.setLong(6, u.usageRecords);
+        s.setLong(7, u.reportedRecords);
+        s.setBigDecimal(8, u.usageQuantity);
+        s.setBigDecimal(9, u.reportedQuantity);
+    }
+
+    /** Column list of the two anomaly tables, in bind order. */
+    private static final class AnomalyColumns {
+        static final String[] NAMES = {
+            "anomaly_id", "revision", "status", "type", "account_id", "meter", "period_start", "period_end",
+            "currency", "actual_quantity", "reported_quantity", "expected_amount_minor",
+            "priced_reported_amount_minor", "billed_amount_minor", "amount_minor", "confidence", "severity", "final",
+            "explanation", "event_time_watermark", "detected_at"
+        };
+        static final String LIST = String.join(", ", NAMES);
+        static final String PLACEHOLDERS = String.join(", ", java.util.Collections.nCopies(NAMES.length, "?"));
+        static final String UPDATES = java.util.Arrays.stream(NAMES)
+                .skip(1)
+                .map(n -> n + " = EXCLUDED." + n)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,37 @@
+package io.reckon.replay;
+
+import io.reckon.jobs.sources.InputKind;
+import java.util.Map;
+
+/**
+ * Per-input counts of a replay. read = valid + dead-lettered holds for every input: a line the loader
+ * cannot convert is dead-lettered by the loader, every other line is read by the job, which either
+ * accepts it or dead-letters it.
+ */
+public record InputCounts(
+        InputKind input, long read, long valid, long deadLettered, long duplicates, long unmapped, long late) {
+
+    static InputCounts of(InputKind kind, long lines, long loaderDeadLetters, Map<String, Object> accumulators) {
+        String p = (kind == InputKind.INVOICES ? "invoices" : kind.label()) + ".";
+        // A record released as too late passed decoding (counted valid there) and was then
+        // dead-lettered by the reconciliation: it counts as dead-lettered only.
+        long tooLate = count(accumulators, p + "too_late");
+        return new InputCounts(
+                kind,
+                lines,
+                count(accumulators, p + "valid") - tooLate,
+                loaderDeadLetters + count(accumulators, p + "dead_lettered") + tooLate,
+                count(accumulators, p + "duplicates"),
+                count(accumulators, p + "unmapped"),
+                count(accumulators, p + "late"));
+    }
+
+    private static long count(Map<String, Object> accumulators, String name) {
+        Object v = accumulators.get(name);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    public boolean balanced() {
+        return read == valid + deadLettered;
+    }
+}

@@ -1,0 +1,303 @@
+package io.reckon.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.ContractEvent;
+import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.HourlyRollup;
+import io.reckon.jobs.records.MeterEvent;
+import io.reckon.jobs.records.UnmappedUsage;
+import io.reckon.jobs.testing.Contracts;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciliation function in the operator harness: elements and watermarks in, anomaly revisions,
+ * side outputs, timers and state entries out. Defaults: reporting delay 2 h, allowed lateness 6 h,
+ * dedup horizon 24 h, retention 35 days.
+ */
+class ReconcileFunctionTest {
+
+    private static final String ACCOUNT = "acct_1";
+    private static final String METER = "api_calls";
+
+    private KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ReconcileFunction(ReconSettings.defaults()),
+                MeterEvent::key,
+                Types.STRING,
+                ReconcileFunction.CONTRACTS);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void underReportingIsRaisedWhileOpenUpdatedResolvedAndFinal() throws Exception {
+        // 2 cents per call.
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        usage("u1", "2026-03-02T10:10:00Z", "100");
+        reported("r1", "2026-03-02T10:50:00Z", "100");
+        usage("u2", "2026-03-02T11:20:00Z", "100");
+
+        watermark("2026-03-02T13:00:00Z");
+        // Hours before 11:00 are compared: 100 used, 100 reported.
+        assertThat(anomalies()).isEmpty();
+
+        watermark("2026-03-02T14:00:00Z");
+        // Hour 11 matured: 200 used vs 100 reported; tolerance 0.5 % of 200 = 1 unit.
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out).hasSize(1);
+        AnomalyRecord first = out.get(0);
+        assertThat(first.type).isEqualTo("UNDER_REPORTED_USAGE");
+        assertThat(first.revision).isEqualTo(1);
+        assertThat(first.status).isEqualTo("open");
+        assertThat(first.finalRevision).isFalse();
+        assertThat(first.actualQuantity).isEqualByComparingTo("200");
+        assertThat(first.reportedQuantity).isEqualByComparingTo("100");
+        assertThat(first.expectedAmountMinor).isEqualTo(400);
+        assertThat(first.pricedReportedAmountMinor).isEqualTo(200);
+        assertThat(first.amountMinor).isEqualTo(200);
+        assertThat(first.billedAmountMinor).isNull();
+        assertThat(first.periodStart).isEqualTo(ms("2026-03-01T00:00:00Z"));
+        assertThat(first.periodEnd).isEqualTo(ms("2026-04-01T00:00:00Z"));
+        assertThat(first.eventTimeWatermark).isEqualTo(ms("2026-03-02T14:00:00Z"));
+        assertThat(first.anomalyId)
+                .isEqualTo(AnomalyIds.of("UNDER_REPORTED_USAGE", ACCOUNT, METER, ms("2026-03-01T00:00:00Z")));
+        assertThat(first.explanation)
+                .isEqualTo("api_calls for acct_1 in March 2026: 200 used, 100 reported; 100 units unreported = $2.00.");
+
+        reported("r2", "2026-03-02T11:30:00Z", "60");
+        watermark("2026-03-02T15:00:00Z");
+        out = anomalies();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).revision).isEqualTo(2);
+        assertThat(out.get(0).status).isEqualTo("updated");
+        assertThat(out.get(0).amountMinor).isEqualTo(80);
+        assertThat(out.get(0).anomalyId).isEqualTo(first.anomalyId);
+
+        reported("r3", "2026-03-02T11:40:00Z", "40");
+        watermark("2026-03-02T16:00:00Z");
+        out = anomalies();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).revision).isEqualTo(3);
+        assertThat(out.get(0).status).isEqualTo("resolved");
+
+        // Final at period end + 6 h: the resolved anomaly is settled with one final revision.
+        watermark("2026-04-01T05:00:00Z");
+        assertThat(anomalies()).isEmpty();
+        watermark("2026-04-01T06:00:00Z");
+        out = anomalies();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).revision).isEqualTo(4);
+        assertThat(out.get(0).status).isEqualTo("resolved");
+        assertThat(out.get(0).finalRevision).isTrue();
+
+        // After the retention every state entry and timer of the key is gone.
+        watermark("2026-05-06T06:00:00Z");
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(keyedStateEntries()).isZero();
+    }
+
+    @Test
+    void overReportingIsEvaluatedOnlyWhenThePeriodIsFinal() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "200");
+        reported("r1", "2026-03-10T10:05:00Z", "200");
+        reported("r2", "2026-03-10T10:06:00Z", "100");
+
+        watermark("2026-03-31T00:00:00Z");
+        assertThat(anomalies()).isEmpty();
+
+        watermark("2026-04-01T06:00:00Z");
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).type).isEqualTo("OVER_REPORTED_USAGE");
+        assertThat(out.get(0).status).isEqualTo("open");
+        assertThat(out.get(0).finalRevision).isTrue();
+        assertThat(out.get(0).amountMinor).isEqualTo(100);
+        assertThat(out.get(0).confidence).isEqualTo(0.55); // one usage record: 0.5 + 0.05 x 1
+        assertThat(out.get(0).severity).isEqualTo("low");
+    }
+
+    @Test
+    void aLateRecordAfterFinalProducesAnUpdatedRevisionAndIsCountedLate() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "1000");
+        reported("r1", "2026-03-10T10:05:00Z", "900");
+        watermark("2026-04-01T06:00:00Z");
+        List<AnomalyRecord> out = anomalies();
+        // Raised while open (revision 1), then settled as final (revision 2).
+        assertThat(out).extracting(a -> a.type + "#" + a.revision + ":" + a.amountMinor + (a.finalRevision ? "F" : ""))
+                .containsExactly("UNDER_REPORTED_USAGE#1:100", "UNDER_REPORTED_USAGE#2:100F");
+
+        usage("u-late", "2026-03-20T10:00:00Z", "50");
+        out = anomalies();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).revision).isEqualTo(3);
+        assertThat(out.get(0).status).isEqualTo("updated");
+        assertThat(out.get(0).finalRevision).isTrue();
+        assertThat(out.get(0).amountMinor).isEqualTo(150);
+        assertThat(out.get(0).confidence).isLessThan(1.0);
+    }
+
+    @Test
+    void copiesOfAnEventWithinTheHorizonCountOnceAndBeyondItTwice() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        usage("u1", "2026-03-10T10:00:00Z", "100"); // exact copy
+        usage("u1", "2026-03-11T09:00:00Z", "100"); // 23 h later: still a copy
+        usage("u2", "2026-03-10T10:00:00Z", "100");
+        usage("u2", "2026-03-11T10:00:01Z", "100"); // 24 h + 1 s later: counts again
+        reported("r1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:00:00Z", "100");
+        watermark("2026-04-01T06:00:00Z");
+        List<AnomalyRecord> out = finals(anomalies());
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).actualQuantity).isEqualByComparingTo("300");
+        assertThat(out.get(0).reportedQuantity).isEqualByComparingTo("100");
+    }
+
+    @Test
+    void aMeterTheContractDoesNotListIsReportedUnmappedNotPriced() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", "storage_gb", "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        usage("u2", "2026-03-10T11:00:00Z", "50");
+        watermark("2026-04-01T06:00:00Z");
+        assertThat(anomalies()).isEmpty();
+        List<UnmappedUsage> unmapped = values(harness.getSideOutput(ReconcileFunction.UNMAPPED));
+        assertThat(unmapped).hasSize(1);
+        assertThat(unmapped.get(0).reason).isEqualTo("meter_not_in_contract");
+        assertThat(unmapped.get(0).usageRecords).isEqualTo(2);
+        assertThat(unmapped.get(0).usageQuantity).isEqualByComparingTo("150");
+    }
+
+    @Test
+    void usageBeforeItsContractIsRebucketedToTheContractsAnchorDay() throws Exception {
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        usage("u2", "2026-03-20T10:00:00Z", "100");
+        contract("""
+                {"account_id":"acct_1","version":1,"effective_from":"2026-01-01T00:00:00Z","currency":"usd",
+                 "billing_anchor_day":15,
+                 "meters":[{"meter":"api_calls","pricing":{"model":"per_unit","unit_amount_decimal":"1"}}]}
+                """);
+        watermark("2026-04-16T06:00:00Z");
+        List<AnomalyRecord> out = anomalies();
+        // No reports at all: both periods [Feb 15, Mar 15) and [Mar 15, Apr 15) are under-reported.
+        assertThat(out.stream().filter(a -> a.finalRevision).map(a -> Instant.ofEpochMilli(a.periodStart).toString())
+                        .collect(Collectors.toSet()))
+                .containsExactlyInAnyOrder("2026-02-15T00:00:00Z", "2026-03-15T00:00:00Z");
+        assertThat(out.stream().filter(a -> a.finalRevision).map(a -> a.amountMinor))
+                .containsExactly(100L, 100L);
+    }
+
+    @Test
+    void aRecordLaterThanTheRetentionIsDeadLetteredWithItsReason() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-05-10T10:00:00Z", "1");
+        watermark("2026-06-01T00:00:00Z");
+        usage("u-ancient", "2026-01-10T10:00:00Z", "5");
+        List<DeadLetterRecord> dead = values(harness.getSideOutput(ReconcileFunction.TOO_LATE));
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).reason).contains("u-ancient").contains("retention");
+    }
+
+    @Test
+    void aNewContractVersionPricesThePeriodsItAppliesTo() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        contract(Contracts.perUnit(ACCOUNT, 2, "2026-03-01T00:00:00Z", METER, "3"));
+        usage("u1", "2026-02-10T10:00:00Z", "100");
+        usage("u2", "2026-03-10T10:00:00Z", "100");
+        watermark("2026-04-01T06:00:00Z");
+        List<AnomalyRecord> finals = anomalies().stream().filter(a -> a.finalRevision).toList();
+        assertThat(finals).extracting(a -> Instant.ofEpochMilli(a.periodStart) + "=" + a.amountMinor)
+                .containsExactlyInAnyOrder("2026-02-01T00:00:00Z=100", "2026-03-01T00:00:00Z=300");
+    }
+
+    @Test
+    void aCorrectedContractRepricesTheOpenPeriodAtTheNextHour() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        watermark("2026-03-10T13:00:00Z");
+        assertThat(anomalies()).extracting(a -> a.amountMinor).containsExactly(100L);
+        // Same version number: a correction of the price.
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "4"));
+        watermark("2026-03-10T14:00:00Z");
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).status).isEqualTo("updated");
+        assertThat(out.get(0).amountMinor).isEqualTo(400);
+    }
+
+    @Test
+    void closedHoursGoToTheHourlyRollup() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:10:00Z", "7");
+        usage("u2", "2026-03-10T10:20:00Z", "3");
+        reported("r1", "2026-03-10T10:30:00Z", "10");
+        watermark("2026-03-10T11:00:00Z");
+        List<HourlyRollup> rollups = values(harness.getSideOutput(ReconcileFunction.ROLLUPS));
+        assertThat(rollups).hasSize(1);
+        assertThat(rollups.get(0).hourStart).isEqualTo(ms("2026-03-10T10:00:00Z"));
+        assertThat(rollups.get(0).actualQuantity).isEqualByComparingTo("10");
+        assertThat(rollups.get(0).reportedQuantity).isEqualByComparingTo("10");
+        assertThat(rollups.get(0).usageRecords).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void contract(String json) throws Exception {
+        harness.processBroadcastElement(Contracts.event(json), 0L);
+    }
+
+    private void usage(String id, String time, String quantity) throws Exception {
+        harness.processElement(MeterEvent.usage(id, ACCOUNT, METER, ms(time), new BigDecimal(quantity)), ms(time));
+    }
+
+    private void reported(String id, String time, String quantity) throws Exception {
+        harness.processElement(MeterEvent.reported(id, ACCOUNT, METER, ms(time), new BigDecimal(quantity)), ms(time));
+    }
+
+    private void watermark(String time) throws Exception {
+        harness.watermark(ms(time));
+    }
+
+    /** The anomaly revisions emitted since the last call. */
+    private List<AnomalyRecord> anomalies() {
+        List<AnomalyRecord> out = harness.extractOutputValues();
+        harness.getOutput().clear();
+        return out;
+    }
+
+    private static List<AnomalyRecord> finals(List<AnomalyRecord> revisions) {
+        return revisions.stream().filter(a -> a.finalRevision).toList();
+    }
+
+    private static <X> List<X> values(java.util.Queue<StreamRecord<X>> records) {
+        return records.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private int keyedStateEntries() {
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    private static long ms(String iso) {
+        return Instant.parse(iso).toEpochMilli();
+    }
+}
