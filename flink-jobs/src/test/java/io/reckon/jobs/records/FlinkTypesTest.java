@@ -1,0 +1,60 @@
+package io.reckon.jobs.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reckon.jobs.reconcile.Agg;
+import io.reckon.jobs.reconcile.AnomalyState;
+import io.reckon.jobs.reconcile.HourBucket;
+import io.reckon.jobs.reconcile.PeriodState;
+import java.math.BigDecimal;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every type that crosses the network or lives in state is a POJO for Flink's own serializer: a Kryo
+ * fallback would be slow and would break state evolution across upgrades.
+ */
+class FlinkTypesTest {
+
+    @ParameterizedTest
+    @ValueSource(
+            classes = {
+                MeterEvent.class,
+                ContractEvent.class,
+                DeadLetterRecord.class,
+                Ingested.class,
+                AnomalyRecord.class,
+                HourlyRollup.class,
+                UnmappedUsage.class,
+                Agg.class,
+                HourBucket.class,
+                PeriodState.class,
+                AnomalyState.class
+            })
+    void isAPojoWithoutGenericFields(Class<?> type) {
+        TypeInformation<?> info = TypeInformation.of(type);
+        assertThat(info).isInstanceOf(PojoTypeInfo.class);
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        // Throws if any nested field would need Kryo.
+        info.createSerializer(config);
+    }
+
+    @Test
+    void aMeterEventSurvivesItsSerializer() throws Exception {
+        MeterEvent e = MeterEvent.usage("e-1", "acct_1", "api_calls", 1_772_000_000_000L, new BigDecimal("12.5"));
+        TypeSerializer<MeterEvent> s = TypeInformation.of(MeterEvent.class).createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        s.serialize(e, out);
+        MeterEvent back = s.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back).isEqualTo(e);
+    }
+
+}
