@@ -5,6 +5,7 @@ import io.reckon.avro.InvoiceLine;
 import io.reckon.avro.ReportedUsage;
 import io.reckon.avro.UsageEvent;
 import io.reckon.connectors.registry.ConfluentAvroCodec;
+import io.reckon.connectors.registry.SchemaRegistryException;
 import io.reckon.connectors.registry.UndecodableRecordException;
 import io.reckon.jobs.records.DeadLetterRecord;
 import io.reckon.jobs.records.InvalidRecordException;
@@ -17,7 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Decodes one input topic (Confluent wire format, Avro) and validates each record. Every failure
  * becomes a dead letter with the raw bytes, topic, partition, offset and reason: a bad record never
- * throws out of the source, so it can neither stop the job nor be skipped unseen.
+ * throws out of the source, so it can neither stop the job nor be skipped unseen. The one exception is
+ * an unavailable Schema Registry: that fails the job, which restarts from its last checkpoint.
  */
 public final class IngestDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
 
@@ -38,6 +40,10 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
             out.collect(decode(record.value(), now));
         } catch (UndecodableRecordException | InvalidRecordException e) {
             out.collect(deadLetter(record, e.getMessage(), now));
+        } catch (SchemaRegistryException e) {
+            // The registry is unreachable or refuses us: the record is fine, the environment is not.
+            // Failing lets Flink restart from the last checkpoint instead of dead-lettering good data.
+            throw e;
         } catch (RuntimeException e) {
             // Anything unexpected in decoding is still this record's problem, not the job's.
             out.collect(deadLetter(record, "cannot decode: " + e, now));

@@ -1,0 +1,71 @@
+package io.reckon.jobs.reconcile;
+
+import io.reckon.pricing.Aggregation;
+import io.reckon.pricing.ContractVersion;
+import io.reckon.pricing.MeterTerms;
+import io.reckon.pricing.Pricer;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Reporting against billing: UNBILLED_USAGE, RENEWAL_DRIFT, MISSED_OVERAGE and OVERBILLED of one
+ * period, evaluated once the metering side of the period is final (its reported quantity is settled)
+ * and again on every invoice line or late record, until the invoice grace has passed.
+ *
+ * <p>Their amounts and the metering amounts add up: UNDER_REPORTED_USAGE (expected - priced_reported)
+ * plus MISSED_OVERAGE or RENEWAL_DRIFT (priced_reported - billed) is expected - billed.
+ */
+public final class BillingChecks {
+
+    private BillingChecks() {}
+
+    /** What the non-void invoice lines of a period add up to. */
+    public record Billed(boolean anyLine, long amountMinor) {}
+
+    public static List<Finding> evaluate(
+            PeriodState period, ContractVersion contract, MeterTerms terms, Billed billed, boolean graceOver) {
+        Aggregation aggregation = terms.aggregation();
+        BigDecimal actual = period.usage.value(aggregation);
+        BigDecimal reported = period.reported.value(aggregation);
+        Instant periodStart = Instant.ofEpochMilli(period.start);
+        long expected = Pricer.priceMinor(contract, terms, periodStart, actual);
+        long pricedReported = Pricer.priceMinor(contract, terms, periodStart, reported);
+        String currency = contract.currency();
+
+        boolean unbilled = graceOver && !billed.anyLine() && pricedReported >= 1;
+        Finding unbilledFinding = new Finding(
+                AnomalyType.UNBILLED_USAGE, unbilled, currency, actual, reported, expected, pricedReported, null,
+                billed.anyLine() ? 0 : pricedReported);
+        if (!billed.anyLine()) {
+            return List.of(
+                    unbilledFinding,
+                    none(AnomalyType.RENEWAL_DRIFT, currency, actual, reported, expected, pricedReported),
+                    none(AnomalyType.MISSED_OVERAGE, currency, actual, reported, expected, pricedReported),
+                    none(AnomalyType.OVERBILLED, currency, actual, reported, expected, pricedReported));
+        }
+
+        long short_ = pricedReported - billed.amountMinor();
+        // Billed exactly the pre-renewal price (within one minor unit): the escalator was not applied.
+        boolean escalated = contract.escalatedFor(periodStart);
+        boolean drift = escalated
+                && short_ >= 1
+                && Math.abs(billed.amountMinor() - Pricer.priceMinorWithoutEscalation(terms, reported)) <= 1;
+        boolean missed = short_ >= 1 && !drift;
+        boolean overbilled = -short_ >= 1;
+        Long b = billed.amountMinor();
+        return List.of(
+                unbilledFinding,
+                new Finding(AnomalyType.RENEWAL_DRIFT, drift, currency, actual, reported, expected, pricedReported, b,
+                        Math.max(0, short_)),
+                new Finding(AnomalyType.MISSED_OVERAGE, missed, currency, actual, reported, expected, pricedReported,
+                        b, Math.max(0, short_)),
+                new Finding(AnomalyType.OVERBILLED, overbilled, currency, actual, reported, expected, pricedReported,
+                        b, Math.max(0, -short_)));
+    }
+
+    private static Finding none(
+            AnomalyType type, String currency, BigDecimal actual, BigDecimal reported, long expected, long priced) {
+        return new Finding(type, false, currency, actual, reported, expected, priced, null, 0);
+    }
+}
