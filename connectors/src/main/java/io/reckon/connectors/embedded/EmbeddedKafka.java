@@ -1,0 +1,401 @@
+package io.reckon.connectors.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka (KRaft, combined controller and broker) in a child JVM, for the dev
+ * stack and integration tests.
+ *
+ * <p>The broker listens on a free port of 127.0.0.1, keeps its log in {@code dataDir/kraft-logs}
+ * and writes its output to {@code dataDir/broker.log}. {@link #stop()} and {@link #restart()} keep
+ * the port and the data, so a test can take the broker away for a while and bring it back; {@link
+ * #kill()} simulates a crash. The broker also dies with this JVM, even when this JVM is killed.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start(Path.of("target/kafka"))) {
+ *     Properties props = new Properties();
+ *     props.put("bootstrap.servers", kafka.bootstrapServers());
+ *     ...
+ *     kafka.stop();     // producers now time out
+ *     kafka.restart();  // same address, same topics and records
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dataDir;
+    private final Path configFile;
+    private final Path log4jFile;
+    private final Path logFile;
+    private final int port;
+    private final String clusterId;
+    private final Thread shutdownHook;
+    private Process process;
+
+    private EmbeddedKafka(Path dataDir, int port, int controllerPort, String clusterId) throws IOException {
+        this.dataDir = dataDir;
+        this.configFile = dataDir.resolve("server.properties");
+        this.log4jFile = dataDir.resolve("log4j2.properties");
+        this.logFile = dataDir.resolve("broker.log");
+        this.port = port;
+        this.clusterId = clusterId;
+        Files.createDirectories(dataDir.resolve("tmp"));
+        writeProperties(configFile, serverProperties(dataDir.resolve("kraft-logs"), port, controllerPort));
+        Files.writeString(log4jFile, LOG4J2_PROPERTIES, StandardCharsets.UTF_8);
+        this.shutdownHook = new Thread(this::stopQuietly, "embedded-kafka-shutdown-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts a broker with its data under {@code dataDir} (created if missing; a log directory left
+     * by an earlier broker is reused with its topics and records) and waits until it answers.
+     *
+     * @throws IllegalStateException if the broker does not come up; the message names its log file
+     */
+    public static EmbeddedKafka start(Path dataDir) {
+        long started = System.nanoTime();
+        Path dir = dataDir.toAbsolutePath();
+        EmbeddedKafka kafka;
+        try {
+            Files.createDirectories(dir);
+            int port = FreePorts.pick();
+            int controllerPort;
+            do {
+                controllerPort = FreePorts.pick();
+            } while (controllerPort == port);
+            kafka = new EmbeddedKafka(dir, port, controllerPort, clusterId(dir.resolve("cluster.id")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare the Kafka data directory " + dir, e);
+        }
+        try {
+            kafka.launch();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        LOG.info(
+                "Kafka ready at {} in {} ms (data {})",
+                kafka.bootstrapServers(),
+                (System.nanoTime() - started) / 1_000_000,
+                dir);
+        return kafka;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The file collecting the broker's output, across restarts. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Stops the broker in an orderly way (SIGTERM: it flushes and closes its logs, so the restart
+     * needs no recovery), or with SIGKILL if it has not exited after 30 s.
+     */
+    public synchronized void stop() {
+        terminate(true);
+    }
+
+    /** Kills the broker at once (SIGKILL), as a crash would; {@link #restart()} then recovers its log. */
+    public synchronized void kill() {
+        terminate(false);
+    }
+
+    /** Starts the broker again on the same port with the same data; a no-op while it runs. */
+    public synchronized void restart() {
+        if (isRunning()) {
+            return;
+        }
+        long started = System.nanoTime();
+        launch();
+        LOG.info("Kafka restarted at {} in {} ms", bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Stops the broker and keeps its data directory. */
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or has run; nothing left to undo.
+        }
+    }
+
+    private synchronized void launch() {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Small and quick to start: a dev broker on a 2-core machine next to Flink and PostgreSQL.
+                "-Xms64m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.awt.headless=true",
+                "-Djava.io.tmpdir=" + dataDir.resolve("tmp"),
+                "-Dlog4j2.configurationFile=" + log4jFile.toUri(),
+                "-D" + KafkaBrokerMain.EXIT_WITH_PARENT + "=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KafkaBrokerMain.class.getName(),
+                configFile.toString(),
+                clusterId));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dataDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        // Standard input stays a pipe from this JVM: the broker exits when it closes (see KafkaBrokerMain).
+        try {
+            Files.writeString(
+                    logFile,
+                    "---- starting broker at " + Instant.now() + " ----\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the Kafka broker JVM", e);
+        }
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            terminate(false);
+            throw e;
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        // Polling the port first keeps the admin client from logging a warning per refused connection.
+        while (!portAccepts()) {
+            checkAlive();
+            checkDeadline(deadline);
+            sleep(100);
+        }
+        Map<String, Object> adminConfig = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+        try (Admin admin = Admin.create(adminConfig)) {
+            while (true) {
+                checkAlive();
+                checkDeadline(deadline);
+                try {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
+                            .nodes()
+                            .get(6, TimeUnit.SECONDS)
+                            .isEmpty()) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+                } catch (Exception notYet) {
+                    // The broker accepts connections before it has joined its own quorum; ask again.
+                }
+                sleep(100);
+            }
+        }
+    }
+
+    private boolean portAccepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void checkAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("The Kafka broker exited with code " + process.exitValue()
+                    + " while starting; see " + logFile + tail());
+        }
+    }
+
+    private void checkDeadline(long deadline) {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("The Kafka broker did not answer within " + START_TIMEOUT.toSeconds()
+                    + " s on " + bootstrapServers() + "; see " + logFile + tail());
+        }
+    }
+
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return "\nLast lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    private synchronized void terminate(boolean graceful) {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        process = null;
+        try {
+            if (graceful) {
+                p.destroy();
+                if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Kafka broker did not stop within {} s; killing it", STOP_TIMEOUT.toSeconds());
+                    p.destroyForcibly();
+                }
+            } else {
+                p.destroyForcibly();
+            }
+            p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(p);
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            // Shutdown hook: the JVM is going away, nothing to report to.
+        }
+    }
+
+    private static void closeQuietly(Process p) {
+        try {
+            p.getOutputStream().close();
+        } catch (IOException ignored) {
+            // The broker is gone already.
+        }
+    }
+
+    private static String clusterId(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        String id = Uuid.randomUuid().toString();
+        Files.writeString(file, id, StandardCharsets.UTF_8);
+        return id;
+    }
+
+    static Properties serverProperties(Path logDir, int port, int controllerPort) {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", logDir.toString());
+        // One node: every internal topic has one replica, and fewer partitions start faster.
+        p.setProperty("num.partitions", "2");
+        p.setProperty("default.replication.factor", "1");
+        p.setProperty("min.insync.replicas", "1");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "4");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "4");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // After a kill the controller refuses the restarted broker until the old registration's
+        // session expires (default 9 s); a short session makes kill() and restart() quick.
+        p.setProperty("broker.heartbeat.interval.ms", "500");
+        p.setProperty("broker.session.timeout.ms", "4000");
+        // Flink's exactly-once Kafka sink keeps a transaction open from one checkpoint to the next
+        // and asks for a transaction timeout well above the checkpoint interval; the broker default
+        // (15 min) is also the ceiling we allow.
+        p.setProperty(
+                "transaction.max.timeout.ms",
+                String.valueOf(Duration.ofMinutes(15).toMillis()));
+        p.setProperty("auto.create.topics.enable", "true");
+        // Small segments and a small cleaner keep disk and heap use low for a dev broker.
+        p.setProperty("log.segment.bytes", String.valueOf(8 * 1024 * 1024));
+        p.setProperty("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        p.setProperty("log.cleaner.threads", "1");
+        p.setProperty("num.network.threads", "2");
+        p.setProperty("num.io.threads", "2");
+        p.setProperty("background.threads", "2");
+        p.setProperty("num.recovery.threads.per.data.dir", "1");
+        p.setProperty("num.replica.fetchers", "1");
+        return p;
+    }
+
+    private static void writeProperties(Path file, Properties properties) throws IOException {
+        StringBuilder text = new StringBuilder("# Written by EmbeddedKafka on every start.\n");
+        properties.stringPropertyNames().stream().sorted().forEach(key -> text.append(key)
+                .append('=')
+                .append(properties.getProperty(key))
+                .append('\n'));
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    /** The broker's log configuration: INFO to standard output, which goes to broker.log. */
+    private static final String LOG4J2_PROPERTIES = String.join(
+            "\n",
+            "status = warn",
+            "appender.out.type = Console",
+            "appender.out.name = out",
+            "appender.out.layout.type = PatternLayout",
+            "appender.out.layout.pattern = [%d] %p %m (%c)%n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.out.ref = out",
+            "logger.state.name = state.change.logger",
+            "logger.state.level = WARN",
+            "logger.request.name = kafka.request.logger",
+            "logger.request.level = WARN",
+            "logger.storage.name = org.apache.kafka.storage.internals.log",
+            "logger.storage.level = WARN",
+            "logger.clients.name = org.apache.kafka.clients",
+            "logger.clients.level = WARN",
+            "");
+}

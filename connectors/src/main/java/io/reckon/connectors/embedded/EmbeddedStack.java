@@ -1,0 +1,166 @@
+package io.reckon.connectors.embedded;
+
+import io.reckon.connectors.jdbc.JdbcOptions;
+import io.reckon.connectors.jdbc.SchemaMigrations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole dev stack in one call: a real Kafka broker, a real PostgreSQL with the sink tables
+ * migrated, and a Schema Registry URL. Used by the demo, the replay command and integration tests.
+ *
+ * <p>The registry is Confluent's in-memory mock ({@code mock://...}): it lives inside this JVM, so
+ * jobs that use it must run in this JVM too (a MiniCluster or a local environment).
+ *
+ * <pre>{@code
+ * try (EmbeddedStack stack = EmbeddedStack.start(Path.of("target/stack"))) {
+ *     Configuration conf = stack.connectorConfig();   // kafka.*, jdbc.*, schema-registry.url
+ *     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+
+    // The Kafka and registry options belong to other packages; the literal keys keep this class free
+    // of a dependency on them. They must match KafkaOptions.BOOTSTRAP_SERVERS and SchemaRegistryOptions.URL.
+    static final String KAFKA_BOOTSTRAP_SERVERS_KEY = "kafka.bootstrap-servers";
+    static final String SCHEMA_REGISTRY_URL_KEY = "schema-registry.url";
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedPostgres postgres;
+    private final String schemaRegistryUrl;
+    private final Duration startup;
+
+    private EmbeddedStack(EmbeddedKafka kafka, EmbeddedPostgres postgres, String schemaRegistryUrl, Duration startup) {
+        this.kafka = kafka;
+        this.postgres = postgres;
+        this.schemaRegistryUrl = schemaRegistryUrl;
+        this.startup = startup;
+    }
+
+    /**
+     * Starts Kafka (in {@code workDir/kafka}) and PostgreSQL (in {@code workDir/postgres}) in
+     * parallel, then applies the schema migrations. If either fails, the other is stopped again.
+     */
+    public static EmbeddedStack start(Path workDir) {
+        long started = System.nanoTime();
+        Path dir = workDir.toAbsolutePath();
+        // The broker's JVM and the postmaster are separate processes that mostly wait on their own
+        // startup, so starting them side by side takes about as long as the slower of the two.
+        CompletableFuture<EmbeddedKafka> kafkaStart =
+                CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("kafka")), daemonExecutor());
+        EmbeddedPostgres postgres = null;
+        EmbeddedKafka kafka;
+        try {
+            postgres = EmbeddedPostgres.start(dir.resolve("postgres"));
+            SchemaMigrations.migrate(postgres.jdbcUrl(), postgres.username(), postgres.password());
+            kafka = join(kafkaStart);
+        } catch (RuntimeException e) {
+            if (postgres != null) {
+                postgres.close();
+            }
+            // Do not leave a broker behind when PostgreSQL failed first (or close it if it made it).
+            kafkaStart.thenAccept(EmbeddedKafka::close);
+            throw e;
+        }
+        Duration startup = Duration.ofNanos(System.nanoTime() - started);
+        String registry = "mock://reckon-" + UUID.randomUUID().toString().substring(0, 8);
+        LOG.info(
+                "Embedded stack ready in {} ms: Kafka {}, PostgreSQL {}, Schema Registry {}",
+                startup.toMillis(),
+                kafka.bootstrapServers(),
+                postgres.jdbcUrl(),
+                registry);
+        return new EmbeddedStack(kafka, postgres, registry, startup);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String jdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
+    public String jdbcUsername() {
+        return postgres.username();
+    }
+
+    public String jdbcPassword() {
+        return postgres.password();
+    }
+
+    /** A {@code mock://} URL of Confluent's in-memory registry, valid inside this JVM only. */
+    public String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    /** How long {@link #start(Path)} took, migrations included. */
+    public Duration startupTime() {
+        return startup;
+    }
+
+    /**
+     * The connection settings of the stack under the keys the connector options read: {@code
+     * kafka.bootstrap-servers}, {@code jdbc.url}, {@code jdbc.username}, {@code jdbc.password} and
+     * {@code schema-registry.url}. The password is a random one of this stack only.
+     */
+    public Configuration connectorConfig() {
+        Configuration conf = new Configuration();
+        conf.set(ConfigOptions.key(KAFKA_BOOTSTRAP_SERVERS_KEY).stringType().noDefaultValue(), bootstrapServers());
+        conf.set(JdbcOptions.URL, jdbcUrl());
+        conf.set(JdbcOptions.USERNAME, jdbcUsername());
+        conf.set(JdbcOptions.PASSWORD, jdbcPassword());
+        conf.set(ConfigOptions.key(SCHEMA_REGISTRY_URL_KEY).stringType().noDefaultValue(), schemaRegistryUrl);
+        return conf;
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    /** Stops Kafka and PostgreSQL (in parallel); their data stays in the work directory. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> kafkaStop = CompletableFuture.runAsync(kafka::close, daemonExecutor());
+        try {
+            postgres.close();
+        } finally {
+            join(kafkaStop);
+        }
+    }
+
+    private static Executor daemonExecutor() {
+        return task -> {
+            Thread thread = new Thread(task, "embedded-stack");
+            thread.setDaemon(true);
+            thread.start();
+        };
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+}
