@@ -1,0 +1,506 @@
+package io.reckon.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reckon.demo.DemoWorkload.TruthEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Scores the anomalies a replay emitted against the truth of a {@link DemoWorkload}: per anomaly
+ * type, what was injected, what was found, precision, recall, the money found against the money
+ * leaked and how long after the leak became visible (in event time) the job raised it.
+ *
+ * <p>An anomaly is identified by (type, account_id, meter, period_start). Its last revision (highest
+ * {@code revision}) decides: it counts as a finding unless that revision's status is
+ * {@code resolved}. Its detection time is the {@code event_time_watermark} of its first revision
+ * that is not resolved.
+ *
+ * <pre>{@code
+ * DemoReport report = DemoReport.score(workload.truth(), Path.of("out/anomalies.jsonl"));
+ * System.out.println(report.render());
+ * double recall = report.type("UNDER_REPORTED_USAGE").recall().orElse(0);
+ * }</pre>
+ */
+public final class DemoReport {
+
+    /** The leak types of spec §4, scored as findings. */
+    public static final List<String> LEAK_TYPES = List.of(
+            "UNDER_REPORTED_USAGE",
+            "OVER_REPORTED_USAGE",
+            "UNBILLED_USAGE",
+            "RENEWAL_DRIFT",
+            "MISSED_OVERAGE",
+            "OVERBILLED");
+
+    /** Signals: scored only when truth for them is given, otherwise counted. */
+    public static final List<String> SIGNAL_TYPES = List.of("REPORTING_GAP", "USAGE_SPIKE", "USAGE_DROP");
+
+    private static final int LIST_LIMIT = 10;
+    /** Watermarks this far out are the end-of-input watermark of a bounded replay, not an hour. */
+    private static final Instant END_OF_INPUT = Instant.parse("9000-01-01T00:00:00Z");
+
+    /** What an anomaly is about; the same identity across revisions. */
+    public record Identity(String type, String accountId, String meter, Instant periodStart) {}
+
+    /**
+     * One anomaly as its revisions leave it.
+     *
+     * @param lastRevision the highest revision read
+     * @param lastStatus the status of that revision: open, updated or resolved
+     * @param amountMinor the amount of the last revision
+     * @param detectedWatermark event_time_watermark of the first revision that is not resolved, or
+     *     null when every revision is resolved
+     */
+    public record Finding(
+            Identity identity,
+            int lastRevision,
+            String lastStatus,
+            long amountMinor,
+            String currency,
+            boolean isFinal,
+            Instant detectedWatermark) {
+
+        public boolean counts() {
+            return !"resolved".equals(lastStatus);
+        }
+    }
+
+    /**
+     * The score of one anomaly type.
+     *
+     * @param injected number of truth entries of the type
+     * @param found number of anomalies of the type whose last revision is not resolved
+     * @param truePositives found anomalies with a truth entry
+     * @param injectedAmount sum of the truth amounts, per currency
+     * @param foundAmount sum of the found anomalies' amounts, per currency
+     * @param truePositiveAmount sum of the true positives' amounts (as the job computed them)
+     * @param latencies detection latency of each true positive with a real watermark:
+     *     detected watermark - detectableAt
+     * @param detectedAtEndOfInput true positives first raised by the end-of-input watermark
+     */
+    public record TypeScore(
+            String type,
+            int injected,
+            int found,
+            int truePositives,
+            Map<String, Long> injectedAmount,
+            Map<String, Long> foundAmount,
+            Map<String, Long> truePositiveAmount,
+            List<Duration> latencies,
+            int detectedAtEndOfInput) {
+
+        /** True positives / found; empty when nothing was found. */
+        public OptionalDouble precision() {
+            return found == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) truePositives / found);
+        }
+
+        /** True positives / injected; empty when nothing was injected. */
+        public OptionalDouble recall() {
+            return injected == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) truePositives / injected);
+        }
+
+        public Optional<Duration> medianLatency() {
+            if (latencies.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Duration> sorted = latencies.stream().sorted().toList();
+            int mid = sorted.size() / 2;
+            return Optional.of(
+                    sorted.size() % 2 == 1
+                            ? sorted.get(mid)
+                            : sorted.get(mid - 1).plus(sorted.get(mid)).dividedBy(2));
+        }
+
+        public Optional<Duration> maxLatency() {
+            return latencies.stream().max(Comparator.naturalOrder());
+        }
+
+        boolean isSignalWithoutTruth() {
+            return injected == 0 && SIGNAL_TYPES.contains(type);
+        }
+    }
+
+    /** A found anomaly with no truth, or a truth entry with no finding; for debugging a score. */
+    public record Mismatch(Identity identity, long amountMinor, String currency, String note) {}
+
+    private final Map<String, TypeScore> scores;
+    private final List<Mismatch> falsePositives;
+    private final List<Mismatch> missed;
+    private final int revisionsRead;
+    private final int anomaliesRead;
+    private final int unreadableLines;
+
+    private DemoReport(
+            Map<String, TypeScore> scores,
+            List<Mismatch> falsePositives,
+            List<Mismatch> missed,
+            int revisionsRead,
+            int anomaliesRead,
+            int unreadableLines) {
+        this.scores = scores;
+        this.falsePositives = falsePositives;
+        this.missed = missed;
+        this.revisionsRead = revisionsRead;
+        this.anomaliesRead = anomaliesRead;
+        this.unreadableLines = unreadableLines;
+    }
+
+    /** Scores the anomalies file (one JSON object per revision, spec §4) against the truth. */
+    public static DemoReport score(List<TruthEntry> truth, Path anomaliesJsonl) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(anomaliesJsonl, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + anomaliesJsonl, e);
+        }
+        return score(truth, lines);
+    }
+
+    static DemoReport score(List<TruthEntry> truth, List<String> anomalyLines) {
+        Map<Identity, List<JsonNode>> revisions = new LinkedHashMap<>();
+        int read = 0;
+        int unreadable = 0;
+        for (String line : anomalyLines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode n = DemoJson.MAPPER.readTree(line);
+                Identity id = new Identity(
+                        DemoJson.text(n, "type"),
+                        DemoJson.text(n, "account_id"),
+                        DemoJson.text(n, "meter"),
+                        DemoJson.time(n.get("period_start")));
+                if (id.type() == null || id.accountId() == null || id.periodStart() == null) {
+                    unreadable++;
+                    continue;
+                }
+                revisions.computeIfAbsent(id, k -> new ArrayList<>()).add(n);
+                read++;
+            } catch (IOException e) {
+                unreadable++;
+            }
+        }
+
+        Map<Identity, Finding> findings = new LinkedHashMap<>();
+        revisions.forEach((id, revs) -> findings.put(id, finding(id, revs)));
+        Map<Identity, TruthEntry> truthById = new LinkedHashMap<>();
+        for (TruthEntry t : truth) {
+            truthById.put(new Identity(t.type(), t.accountId(), t.meter(), t.periodStart()), t);
+        }
+
+        Set<String> types = new java.util.LinkedHashSet<>(LEAK_TYPES);
+        types.addAll(SIGNAL_TYPES);
+        truth.forEach(t -> types.add(t.type()));
+        findings.keySet().forEach(id -> types.add(id.type()));
+
+        Map<String, TypeScore> scores = new LinkedHashMap<>();
+        for (String type : types) {
+            scores.put(type, scoreType(type, truthById, findings));
+        }
+
+        List<Mismatch> falsePositives = new ArrayList<>();
+        findings.values().stream()
+                .filter(Finding::counts)
+                .filter(f -> !truthById.containsKey(f.identity()))
+                .filter(f -> !scores.get(f.identity().type()).isSignalWithoutTruth())
+                .sorted(Comparator.comparing(f -> sortKey(f.identity())))
+                .forEach(f -> falsePositives.add(new Mismatch(
+                        f.identity(),
+                        f.amountMinor(),
+                        f.currency(),
+                        "revision " + f.lastRevision() + ", " + f.lastStatus() + (f.isFinal() ? ", final" : ""))));
+        List<Mismatch> missed = new ArrayList<>();
+        truthById.values().stream()
+                .sorted(Comparator.comparing(
+                        t -> sortKey(new Identity(t.type(), t.accountId(), t.meter(), t.periodStart()))))
+                .forEach(t -> {
+                    Identity id = new Identity(t.type(), t.accountId(), t.meter(), t.periodStart());
+                    Finding f = findings.get(id);
+                    if (f == null || !f.counts()) {
+                        missed.add(new Mismatch(
+                                id,
+                                t.amountMinor(),
+                                t.currency(),
+                                f == null ? "never raised" : "resolved at revision " + f.lastRevision()));
+                    }
+                });
+        return new DemoReport(scores, falsePositives, missed, read, revisions.size(), unreadable);
+    }
+
+    private static Finding finding(Identity id, List<JsonNode> revs) {
+        JsonNode last = null;
+        int lastRevision = Integer.MIN_VALUE;
+        JsonNode firstOpen = null;
+        int firstOpenRevision = Integer.MAX_VALUE;
+        for (JsonNode n : revs) {
+            int revision = n.path("revision").asInt();
+            // >= keeps the later line when a revision is repeated (an at-least-once sink).
+            if (revision >= lastRevision) {
+                lastRevision = revision;
+                last = n;
+            }
+            if (!"resolved".equals(DemoJson.text(n, "status")) && revision < firstOpenRevision) {
+                firstOpenRevision = revision;
+                firstOpen = n;
+            }
+        }
+        return new Finding(
+                id,
+                lastRevision,
+                DemoJson.text(last, "status"),
+                last.path("amount_minor").asLong(),
+                DemoJson.text(last, "currency"),
+                last.path("final").asBoolean(false),
+                firstOpen == null ? null : DemoJson.time(firstOpen.get("event_time_watermark")));
+    }
+
+    private static TypeScore scoreType(
+            String type, Map<Identity, TruthEntry> truthById, Map<Identity, Finding> findings) {
+        int injected = 0;
+        Map<String, Long> injectedAmount = new TreeMap<>();
+        for (TruthEntry t : truthById.values()) {
+            if (t.type().equals(type)) {
+                injected++;
+                injectedAmount.merge(t.currency() == null ? "?" : t.currency(), t.amountMinor(), Long::sum);
+            }
+        }
+        int found = 0;
+        int truePositives = 0;
+        int atEnd = 0;
+        Map<String, Long> foundAmount = new TreeMap<>();
+        Map<String, Long> tpAmount = new TreeMap<>();
+        List<Duration> latencies = new ArrayList<>();
+        for (Finding f : findings.values()) {
+            if (!f.identity().type().equals(type) || !f.counts()) {
+                continue;
+            }
+            found++;
+            String currency = f.currency() == null ? "?" : f.currency();
+            foundAmount.merge(currency, f.amountMinor(), Long::sum);
+            TruthEntry t = truthById.get(f.identity());
+            if (t == null) {
+                continue;
+            }
+            truePositives++;
+            tpAmount.merge(currency, f.amountMinor(), Long::sum);
+            if (f.detectedWatermark() == null || !f.detectedWatermark().isBefore(END_OF_INPUT)) {
+                atEnd++;
+            } else {
+                latencies.add(Duration.between(t.detectableAt(), f.detectedWatermark()));
+            }
+        }
+        return new TypeScore(
+                type,
+                injected,
+                found,
+                truePositives,
+                injectedAmount,
+                foundAmount,
+                tpAmount,
+                List.copyOf(latencies),
+                atEnd);
+    }
+
+    private static String sortKey(Identity id) {
+        return id.type() + '\u0000' + id.accountId() + '\u0000' + id.meter() + '\u0000' + id.periodStart();
+    }
+
+    /** The score of one type; a type neither injected nor found has zero counts. */
+    public TypeScore type(String type) {
+        TypeScore s = scores.get(type);
+        return s != null ? s : new TypeScore(type, 0, 0, 0, Map.of(), Map.of(), Map.of(), List.of(), 0);
+    }
+
+    /** Every type, leak types first, in the order of spec §4. */
+    public List<TypeScore> types() {
+        return List.copyOf(scores.values());
+    }
+
+    /** Found anomalies of scored types without truth, ordered by identity. */
+    public List<Mismatch> falsePositives() {
+        return falsePositives;
+    }
+
+    /** Truth entries with no finding (never raised, or resolved at the end), ordered by identity. */
+    public List<Mismatch> missed() {
+        return missed;
+    }
+
+    /** The text a RevOps person reads: per type counts, money and latency, then what went wrong. */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("Reckon demo: detected leaks against injected truth\n");
+        out.append("Read ")
+                .append(revisionsRead)
+                .append(" revisions of ")
+                .append(anomaliesRead)
+                .append(" anomalies");
+        if (unreadableLines > 0) {
+            out.append(" (")
+                    .append(unreadableLines)
+                    .append(unreadableLines == 1 ? " unreadable line" : " unreadable lines")
+                    .append(" skipped)");
+        }
+        out.append(".\n\n");
+
+        int injected = 0;
+        int found = 0;
+        int tp = 0;
+        Map<String, Long> injectedAmount = new TreeMap<>();
+        Map<String, Long> foundAmount = new TreeMap<>();
+        for (TypeScore s : scores.values()) {
+            if (s.injected() == 0 && s.found() == 0) {
+                out.append(String.format(Locale.ROOT, "%-22s not injected%n", s.type()));
+                continue;
+            }
+            if (s.isSignalWithoutTruth()) {
+                out.append(String.format(Locale.ROOT, "%-22s %d raised (a signal, not scored)%n", s.type(), s.found()));
+                continue;
+            }
+            injected += s.injected();
+            found += s.found();
+            tp += s.truePositives();
+            s.injectedAmount().forEach((c, a) -> injectedAmount.merge(c, a, Long::sum));
+            s.foundAmount().forEach((c, a) -> foundAmount.merge(c, a, Long::sum));
+            out.append(s.type()).append('\n');
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  injected %d, found %d, true positives %d; precision %s, recall %s%n",
+                    s.injected(),
+                    s.found(),
+                    s.truePositives(),
+                    percent(s.precision()),
+                    percent(s.recall())));
+            out.append("  leaked amount: injected ")
+                    .append(money(s.injectedAmount()))
+                    .append(", found ")
+                    .append(money(s.foundAmount()))
+                    .append(" (true positives ")
+                    .append(money(s.truePositiveAmount()))
+                    .append(")\n");
+            if (s.truePositives() > 0) {
+                out.append("  detection latency (event time): ");
+                if (s.latencies().isEmpty()) {
+                    out.append("none measured");
+                } else {
+                    out.append("median ")
+                            .append(hours(s.medianLatency().orElseThrow()))
+                            .append(", max ")
+                            .append(hours(s.maxLatency().orElseThrow()));
+                }
+                if (s.detectedAtEndOfInput() > 0) {
+                    out.append("; ").append(s.detectedAtEndOfInput()).append(" only at the end of the input");
+                }
+                out.append('\n');
+            }
+        }
+        out.append('\n');
+        out.append(String.format(
+                Locale.ROOT,
+                "All leak types: injected %d, found %d, true positives %d; precision %s, recall %s%n",
+                injected,
+                found,
+                tp,
+                percent(found == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) tp / found)),
+                percent(injected == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) tp / injected))));
+        out.append("  leaked amount injected ")
+                .append(money(injectedAmount))
+                .append(", found ")
+                .append(money(foundAmount))
+                .append('\n');
+        appendList(out, "False positives", falsePositives);
+        appendList(out, "Missed", missed);
+        return out.toString();
+    }
+
+    private static void appendList(StringBuilder out, String title, List<Mismatch> list) {
+        out.append('\n').append(title).append(" (").append(list.size()).append(")");
+        if (list.isEmpty()) {
+            out.append(": none\n");
+            return;
+        }
+        out.append(list.size() > LIST_LIMIT ? ", first " + LIST_LIMIT + ":\n" : ":\n");
+        for (Mismatch m : list.subList(0, Math.min(LIST_LIMIT, list.size()))) {
+            Identity id = m.identity();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  %-22s %-12s %-12s %s  %s  (%s)%n",
+                    id.type(),
+                    id.accountId(),
+                    id.meter(),
+                    id.periodStart().atZone(ZoneOffset.UTC).toLocalDate(),
+                    money(m.amountMinor(), m.currency()),
+                    m.note()));
+        }
+    }
+
+    static String percent(OptionalDouble ratio) {
+        if (ratio.isEmpty()) {
+            return "n/a";
+        }
+        return BigDecimal.valueOf(ratio.getAsDouble())
+                        .movePointRight(2)
+                        .setScale(1, RoundingMode.HALF_UP)
+                        .toPlainString()
+                + "%";
+    }
+
+    static String hours(Duration d) {
+        return BigDecimal.valueOf(d.toSeconds())
+                        .divide(BigDecimal.valueOf(3600), 1, RoundingMode.HALF_UP)
+                        .toPlainString()
+                + " h";
+    }
+
+    /** Amounts of several currencies side by side; they are never added together. */
+    static String money(Map<String, Long> byCurrency) {
+        if (byCurrency.isEmpty()) {
+            return "none";
+        }
+        return byCurrency.entrySet().stream()
+                .map(e -> money(e.getValue(), e.getKey()))
+                .collect(Collectors.joining(" + "));
+    }
+
+    /** Minor units as a person reads money: {@code $1,234.56}, {@code €12.00}, {@code -$0.05}. */
+    static String money(long minor, String currency) {
+        String code = currency == null ? "" : currency.toUpperCase(Locale.ROOT);
+        int digits = 2;
+        try {
+            digits = Math.max(0, Currency.getInstance(code).getDefaultFractionDigits());
+        } catch (IllegalArgumentException unknownCurrency) {
+            // Keep 2 digits, the most common.
+        }
+        String symbol =
+                switch (code) {
+                    case "USD" -> "$";
+                    case "EUR" -> "€";
+                    case "GBP" -> "£";
+                    case "JPY" -> "¥";
+                    default -> code.isEmpty() ? "" : code + " ";
+                };
+        BigDecimal value = BigDecimal.valueOf(Math.abs(minor), digits);
+        return (minor < 0 ? "-" : "") + symbol + String.format(Locale.US, "%,." + digits + "f", value);
+    }
+}

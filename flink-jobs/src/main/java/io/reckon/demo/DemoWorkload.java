@@ -1,0 +1,274 @@
+package io.reckon.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A seeded, realistic workload for the four Reckon inputs with known truth: which revenue leaks were
+ * injected, on which (account, meter, period), for how much, and from which event-time hour the job
+ * could see them.
+ *
+ * <p>The workload is a pure function of its {@link Options}: the same seed gives byte-identical
+ * files. It holds, besides the injected leaks, the noise a real pipeline produces and the job must
+ * absorb without raising anomalies: duplicate usage events and reports, records out of order by a few
+ * minutes, late records inside the allowed lateness, a handful after their period was final (with
+ * their report equally late) and malformed lines for the dead-letter output.
+ *
+ * <pre>{@code
+ * DemoWorkload workload = DemoWorkload.generate(DemoWorkload.Options.defaults());
+ * workload.writeTo(Path.of("reckon-data/demo"));   // contracts/usage/reported/invoices/truth.jsonl
+ * // ... replay the four inputs through the job, which writes anomalies.jsonl ...
+ * DemoReport report = DemoReport.score(workload.truth(), Path.of("reckon-data/demo/anomalies.jsonl"));
+ * System.out.println(report.render());
+ * }</pre>
+ */
+public final class DemoWorkload {
+
+    /** File names written by {@link #writeTo(Path)}. */
+    public static final String CONTRACTS_FILE = "contracts.jsonl";
+
+    public static final String USAGE_FILE = "usage.jsonl";
+    public static final String REPORTED_FILE = "reported.jsonl";
+    public static final String INVOICES_FILE = "invoices.jsonl";
+    public static final String TRUTH_FILE = "truth.jsonl";
+
+    /**
+     * What to generate.
+     *
+     * @param seed the only source of randomness
+     * @param accounts number of accounts
+     * @param meters meter names; {@code storage_gb} is aggregated with max, {@code seats} with count,
+     *     every other meter with sum
+     * @param firstMonth the first calendar month (UTC) with usage
+     * @param months number of months with usage
+     * @param leaksPerType injected leaks of each type (UNDER_REPORTED_USAGE, OVER_REPORTED_USAGE)
+     * @param duplicatePermille per mille of usage events and of reports that are sent twice
+     * @param maxDisorder how far, in event time, a record may arrive after a later one
+     * @param lateRecords records that arrive hours late, still inside the allowed lateness
+     * @param afterFinalHours key-hours whose usage and report arrive after their period was final
+     */
+    public record Options(
+            long seed,
+            int accounts,
+            List<String> meters,
+            YearMonth firstMonth,
+            int months,
+            int leaksPerType,
+            int duplicatePermille,
+            Duration maxDisorder,
+            int lateRecords,
+            int afterFinalHours) {
+
+        public Options {
+            Objects.requireNonNull(meters, "meters");
+            Objects.requireNonNull(firstMonth, "firstMonth");
+            Objects.requireNonNull(maxDisorder, "maxDisorder");
+            meters = List.copyOf(meters);
+            if (accounts < 1 || months < 1 || meters.isEmpty()) {
+                throw new IllegalArgumentException("need at least one account, one meter and one month");
+            }
+            if (leaksPerType < 0 || leaksPerType > accounts / 4) {
+                throw new IllegalArgumentException("leaksPerType must be between 0 and accounts / 4");
+            }
+        }
+
+        /** Seed 42, 200 accounts, api_calls/storage_gb/seats, January to March 2026, 6 leaks per type. */
+        public static Options defaults() {
+            return new Options(
+                    42L,
+                    200,
+                    List.of("api_calls", "storage_gb", "seats"),
+                    YearMonth.of(2026, 1),
+                    3,
+                    6,
+                    10,
+                    Duration.ofMinutes(3),
+                    12,
+                    4);
+        }
+
+        public Options withSeed(long newSeed) {
+            return new Options(
+                    newSeed,
+                    accounts,
+                    meters,
+                    firstMonth,
+                    months,
+                    leaksPerType,
+                    duplicatePermille,
+                    maxDisorder,
+                    lateRecords,
+                    afterFinalHours);
+        }
+
+        public Options withAccounts(int newAccounts) {
+            return new Options(
+                    seed,
+                    newAccounts,
+                    meters,
+                    firstMonth,
+                    months,
+                    leaksPerType,
+                    duplicatePermille,
+                    maxDisorder,
+                    lateRecords,
+                    afterFinalHours);
+        }
+    }
+
+    /**
+     * One injected leak.
+     *
+     * @param type the anomaly type the job should raise
+     * @param amountMinor the leak of the period's final figures, in minor units of {@code currency}:
+     *     expected - priced_reported (UNDER) or priced_reported - expected (OVER)
+     * @param detectableAt the earliest event-time hour H at which the job's real-time comparison
+     *     can see the leak: usage older than H - 2 h (the reporting delay) against reports older
+     *     than H (for OVER, reports older than H - 2 h too); period end + 6 h if it only shows when
+     *     the period closes
+     * @param currency the account's currency (lower case ISO 4217); null when unknown
+     */
+    public record TruthEntry(
+            String type,
+            String accountId,
+            String meter,
+            Instant periodStart,
+            long amountMinor,
+            Instant detectableAt,
+            String currency) {
+
+        public TruthEntry(
+                String type,
+                String accountId,
+                String meter,
+                Instant periodStart,
+                long amountMinor,
+                Instant detectableAt) {
+            this(type, accountId, meter, periodStart, amountMinor, detectableAt, null);
+        }
+    }
+
+    private final Options options;
+    private final Map<String, List<String>> files;
+    private final List<TruthEntry> truth;
+    private final Map<String, Integer> badLines;
+    private final Map<String, Long> stats;
+
+    DemoWorkload(
+            Options options,
+            Map<String, List<String>> files,
+            List<TruthEntry> truth,
+            Map<String, Integer> badLines,
+            Map<String, Long> stats) {
+        this.options = options;
+        this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+        this.truth = List.copyOf(truth);
+        this.badLines = Collections.unmodifiableMap(new LinkedHashMap<>(badLines));
+        this.stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
+    }
+
+    /** Generates the workload; deterministic in {@code o}. */
+    public static DemoWorkload generate(Options o) {
+        return new WorkloadGenerator(o).generate();
+    }
+
+    /**
+     * Writes contracts.jsonl, usage.jsonl, reported.jsonl, invoices.jsonl and truth.jsonl into
+     * {@code dir} (created if missing), one JSON object per line, UTF-8, LF line ends.
+     */
+    public void writeTo(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            for (Map.Entry<String, List<String>> file : files.entrySet()) {
+                StringBuilder text = new StringBuilder();
+                for (String line : file.getValue()) {
+                    text.append(line).append('\n');
+                }
+                Files.writeString(dir.resolve(file.getKey()), text.toString(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo workload to " + dir, e);
+        }
+    }
+
+    /** The injected leaks, ordered by type, account, meter and period. */
+    public List<TruthEntry> truth() {
+        return truth;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The lines of one file (see the *_FILE constants), as {@link #writeTo(Path)} writes them. */
+    public List<String> lines(String fileName) {
+        List<String> lines = files.get(fileName);
+        if (lines == null) {
+            throw new IllegalArgumentException("no file " + fileName + "; files are " + files.keySet());
+        }
+        return Collections.unmodifiableList(lines);
+    }
+
+    /** Per input file, the number of deliberately malformed lines (they belong in the dead letters). */
+    public Map<String, Integer> badLines() {
+        return badLines;
+    }
+
+    /**
+     * What the workload holds besides the truth: unique usage events and reports, their duplicate
+     * lines, late records, records after finality, invoice lines.
+     */
+    public Map<String, Long> stats() {
+        return stats;
+    }
+
+    /** Reads a truth.jsonl written by {@link #writeTo(Path)}. */
+    public static List<TruthEntry> readTruth(Path truthJsonl) {
+        List<TruthEntry> entries = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(truthJsonl, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = DemoJson.MAPPER.readTree(line);
+                entries.add(new TruthEntry(
+                        n.get("type").asText(),
+                        n.get("account_id").asText(),
+                        n.get("meter").asText(),
+                        Instant.parse(n.get("period_start").asText()),
+                        n.get("amount_minor").asLong(),
+                        Instant.parse(n.get("detectable_at").asText()),
+                        n.get("currency").asText()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + truthJsonl, e);
+        }
+        return entries;
+    }
+
+    static ObjectNode truthJson(TruthEntry t) {
+        ObjectNode n = DemoJson.MAPPER.createObjectNode();
+        n.put("type", t.type());
+        n.put("account_id", t.accountId());
+        n.put("meter", t.meter());
+        n.put("period_start", t.periodStart().toString());
+        n.put("currency", t.currency());
+        n.put("amount_minor", t.amountMinor());
+        n.put("detectable_at", t.detectableAt().toString());
+        return n;
+    }
+}

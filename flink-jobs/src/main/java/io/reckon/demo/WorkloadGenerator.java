@@ -1,0 +1,1040 @@
+package io.reckon.demo;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reckon.demo.DemoWorkload.Options;
+import io.reckon.demo.DemoWorkload.TruthEntry;
+import io.reckon.demo.LeakTiming.Timed;
+import io.reckon.pricing.Aggregation;
+import io.reckon.pricing.BillingPeriod;
+import io.reckon.pricing.MeterTerms;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Builds a {@link DemoWorkload}. One {@link Random} seeded from the options drives every choice, in
+ * a fixed order, so the output is a pure function of the options.
+ *
+ * <p>Volumes are sampled with doubles (log-normal account sizes, diurnal and weekly rates) and then
+ * fixed as exact decimals when a record is created; every figure derived from records (aggregates,
+ * prices, truth) is exact.
+ */
+final class WorkloadGenerator {
+
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final String[] MODELS = {"per_unit", "graduated", "volume", "package"};
+    private static final DateTimeFormatter HOUR_ID =
+            DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY_ID =
+            DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    /** GiB reported as GB: the classic unit mix-up behind an inflated storage meter. */
+    private static final BigDecimal GIB_PER_GB = new BigDecimal("1.073741824");
+    /** Leaks are placed where they reach this many minor units, so that the demo's money matters. */
+    private static final long MIN_LEAK_MINOR = 1000;
+    /** Late and after-final hours carry at most 1/500 (0.2 %) of their period's quantity. */
+    private static final int SMALL_SHARE_DIVISOR = 500;
+
+    /** How a meter is measured; its name decides it (see {@link Options#meters()}). */
+    enum Kind {
+        SUM("sum", 0),
+        MAX("max", 3),
+        COUNT("count", 0);
+
+        final String aggregation;
+        final int scale;
+
+        Kind(String aggregation, int scale) {
+            this.aggregation = aggregation;
+            this.scale = scale;
+        }
+
+        static Kind of(String meter) {
+            return switch (meter) {
+                case "storage_gb" -> MAX;
+                case "seats" -> COUNT;
+                default -> SUM;
+            };
+        }
+    }
+
+    /** A usage event or a report, deduplicated (one per id). */
+    record Rec(String id, String account, String meter, Instant time, BigDecimal quantity) {}
+
+    record Key(String account, String meter) {}
+
+    private record Profile(
+            int index,
+            String id,
+            String currency,
+            int anchorDay,
+            ZoneOffset zone,
+            double callRate,
+            double callBatch,
+            double storageBase,
+            double storageGrowth,
+            int storageEvery,
+            int seats) {}
+
+    private record MeterSpec(
+            String meter, Kind kind, String model, BigDecimal included, Long minimum, String tolerance) {}
+
+    private record Line(long arrivalMillis, long seq, String json) {}
+
+    /** The ways a metering pipeline loses or invents usage. */
+    private enum Method {
+        /** Reports of some hours never sent (an outage of the reporting job). */
+        OUTAGE,
+        /** From some day on, a share of each hourly quantity is lost (a filter bug). */
+        SCALE_DOWN,
+        /** From some day on, every fifth event is not forwarded (a sampling bug on a count meter). */
+        DROP_EVERY_FIFTH,
+        /** Some hours reported twice under new report ids (a retry without idempotency). */
+        RESEND,
+        /** From some day on, quantities in GiB reported as GB. */
+        INFLATE
+    }
+
+    private final Options o;
+    private final Random rng;
+    private final Instant rangeStart;
+    private final Instant rangeEnd;
+    private final List<Profile> profiles = new ArrayList<>();
+    private final List<ObjectNode> contracts = new ArrayList<>();
+    private final ContractBook book = new ContractBook();
+    private final Map<Key, List<Rec>> usage = new LinkedHashMap<>();
+    private final Map<Key, List<Rec>> reports = new LinkedHashMap<>();
+    private final Map<String, Instant> usageArrival = new HashMap<>();
+    private final Map<String, Instant> reportArrival = new HashMap<>();
+    private final Set<String> neverDuplicated = new HashSet<>();
+    private final Set<String> leakAccounts = new HashSet<>();
+    private final Set<String> usedLateHours = new HashSet<>();
+    private final List<TruthEntry> truth = new ArrayList<>();
+    private final Map<TruthEntry, ObjectNode> truthDetails = new HashMap<>();
+    private final Map<String, Long> stats = new LinkedHashMap<>();
+    private long usageSeq;
+
+    WorkloadGenerator(Options o) {
+        this.o = o;
+        this.rng = new Random(o.seed());
+        this.rangeStart = o.firstMonth().atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        this.rangeEnd = o.firstMonth()
+                .plusMonths(o.months())
+                .atDay(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+    }
+
+    DemoWorkload generate() {
+        for (int i = 1; i <= o.accounts(); i++) {
+            Profile p = profile(i);
+            profiles.add(p);
+            contracts(p);
+        }
+        for (Profile p : profiles) {
+            for (String meter : o.meters()) {
+                Key key = new Key(p.id(), meter);
+                List<Rec> events = usage(p, meter, Kind.of(meter));
+                usage.put(key, events);
+                reports.put(key, baselineReports(key, Kind.of(meter), events));
+            }
+        }
+        injectLeaks();
+        chooseLateRecords();
+        chooseAfterFinalHours();
+
+        Map<String, List<String>> files = new LinkedHashMap<>();
+        Map<String, Integer> bad = new LinkedHashMap<>();
+        files.put(DemoWorkload.CONTRACTS_FILE, renderContracts(bad));
+        files.put(DemoWorkload.USAGE_FILE, renderRecords(DemoWorkload.USAGE_FILE, usage, usageArrival, bad));
+        files.put(DemoWorkload.REPORTED_FILE, renderRecords(DemoWorkload.REPORTED_FILE, reports, reportArrival, bad));
+        files.put(DemoWorkload.INVOICES_FILE, renderInvoices(bad));
+        truth.sort(Comparator.comparing(TruthEntry::type)
+                .thenComparing(TruthEntry::accountId)
+                .thenComparing(TruthEntry::meter)
+                .thenComparing(TruthEntry::periodStart));
+        List<String> truthLines = new ArrayList<>();
+        for (TruthEntry t : truth) {
+            ObjectNode n = DemoWorkload.truthJson(t);
+            n.setAll(truthDetails.get(t));
+            truthLines.add(DemoJson.line(n));
+        }
+        files.put(DemoWorkload.TRUTH_FILE, truthLines);
+        return new DemoWorkload(o, files, truth, bad, stats);
+    }
+
+    // ---------------------------------------------------------------- accounts and contracts
+
+    private Profile profile(int index) {
+        String currency = rng.nextInt(100) < 70 ? "usd" : "eur";
+        int anchor = rng.nextInt(100) < 85 ? 1 : 15;
+        ZoneOffset zone = currency.equals("usd") ? ZoneOffset.ofHours(-5) : ZoneOffset.ofHours(1);
+        double callRate = clamp(logNormal(0.2, 1.0), 0.02, 5);
+        double callBatch = clamp(logNormal(300, 0.8), 5, 20_000);
+        double storageBase = clamp(logNormal(150, 1.0), 1, 20_000);
+        double storageGrowth = 0.02 + 0.2 * rng.nextDouble();
+        int storageEvery = 6 + rng.nextInt(7);
+        int seats = (int) Math.max(1, Math.round(logNormal(4, 0.8)));
+        return new Profile(
+                index,
+                String.format("acct_%04d", index),
+                currency,
+                anchor,
+                zone,
+                callRate,
+                callBatch,
+                storageBase,
+                storageGrowth,
+                storageEvery,
+                seats);
+    }
+
+    private void contracts(Profile p) {
+        ObjectNode renewal = null;
+        int renewalRoll = rng.nextInt(100);
+        if (renewalRoll < 18 && o.months() > 1) {
+            // Term end inside the range: the periods from then on pay escalated prices.
+            int monthOffset = 1 + rng.nextInt(o.months() - 1);
+            int day = rng.nextInt(5) == 0 ? 10 : p.anchorDay();
+            renewal = renewal(o.firstMonth().plusMonths(monthOffset).atDay(day), pick("5", "7", "3.5"));
+        } else if (renewalRoll < 28) {
+            renewal = renewal(o.firstMonth().plusMonths(o.months() + 6).atDay(p.anchorDay()), "4");
+        }
+        List<MeterSpec> specs = new ArrayList<>();
+        for (int m = 0; m < o.meters().size(); m++) {
+            String meter = o.meters().get(m);
+            Kind kind = Kind.of(meter);
+            // Round robin over the models, so that every meter is priced with every model.
+            String model = MODELS[(p.index() + m) % MODELS.length];
+            BigDecimal included = new BigDecimal(
+                    switch (kind) {
+                        case SUM -> pick("0", "5000", "20000");
+                        case MAX -> pick("0", "10", "50");
+                        case COUNT -> pick("0", "0", "20");
+                    });
+            Long minimum = rng.nextInt(100) < 20
+                    ? switch (kind) {
+                        case SUM -> 5000L;
+                        case MAX -> 2000L;
+                        case COUNT -> 3000L;
+                    }
+                    : null;
+            String tolerance = rng.nextInt(100) < 10 ? "1" : null;
+            specs.add(new MeterSpec(meter, kind, model, included, minimum, tolerance));
+        }
+        Instant v1From = o.firstMonth()
+                .minusMonths(1)
+                .atDay(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        addContract(contractJson(p, 1, v1From, renewal, specs, BigDecimal.ONE));
+        if (o.months() > 1 && rng.nextInt(100) < 15) {
+            // An upgrade from the second month: 10 % off every price and twice the included usage.
+            Instant v2From = o.firstMonth()
+                    .plusMonths(1)
+                    .atDay(p.anchorDay())
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant();
+            List<MeterSpec> upgraded = specs.stream()
+                    .map(s -> new MeterSpec(
+                            s.meter(),
+                            s.kind(),
+                            s.model(),
+                            s.included().multiply(BigDecimal.valueOf(2)),
+                            s.minimum(),
+                            s.tolerance()))
+                    .toList();
+            addContract(contractJson(p, 2, v2From, renewal, upgraded, new BigDecimal("0.9")));
+        }
+    }
+
+    private void addContract(ObjectNode contract) {
+        contracts.add(contract);
+        book.add(contract);
+    }
+
+    private static ObjectNode renewal(LocalDate termEnd, String escalatorPct) {
+        ObjectNode r = DemoJson.MAPPER.createObjectNode();
+        r.put("term_end", termEnd.atStartOfDay(ZoneOffset.UTC).toInstant().toString());
+        r.put("escalator_pct", escalatorPct);
+        return r;
+    }
+
+    private ObjectNode contractJson(
+            Profile p, int version, Instant from, ObjectNode renewal, List<MeterSpec> specs, BigDecimal factor) {
+        ObjectNode n = DemoJson.MAPPER.createObjectNode();
+        n.put("account_id", p.id());
+        n.put("version", version);
+        n.put("effective_from", from.toString());
+        n.put("currency", p.currency());
+        // Some contracts leave the anchor day out: the default (1) must apply.
+        if (p.anchorDay() != 1 || p.index() % 3 != 0) {
+            n.put("billing_anchor_day", p.anchorDay());
+        }
+        n.put("stripe_customer_id", String.format("cus_%08X", p.id().hashCode()));
+        n.put("crm_account_id", "crm_" + (100_000 + p.index()));
+        if (renewal != null) {
+            n.set("renewal", renewal.deepCopy());
+        }
+        ArrayNode meters = n.putArray("meters");
+        for (MeterSpec s : specs) {
+            ObjectNode m = meters.addObject();
+            m.put("meter", s.meter());
+            if (s.kind() != Kind.SUM || p.index() % 2 == 0) {
+                m.put("aggregation", s.kind().aggregation);
+            }
+            if (s.included().signum() > 0) {
+                m.put("included_quantity", s.included().toPlainString());
+            }
+            if (s.minimum() != null) {
+                m.put("minimum_amount_minor", s.minimum());
+            }
+            if (s.tolerance() != null) {
+                m.put("tolerance_pct", s.tolerance());
+            }
+            m.set("pricing", pricing(s.kind(), s.model(), factor));
+        }
+        return n;
+    }
+
+    private static ObjectNode pricing(Kind kind, String model, BigDecimal factor) {
+        ObjectNode p = DemoJson.MAPPER.createObjectNode();
+        p.put("model", model);
+        switch (model) {
+            case "per_unit" ->
+                p.put(
+                        "unit_amount_decimal",
+                        price(
+                                switch (kind) {
+                                    case SUM -> "0.1";
+                                    case MAX -> "23";
+                                    case COUNT -> "35";
+                                },
+                                factor));
+            case "graduated" ->
+                p.set(
+                        "tiers",
+                        tiers(
+                                switch (kind) {
+                                    case SUM ->
+                                        new String[][] {
+                                            {"10000", "0.15", "1000"}, {"250000", "0.1", "0"}, {null, "0.05", "0"}
+                                        };
+                                    case MAX ->
+                                        new String[][] {{"100", "25", "0"}, {"1000", "20", "500"}, {null, "15", "0"}};
+                                    case COUNT -> new String[][] {{"50", "40", "2000"}, {null, "30", "0"}};
+                                },
+                                factor,
+                                true));
+            case "volume" ->
+                p.set(
+                        "tiers",
+                        tiers(
+                                switch (kind) {
+                                    case SUM ->
+                                        new String[][] {
+                                            {"50000", "0.12", "0"}, {"500000", "0.09", "0"}, {null, "0.06", "2500"}
+                                        };
+                                    case MAX -> new String[][] {{"500", "22", "0"}, {null, "18", "1000"}};
+                                    case COUNT -> new String[][] {{"100", "40", "0"}, {null, "32", "0"}};
+                                },
+                                factor,
+                                false));
+            case "package" -> {
+                String[] pkg =
+                        switch (kind) {
+                            case SUM -> new String[] {"1000", "90"};
+                            case MAX -> new String[] {"50", "1000"};
+                            case COUNT -> new String[] {"10", "300"};
+                        };
+                p.put("package_size", pkg[0]);
+                p.put("package_amount_decimal", price(pkg[1], factor));
+            }
+            default -> throw new IllegalArgumentException(model);
+        }
+        return p;
+    }
+
+    private static ArrayNode tiers(String[][] rows, BigDecimal factor, boolean writeZeroFlat) {
+        ArrayNode tiers = DemoJson.MAPPER.createArrayNode();
+        for (String[] row : rows) {
+            ObjectNode t = tiers.addObject();
+            if (row[0] == null) {
+                t.putNull("up_to");
+            } else {
+                t.put("up_to", row[0]);
+            }
+            t.put("unit_amount_decimal", price(row[1], factor));
+            long flat = new BigDecimal(row[2])
+                    .multiply(factor)
+                    .setScale(0, RoundingMode.HALF_UP)
+                    .longValueExact();
+            // A zero flat amount is sometimes left out: the default (0) must apply.
+            if (flat != 0 || writeZeroFlat) {
+                t.put("flat_amount_minor", flat);
+            }
+        }
+        return tiers;
+    }
+
+    private static String price(String base, BigDecimal factor) {
+        BigDecimal p = new BigDecimal(base).multiply(factor).stripTrailingZeros();
+        return p.scale() < 0 ? p.setScale(0).toPlainString() : p.toPlainString();
+    }
+
+    // ---------------------------------------------------------------- usage and reports
+
+    private List<Rec> usage(Profile p, String meter, Kind kind) {
+        List<Rec> events = new ArrayList<>();
+        switch (kind) {
+            case SUM -> {
+                for (Instant h = rangeStart; h.isBefore(rangeEnd); h = h.plus(HOUR)) {
+                    LocalDateTime local = LocalDateTime.ofInstant(h, p.zone());
+                    double lambda = p.callRate() * diurnal(local.getHour()) * weekly(local.getDayOfWeek());
+                    int n = poisson(lambda);
+                    for (int k = 0; k < n; k++) {
+                        Instant t = h.plusSeconds(rng.nextInt(3600));
+                        long calls = Math.max(1, Math.round(p.callBatch() * StrictMath.exp(0.4 * rng.nextGaussian())));
+                        events.add(newUsage(p, meter, t, BigDecimal.valueOf(calls)));
+                    }
+                }
+            }
+            case MAX -> {
+                Instant first = rangeStart.plus(HOUR.multipliedBy(rng.nextInt(p.storageEvery())));
+                for (Instant h = first; h.isBefore(rangeEnd); h = h.plus(HOUR.multipliedBy(p.storageEvery()))) {
+                    Instant t = h.plusSeconds(rng.nextInt(3600));
+                    double monthsElapsed = Duration.between(rangeStart, t).toHours() / 730.0;
+                    double gb = p.storageBase()
+                            * StrictMath.pow(1 + p.storageGrowth(), monthsElapsed)
+                            * (1 + 0.01 * rng.nextGaussian());
+                    BigDecimal q = BigDecimal.valueOf(gb)
+                            .setScale(3, RoundingMode.HALF_UP)
+                            .max(new BigDecimal("0.001"));
+                    events.add(newUsage(p, meter, t, q));
+                }
+            }
+            case COUNT -> {
+                // One event per active seat per day, during the account's working hours.
+                LocalDate last = LocalDate.ofInstant(rangeEnd, p.zone());
+                for (LocalDate d = LocalDate.ofInstant(rangeStart, p.zone()); !d.isAfter(last); d = d.plusDays(1)) {
+                    boolean weekend = d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY;
+                    double active = weekend ? 0.2 : 0.9;
+                    for (int s = 0; s < p.seats(); s++) {
+                        if (rng.nextDouble() >= active) {
+                            continue;
+                        }
+                        Instant t = d.atTime(8, 0)
+                                .plusSeconds(rng.nextInt(11 * 3600))
+                                .toInstant(p.zone());
+                        if (!t.isBefore(rangeStart) && t.isBefore(rangeEnd)) {
+                            events.add(newUsage(p, meter, t, BigDecimal.ONE));
+                        }
+                    }
+                }
+            }
+        }
+        events.sort(Comparator.comparing(Rec::time).thenComparing(Rec::id));
+        return events;
+    }
+
+    private Rec newUsage(Profile p, String meter, Instant t, BigDecimal q) {
+        String seq = Long.toString(++usageSeq);
+        return new Rec("u-" + "0".repeat(Math.max(0, 7 - seq.length())) + seq, p.id(), meter, t, q);
+    }
+
+    /**
+     * What a healthy metering pipeline reports: for sum and max meters one report per key and hour
+     * (the hour's sum or max, stamped at the end of the hour, id derived from account, meter and
+     * hour); for count meters one report per event, since a count meter counts records.
+     */
+    private static List<Rec> baselineReports(Key key, Kind kind, List<Rec> events) {
+        List<Rec> out = new ArrayList<>();
+        if (kind == Kind.COUNT) {
+            for (Rec u : events) {
+                out.add(new Rec("r-" + u.id().substring(2), u.account(), u.meter(), u.time(), BigDecimal.ONE));
+            }
+            return out;
+        }
+        TreeMap<Instant, BigDecimal> byHour = new TreeMap<>();
+        for (Rec u : events) {
+            Instant hour = hourOf(u.time());
+            byHour.merge(hour, u.quantity(), kind == Kind.MAX ? BigDecimal::max : BigDecimal::add);
+        }
+        byHour.forEach((hour, q) ->
+                out.add(new Rec(reportId(key, hour), key.account(), key.meter(), hour.plusSeconds(3599), q)));
+        return out;
+    }
+
+    private static String reportId(Key key, Instant hour) {
+        return "r-" + key.account() + "-" + key.meter() + "-" + HOUR_ID.format(hour);
+    }
+
+    // ---------------------------------------------------------------- leaks
+
+    private void injectLeaks() {
+        for (String type : List.of(LeakTiming.UNDER, LeakTiming.OVER)) {
+            for (int i = 0; i < o.leaksPerType(); i++) {
+                String meter = o.meters().get(i % o.meters().size());
+                Kind kind = Kind.of(meter);
+                Method[] methods = methods(type, kind);
+                Method method = methods[(i / o.meters().size()) % methods.length];
+                if (!placeLeak(type, meter, kind, method)) {
+                    throw new IllegalStateException("cannot place a " + type + " leak on " + meter + " by " + method
+                            + "; use more accounts or fewer leaks");
+                }
+            }
+        }
+    }
+
+    private static Method[] methods(String type, Kind kind) {
+        boolean under = LeakTiming.UNDER.equals(type);
+        return switch (kind) {
+            case SUM ->
+                under ? new Method[] {Method.OUTAGE, Method.SCALE_DOWN} : new Method[] {Method.RESEND, Method.INFLATE};
+            case MAX -> under ? new Method[] {Method.SCALE_DOWN} : new Method[] {Method.INFLATE};
+            case COUNT -> under ? new Method[] {Method.OUTAGE, Method.DROP_EVERY_FIFTH} : new Method[] {Method.RESEND};
+        };
+    }
+
+    private record Candidate(
+            Profile profile,
+            BillingPeriod period,
+            MeterTerms terms,
+            List<Rec> modified,
+            List<Timed> actualRecs,
+            List<Timed> reportedRecs,
+            BigDecimal actual,
+            BigDecimal reported,
+            long amount) {}
+
+    /**
+     * Tries random (account, period) keys until a leak of at least {@link #MIN_LEAK_MINOR} is found;
+     * on a small workload where none is that large, takes the largest clear leak seen.
+     */
+    private boolean placeLeak(String type, String meter, Kind kind, Method method) {
+        Candidate best = null;
+        for (int attempt = 0; attempt < 2000; attempt++) {
+            Candidate c = candidate(type, meter, kind, method);
+            if (c != null && (best == null || c.amount() > best.amount())) {
+                best = c;
+            }
+            if (best != null && best.amount() >= MIN_LEAK_MINOR) {
+                break;
+            }
+        }
+        if (best == null) {
+            return false;
+        }
+        commitLeak(type, meter, method, best);
+        return true;
+    }
+
+    private Candidate candidate(String type, String meter, Kind kind, Method method) {
+        Profile p = profiles.get(rng.nextInt(profiles.size()));
+        List<BillingPeriod> periods = fullPeriods(p);
+        if (leakAccounts.contains(p.id()) || periods.isEmpty()) {
+            return null;
+        }
+        BillingPeriod period = periods.get(rng.nextInt(periods.size()));
+        MeterTerms terms = book.terms(p.id(), meter, period.start()).orElse(null);
+        if (terms == null) {
+            return null;
+        }
+        Key key = new Key(p.id(), meter);
+        List<Rec> modified = applyLeak(method, kind, reports.get(key), period);
+        List<Timed> actualRecs = timed(usage.get(key), period);
+        List<Timed> reportedRecs = timed(modified, period);
+        BigDecimal actual = aggregate(terms.aggregation(), actualRecs);
+        BigDecimal reported = aggregate(terms.aggregation(), reportedRecs);
+        OptionalLong amount = LeakTiming.leakAmount(type, actual, reported, terms, priceOf(p, meter, period));
+        BigDecimal clearly = terms.toleranceFor(actual, reported).multiply(BigDecimal.valueOf(2));
+        if (amount.isEmpty() || actual.subtract(reported).abs().compareTo(clearly) <= 0) {
+            return null;
+        }
+        return new Candidate(
+                p, period, terms, modified, actualRecs, reportedRecs, actual, reported, amount.getAsLong());
+    }
+
+    private Function<BigDecimal, Long> priceOf(Profile p, String meter, BillingPeriod period) {
+        return q -> book.price(p.id(), meter, period.start(), q);
+    }
+
+    private void commitLeak(String type, String meter, Method method, Candidate c) {
+        Profile p = c.profile();
+        reports.put(new Key(p.id(), meter), c.modified());
+        leakAccounts.add(p.id());
+        Function<BigDecimal, Long> price = priceOf(p, meter, c.period());
+        Instant detectableAt =
+                LeakTiming.detectableAt(type, c.period(), c.actualRecs(), c.reportedRecs(), c.terms(), price);
+        TruthEntry t = new TruthEntry(
+                type, p.id(), meter, c.period().start(), c.amount(), detectableAt, book.currency(p.id()));
+        truth.add(t);
+        ObjectNode detail = DemoJson.MAPPER.createObjectNode();
+        detail.put("period_end", c.period().end().toString());
+        detail.put("method", method.name().toLowerCase(Locale.ROOT));
+        detail.put("actual_quantity", c.actual().toPlainString());
+        detail.put("reported_quantity", c.reported().toPlainString());
+        detail.put("expected_amount_minor", price.apply(c.actual()));
+        detail.put("priced_reported_amount_minor", price.apply(c.reported()));
+        truthDetails.put(t, detail);
+    }
+
+    private List<Rec> applyLeak(Method method, Kind kind, List<Rec> original, BillingPeriod period) {
+        long days = Duration.between(period.start(), period.end()).toDays();
+        List<Rec> out = new ArrayList<>();
+        switch (method) {
+            case OUTAGE -> {
+                Instant from = period.start()
+                        .plus(Duration.ofDays(2 + rng.nextInt((int) days - 6)))
+                        .plus(HOUR.multipliedBy(rng.nextInt(24)));
+                Instant to = from.plus(HOUR.multipliedBy(10 + rng.nextInt(31)));
+                for (Rec r : original) {
+                    if (r.time().isBefore(from) || !r.time().isBefore(to)) {
+                        out.add(r);
+                    }
+                }
+            }
+            case SCALE_DOWN, INFLATE -> {
+                Instant from = period.start().plus(Duration.ofDays(kind == Kind.MAX ? 1 : 1 + rng.nextInt(10)));
+                BigDecimal factor = method == Method.INFLATE
+                        ? GIB_PER_GB
+                        : kind == Kind.MAX ? new BigDecimal("0.8") : new BigDecimal("0.9");
+                RoundingMode rounding = method == Method.INFLATE ? RoundingMode.HALF_UP : RoundingMode.DOWN;
+                for (Rec r : original) {
+                    boolean affected = !r.time().isBefore(from) && r.time().isBefore(period.end());
+                    out.add(
+                            affected
+                                    ? new Rec(
+                                            r.id(),
+                                            r.account(),
+                                            r.meter(),
+                                            r.time(),
+                                            r.quantity().multiply(factor).setScale(kind.scale, rounding))
+                                    : r);
+                }
+            }
+            case DROP_EVERY_FIFTH -> {
+                Instant from = period.start().plus(Duration.ofDays(1 + rng.nextInt(10)));
+                int n = 0;
+                for (Rec r : original) {
+                    boolean affected = !r.time().isBefore(from) && r.time().isBefore(period.end());
+                    if (!affected || ++n % 5 != 0) {
+                        out.add(r);
+                    }
+                }
+            }
+            case RESEND -> {
+                Instant from = period.start()
+                        .plus(Duration.ofDays(2 + rng.nextInt((int) days - 6)))
+                        .plus(HOUR.multipliedBy(rng.nextInt(24)));
+                Instant to = from.plus(HOUR.multipliedBy(12 + rng.nextInt(37)));
+                for (Rec r : original) {
+                    out.add(r);
+                    if (!r.time().isBefore(from) && r.time().isBefore(to)) {
+                        out.add(new Rec(r.id() + "-resend", r.account(), r.meter(), r.time(), r.quantity()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<BillingPeriod> fullPeriods(Profile p) {
+        List<BillingPeriod> out = new ArrayList<>();
+        BillingPeriod period = BillingPeriod.containing(rangeStart, p.anchorDay());
+        if (period.start().isBefore(rangeStart)) {
+            period = period.next();
+        }
+        for (; !period.end().isAfter(rangeEnd); period = period.next()) {
+            out.add(period);
+        }
+        return out;
+    }
+
+    static List<Timed> timed(List<Rec> recs, BillingPeriod period) {
+        List<Timed> out = new ArrayList<>();
+        for (Rec r : recs) {
+            if (period.contains(r.time())) {
+                out.add(new Timed(r.time(), r.quantity()));
+            }
+        }
+        return out;
+    }
+
+    static BigDecimal aggregate(Aggregation aggregation, List<Timed> recs) {
+        BigDecimal result = BigDecimal.ZERO;
+        for (Timed t : recs) {
+            result = aggregation.fold(result, t.quantity());
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- late records
+
+    /**
+     * Usage events and reports that arrive 1 to 5 hours after their event time, inside the allowed
+     * lateness. They are taken from sum meters of leak-free accounts, in the second half of a
+     * period, from hours with at most 0.2 % of the period's quantity: until the late record arrives
+     * the two sides differ by less than the tolerance (0.5 % of at least half the period), so a late
+     * record never makes the job raise an anomaly, not even for a moment.
+     */
+    private void chooseLateRecords() {
+        String sumMeter = sumMeter();
+        if (sumMeter == null) {
+            return;
+        }
+        int placed = 0;
+        for (int attempt = 0; attempt < 500 * o.lateRecords() && placed < o.lateRecords(); attempt++) {
+            SmallHour h = smallHour(sumMeter, 0.5, 6);
+            if (h == null) {
+                continue;
+            }
+            Duration late = Duration.ofMinutes(60 + rng.nextInt(241));
+            if (placed % 2 == 0) {
+                Rec u = h.usage().get(rng.nextInt(h.usage().size()));
+                usageArrival.put(u.id(), u.time().plus(late));
+            } else {
+                reportArrival.put(h.report().id(), h.report().time().plus(late));
+            }
+            placed++;
+        }
+        stats.put("late_records", (long) placed);
+    }
+
+    /**
+     * Key-hours whose usage events and report all arrive after the period was final (period end +
+     * 6 h lateness, plus 45 to 105 minutes of margin over the job's out-of-orderness bound). Report
+     * and usage come together, so the late revision they cause still shows no leak.
+     */
+    private void chooseAfterFinalHours() {
+        String sumMeter = sumMeter();
+        if (sumMeter == null) {
+            return;
+        }
+        int placed = 0;
+        long records = 0;
+        for (int attempt = 0; attempt < 2000 * o.afterFinalHours() && placed < o.afterFinalHours(); attempt++) {
+            SmallHour h = smallHour(sumMeter, 0.2, 5 * 24);
+            if (h == null || !h.period().end().plus(Duration.ofHours(8)).isBefore(rangeEnd)) {
+                continue;
+            }
+            Instant arrival =
+                    h.period().end().plus(LeakTiming.ALLOWED_LATENESS).plus(Duration.ofMinutes(45 + rng.nextInt(61)));
+            for (Rec u : h.usage()) {
+                usageArrival.put(u.id(), arrival);
+                neverDuplicated.add(u.id());
+                records++;
+            }
+            reportArrival.put(h.report().id(), arrival.plusSeconds(1));
+            neverDuplicated.add(h.report().id());
+            records++;
+            placed++;
+        }
+        stats.put("after_final_hours", (long) placed);
+        stats.put("after_final_records", records);
+    }
+
+    private record SmallHour(BillingPeriod period, List<Rec> usage, Rec report) {}
+
+    /** A random hour of a leak-free account with a small share of its period's quantity. */
+    private SmallHour smallHour(String meter, double fromShareOfPeriod, int hoursBeforeEnd) {
+        Profile p = profiles.get(rng.nextInt(profiles.size()));
+        List<BillingPeriod> periods = fullPeriods(p);
+        if (leakAccounts.contains(p.id()) || periods.isEmpty()) {
+            return null;
+        }
+        BillingPeriod period = periods.get(rng.nextInt(periods.size()));
+        long hours = Duration.between(period.start(), period.end()).toHours();
+        long first = (long) (hours * fromShareOfPeriod);
+        long last = hours - hoursBeforeEnd;
+        if (last <= first) {
+            return null;
+        }
+        Instant hour = period.start().plus(HOUR.multipliedBy(first + rng.nextInt((int) (last - first))));
+        Key key = new Key(p.id(), meter);
+        if (!usedLateHours.add(key + "@" + hour)) {
+            return null;
+        }
+        BigDecimal total = BigDecimal.ZERO;
+        BigDecimal inHour = BigDecimal.ZERO;
+        List<Rec> hourUsage = new ArrayList<>();
+        for (Rec u : usage.get(key)) {
+            if (period.contains(u.time())) {
+                total = total.add(u.quantity());
+                if (hourOf(u.time()).equals(hour)) {
+                    inHour = inHour.add(u.quantity());
+                    hourUsage.add(u);
+                }
+            }
+        }
+        if (hourUsage.isEmpty()
+                || inHour.multiply(BigDecimal.valueOf(SMALL_SHARE_DIVISOR)).compareTo(total) >= 0) {
+            return null;
+        }
+        String reportId = reportId(key, hour);
+        Rec report = reports.get(key).stream()
+                .filter(r -> r.id().equals(reportId))
+                .findFirst()
+                .orElseThrow();
+        return new SmallHour(period, hourUsage, report);
+    }
+
+    private String sumMeter() {
+        return o.meters().stream()
+                .filter(m -> Kind.of(m) == Kind.SUM)
+                .findFirst()
+                .orElse(null);
+    }
+
+    // ---------------------------------------------------------------- rendering
+
+    private List<String> renderContracts(Map<String, Integer> bad) {
+        List<ObjectNode> sorted = new ArrayList<>(contracts);
+        sorted.sort(Comparator.comparing(
+                        (ObjectNode n) -> Instant.parse(n.get("effective_from").asText()))
+                .thenComparing(n -> n.get("account_id").asText())
+                .thenComparing(n -> n.get("version").asInt()));
+        List<String> lines = new ArrayList<>();
+        for (ObjectNode n : sorted) {
+            lines.add(DemoJson.line(n));
+        }
+        String account = profiles.get(0).id();
+        return withBadLines(
+                DemoWorkload.CONTRACTS_FILE,
+                lines,
+                List.of(
+                        "{\"account_id\":\"" + account + "\",\"version\":9,\"effective_from\":\"2026-01-01T00:00:00Z\"",
+                        "{\"version\":1,\"effective_from\":\"2026-01-01T00:00:00Z\",\"currency\":\"usd\",\"meters\":[]}"),
+                bad);
+    }
+
+    private List<String> renderRecords(
+            String file, Map<Key, List<Rec>> recordsByKey, Map<String, Instant> arrivals, Map<String, Integer> bad) {
+        boolean isUsage = file.equals(DemoWorkload.USAGE_FILE);
+        List<Line> lines = new ArrayList<>();
+        long seq = 0;
+        long unique = 0;
+        long duplicates = 0;
+        int disorderSeconds = (int) o.maxDisorder().toSeconds();
+        for (List<Rec> recs : recordsByKey.values()) {
+            for (Rec r : recs) {
+                ObjectNode n = DemoJson.MAPPER.createObjectNode();
+                n.put(isUsage ? "event_id" : "report_id", r.id());
+                n.put("account_id", r.account());
+                n.put("meter", r.meter());
+                n.put("event_time", r.time().toString());
+                n.put("quantity", DemoJson.quantity(r.quantity()));
+                if (isUsage && Kind.of(r.meter()) == Kind.SUM && rng.nextInt(4) == 0) {
+                    n.putObject("attributes").put("endpoint", pick("/v1/search", "/v1/embed", "/v1/query"));
+                }
+                String json = DemoJson.line(n);
+                // Out of order: every record arrives up to maxDisorder after its event time.
+                Instant jittered = r.time().plusSeconds(rng.nextInt(disorderSeconds + 1));
+                Instant arrival = arrivals.getOrDefault(r.id(), jittered);
+                lines.add(new Line(arrival.toEpochMilli(), seq++, json));
+                unique++;
+                if (!neverDuplicated.contains(r.id()) && rng.nextInt(1000) < o.duplicatePermille()) {
+                    // The same record again (a producer retry), shortly after the first copy.
+                    Instant again = arrival.plusSeconds(1 + rng.nextInt(disorderSeconds + 1));
+                    lines.add(new Line(again.toEpochMilli(), seq++, json));
+                    duplicates++;
+                }
+            }
+        }
+        lines.sort(Comparator.comparingLong(Line::arrivalMillis).thenComparingLong(Line::seq));
+        List<String> out = new ArrayList<>(lines.size());
+        for (Line l : lines) {
+            out.add(l.json());
+        }
+        String prefix = isUsage ? "usage" : "reports";
+        stats.put(prefix, unique);
+        stats.put(prefix + "_duplicates", duplicates);
+        return withBadLines(file, out, isUsage ? badUsage() : badReports(), bad);
+    }
+
+    private List<String> badUsage() {
+        String a = profiles.get(profiles.size() / 2).id();
+        String m = o.meters().get(0);
+        String t =
+                rangeStart.plus(Duration.ofDays(5)).plus(HOUR.multipliedBy(10)).toString();
+        return List.of(
+                "{\"event_id\":\"u-bad-1\",\"account_id\":\"" + a + "\",\"meter\":\"" + m + "\",\"event_time\":\"" + t
+                        + "\",\"quantity\":\"12\"",
+                "{\"event_id\":\"u-bad-2\",\"meter\":\"" + m + "\",\"event_time\":\"" + t + "\",\"quantity\":\"40\"}",
+                "{\"event_id\":\"u-bad-3\",\"account_id\":\"" + a + "\",\"meter\":\"" + m + "\",\"event_time\":\"" + t
+                        + "\",\"quantity\":\"-250\"}",
+                "{\"event_id\":\"u-bad-4\",\"account_id\":\"" + a + "\",\"meter\":\"" + m + "\",\"event_time\":\"" + t
+                        + "\",\"quantity\":\"12abc\"}",
+                "{\"event_id\":\"u-bad-5\",\"account_id\":\"" + a + "\",\"meter\":\"" + m
+                        + "\",\"event_time\":\"2026-02-30T25:61:00Z\",\"quantity\":\"3\"}",
+                "not json at all",
+                "{\"event_id\":\"u-bad-7\",\"account_id\":\"" + a + "\",\"meter\":\"" + m + "\",\"event_time\":\"" + t
+                        + "\",\"quantity\":\"-1\"}",
+                "{\"event_id\":\"u-bad-8\",\"account_id\":\"" + a + "\",\"meter\":\"" + m
+                        + "\",\"event_time\":\"yesterday\",\"quantity\":\"5\"}");
+    }
+
+    private List<String> badReports() {
+        String a = profiles.get(profiles.size() / 3).id();
+        String m = o.meters().get(0);
+        String t = rangeStart
+                .plus(Duration.ofDays(9))
+                .plus(HOUR.multipliedBy(14))
+                .plusSeconds(3599)
+                .toString();
+        return List.of(
+                "{\"report_id\":\"r-bad-1\",\"account_id\":\"" + a + "\",\"meter\":",
+                "{\"report_id\":\"r-bad-2\",\"meter\":\"" + m + "\",\"event_time\":\"" + t + "\",\"quantity\":\"10\"}",
+                "{\"report_id\":\"r-bad-3\",\"account_id\":\"" + a + "\",\"meter\":\"" + m + "\",\"event_time\":\"" + t
+                        + "\",\"quantity\":\"-10\"}",
+                "{\"report_id\":\"r-bad-4\",\"account_id\":\"" + a + "\",\"meter\":\"" + m + "\",\"event_time\":\"" + t
+                        + "\",\"quantity\":\"ten\"}",
+                "{\"report_id\":\"r-bad-5\",\"account_id\":\"" + a + "\",\"meter\":\"" + m
+                        + "\",\"event_time\":\"2026-01-10 14:00\",\"quantity\":\"10\"}",
+                "{\"report_id\":\"r-bad-6\",\"account_id\":null,\"meter\":\"" + m + "\",\"event_time\":\"" + t
+                        + "\",\"quantity\":\"10\"}");
+    }
+
+    private List<String> renderInvoices(Map<String, Integer> bad) {
+        record Invoice(Instant issued, String account, String meter, String json) {}
+        List<Invoice> invoices = new ArrayList<>();
+        Instant lastMonthStart = rangeEnd.atZone(ZoneOffset.UTC).minusMonths(1).toInstant();
+        for (Profile p : profiles) {
+            for (BillingPeriod period = BillingPeriod.containing(rangeStart, p.anchorDay());
+                    period.start().isBefore(rangeEnd);
+                    period = period.next()) {
+                for (String meter : o.meters()) {
+                    MeterTerms terms = book.terms(p.id(), meter, period.start()).orElse(null);
+                    if (terms == null) {
+                        continue;
+                    }
+                    Key key = new Key(p.id(), meter);
+                    BigDecimal reported = aggregate(terms.aggregation(), timed(reports.get(key), period));
+                    // The billing system bills what was reported: billing-side leaks are not injected.
+                    long amount = book.price(p.id(), meter, period.start(), reported);
+                    String day = DAY_ID.format(period.start());
+                    ObjectNode n = DemoJson.MAPPER.createObjectNode();
+                    n.put("invoice_id", "in_" + p.id() + "_" + day);
+                    n.put("line_id", "il_" + p.id() + "_" + meter + "_" + day);
+                    n.put("account_id", p.id());
+                    n.put("meter", meter);
+                    n.put("period_start", period.start().toString());
+                    n.put("period_end", period.end().toString());
+                    n.put("quantity", DemoJson.quantity(reported));
+                    n.put("amount_minor", amount);
+                    n.put("currency", book.currency(p.id()));
+                    n.put("status", period.end().isAfter(lastMonthStart) ? "open" : "paid");
+                    invoices.add(new Invoice(period.end(), p.id(), meter, DemoJson.line(n)));
+                }
+            }
+        }
+        invoices.sort(Comparator.comparing(Invoice::issued)
+                .thenComparing(Invoice::account)
+                .thenComparing(Invoice::meter));
+        List<String> lines = new ArrayList<>();
+        for (Invoice i : invoices) {
+            lines.add(i.json());
+        }
+        stats.put("invoice_lines", (long) lines.size());
+        String a = profiles.get(profiles.size() / 4).id();
+        String m = o.meters().get(0);
+        String ps = rangeStart.toString();
+        String pe = rangeStart.atZone(ZoneOffset.UTC).plusMonths(1).toInstant().toString();
+        return withBadLines(
+                DemoWorkload.INVOICES_FILE,
+                lines,
+                List.of(
+                        "{\"invoice_id\":\"in_bad_1\",\"line_id\":\"il_bad_1\",\"account_id\":\"" + a,
+                        "{\"invoice_id\":\"in_bad_2\",\"line_id\":\"il_bad_2\",\"meter\":\"" + m
+                                + "\",\"period_start\":\""
+                                + ps + "\",\"period_end\":\"" + pe
+                                + "\",\"quantity\":\"1\",\"amount_minor\":100,\"currency\":\"usd\",\"status\":\"open\"}",
+                        "{\"invoice_id\":\"in_bad_3\",\"line_id\":\"il_bad_3\",\"account_id\":\"" + a
+                                + "\",\"meter\":\""
+                                + m + "\",\"period_start\":\"" + ps + "\",\"period_end\":\"" + pe
+                                + "\",\"quantity\":\"-3\",\"amount_minor\":100,\"currency\":\"usd\",\"status\":\"open\"}",
+                        "{\"invoice_id\":\"in_bad_4\",\"line_id\":\"il_bad_4\",\"account_id\":\"" + a
+                                + "\",\"meter\":\""
+                                + m + "\",\"period_start\":\"first of January\",\"period_end\":\"" + pe
+                                + "\",\"quantity\":\"3\",\"amount_minor\":100,\"currency\":\"usd\",\"status\":\"open\"}"),
+                bad);
+    }
+
+    /** Inserts malformed lines at seeded random places; they carry no truth and belong in the dead letters. */
+    private List<String> withBadLines(
+            String file, List<String> lines, List<String> badLines, Map<String, Integer> bad) {
+        List<String> out = new ArrayList<>(lines);
+        for (String b : badLines) {
+            out.add(rng.nextInt(out.size() + 1), b);
+        }
+        bad.put(file, badLines.size());
+        return out;
+    }
+
+    // ---------------------------------------------------------------- randomness
+
+    private static Instant hourOf(Instant t) {
+        return Instant.ofEpochSecond(t.getEpochSecond() - Math.floorMod(t.getEpochSecond(), 3600));
+    }
+
+    /** Relative activity by local hour of day: quiet nights, busy office hours. */
+    private static double diurnal(int localHour) {
+        if (localHour < 7) {
+            return 0.25;
+        }
+        if (localHour < 9) {
+            return 0.7;
+        }
+        if (localHour < 18) {
+            return 1.6;
+        }
+        return localHour < 22 ? 0.9 : 0.5;
+    }
+
+    private static double weekly(DayOfWeek day) {
+        return day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY ? 0.4 : 1.0;
+    }
+
+    private double logNormal(double median, double sigma) {
+        return median * StrictMath.exp(sigma * rng.nextGaussian());
+    }
+
+    /** Knuth's method; fine for the small rates used here (at most about 8 per hour). */
+    private int poisson(double lambda) {
+        double limit = StrictMath.exp(-lambda);
+        int k = 0;
+        double product = rng.nextDouble();
+        while (product > limit) {
+            k++;
+            product *= rng.nextDouble();
+        }
+        return k;
+    }
+
+    private static double clamp(double v, double min, double max) {
+        return Math.max(min, Math.min(max, v));
+    }
+
+    private String pick(String... choices) {
+        return choices[rng.nextInt(choices.length)];
+    }
+}

@@ -1,0 +1,117 @@
+package io.reckon.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reckon.demo.DemoReport.Identity;
+import io.reckon.demo.DemoReport.Mismatch;
+import io.reckon.demo.DemoReport.TypeScore;
+import io.reckon.demo.DemoWorkload.TruthEntry;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DemoReportTest {
+
+    private static final List<TruthEntry> TRUTH = List.of(
+            truth("UNDER_REPORTED_USAGE", "acct_a", "api_calls", "2026-01-01", 1000, "2026-01-10T05:00:00Z", "usd"),
+            truth("UNDER_REPORTED_USAGE", "acct_b", "seats", "2026-01-01", 500, "2026-01-12T00:00:00Z", "eur"),
+            truth("OVER_REPORTED_USAGE", "acct_c", "storage_gb", "2026-02-01", 300, "2026-02-03T00:00:00Z", "usd"),
+            truth("OVER_REPORTED_USAGE", "acct_d", "api_calls", "2026-01-15", 700, "2026-01-20T00:00:00Z", "usd"),
+            truth("OVER_REPORTED_USAGE", "acct_g", "storage_gb", "2026-02-01", 1100, "2026-02-03T02:00:00Z", "eur"));
+
+    private static DemoReport report;
+
+    @BeforeAll
+    static void scoreTheSmallFile() throws URISyntaxException {
+        Path anomalies = Path.of(
+                DemoReportTest.class.getResource("anomalies-small.jsonl").toURI());
+        report = DemoReport.score(TRUTH, anomalies);
+    }
+
+    private static TruthEntry truth(
+            String type, String account, String meter, String day, long amount, String detectable, String currency) {
+        return new TruthEntry(
+                type, account, meter, Instant.parse(day + "T00:00:00Z"), amount, Instant.parse(detectable), currency);
+    }
+
+    @Test
+    void underReportedCountsTheReopenedAnomalyAndNotTheResolvedOnes() {
+        TypeScore under = report.type("UNDER_REPORTED_USAGE");
+        // acct_a: open, resolved, updated -> counts; acct_b and acct_f end resolved -> do not.
+        assertThat(under.injected()).isEqualTo(2);
+        assertThat(under.found()).isEqualTo(1);
+        assertThat(under.truePositives()).isEqualTo(1);
+        assertThat(under.precision()).hasValue(1.0);
+        assertThat(under.recall()).hasValue(0.5);
+        // Latency from the first open revision (07:00), not the last one: 2 h after 05:00.
+        assertThat(under.latencies()).containsExactly(Duration.ofHours(2));
+        assertThat(under.injectedAmount()).isEqualTo(Map.of("usd", 1000L, "eur", 500L));
+        assertThat(under.foundAmount()).isEqualTo(Map.of("usd", 1000L));
+    }
+
+    @Test
+    void overReportedUsesTheHighestRevisionWhateverTheLineOrder() {
+        TypeScore over = report.type("OVER_REPORTED_USAGE");
+        assertThat(over.injected()).isEqualTo(3);
+        assertThat(over.found()).isEqualTo(2);
+        assertThat(over.truePositives()).isEqualTo(2);
+        assertThat(over.precision()).hasValue(1.0);
+        assertThat(over.recall().getAsDouble()).isEqualTo(2.0 / 3);
+        // acct_d: revision 2 (750) is written before revision 1 (700); acct_g uses epoch millis.
+        assertThat(over.foundAmount()).isEqualTo(Map.of("usd", 750L, "eur", 1200L));
+        assertThat(over.latencies()).containsExactlyInAnyOrder(Duration.ofHours(4), Duration.ofHours(10));
+        assertThat(over.medianLatency()).hasValue(Duration.ofHours(7));
+        assertThat(over.maxLatency()).hasValue(Duration.ofHours(10));
+    }
+
+    @Test
+    void findingWithoutTruthIsAFalsePositiveAndSignalsAreNotScored() {
+        TypeScore overbilled = report.type("OVERBILLED");
+        assertThat(overbilled.found()).isEqualTo(1);
+        assertThat(overbilled.truePositives()).isZero();
+        assertThat(overbilled.precision()).hasValue(0.0);
+        assertThat(overbilled.recall()).isEmpty();
+        assertThat(report.falsePositives())
+                .extracting(Mismatch::identity)
+                .containsExactly(
+                        new Identity("OVERBILLED", "acct_e", "api_calls", Instant.parse("2026-01-01T00:00:00Z")));
+        assertThat(report.type("REPORTING_GAP").found()).isEqualTo(1);
+    }
+
+    @Test
+    void missedListsNeverRaisedAndResolvedTruth() {
+        assertThat(report.missed())
+                .extracting(m -> m.identity().accountId() + ": " + m.note())
+                .containsExactly("acct_c: never raised", "acct_b: resolved at revision 2");
+    }
+
+    @Test
+    void renderShowsMoneyPerCurrencyAndEveryType() {
+        String text = report.render();
+        assertThat(text)
+                .contains("Read 12 revisions of 7 anomalies (1 unreadable line skipped)")
+                .contains("injected 2, found 1, true positives 1; precision 100.0%, recall 50.0%")
+                .contains("leaked amount: injected €5.00 + $10.00, found $10.00")
+                .contains("median 7.0 h, max 10.0 h")
+                .contains("injected 5, found 4, true positives 3; precision 75.0%, recall 60.0%")
+                .containsPattern("UNBILLED_USAGE +not injected")
+                .containsPattern("REPORTING_GAP +1 raised \\(a signal, not scored\\)")
+                .contains("$1,234.56")
+                .contains("False positives (1)")
+                .contains("Missed (2)");
+    }
+
+    @Test
+    void moneyIsFormattedAsPeopleReadIt() {
+        assertThat(DemoReport.money(123456, "usd")).isEqualTo("$1,234.56");
+        assertThat(DemoReport.money(1200, "eur")).isEqualTo("€12.00");
+        assertThat(DemoReport.money(-5, "usd")).isEqualTo("-$0.05");
+        assertThat(DemoReport.money(500, "jpy")).isEqualTo("¥500");
+        assertThat(DemoReport.money(Map.of())).isEqualTo("none");
+    }
+}
