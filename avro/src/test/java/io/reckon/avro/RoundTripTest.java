@@ -64,7 +64,8 @@ class RoundTripTest {
         assertThat(back.getMeters().get(0).getPricing().getTiers().get(1).getUnitAmountDecimal())
                 .isEqualTo(new BigDecimal("0.250000000000"));
         assertThat(back.getBillingAnchorDay()).isNull();
-        assertThat(back.getMeters().get(0).getPricing().getTiers().get(1).getUpTo()).isNull();
+        assertThat(back.getMeters().get(0).getPricing().getTiers().get(1).getUpTo())
+                .isNull();
     }
 
     /**
@@ -77,11 +78,14 @@ class RoundTripTest {
         model.addLogicalTypeConversion(new org.apache.avro.Conversions.DecimalConversion());
         model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        org.apache.avro.io.BinaryEncoder enc =
+                org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
         new org.apache.avro.specific.SpecificDatumWriter<Contract>(Contract.getClassSchema(), model).write(c, enc);
         enc.flush();
-        org.apache.avro.io.BinaryDecoder dec = org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null);
-        return new org.apache.avro.specific.SpecificDatumReader<Contract>(Contract.getClassSchema(), Contract.getClassSchema(), model)
+        org.apache.avro.io.BinaryDecoder dec =
+                org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null);
+        return new org.apache.avro.specific.SpecificDatumReader<Contract>(
+                        Contract.getClassSchema(), Contract.getClassSchema(), model)
                 .read(null, dec);
     }
 

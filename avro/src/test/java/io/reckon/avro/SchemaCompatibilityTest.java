@@ -28,7 +28,8 @@ class SchemaCompatibilityTest {
 
     static Stream<String> schemaFiles() throws IOException {
         try (Stream<Path> files = Files.list(CURRENT)) {
-            return files.map(p -> p.getFileName().toString())
+            return files
+                    .map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".avsc"))
                     .sorted()
                     .toList()
@@ -70,15 +71,15 @@ class SchemaCompatibilityTest {
         Schema previous = UsageEvent.getClassSchema();
         Schema broken = new Schema.Parser()
                 .parse(previous.toString()
-                        .replace(
-                                "\"fields\":[",
-                                "\"fields\":[{\"name\":\"tenant\",\"type\":\"string\"},"));
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(broken, previous).getType())
+                        .replace("\"fields\":[", "\"fields\":[{\"name\":\"tenant\",\"type\":\"string\"},"));
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(broken, previous)
+                        .getType())
                 .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
         List<String> ok = List.of("{\"name\":\"tenant\",\"type\":[\"null\",\"string\"],\"default\":null},");
         Schema evolved =
                 new Schema.Parser().parse(previous.toString().replace("\"fields\":[", "\"fields\":[" + ok.get(0)));
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(evolved, previous).getType())
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(evolved, previous)
+                        .getType())
                 .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
 

@@ -37,7 +37,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-demo-");
         Path data = Files.createDirectories(work.resolve("workload"));
-        DemoWorkload.Options options = DemoWorkload.Options.defaults().withSeed(seed).withAccounts(accounts);
+        DemoWorkload.Options options =
+                DemoWorkload.Options.defaults().withSeed(seed).withAccounts(accounts);
         System.out.printf("Generating the workload (seed %d, %d accounts) in %s ...%n", seed, accounts, data);
         DemoWorkload workload = DemoWorkload.generate(options);
         workload.writeTo(data);
@@ -59,7 +60,8 @@ public final class DemoCommand implements Callable<Integer> {
 
             System.out.println();
             System.out.print(Replay.summary(r));
-            System.out.printf("Job ran %.1f s over the embedded Kafka.%n%n", r.jobTime().toMillis() / 1000.0);
+            System.out.printf(
+                    "Job ran %.1f s over the embedded Kafka.%n%n", r.jobTime().toMillis() / 1000.0);
             System.out.println(DemoReport.score(workload.truth(), anomalies).render());
             System.out.println("Files: " + work);
             if (keepRunning) {

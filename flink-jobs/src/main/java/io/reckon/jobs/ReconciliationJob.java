@@ -1,5 +1,7 @@
 package io.reckon.jobs;
 
+import io.reckon.jobs.reconcile.ReconSettings;
+import io.reckon.jobs.reconcile.ReconcileFunction;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.DeadLetterRecord;
@@ -7,8 +9,6 @@ import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.Ingested;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
-import io.reckon.jobs.reconcile.ReconSettings;
-import io.reckon.jobs.reconcile.ReconcileFunction;
 import io.reckon.jobs.sources.IngestSplit;
 import io.reckon.jobs.sources.IngestWatermarks;
 import io.reckon.jobs.sources.InputKind;

@@ -34,7 +34,11 @@ public final class ReconciliationWiring {
     }
 
     private static org.apache.flink.connector.kafka.source.KafkaSource<io.reckon.jobs.records.Ingested> source(
-            ReadableConfig conf, InputKind kind, ConfluentAvroCodec codec, InputValidation validation, boolean bounded) {
+            ReadableConfig conf,
+            InputKind kind,
+            ConfluentAvroCodec codec,
+            InputValidation validation,
+            boolean bounded) {
         return KafkaConnectors.source(conf, kind.topic(), new IngestDeserializer(kind, codec, validation), bounded);
     }
 

@@ -38,7 +38,9 @@ public final class JsonInputs {
             case INVOICES -> invoiceLine(n);
             case CONTRACTS -> {
                 var c = ContractJson.parse(n);
-                yield new Converted(c.accountId(), ContractAvro.toAvro(c));
+                // Keyed by account and version: the topic is compacted, and every version of an
+                // account must survive compaction (periods before a newer version still need it).
+                yield new Converted(c.accountId() + ":" + c.version(), ContractAvro.toAvro(c));
             }
         };
     }

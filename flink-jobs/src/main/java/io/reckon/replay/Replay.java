@@ -29,10 +29,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -215,11 +215,13 @@ public final class Replay {
     /** The per-input summary a person reads after a replay. */
     public static String summary(Result r) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("%-10s %10s %10s %14s %11s %9s %7s%n",
+        s.append(String.format(
+                "%-10s %10s %10s %14s %11s %9s %7s%n",
                 "input", "read", "valid", "dead-lettered", "duplicates", "unmapped", "late"));
         for (InputCounts c : r.counts().values()) {
-            s.append(String.format("%-10s %10d %10d %14d %11d %9d %7d%n", c.input().label(), c.read(), c.valid(),
-                    c.deadLettered(), c.duplicates(), c.unmapped(), c.late()));
+            s.append(String.format(
+                    "%-10s %10d %10d %14d %11d %9d %7d%n",
+                    c.input().label(), c.read(), c.valid(), c.deadLettered(), c.duplicates(), c.unmapped(), c.late()));
         }
         return s.toString();
     }

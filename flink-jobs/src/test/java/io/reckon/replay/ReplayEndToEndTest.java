@@ -97,7 +97,8 @@ class ReplayEndToEndTest {
 
     @Test
     void badRecordsAreDeadLetteredWithTheirReason() {
-        assertThat(result.deadLetters()).extracting(DeadLetter::getReason)
+        assertThat(result.deadLetters())
+                .extracting(DeadLetter::getReason)
                 .containsExactlyInAnyOrder(
                         "quantity is negative: -5", "event_time is not an ISO-8601 UTC time: 'yesterday'");
         DeadLetter loaderRejected = result.deadLetters().stream()
@@ -119,13 +120,19 @@ class ReplayEndToEndTest {
                 Statement s = c.createStatement()) {
             assertThat(rows(s, "SELECT type || ':' || revision || ':' || amount_minor || ':' || final FROM anomalies"))
                     .containsExactlyInAnyOrder("UNDER_REPORTED_USAGE:2:1250:true", "OVER_REPORTED_USAGE:1:1500:true");
-            assertThat(rows(s, "SELECT anomaly_id || '#' || revision FROM anomaly_revisions")).hasSize(3);
-            assertThat(rows(s, "SELECT to_char(hour_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24') || '='"
-                            + " || actual_quantity::float8 || '/' || reported_quantity::float8 FROM hourly_usage"
-                            + " WHERE account_id = 'acct_1' AND meter = 'api_calls'"))
-                    .containsExactlyInAnyOrder("2026-03-02T09=5000/5000", "2026-03-02T10=4000/4000", "2026-03-02T11=3000/0");
-            assertThat(rows(s, "SELECT account_id || '/' || meter || ':' || reason || ':' || usage_records"
-                            + " FROM unmapped_usage"))
+            assertThat(rows(s, "SELECT anomaly_id || '#' || revision FROM anomaly_revisions"))
+                    .hasSize(3);
+            assertThat(rows(
+                            s,
+                            "SELECT to_char(hour_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24') || '='"
+                                    + " || actual_quantity::float8 || '/' || reported_quantity::float8 FROM hourly_usage"
+                                    + " WHERE account_id = 'acct_1' AND meter = 'api_calls'"))
+                    .containsExactlyInAnyOrder(
+                            "2026-03-02T09=5000/5000", "2026-03-02T10=4000/4000", "2026-03-02T11=3000/0");
+            assertThat(rows(
+                            s,
+                            "SELECT account_id || '/' || meter || ':' || reason || ':' || usage_records"
+                                    + " FROM unmapped_usage"))
                     .containsExactly("acct_1/webhooks:meter_not_in_contract:1");
         }
     }

@@ -39,8 +39,7 @@ public final class AnomalyLifecycle {
     }
 
     /** The state to remember after emitting a revision of {@code finding}. */
-    public static AnomalyState advance(
-            AnomalyState previous, Finding finding, String status, boolean finalEvaluation) {
+    public static AnomalyState advance(AnomalyState previous, Finding finding, String status, boolean finalEvaluation) {
         AnomalyState next = new AnomalyState();
         next.revision = previous == null ? 1 : previous.revision + 1;
         next.status = status;

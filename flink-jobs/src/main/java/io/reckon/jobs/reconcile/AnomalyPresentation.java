@@ -73,14 +73,15 @@ public final class AnomalyPresentation {
                     + "minor unit, so nothing is owed.";
         }
         return switch (type) {
-            case UNDER_REPORTED_USAGE -> subject + figures + "; "
-                    + Money.quantity(f.actual().subtract(f.reported())) + " units unreported = "
-                    + Money.format(f.amountMinor(), f.currency()) + ".";
-            case OVER_REPORTED_USAGE -> subject + figures + "; "
-                    + Money.quantity(f.reported().subtract(f.actual())) + " units reported but not used = "
-                    + Money.format(f.amountMinor(), f.currency()) + " too much.";
-            default -> subject + figures + "; " + type + " of " + Money.format(f.amountMinor(), f.currency())
-                    + ".";
+            case UNDER_REPORTED_USAGE ->
+                subject + figures + "; "
+                        + Money.quantity(f.actual().subtract(f.reported())) + " units unreported = "
+                        + Money.format(f.amountMinor(), f.currency()) + ".";
+            case OVER_REPORTED_USAGE ->
+                subject + figures + "; "
+                        + Money.quantity(f.reported().subtract(f.actual())) + " units reported but not used = "
+                        + Money.format(f.amountMinor(), f.currency()) + " too much.";
+            default -> subject + figures + "; " + type + " of " + Money.format(f.amountMinor(), f.currency()) + ".";
         };
     }
 }

@@ -35,7 +35,14 @@ public final class BillingChecks {
 
         boolean unbilled = graceOver && !billed.anyLine() && pricedReported >= 1;
         Finding unbilledFinding = new Finding(
-                AnomalyType.UNBILLED_USAGE, unbilled, currency, actual, reported, expected, pricedReported, null,
+                AnomalyType.UNBILLED_USAGE,
+                unbilled,
+                currency,
+                actual,
+                reported,
+                expected,
+                pricedReported,
+                null,
                 billed.anyLine() ? 0 : pricedReported);
         if (!billed.anyLine()) {
             return List.of(
@@ -56,12 +63,36 @@ public final class BillingChecks {
         Long b = billed.amountMinor();
         return List.of(
                 unbilledFinding,
-                new Finding(AnomalyType.RENEWAL_DRIFT, drift, currency, actual, reported, expected, pricedReported, b,
+                new Finding(
+                        AnomalyType.RENEWAL_DRIFT,
+                        drift,
+                        currency,
+                        actual,
+                        reported,
+                        expected,
+                        pricedReported,
+                        b,
                         Math.max(0, short_)),
-                new Finding(AnomalyType.MISSED_OVERAGE, missed, currency, actual, reported, expected, pricedReported,
-                        b, Math.max(0, short_)),
-                new Finding(AnomalyType.OVERBILLED, overbilled, currency, actual, reported, expected, pricedReported,
-                        b, Math.max(0, -short_)));
+                new Finding(
+                        AnomalyType.MISSED_OVERAGE,
+                        missed,
+                        currency,
+                        actual,
+                        reported,
+                        expected,
+                        pricedReported,
+                        b,
+                        Math.max(0, short_)),
+                new Finding(
+                        AnomalyType.OVERBILLED,
+                        overbilled,
+                        currency,
+                        actual,
+                        reported,
+                        expected,
+                        pricedReported,
+                        b,
+                        Math.max(0, -short_)));
     }
 
     private static Finding none(

@@ -22,7 +22,8 @@ public final class Money {
 
     /** The amount in major units (dollars, euros) for thresholds; exact. */
     public static BigDecimal major(long amountMinor, String currency) {
-        int digits = Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
+        int digits = Math.max(
+                0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
         return BigDecimal.valueOf(amountMinor).movePointLeft(digits);
     }
 

@@ -7,11 +7,7 @@ import org.apache.flink.configuration.ReadableConfig;
 
 /** The reconciliation options a function needs, resolved and validated once at job build time. */
 public record ReconSettings(
-        long dedupHorizonMs,
-        long reportingDelayMs,
-        long allowedLatenessMs,
-        long invoiceGraceMs,
-        long stateRetentionMs)
+        long dedupHorizonMs, long reportingDelayMs, long allowedLatenessMs, long invoiceGraceMs, long stateRetentionMs)
         implements Serializable {
 
     public static final long HOUR_MS = 3_600_000L;

@@ -102,11 +102,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         periods = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("periods", Types.LONG, TypeInformation.of(PeriodState.class)));
         anomalies = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>(
-                        "anomalies", Types.STRING, TypeInformation.of(AnomalyState.class)));
+                .getMapState(
+                        new MapStateDescriptor<>("anomalies", Types.STRING, TypeInformation.of(AnomalyState.class)));
         usageIds = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-ids", Types.STRING, Types.LONG));
-        reportIds =
-                getRuntimeContext().getMapState(new MapStateDescriptor<>("report-ids", Types.STRING, Types.LONG));
+        reportIds = getRuntimeContext().getMapState(new MapStateDescriptor<>("report-ids", Types.STRING, Types.LONG));
         anchor = getRuntimeContext().getState(new ValueStateDescriptor<>("anchor-day", Types.INT));
 
         JobCounters counters = new JobCounters(getRuntimeContext());
@@ -361,7 +360,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     // Evaluation
 
     private void evaluate(
-            String[] key, PeriodState p, boolean finalEvaluation, long watermark, ReadOnlyContext ctx,
+            String[] key,
+            PeriodState p,
+            boolean finalEvaluation,
+            long watermark,
+            ReadOnlyContext ctx,
             Collector<AnomalyRecord> out)
             throws Exception {
         String accountId = key[0];
@@ -432,8 +435,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         r.finalRevision = s.finalRevision;
         r.confidence = AnomalyPresentation.confidence(s.finalRevision, p.usage.count, p.lateRecords);
         r.severity = f.type().isLeak() ? AnomalyPresentation.severity(f.amountMinor(), f.currency()) : "low";
-        r.explanation =
-                AnomalyPresentation.explanation(f.type(), s.status, accountId, meter, p.start, p.end, f);
+        r.explanation = AnomalyPresentation.explanation(f.type(), s.status, accountId, meter, p.start, p.end, f);
         r.eventTimeWatermark = watermark;
         r.detectedAt = System.currentTimeMillis();
         return r;
@@ -464,14 +466,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         for (Map.Entry<Long, HourBucket> h : hours.entries()) {
             BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(h.getKey()), wanted);
             PeriodState p = rebuilt.computeIfAbsent(
-                    bp.start().toEpochMilli(),
-                    s -> PeriodState.of(s, bp.end().toEpochMilli(), wanted));
+                    bp.start().toEpochMilli(), s -> PeriodState.of(s, bp.end().toEpochMilli(), wanted));
             p.usage.merge(h.getValue().usage);
             p.reported.merge(h.getValue().reported);
         }
         periods.clear();
         anomalies.clear();
-        long maturedBefore = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : floorHour(watermark) - settings.reportingDelayMs();
+        long maturedBefore =
+                watermark == Long.MIN_VALUE ? Long.MIN_VALUE : floorHour(watermark) - settings.reportingDelayMs();
         for (PeriodState p : rebuilt.values()) {
             long finalAt = p.end + settings.allowedLatenessMs();
             p.maturedBefore = p.start;
@@ -528,7 +530,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 + ", retention " + Duration.ofMillis(settings.stateRetentionMs()) + " after the period was final)";
         String raw = e.toString();
         return new DeadLetterRecord(
-                e.kind.name().toLowerCase(), null, null, raw.getBytes(StandardCharsets.UTF_8), reason,
+                e.kind.name().toLowerCase(),
+                null,
+                null,
+                raw.getBytes(StandardCharsets.UTF_8),
+                reason,
                 System.currentTimeMillis());
     }
 }

@@ -35,7 +35,8 @@ public final class ContractAvro {
                     .stripeCustomerId(c.getStripeCustomerId())
                     .crmAccountId(c.getCrmAccountId());
             if (c.getRenewal() != null) {
-                b.renewal(new Renewal(c.getRenewal().getTermEnd(), c.getRenewal().getEscalatorPct()));
+                b.renewal(
+                        new Renewal(c.getRenewal().getTermEnd(), c.getRenewal().getEscalatorPct()));
             }
             for (MeterTerms m : c.getMeters()) {
                 Pricing p = m.getPricing();

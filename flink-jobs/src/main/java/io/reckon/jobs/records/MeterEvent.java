@@ -42,8 +42,7 @@ public class MeterEvent {
         return of(Kind.USAGE, id, accountId, meter, eventTime, quantity);
     }
 
-    public static MeterEvent reported(
-            String id, String accountId, String meter, long eventTime, BigDecimal quantity) {
+    public static MeterEvent reported(String id, String accountId, String meter, long eventTime, BigDecimal quantity) {
         return of(Kind.REPORTED, id, accountId, meter, eventTime, quantity);
     }
 

@@ -118,10 +118,27 @@ public final class PostgresTables {
     /** Column list of the two anomaly tables, in bind order. */
     private static final class AnomalyColumns {
         static final String[] NAMES = {
-            "anomaly_id", "revision", "status", "type", "account_id", "meter", "period_start", "period_end",
-            "currency", "actual_quantity", "reported_quantity", "expected_amount_minor",
-            "priced_reported_amount_minor", "billed_amount_minor", "amount_minor", "confidence", "severity", "final",
-            "explanation", "event_time_watermark", "detected_at"
+            "anomaly_id",
+            "revision",
+            "status",
+            "type",
+            "account_id",
+            "meter",
+            "period_start",
+            "period_end",
+            "currency",
+            "actual_quantity",
+            "reported_quantity",
+            "expected_amount_minor",
+            "priced_reported_amount_minor",
+            "billed_amount_minor",
+            "amount_minor",
+            "confidence",
+            "severity",
+            "final",
+            "explanation",
+            "event_time_watermark",
+            "detected_at"
         };
         static final String LIST = String.join(", ", NAMES);
         static final String PLACEHOLDERS = String.join(", ", java.util.Collections.nCopies(NAMES.length, "?"));

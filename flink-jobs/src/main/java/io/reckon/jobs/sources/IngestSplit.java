@@ -1,10 +1,10 @@
 package io.reckon.jobs.sources;
 
+import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.DeadLetterRecord;
 import io.reckon.jobs.records.Ingested;
 import io.reckon.jobs.records.MeterEvent;
-import io.reckon.jobs.JobCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

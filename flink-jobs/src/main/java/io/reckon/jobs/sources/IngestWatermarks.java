@@ -73,5 +73,4 @@ public final class IngestWatermarks {
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {}
     }
-
 }

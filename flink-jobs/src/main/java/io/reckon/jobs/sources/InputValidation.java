@@ -71,8 +71,8 @@ public final class InputValidation implements Serializable {
         long start = eventTime("period_start", l.getPeriodStart(), nowMs);
         long end = eventTime("period_end", l.getPeriodEnd(), nowMs);
         if (end <= start) {
-            throw new InvalidRecordException("period_end " + l.getPeriodEnd() + " is not after period_start "
-                    + l.getPeriodStart());
+            throw new InvalidRecordException(
+                    "period_end " + l.getPeriodEnd() + " is not after period_start " + l.getPeriodStart());
         }
         quantity(l.getQuantity());
         if (l.getAmountMinor() < 0) {
@@ -80,8 +80,7 @@ public final class InputValidation implements Serializable {
         }
         currency(l.getCurrency());
         if (!STATUSES.contains(l.getStatus())) {
-            throw new InvalidRecordException(
-                    "status '" + l.getStatus() + "' is not one of draft, open, paid, void");
+            throw new InvalidRecordException("status '" + l.getStatus() + "' is not one of draft, open, paid, void");
         }
         MeterEvent e = new MeterEvent();
         e.kind = MeterEvent.Kind.INVOICE_LINE;
@@ -131,7 +130,8 @@ public final class InputValidation implements Serializable {
 
     private static void quantity(BigDecimal q) throws InvalidRecordException {
         if (q.signum() < 0) {
-            throw new InvalidRecordException("quantity is negative: " + q.stripTrailingZeros().toPlainString());
+            throw new InvalidRecordException(
+                    "quantity is negative: " + q.stripTrailingZeros().toPlainString());
         }
     }
 

@@ -144,7 +144,8 @@ class ReconcileFunctionTest {
         watermark("2026-04-01T06:00:00Z");
         List<AnomalyRecord> out = anomalies();
         // Raised while open (revision 1), then settled as final (revision 2).
-        assertThat(out).extracting(a -> a.type + "#" + a.revision + ":" + a.amountMinor + (a.finalRevision ? "F" : ""))
+        assertThat(out)
+                .extracting(a -> a.type + "#" + a.revision + ":" + a.amountMinor + (a.finalRevision ? "F" : ""))
                 .containsExactly("UNDER_REPORTED_USAGE#1:100", "UNDER_REPORTED_USAGE#2:100F");
 
         usage("u-late", "2026-03-20T10:00:00Z", "50");
@@ -192,7 +193,8 @@ class ReconcileFunctionTest {
     void usageBeforeItsContractIsRebucketedToTheContractsAnchorDay() throws Exception {
         usage("u1", "2026-03-10T10:00:00Z", "100");
         usage("u2", "2026-03-20T10:00:00Z", "100");
-        contract("""
+        contract(
+                """
                 {"account_id":"acct_1","version":1,"effective_from":"2026-01-01T00:00:00Z","currency":"usd",
                  "billing_anchor_day":15,
                  "meters":[{"meter":"api_calls","pricing":{"model":"per_unit","unit_amount_decimal":"1"}}]}
@@ -200,7 +202,9 @@ class ReconcileFunctionTest {
         watermark("2026-04-16T06:00:00Z");
         List<AnomalyRecord> out = anomalies();
         // No reports at all: both periods [Feb 15, Mar 15) and [Mar 15, Apr 15) are under-reported.
-        assertThat(out.stream().filter(a -> a.finalRevision).map(a -> Instant.ofEpochMilli(a.periodStart).toString())
+        assertThat(out.stream()
+                        .filter(a -> a.finalRevision)
+                        .map(a -> Instant.ofEpochMilli(a.periodStart).toString())
                         .collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("2026-02-15T00:00:00Z", "2026-03-15T00:00:00Z");
         assertThat(out.stream().filter(a -> a.finalRevision).map(a -> a.amountMinor))
@@ -225,8 +229,10 @@ class ReconcileFunctionTest {
         usage("u1", "2026-02-10T10:00:00Z", "100");
         usage("u2", "2026-03-10T10:00:00Z", "100");
         watermark("2026-04-01T06:00:00Z");
-        List<AnomalyRecord> finals = anomalies().stream().filter(a -> a.finalRevision).toList();
-        assertThat(finals).extracting(a -> Instant.ofEpochMilli(a.periodStart) + "=" + a.amountMinor)
+        List<AnomalyRecord> finals =
+                anomalies().stream().filter(a -> a.finalRevision).toList();
+        assertThat(finals)
+                .extracting(a -> Instant.ofEpochMilli(a.periodStart) + "=" + a.amountMinor)
                 .containsExactlyInAnyOrder("2026-02-01T00:00:00Z=100", "2026-03-01T00:00:00Z=300");
     }
 

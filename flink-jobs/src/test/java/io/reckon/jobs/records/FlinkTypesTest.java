@@ -13,9 +13,9 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every type that crosses the network or lives in state is a POJO for Flink's own serializer: a Kryo
@@ -50,11 +50,11 @@ class FlinkTypesTest {
     @Test
     void aMeterEventSurvivesItsSerializer() throws Exception {
         MeterEvent e = MeterEvent.usage("e-1", "acct_1", "api_calls", 1_772_000_000_000L, new BigDecimal("12.5"));
-        TypeSerializer<MeterEvent> s = TypeInformation.of(MeterEvent.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializer<MeterEvent> s =
+                TypeInformation.of(MeterEvent.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(64);
         s.serialize(e, out);
         MeterEvent back = s.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(back).isEqualTo(e);
     }
-
 }
