@@ -98,7 +98,7 @@ public final class ReconciliationJob {
                         reported.getSideOutput(IngestSplit.DEAD_LETTERS),
                         invoices.getSideOutput(IngestSplit.DEAD_LETTERS),
                         contracts.getSideOutput(IngestSplit.DEAD_LETTERS),
-                        anomalies.getSideOutput(ReconcileFunction.TOO_LATE));
+                        anomalies.getSideOutput(ReconcileFunction.REJECTED));
 
         outputs.anomalies().accept(anomalies);
         outputs.deadLetters().accept(deadLetters);

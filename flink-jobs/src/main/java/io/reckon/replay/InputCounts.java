@@ -13,14 +13,14 @@ public record InputCounts(
 
     static InputCounts of(InputKind kind, long lines, long loaderDeadLetters, Map<String, Object> accumulators) {
         String p = (kind == InputKind.INVOICES ? "invoices" : kind.label()) + ".";
-        // A record released as too late passed decoding (counted valid there) and was then
-        // dead-lettered by the reconciliation: it counts as dead-lettered only.
-        long tooLate = count(accumulators, p + "too_late");
+        // A record rejected by the reconciliation (later than the retention, wrong currency) passed
+        // decoding, where it was counted valid: it counts as dead-lettered only.
+        long rejected = count(accumulators, p + "rejected");
         return new InputCounts(
                 kind,
                 lines,
-                count(accumulators, p + "valid") - tooLate,
-                loaderDeadLetters + count(accumulators, p + "dead_lettered") + tooLate,
+                count(accumulators, p + "valid") - rejected,
+                loaderDeadLetters + count(accumulators, p + "dead_lettered") + rejected,
                 count(accumulators, p + "duplicates"),
                 count(accumulators, p + "unmapped"),
                 count(accumulators, p + "late"));

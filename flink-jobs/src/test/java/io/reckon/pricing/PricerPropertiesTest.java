@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -154,6 +155,17 @@ class PricerPropertiesTest {
 
     // ---- properties -------------------------------------------------------------------------
 
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
+    /**
+     * The generators combine quantities up to 1e15 with prices up to 10,000 minor units, so some
+     * samples are worth more than a long holds; the engine refuses those with an exception (see
+     * PricerExamplesTest), and a property about rounded amounts only speaks of the others.
+     */
+    private static void assumeFitsInMinorUnits(BigDecimal exact) {
+        Assume.that(exact.compareTo(LONG_MAX) < 0);
+    }
+
     @Property
     void priceNeverDecreasesWhenTheQuantityGrows(
             @ForAll("terms") MeterTerms terms,
@@ -163,6 +175,7 @@ class PricerPropertiesTest {
         BigDecimal lower = Pricer.exactPrice(terms, q, escalator);
         BigDecimal higher = Pricer.exactPrice(terms, q.add(more), escalator);
         assertThat(higher).isGreaterThanOrEqualTo(lower);
+        assumeFitsInMinorUnits(higher);
         assertThat(Pricer.toMinor(higher)).isGreaterThanOrEqualTo(Pricer.toMinor(lower));
     }
 
@@ -218,6 +231,7 @@ class PricerPropertiesTest {
             BigDecimal inOrder = aggregation.aggregate(records);
             BigDecimal reordered = aggregation.aggregate(shuffled);
             assertThat(reordered).isEqualByComparingTo(inOrder);
+            assumeFitsInMinorUnits(Pricer.exactPrice(terms, inOrder, null));
             assertThat(Pricer.priceMinorWithoutEscalation(terms, reordered))
                     .isEqualTo(Pricer.priceMinorWithoutEscalation(terms, inOrder));
         }
@@ -293,6 +307,7 @@ class PricerPropertiesTest {
     void contractPricesEscalateOnlyFromTermEnd(@ForAll("terms") MeterTerms terms, @ForAll("quantity") BigDecimal q) {
         Renewal renewal = new Renewal(PERIOD, new BigDecimal("7"));
         ContractVersion contract = Fixtures.contract(terms, renewal);
+        assumeFitsInMinorUnits(Pricer.exactPrice(terms, q, new BigDecimal("7")));
         assertThat(Pricer.priceMinor(contract, terms, PERIOD.minusMillis(1), q))
                 .isEqualTo(Pricer.priceMinorWithoutEscalation(terms, q));
         assertThat(Pricer.priceMinor(contract, terms, PERIOD, q))

@@ -92,6 +92,7 @@ class ReplayEndToEndTest {
         assertThat(reported.valid()).isEqualTo(3);
         assertThat(reported.deadLettered()).isEqualTo(1);
         assertThat(result.counts().get(InputKind.CONTRACTS).valid()).isEqualTo(2);
+        assertThat(result.counts().get(InputKind.INVOICES).valid()).isEqualTo(2);
         assertThat(result.counts().values()).allMatch(InputCounts::balanced);
     }
 
@@ -119,9 +120,12 @@ class ReplayEndToEndTest {
         try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
                 Statement s = c.createStatement()) {
             assertThat(rows(s, "SELECT type || ':' || revision || ':' || amount_minor || ':' || final FROM anomalies"))
-                    .containsExactlyInAnyOrder("UNDER_REPORTED_USAGE:2:1250:true", "OVER_REPORTED_USAGE:1:1500:true");
+                    .containsExactlyInAnyOrder(
+                            "UNDER_REPORTED_USAGE:2:1250:true",
+                            "MISSED_OVERAGE:2:500:true",
+                            "OVER_REPORTED_USAGE:1:1500:true");
             assertThat(rows(s, "SELECT anomaly_id || '#' || revision FROM anomaly_revisions"))
-                    .hasSize(3);
+                    .hasSize(5);
             assertThat(rows(
                             s,
                             "SELECT to_char(hour_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24') || '='"

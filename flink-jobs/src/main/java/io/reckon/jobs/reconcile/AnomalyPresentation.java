@@ -81,6 +81,26 @@ public final class AnomalyPresentation {
                 subject + figures + "; "
                         + Money.quantity(f.reported().subtract(f.actual())) + " units reported but not used = "
                         + Money.format(f.amountMinor(), f.currency()) + " too much.";
+            case UNBILLED_USAGE ->
+                subject + Money.quantity(f.reported()) + " reported to billing, priced at "
+                        + Money.format(f.pricedReportedMinor(), f.currency())
+                        + ", but no invoice line exists after the invoice grace; "
+                        + Money.format(f.amountMinor(), f.currency()) + " unbilled.";
+            case MISSED_OVERAGE ->
+                subject + "reported usage (" + Money.quantity(f.reported()) + ") prices at "
+                        + Money.format(f.pricedReportedMinor(), f.currency()) + " but "
+                        + Money.format(f.billedMinor(), f.currency()) + " was billed; "
+                        + Money.format(f.amountMinor(), f.currency()) + " not billed.";
+            case RENEWAL_DRIFT ->
+                subject + "billed " + Money.format(f.billedMinor(), f.currency())
+                        + ", the price before the renewal escalator; with it, reported usage prices at "
+                        + Money.format(f.pricedReportedMinor(), f.currency()) + ", so "
+                        + Money.format(f.amountMinor(), f.currency()) + " short.";
+            case OVERBILLED ->
+                subject + "billed " + Money.format(f.billedMinor(), f.currency())
+                        + " but reported usage (" + Money.quantity(f.reported()) + ") prices at "
+                        + Money.format(f.pricedReportedMinor(), f.currency()) + "; "
+                        + Money.format(f.amountMinor(), f.currency()) + " billed too much.";
             default -> subject + figures + "; " + type + " of " + Money.format(f.amountMinor(), f.currency()) + ".";
         };
     }

@@ -20,8 +20,10 @@ public class PeriodState {
     /** Hours before this instant are folded into {@link #maturedUsage}. */
     public long maturedBefore;
 
-    /** True once the watermark passed end + allowed lateness. */
+    /** True once the watermark passed end + allowed lateness: the metering side is settled. */
     public boolean finalized;
+    /** True once the watermark passed end + invoice grace: the billing side is settled too. */
+    public boolean billingFinal;
     /** Records that arrived after the period was final. */
     public long lateRecords;
     /** Records already counted as unmapped (so a late record is counted once). */

@@ -67,8 +67,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             new OutputTag<>("hourly-rollups", TypeInformation.of(HourlyRollup.class)) {};
     public static final OutputTag<UnmappedUsage> UNMAPPED =
             new OutputTag<>("unmapped-usage", TypeInformation.of(UnmappedUsage.class)) {};
-    public static final OutputTag<DeadLetterRecord> TOO_LATE =
-            new OutputTag<>("too-late", TypeInformation.of(DeadLetterRecord.class)) {};
+    /** Records rejected by the reconciliation: later than the retention, or in the wrong currency. */
+    public static final OutputTag<DeadLetterRecord> REJECTED =
+            new OutputTag<>("rejected", TypeInformation.of(DeadLetterRecord.class)) {};
 
     private static final long DEDUP_SWEEP_EVERY_MS = 6 * HOUR_MS;
 
@@ -79,6 +80,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient MapState<String, AnomalyState> anomalies;
     private transient MapState<String, Long> usageIds;
     private transient MapState<String, Long> reportIds;
+    /** Invoice lines by line_id: a later record of a line replaces it. */
+    private transient MapState<String, InvoiceLineState> lines;
     /** The billing anchor day the key's periods are currently cut with. */
     private transient ValueState<Integer> anchor;
 
@@ -88,7 +91,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Map<MeterEvent.Kind, JobCounters.Counter> duplicates;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> late;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> unmapped;
-    private transient Map<MeterEvent.Kind, JobCounters.Counter> tooLate;
+    private transient Map<MeterEvent.Kind, JobCounters.Counter> rejected;
     private transient Map<AnomalyType, JobCounters.Counter> emitted;
 
     public ReconcileFunction(ReconSettings settings) {
@@ -106,13 +109,16 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                         new MapStateDescriptor<>("anomalies", Types.STRING, TypeInformation.of(AnomalyState.class)));
         usageIds = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-ids", Types.STRING, Types.LONG));
         reportIds = getRuntimeContext().getMapState(new MapStateDescriptor<>("report-ids", Types.STRING, Types.LONG));
+        lines = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "invoice-lines", Types.STRING, TypeInformation.of(InvoiceLineState.class)));
         anchor = getRuntimeContext().getState(new ValueStateDescriptor<>("anchor-day", Types.INT));
 
         JobCounters counters = new JobCounters(getRuntimeContext());
         duplicates = perKind(counters, "duplicates");
         late = perKind(counters, "late");
         unmapped = perKind(counters, "unmapped");
-        tooLate = perKind(counters, "too_late");
+        rejected = perKind(counters, "rejected");
         emitted = new EnumMap<>(AnomalyType.class);
         for (AnomalyType t : AnomalyType.values()) {
             emitted.put(t, counters.counter("anomalies." + t.name()));
@@ -177,44 +183,23 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     @Override
     public void processElement(MeterEvent e, ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
         loadContracts(ctx.getBroadcastState(CONTRACTS));
-        if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
-            // Billing-side reconciliation consumes these; until then they are only counted as read.
-            return;
-        }
         TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
         String[] key = splitKey(ctx.getCurrentKey());
         ensureAnchor(key[0], watermark, timers, out);
+        if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
+            processInvoiceLine(e, key, watermark, ctx, out);
+            return;
+        }
 
         if (isDuplicate(e)) {
             duplicates.get(e.kind).inc();
             return;
         }
-
-        int anchorDay = anchor.value();
-        BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(e.eventTime), anchorDay);
-        long start = bp.start().toEpochMilli();
-        long end = bp.end().toEpochMilli();
-        long finalAt = end + settings.allowedLatenessMs();
-        PeriodState p = periods.get(start);
+        PeriodState p = periodFor(e, e.eventTime, watermark, ctx);
         if (p == null) {
-            if (finalAt + settings.stateRetentionMs() <= watermark) {
-                tooLate.get(e.kind).inc();
-                ctx.output(TOO_LATE, tooLate(e, watermark));
-                // Leave no trace in state for a record that is not kept.
-                (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).remove(e.id);
-                if (periods.isEmpty()) {
-                    anchor.clear();
-                }
-                return;
-            }
-            p = PeriodState.of(start, end, anchorDay);
-            if (finalAt <= watermark) {
-                p.finalized = true;
-                timers.registerEventTimeTimer(finalAt + settings.stateRetentionMs());
-            } else {
-                timers.registerEventTimeTimer(finalAt);
-            }
+            (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).remove(e.id);
+            return;
         }
 
         long hour = floorHour(e.eventTime);
@@ -237,15 +222,125 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         if (p.finalized) {
             p.lateRecords++;
             late.get(e.kind).inc();
-            evaluate(key, p, true, watermark, ctx, out);
+            evaluateMetering(key, p, true, watermark, ctx, out);
+            evaluateBilling(key, p, p.billingFinal, watermark, out);
         } else {
             timers.registerEventTimeTimer(nextTick(watermark, e.eventTime));
         }
-        periods.put(start, p);
+        periods.put(p.start, p);
         if (hour + HOUR_MS <= watermark) {
             // Its hour already closed: the rollup row is rewritten with the new totals now.
             ctx.output(ROLLUPS, rollup(key, hour, bucket));
         }
+    }
+
+    /**
+     * An invoice line replaces the earlier record of the same line_id. A line in another currency than
+     * its contract is rejected: amounts of different currencies are never added together.
+     */
+    private void processInvoiceLine(
+            MeterEvent e, String[] key, long watermark, ReadOnlyContext ctx, Collector<AnomalyRecord> out)
+            throws Exception {
+        Optional<ContractVersion> contract =
+                history(key[0]).flatMap(h -> h.applicableTo(Instant.ofEpochMilli(e.periodStart)));
+        if (contract.isPresent() && !contract.get().currency().equals(e.currency)) {
+            reject(
+                    e,
+                    "invoice line " + e.id + " is in " + e.currency + " but the contract of " + key[0] + " is in "
+                            + contract.get().currency(),
+                    ctx);
+            return;
+        }
+        PeriodState p = periodFor(e, e.periodStart, watermark, ctx);
+        if (p == null) {
+            return;
+        }
+        InvoiceLineState line = new InvoiceLineState();
+        line.invoiceId = e.invoiceId;
+        line.periodStart = e.periodStart;
+        line.periodEnd = e.periodEnd;
+        line.amountMinor = e.amountMinor;
+        line.currency = e.currency;
+        line.status = e.status;
+        lines.put(e.id, line);
+        if (p.billingFinal) {
+            p.lateRecords++;
+            late.get(e.kind).inc();
+        }
+        if (p.finalized) {
+            evaluateBilling(key, p, p.billingFinal, watermark, out);
+        } else {
+            ctx.timerService().registerEventTimeTimer(nextTick(watermark, e.eventTime));
+        }
+        periods.put(p.start, p);
+    }
+
+    /**
+     * The state of the period holding {@code time}, created if needed; null (and the record rejected)
+     * when that period's state was already released after its retention.
+     */
+    private PeriodState periodFor(MeterEvent e, long time, long watermark, ReadOnlyContext ctx) throws Exception {
+        int anchorDay = anchor.value();
+        BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(time), anchorDay);
+        long start = bp.start().toEpochMilli();
+        PeriodState p = periods.get(start);
+        if (p != null) {
+            return p;
+        }
+        p = PeriodState.of(start, bp.end().toEpochMilli(), anchorDay);
+        if (releaseAt(p) <= watermark) {
+            reject(
+                    e,
+                    e.kind.name().toLowerCase() + " record " + e.id + " at " + Instant.ofEpochMilli(time)
+                            + " arrived after its period's state was released (watermark "
+                            + Instant.ofEpochMilli(watermark)
+                            + ", retention " + Duration.ofMillis(settings.stateRetentionMs())
+                            + " after the period was final)",
+                    ctx);
+            if (periods.isEmpty()) {
+                anchor.clear();
+            }
+            return null;
+        }
+        TimerService timers = ctx.timerService();
+        if (meteringFinalAt(p) <= watermark) {
+            p.finalized = true;
+        } else {
+            timers.registerEventTimeTimer(meteringFinalAt(p));
+        }
+        if (billingFinalAt(p) <= watermark) {
+            p.billingFinal = true;
+            timers.registerEventTimeTimer(releaseAt(p));
+        } else {
+            timers.registerEventTimeTimer(billingFinalAt(p));
+        }
+        return p;
+    }
+
+    private long meteringFinalAt(PeriodState p) {
+        return p.end + settings.allowedLatenessMs();
+    }
+
+    private long billingFinalAt(PeriodState p) {
+        return p.end + settings.invoiceGraceMs();
+    }
+
+    /** When a period's state is released: the retention after both sides are final. */
+    private long releaseAt(PeriodState p) {
+        return Math.max(meteringFinalAt(p), billingFinalAt(p)) + settings.stateRetentionMs();
+    }
+
+    private void reject(MeterEvent e, String reason, ReadOnlyContext ctx) {
+        rejected.get(e.kind).inc();
+        ctx.output(
+                REJECTED,
+                new DeadLetterRecord(
+                        e.kind.name().toLowerCase(),
+                        null,
+                        null,
+                        e.toString().getBytes(StandardCharsets.UTF_8),
+                        reason,
+                        System.currentTimeMillis()));
     }
 
     /**
@@ -282,19 +377,24 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             all.add(p);
         }
         for (PeriodState p : all) {
-            long finalAt = p.end + settings.allowedLatenessMs();
             if (!p.finalized) {
                 mature(p, Math.min(timestamp - settings.reportingDelayMs(), p.end));
-                boolean finalNow = timestamp >= finalAt;
+                boolean finalNow = timestamp >= meteringFinalAt(p);
                 if (finalNow) {
                     p.finalized = true;
-                    timers.registerEventTimeTimer(finalAt + settings.stateRetentionMs());
                 } else {
                     anyOpen = true;
                 }
-                evaluate(key, p, finalNow, timestamp, ctx, out);
+                evaluateMetering(key, p, finalNow, timestamp, ctx, out);
+                if (finalNow) {
+                    // The reported quantity is settled: the billing side can be compared now.
+                    settleBilling(key, p, timestamp, ctx, out);
+                }
                 periods.put(p.start, p);
-            } else if (timestamp >= finalAt + settings.stateRetentionMs()) {
+            } else if (!p.billingFinal && timestamp >= billingFinalAt(p)) {
+                settleBilling(key, p, timestamp, ctx, out);
+                periods.put(p.start, p);
+            } else if (p.billingFinal && timestamp >= releaseAt(p)) {
                 cleanUp(p);
             }
         }
@@ -311,6 +411,18 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         if (timestamp % DEDUP_SWEEP_EVERY_MS == 0 || periods.isEmpty()) {
             sweepIds(timestamp);
         }
+    }
+
+    /** Evaluates the billing side; at the end of the invoice grace it becomes final. */
+    private void settleBilling(
+            String[] key, PeriodState p, long timestamp, ReadOnlyContext ctx, Collector<AnomalyRecord> out)
+            throws Exception {
+        boolean graceOver = timestamp >= billingFinalAt(p);
+        if (graceOver && !p.billingFinal) {
+            p.billingFinal = true;
+            ctx.timerService().registerEventTimeTimer(releaseAt(p));
+        }
+        evaluateBilling(key, p, p.billingFinal, timestamp, out);
     }
 
     /** Folds the hours before {@code before} into the period's matured usage. */
@@ -331,10 +443,26 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         for (AnomalyType t : AnomalyType.values()) {
             anomalies.remove(anomalyKey(t, p.start));
         }
+        List<String> settledLines = new ArrayList<>();
+        for (Map.Entry<String, InvoiceLineState> l : lines.entries()) {
+            if (inPeriod(l.getValue(), p)) {
+                settledLines.add(l.getKey());
+            }
+        }
+        for (String id : settledLines) {
+            lines.remove(id);
+        }
         periods.remove(p.start);
         if (periods.isEmpty()) {
             anchor.clear();
         }
+    }
+
+    private static boolean inPeriod(InvoiceLineState line, PeriodState p) {
+        return BillingPeriod.containing(Instant.ofEpochMilli(line.periodStart), p.anchorDay)
+                        .start()
+                        .toEpochMilli()
+                == p.start;
     }
 
     /**
@@ -359,7 +487,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     // ---------------------------------------------------------------------------------------------
     // Evaluation
 
-    private void evaluate(
+    private void evaluateMetering(
             String[] key,
             PeriodState p,
             boolean finalEvaluation,
@@ -369,8 +497,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             throws Exception {
         String accountId = key[0];
         String meter = key[1];
-        Optional<ContractVersion> contract =
-                history(accountId).flatMap(h -> h.applicableTo(Instant.ofEpochMilli(p.start)));
+        Optional<ContractVersion> contract = contractFor(accountId, p);
         Optional<MeterTerms> terms = contract.flatMap(c -> c.meter(meter));
         if (terms.isEmpty()) {
             if (finalEvaluation) {
@@ -378,7 +505,54 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
             return;
         }
-        for (Finding f : MeteringChecks.evaluate(p, contract.get(), terms.get(), finalEvaluation)) {
+        emit(
+                key,
+                p,
+                MeteringChecks.evaluate(p, contract.get(), terms.get(), finalEvaluation),
+                finalEvaluation,
+                watermark,
+                out);
+    }
+
+    private void evaluateBilling(
+            String[] key, PeriodState p, boolean finalEvaluation, long watermark, Collector<AnomalyRecord> out)
+            throws Exception {
+        Optional<ContractVersion> contract = contractFor(key[0], p);
+        Optional<MeterTerms> terms = contract.flatMap(c -> c.meter(key[1]));
+        if (terms.isEmpty()) {
+            return; // unmapped: reported by the metering side
+        }
+        boolean anyLine = false;
+        long billed = 0;
+        for (InvoiceLineState l : lines.values()) {
+            if (!l.isVoid() && inPeriod(l, p)) {
+                anyLine = true;
+                billed = Math.addExact(billed, l.amountMinor);
+            }
+        }
+        emit(
+                key,
+                p,
+                BillingChecks.evaluate(
+                        p, contract.get(), terms.get(), new BillingChecks.Billed(anyLine, billed), finalEvaluation),
+                finalEvaluation,
+                watermark,
+                out);
+    }
+
+    private Optional<ContractVersion> contractFor(String accountId, PeriodState p) {
+        return history(accountId).flatMap(h -> h.applicableTo(Instant.ofEpochMilli(p.start)));
+    }
+
+    private void emit(
+            String[] key,
+            PeriodState p,
+            List<Finding> findings,
+            boolean finalEvaluation,
+            long watermark,
+            Collector<AnomalyRecord> out)
+            throws Exception {
+        for (Finding f : findings) {
             String k = anomalyKey(f.type(), p.start);
             AnomalyState previous = anomalies.get(k);
             Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, finalEvaluation);
@@ -387,7 +561,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
             AnomalyState next = AnomalyLifecycle.advance(previous, f, status.get(), finalEvaluation);
             anomalies.put(k, next);
-            out.collect(record(accountId, meter, p, f, next, watermark));
+            out.collect(record(key[0], key[1], p, f, next, watermark));
             emitted.get(f.type()).inc();
         }
     }
@@ -459,10 +633,6 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         // every period still in state from the hourly buckets. Anomaly state of the old cut is dropped:
         // its identities (period starts) no longer exist under the new anchor.
         Map<Long, PeriodState> rebuilt = new HashMap<>();
-        Map<Long, Long> lateByStart = new HashMap<>();
-        for (PeriodState old : periods.values()) {
-            lateByStart.merge(old.start, old.lateRecords, Long::sum);
-        }
         for (Map.Entry<Long, HourBucket> h : hours.entries()) {
             BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(h.getKey()), wanted);
             PeriodState p = rebuilt.computeIfAbsent(
@@ -475,15 +645,19 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         long maturedBefore =
                 watermark == Long.MIN_VALUE ? Long.MIN_VALUE : floorHour(watermark) - settings.reportingDelayMs();
         for (PeriodState p : rebuilt.values()) {
-            long finalAt = p.end + settings.allowedLatenessMs();
             p.maturedBefore = p.start;
             mature(p, Math.max(p.start, Math.min(maturedBefore, p.end)));
-            if (finalAt <= watermark) {
+            if (meteringFinalAt(p) <= watermark) {
                 p.finalized = true;
-                timers.registerEventTimeTimer(finalAt + settings.stateRetentionMs());
             } else {
-                timers.registerEventTimeTimer(finalAt);
+                timers.registerEventTimeTimer(meteringFinalAt(p));
                 timers.registerEventTimeTimer(nextTick(watermark, p.start));
+            }
+            if (billingFinalAt(p) <= watermark) {
+                p.billingFinal = true;
+                timers.registerEventTimeTimer(releaseAt(p));
+            } else {
+                timers.registerEventTimeTimer(billingFinalAt(p));
             }
             periods.put(p.start, p);
         }
@@ -522,19 +696,5 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         r.usageRecords = b.usage.count;
         r.reportedRecords = b.reported.count;
         return r;
-    }
-
-    private DeadLetterRecord tooLate(MeterEvent e, long watermark) {
-        String reason = e.kind.name().toLowerCase() + " record " + e.id + " at " + Instant.ofEpochMilli(e.eventTime)
-                + " arrived after its period's state was released (watermark " + Instant.ofEpochMilli(watermark)
-                + ", retention " + Duration.ofMillis(settings.stateRetentionMs()) + " after the period was final)";
-        String raw = e.toString();
-        return new DeadLetterRecord(
-                e.kind.name().toLowerCase(),
-                null,
-                null,
-                raw.getBytes(StandardCharsets.UTF_8),
-                reason,
-                System.currentTimeMillis());
     }
 }

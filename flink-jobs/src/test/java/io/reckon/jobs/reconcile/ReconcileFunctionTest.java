@@ -109,8 +109,10 @@ class ReconcileFunctionTest {
         assertThat(out.get(0).status).isEqualTo("resolved");
         assertThat(out.get(0).finalRevision).isTrue();
 
-        // After the retention every state entry and timer of the key is gone.
-        watermark("2026-05-06T06:00:00Z");
+        // After the retention (35 days after the 72 h invoice grace) no state entry or timer is left.
+        watermark("2026-05-08T23:00:00Z");
+        assertThat(keyedStateEntries()).isPositive();
+        watermark("2026-05-09T00:00:00Z");
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(keyedStateEntries()).isZero();
     }
@@ -217,7 +219,7 @@ class ReconcileFunctionTest {
         usage("u1", "2026-05-10T10:00:00Z", "1");
         watermark("2026-06-01T00:00:00Z");
         usage("u-ancient", "2026-01-10T10:00:00Z", "5");
-        List<DeadLetterRecord> dead = values(harness.getSideOutput(ReconcileFunction.TOO_LATE));
+        List<DeadLetterRecord> dead = values(harness.getSideOutput(ReconcileFunction.REJECTED));
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).reason).contains("u-ancient").contains("retention");
     }
@@ -266,7 +268,109 @@ class ReconcileFunctionTest {
         assertThat(rollups.get(0).usageRecords).isEqualTo(2);
     }
 
+    @Test
+    void reportedUsageWithoutAnInvoiceLineAfterTheGraceIsUnbilled() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "100");
+        watermark("2026-04-03T23:00:00Z");
+        assertThat(anomalies()).isEmpty();
+        watermark("2026-04-04T00:00:00Z"); // period end + 72 h
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out)
+                .extracting(a -> a.type + ":" + a.amountMinor + ":" + a.status + ":" + a.finalRevision)
+                .containsExactly("UNBILLED_USAGE:200:open:true");
+        assertThat(out.get(0).billedAmountMinor).isNull();
+
+        // The invoice arrives late: the anomaly resolves, and the line is counted as late.
+        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        assertThat(anomalies())
+                .extracting(a -> a.type + ":" + a.status + ":" + a.revision)
+                .containsExactly("UNBILLED_USAGE:resolved:2");
+    }
+
+    @Test
+    void billingLessThanTheReportedUsageIsAMissedOverageAndMoreIsOverbilled() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "100");
+        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 150, "open");
+        invoiceLine("il_2", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 30, "draft");
+        invoiceLine("il_3", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 999, "void");
+        watermark("2026-04-01T06:00:00Z"); // metering final: billing compared, not yet final
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out)
+                .extracting(a -> a.type + ":" + a.amountMinor + ":" + a.billedAmountMinor + ":" + a.finalRevision)
+                .containsExactly("MISSED_OVERAGE:20:180:false");
+
+        // il_2 is replaced by a later record of the same line: billed 150 + 80 = 230 > 200.
+        invoiceLine("il_2", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 80, "paid");
+        out = anomalies();
+        assertThat(out)
+                .extracting(a -> a.type + ":" + a.status + ":" + a.amountMinor)
+                .containsExactlyInAnyOrder("MISSED_OVERAGE:resolved:0", "OVERBILLED:open:30");
+        watermark("2026-04-04T00:00:00Z");
+        assertThat(anomalies())
+                .extracting(a -> a.type + ":" + a.status + ":" + a.finalRevision)
+                .containsExactlyInAnyOrder("MISSED_OVERAGE:resolved:true", "OVERBILLED:updated:true");
+    }
+
+    @Test
+    void billingThePreRenewalPriceAfterTheTermEndIsRenewalDrift() throws Exception {
+        contract(
+                """
+                {"account_id":"acct_1","version":1,"effective_from":"2026-01-01T00:00:00Z","currency":"usd",
+                 "renewal":{"term_end":"2026-03-01T00:00:00Z","escalator_pct":"10"},
+                 "meters":[{"meter":"api_calls","pricing":{"model":"per_unit","unit_amount_decimal":"2"}}]}
+                """);
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "100");
+        // Escalated: 100 x 2.2 = 220; billed the old 200.
+        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        watermark("2026-04-04T00:00:00Z");
+        List<AnomalyRecord> finals = finals(anomalies());
+        assertThat(finals)
+                .extracting(a -> a.type + ":" + a.amountMinor + ":" + a.pricedReportedAmountMinor)
+                .containsExactly("RENEWAL_DRIFT:20:220");
+        assertThat(finals.get(0).explanation).contains("billed $2.00").doesNotContain("too much");
+    }
+
+    @Test
+    void anInvoiceLineInAnotherCurrencyThanItsContractIsRejected() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        MeterEvent line = invoice("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        line.currency = "eur";
+        harness.processElement(line, line.eventTime);
+        List<DeadLetterRecord> dead = values(harness.getSideOutput(ReconcileFunction.REJECTED));
+        assertThat(dead)
+                .extracting(d -> d.reason)
+                .containsExactly("invoice line il_1 is in eur but the contract of acct_1 is in usd");
+    }
+
     // ---------------------------------------------------------------------------------------------
+
+    private void invoiceLine(String lineId, String start, String end, long amountMinor, String status)
+            throws Exception {
+        MeterEvent e = invoice(lineId, start, end, amountMinor, status);
+        harness.processElement(e, e.eventTime);
+    }
+
+    private static MeterEvent invoice(String lineId, String start, String end, long amountMinor, String status) {
+        MeterEvent e = new MeterEvent();
+        e.kind = MeterEvent.Kind.INVOICE_LINE;
+        e.id = lineId;
+        e.invoiceId = "in_" + lineId;
+        e.accountId = ACCOUNT;
+        e.meter = METER;
+        e.periodStart = ms(start);
+        e.periodEnd = ms(end);
+        e.eventTime = e.periodEnd;
+        e.quantity = BigDecimal.ZERO;
+        e.amountMinor = amountMinor;
+        e.currency = "usd";
+        e.status = status;
+        return e;
+    }
 
     private void contract(String json) throws Exception {
         harness.processBroadcastElement(Contracts.event(json), 0L);
