@@ -33,6 +33,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -95,7 +96,8 @@ public final class Replay {
             }
         }
 
-        StreamExecutionEnvironment env = localEnvironment(conf);
+        Path checkpoints = Files.createTempDirectory("reckon-checkpoints-");
+        StreamExecutionEnvironment env = localEnvironment(conf, checkpoints);
         ReconciliationJob.defineWorkflow(
                 env,
                 ReconSettings.from(conf),
@@ -103,7 +105,12 @@ public final class Replay {
                 ReconciliationWiring.kafkaInputs(conf, true),
                 ReconciliationWiring.kafkaAndPostgresOutputs(conf));
         long started = System.nanoTime();
-        JobExecutionResult job = env.execute("reckon-replay");
+        JobExecutionResult job;
+        try {
+            job = env.execute("reckon-replay");
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(checkpoints.toFile());
+        }
         Duration jobTime = Duration.ofNanos(System.nanoTime() - started);
 
         Map<String, Object> accumulators = job.getAllAccumulatorResults();
@@ -135,8 +142,13 @@ public final class Replay {
         return new Result(counts, anomalies, deadLetters, jobTime, job);
     }
 
-    /** A local cluster with exactly-once checkpoints and no Kryo fallback. */
-    static StreamExecutionEnvironment localEnvironment(Configuration conf) {
+    /**
+     * A local cluster with exactly-once checkpoints on the local file system and no Kryo fallback.
+     * Checkpoints go to files, not to the JobManager's memory, whose 5 MB cap a realistic replay
+     * exceeds. A bounded run gets a bounded restart strategy, so a real failure ends the replay with
+     * its cause instead of restarting forever.
+     */
+    static StreamExecutionEnvironment localEnvironment(Configuration conf, Path checkpoints) {
         Configuration flink = new Configuration(conf);
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         if (!flink.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
@@ -144,6 +156,14 @@ public final class Replay {
             flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(2));
         }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        flink.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        if (!flink.contains(RestartStrategyOptions.RESTART_STRATEGY)) {
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        }
         int parallelism = conf.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
     }

@@ -10,8 +10,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Writes elements to one topic: the value is the element turned into its Avro record and encoded in
  * the Confluent wire format under subject {@code <topic>-value}; the key is the UTF-8 of a string
- * taken from the element (null for no key). The record timestamp is the element's Flink timestamp,
- * i.e. its event time when the stream has one.
+ * taken from the element (null for no key). The record timestamp is left to the producer (the wall
+ * clock when it is written): an output's event time may be months old in a replay or after late data,
+ * and the broker's time-based retention and compaction lag must count from when it was written.
  *
  * <pre>{@code
  * new ConfluentAvroRecordSerializer<Anomaly>(Topics.ANOMALIES, codec, Anomaly::getAnomalyId, a -> a);
@@ -44,6 +45,6 @@ public final class ConfluentAvroRecordSerializer<T> implements KafkaRecordSerial
         String key = keyOf.apply(element);
         byte[] value = codec.encode(subject, toAvro.apply(element));
         return new ProducerRecord<>(
-                topic, null, timestamp, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+                topic, null, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 }

@@ -48,6 +48,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class TopicAdmin implements AutoCloseable {
 
+    /** How long a record of a compacted topic stays readable before a newer one may replace it. */
+    public static final java.time.Duration MIN_COMPACTION_LAG = java.time.Duration.ofDays(7);
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final Properties clientProps;
@@ -80,8 +83,13 @@ public final class TopicAdmin implements AutoCloseable {
                     .map(topic -> {
                         NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.empty());
                         if (Topics.COMPACTED.contains(topic)) {
-                            newTopic.configs(
-                                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                            newTopic.configs(Map.of(
+                                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                                    // Compaction keeps the latest record per key forever, but only
+                                    // after every subscriber had a week to read each revision.
+                                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                                    String.valueOf(MIN_COMPACTION_LAG.toMillis())));
                         }
                         return newTopic;
                     })

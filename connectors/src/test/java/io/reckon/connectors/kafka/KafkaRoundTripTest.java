@@ -131,6 +131,11 @@ class KafkaRoundTripTest {
                 .containsEntry(Topics.ANOMALIES, "compact")
                 .containsEntry(Topics.USAGE, "delete")
                 .containsEntry(Topics.DLQ, "delete");
+        // Every revision stays readable for a week before compaction may drop it.
+        assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.ANOMALIES))
+                        .get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG)
+                        .value())
+                .isEqualTo(String.valueOf(java.time.Duration.ofDays(7).toMillis()));
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.List;
  * Metering against reporting: UNDER_REPORTED_USAGE and OVER_REPORTED_USAGE of one period.
  *
  * <p>While the period is open only under-reporting is evaluated, and only with usage old enough to be
- * expected as reported (older than the reporting delay) against everything reported: a report of
+ * expected as reported (older than the reporting delay) against everything reported up to the
+ * evaluation's event time: a report of
  * recent usage may legitimately arrive before the usage is that old, so an open-period over-reporting
  * check would flag every prompt pipeline. Once final, both compare all usage with all reports.
  */
@@ -27,7 +28,7 @@ public final class MeteringChecks {
             PeriodState period, ContractVersion contract, MeterTerms terms, boolean finalEvaluation) {
         Aggregation aggregation = terms.aggregation();
         BigDecimal actual = (finalEvaluation ? period.usage : period.maturedUsage).value(aggregation);
-        BigDecimal reported = period.reported.value(aggregation);
+        BigDecimal reported = (finalEvaluation ? period.reported : period.reportedSoFar).value(aggregation);
         Instant periodStart = Instant.ofEpochMilli(period.start);
         long expected = Pricer.priceMinor(contract, terms, periodStart, actual);
         long pricedReported = Pricer.priceMinor(contract, terms, periodStart, reported);

@@ -19,6 +19,14 @@ public class PeriodState {
     public Agg reported = new Agg();
     /** Hours before this instant are folded into {@link #maturedUsage}. */
     public long maturedBefore;
+    /**
+     * Reports of the hours before {@link #reportedBefore}: what had been reported by the event time
+     * of the last evaluation. Reports with later event times may already be in state when one input
+     * is read ahead of another (a replay, a lagging partition); they must not mask a leak.
+     */
+    public Agg reportedSoFar = new Agg();
+    /** Hours before this instant are folded into {@link #reportedSoFar}. */
+    public long reportedBefore;
 
     /** True once the watermark passed end + allowed lateness: the metering side is settled. */
     public boolean finalized;
@@ -37,6 +45,7 @@ public class PeriodState {
         p.end = end;
         p.anchorDay = anchorDay;
         p.maturedBefore = start;
+        p.reportedBefore = start;
         return p;
     }
 }

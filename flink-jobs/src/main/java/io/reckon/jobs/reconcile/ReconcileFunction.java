@@ -216,6 +216,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         } else {
             bucket.reported.add(e.quantity);
             p.reported.add(e.quantity);
+            if (hour < p.reportedBefore) {
+                p.reportedSoFar.add(e.quantity);
+            }
         }
         hours.put(hour, bucket);
 
@@ -378,7 +381,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
         for (PeriodState p : all) {
             if (!p.finalized) {
-                mature(p, Math.min(timestamp - settings.reportingDelayMs(), p.end));
+                mature(p, Math.min(timestamp - settings.reportingDelayMs(), p.end), Math.min(timestamp, p.end));
                 boolean finalNow = timestamp >= meteringFinalAt(p);
                 if (finalNow) {
                     p.finalized = true;
@@ -425,15 +428,25 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         evaluateBilling(key, p, p.billingFinal, timestamp, out);
     }
 
-    /** Folds the hours before {@code before} into the period's matured usage. */
-    private void mature(PeriodState p, long before) throws Exception {
-        for (long h = p.maturedBefore; h < before; h += HOUR_MS) {
+    /**
+     * Folds the usage of the hours before {@code usageBefore} into the matured usage, and the reports
+     * of the hours before {@code reportsBefore} into the reports so far.
+     */
+    private void mature(PeriodState p, long usageBefore, long reportsBefore) throws Exception {
+        for (long h = p.maturedBefore; h < usageBefore; h += HOUR_MS) {
             HourBucket b = hours.get(h);
             if (b != null) {
                 p.maturedUsage.merge(b.usage);
             }
         }
-        p.maturedBefore = Math.max(p.maturedBefore, before);
+        p.maturedBefore = Math.max(p.maturedBefore, usageBefore);
+        for (long h = p.reportedBefore; h < reportsBefore; h += HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null) {
+                p.reportedSoFar.merge(b.reported);
+            }
+        }
+        p.reportedBefore = Math.max(p.reportedBefore, reportsBefore);
     }
 
     private void cleanUp(PeriodState p) throws Exception {
@@ -646,7 +659,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 watermark == Long.MIN_VALUE ? Long.MIN_VALUE : floorHour(watermark) - settings.reportingDelayMs();
         for (PeriodState p : rebuilt.values()) {
             p.maturedBefore = p.start;
-            mature(p, Math.max(p.start, Math.min(maturedBefore, p.end)));
+            p.reportedBefore = p.start;
+            long now = watermark < 0 ? p.start : Math.min(floorHour(watermark), p.end);
+            mature(p, Math.max(p.start, Math.min(maturedBefore, p.end)), Math.max(p.start, now));
             if (meteringFinalAt(p) <= watermark) {
                 p.finalized = true;
             } else {
