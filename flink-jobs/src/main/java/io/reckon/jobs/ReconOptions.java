@@ -58,5 +58,23 @@ public final class ReconOptions {
                     + " dead-lettered, because one such record would push the watermark ahead and make all"
                     + " correct records late.");
 
+    public static final ConfigOption<Duration> GAP_WINDOW = ConfigOptions.key("reconcile.gap-window")
+            .durationType()
+            .defaultValue(Duration.ofHours(6))
+            .withDescription("REPORTING_GAP: a key whose usage went unreported for this long, after it had"
+                    + " reports in the window before, raises a gap. Whole hours.");
+
+    public static final ConfigOption<Integer> SPIKE_DEVIATIONS = ConfigOptions.key("reconcile.spike-deviations")
+            .intType()
+            .defaultValue(5)
+            .withDescription("USAGE_SPIKE/USAGE_DROP: how many robust deviations (1.5 x MAD) from the seasonal"
+                    + " baseline an hour must be.");
+
+    public static final ConfigOption<Integer> SPIKE_RATIO = ConfigOptions.key("reconcile.spike-ratio")
+            .intType()
+            .defaultValue(3)
+            .withDescription("USAGE_SPIKE/USAGE_DROP: an hour must also be at least this many times above (or"
+                    + " below) its baseline.");
+
     private ReconOptions() {}
 }

@@ -51,6 +51,7 @@ public final class AnomalyLifecycle {
         next.billedAmountMinor = finding.billedMinor();
         next.amountMinor = finding.amountMinor();
         next.currency = finding.currency();
+        next.baseline = finding.baseline();
         return next;
     }
 }

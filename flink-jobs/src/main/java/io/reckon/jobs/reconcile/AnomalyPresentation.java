@@ -64,10 +64,38 @@ public final class AnomalyPresentation {
         return "the period " + s.toLocalDate() + " to " + lastDay.toLocalDate();
     }
 
+    /** "2026-03-04 10:00 UTC". */
+    static String hourName(long t) {
+        ZonedDateTime z = Instant.ofEpochMilli(t).atZone(ZoneOffset.UTC);
+        return z.toLocalDate() + " " + String.format("%02d:00", z.getHour()) + " UTC";
+    }
+
     public static String explanation(
             AnomalyType type, String status, String accountId, String meter, long start, long end, Finding f) {
         String subject = meter + " for " + accountId + " in " + periodName(start, end) + ": ";
         String figures = Money.quantity(f.actual()) + " used, " + Money.quantity(f.reported()) + " reported";
+        if (type == AnomalyType.USAGE_SPIKE || type == AnomalyType.USAGE_DROP) {
+            boolean oneHour = end - start <= 3_600_000L;
+            String span = oneHour
+                    ? " in the hour from " + hourName(start)
+                    : " from " + hourName(start) + " to " + hourName(end);
+            String hours = oneHour ? "that hour of the week" : "those hours of the week";
+            String text = meter + " for " + accountId + span + ": " + Money.quantity(f.actual())
+                    + " used, against a usual "
+                    + Money.quantity(f.baseline() == null ? java.math.BigDecimal.ZERO : f.baseline()) + " for " + hours
+                    + " (median of the previous 4 weeks)";
+            return "resolved".equals(status)
+                    ? text + "; with the final figures it is within the usual range."
+                    : text + (type == AnomalyType.USAGE_SPIKE ? "; an unusual spike." : "; an unusual drop.");
+        }
+        if (type == AnomalyType.REPORTING_GAP) {
+            String gap = meter + " for " + accountId + ": from " + hourName(start) + " to " + hourName(end) + ", "
+                    + Money.quantity(f.actual()) + " used and " + Money.quantity(f.reported()) + " reported";
+            return "resolved".equals(status)
+                    ? gap + "; the reports caught up with the usage."
+                    : gap + "; the metering pipeline stopped reporting, " + Money.format(f.amountMinor(), f.currency())
+                            + " of usage unreported so far.";
+        }
         if ("resolved".equals(status)) {
             return subject + figures + "; the difference is now within tolerance or worth less than one "
                     + "minor unit, so nothing is owed.";

@@ -16,6 +16,10 @@ public class AnomalyState {
     public Long billedAmountMinor;
     public long amountMinor;
     public String currency;
+    /** The usual quantity, for USAGE_SPIKE and USAGE_DROP only. */
+    public BigDecimal baseline;
+    /** End of the span a signal covers (an episode, a gap); 0 for period anomalies. */
+    public long signalEnd;
 
     public AnomalyState() {}
 
@@ -31,6 +35,11 @@ public class AnomalyState {
                 || pricedReportedAmountMinor != f.pricedReportedMinor()
                 || !Objects.equals(billedAmountMinor, f.billedMinor())
                 || amountMinor != f.amountMinor()
-                || !Objects.equals(currency, f.currency());
+                || !Objects.equals(currency, f.currency())
+                || !sameDecimal(baseline, f.baseline());
+    }
+
+    private static boolean sameDecimal(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
     }
 }

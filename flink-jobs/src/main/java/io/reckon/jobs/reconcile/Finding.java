@@ -4,7 +4,8 @@ import java.math.BigDecimal;
 
 /**
  * The figures of one anomaly type for one period at one evaluation, and whether its condition holds.
- * A finding that does not hold still carries figures: they go into the "resolved" revision.
+ * A finding that does not hold still carries figures: they go into the "resolved" revision. The
+ * baseline is set for USAGE_SPIKE and USAGE_DROP only: the usual quantity of that hour.
  */
 public record Finding(
         AnomalyType type,
@@ -15,4 +16,30 @@ public record Finding(
         long expectedMinor,
         long pricedReportedMinor,
         Long billedMinor,
-        long amountMinor) {}
+        long amountMinor,
+        BigDecimal baseline) {
+
+    /** A finding without a baseline: every type but the usage signals. */
+    public Finding(
+            AnomalyType type,
+            boolean holds,
+            String currency,
+            BigDecimal actual,
+            BigDecimal reported,
+            long expectedMinor,
+            long pricedReportedMinor,
+            Long billedMinor,
+            long amountMinor) {
+        this(
+                type,
+                holds,
+                currency,
+                actual,
+                reported,
+                expectedMinor,
+                pricedReportedMinor,
+                billedMinor,
+                amountMinor,
+                null);
+    }
+}

@@ -7,7 +7,14 @@ import org.apache.flink.configuration.ReadableConfig;
 
 /** The reconciliation options a function needs, resolved and validated once at job build time. */
 public record ReconSettings(
-        long dedupHorizonMs, long reportingDelayMs, long allowedLatenessMs, long invoiceGraceMs, long stateRetentionMs)
+        long dedupHorizonMs,
+        long reportingDelayMs,
+        long allowedLatenessMs,
+        long invoiceGraceMs,
+        long stateRetentionMs,
+        long gapWindowMs,
+        int spikeDeviations,
+        int spikeRatio)
         implements Serializable {
 
     public static final long HOUR_MS = 3_600_000L;
@@ -16,6 +23,14 @@ public record ReconSettings(
         requireWholeHours("reconcile.reporting-delay", reportingDelayMs);
         requireWholeHours("reconcile.allowed-lateness", allowedLatenessMs);
         requireWholeHours("reconcile.invoice-grace", invoiceGraceMs);
+        requireWholeHours("reconcile.gap-window", gapWindowMs);
+        if (gapWindowMs <= 0) {
+            throw new IllegalArgumentException("reconcile.gap-window must be at least one hour");
+        }
+        if (spikeDeviations < 1 || spikeRatio < 2) {
+            throw new IllegalArgumentException(
+                    "reconcile.spike-deviations must be >= 1 and reconcile.spike-ratio >= 2");
+        }
         if (dedupHorizonMs <= 0) {
             throw new IllegalArgumentException("reconcile.dedup-horizon must be positive");
         }
@@ -34,7 +49,10 @@ public record ReconSettings(
                 conf.get(ReconOptions.REPORTING_DELAY).toMillis(),
                 conf.get(ReconOptions.ALLOWED_LATENESS).toMillis(),
                 conf.get(ReconOptions.INVOICE_GRACE).toMillis(),
-                conf.get(ReconOptions.STATE_RETENTION).toMillis());
+                conf.get(ReconOptions.STATE_RETENTION).toMillis(),
+                conf.get(ReconOptions.GAP_WINDOW).toMillis(),
+                conf.get(ReconOptions.SPIKE_DEVIATIONS),
+                conf.get(ReconOptions.SPIKE_RATIO));
     }
 
     public static ReconSettings defaults() {

@@ -15,6 +15,7 @@ import io.reckon.pricing.BillingPeriod;
 import io.reckon.pricing.ContractHistory;
 import io.reckon.pricing.ContractVersion;
 import io.reckon.pricing.MeterTerms;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient MapState<String, InvoiceLineState> lines;
     /** The billing anchor day the key's periods are currently cut with. */
     private transient ValueState<Integer> anchor;
+    /** Start of the reporting gap of the key that is still open, if any. */
+    private transient ValueState<Long> openGap;
+    /** The run of spike or drop hours still going on, if any. */
+    private transient ValueState<SignalEpisode> episode;
+    /** Earliest event time of the key's usage still in state: before it, history is unknown, not zero. */
+    private transient ValueState<Long> firstSeen;
 
     /** Parsed contracts per account; a cache of the broadcast state, rebuilt after a restore. */
     private transient Map<String, ContractHistory> contracts;
@@ -113,6 +120,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 .getMapState(new MapStateDescriptor<>(
                         "invoice-lines", Types.STRING, TypeInformation.of(InvoiceLineState.class)));
         anchor = getRuntimeContext().getState(new ValueStateDescriptor<>("anchor-day", Types.INT));
+        openGap = getRuntimeContext().getState(new ValueStateDescriptor<>("open-reporting-gap", Types.LONG));
+        firstSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("first-seen", Types.LONG));
+        episode = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("signal-episode", TypeInformation.of(SignalEpisode.class)));
 
         JobCounters counters = new JobCounters(getRuntimeContext());
         duplicates = perKind(counters, "duplicates");
@@ -208,6 +219,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             bucket = new HourBucket();
         }
         if (e.kind == MeterEvent.Kind.USAGE) {
+            Long seen = firstSeen.value();
+            if (seen == null || e.eventTime < seen) {
+                firstSeen.update(e.eventTime);
+            }
             bucket.usage.add(e.quantity);
             p.usage.add(e.quantity);
             if (hour < p.maturedBefore) {
@@ -390,6 +405,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 }
                 evaluateMetering(key, p, finalNow, timestamp, ctx, out);
                 if (finalNow) {
+                    settleSignals(key, p, timestamp, out);
                     // The reported quantity is settled: the billing side can be compared now.
                     settleBilling(key, p, timestamp, ctx, out);
                 }
@@ -402,6 +418,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
         }
 
+        if (timestamp % HOUR_MS == 0 && anyOpen) {
+            judgeHour(key, timestamp - HOUR_MS, timestamp, out);
+            evaluateGap(key, timestamp, out);
+        }
         if (timestamp % HOUR_MS == 0) {
             HourBucket closed = hours.get(timestamp - HOUR_MS);
             if (closed != null) {
@@ -453,8 +473,19 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         for (long h = p.start; h < p.end; h += HOUR_MS) {
             hours.remove(h);
         }
-        for (AnomalyType t : AnomalyType.values()) {
-            anomalies.remove(anomalyKey(t, p.start));
+        List<String> settled = new ArrayList<>();
+        for (String k : anomalies.keys()) {
+            long start = Long.parseLong(k.substring(k.indexOf('|') + 1));
+            if (start >= p.start && start < p.end) {
+                settled.add(k);
+            }
+        }
+        for (String k : settled) {
+            anomalies.remove(k);
+        }
+        Long gap = openGap.value();
+        if (gap != null && gap >= p.start && gap < p.end) {
+            openGap.clear();
         }
         List<String> settledLines = new ArrayList<>();
         for (Map.Entry<String, InvoiceLineState> l : lines.entries()) {
@@ -468,6 +499,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         periods.remove(p.start);
         if (periods.isEmpty()) {
             anchor.clear();
+            openGap.clear();
+            firstSeen.clear();
+            episode.clear();
         }
     }
 
@@ -574,9 +608,298 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
             AnomalyState next = AnomalyLifecycle.advance(previous, f, status.get(), finalEvaluation);
             anomalies.put(k, next);
-            out.collect(record(key[0], key[1], p, f, next, watermark));
+            out.collect(record(key[0], key[1], p.start, p.end, p, f, next, watermark));
             emitted.get(f.type()).inc();
         }
+    }
+
+    /** Emits a revision of a signal whose identity is its own start (an hour, a gap), if due. */
+    private void emitSignal(
+            String[] key,
+            long start,
+            long end,
+            PeriodState p,
+            Finding f,
+            boolean finalEvaluation,
+            long watermark,
+            Collector<AnomalyRecord> out)
+            throws Exception {
+        String k = anomalyKey(f.type(), start);
+        AnomalyState previous = anomalies.get(k);
+        Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, finalEvaluation);
+        if (status.isEmpty()) {
+            return;
+        }
+        AnomalyState next = AnomalyLifecycle.advance(previous, f, status.get(), finalEvaluation);
+        next.signalEnd = end;
+        anomalies.put(k, next);
+        out.collect(record(key[0], key[1], start, end, p, f, next, watermark));
+        emitted.get(f.type()).inc();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Signals: usage spikes and drops, reporting gaps
+
+    private static final long WEEK_MS = 7 * 24 * HOUR_MS;
+
+    /**
+     * USAGE_SPIKE / USAGE_DROP of the hour that just closed (see {@link SeasonalBaseline}). Consecutive
+     * hours with the same verdict extend one episode: its figures (usage, reports and baseline summed
+     * over the run) grow, and a new revision says so.
+     */
+    private void judgeHour(String[] key, long hour, long watermark, Collector<AnomalyRecord> out) throws Exception {
+        Optional<Judged> judged = judge(key, hour);
+        Optional<SeasonalBaseline.Verdict> verdict = judged.flatMap(Judged::verdict);
+        SignalEpisode ep = episode.value();
+        if (verdict.isEmpty()) {
+            if (ep != null) {
+                episode.clear();
+            }
+            return;
+        }
+        Judged j = judged.get();
+        SeasonalBaseline.Verdict v = verdict.get();
+        if (ep == null || !ep.type.equals(v.type().name()) || ep.end != hour) {
+            ep = new SignalEpisode();
+            ep.type = v.type().name();
+            ep.start = hour;
+        }
+        ep.end = hour + HOUR_MS;
+        ep.actual = ep.actual.add(j.quantity());
+        ep.reported = ep.reported.add(j.reported());
+        ep.baseline = ep.baseline.add(v.baseline());
+        episode.update(ep);
+        Finding f = new Finding(v.type(), true, j.currency(), ep.actual, ep.reported, 0, 0, null, 0, ep.baseline);
+        emitSignal(key, ep.start, ep.end, j.period(), f, false, watermark, out);
+    }
+
+    /** Settles the signals of a period that became final: each is judged again with the final figures. */
+    private void settleSignals(String[] key, PeriodState p, long watermark, Collector<AnomalyRecord> out)
+            throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (String k : anomalies.keys()) {
+            keys.add(k);
+        }
+        for (String k : keys) {
+            AnomalyType type = AnomalyType.valueOf(k.substring(0, k.indexOf('|')));
+            long start = Long.parseLong(k.substring(k.indexOf('|') + 1));
+            if (start < p.start || start >= p.end) {
+                continue;
+            }
+            if (type == AnomalyType.USAGE_SPIKE || type == AnomalyType.USAGE_DROP) {
+                // A signal is settled with the figures it was raised with: its hours are closed.
+                AnomalyState a = anomalies.get(k);
+                SignalEpisode ep = episode.value();
+                if (ep != null && ep.start == start) {
+                    episode.clear();
+                }
+                Finding f = new Finding(
+                        type, a.isOpen(), a.currency, a.actualQuantity, a.reportedQuantity, 0, 0, null, 0, a.baseline);
+                emitSignal(key, start, a.signalEnd, p, f, true, watermark, out);
+            } else if (type == AnomalyType.REPORTING_GAP) {
+                Long open = openGap.value();
+                boolean stillOpen = open != null && open == start;
+                gapFinding(key, start, Math.min(p.end, watermark - settings.reportingDelayMs()), stillOpen)
+                        .ifPresent(g -> {
+                            try {
+                                emitSignal(key, start, g.end(), p, g.finding(), true, watermark, out);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                if (stillOpen) {
+                    openGap.clear();
+                }
+            }
+        }
+    }
+
+    /** An hour judged against its seasonal baseline; empty when it cannot be judged (no contract, no history). */
+    private record Judged(
+            PeriodState period,
+            String currency,
+            BigDecimal quantity,
+            BigDecimal reported,
+            BigDecimal median,
+            Optional<SeasonalBaseline.Verdict> verdict) {}
+
+    private Optional<Judged> judge(String[] key, long hour) throws Exception {
+        PeriodState p = periodOf(hour);
+        if (p == null) {
+            return Optional.empty();
+        }
+        Optional<ContractVersion> contract = contractFor(key[0], p);
+        Optional<MeterTerms> terms = contract.flatMap(c -> c.meter(key[1]));
+        Long seen = firstSeen.value();
+        if (terms.isEmpty() || seen == null) {
+            return Optional.empty();
+        }
+        HourBucket b = hours.get(hour);
+        BigDecimal q = b == null ? BigDecimal.ZERO : b.usage.value(terms.get().aggregation());
+        BigDecimal reported =
+                b == null ? BigDecimal.ZERO : b.reported.value(terms.get().aggregation());
+        List<BigDecimal> samples = new ArrayList<>();
+        for (int w = 1; w <= SeasonalBaseline.WEEKS; w++) {
+            long h = hour - w * WEEK_MS;
+            HourBucket s = hours.get(h);
+            // Before the key's first usage the history is unknown, not zero.
+            samples.add(
+                    h < floorHour(seen)
+                            ? null
+                            : s == null
+                                    ? BigDecimal.ZERO
+                                    : s.usage.value(terms.get().aggregation()));
+        }
+        if (samples.contains(null)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Judged(
+                p,
+                contract.get().currency(),
+                q,
+                reported,
+                SeasonalBaseline.median(samples),
+                SeasonalBaseline.judge(q, samples, settings.spikeDeviations(), settings.spikeRatio())));
+    }
+
+    private PeriodState periodOf(long time) throws Exception {
+        Integer anchorDay = anchor.value();
+        if (anchorDay == null) {
+            return null;
+        }
+        return periods.get(BillingPeriod.containing(Instant.ofEpochMilli(time), anchorDay)
+                .start()
+                .toEpochMilli());
+    }
+
+    /**
+     * REPORTING_GAP, evaluated at every tick: with cutoff = tick - reporting delay, the key had usage
+     * in [cutoff - window, cutoff) but no report in [cutoff - window, tick), while it had reports in
+     * the window before. The gap starts at the hour after the last report and stays open, growing,
+     * until a report arrives in it or after it (then a final revision) or its period becomes final.
+     */
+    private void evaluateGap(String[] key, long tick, Collector<AnomalyRecord> out) throws Exception {
+        long window = settings.gapWindowMs();
+        long cutoff = tick - settings.reportingDelayMs();
+        Long open = openGap.value();
+        if (open == null) {
+            if (anyReports(cutoff - window, tick) || !anyUsage(cutoff - window, cutoff)) {
+                return;
+            }
+            Long last = lastReportHour(cutoff - 2 * window, cutoff - window);
+            if (last == null) {
+                return;
+            }
+            open = last + HOUR_MS;
+            openGap.update(open);
+        }
+        long start = open;
+        PeriodState p = periodOf(start);
+        if (p == null) {
+            openGap.clear();
+            return;
+        }
+        Long resumed = firstReportHour(start, tick);
+        long end = resumed != null ? resumed : Math.min(cutoff, p.end);
+        Optional<Gap> gap = gapFinding(key, start, end, resumed == null);
+        if (gap.isPresent()) {
+            emitSignal(key, start, gap.get().end(), p, gap.get().finding(), resumed != null, tick, out);
+        }
+        if (resumed != null) {
+            openGap.clear();
+        }
+    }
+
+    private record Gap(long end, Finding finding) {}
+
+    /**
+     * The figures of the gap [start, end) in its billing period: the usage in it, the reports in it,
+     * and the expected amount of that usage, priced on top of the period's usage before the gap.
+     * {@code holds} is false once reports covered the gap's usage (a backfill).
+     */
+    private Optional<Gap> gapFinding(String[] key, long start, long end, boolean stillOpen) throws Exception {
+        PeriodState p = periodOf(start);
+        if (p == null) {
+            return Optional.empty();
+        }
+        Optional<ContractVersion> contract = contractFor(key[0], p);
+        Optional<MeterTerms> terms = contract.flatMap(c -> c.meter(key[1]));
+        if (terms.isEmpty()) {
+            return Optional.empty();
+        }
+        long to = Math.max(start, Math.min(end, p.end));
+        Agg before = new Agg();
+        for (long h = p.start; h < start; h += HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null) {
+                before.merge(b.usage);
+            }
+        }
+        Agg inGap = new Agg();
+        Agg reportedInGap = new Agg();
+        for (long h = start; h < to; h += HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null) {
+                inGap.merge(b.usage);
+                reportedInGap.merge(b.reported);
+            }
+        }
+        var agg = terms.get().aggregation();
+        Agg through = before.copy();
+        through.merge(inGap);
+        Instant periodStart = Instant.ofEpochMilli(p.start);
+        long amount = io.reckon.pricing.Pricer.priceMinor(contract.get(), terms.get(), periodStart, through.value(agg))
+                - io.reckon.pricing.Pricer.priceMinor(contract.get(), terms.get(), periodStart, before.value(agg));
+        BigDecimal used = inGap.value(agg);
+        BigDecimal reported = reportedInGap.value(agg);
+        boolean backfilled = reported.compareTo(used) >= 0;
+        boolean holds = used.signum() > 0 && !backfilled;
+        return Optional.of(new Gap(
+                to,
+                new Finding(
+                        AnomalyType.REPORTING_GAP,
+                        holds,
+                        contract.get().currency(),
+                        used,
+                        reported,
+                        Math.max(0, amount),
+                        0,
+                        null,
+                        Math.max(0, amount))));
+    }
+
+    private boolean anyReports(long from, long to) throws Exception {
+        return firstReportHour(from, to) != null;
+    }
+
+    private Long firstReportHour(long from, long to) throws Exception {
+        for (long h = floorHour(from); h < to; h += HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null && b.reported.count > 0) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private Long lastReportHour(long from, long to) throws Exception {
+        for (long h = floorHour(to) - HOUR_MS; h >= from; h -= HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null && b.reported.count > 0) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private boolean anyUsage(long from, long to) throws Exception {
+        for (long h = floorHour(from); h < to; h += HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null && b.usage.count > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void reportUnmapped(String accountId, String meter, PeriodState p, String reason, ReadOnlyContext ctx) {
@@ -602,16 +925,23 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     }
 
     private AnomalyRecord record(
-            String accountId, String meter, PeriodState p, Finding f, AnomalyState s, long watermark) {
+            String accountId,
+            String meter,
+            long start,
+            long end,
+            PeriodState p,
+            Finding f,
+            AnomalyState s,
+            long watermark) {
         AnomalyRecord r = new AnomalyRecord();
-        r.anomalyId = AnomalyIds.of(f.type().name(), accountId, meter, p.start);
+        r.anomalyId = AnomalyIds.of(f.type().name(), accountId, meter, start);
         r.revision = s.revision;
         r.status = s.status;
         r.type = f.type().name();
         r.accountId = accountId;
         r.meter = meter;
-        r.periodStart = p.start;
-        r.periodEnd = p.end;
+        r.periodStart = start;
+        r.periodEnd = end;
         r.currency = f.currency();
         r.actualQuantity = f.actual();
         r.reportedQuantity = f.reported();
@@ -621,8 +951,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         r.amountMinor = f.amountMinor();
         r.finalRevision = s.finalRevision;
         r.confidence = AnomalyPresentation.confidence(s.finalRevision, p.usage.count, p.lateRecords);
-        r.severity = f.type().isLeak() ? AnomalyPresentation.severity(f.amountMinor(), f.currency()) : "low";
-        r.explanation = AnomalyPresentation.explanation(f.type(), s.status, accountId, meter, p.start, p.end, f);
+        r.severity = AnomalyPresentation.severity(f.amountMinor(), f.currency());
+        r.explanation = AnomalyPresentation.explanation(f.type(), s.status, accountId, meter, start, end, f);
         r.eventTimeWatermark = watermark;
         r.detectedAt = System.currentTimeMillis();
         return r;

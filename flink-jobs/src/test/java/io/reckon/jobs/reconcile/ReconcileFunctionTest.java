@@ -347,7 +347,111 @@ class ReconcileFunctionTest {
                 .containsExactly("invoice line il_1 is in eur but the contract of acct_1 is in usd");
     }
 
+    @Test
+    void usageThatStopsBeingReportedRaisesAGrowingReportingGapUntilReportsResume() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        Instant day = Instant.parse("2026-03-02T00:00:00Z");
+        for (int h = 0; h < 24; h++) {
+            String t = day.plusSeconds(h * 3600L + 600).toString();
+            usage("u" + h, t, "10");
+            if (h < 12) {
+                reported("r" + h, t, "10");
+            }
+        }
+        watermark("2026-03-02T19:00:00Z");
+        assertThat(signals(anomalies(), "REPORTING_GAP")).isEmpty();
+
+        // At 20:00 the 6 h window before the 2 h reporting delay, [12:00, 18:00), is unreported.
+        watermark("2026-03-02T20:00:00Z");
+        List<AnomalyRecord> gaps = signals(anomalies(), "REPORTING_GAP");
+        assertThat(gaps).hasSize(1);
+        AnomalyRecord gap = gaps.get(0);
+        assertThat(gap.status).isEqualTo("open");
+        assertThat(gap.periodStart).isEqualTo(ms("2026-03-02T12:00:00Z"));
+        assertThat(gap.periodEnd).isEqualTo(ms("2026-03-02T18:00:00Z"));
+        assertThat(gap.actualQuantity).isEqualByComparingTo("60");
+        assertThat(gap.amountMinor).isEqualTo(60);
+        assertThat(gap.finalRevision).isFalse();
+        assertThat(gap.explanation)
+                .isEqualTo("api_calls for acct_1: from 2026-03-02 12:00 UTC to 2026-03-02 18:00 UTC, 60 used and 0"
+                        + " reported; the metering pipeline stopped reporting, $0.60 of usage unreported so far.");
+
+        watermark("2026-03-02T21:00:00Z");
+        assertThat(signals(anomalies(), "REPORTING_GAP"))
+                .extracting(a -> a.revision + ":" + a.amountMinor)
+                .containsExactly("2:70");
+
+        // Reporting resumes at 22:00 (without backfilling the gap): the gap is settled at 10 hours.
+        reported("r22", "2026-03-02T22:10:00Z", "10");
+        watermark("2026-03-02T23:00:00Z");
+        assertThat(signals(anomalies(), "REPORTING_GAP"))
+                .extracting(a -> a.revision + ":" + a.status + ":" + a.amountMinor + ":" + a.finalRevision + ":"
+                        + Instant.ofEpochMilli(a.periodEnd))
+                .containsExactly("3:updated:80:false:2026-03-02T20:00:00Z", "4:updated:100:true:2026-03-02T22:00:00Z");
+    }
+
+    @Test
+    void anHourFarFromItsSeasonalBaselineIsASpikeOrADrop() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        Instant start = Instant.parse("2026-02-01T00:00:00Z");
+        Instant spikeHour = Instant.parse("2026-03-03T10:00:00Z");
+        Instant dropHour = Instant.parse("2026-03-03T14:00:00Z");
+        for (Instant h = start; h.isBefore(Instant.parse("2026-04-01T00:00:00Z")); h = h.plusSeconds(3600)) {
+            String q = h.equals(spikeHour) ? "100" : h.equals(dropHour) ? "1" : "10";
+            usage("u" + h, h.plusSeconds(60).toString(), q);
+            reported("r" + h, h.plusSeconds(60).toString(), q);
+        }
+        watermark("2026-03-03T10:00:00Z");
+        assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP")).isEmpty();
+        watermark("2026-03-03T11:00:00Z");
+        List<AnomalyRecord> spikes = signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP");
+        assertThat(spikes).hasSize(1);
+        assertThat(spikes.get(0).type).isEqualTo("USAGE_SPIKE");
+        assertThat(spikes.get(0).periodStart).isEqualTo(spikeHour.toEpochMilli());
+        assertThat(spikes.get(0).amountMinor).isZero();
+        assertThat(spikes.get(0).explanation)
+                .isEqualTo("api_calls for acct_1 in the hour from 2026-03-03 10:00 UTC: 100 used, against a usual 10"
+                        + " for that hour of the week (median of the previous 4 weeks); an unusual spike.");
+        watermark("2026-03-03T15:00:00Z");
+        assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
+                .extracting(a -> a.type + "@" + Instant.ofEpochMilli(a.periodStart))
+                .containsExactly("USAGE_DROP@2026-03-03T14:00:00Z");
+        // Both settle when March is final; nothing else in two months of steady usage was flagged.
+        watermark("2026-04-01T06:00:00Z");
+        assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
+                .extracting(a -> a.type + ":" + a.status + ":" + a.finalRevision)
+                .containsExactlyInAnyOrder("USAGE_SPIKE:updated:true", "USAGE_DROP:updated:true");
+    }
+
+    @Test
+    void consecutiveDropHoursAreOneEpisode() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        Instant start = Instant.parse("2026-02-01T00:00:00Z");
+        Instant outage = Instant.parse("2026-03-03T10:00:00Z");
+        for (Instant h = start; h.isBefore(Instant.parse("2026-03-03T20:00:00Z")); h = h.plusSeconds(3600)) {
+            boolean down = !h.isBefore(outage) && h.isBefore(outage.plusSeconds(3 * 3600));
+            usage("u" + h, h.plusSeconds(60).toString(), down ? "0" : "10");
+            reported("r" + h, h.plusSeconds(60).toString(), down ? "0" : "10");
+        }
+        watermark("2026-03-03T20:00:00Z");
+        List<AnomalyRecord> drops = signals(anomalies(), "USAGE_DROP");
+        assertThat(drops)
+                .extracting(a ->
+                        a.revision + ":" + a.actualQuantity.stripTrailingZeros().toPlainString())
+                .containsExactly("1:0", "2:0", "3:0");
+        assertThat(drops).extracting(a -> a.anomalyId).containsOnly(drops.get(0).anomalyId);
+        assertThat(drops.get(2).periodEnd).isEqualTo(ms("2026-03-03T13:00:00Z"));
+        assertThat(drops.get(2).explanation)
+                .isEqualTo("api_calls for acct_1 from 2026-03-03 10:00 UTC to 2026-03-03 13:00 UTC: 0 used, against a"
+                        + " usual 30 for those hours of the week (median of the previous 4 weeks); an unusual drop.");
+    }
+
     // ---------------------------------------------------------------------------------------------
+
+    private static List<AnomalyRecord> signals(List<AnomalyRecord> revisions, String... types) {
+        List<String> wanted = List.of(types);
+        return revisions.stream().filter(a -> wanted.contains(a.type)).toList();
+    }
 
     private void invoiceLine(String lineId, String start, String end, long amountMinor, String status)
             throws Exception {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reckon.jobs.reconcile.Agg;
 import io.reckon.jobs.reconcile.AnomalyState;
 import io.reckon.jobs.reconcile.HourBucket;
+import io.reckon.jobs.reconcile.InvoiceLineState;
 import io.reckon.jobs.reconcile.PeriodState;
+import io.reckon.jobs.reconcile.SignalEpisode;
 import java.math.BigDecimal;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,7 +38,9 @@ class FlinkTypesTest {
                 Agg.class,
                 HourBucket.class,
                 PeriodState.class,
-                AnomalyState.class
+                AnomalyState.class,
+                InvoiceLineState.class,
+                SignalEpisode.class
             })
     void isAPojoWithoutGenericFields(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
