@@ -122,10 +122,11 @@ class ReplayEndToEndTest {
             assertThat(rows(s, "SELECT type || ':' || revision || ':' || amount_minor || ':' || final FROM anomalies"))
                     .containsExactlyInAnyOrder(
                             "UNDER_REPORTED_USAGE:2:1250:true",
+                            "REPORTING_GAP:2:1250:true",
                             "MISSED_OVERAGE:2:500:true",
                             "OVER_REPORTED_USAGE:1:1500:true");
             assertThat(rows(s, "SELECT anomaly_id || '#' || revision FROM anomaly_revisions"))
-                    .hasSize(5);
+                    .hasSize(7);
             assertThat(rows(
                             s,
                             "SELECT to_char(hour_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24') || '='"

@@ -41,17 +41,20 @@ public final class AnomalyPresentation {
     }
 
     public static double confidence(boolean finalRevision, long usageRecords, long lateRecords) {
-        double c = 1.0;
+        // Exact decimals and one half-up rounding: a tie such as 0.55 x 0.9 = 0.495 must become 0.50,
+        // which binary floating point does not promise.
+        BigDecimal c = BigDecimal.ONE;
         if (!finalRevision) {
-            c *= 0.8;
+            c = c.multiply(new BigDecimal("0.8"));
         }
         if (usageRecords < 10) {
-            c *= 0.5 + 0.05 * usageRecords;
+            c = c.multiply(
+                    new BigDecimal("0.5").add(new BigDecimal("0.05").multiply(BigDecimal.valueOf(usageRecords))));
         }
         if (lateRecords > 0) {
-            c *= 0.9;
+            c = c.multiply(new BigDecimal("0.9"));
         }
-        return Math.round(c * 100) / 100.0;
+        return c.setScale(2, java.math.RoundingMode.HALF_UP).doubleValue();
     }
 
     /** "March 2026" for a calendar-month period, otherwise "the period 2026-03-15 to 2026-04-14". */

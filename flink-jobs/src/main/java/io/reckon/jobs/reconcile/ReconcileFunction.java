@@ -827,7 +827,16 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         if (terms.isEmpty()) {
             return Optional.empty();
         }
-        long to = Math.max(start, Math.min(end, p.end));
+        long limit = Math.max(start, Math.min(end, p.end));
+        // The gap reaches to the end of its last unreported usage hour: hours after the usage stopped
+        // hold nothing unreported.
+        long to = start;
+        for (long h = start; h < limit; h += HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null && b.usage.count > 0) {
+                to = h + HOUR_MS;
+            }
+        }
         Agg before = new Agg();
         for (long h = p.start; h < start; h += HOUR_MS) {
             HourBucket b = hours.get(h);
