@@ -55,7 +55,9 @@ public final class DemoWorkload {
      *     every other meter with sum
      * @param firstMonth the first calendar month (UTC) with usage
      * @param months number of months with usage
-     * @param leaksPerType injected leaks of each type (UNDER_REPORTED_USAGE, OVER_REPORTED_USAGE)
+     * @param leaksPerType injected leaks of each type (UNDER_REPORTED_USAGE, OVER_REPORTED_USAGE,
+     *     UNBILLED_USAGE, RENEWAL_DRIFT, MISSED_OVERAGE, OVERBILLED); a billing type may get fewer on
+     *     a small workload that lacks clean keys for it (RENEWAL_DRIFT needs a renewal in the range)
      * @param duplicatePermille per mille of usage events and of reports that are sent twice
      * @param maxDisorder how far, in event time, a record may arrive after a later one
      * @param lateRecords records that arrive hours late, still inside the allowed lateness
@@ -135,11 +137,14 @@ public final class DemoWorkload {
      *
      * @param type the anomaly type the job should raise
      * @param amountMinor the leak of the period's final figures, in minor units of {@code currency}:
-     *     expected - priced_reported (UNDER) or priced_reported - expected (OVER)
+     *     expected - priced_reported (UNDER), priced_reported - expected (OVER), priced_reported
+     *     (UNBILLED), priced_reported - billed (RENEWAL_DRIFT, MISSED_OVERAGE) or billed -
+     *     priced_reported (OVERBILLED)
      * @param detectableAt the earliest event-time hour H at which the job's real-time comparison
      *     can see the leak: usage older than H - 2 h (the reporting delay) against reports older
-     *     than H (for OVER, reports older than H - 2 h too); period end + 6 h if it only shows when
-     *     the period closes
+     *     than H; period end + 6 h if it only shows when the period closes (OVER_REPORTED_USAGE,
+     *     RENEWAL_DRIFT, MISSED_OVERAGE, OVERBILLED); period end + 72 h, the invoice grace, for
+     *     UNBILLED_USAGE
      * @param currency the account's currency (lower case ISO 4217); null when unknown
      */
     public record TruthEntry(
@@ -230,7 +235,9 @@ public final class DemoWorkload {
 
     /**
      * What the workload holds besides the truth: unique usage events and reports, their duplicate
-     * lines, late records, records after finality, invoice lines.
+     * lines, late records, records after finality, invoice line records, billing leaks placed per
+     * type, and the invoice noise (corrected, voided extra and wrong-currency lines; the last are
+     * valid lines that the job dead-letters, so they are not in {@link #badLines()}).
      */
     public Map<String, Long> stats() {
         return stats;

@@ -30,13 +30,24 @@ import java.util.function.Function;
  *
  * H runs over the whole hours from period start + 1 h to period end + 6 h. The records given must
  * be deduplicated and inside the period.
+ *
+ * <p>The billing side compares the settled reported quantity with the invoice lines, so it starts
+ * when the metering side is final (period end + 6 h). Invoice lines carry their period end as event
+ * time, so every line of the invoices file is in place by then: RENEWAL_DRIFT, MISSED_OVERAGE and
+ * OVERBILLED are detectable at period end + 6 h. A missing line can only be judged once the invoice
+ * grace (72 h after period end) has passed: UNBILLED_USAGE is detectable at period end + 72 h.
  */
 final class LeakTiming {
 
     static final String UNDER = "UNDER_REPORTED_USAGE";
     static final String OVER = "OVER_REPORTED_USAGE";
+    static final String UNBILLED = "UNBILLED_USAGE";
+    static final String RENEWAL_DRIFT = "RENEWAL_DRIFT";
+    static final String MISSED_OVERAGE = "MISSED_OVERAGE";
+    static final String OVERBILLED = "OVERBILLED";
     static final Duration REPORTING_DELAY = Duration.ofHours(2);
     static final Duration ALLOWED_LATENESS = Duration.ofHours(6);
+    static final Duration INVOICE_GRACE = Duration.ofHours(72);
 
     /** A deduplicated usage event or report of one key: its event time and quantity. */
     record Timed(Instant time, BigDecimal quantity) {}
@@ -58,6 +69,42 @@ final class LeakTiming {
         long pricedReported = price.apply(reported);
         long amount = under ? expected - pricedReported : pricedReported - expected;
         return amount >= 1 ? OptionalLong.of(amount) : OptionalLong.empty();
+    }
+
+    /**
+     * The type spec §4 raises for the billing side of a period, or null: UNBILLED_USAGE without a
+     * non-void line, else RENEWAL_DRIFT, MISSED_OVERAGE or OVERBILLED by the difference between the
+     * priced reported quantity and what was billed.
+     *
+     * @param anyLine whether the period has a non-void invoice line
+     * @param billed the sum of the non-void lines' amounts
+     * @param pricedWithoutEscalation price(reported) at the contract's unescalated prices
+     * @param escalated whether the period starts on or after the renewal's term end
+     */
+    static String billingType(
+            boolean anyLine, long billed, long pricedReported, long pricedWithoutEscalation, boolean escalated) {
+        if (!anyLine) {
+            return pricedReported >= 1 ? UNBILLED : null;
+        }
+        long shortfall = pricedReported - billed;
+        if (shortfall >= 1) {
+            return escalated && Math.abs(billed - pricedWithoutEscalation) <= 1 ? RENEWAL_DRIFT : MISSED_OVERAGE;
+        }
+        return shortfall <= -1 ? OVERBILLED : null;
+    }
+
+    /** The billing amount of {@link #billingType}: priced_reported - billed, or its opposite. */
+    static long billingAmount(String type, long billed, long pricedReported) {
+        return switch (type) {
+            case UNBILLED -> pricedReported;
+            case OVERBILLED -> billed - pricedReported;
+            default -> pricedReported - billed;
+        };
+    }
+
+    /** When a billing type of {@code period} becomes visible to the job, in event time. */
+    static Instant billingDetectableAt(String type, BillingPeriod period) {
+        return period.end().plus(UNBILLED.equals(type) ? INVOICE_GRACE : ALLOWED_LATENESS);
     }
 
     static Instant detectableAt(

@@ -114,4 +114,59 @@ class DemoReportTest {
         assertThat(DemoReport.money(500, "jpy")).isEqualTo("¥500");
         assertThat(DemoReport.money(Map.of())).isEqualTo("none");
     }
+
+    @Test
+    void renderShowsEveryInjectedBillingTypeWithItsScoreAndLatency() {
+        List<TruthEntry> truth = List.of(
+                truth("UNBILLED_USAGE", "acct_u", "seats", "2026-01-01", 3000, "2026-02-04T00:00:00Z", "usd"),
+                truth("RENEWAL_DRIFT", "acct_r", "api_calls", "2026-03-01", 930, "2026-04-01T06:00:00Z", "usd"),
+                truth("MISSED_OVERAGE", "acct_m", "storage_gb", "2026-02-01", 1000, "2026-03-01T06:00:00Z", "eur"),
+                truth("OVERBILLED", "acct_o", "api_calls", "2026-01-15", 1440, "2026-02-15T06:00:00Z", "usd"));
+        List<String> lines = List.of(
+                anomaly("UNBILLED_USAGE", "acct_u", "seats", "2026-01-01", 1, "open", 3000, "2026-02-04T00:00:00Z"),
+                anomaly("RENEWAL_DRIFT", "acct_r", "api_calls", "2026-03-01", 1, "open", 930, "2026-04-01T06:00:00Z"),
+                anomaly(
+                        "MISSED_OVERAGE",
+                        "acct_m",
+                        "storage_gb",
+                        "2026-02-01",
+                        1,
+                        "open",
+                        1000,
+                        "2026-03-01T08:00:00Z"),
+                // Raised and resolved on a clean key: neither found nor a false positive.
+                anomaly("OVERBILLED", "acct_x", "seats", "2026-01-01", 1, "open", 50, "2026-02-01T06:00:00Z"),
+                anomaly("OVERBILLED", "acct_x", "seats", "2026-01-01", 2, "resolved", 0, "2026-02-01T07:00:00Z"));
+        DemoReport r = DemoReport.score(truth, lines);
+        assertThat(r.type("UNBILLED_USAGE").recall()).hasValue(1.0);
+        assertThat(r.type("MISSED_OVERAGE").latencies()).containsExactly(Duration.ofHours(2));
+        assertThat(r.type("OVERBILLED").found()).isZero();
+        assertThat(r.falsePositives()).isEmpty();
+        assertThat(r.missed()).extracting(m -> m.identity().type()).containsExactly("OVERBILLED");
+        String text = r.render();
+        for (String type : List.of("UNBILLED_USAGE", "RENEWAL_DRIFT", "MISSED_OVERAGE")) {
+            String block = text.substring(text.indexOf(type + "\n"));
+            assertThat(block)
+                    .as(type)
+                    .containsPattern("injected 1, found 1, true positives 1; precision 100.0%, recall 100.0%");
+        }
+        assertThat(text)
+                .contains("OVERBILLED\n  injected 1, found 0, true positives 0; precision n/a, recall 0.0%")
+                .contains("detection latency (event time): median 2.0 h, max 2.0 h");
+    }
+
+    private static String anomaly(
+            String type,
+            String account,
+            String meter,
+            String day,
+            int revision,
+            String status,
+            long amount,
+            String watermark) {
+        return "{\"type\":\"" + type + "\",\"account_id\":\"" + account + "\",\"meter\":\"" + meter
+                + "\",\"period_start\":\"" + day + "T00:00:00Z\",\"revision\":" + revision + ",\"status\":\""
+                + status + "\",\"amount_minor\":" + amount + ",\"currency\":\"usd\",\"final\":true,"
+                + "\"event_time_watermark\":\"" + watermark + "\"}";
+    }
 }

@@ -10,6 +10,7 @@ import io.reckon.demo.WorkloadFiles.PeriodKey;
 import io.reckon.pricing.BillingPeriod;
 import io.reckon.pricing.ContractVersion;
 import io.reckon.pricing.MeterTerms;
+import io.reckon.pricing.Pricer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -216,35 +218,60 @@ class DemoWorkloadTest {
         return afterFinal;
     }
 
+    private static final Set<String> METERING_TYPES = Set.of("UNDER_REPORTED_USAGE", "OVER_REPORTED_USAGE");
+    private static final Set<String> BILLING_TYPES =
+            Set.of("UNBILLED_USAGE", "RENEWAL_DRIFT", "MISSED_OVERAGE", "OVERBILLED");
+
     @Test
     void truthHoldsSeveralLeaksOfEachInjectedTypeOnDistinctKeys() {
         List<TruthEntry> truth = workload.truth();
         Map<String, Long> byType =
                 truth.stream().collect(Collectors.groupingBy(TruthEntry::type, Collectors.counting()));
-        assertThat(byType).containsOnlyKeys("UNDER_REPORTED_USAGE", "OVER_REPORTED_USAGE");
+        assertThat(byType)
+                .containsOnlyKeys(
+                        "UNDER_REPORTED_USAGE",
+                        "OVER_REPORTED_USAGE",
+                        "UNBILLED_USAGE",
+                        "RENEWAL_DRIFT",
+                        "MISSED_OVERAGE",
+                        "OVERBILLED");
         byType.values().forEach(count -> assertThat(count).isGreaterThanOrEqualTo(3));
         assertThat(truth.stream()
                         .map(t -> new PeriodKey(t.accountId(), t.meter(), t.periodStart()))
                         .distinct())
                 .hasSize(truth.size());
-        assertThat(truth.stream().map(TruthEntry::meter).distinct())
-                .containsExactlyInAnyOrder("api_calls", "storage_gb", "seats");
+        for (String type : List.of("UNDER_REPORTED_USAGE", "OVER_REPORTED_USAGE", "MISSED_OVERAGE", "OVERBILLED")) {
+            assertThat(truth.stream().filter(t -> t.type().equals(type)).map(TruthEntry::meter))
+                    .as(type)
+                    .containsAll(List.of("api_calls", "storage_gb", "seats"));
+        }
         assertThat(DemoWorkload.readTruth(dir.resolve("a").resolve(DemoWorkload.TRUTH_FILE)))
                 .isEqualTo(truth);
         for (TruthEntry t : truth) {
-            BillingPeriod period = BillingPeriod.containing(
-                    t.periodStart(),
-                    files.contracts.get(t.accountId()).versions().get(0).billingAnchorDay());
-            assertThat(t.detectableAt())
-                    .as("%s", t)
-                    .isAfter(period.start())
-                    .isBeforeOrEqualTo(period.end().plus(Duration.ofHours(6)));
+            BillingPeriod period = period(t);
+            if (METERING_TYPES.contains(t.type())) {
+                assertThat(t.detectableAt())
+                        .as("%s", t)
+                        .isAfter(period.start())
+                        .isBeforeOrEqualTo(period.end().plus(Duration.ofHours(6)));
+            } else {
+                // Billing is judged once the metering side is final; a missing line after the grace.
+                Duration after = t.type().equals("UNBILLED_USAGE") ? Duration.ofHours(72) : Duration.ofHours(6);
+                assertThat(t.detectableAt()).as("%s", t).isEqualTo(period.end().plus(after));
+            }
         }
     }
 
+    private static BillingPeriod period(TruthEntry t) {
+        return BillingPeriod.containing(
+                t.periodStart(),
+                files.contracts.get(t.accountId()).versions().get(0).billingAnchorDay());
+    }
+
     @Test
-    void cleanKeysReportExactlyWhatWasMeasured() {
+    void keysWithoutAMeteringLeakReportExactlyWhatWasMeasured() {
         Set<PeriodKey> leaks = workload.truth().stream()
+                .filter(t -> METERING_TYPES.contains(t.type()))
                 .map(t -> new PeriodKey(t.accountId(), t.meter(), t.periodStart()))
                 .collect(Collectors.toSet());
         int clean = 0;
@@ -259,8 +286,11 @@ class DemoWorkloadTest {
     }
 
     @Test
-    void truthAmountsMatchTheFiguresRecomputedFromTheFiles() {
+    void meteringTruthAmountsMatchTheFiguresRecomputedFromTheFiles() {
         for (TruthEntry t : workload.truth()) {
+            if (!METERING_TYPES.contains(t.type())) {
+                continue;
+            }
             PeriodKey key = new PeriodKey(t.accountId(), t.meter(), t.periodStart());
             Figures f = files.figures.get(key);
             MeterTerms terms =
@@ -281,20 +311,141 @@ class DemoWorkloadTest {
     }
 
     @Test
-    void invoicesBillExactlyWhatWasReported() {
+    void billingTruthMatchesTheInvoicesRecomputedFromTheFiles() {
         int checked = 0;
-        for (JsonNode line : files.invoices) {
-            PeriodKey key = new PeriodKey(
-                    line.get("account_id").asText(),
-                    line.get("meter").asText(),
-                    Instant.parse(line.get("period_start").asText()));
+        for (TruthEntry t : workload.truth()) {
+            if (!BILLING_TYPES.contains(t.type())) {
+                continue;
+            }
+            PeriodKey key = new PeriodKey(t.accountId(), t.meter(), t.periodStart());
             Figures f = files.figures.getOrDefault(key, new Figures());
-            assertThat(new BigDecimal(line.get("quantity").asText()))
-                    .as("%s", key)
-                    .isEqualByComparingTo(f.reported);
-            assertThat(line.get("amount_minor").asLong()).as("%s", key).isEqualTo(files.price(key, f.reported));
+            ContractVersion contract = files.contracts
+                    .get(t.accountId())
+                    .applicableTo(t.periodStart())
+                    .orElseThrow();
+            MeterTerms terms = contract.meter(t.meter()).orElseThrow();
+            long pricedReported = files.price(key, f.reported);
+            long unescalated = Pricer.priceMinorWithoutEscalation(terms, f.reported);
+            boolean escalated = contract.renewal() != null
+                    && !t.periodStart().isBefore(contract.renewal().termEnd());
+            WorkloadFiles.Billed billed = files.billed.getOrDefault(key, new WorkloadFiles.Billed(false, 0));
+            long shortfall = pricedReported - billed.amountMinor();
+            assertThat(f.reported).as("no metering leak on %s", t).isEqualByComparingTo(f.actual);
+            assertThat(BillingPeriod.containing(t.periodStart(), contract.billingAnchorDay())
+                            .end())
+                    .as("a period whose billing can be judged in the range: %s", t)
+                    .isBeforeOrEqualTo(RANGE_END);
+            switch (t.type()) {
+                case "UNBILLED_USAGE" -> {
+                    assertThat(billed.anyLine()).as("%s", t).isFalse();
+                    assertThat(t.amountMinor()).as("%s", t).isEqualTo(pricedReported);
+                }
+                case "RENEWAL_DRIFT" -> {
+                    assertThat(billed.anyLine()).as("%s", t).isTrue();
+                    assertThat(escalated).as("%s", t).isTrue();
+                    assertThat(Math.abs(billed.amountMinor() - unescalated))
+                            .as("%s", t)
+                            .isLessThanOrEqualTo(1);
+                    assertThat(t.amountMinor()).as("%s", t).isEqualTo(shortfall);
+                }
+                case "MISSED_OVERAGE" -> {
+                    assertThat(billed.anyLine()).as("%s", t).isTrue();
+                    assertThat(escalated && Math.abs(billed.amountMinor() - unescalated) <= 1)
+                            .as("not a renewal drift: %s", t)
+                            .isFalse();
+                    assertThat(t.amountMinor()).as("%s", t).isEqualTo(shortfall);
+                }
+                case "OVERBILLED" -> {
+                    assertThat(billed.anyLine()).as("%s", t).isTrue();
+                    assertThat(t.amountMinor()).as("%s", t).isEqualTo(-shortfall);
+                }
+                default -> throw new AssertionError(t.type());
+            }
+            assertThat(t.amountMinor()).as("clearly a leak: %s", t).isGreaterThanOrEqualTo(100);
+            assertThat(t.currency()).isEqualTo(contract.currency());
             checked++;
         }
-        assertThat(checked).isEqualTo(workload.stats().get("invoice_lines").intValue());
+        assertThat(checked).isGreaterThanOrEqualTo(12);
+    }
+
+    @Test
+    void keysWithoutABillingLeakAreBilledExactlyThePricedReportedQuantity() {
+        Set<PeriodKey> billingLeaks = workload.truth().stream()
+                .filter(t -> BILLING_TYPES.contains(t.type()))
+                .map(t -> new PeriodKey(t.accountId(), t.meter(), t.periodStart()))
+                .collect(Collectors.toSet());
+        int clean = 0;
+        int escalated = 0;
+        Map<String, Integer> byModel = new TreeMap<>();
+        for (Map.Entry<PeriodKey, WorkloadFiles.Billed> e : files.billed.entrySet()) {
+            PeriodKey key = e.getKey();
+            if (billingLeaks.contains(key)) {
+                continue;
+            }
+            Figures f = files.figures.getOrDefault(key, new Figures());
+            assertThat(e.getValue().anyLine()).as("%s", key).isTrue();
+            // Keys with a metering leak bill what was reported: correct billing of a wrong report.
+            assertThat(e.getValue().amountMinor()).as("%s", key).isEqualTo(files.price(key, f.reported));
+            ContractVersion contract = files.contracts
+                    .get(key.account())
+                    .applicableTo(key.periodStart())
+                    .orElseThrow();
+            if (contract.escalatedFor(key.periodStart())) {
+                escalated++;
+            }
+            byModel.merge(contract.meter(key.meter()).orElseThrow().pricing().model(), 1, Integer::sum);
+            clean++;
+        }
+        assertThat(clean).isGreaterThan(1500);
+        assertThat(escalated).isPositive();
+        assertThat(byModel).containsOnlyKeys("per_unit", "graduated", "volume", "package");
+        // Every key with usage in the range is invoiced, unless its leak is that it was not.
+        for (PeriodKey key : files.figures.keySet()) {
+            if (!billingLeaks.contains(key)) {
+                assertThat(files.billed).as("%s", key).containsKey(key);
+            }
+        }
+    }
+
+    @Test
+    void invoicesHoldReplacedVoidAndWrongCurrencyLines() {
+        Set<PeriodKey> truthKeys = workload.truth().stream()
+                .map(t -> new PeriodKey(t.accountId(), t.meter(), t.periodStart()))
+                .collect(Collectors.toSet());
+        Map<String, List<JsonNode>> byLineId = new HashMap<>();
+        for (JsonNode n : files.invoices) {
+            byLineId.computeIfAbsent(n.get("line_id").asText(), k -> new java.util.ArrayList<>())
+                    .add(n);
+        }
+        // A line whose later record changes the amount, both on a leak and on a clean key.
+        List<PeriodKey> replacedAmounts = byLineId.values().stream()
+                .filter(records -> records.size() > 1
+                        && records.get(0).get("amount_minor").asLong()
+                                != records.get(records.size() - 1)
+                                        .get("amount_minor")
+                                        .asLong())
+                .map(records -> files.invoiceKey(records.get(0)))
+                .toList();
+        assertThat(replacedAmounts).anyMatch(truthKeys::contains).anyMatch(k -> !truthKeys.contains(k));
+        // A void line on a key that is billed correctly by its other line: counting it would overbill.
+        List<PeriodKey> voidOnBilledKeys = files.invoices.stream()
+                .filter(n -> "void".equals(n.get("status").asText()))
+                .map(files::invoiceKey)
+                .filter(k -> files.billed.get(k).anyLine())
+                .toList();
+        assertThat(voidOnBilledKeys).isNotEmpty().noneMatch(truthKeys::contains);
+        assertThat(files.wrongCurrencyInvoices)
+                .hasSize(workload.stats().get("invoice_wrong_currency_lines").intValue())
+                .isNotEmpty();
+        for (JsonNode n : files.wrongCurrencyInvoices) {
+            PeriodKey key = files.invoiceKey(n);
+            assertThat(truthKeys).doesNotContain(key);
+            assertThat(files.billed.get(key).amountMinor())
+                    .as("the key keeps its correct line: %s", key)
+                    .isEqualTo(files.price(key, files.figures.get(key).reported))
+                    .isPositive();
+        }
+        long records = workload.stats().get("invoice_lines");
+        assertThat(files.invoices).hasSize((int) records);
     }
 }

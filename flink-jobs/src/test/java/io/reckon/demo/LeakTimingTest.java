@@ -98,4 +98,30 @@ class LeakTimingTest {
                         LeakTiming.UNDER, new BigDecimal("1000"), new BigDecimal("500"), included, price))
                 .isEmpty();
     }
+
+    @Test
+    void billingTypeFollowsTheSpecsOrderOfConditions() {
+        // No non-void line: unbilled when the reported usage is worth at least one minor unit.
+        assertThat(LeakTiming.billingType(false, 0, 500, 480, false)).isEqualTo(LeakTiming.UNBILLED);
+        assertThat(LeakTiming.billingType(false, 0, 0, 0, false)).isNull();
+        // Billed the unescalated price within one minor unit, on an escalated period: drift.
+        assertThat(LeakTiming.billingType(true, 481, 500, 480, true)).isEqualTo(LeakTiming.RENEWAL_DRIFT);
+        // The same bill before the term end, or far from the old price: a missed overage.
+        assertThat(LeakTiming.billingType(true, 481, 500, 480, false)).isEqualTo(LeakTiming.MISSED_OVERAGE);
+        assertThat(LeakTiming.billingType(true, 470, 500, 480, true)).isEqualTo(LeakTiming.MISSED_OVERAGE);
+        assertThat(LeakTiming.billingType(true, 501, 500, 480, true)).isEqualTo(LeakTiming.OVERBILLED);
+        assertThat(LeakTiming.billingType(true, 500, 500, 480, true)).isNull();
+        assertThat(LeakTiming.billingAmount(LeakTiming.OVERBILLED, 530, 500)).isEqualTo(30);
+        assertThat(LeakTiming.billingAmount(LeakTiming.MISSED_OVERAGE, 470, 500))
+                .isEqualTo(30);
+        assertThat(LeakTiming.billingAmount(LeakTiming.UNBILLED, 0, 500)).isEqualTo(500);
+    }
+
+    @Test
+    void billingIsDetectableWhenMeteringIsFinalAndUnbilledAfterTheInvoiceGrace() {
+        assertThat(LeakTiming.billingDetectableAt(LeakTiming.OVERBILLED, PERIOD))
+                .isEqualTo(Instant.parse("2026-02-01T06:00:00Z"));
+        assertThat(LeakTiming.billingDetectableAt(LeakTiming.UNBILLED, PERIOD))
+                .isEqualTo(Instant.parse("2026-02-04T00:00:00Z"));
+    }
 }

@@ -48,6 +48,13 @@ final class WorkloadFiles {
     final Map<String, Integer> badLines = new LinkedHashMap<>();
     final Map<String, Integer> duplicateLines = new LinkedHashMap<>();
     final Map<PeriodKey, Figures> figures = new LinkedHashMap<>();
+    /** What each invoiced (account, meter, period) was billed, as spec §1 and §3 define it. */
+    final Map<PeriodKey, Billed> billed = new LinkedHashMap<>();
+    /** Invoice records in another currency than their account's contract (bad input). */
+    final List<JsonNode> wrongCurrencyInvoices = new ArrayList<>();
+
+    /** The non-void lines of one period: whether there is any, and their amounts added up. */
+    record Billed(boolean anyLine, long amountMinor) {}
 
     static WorkloadFiles read(Path dir) throws IOException {
         WorkloadFiles w = new WorkloadFiles();
@@ -81,6 +88,7 @@ final class WorkloadFiles {
         }
         w.aggregate(w.usageLines, true);
         w.aggregate(w.reportLines, false);
+        w.bill();
         return w;
     }
 
@@ -128,6 +136,46 @@ final class WorkloadFiles {
             }
         }
         duplicateLines.put(actual ? DemoWorkload.USAGE_FILE : DemoWorkload.REPORTED_FILE, duplicates);
+    }
+
+    /**
+     * A later record of a line_id replaces the earlier one; void lines count as absent; a line
+     * belongs to the period containing its period_start; a line in another currency than the
+     * contract is set aside, as the job dead-letters it.
+     */
+    private void bill() {
+        Map<String, JsonNode> byLineId = new LinkedHashMap<>();
+        for (JsonNode n : invoices) {
+            String account = n.get("account_id").asText();
+            Instant periodStart = Instant.parse(n.get("period_start").asText());
+            ContractVersion contract =
+                    contracts.get(account).applicableTo(periodStart).orElseThrow();
+            if (!contract.currency().equals(n.get("currency").asText())) {
+                wrongCurrencyInvoices.add(n);
+                continue;
+            }
+            byLineId.put(account + "/" + n.get("line_id").asText(), n);
+        }
+        for (JsonNode n : byLineId.values()) {
+            PeriodKey key = invoiceKey(n);
+            Billed before = billed.getOrDefault(key, new Billed(false, 0));
+            billed.put(
+                    key,
+                    "void".equals(n.get("status").asText())
+                            ? before
+                            : new Billed(
+                                    true,
+                                    before.amountMinor() + n.get("amount_minor").asLong()));
+        }
+    }
+
+    PeriodKey invoiceKey(JsonNode line) {
+        String account = line.get("account_id").asText();
+        int anchor = contracts.get(account).versions().get(0).billingAnchorDay();
+        Instant start = BillingPeriod.containing(
+                        Instant.parse(line.get("period_start").asText()), anchor)
+                .start();
+        return new PeriodKey(account, line.get("meter").asText(), start);
     }
 
     Optional<MeterTerms> terms(String account, String meter, Instant periodStart) {
