@@ -15,7 +15,7 @@ import java.util.Locale;
  *
  * <p><b>Confidence</b> (0..1, two decimals) starts at 1 and is multiplied by: 0.8 while the period is
  * open (the reporting delay and late data may still move the figures); 0.5 + 0.05 x n when the period
- * has n &lt; 10 usage records (few records, little evidence); 0.9 when late records changed the period
+ * has n &lt; 10 usage records compared so far (few records, little evidence); 0.9 when late records changed the period
  * after it was final (the figures were corrected after the fact).
  */
 public final class AnomalyPresentation {

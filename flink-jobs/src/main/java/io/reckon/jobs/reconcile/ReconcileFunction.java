@@ -699,14 +699,19 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             } else if (type == AnomalyType.REPORTING_GAP) {
                 Long open = openGap.value();
                 boolean stillOpen = open != null && open == start;
-                gapFinding(key, start, Math.min(p.end, watermark - settings.reportingDelayMs()), stillOpen)
-                        .ifPresent(g -> {
-                            try {
-                                emitSignal(key, start, g.end(), p, g.finding(), true, watermark, out);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        });
+                AnomalyState a = anomalies.get(k);
+                if (!stillOpen && a.finalRevision) {
+                    continue; // closed when reporting resumed: already settled
+                }
+                // A gap still open is measured up to now; a closed one keeps the span it closed with.
+                long end = stillOpen ? Math.min(p.end, watermark - settings.reportingDelayMs()) : a.signalEnd;
+                gapFinding(key, start, end, stillOpen).ifPresent(g -> {
+                    try {
+                        emitSignal(key, start, g.end(), p, g.finding(), true, watermark, out);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
                 if (stillOpen) {
                     openGap.clear();
                 }
@@ -959,7 +964,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         r.billedAmountMinor = f.billedMinor();
         r.amountMinor = f.amountMinor();
         r.finalRevision = s.finalRevision;
-        r.confidence = AnomalyPresentation.confidence(s.finalRevision, p.usage.count, p.lateRecords);
+        // While open, only the usage compared so far is evidence: records read ahead of the tick (a
+        // replay, a lagging input) must not change the figures of a revision.
+        long evidence = s.finalRevision ? p.usage.count : p.maturedUsage.count;
+        r.confidence = AnomalyPresentation.confidence(s.finalRevision, evidence, p.lateRecords);
         r.severity = AnomalyPresentation.severity(f.amountMinor(), f.currency());
         r.explanation = AnomalyPresentation.explanation(f.type(), s.status, accountId, meter, start, end, f);
         r.eventTimeWatermark = watermark;
