@@ -30,10 +30,22 @@ import java.util.stream.Collectors;
  * type, what was injected, what was found, precision, recall, the money found against the money
  * leaked and how long after the leak became visible (in event time) the job raised it.
  *
- * <p>An anomaly is identified by (type, account_id, meter, period_start). Its last revision (highest
- * {@code revision}) decides: it counts as a finding unless that revision's status is
- * {@code resolved}. Its detection time is the {@code event_time_watermark} of its first revision
- * that is not resolved.
+ * <p>An anomaly is identified by (type, account_id, meter, period_start). For the leak types its last
+ * revision (highest {@code revision}) decides: it counts as a finding unless that revision's status
+ * is {@code resolved}, because a leak is what the settled figures say. For the signals
+ * (REPORTING_GAP, USAGE_SPIKE, USAGE_DROP) any revision that is not resolved makes it count: a
+ * signal is a real-time alert, and one that was raised was a detection even when a later backfill
+ * resolved it (the injected reporting gaps are caught up that way); its amount is that of its last
+ * revision that is not resolved. The detection time is the {@code event_time_watermark} of the
+ * first revision that is not resolved.
+ *
+ * <p>False signal rate: a raised signal that matches no truth entry is a false signal. The report
+ * gives their number per signal type, how many are on keys without an injected case of that type,
+ * how many start at or after the end of the workload's usage (the input ends; the job sees usage
+ * drop to nothing), and the rate per key-hour judged: for every key, the hours from its first
+ * usage + 4 weeks (the seasonal baseline's history) to the end of its last billing period, the
+ * hours the spike and drop rules run on ({@link DemoWorkload.Truth#keyHoursJudged()}). The same
+ * denominator is used for REPORTING_GAP to keep the three rates comparable.
  *
  * <pre>{@code
  * DemoReport report = DemoReport.score(workload.truth(), Path.of("out/anomalies.jsonl"));
@@ -80,8 +92,25 @@ public final class DemoReport {
             boolean isFinal,
             Instant detectedWatermark) {
 
+        /** A leak counts unless its last revision is resolved; a signal once any revision was not. */
         public boolean counts() {
-            return !"resolved".equals(lastStatus);
+            return SIGNAL_TYPES.contains(identity.type()) ? detectedWatermark != null : !"resolved".equals(lastStatus);
+        }
+    }
+
+    /**
+     * Signals that match no truth entry, of one type.
+     *
+     * @param total raised signals without a truth entry
+     * @param onKeysWithoutCase those on keys (account, meter) with no injected case of the type
+     * @param afterInputEnd those starting at or after the end of the workload's usage
+     * @param keyHoursJudged the denominator of the rate; 0 when unknown
+     */
+    public record FalseSignals(String type, int total, int onKeysWithoutCase, int afterInputEnd, long keyHoursJudged) {
+
+        /** False signals per key-hour judged; empty when the key-hours are unknown. */
+        public OptionalDouble rate() {
+            return keyHoursJudged == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) total / keyHoursJudged);
         }
     }
 
@@ -144,6 +173,7 @@ public final class DemoReport {
     public record Mismatch(Identity identity, long amountMinor, String currency, String note) {}
 
     private final Map<String, TypeScore> scores;
+    private final Map<String, FalseSignals> falseSignals;
     private final List<Mismatch> falsePositives;
     private final List<Mismatch> missed;
     private final int revisionsRead;
@@ -152,12 +182,14 @@ public final class DemoReport {
 
     private DemoReport(
             Map<String, TypeScore> scores,
+            Map<String, FalseSignals> falseSignals,
             List<Mismatch> falsePositives,
             List<Mismatch> missed,
             int revisionsRead,
             int anomaliesRead,
             int unreadableLines) {
         this.scores = scores;
+        this.falseSignals = falseSignals;
         this.falsePositives = falsePositives;
         this.missed = missed;
         this.revisionsRead = revisionsRead;
@@ -165,7 +197,11 @@ public final class DemoReport {
         this.unreadableLines = unreadableLines;
     }
 
-    /** Scores the anomalies file (one JSON object per revision, spec §4) against the truth. */
+    /**
+     * Scores the anomalies file (one JSON object per revision, spec §4) against the truth. Given a
+     * {@link DemoWorkload.Truth} (what {@link DemoWorkload#truth()} returns) it also rates the false
+     * signals per key-hour judged; for a plain list the rate is n/a.
+     */
     public static DemoReport score(List<TruthEntry> truth, Path anomaliesJsonl) {
         List<String> lines;
         try {
@@ -177,6 +213,8 @@ public final class DemoReport {
     }
 
     static DemoReport score(List<TruthEntry> truth, List<String> anomalyLines) {
+        long keyHours = truth instanceof DemoWorkload.Truth t ? t.keyHoursJudged() : 0;
+        Instant inputEnd = truth instanceof DemoWorkload.Truth t ? t.inputEnd() : null;
         Map<Identity, List<JsonNode>> revisions = new LinkedHashMap<>();
         int read = 0;
         int unreadable = 0;
@@ -219,11 +257,35 @@ public final class DemoReport {
             scores.put(type, scoreType(type, truthById, findings));
         }
 
+        Set<String> keysWithCase = new java.util.HashSet<>();
+        truth.forEach(t -> keysWithCase.add(t.type() + '\u0000' + t.accountId() + '\u0000' + t.meter()));
+        Map<String, FalseSignals> falseSignals = new LinkedHashMap<>();
+        for (String type : SIGNAL_TYPES) {
+            int total = 0;
+            int onCleanKeys = 0;
+            int afterEnd = 0;
+            for (Finding f : findings.values()) {
+                Identity id = f.identity();
+                if (!id.type().equals(type) || !f.counts() || truthById.containsKey(id)) {
+                    continue;
+                }
+                total++;
+                if (!keysWithCase.contains(type + '\u0000' + id.accountId() + '\u0000' + id.meter())) {
+                    onCleanKeys++;
+                }
+                if (inputEnd != null && !id.periodStart().isBefore(inputEnd)) {
+                    afterEnd++;
+                }
+            }
+            falseSignals.put(type, new FalseSignals(type, total, onCleanKeys, afterEnd, keyHours));
+        }
+
+        // False signals are summed up per type above; listing thousands of them would bury the leaks.
         List<Mismatch> falsePositives = new ArrayList<>();
         findings.values().stream()
                 .filter(Finding::counts)
                 .filter(f -> !truthById.containsKey(f.identity()))
-                .filter(f -> !scores.get(f.identity().type()).isSignalWithoutTruth())
+                .filter(f -> !SIGNAL_TYPES.contains(f.identity().type()))
                 .sorted(Comparator.comparing(f -> sortKey(f.identity())))
                 .forEach(f -> falsePositives.add(new Mismatch(
                         f.identity(),
@@ -245,7 +307,7 @@ public final class DemoReport {
                                 f == null ? "never raised" : "resolved at revision " + f.lastRevision()));
                     }
                 });
-        return new DemoReport(scores, falsePositives, missed, read, revisions.size(), unreadable);
+        return new DemoReport(scores, falseSignals, falsePositives, missed, read, revisions.size(), unreadable);
     }
 
     private static Finding finding(Identity id, List<JsonNode> revs) {
@@ -253,6 +315,8 @@ public final class DemoReport {
         int lastRevision = Integer.MIN_VALUE;
         JsonNode firstOpen = null;
         int firstOpenRevision = Integer.MAX_VALUE;
+        JsonNode lastOpen = null;
+        int lastOpenRevision = Integer.MIN_VALUE;
         for (JsonNode n : revs) {
             int revision = n.path("revision").asInt();
             // >= keeps the later line when a revision is repeated (an at-least-once sink).
@@ -264,12 +328,18 @@ public final class DemoReport {
                 firstOpenRevision = revision;
                 firstOpen = n;
             }
+            if (!"resolved".equals(DemoJson.text(n, "status")) && revision >= lastOpenRevision) {
+                lastOpenRevision = revision;
+                lastOpen = n;
+            }
         }
+        // A signal's figures are those it was raised with; its resolved revision carries a backfill's.
+        JsonNode amountFrom = SIGNAL_TYPES.contains(id.type()) && lastOpen != null ? lastOpen : last;
         return new Finding(
                 id,
                 lastRevision,
                 DemoJson.text(last, "status"),
-                last.path("amount_minor").asLong(),
+                amountFrom.path("amount_minor").asLong(),
                 DemoJson.text(last, "currency"),
                 last.path("final").asBoolean(false),
                 firstOpen == null ? null : DemoJson.time(firstOpen.get("event_time_watermark")));
@@ -337,7 +407,12 @@ public final class DemoReport {
         return List.copyOf(scores.values());
     }
 
-    /** Found anomalies of scored types without truth, ordered by identity. */
+    /** Per signal type, the raised signals that match no truth entry, and their rate. */
+    public FalseSignals falseSignals(String type) {
+        return falseSignals.getOrDefault(type, new FalseSignals(type, 0, 0, 0, 0));
+    }
+
+    /** Found leak anomalies without truth, ordered by identity (false signals are counted apart). */
     public List<Mismatch> falsePositives() {
         return falsePositives;
     }
@@ -376,13 +451,16 @@ public final class DemoReport {
             }
             if (s.isSignalWithoutTruth()) {
                 out.append(String.format(Locale.ROOT, "%-22s %d raised (a signal, not scored)%n", s.type(), s.found()));
+                appendFalseSignals(out, falseSignals(s.type()));
                 continue;
             }
-            injected += s.injected();
-            found += s.found();
-            tp += s.truePositives();
-            s.injectedAmount().forEach((c, a) -> injectedAmount.merge(c, a, Long::sum));
-            s.foundAmount().forEach((c, a) -> foundAmount.merge(c, a, Long::sum));
+            if (LEAK_TYPES.contains(s.type())) {
+                injected += s.injected();
+                found += s.found();
+                tp += s.truePositives();
+                s.injectedAmount().forEach((c, a) -> injectedAmount.merge(c, a, Long::sum));
+                s.foundAmount().forEach((c, a) -> foundAmount.merge(c, a, Long::sum));
+            }
             out.append(s.type()).append('\n');
             out.append(String.format(
                     Locale.ROOT,
@@ -414,11 +492,14 @@ public final class DemoReport {
                 }
                 out.append('\n');
             }
+            if (SIGNAL_TYPES.contains(s.type())) {
+                appendFalseSignals(out, falseSignals(s.type()));
+            }
         }
         out.append('\n');
         out.append(String.format(
                 Locale.ROOT,
-                "All leak types: injected %d, found %d, true positives %d; precision %s, recall %s%n",
+                "All leak types (signals apart): injected %d, found %d, true positives %d; precision %s, recall %s%n",
                 injected,
                 found,
                 tp,
@@ -432,6 +513,22 @@ public final class DemoReport {
         appendList(out, "False positives", falsePositives);
         appendList(out, "Missed", missed);
         return out.toString();
+    }
+
+    private static void appendFalseSignals(StringBuilder out, FalseSignals f) {
+        out.append(String.format(
+                Locale.ROOT,
+                "  false signals (no injected case): %d, of which %d on keys without a case of this type and %d"
+                        + " after the input ends; rate %s per 1,000 key-hours judged (%,d key-hours)%n",
+                f.total(),
+                f.onKeysWithoutCase(),
+                f.afterInputEnd(),
+                f.rate().isEmpty()
+                        ? "n/a"
+                        : BigDecimal.valueOf(f.rate().getAsDouble() * 1000)
+                                .setScale(3, RoundingMode.HALF_UP)
+                                .toPlainString(),
+                f.keyHoursJudged()));
     }
 
     private static void appendList(StringBuilder out, String title, List<Mismatch> list) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -167,9 +168,47 @@ public final class DemoWorkload {
         }
     }
 
+    /**
+     * The truth entries, plus what the report needs to turn signals on clean keys into a rate: the
+     * key-hours the spike and drop rules judge (for every key with usage, the hours from its first
+     * usage hour + 4 weeks to the end of its last billing period) and the end of the workload's
+     * usage. A plain list of entries to everyone else.
+     */
+    public static final class Truth extends AbstractList<TruthEntry> {
+        private final List<TruthEntry> entries;
+        private final long keyHoursJudged;
+        private final Instant inputEnd;
+
+        public Truth(List<TruthEntry> entries, long keyHoursJudged, Instant inputEnd) {
+            this.entries = List.copyOf(entries);
+            this.keyHoursJudged = keyHoursJudged;
+            this.inputEnd = inputEnd;
+        }
+
+        @Override
+        public TruthEntry get(int index) {
+            return entries.get(index);
+        }
+
+        @Override
+        public int size() {
+            return entries.size();
+        }
+
+        /** Key-hours judged by the seasonal rules; the denominator of the false signal rate. */
+        public long keyHoursJudged() {
+            return keyHoursJudged;
+        }
+
+        /** The end of the workload's usage: signals after it see the input end, not the customer. */
+        public Instant inputEnd() {
+            return inputEnd;
+        }
+    }
+
     private final Options options;
     private final Map<String, List<String>> files;
-    private final List<TruthEntry> truth;
+    private final Truth truth;
     private final Map<String, Integer> badLines;
     private final Map<String, Long> stats;
 
@@ -178,10 +217,12 @@ public final class DemoWorkload {
             Map<String, List<String>> files,
             List<TruthEntry> truth,
             Map<String, Integer> badLines,
-            Map<String, Long> stats) {
+            Map<String, Long> stats,
+            long keyHoursJudged,
+            Instant inputEnd) {
         this.options = options;
         this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
-        this.truth = List.copyOf(truth);
+        this.truth = new Truth(truth, keyHoursJudged, inputEnd);
         this.badLines = Collections.unmodifiableMap(new LinkedHashMap<>(badLines));
         this.stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
     }
@@ -210,8 +251,11 @@ public final class DemoWorkload {
         }
     }
 
-    /** The injected leaks, ordered by type, account, meter and period. */
-    public List<TruthEntry> truth() {
+    /**
+     * The injected leaks and signals, ordered by type, account, meter and period (for a signal its
+     * first hour); a {@link Truth}, so that {@link DemoReport#score} can rate the signals.
+     */
+    public Truth truth() {
         return truth;
     }
 

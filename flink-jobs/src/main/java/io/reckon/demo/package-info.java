@@ -27,6 +27,27 @@
  *       on or after the renewal's term end at the pre-renewal prices; OVERBILLED by a line billed
  *       twice on a second invoice or a quantity inflated by 10 %. Billing leaks are placed on full
  *       periods only and are worth at least 1.00 (10.00 where the workload allows).
+ *   <li>Signals: REPORTING_GAP by 8 to 14 hours of reports never sent, followed by one catch-up
+ *       report stamped in the hour reporting resumes (so the period ends fully reported; a report
+ *       dated back inside the gap would race the job's hourly ticks, because a replay reads its
+ *       inputs at different speeds); USAGE_SPIKE by 1 to 3 busy hours of a sum meter multiplied by
+ *       5 to 9; USAGE_DROP by 3 to 6 busy hours without usage. Reports follow usage, so neither
+ *       leaks money. Each is on an account with no other injection, spikes and drops from the
+ *       fifth week on (the seasonal baseline needs four weeks). The truth of a signal is its
+ *       identity as the job names it (a gap's first hour, an episode's first hour), found by
+ *       replaying the job's rules over the changed key ({@code SignalRules}); a placement is kept
+ *       only if those hours make one episode or gap starting where designed. The gaps that an
+ *       injected reporting outage or dropped seat events imply (no report for 6 h while usage goes
+ *       on) are in the truth as well. A gap's amount is priced like the job's: price(usage of the
+ *       period through the gap) - price(usage before it); spikes and drops have none.
+ *   <li>Scoring signals: a signal counts once any revision was not resolved (it was raised; the
+ *       catch-up later resolves the gap), with the amount of its last unresolved revision. The
+ *       transient UNDER_REPORTED_USAGE a gap opens before its catch-up ends resolved and is not
+ *       counted. Signals without a truth entry are false signals, rated per key-hour judged (every
+ *       key's hours from its first usage + 4 weeks to the end of its last billing period). The
+ *       noise is not tuned to keep that rate low: the sum meters' Poisson arrivals and log-normal
+ *       batch sizes, the sparse seat events and the storage snapshots every 6 to 12 hours are what
+ *       the rules see.
  *   <li>Invoice noise on clean keys: a draft line with a wrong amount that a later record of the
  *       same line_id corrects, a voided extra line, and two lines in another currency than the
  *       contract's (the job dead-letters them; their keys keep a correct line).

@@ -169,4 +169,75 @@ class DemoReportTest {
                 + status + "\",\"amount_minor\":" + amount + ",\"currency\":\"usd\",\"final\":true,"
                 + "\"event_time_watermark\":\"" + watermark + "\"}";
     }
+
+    private static String signal(
+            String type, String account, String hour, int revision, String status, long amount, String watermark) {
+        return "{\"type\":\"" + type + "\",\"account_id\":\"" + account + "\",\"meter\":\"api_calls\","
+                + "\"period_start\":\"" + hour + "\",\"revision\":" + revision + ",\"status\":\"" + status
+                + "\",\"amount_minor\":" + amount + ",\"currency\":\"usd\",\"event_time_watermark\":\""
+                + watermark + "\"}";
+    }
+
+    @Test
+    void aSignalCountsOnceRaisedEvenIfABackfillResolvedItAndFalseSignalsAreRated() {
+        DemoWorkload.Truth truth = new DemoWorkload.Truth(
+                List.of(
+                        truth("REPORTING_GAP", "acct_g", "api_calls", "2026-02-03", 420, "2026-02-03T08:00:00Z", "usd"),
+                        truth("USAGE_SPIKE", "acct_s", "api_calls", "2026-02-10", 0, "2026-02-10T01:00:00Z", "usd"),
+                        truth("USAGE_DROP", "acct_d", "api_calls", "2026-02-11", 0, "2026-02-11T01:00:00Z", "usd")),
+                10_000,
+                Instant.parse("2026-04-01T00:00:00Z"));
+        List<String> lines = List.of(
+                // The gap: raised, grown, then resolved by the catch-up report. Counts, with 420.
+                signal("REPORTING_GAP", "acct_g", "2026-02-03T00:00:00Z", 1, "open", 300, "2026-02-03T09:00:00Z"),
+                signal("REPORTING_GAP", "acct_g", "2026-02-03T00:00:00Z", 2, "updated", 420, "2026-02-03T12:00:00Z"),
+                signal("REPORTING_GAP", "acct_g", "2026-02-03T00:00:00Z", 3, "resolved", 0, "2026-03-01T06:00:00Z"),
+                signal("USAGE_SPIKE", "acct_s", "2026-02-10T00:00:00Z", 1, "open", 0, "2026-02-10T01:00:00Z"),
+                // Noise: a spike on the case's key, another on a clean key, a drop after the input ends.
+                signal("USAGE_SPIKE", "acct_s", "2026-02-20T05:00:00Z", 1, "open", 0, "2026-02-20T06:00:00Z"),
+                signal("USAGE_SPIKE", "acct_x", "2026-02-21T05:00:00Z", 1, "open", 0, "2026-02-21T06:00:00Z"),
+                signal("USAGE_DROP", "acct_y", "2026-04-02T05:00:00Z", 1, "open", 0, "2026-04-02T06:00:00Z"),
+                // Only ever resolved: never a detection.
+                signal("USAGE_DROP", "acct_d", "2026-02-11T00:00:00Z", 1, "resolved", 0, "2026-02-11T01:00:00Z"));
+        DemoReport r = DemoReport.score(truth, lines);
+
+        TypeScore gap = r.type("REPORTING_GAP");
+        assertThat(gap.truePositives()).isEqualTo(1);
+        assertThat(gap.truePositiveAmount()).isEqualTo(Map.of("usd", 420L));
+        assertThat(gap.latencies()).containsExactly(Duration.ofHours(1));
+        assertThat(r.type("USAGE_SPIKE").found()).isEqualTo(3);
+        assertThat(r.type("USAGE_SPIKE").recall()).hasValue(1.0);
+        assertThat(r.type("USAGE_DROP").recall()).hasValue(0.0);
+
+        DemoReport.FalseSignals spikes = r.falseSignals("USAGE_SPIKE");
+        assertThat(spikes.total()).isEqualTo(2);
+        assertThat(spikes.onKeysWithoutCase()).isEqualTo(1);
+        assertThat(spikes.rate()).hasValue(2.0 / 10_000);
+        DemoReport.FalseSignals drops = r.falseSignals("USAGE_DROP");
+        assertThat(drops.total()).isEqualTo(1);
+        assertThat(drops.afterInputEnd()).isEqualTo(1);
+        assertThat(r.falseSignals("REPORTING_GAP").total()).isZero();
+        // Signals are rated, not listed; the leak lists keep to the leak types.
+        assertThat(r.falsePositives()).isEmpty();
+        assertThat(r.missed()).extracting(m -> m.identity().type()).containsExactly("USAGE_DROP");
+
+        String text = r.render();
+        assertThat(text)
+                .contains("USAGE_SPIKE\n  injected 1, found 3, true positives 1")
+                .contains("false signals (no injected case): 2, of which 1 on keys without a case of this type and 0"
+                        + " after the input ends; rate 0.200 per 1,000 key-hours judged (10,000 key-hours)")
+                .contains("All leak types (signals apart): injected 0, found 0");
+    }
+
+    @Test
+    void aPlainTruthListLeavesTheFalseSignalRateUnknown() {
+        DemoReport r = DemoReport.score(
+                List.of(),
+                List.of(signal("USAGE_DROP", "acct_y", "2026-02-02T05:00:00Z", 1, "open", 0, "2026-02-02T06:00:00Z")));
+        assertThat(r.falseSignals("USAGE_DROP").total()).isEqualTo(1);
+        assertThat(r.falseSignals("USAGE_DROP").rate()).isEmpty();
+        assertThat(r.render())
+                .contains("USAGE_DROP             1 raised (a signal, not scored)")
+                .contains("rate n/a");
+    }
 }

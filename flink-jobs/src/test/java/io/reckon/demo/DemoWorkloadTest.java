@@ -234,7 +234,10 @@ class DemoWorkloadTest {
                         "UNBILLED_USAGE",
                         "RENEWAL_DRIFT",
                         "MISSED_OVERAGE",
-                        "OVERBILLED");
+                        "OVERBILLED",
+                        "REPORTING_GAP",
+                        "USAGE_SPIKE",
+                        "USAGE_DROP");
         byType.values().forEach(count -> assertThat(count).isGreaterThanOrEqualTo(3));
         assertThat(truth.stream()
                         .map(t -> new PeriodKey(t.accountId(), t.meter(), t.periodStart()))
@@ -249,7 +252,13 @@ class DemoWorkloadTest {
                 .isEqualTo(truth);
         for (TruthEntry t : truth) {
             BillingPeriod period = period(t);
-            if (METERING_TYPES.contains(t.type())) {
+            if (SIGNAL_TYPES.contains(t.type())) {
+                // A signal is raised at an hour tick after its first hour, while its period is open.
+                assertThat(t.detectableAt())
+                        .as("%s", t)
+                        .isAfter(t.periodStart())
+                        .isBeforeOrEqualTo(period.end().plus(Duration.ofHours(6)));
+            } else if (METERING_TYPES.contains(t.type())) {
                 assertThat(t.detectableAt())
                         .as("%s", t)
                         .isAfter(period.start())
@@ -447,5 +456,176 @@ class DemoWorkloadTest {
         }
         long records = workload.stats().get("invoice_lines");
         assertThat(files.invoices).hasSize((int) records);
+    }
+
+    private static final Set<String> SIGNAL_TYPES = Set.of("REPORTING_GAP", "USAGE_SPIKE", "USAGE_DROP");
+    private static final Duration WEEK = Duration.ofDays(7);
+
+    /** Deduplicated usage (or reports) of one key per hour, summed, read back from the files. */
+    private static Map<Instant, BigDecimal> hourlyFromFiles(
+            List<WorkloadFiles.Rec> lines, String account, String meter) {
+        Map<Instant, BigDecimal> out = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        for (WorkloadFiles.Rec r : lines) {
+            if (r.account().equals(account) && r.meter().equals(meter) && seen.add(r.id())) {
+                Instant hour = r.time().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+                out.merge(hour, r.quantity(), BigDecimal::add);
+            }
+        }
+        return out;
+    }
+
+    /** The spike/drop verdict of an hour, from the rule as spec'd: median, 1.5 x MAD, 5 deviations, ratio 3. */
+    private static String verdict(Map<Instant, BigDecimal> hourly, Instant hour) {
+        List<BigDecimal> samples = new java.util.ArrayList<>();
+        for (int w = 1; w <= 4; w++) {
+            samples.add(hourly.getOrDefault(hour.minus(WEEK.multipliedBy(w)), BigDecimal.ZERO));
+        }
+        BigDecimal m = medianOf(samples);
+        List<BigDecimal> deviations =
+                samples.stream().map(x -> x.subtract(m).abs()).toList();
+        BigDecimal band = medianOf(deviations).multiply(new BigDecimal("7.5"));
+        BigDecimal q = hourly.getOrDefault(hour, BigDecimal.ZERO);
+        if (m.signum() == 0) {
+            return null;
+        }
+        if (q.compareTo(m.add(band)) > 0 && q.compareTo(m.multiply(BigDecimal.valueOf(3))) > 0) {
+            return "USAGE_SPIKE";
+        }
+        if (q.compareTo(m.subtract(band)) < 0
+                && q.multiply(BigDecimal.valueOf(3)).compareTo(m) < 0) {
+            return "USAGE_DROP";
+        }
+        return null;
+    }
+
+    private static BigDecimal medianOf(List<BigDecimal> values) {
+        List<BigDecimal> sorted = values.stream().sorted().toList();
+        return sorted.get(1).add(sorted.get(2)).divide(BigDecimal.valueOf(2));
+    }
+
+    @Test
+    void injectedSignalsSitOnKeysWithoutAnyOtherInjection() {
+        Map<String, Long> byMethod = new TreeMap<>();
+        for (String line : workload.lines(DemoWorkload.TRUTH_FILE)) {
+            JsonNode n = readJson(line);
+            String method = n.get("method").asText();
+            if (!List.of("batch_surge", "integration_down", "reporting_outage_caught_up")
+                    .contains(method)) {
+                continue;
+            }
+            byMethod.merge(method, 1L, Long::sum);
+            String account = n.get("account_id").asText();
+            assertThat(workload.truth().stream().filter(t -> t.accountId().equals(account)))
+                    .as(account)
+                    .hasSize(1);
+        }
+        assertThat(byMethod)
+                .containsOnlyKeys("batch_surge", "integration_down", "reporting_outage_caught_up")
+                .allSatisfy((method, count) -> assertThat(count).as(method).isGreaterThanOrEqualTo(3));
+    }
+
+    @Test
+    void spikeAndDropTruthFollowsTheSeasonalRuleRecomputedFromTheFiles() {
+        int checked = 0;
+        for (TruthEntry t : workload.truth()) {
+            if (!t.type().equals("USAGE_SPIKE") && !t.type().equals("USAGE_DROP")) {
+                continue;
+            }
+            Map<Instant, BigDecimal> usage = hourlyFromFiles(files.usageLines, t.accountId(), t.meter());
+            Map<Instant, BigDecimal> reported = hourlyFromFiles(files.reportLines, t.accountId(), t.meter());
+            Instant h = t.periodStart();
+            // Four full weeks of history, the hour flagged, and the hour before not: the episode starts here.
+            assertThat(usage.keySet().iterator().next()).isBeforeOrEqualTo(h.minus(WEEK.multipliedBy(4)));
+            assertThat(verdict(usage, h)).as("%s", t).isEqualTo(t.type());
+            assertThat(verdict(usage, h.minus(Duration.ofHours(1)))).as("%s", t).isNotEqualTo(t.type());
+            assertThat(t.detectableAt()).isEqualTo(h.plus(Duration.ofHours(1)));
+            assertThat(t.amountMinor()).isZero();
+            // Reports follow usage hour by hour: the signal is no metering leak.
+            assertThat(reported).as("%s", t).isEqualTo(usage);
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void reportingGapTruthMatchesTheReportsAndPricesRecomputedFromTheFiles() {
+        int caughtUp = 0;
+        for (String line : workload.lines(DemoWorkload.TRUTH_FILE)) {
+            JsonNode n = readJson(line);
+            if (!n.get("type").asText().equals("REPORTING_GAP")) {
+                continue;
+            }
+            String account = n.get("account_id").asText();
+            String meter = n.get("meter").asText();
+            Instant g0 = Instant.parse(n.get("period_start").asText());
+            if (n.get("resumed_hour").isNull()) {
+                continue; // settled with its period; not among the injected cases
+            }
+            Instant resumed = Instant.parse(n.get("resumed_hour").asText());
+            Instant detectable = Instant.parse(n.get("detectable_at").asText());
+            Map<Instant, BigDecimal> usage = hourlyFromFiles(files.usageLines, account, meter);
+            Set<Instant> reportHours = new HashSet<>();
+            for (WorkloadFiles.Rec r : files.reportLines) {
+                if (r.account().equals(account) && r.meter().equals(meter)) {
+                    reportHours.add(r.time().truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+                }
+            }
+            // The gap: a report in the hour before it, none from its first hour until it resumes.
+            assertThat(reportHours).as(line).contains(g0.minus(Duration.ofHours(1)), resumed);
+            for (Instant h = g0; h.isBefore(resumed); h = h.plus(Duration.ofHours(1))) {
+                assertThat(reportHours).as(line).doesNotContain(h);
+            }
+            // Raised at the first tick whose 6 h window (ending 2 h before it) is past the last report.
+            assertThat(detectable).isEqualTo(firstGapTick(g0, usage));
+            if (n.get("method").asText().equals("reporting_outage_caught_up")) {
+                // Priced like the job: usage of the period through the gap against usage before it.
+                PeriodKey key = new PeriodKey(
+                        account,
+                        meter,
+                        Instant.parse(n.get("billing_period_start").asText()));
+                BigDecimal before = BigDecimal.ZERO;
+                BigDecimal inGap = BigDecimal.ZERO;
+                for (Map.Entry<Instant, BigDecimal> e : usage.entrySet()) {
+                    if (!e.getKey().isBefore(key.periodStart()) && e.getKey().isBefore(g0)) {
+                        before = before.add(e.getValue());
+                    } else if (!e.getKey().isBefore(g0) && e.getKey().isBefore(resumed)) {
+                        inGap = inGap.add(e.getValue());
+                    }
+                }
+                long amount = files.price(key, before.add(inGap)) - files.price(key, before);
+                assertThat(n.get("amount_minor").asLong())
+                        .as(line)
+                        .isEqualTo(amount)
+                        .isPositive();
+                assertThat(new BigDecimal(n.get("catch_up_quantity").asText())).isEqualByComparingTo(inGap);
+                // The catch-up makes the period whole: the gap leaves no metering leak behind.
+                Figures f = files.figures.get(key);
+                assertThat(f.reported).as(line).isEqualByComparingTo(f.actual);
+                caughtUp++;
+            }
+        }
+        assertThat(caughtUp).isGreaterThanOrEqualTo(3);
+    }
+
+    /** The first hour tick T with usage in [T - 8 h, T - 2 h), for a gap starting at g0 (reports absent since). */
+    private static Instant firstGapTick(Instant g0, Map<Instant, BigDecimal> usage) {
+        for (Instant t = g0.plus(Duration.ofHours(8)); ; t = t.plus(Duration.ofHours(1))) {
+            for (Instant h = t.minus(Duration.ofHours(8));
+                    h.isBefore(t.minus(Duration.ofHours(2)));
+                    h = h.plus(Duration.ofHours(1))) {
+                if (usage.containsKey(h)) {
+                    return t;
+                }
+            }
+        }
+    }
+
+    private static JsonNode readJson(String line) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
