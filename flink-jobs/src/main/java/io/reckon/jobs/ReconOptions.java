@@ -76,5 +76,12 @@ public final class ReconOptions {
             .withDescription("USAGE_SPIKE/USAGE_DROP: an hour must also be at least this many times above (or"
                     + " below) its baseline.");
 
+    public static final ConfigOption<Integer> SPIKE_MIN_RECORDS = ConfigOptions.key("reconcile.spike-min-records")
+            .intType()
+            .defaultValue(20)
+            .withDescription("USAGE_SPIKE/USAGE_DROP: an hour is judged only when each of its four baseline"
+                    + " weeks had at least this many usage records in that hour. A handful of events per hour"
+                    + " is noise at hourly resolution.");
+
     private ReconOptions() {}
 }

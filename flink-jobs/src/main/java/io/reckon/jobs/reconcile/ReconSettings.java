@@ -14,7 +14,8 @@ public record ReconSettings(
         long stateRetentionMs,
         long gapWindowMs,
         int spikeDeviations,
-        int spikeRatio)
+        int spikeRatio,
+        int spikeMinRecords)
         implements Serializable {
 
     public static final long HOUR_MS = 3_600_000L;
@@ -27,9 +28,10 @@ public record ReconSettings(
         if (gapWindowMs <= 0) {
             throw new IllegalArgumentException("reconcile.gap-window must be at least one hour");
         }
-        if (spikeDeviations < 1 || spikeRatio < 2) {
+        if (spikeDeviations < 1 || spikeRatio < 2 || spikeMinRecords < 1) {
             throw new IllegalArgumentException(
-                    "reconcile.spike-deviations must be >= 1 and reconcile.spike-ratio >= 2");
+                    "reconcile.spike-deviations and reconcile.spike-min-records must be >= 1,"
+                            + " reconcile.spike-ratio >= 2");
         }
         if (dedupHorizonMs <= 0) {
             throw new IllegalArgumentException("reconcile.dedup-horizon must be positive");
@@ -52,7 +54,8 @@ public record ReconSettings(
                 conf.get(ReconOptions.STATE_RETENTION).toMillis(),
                 conf.get(ReconOptions.GAP_WINDOW).toMillis(),
                 conf.get(ReconOptions.SPIKE_DEVIATIONS),
-                conf.get(ReconOptions.SPIKE_RATIO));
+                conf.get(ReconOptions.SPIKE_RATIO),
+                conf.get(ReconOptions.SPIKE_MIN_RECORDS));
     }
 
     public static ReconSettings defaults() {

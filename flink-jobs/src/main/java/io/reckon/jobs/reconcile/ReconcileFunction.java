@@ -747,16 +747,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         for (int w = 1; w <= SeasonalBaseline.WEEKS; w++) {
             long h = hour - w * WEEK_MS;
             HourBucket s = hours.get(h);
-            // Before the key's first usage the history is unknown, not zero.
-            samples.add(
-                    h < floorHour(seen)
-                            ? null
-                            : s == null
-                                    ? BigDecimal.ZERO
-                                    : s.usage.value(terms.get().aggregation()));
-        }
-        if (samples.contains(null)) {
-            return Optional.empty();
+            if (h < floorHour(seen) || s == null || s.usage.count < settings.spikeMinRecords()) {
+                // Unknown history (before the key's first usage), or too few records in that hour of
+                // that week to be a stable baseline.
+                return Optional.empty();
+            }
+            samples.add(s.usage.value(terms.get().aggregation()));
         }
         return Optional.of(new Judged(
                 p,

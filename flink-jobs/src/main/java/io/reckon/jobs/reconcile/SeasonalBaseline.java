@@ -23,7 +23,10 @@ import java.util.Optional;
  * with k = {@code reconcile.spike-deviations} (5) and r = {@code reconcile.spike-ratio} (3). Both a
  * statistical and a relative bound must be crossed: the first keeps steady keys from flagging noise,
  * the second keeps keys with a tiny spread from flagging small moves. A key needs four full weeks of
- * history (every sample present) before it is judged. All arithmetic is exact decimal.
+ * history before it is judged; an hour is judged only when each of the four weeks had at least
+ * {@code reconcile.spike-min-records} (20) usage records in it (with a handful of events per hour, one
+ * event more or less is already a factor of three: noise, not a signal), and only when it usually has
+ * usage (m &gt; 0). All arithmetic is exact decimal.
  */
 public final class SeasonalBaseline {
 
