@@ -89,7 +89,7 @@ class GoldenScenariosTest {
                         dir.resolve("usage.jsonl"),
                         dir.resolve("reported.jsonl"),
                         dir.resolve("invoices.jsonl")),
-                replayOverrides());
+                replayOverrides(dir));
 
         assertThat(result.counts().values()).allMatch(InputCounts::balanced);
         assertThat(result.deadLetters()).isEmpty();
@@ -116,9 +116,18 @@ class GoldenScenariosTest {
      * records of that scenario are read. Every other scenario has inputs in event-time order, so its
      * revisions do not depend on when watermarks are emitted.
      */
-    private static Configuration replayOverrides() {
+    private static Configuration replayOverrides(Path dir) throws java.io.IOException {
         Configuration c = new Configuration();
         c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(5));
+        // A scenario may set job options of its own (config.properties), stated in its README.
+        Path options = dir.resolve("config.properties");
+        if (Files.exists(options)) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(options)) {
+                p.load(in);
+            }
+            p.stringPropertyNames().forEach(k -> c.setString(k, p.getProperty(k)));
+        }
         return c;
     }
 

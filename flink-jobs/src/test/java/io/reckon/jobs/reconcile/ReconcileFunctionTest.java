@@ -48,6 +48,18 @@ class ReconcileFunctionTest {
         harness.close();
     }
 
+    /** Replaces the harness with one whose function runs with the given option. */
+    private void withOption(String key, String value) throws Exception {
+        harness.close();
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.setString(key, value);
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ReconcileFunction(ReconSettings.from(conf)),
+                MeterEvent::key,
+                Types.STRING,
+                ReconcileFunction.CONTRACTS);
+    }
+
     @Test
     void underReportingIsRaisedWhileOpenUpdatedResolvedAndFinal() throws Exception {
         // 2 cents per call.
@@ -392,6 +404,8 @@ class ReconcileFunctionTest {
 
     @Test
     void anHourFarFromItsSeasonalBaselineIsASpikeOrADrop() throws Exception {
+        // One record per hour: below the default evidence of 20 records per baseline hour.
+        withOption("reconcile.spike-min-records", "1");
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         Instant start = Instant.parse("2026-02-01T00:00:00Z");
         Instant spikeHour = Instant.parse("2026-03-03T10:00:00Z");
@@ -425,6 +439,7 @@ class ReconcileFunctionTest {
 
     @Test
     void consecutiveDropHoursAreOneEpisode() throws Exception {
+        withOption("reconcile.spike-min-records", "1");
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         Instant start = Instant.parse("2026-02-01T00:00:00Z");
         Instant outage = Instant.parse("2026-03-03T10:00:00Z");
@@ -444,6 +459,42 @@ class ReconcileFunctionTest {
         assertThat(drops.get(2).explanation)
                 .isEqualTo("api_calls for acct_1 from 2026-03-03 10:00 UTC to 2026-03-03 13:00 UTC: 0 used, against a"
                         + " usual 30 for those hours of the week (median of the previous 4 weeks); an unusual drop.");
+    }
+
+    @Test
+    void hoursWithFewRecordsAreNotJudgedForSpikesByDefault() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        Instant start = Instant.parse("2026-02-01T00:00:00Z");
+        Instant spikeHour = Instant.parse("2026-03-03T10:00:00Z");
+        for (Instant h = start; h.isBefore(Instant.parse("2026-03-03T12:00:00Z")); h = h.plusSeconds(3600)) {
+            String q = h.equals(spikeHour) ? "100" : "10";
+            usage("u" + h, h.plusSeconds(60).toString(), q);
+            reported("r" + h, h.plusSeconds(60).toString(), q);
+        }
+        watermark("2026-03-03T12:00:00Z");
+        // Tenfold, but one record an hour is no stable baseline (reconcile.spike-min-records = 20).
+        assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP")).isEmpty();
+    }
+
+    @Test
+    void aDenseKeysSpikeIsJudgedWithTheDefaultEvidence() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        Instant start = Instant.parse("2026-02-01T10:00:00Z");
+        Instant spikeHour = Instant.parse("2026-03-03T10:00:00Z");
+        // 20 records in the 10:00 hour of every day.
+        for (Instant d = start; !d.isAfter(spikeHour); d = d.plusSeconds(24 * 3600)) {
+            String q = d.equals(spikeHour) ? "50" : "1";
+            for (int i = 0; i < 20; i++) {
+                String t = d.plusSeconds(60L * i + 30).toString();
+                usage("u" + d + i, t, q);
+                reported("r" + d + i, t, q);
+            }
+        }
+        watermark("2026-03-03T11:00:00Z");
+        assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
+                .extracting(a -> a.type + "@" + Instant.ofEpochMilli(a.periodStart) + "="
+                        + a.actualQuantity.stripTrailingZeros().toPlainString())
+                .containsExactly("USAGE_SPIKE@2026-03-03T10:00:00Z=1000");
     }
 
     // ---------------------------------------------------------------------------------------------
