@@ -2,15 +2,11 @@ package io.reckon.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.reckon.avro.Anomaly;
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.connectors.kafka.TopicAdmin;
 import io.reckon.connectors.kafka.Topics;
-import io.reckon.jobs.sinks.OutputRecords;
+import io.reckon.jobs.testing.AnomalyFiles;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +14,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +43,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoldenScenariosTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SINK_TABLES =
             List.of("anomalies", "anomaly_revisions", "hourly_usage", "unmapped_usage");
     private static final Duration TOPIC_RESET_TIMEOUT = Duration.ofSeconds(60);
@@ -93,20 +87,10 @@ class GoldenScenariosTest {
 
         assertThat(result.counts().values()).allMatch(InputCounts::balanced);
         assertThat(result.deadLetters()).isEmpty();
-        List<JsonNode> actual = new ArrayList<>();
-        for (Anomaly a : result.anomalies()) {
-            ObjectNode n = (ObjectNode) JSON.readTree(OutputRecords.toJson(a));
-            assertThat(n.get("detected_at").asText()).isNotBlank();
-            n.remove("detected_at"); // processing time, informational
-            actual.add(n);
-        }
-        List<JsonNode> expected = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("expected-anomalies.jsonl"))) {
-            if (!line.isBlank()) {
-                expected.add(JSON.readTree(line));
-            }
-        }
-        assertThat(actual).as("anomaly revisions of scenario %s", scenario).containsExactlyElementsOf(expected);
+        AnomalyFiles.assertRevisionsEqual(
+                result.anomalies(),
+                dir.resolve("expected-anomalies.jsonl"),
+                "anomaly revisions of scenario " + scenario);
     }
 
     /**

@@ -2,15 +2,10 @@ package io.reckon.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.reckon.avro.Anomaly;
 import io.reckon.avro.DeadLetter;
 import io.reckon.connectors.embedded.EmbeddedStack;
-import io.reckon.jobs.sinks.OutputRecords;
 import io.reckon.jobs.sources.InputKind;
-import java.nio.file.Files;
+import io.reckon.jobs.testing.AnomalyFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayEndToEndTest {
 
     private static final Path EXAMPLES = Path.of("..", "docs", "examples");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
@@ -65,18 +59,7 @@ class ReplayEndToEndTest {
 
     @Test
     void theAnomalyTopicHoldsExactlyTheRevisionsTheReadmeShows() throws Exception {
-        List<JsonNode> actual = new ArrayList<>();
-        for (Anomaly a : result.anomalies()) {
-            ObjectNode n = (ObjectNode) JSON.readTree(OutputRecords.toJson(a));
-            assertThat(n.get("detected_at").asText()).isNotBlank();
-            n.remove("detected_at"); // processing time, informational
-            actual.add(n);
-        }
-        List<JsonNode> expected = new ArrayList<>();
-        for (String line : Files.readAllLines(EXAMPLES.resolve("expected-anomalies.jsonl"))) {
-            expected.add(JSON.readTree(line));
-        }
-        assertThat(actual).containsExactlyElementsOf(expected);
+        AnomalyFiles.assertRevisionsEqual(result.anomalies(), EXAMPLES.resolve("expected-anomalies.jsonl"));
     }
 
     @Test

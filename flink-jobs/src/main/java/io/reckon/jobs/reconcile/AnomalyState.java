@@ -18,7 +18,7 @@ public class AnomalyState {
     public String currency;
     /** The usual quantity, for USAGE_SPIKE and USAGE_DROP only. */
     public BigDecimal baseline;
-    /** End of the span a signal covers (an episode, a gap); 0 for period anomalies. */
+    /** End of the span the anomaly covers: its billing period, or a signal's own hours. */
     public long signalEnd;
 
     public AnomalyState() {}

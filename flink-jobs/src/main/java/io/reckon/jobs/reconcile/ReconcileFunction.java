@@ -600,21 +600,15 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             Collector<AnomalyRecord> out)
             throws Exception {
         for (Finding f : findings) {
-            String k = anomalyKey(f.type(), p.start);
-            AnomalyState previous = anomalies.get(k);
-            Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, finalEvaluation);
-            if (status.isEmpty()) {
-                continue;
-            }
-            AnomalyState next = AnomalyLifecycle.advance(previous, f, status.get(), finalEvaluation);
-            anomalies.put(k, next);
-            out.collect(record(key[0], key[1], p.start, p.end, p, f, next, watermark));
-            emitted.get(f.type()).inc();
+            emit(key, p.start, p.end, p, f, finalEvaluation, watermark, out);
         }
     }
 
-    /** Emits a revision of a signal whose identity is its own start (an hour, a gap), if due. */
-    private void emitSignal(
+    /**
+     * Emits the next revision of the anomaly (type, start), if the lifecycle says one is due. Period
+     * anomalies span their billing period; signals span their own hours (an episode, a gap).
+     */
+    private void emit(
             String[] key,
             long start,
             long end,
@@ -670,7 +664,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         ep.baseline = ep.baseline.add(v.baseline());
         episode.update(ep);
         Finding f = new Finding(v.type(), true, j.currency(), ep.actual, ep.reported, 0, 0, null, 0, ep.baseline);
-        emitSignal(key, ep.start, ep.end, j.period(), f, false, watermark, out);
+        emit(key, ep.start, ep.end, j.period(), f, false, watermark, out);
     }
 
     /** Settles the signals of a period that became final: each is judged again with the final figures. */
@@ -695,7 +689,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 }
                 Finding f = new Finding(
                         type, a.isOpen(), a.currency, a.actualQuantity, a.reportedQuantity, 0, 0, null, 0, a.baseline);
-                emitSignal(key, start, a.signalEnd, p, f, true, watermark, out);
+                emit(key, start, a.signalEnd, p, f, true, watermark, out);
             } else if (type == AnomalyType.REPORTING_GAP) {
                 Long open = openGap.value();
                 boolean stillOpen = open != null && open == start;
@@ -707,7 +701,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 long end = stillOpen ? Math.min(p.end, watermark - settings.reportingDelayMs()) : a.signalEnd;
                 gapFinding(key, start, end, stillOpen).ifPresent(g -> {
                     try {
-                        emitSignal(key, start, g.end(), p, g.finding(), true, watermark, out);
+                        emit(key, start, g.end(), p, g.finding(), true, watermark, out);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -804,7 +798,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         long end = resumed != null ? resumed : Math.min(cutoff, p.end);
         Optional<Gap> gap = gapFinding(key, start, end, resumed == null);
         if (gap.isPresent()) {
-            emitSignal(key, start, gap.get().end(), p, gap.get().finding(), resumed != null, tick, out);
+            emit(key, start, gap.get().end(), p, gap.get().finding(), resumed != null, tick, out);
         }
         if (resumed != null) {
             openGap.clear();
