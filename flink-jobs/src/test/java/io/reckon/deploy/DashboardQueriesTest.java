@@ -121,6 +121,7 @@ class DashboardQueriesTest {
         assertThat(top.get(0).get("account_id")).isNotNull();
         assertThat(rowsOf("Open anomalies")).isNotEmpty();
         assertThat(rowsOf("Reporting gaps")).isNotEmpty();
+        assertThat(rowsOf("Unmapped usage")).isNotEmpty();
         assertThat(rowsOf("Unreported quantity per hour")).isNotEmpty();
         assertThat(((Number) rowsOf("Revisions written").get(0).get("revisions")).longValue())
                 .isEqualTo(scalar("SELECT count(*) FROM anomaly_revisions"))
