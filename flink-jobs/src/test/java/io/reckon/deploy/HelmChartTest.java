@@ -1,0 +1,188 @@
+package io.reckon.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HelmChartTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void chartWithDefaultValuesPassesStrictLint() {
+        LintResult result = new Helm(Chart.DIR).lint().strict().call();
+        assertThat(result.isFailed())
+                .as(String.join("\n", result.getMessages()))
+                .isFalse();
+    }
+
+    @Test
+    void chartWithProductionValuesPassesStrictLint() throws Exception {
+        Path chart = Chart.copyWithValues(Chart.PRODUCTION_VALUES, tmp.resolve("reckon"));
+        LintResult result = new Helm(chart).lint().strict().call();
+        assertThat(result.isFailed())
+                .as(String.join("\n", result.getMessages()))
+                .isFalse();
+    }
+
+    @Test
+    void defaultValuesRenderTheJobAsAnApplicationWithSavepointUpgrades() throws Exception {
+        List<JsonNode> resources = Chart.render();
+        JsonNode deployment = Chart.single(resources, "FlinkDeployment");
+
+        assertThat(deployment.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
+        JsonNode spec = deployment.path("spec");
+        assertThat(spec.path("image").asText()).isEqualTo("reckon:0.1.0");
+        assertThat(spec.path("flinkVersion").asText()).matches("v2_\\d+");
+        JsonNode job = spec.path("job");
+        assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/reckon.jar");
+        assertThat(job.path("entryClass").asText()).isEqualTo("io.reckon.jobs.ReconciliationMain");
+        assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
+        assertThat(job.path("parallelism").asInt()).isEqualTo(1);
+        assertThat(spec.path("jobManager").path("resource").path("memory").asText())
+                .isEqualTo("1600m");
+        assertThat(spec.path("taskManager").path("resource").path("cpu").asDouble())
+                .isEqualTo(1.0);
+
+        Map<String, String> conf = flinkConfiguration(deployment);
+        assertThat(conf)
+                .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("pipeline.generic-types", "false")
+                .containsEntry("execution.checkpointing.incremental", "true")
+                .containsEntry(
+                        "metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+                .containsEntry("metrics.reporter.prom.port", "9249")
+                .containsEntry("jdbc.password-file", "/etc/reckon/jdbc/password")
+                .doesNotContainKeys("high-availability.type", "job.autoscaler.enabled");
+        // Every value is a string, as the CRD's flinkConfiguration map requires.
+        deployment.path("spec").path("flinkConfiguration").forEach(v -> assertThat(v.isTextual())
+                .isTrue());
+
+        assertThat(Chart.ofKind(resources, "KafkaTopic")).isEmpty();
+    }
+
+    @Test
+    void secretsAreReferencedByNameAndNeverInlined() throws Exception {
+        JsonNode deployment = Chart.single(Chart.render(Chart.PRODUCTION_VALUES), "FlinkDeployment");
+        Map<String, String> conf = flinkConfiguration(deployment);
+        assertThat(conf)
+                .doesNotContainKeys("jdbc.password", "schema-registry.basic-auth.user-info")
+                .containsEntry("jdbc.password-file", "/etc/reckon/jdbc/password");
+        assertThat(conf.get("kafka.properties.sasl.jaas.config")).startsWith("${file:/etc/reckon/kafka/");
+
+        JsonNode pod = deployment.path("spec").path("podTemplate").path("spec");
+        JsonNode container = pod.path("containers").get(0);
+        assertThat(container.path("name").asText()).isEqualTo("flink-main-container");
+        JsonNode env = container.path("env").get(0);
+        assertThat(env.path("name").asText()).isEqualTo("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO");
+        assertThat(env.has("value")).isFalse();
+        assertThat(env.path("valueFrom").path("secretKeyRef").path("name").asText())
+                .isEqualTo("reckon-schema-registry");
+
+        Map<String, String> secretVolumes = new HashMap<>();
+        pod.path("volumes")
+                .forEach(v -> secretVolumes.put(
+                        v.path("name").asText(),
+                        v.path("secret").path("secretName").asText()));
+        assertThat(secretVolumes)
+                .containsEntry("jdbc-password", "reckon-postgres")
+                .containsEntry("kafka-secret", "reckon-kafka");
+        List<String> mounts = new ArrayList<>();
+        container
+                .path("volumeMounts")
+                .forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertThat(mounts).containsExactlyInAnyOrder("/etc/reckon/jdbc", "/etc/reckon/kafka");
+    }
+
+    @Test
+    void productionValuesEnableHaAutoscalerAndThreeTaskManagers() throws Exception {
+        JsonNode deployment = Chart.single(Chart.render(Chart.PRODUCTION_VALUES), "FlinkDeployment");
+        JsonNode spec = deployment.path("spec");
+        Map<String, String> conf = flinkConfiguration(deployment);
+
+        int parallelism = spec.path("job").path("parallelism").asInt();
+        int slots = Integer.parseInt(conf.get("taskmanager.numberOfTaskSlots"));
+        assertThat(parallelism / slots).as("TaskManagers").isEqualTo(3);
+        assertThat(spec.path("job").path("upgradeMode").asText()).isEqualTo("savepoint");
+        assertThat(conf)
+                .containsEntry("high-availability.type", "kubernetes")
+                .containsEntry("high-availability.storageDir", "s3://reckon-prod-flink/ha")
+                .containsEntry("execution.checkpointing.dir", "s3://reckon-prod-flink/checkpoints")
+                .containsEntry("execution.checkpointing.savepoint-dir", "s3://reckon-prod-flink/savepoints")
+                .containsEntry("job.autoscaler.enabled", "true")
+                .containsEntry("jobmanager.scheduler", "adaptive")
+                .containsEntry("kafka.properties.security.protocol", "SASL_SSL")
+                .containsEntry("reconcile.allowed-lateness", "6h");
+    }
+
+    @Test
+    void productionValuesCreateEveryTopicWithCompactionWhereTheJobNeedsIt() throws Exception {
+        List<JsonNode> topics = Chart.ofKind(Chart.render(Chart.PRODUCTION_VALUES), "KafkaTopic");
+        Map<String, JsonNode> byName = new HashMap<>();
+        topics.forEach(t -> {
+            assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
+            assertThat(t.path("metadata")
+                            .path("labels")
+                            .path("strimzi.io/cluster")
+                            .asText())
+                    .isEqualTo("kafka");
+            byName.put(t.path("spec").path("topicName").asText(), t.path("spec"));
+        });
+        assertThat(byName)
+                .containsOnlyKeys(
+                        "recon.usage",
+                        "recon.reported",
+                        "recon.invoices",
+                        "recon.contracts",
+                        "recon.anomalies",
+                        "recon.dlq",
+                        "recon.actions");
+        JsonNode anomalies = byName.get("recon.anomalies").path("config");
+        assertThat(anomalies.path("cleanup.policy").asText()).isEqualTo("compact");
+        assertThat(anomalies.path("min.compaction.lag.ms").asText()).isEqualTo("604800000");
+        assertThat(anomalies.has("retention.ms")).isFalse();
+        assertThat(byName.get("recon.contracts")
+                        .path("config")
+                        .path("cleanup.policy")
+                        .asText())
+                .isEqualTo("compact");
+        assertThat(byName.get("recon.usage").path("config").path("retention.ms").asText())
+                .isEqualTo("2592000000");
+        assertThat(byName.get("recon.usage").path("partitions").asInt()).isEqualTo(12);
+    }
+
+    @Test
+    void dashboardConfigMapCarriesTheDashboardFileForGrafanasSidecar() throws Exception {
+        JsonNode configMap = Chart.single(Chart.render(), "ConfigMap");
+        assertThat(configMap
+                        .path("metadata")
+                        .path("labels")
+                        .path("grafana_dashboard")
+                        .asText())
+                .isEqualTo("1");
+        String json = configMap.path("data").path("reckon.json").asText();
+        assertThat(json.strip()).isEqualTo(Files.readString(Chart.DASHBOARD).strip());
+    }
+
+    static Map<String, String> flinkConfiguration(JsonNode deployment) {
+        Map<String, String> conf = new HashMap<>();
+        deployment
+                .path("spec")
+                .path("flinkConfiguration")
+                .fields()
+                .forEachRemaining(e -> conf.put(e.getKey(), e.getValue().asText()));
+        return conf;
+    }
+}
