@@ -1,5 +1,6 @@
 package io.reckon.jobs;
 
+import io.reckon.connectors.jdbc.SchemaMigrations;
 import io.reckon.jobs.reconcile.ReconSettings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -17,6 +18,8 @@ public final class ReconciliationMain {
 
     public static void main(String[] args) throws Exception {
         Configuration conf = GlobalConfiguration.loadConfiguration();
+        // The sink tables must exist before the JDBC sinks write; Flyway makes this a no-op once done.
+        SchemaMigrations.migrate(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ReconciliationJob.defineWorkflow(
                 env,
