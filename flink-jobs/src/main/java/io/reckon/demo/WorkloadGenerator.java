@@ -198,7 +198,7 @@ final class WorkloadGenerator {
             truthLines.add(DemoJson.line(n));
         }
         files.put(DemoWorkload.TRUTH_FILE, truthLines);
-        return new DemoWorkload(o, files, truth, bad, stats, signalKeyHours(), rangeEnd);
+        return new DemoWorkload(o, files, truth, bad, stats, signalKeyHours(false), signalKeyHours(true), rangeEnd);
     }
 
     // ---------------------------------------------------------------- accounts and contracts
@@ -1075,9 +1075,11 @@ final class WorkloadGenerator {
      * The key-hours the spike and drop rules judge: for every key with usage, the hours from its first
      * usage hour + 4 weeks to the end of its last billing period (the job ticks until then) whose four
      * baseline hours each hold at least {@link SignalRules#MIN_RECORDS} usage records. Hours the rule
-     * cannot judge can raise no signal, so counting them would dilute the false-signal rate.
+     * cannot judge can raise no signal, so counting them would dilute the false-signal rate. With
+     * {@code gaps}, the key-hours the reporting gap rule runs on instead: every hour from the key's
+     * first usage hour to the end of its last billing period.
      */
-    private long signalKeyHours() {
+    private long signalKeyHours(boolean gaps) {
         long total = 0;
         for (Profile p : profiles) {
             for (String meter : o.meters()) {
@@ -1088,8 +1090,10 @@ final class WorkloadGenerator {
                 Instant until = BillingPeriod.containing(
                                 events.get(events.size() - 1).time(), p.anchorDay())
                         .end();
-                total += SignalRules.judgedHours(
-                        records(events), hourOf(events.get(0).time()), until);
+                Instant first = hourOf(events.get(0).time());
+                total += gaps
+                        ? Duration.between(first, until).toHours()
+                        : SignalRules.judgedHours(records(events), first, until);
             }
         }
         return total;
