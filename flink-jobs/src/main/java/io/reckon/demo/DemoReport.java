@@ -42,10 +42,14 @@ import java.util.stream.Collectors;
  * <p>False signal rate: a raised signal that matches no truth entry is a false signal. The report
  * gives their number per signal type, how many are on keys without an injected case of that type,
  * how many start at or after the end of the workload's usage (the input ends; the job sees usage
- * drop to nothing), and the rate per key-hour judged: for every key, the hours from its first
- * usage + 4 weeks (the seasonal baseline's history) to the end of its last billing period, the
- * hours the spike and drop rules run on ({@link DemoWorkload.Truth#keyHoursJudged()}). The same
- * denominator is used for REPORTING_GAP to keep the three rates comparable.
+ * drop to nothing), and the rate per key-hour judged. For USAGE_SPIKE and USAGE_DROP that is, for
+ * every key, the hours from its first usage + 4 weeks (the seasonal baseline's history) to the end
+ * of its last billing period whose four baseline hours each hold at least 20 usage records: the
+ * only hours the job judges ({@code reconcile.spike-min-records}; {@link
+ * DemoWorkload.Truth#keyHoursJudged()}). Counting the sparse hours the rule skips would make the
+ * rate look better than the rule is. REPORTING_GAP runs on every hour, so its denominator is every
+ * key's hours from its first usage to the end of its last billing period ({@link
+ * DemoWorkload.Truth#gapKeyHours()}).
  *
  * <pre>{@code
  * DemoReport report = DemoReport.score(workload.truth(), Path.of("out/anomalies.jsonl"));
@@ -214,6 +218,7 @@ public final class DemoReport {
 
     static DemoReport score(List<TruthEntry> truth, List<String> anomalyLines) {
         long keyHours = truth instanceof DemoWorkload.Truth t ? t.keyHoursJudged() : 0;
+        long gapKeyHours = truth instanceof DemoWorkload.Truth t ? t.gapKeyHours() : 0;
         Instant inputEnd = truth instanceof DemoWorkload.Truth t ? t.inputEnd() : null;
         Map<Identity, List<JsonNode>> revisions = new LinkedHashMap<>();
         int read = 0;
@@ -277,7 +282,10 @@ public final class DemoReport {
                     afterEnd++;
                 }
             }
-            falseSignals.put(type, new FalseSignals(type, total, onCleanKeys, afterEnd, keyHours));
+            falseSignals.put(
+                    type,
+                    new FalseSignals(
+                            type, total, onCleanKeys, afterEnd, type.equals(SignalRules.GAP) ? gapKeyHours : keyHours));
         }
 
         // False signals are summed up per type above; listing thousands of them would bury the leaks.

@@ -171,18 +171,27 @@ public final class DemoWorkload {
     /**
      * The truth entries, plus what the report needs to turn signals on clean keys into a rate: the
      * key-hours the spike and drop rules judge (for every key with usage, the hours from its first
-     * usage hour + 4 weeks to the end of its last billing period) and the end of the workload's
+     * usage hour + 4 weeks to the end of its last billing period whose four baseline hours each hold
+     * at least 20 usage records), the key-hours the reporting gap rule runs on (every key's hours
+     * from its first usage to the end of its last billing period) and the end of the workload's
      * usage. A plain list of entries to everyone else.
      */
     public static final class Truth extends AbstractList<TruthEntry> {
         private final List<TruthEntry> entries;
         private final long keyHoursJudged;
+        private final long gapKeyHours;
         private final Instant inputEnd;
 
-        public Truth(List<TruthEntry> entries, long keyHoursJudged, Instant inputEnd) {
+        public Truth(List<TruthEntry> entries, long keyHoursJudged, long gapKeyHours, Instant inputEnd) {
             this.entries = List.copyOf(entries);
             this.keyHoursJudged = keyHoursJudged;
+            this.gapKeyHours = gapKeyHours;
             this.inputEnd = inputEnd;
+        }
+
+        /** One denominator for all three signal types. */
+        public Truth(List<TruthEntry> entries, long keyHoursJudged, Instant inputEnd) {
+            this(entries, keyHoursJudged, keyHoursJudged, inputEnd);
         }
 
         @Override
@@ -195,9 +204,14 @@ public final class DemoWorkload {
             return entries.size();
         }
 
-        /** Key-hours judged by the seasonal rules; the denominator of the false signal rate. */
+        /** Key-hours judged by the seasonal rules; the denominator of the spike and drop false signal rates. */
         public long keyHoursJudged() {
             return keyHoursJudged;
+        }
+
+        /** Key-hours the reporting gap rule runs on; the denominator of its false signal rate. */
+        public long gapKeyHours() {
+            return gapKeyHours;
         }
 
         /** The end of the workload's usage: signals after it see the input end, not the customer. */
@@ -219,10 +233,11 @@ public final class DemoWorkload {
             Map<String, Integer> badLines,
             Map<String, Long> stats,
             long keyHoursJudged,
+            long gapKeyHours,
             Instant inputEnd) {
         this.options = options;
         this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
-        this.truth = new Truth(truth, keyHoursJudged, inputEnd);
+        this.truth = new Truth(truth, keyHoursJudged, gapKeyHours, inputEnd);
         this.badLines = Collections.unmodifiableMap(new LinkedHashMap<>(badLines));
         this.stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
     }

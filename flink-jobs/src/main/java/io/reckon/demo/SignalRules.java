@@ -18,10 +18,12 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>USAGE_SPIKE / USAGE_DROP: hour h, judged at tick h + 1 h, against the same hour of the week
- *       in the previous four weeks (each on or after the key's first usage hour; a missing bucket
- *       is 0). m = median, s = 1.5 x MAD; spike if q &gt; m + 5 s and q &gt; 3 m, drop if q &lt; m
- *       - 5 s and 3 q &lt; m; m = 0 is not judged. Consecutive hours of the same verdict are one
- *       episode, named by its first hour.
+ *       in the previous four weeks. h is judged only when each of those four hours is on or after
+ *       the key's first usage hour and holds at least {@link #MIN_RECORDS} (20) usage records
+ *       ({@code reconcile.spike-min-records}); h itself may hold any number, 0 included. m =
+ *       median, s = 1.5 x MAD; spike if q &gt; m + 5 s and q &gt; 3 m, drop if q &lt; m - 5 s and
+ *       3 q &lt; m; m = 0 is not judged. Consecutive hours of the same verdict are one episode,
+ *       named by its first hour; an hour that cannot be judged ends a run like a clean one.
  *   <li>REPORTING_GAP: at tick T with cutoff C = T - 2 h and window W = 6 h: no report in [C - W,
  *       T), usage in [C - W, C), a report in [C - 2W, C - W). The gap starts at the hour after that
  *       last report and stays open until a report in an hour &gt;= its start exists before a tick.
@@ -35,6 +37,9 @@ final class SignalRules {
     static final Duration HOUR = Duration.ofHours(1);
     static final Duration WEEK = Duration.ofDays(7);
     static final int WEEKS = 4;
+    /** Usage records each baseline hour needs before an hour is judged ({@code reconcile.spike-min-records}). */
+    static final int MIN_RECORDS = 20;
+
     static final Duration REPORTING_DELAY = Duration.ofHours(2);
     static final Duration GAP_WINDOW = Duration.ofHours(6);
     private static final BigDecimal MAD_SCALE = new BigDecimal("1.5");
@@ -81,21 +86,57 @@ final class SignalRules {
     }
 
     /**
+     * Whether hour h can be judged: each of its four baseline hours is on or after the key's first
+     * usage hour and holds at least {@link #MIN_RECORDS} usage records.
+     *
+     * @param records the key's usage records per hour; absent hours have none
+     */
+    static boolean judgeable(Map<Instant, Integer> records, Instant firstUsageHour, Instant h) {
+        for (int w = 1; w <= WEEKS; w++) {
+            Instant b = h.minus(WEEK.multipliedBy(w));
+            if (b.isBefore(firstUsageHour) || records.getOrDefault(b, 0) < MIN_RECORDS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The hours of [firstUsageHour + 4 weeks, judgedUntil) that can be judged (see {@link
+     * #judgeable}): the denominator of the false-signal rate.
+     */
+    static long judgedHours(Map<Instant, Integer> records, Instant firstUsageHour, Instant judgedUntil) {
+        long n = 0;
+        for (Instant h = firstUsageHour.plus(WEEK.multipliedBy(WEEKS)); h.isBefore(judgedUntil); h = h.plus(HOUR)) {
+            n += judgeable(records, firstUsageHour, h) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
      * The spike and drop episodes of a key over the hours [firstUsageHour + 4 weeks, judgedUntil).
      *
      * @param hourly the key's usage per hour (under its meter's aggregation); absent hours are 0
+     * @param records the key's usage records per hour; absent hours have none
      */
-    static List<Episode> episodes(Map<Instant, BigDecimal> hourly, Instant firstUsageHour, Instant judgedUntil) {
+    static List<Episode> episodes(
+            Map<Instant, BigDecimal> hourly,
+            Map<Instant, Integer> records,
+            Instant firstUsageHour,
+            Instant judgedUntil) {
         List<Episode> out = new ArrayList<>();
         String runType = null;
         Instant runStart = null;
         Instant from = firstUsageHour.plus(WEEK.multipliedBy(WEEKS));
         for (Instant h = from; h.isBefore(judgedUntil); h = h.plus(HOUR)) {
-            List<BigDecimal> samples = new ArrayList<>(WEEKS);
-            for (int w = 1; w <= WEEKS; w++) {
-                samples.add(hourly.getOrDefault(h.minus(WEEK.multipliedBy(w)), BigDecimal.ZERO));
+            String verdict = null;
+            if (judgeable(records, firstUsageHour, h)) {
+                List<BigDecimal> samples = new ArrayList<>(WEEKS);
+                for (int w = 1; w <= WEEKS; w++) {
+                    samples.add(hourly.getOrDefault(h.minus(WEEK.multipliedBy(w)), BigDecimal.ZERO));
+                }
+                verdict = judge(hourly.getOrDefault(h, BigDecimal.ZERO), samples);
             }
-            String verdict = judge(hourly.getOrDefault(h, BigDecimal.ZERO), samples);
             if (runType != null && !runType.equals(verdict)) {
                 out.add(new Episode(runType, runStart, h));
                 runType = null;

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -197,7 +198,7 @@ final class WorkloadGenerator {
             truthLines.add(DemoJson.line(n));
         }
         files.put(DemoWorkload.TRUTH_FILE, truthLines);
-        return new DemoWorkload(o, files, truth, bad, stats, signalKeyHours(), rangeEnd);
+        return new DemoWorkload(o, files, truth, bad, stats, signalKeyHours(false), signalKeyHours(true), rangeEnd);
     }
 
     // ---------------------------------------------------------------- accounts and contracts
@@ -791,25 +792,81 @@ final class WorkloadGenerator {
             return null;
         }
         Instant h0 = earliest.plus(HOUR.multipliedBy(rng.nextInt((int) span)));
-        LocalDateTime local = LocalDateTime.ofInstant(h0, p.zone());
-        boolean busy = local.getHour() >= 9 && local.getHour() < 15 && weekly(local.getDayOfWeek()) == 1.0;
         BillingPeriod period = BillingPeriod.containing(h0, p.anchorDay());
-        if (!busy || !fullPeriods(p).contains(period)) {
+        if (!fullPeriods(p).contains(period)) {
             return null;
         }
-        return switch (method) {
-            case BATCH_SURGE -> usageCase(p, key, h0, 1 + rng.nextInt(3), 5 + rng.nextInt(5), method);
-            case INTEGRATION_DOWN -> usageCase(p, key, h0, 3 + rng.nextInt(4), 0, method);
-            case REPORTING_OUTAGE_CAUGHT_UP -> gapCase(p, key, period, h0, 8 + rng.nextInt(7));
-        };
+        if (method == SignalMethod.REPORTING_OUTAGE_CAUGHT_UP) {
+            LocalDateTime local = LocalDateTime.ofInstant(h0, p.zone());
+            boolean busy = local.getHour() >= 9 && local.getHour() < 15 && weekly(local.getDayOfWeek()) == 1.0;
+            return busy ? gapCase(p, key, period, h0, 8 + rng.nextInt(7)) : null;
+        }
+        // Spikes and drops sit on accounts billed from the 1st, so the last period closes with the
+        // input and every hour of the key is judged to its end, and wholly inside the dense window.
+        int hours = method == SignalMethod.BATCH_SURGE ? 1 + rng.nextInt(3) : 3 + rng.nextInt(4);
+        if (p.anchorDay() != 1 || !inDenseWindow(h0) || !inDenseWindow(h0.plus(HOUR.multipliedBy(hours - 1)))) {
+            return null;
+        }
+        List<Rec> dense = densify(p, key, events);
+        return method == SignalMethod.BATCH_SURGE
+                ? usageCase(p, key, dense, h0, hours, 5 + rng.nextInt(5), method)
+                : usageCase(p, key, dense, h0, hours, 0, method);
+    }
+
+    /**
+     * Weekday hours 10:00-16:00 UTC, where the keys of spike and drop cases are dense. The job judges
+     * an hour only when each of its four baseline weeks holds {@link SignalRules#MIN_RECORDS} usage
+     * records; the workload's keys average far fewer, so without a dense window no case could be
+     * raised. Six hours, not a whole business day, keep the added events near 10,000 per key.
+     */
+    static boolean inDenseWindow(Instant t) {
+        ZonedDateTime utc = t.atZone(ZoneOffset.UTC);
+        DayOfWeek day = utc.getDayOfWeek();
+        return day != DayOfWeek.SATURDAY
+                && day != DayOfWeek.SUNDAY
+                && utc.getHour() >= DENSE_FROM_HOUR
+                && utc.getHour() < DENSE_UNTIL_HOUR;
+    }
+
+    static final int DENSE_FROM_HOUR = 10;
+    static final int DENSE_UNTIL_HOUR = 16;
+    private static final int DENSE_MIN_EVENTS = 25;
+    private static final int DENSE_MAX_EVENTS = 34;
+
+    /**
+     * The key's usage with every hour of the dense window over the whole range replaced by 25 to 34
+     * events of the account's usual batch size (a customer's batch job running in business hours);
+     * the other hours keep their sparse usage. The ids of the replaced events are not reused.
+     */
+    private List<Rec> densify(Profile p, Key key, List<Rec> events) {
+        List<Rec> out = new ArrayList<>();
+        for (Rec u : events) {
+            if (!inDenseWindow(u.time())) {
+                out.add(u);
+            }
+        }
+        for (Instant h = rangeStart; h.isBefore(rangeEnd); h = h.plus(HOUR)) {
+            if (!inDenseWindow(h)) {
+                continue;
+            }
+            int n = DENSE_MIN_EVENTS + rng.nextInt(DENSE_MAX_EVENTS - DENSE_MIN_EVENTS + 1);
+            for (int k = 0; k < n; k++) {
+                Instant t = h.plusSeconds(rng.nextInt(3600));
+                long calls = Math.max(1, Math.round(p.callBatch() * StrictMath.exp(0.4 * rng.nextGaussian())));
+                out.add(newUsage(p, key.meter(), t, BigDecimal.valueOf(calls)));
+            }
+        }
+        out.sort(Comparator.comparing(Rec::time).thenComparing(Rec::id));
+        return out;
     }
 
     /** Multiplies (factor &gt; 0) or removes (factor 0) the usage of [h0, h0 + hours); reports follow. */
-    private SignalCase usageCase(Profile p, Key key, Instant h0, int hours, int factor, SignalMethod method) {
+    private SignalCase usageCase(
+            Profile p, Key key, List<Rec> events, Instant h0, int hours, int factor, SignalMethod method) {
         Instant h1 = h0.plus(HOUR.multipliedBy(hours));
         List<Rec> changed = new ArrayList<>();
         Set<Instant> touched = new HashSet<>();
-        for (Rec u : usage.get(key)) {
+        for (Rec u : events) {
             boolean inside = !u.time().isBefore(h0) && u.time().isBefore(h1);
             if (!inside) {
                 changed.add(u);
@@ -978,12 +1035,21 @@ final class WorkloadGenerator {
         return out;
     }
 
+    /** Usage records per hour. */
+    private static Map<Instant, Integer> records(List<Rec> events) {
+        Map<Instant, Integer> out = new HashMap<>();
+        for (Rec u : events) {
+            out.merge(hourOf(u.time()), 1, Integer::sum);
+        }
+        return out;
+    }
+
     private List<SignalRules.Episode> episodes(Profile p, List<Rec> events) {
         Map<Instant, BigDecimal> q = hourly(events);
         Instant first = hourOf(events.get(0).time());
         Instant until = BillingPeriod.containing(events.get(events.size() - 1).time(), p.anchorDay())
                 .end();
-        return SignalRules.episodes(q, first, until);
+        return SignalRules.episodes(q, records(events), first, until);
     }
 
     private List<SignalRules.Gap> gaps(Profile p, List<Rec> events, List<Rec> keyReports) {
@@ -1007,9 +1073,13 @@ final class WorkloadGenerator {
 
     /**
      * The key-hours the spike and drop rules judge: for every key with usage, the hours from its first
-     * usage hour + 4 weeks to the end of its last billing period (the job ticks until then).
+     * usage hour + 4 weeks to the end of its last billing period (the job ticks until then) whose four
+     * baseline hours each hold at least {@link SignalRules#MIN_RECORDS} usage records. Hours the rule
+     * cannot judge can raise no signal, so counting them would dilute the false-signal rate. With
+     * {@code gaps}, the key-hours the reporting gap rule runs on instead: every hour from the key's
+     * first usage hour to the end of its last billing period.
      */
-    private long signalKeyHours() {
+    private long signalKeyHours(boolean gaps) {
         long total = 0;
         for (Profile p : profiles) {
             for (String meter : o.meters()) {
@@ -1017,11 +1087,13 @@ final class WorkloadGenerator {
                 if (events.isEmpty()) {
                     continue;
                 }
-                Instant from = hourOf(events.get(0).time()).plus(SignalRules.WEEK.multipliedBy(SignalRules.WEEKS));
                 Instant until = BillingPeriod.containing(
                                 events.get(events.size() - 1).time(), p.anchorDay())
                         .end();
-                total += Math.max(0, Duration.between(from, until).toHours());
+                Instant first = hourOf(events.get(0).time());
+                total += gaps
+                        ? Duration.between(first, until).toHours()
+                        : SignalRules.judgedHours(records(events), first, until);
             }
         }
         return total;

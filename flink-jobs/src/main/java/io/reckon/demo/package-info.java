@@ -30,10 +30,16 @@
  *   <li>Signals: REPORTING_GAP by 8 to 14 hours of reports never sent, followed by one catch-up
  *       report stamped in the hour reporting resumes (so the period ends fully reported; a report
  *       dated back inside the gap would race the job's hourly ticks, because a replay reads its
- *       inputs at different speeds); USAGE_SPIKE by 1 to 3 busy hours of a sum meter multiplied by
- *       5 to 9; USAGE_DROP by 3 to 6 busy hours without usage. Reports follow usage, so neither
- *       leaks money. Each is on an account with no other injection, spikes and drops from the
- *       fifth week on (the seasonal baseline needs four weeks). The truth of a signal is its
+ *       inputs at different speeds); USAGE_SPIKE by 1 to 3 hours of a sum meter multiplied by 5 to
+ *       9; USAGE_DROP by 3 to 6 hours without usage. Reports follow usage, so neither leaks money.
+ *       Each is on an account with no other injection, spikes and drops from the fifth week on
+ *       (the seasonal baseline needs four weeks). The job judges an hour only when each of its four
+ *       baseline weeks had at least 20 usage records in it ({@code reconcile.spike-min-records}),
+ *       which the workload's keys almost never have; so a spike or drop key is made dense: on
+ *       weekdays from 10:00 to 16:00 UTC, over the whole range, its usage is 25 to 34 events an hour
+ *       of the account's usual batch size (about 10,000 events more per key), and the case's hours
+ *       lie inside that window. These keys are on accounts billed from the 1st, so their last
+ *       period closes with the input. The truth of a signal is its
  *       identity as the job names it (a gap's first hour, an episode's first hour), found by
  *       replaying the job's rules over the changed key ({@code SignalRules}); a placement is kept
  *       only if those hours make one episode or gap starting where designed. The gaps that an
@@ -43,8 +49,11 @@
  *   <li>Scoring signals: a signal counts once any revision was not resolved (it was raised; the
  *       catch-up later resolves the gap), with the amount of its last unresolved revision. The
  *       transient UNDER_REPORTED_USAGE a gap opens before its catch-up ends resolved and is not
- *       counted. Signals without a truth entry are false signals, rated per key-hour judged (every
- *       key's hours from its first usage + 4 weeks to the end of its last billing period). The
+ *       counted. Signals without a truth entry are false signals, rated per key-hour judged: for
+ *       spikes and drops every key's hours from its first usage + 4 weeks to the end of its last
+ *       billing period whose four baseline hours each hold at least 20 usage records (the hours the
+ *       job judges: in this workload the dense windows of the spike and drop keys); for reporting
+ *       gaps every key's hours from its first usage to the end of its last billing period. The
  *       noise is not tuned to keep that rate low: the sum meters' Poisson arrivals and log-normal
  *       batch sizes, the sparse seat events and the storage snapshots every 6 to 12 hours are what
  *       the rules see.

@@ -186,6 +186,7 @@ class DemoReportTest {
                         truth("USAGE_SPIKE", "acct_s", "api_calls", "2026-02-10", 0, "2026-02-10T01:00:00Z", "usd"),
                         truth("USAGE_DROP", "acct_d", "api_calls", "2026-02-11", 0, "2026-02-11T01:00:00Z", "usd")),
                 10_000,
+                50_000,
                 Instant.parse("2026-04-01T00:00:00Z"));
         List<String> lines = List.of(
                 // The gap: raised, grown, then resolved by the catch-up report. Counts, with 420.
@@ -217,6 +218,9 @@ class DemoReportTest {
         assertThat(drops.total()).isEqualTo(1);
         assertThat(drops.afterInputEnd()).isEqualTo(1);
         assertThat(r.falseSignals("REPORTING_GAP").total()).isZero();
+        // The gap rule runs on every key-hour, the seasonal rules only on dense ones: own denominators.
+        assertThat(r.falseSignals("REPORTING_GAP").keyHoursJudged()).isEqualTo(50_000);
+        assertThat(spikes.keyHoursJudged()).isEqualTo(10_000);
         // Signals are rated, not listed; the leak lists keep to the leak types.
         assertThat(r.falsePositives()).isEmpty();
         assertThat(r.missed()).extracting(m -> m.identity().type()).containsExactly("USAGE_DROP");

@@ -147,8 +147,10 @@ class DemoWorkloadTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(months).containsExactly(YearMonth.of(2026, 1), YearMonth.of(2026, 2), YearMonth.of(2026, 3));
         long unique = files.usageLines.size() - files.duplicateLines.get(DemoWorkload.USAGE_FILE);
+        // About 220,000 sparse events, plus about 130,000 on the dense business hours of the spike
+        // and drop keys (the job judges an hour only on a baseline of 20 records a week).
         assertThat(unique)
-                .isBetween(150_000L, 300_000L)
+                .isBetween(250_000L, 400_000L)
                 .isEqualTo(workload.stats().get("usage"));
     }
 
@@ -475,10 +477,28 @@ class DemoWorkloadTest {
         return out;
     }
 
-    /** The spike/drop verdict of an hour, from the rule as spec'd: median, 1.5 x MAD, 5 deviations, ratio 3. */
-    private static String verdict(Map<Instant, BigDecimal> hourly, Instant hour) {
+    /** Deduplicated usage records of one key per hour, read back from the files. */
+    private static Map<Instant, Integer> recordsFromFiles(List<WorkloadFiles.Rec> lines, String account, String meter) {
+        Map<Instant, Integer> out = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        for (WorkloadFiles.Rec r : lines) {
+            if (r.account().equals(account) && r.meter().equals(meter) && seen.add(r.id())) {
+                out.merge(r.time().truncatedTo(java.time.temporal.ChronoUnit.HOURS), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The spike/drop verdict of an hour, from the rule as spec'd: judged only when each of the four
+     * baseline hours holds at least 20 records; median, 1.5 x MAD, 5 deviations, ratio 3.
+     */
+    private static String verdict(Map<Instant, BigDecimal> hourly, Map<Instant, Integer> records, Instant hour) {
         List<BigDecimal> samples = new java.util.ArrayList<>();
         for (int w = 1; w <= 4; w++) {
+            if (records.getOrDefault(hour.minus(WEEK.multipliedBy(w)), 0) < 20) {
+                return null;
+            }
             samples.add(hourly.getOrDefault(hour.minus(WEEK.multipliedBy(w)), BigDecimal.ZERO));
         }
         BigDecimal m = medianOf(samples);
@@ -533,12 +553,22 @@ class DemoWorkloadTest {
                 continue;
             }
             Map<Instant, BigDecimal> usage = hourlyFromFiles(files.usageLines, t.accountId(), t.meter());
+            Map<Instant, Integer> records = recordsFromFiles(files.usageLines, t.accountId(), t.meter());
             Map<Instant, BigDecimal> reported = hourlyFromFiles(files.reportLines, t.accountId(), t.meter());
             Instant h = t.periodStart();
-            // Four full weeks of history, the hour flagged, and the hour before not: the episode starts here.
+            // Four full weeks of history, each baseline hour dense enough to be judged (the job's
+            // reconcile.spike-min-records = 20), the hour flagged, and the hour before not: the
+            // episode starts here.
             assertThat(usage.keySet().iterator().next()).isBeforeOrEqualTo(h.minus(WEEK.multipliedBy(4)));
-            assertThat(verdict(usage, h)).as("%s", t).isEqualTo(t.type());
-            assertThat(verdict(usage, h.minus(Duration.ofHours(1)))).as("%s", t).isNotEqualTo(t.type());
+            for (int w = 1; w <= 4; w++) {
+                assertThat(records.getOrDefault(h.minus(WEEK.multipliedBy(w)), 0))
+                        .as("%s: usage records %d weeks before", t, w)
+                        .isGreaterThanOrEqualTo(20);
+            }
+            assertThat(verdict(usage, records, h)).as("%s", t).isEqualTo(t.type());
+            assertThat(verdict(usage, records, h.minus(Duration.ofHours(1))))
+                    .as("%s", t)
+                    .isNotEqualTo(t.type());
             assertThat(t.detectableAt()).isEqualTo(h.plus(Duration.ofHours(1)));
             assertThat(t.amountMinor()).isZero();
             // Reports follow usage hour by hour: the signal is no metering leak.
