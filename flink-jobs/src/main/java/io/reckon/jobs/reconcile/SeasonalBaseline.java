@@ -62,9 +62,7 @@ public final class SeasonalBaseline {
         if (quantity.compareTo(m.add(band)) > 0 && quantity.compareTo(m.multiply(r)) > 0) {
             return Optional.of(new Verdict(AnomalyType.USAGE_SPIKE, m));
         }
-        if (m.signum() > 0
-                && quantity.compareTo(m.subtract(band)) < 0
-                && quantity.multiply(r).compareTo(m) < 0) {
+        if (quantity.compareTo(m.subtract(band)) < 0 && quantity.multiply(r).compareTo(m) < 0) {
             return Optional.of(new Verdict(AnomalyType.USAGE_DROP, m));
         }
         return Optional.empty();
