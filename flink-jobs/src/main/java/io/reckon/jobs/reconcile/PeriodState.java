@@ -34,6 +34,8 @@ public class PeriodState {
     public boolean billingFinal;
     /** Records that arrived after the period was final. */
     public long lateRecords;
+    /** True once pricing this period overflowed (reported once as a dead letter). */
+    public boolean pricingFailed;
     /** Records already counted as unmapped (so a late record is counted once). */
     public long unmappedCounted;
 

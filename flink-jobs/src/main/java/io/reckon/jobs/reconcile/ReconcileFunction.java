@@ -100,6 +100,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Map<MeterEvent.Kind, JobCounters.Counter> unmapped;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> rejected;
     private transient Map<AnomalyType, JobCounters.Counter> emitted;
+    private transient JobCounters.Counter pricingFailures;
+
+    /** The context of the call in progress, for side outputs from deep inside an evaluation. */
+    private transient ReadOnlyContext current;
 
     public ReconcileFunction(ReconSettings settings) {
         this.settings = settings;
@@ -130,6 +134,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         late = perKind(counters, "late");
         unmapped = perKind(counters, "unmapped");
         rejected = perKind(counters, "rejected");
+        pricingFailures = counters.counter("reconcile.pricing_failures");
         emitted = new EnumMap<>(AnomalyType.class);
         for (AnomalyType t : AnomalyType.values()) {
             emitted.put(t, counters.counter("anomalies." + t.name()));
@@ -193,6 +198,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     @Override
     public void processElement(MeterEvent e, ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
+        current = ctx;
         loadContracts(ctx.getBroadcastState(CONTRACTS));
         TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
@@ -380,6 +386,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyRecord> out) throws Exception {
+        current = ctx;
         loadContracts(ctx.getBroadcastState(CONTRACTS));
         String[] key = splitKey(ctx.getCurrentKey());
         TimerService timers = ctx.timerService();
@@ -552,13 +559,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
             return;
         }
-        emit(
-                key,
-                p,
-                MeteringChecks.evaluate(p, contract.get(), terms.get(), finalEvaluation),
-                finalEvaluation,
-                watermark,
-                out);
+        List<Finding> findings;
+        try {
+            findings = MeteringChecks.evaluate(p, contract.get(), terms.get(), finalEvaluation);
+        } catch (ArithmeticException e) {
+            pricingFailed(key, p, e);
+            return;
+        }
+        emit(key, p, findings, finalEvaluation, watermark, out);
     }
 
     private void evaluateBilling(
@@ -571,20 +579,72 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
         boolean anyLine = false;
         long billed = 0;
-        for (InvoiceLineState l : lines.values()) {
-            if (!l.isVoid() && inPeriod(l, p)) {
+        List<String> foreign = new ArrayList<>();
+        for (Map.Entry<String, InvoiceLineState> entry : lines.entries()) {
+            InvoiceLineState l = entry.getValue();
+            if (!inPeriod(l, p)) {
+                continue;
+            }
+            if (!l.currency.equals(contract.get().currency())) {
+                // A line that arrived before its contract could not be checked then.
+                foreign.add(entry.getKey());
+            } else if (!l.isVoid()) {
                 anyLine = true;
                 billed = Math.addExact(billed, l.amountMinor);
             }
         }
-        emit(
-                key,
-                p,
-                BillingChecks.evaluate(
-                        p, contract.get(), terms.get(), new BillingChecks.Billed(anyLine, billed), finalEvaluation),
-                finalEvaluation,
-                watermark,
-                out);
+        for (String lineId : foreign) {
+            InvoiceLineState l = lines.get(lineId);
+            lines.remove(lineId);
+            rejected.get(MeterEvent.Kind.INVOICE_LINE).inc();
+            String reason = "invoice line " + lineId + " is in " + l.currency + " but the contract of " + key[0]
+                    + " is in " + contract.get().currency();
+            String raw = "invoice line " + lineId + " of invoice " + l.invoiceId + ": " + l.amountMinor + " "
+                    + l.currency + " (" + l.status + ")";
+            current.output(
+                    REJECTED,
+                    new DeadLetterRecord(
+                            "invoice_line",
+                            null,
+                            null,
+                            raw.getBytes(StandardCharsets.UTF_8),
+                            reason,
+                            System.currentTimeMillis()));
+        }
+        List<Finding> findings;
+        try {
+            findings = BillingChecks.evaluate(
+                    p, contract.get(), terms.get(), new BillingChecks.Billed(anyLine, billed), finalEvaluation);
+        } catch (ArithmeticException e) {
+            pricingFailed(key, p, e);
+            return;
+        }
+        emit(key, p, findings, finalEvaluation, watermark, out);
+    }
+
+    /**
+     * A period whose amounts do not fit the representable range (a long of minor units) cannot be
+     * priced. Its evaluation is skipped and the fact goes once to the dead letters with the figures, so
+     * the key keeps running and a person can look.
+     */
+    private void pricingFailed(String[] key, PeriodState p, ArithmeticException e) {
+        if (p.pricingFailed) {
+            return;
+        }
+        p.pricingFailed = true;
+        pricingFailures.inc();
+        String reason = "cannot price " + key[1] + " of " + key[0] + " for the period from "
+                + Instant.ofEpochMilli(p.start) + ": " + e.getMessage() + " (usage " + p.usage.sum.toPlainString()
+                + ", reported " + p.reported.sum.toPlainString() + ")";
+        current.output(
+                REJECTED,
+                new DeadLetterRecord(
+                        "reconcile",
+                        null,
+                        null,
+                        reason.getBytes(StandardCharsets.UTF_8),
+                        reason,
+                        System.currentTimeMillis()));
     }
 
     private Optional<ContractVersion> contractFor(String accountId, PeriodState p) {
@@ -852,8 +912,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         Agg through = before.copy();
         through.merge(inGap);
         Instant periodStart = Instant.ofEpochMilli(p.start);
-        long amount = io.reckon.pricing.Pricer.priceMinor(contract.get(), terms.get(), periodStart, through.value(agg))
-                - io.reckon.pricing.Pricer.priceMinor(contract.get(), terms.get(), periodStart, before.value(agg));
+        long amount;
+        try {
+            amount = io.reckon.pricing.Pricer.priceMinor(contract.get(), terms.get(), periodStart, through.value(agg))
+                    - io.reckon.pricing.Pricer.priceMinor(contract.get(), terms.get(), periodStart, before.value(agg));
+        } catch (ArithmeticException e) {
+            pricingFailed(key, p, e);
+            return Optional.empty();
+        }
         BigDecimal used = inGap.value(agg);
         BigDecimal reported = reportedInGap.value(agg);
         boolean backfilled = reported.compareTo(used) >= 0;

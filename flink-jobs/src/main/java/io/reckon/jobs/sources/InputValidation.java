@@ -31,6 +31,12 @@ public final class InputValidation implements Serializable {
     /** Larger attribute maps are a producer bug; they would bloat every record of the stream. */
     static final int MAX_ATTRIBUTES_CHARS = 16_384;
 
+    /**
+     * Far beyond any real meter reading, and low enough that a period's sums of such records stay
+     * within the sink tables' numeric(38, 9) and the Avro contract's precision 38.
+     */
+    static final BigDecimal MAX_QUANTITY = BigDecimal.TEN.pow(18);
+
     private final long maxFutureSkewMs;
 
     public InputValidation(long maxFutureSkewMs) {
@@ -103,6 +109,7 @@ public final class InputValidation implements Serializable {
     public ContractEvent contract(Contract c, long nowMs) throws InvalidRecordException {
         id("account_id", c.getAccountId());
         ContractVersion v = ContractAvro.fromAvro(c);
+        currency(v.currency());
         for (var m : v.meters()) {
             id("meters[].meter", m.meter());
         }
@@ -132,6 +139,10 @@ public final class InputValidation implements Serializable {
         if (q.signum() < 0) {
             throw new InvalidRecordException(
                     "quantity is negative: " + q.stripTrailingZeros().toPlainString());
+        }
+        if (q.compareTo(MAX_QUANTITY) >= 0) {
+            throw new InvalidRecordException("quantity "
+                    + q.stripTrailingZeros().toPlainString() + " is not below the limit of 10^18 units per record");
         }
     }
 

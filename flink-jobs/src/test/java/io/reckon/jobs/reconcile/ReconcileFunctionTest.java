@@ -497,6 +497,43 @@ class ReconcileFunctionTest {
                 .containsExactly("USAGE_SPIKE@2026-03-03T10:00:00Z=1000");
     }
 
+    @Test
+    void aPeriodThatCannotBePricedIsDeadLetteredOnceAndTheKeyKeepsRunning() throws Exception {
+        // 10^18 minor units per unit: any usage is beyond a long of minor units.
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1000000000000000000"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        watermark("2026-03-10T14:00:00Z");
+        usage("u2", "2026-03-10T15:00:00Z", "100");
+        watermark("2026-04-01T06:00:00Z");
+        List<DeadLetterRecord> dead = values(harness.getSideOutput(ReconcileFunction.REJECTED));
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).reason)
+                .startsWith("cannot price api_calls of acct_1 for the period from 2026-03-01T00:00:00Z")
+                .contains("does not fit in a long");
+        // The key still closed its period: the rollup of the last hour and the timers moved on.
+        assertThat(values(harness.getSideOutput(ReconcileFunction.ROLLUPS)))
+                .extracting(r -> Instant.ofEpochMilli(r.hourStart).toString())
+                .contains("2026-03-10T15:00:00Z");
+    }
+
+    @Test
+    void aLineInAnotherCurrencyThatArrivedBeforeItsContractIsRejectedWhenBillingIsCompared() throws Exception {
+        MeterEvent line = invoice("il_eur", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        line.currency = "eur";
+        harness.processElement(line, line.eventTime);
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "100");
+        watermark("2026-04-04T00:00:00Z");
+        assertThat(values(harness.getSideOutput(ReconcileFunction.REJECTED)))
+                .extracting(d -> d.reason)
+                .containsExactly("invoice line il_eur is in eur but the contract of acct_1 is in usd");
+        // Without a line in its currency, the period is unbilled.
+        assertThat(signals(anomalies(), "UNBILLED_USAGE"))
+                .extracting(a -> a.amountMinor)
+                .containsExactly(200L);
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static List<AnomalyRecord> signals(List<AnomalyRecord> revisions, String... types) {
