@@ -110,7 +110,7 @@ class CloudEventsUsageDeserializerTest {
                 "invalid CloudEvent JSON");
         assertDeadLetter(event("api-calls", "x", "acct_1", "not-a-time", "{\"value\":1}"), "invalid CloudEvent JSON");
         assertDeadLetter(
-                event("api-calls", "x", "acct\u0001", "2026-03-01T10:00:00Z", "{\"value\":1}"),
+                event("api-calls", "x", "acct\\u0001", "2026-03-01T10:00:00Z", "{\"value\":1}"),
                 "account_id contains a control character");
         assertDeadLetter(
                 event("api-calls", "x", "acct_1", "2999-03-01T10:00:00Z", "{\"value\":1}"),
