@@ -38,12 +38,16 @@ public final class ReconciliationJob {
 
     private ReconciliationJob() {}
 
-    /** The four inputs, each yielding decoded records or dead letters. */
+    /**
+     * The inputs, each yielding decoded records or dead letters. {@code usageCloudEvents} is usage
+     * sent as CloudEvents JSON; it joins Avro usage in the same keyed stream and deduplication.
+     */
     public record Inputs(
             Source<Ingested, ?, ?> usage,
             Source<Ingested, ?, ?> reported,
             Source<Ingested, ?, ?> invoices,
-            Source<Ingested, ?, ?> contracts) {}
+            Source<Ingested, ?, ?> contracts,
+            Source<Ingested, ?, ?> usageCloudEvents) {}
 
     /** Where each output stream goes. */
     public record Outputs(
@@ -71,6 +75,8 @@ public final class ReconciliationJob {
 
         SingleOutputStreamOperator<MeterEvent> usage =
                 meterInput(env, inputs.usage(), InputKind.USAGE, meterWatermarks);
+        SingleOutputStreamOperator<MeterEvent> usageCloudEvents =
+                meterInput(env, inputs.usageCloudEvents(), InputKind.USAGE_CLOUDEVENTS, meterWatermarks);
         SingleOutputStreamOperator<MeterEvent> reported =
                 meterInput(env, inputs.reported(), InputKind.REPORTED, meterWatermarks);
         SingleOutputStreamOperator<MeterEvent> invoices =
@@ -85,7 +91,7 @@ public final class ReconciliationJob {
                 .uid("contracts-decode");
         BroadcastStream<ContractEvent> contractBroadcast = contracts.broadcast(ReconcileFunction.CONTRACTS);
 
-        SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(reported, invoices)
+        SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(usageCloudEvents, reported, invoices)
                 .keyBy(MeterEvent::key)
                 .connect(contractBroadcast)
                 .process(new ReconcileFunction(settings))
@@ -95,6 +101,7 @@ public final class ReconciliationJob {
 
         DataStream<DeadLetterRecord> deadLetters = usage.getSideOutput(IngestSplit.DEAD_LETTERS)
                 .union(
+                        usageCloudEvents.getSideOutput(IngestSplit.DEAD_LETTERS),
                         reported.getSideOutput(IngestSplit.DEAD_LETTERS),
                         invoices.getSideOutput(IngestSplit.DEAD_LETTERS),
                         contracts.getSideOutput(IngestSplit.DEAD_LETTERS),

@@ -8,6 +8,8 @@ import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.DeadLetterRecord;
 import io.reckon.jobs.sinks.OutputRecords;
 import io.reckon.jobs.sinks.PostgresTables;
+import io.reckon.jobs.sources.CloudEventsOptions;
+import io.reckon.jobs.sources.CloudEventsUsageDeserializer;
 import io.reckon.jobs.sources.IngestDeserializer;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.sources.InputValidation;
@@ -30,7 +32,12 @@ public final class ReconciliationWiring {
                 source(conf, InputKind.USAGE, codec, validation, bounded),
                 source(conf, InputKind.REPORTED, codec, validation, bounded),
                 source(conf, InputKind.INVOICES, codec, validation, bounded),
-                source(conf, InputKind.CONTRACTS, codec, validation, bounded));
+                source(conf, InputKind.CONTRACTS, codec, validation, bounded),
+                KafkaConnectors.source(
+                        conf,
+                        InputKind.USAGE_CLOUDEVENTS.topic(),
+                        new CloudEventsUsageDeserializer(CloudEventsOptions.mapping(conf), validation),
+                        bounded));
     }
 
     private static org.apache.flink.connector.kafka.source.KafkaSource<io.reckon.jobs.records.Ingested> source(

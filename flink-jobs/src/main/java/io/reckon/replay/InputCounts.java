@@ -13,6 +13,12 @@ public record InputCounts(
 
     static InputCounts of(InputKind kind, long lines, long loaderDeadLetters, Map<String, Object> accumulators) {
         String p = (kind == InputKind.INVOICES ? "invoices" : kind.label()) + ".";
+        if (kind == InputKind.USAGE_CLOUDEVENTS) {
+            // Replay has no file for this input: its events are produced to the topic beforehand, so
+            // what the job read is what there was. Its duplicates, unmapped and late records are
+            // counted with usage, which it joins before deduplication.
+            lines = count(accumulators, p + "read");
+        }
         // A record rejected by the reconciliation (later than the retention, wrong currency) passed
         // decoding, where it was counted valid: it counts as dead-lettered only.
         long rejected = count(accumulators, p + "rejected");

@@ -36,6 +36,9 @@ public final class JsonInputs {
             case USAGE -> usage(n);
             case REPORTED -> reported(n);
             case INVOICES -> invoiceLine(n);
+            case USAGE_CLOUDEVENTS ->
+                throw new InvalidRecordException(
+                        "CloudEvents usage has no JSON Lines form here; produce the events to " + kind.topic());
             case CONTRACTS -> {
                 var c = ContractJson.parse(n);
                 // Keyed by account and version: the topic is compacted, and every version of an

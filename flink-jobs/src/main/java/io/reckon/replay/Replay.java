@@ -54,7 +54,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class Replay {
 
-    /** The four input files; any of them may be null (an empty input). */
+    /**
+     * The four input files; any of them may be null (an empty input). CloudEvents usage has no file:
+     * produce it to {@code recon.usage.cloudevents} before the run.
+     */
     public record InputFiles(Path contracts, Path usage, Path reported, Path invoices) {
         Path of(InputKind kind) {
             return switch (kind) {
@@ -62,6 +65,8 @@ public final class Replay {
                 case USAGE -> usage;
                 case REPORTED -> reported;
                 case INVOICES -> invoices;
+                // CloudEvents are produced to their topic as they are; replay reads what is there.
+                case USAGE_CLOUDEVENTS -> null;
             };
         }
     }
@@ -236,11 +241,11 @@ public final class Replay {
     public static String summary(Result r) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(
-                "%-10s %10s %10s %14s %11s %9s %7s%n",
+                "%-18s %10s %10s %14s %11s %9s %7s%n",
                 "input", "read", "valid", "dead-lettered", "duplicates", "unmapped", "late"));
         for (InputCounts c : r.counts().values()) {
             s.append(String.format(
-                    "%-10s %10d %10d %14d %11d %9d %7d%n",
+                    "%-18s %10d %10d %14d %11d %9d %7d%n",
                     c.input().label(), c.read(), c.valid(), c.deadLettered(), c.duplicates(), c.unmapped(), c.late()));
         }
         return s.toString();

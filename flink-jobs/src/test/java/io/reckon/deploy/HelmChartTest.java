@@ -143,6 +143,7 @@ class HelmChartTest {
         assertThat(byName)
                 .containsOnlyKeys(
                         "recon.usage",
+                        "recon.usage.cloudevents",
                         "recon.reported",
                         "recon.invoices",
                         "recon.contracts",

@@ -8,6 +8,11 @@ public final class Topics {
 
     /** {@code UsageEvent}, key account_id: what the product measured. */
     public static final String USAGE = "recon.usage";
+    /**
+     * CloudEvents JSON (structured mode, OpenMeter's event shape), key account_id: usage from producers
+     * that speak CloudEvents instead of Avro. Raw JSON bytes, no Confluent wire format.
+     */
+    public static final String USAGE_CLOUDEVENTS = "recon.usage.cloudevents";
     /** {@code ReportedUsage}, key account_id: what was reported to the billing system. */
     public static final String REPORTED = "recon.reported";
     /** {@code InvoiceLine}, key account_id: what was billed. */
@@ -25,7 +30,7 @@ public final class Topics {
 
     /** Every topic, in a stable order. */
     public static final List<String> ALL =
-            List.of(USAGE, REPORTED, INVOICES, CONTRACTS, ANOMALIES, DLQ, ACTIONS, APPROVALS);
+            List.of(USAGE, USAGE_CLOUDEVENTS, REPORTED, INVOICES, CONTRACTS, ANOMALIES, DLQ, ACTIONS, APPROVALS);
 
     /** Topics keyed by entity where only the latest value per key matters: {@code cleanup.policy=compact}. */
     public static final Set<String> COMPACTED = Set.of(CONTRACTS, ANOMALIES);

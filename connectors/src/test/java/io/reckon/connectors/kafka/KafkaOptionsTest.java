@@ -97,6 +97,7 @@ class KafkaOptionsTest {
         assertThat(Topics.ALL)
                 .containsExactly(
                         "recon.usage",
+                        "recon.usage.cloudevents",
                         "recon.reported",
                         "recon.invoices",
                         "recon.contracts",

@@ -28,6 +28,9 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
     private final InputValidation validation;
 
     public IngestDeserializer(InputKind kind, ConfluentAvroCodec codec, InputValidation validation) {
+        if (kind == InputKind.USAGE_CLOUDEVENTS) {
+            throw new IllegalArgumentException("CloudEvents usage is JSON, decoded by CloudEventsUsageDeserializer");
+        }
         this.kind = kind;
         this.codec = codec;
         this.validation = validation;
@@ -56,6 +59,7 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
             case REPORTED -> Ingested.of(validation.reported(codec.decode(value, ReportedUsage.class), now));
             case INVOICES -> Ingested.of(validation.invoiceLine(codec.decode(value, InvoiceLine.class), now));
             case CONTRACTS -> Ingested.of(validation.contract(codec.decode(value, Contract.class), now));
+            case USAGE_CLOUDEVENTS -> throw new IllegalStateException("not an Avro input: " + kind);
         };
     }
 

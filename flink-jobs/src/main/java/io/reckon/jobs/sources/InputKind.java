@@ -2,9 +2,11 @@ package io.reckon.jobs.sources;
 
 import io.reckon.connectors.kafka.Topics;
 
-/** The four inputs of the reconciliation, with their topic and counter names. */
+/** The inputs of the reconciliation, with their topic and counter names. */
 public enum InputKind {
     USAGE("usage", Topics.USAGE),
+    /** Usage as CloudEvents JSON; joins the usage stream after decoding. */
+    USAGE_CLOUDEVENTS("usage_cloudevents", Topics.USAGE_CLOUDEVENTS),
     REPORTED("reported", Topics.REPORTED),
     INVOICES("invoices", Topics.INVOICES),
     CONTRACTS("contracts", Topics.CONTRACTS);
