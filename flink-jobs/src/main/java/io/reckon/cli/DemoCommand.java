@@ -1,8 +1,10 @@
 package io.reckon.cli;
 
 import io.reckon.connectors.embedded.EmbeddedStack;
+import io.reckon.connectors.kafka.Topics;
 import io.reckon.demo.DemoReport;
 import io.reckon.demo.DemoWorkload;
+import io.reckon.jobs.ReckonConfiguration;
 import io.reckon.replay.Replay;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +32,27 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Where to write the workload and outputs (default: a new temp dir).")
     Path dir;
 
-    @Option(names = "--keep-running", description = "Leave the stack running and print how to query it.")
+    @Option(
+            names = "--keep-running",
+            description = "Leave the stack running with a live (unbounded) job whose metrics Prometheus can"
+                    + " scrape, and print how to query it.")
     boolean keepRunning;
+
+    @Option(
+            names = "--config",
+            description = "A Flink-style YAML file of options (reconcile.*, Flink settings); RECKON_* environment"
+                    + " variables override it. Connection settings come from the embedded stack.")
+    Path config;
 
     @Override
     public Integer call() throws Exception {
+        Configuration jobOptions;
+        try {
+            jobOptions = ReckonConfiguration.load(config, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("reckon demo: " + e.getMessage());
+            return 2;
+        }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-demo-");
         Path data = Files.createDirectories(work.resolve("workload"));
         DemoWorkload.Options options =
@@ -45,6 +63,9 @@ public final class DemoCommand implements Callable<Integer> {
 
         System.out.println("Starting the embedded stack (Kafka, Schema Registry, PostgreSQL) ...");
         EmbeddedStack stack = EmbeddedStack.start(work.resolve("stack"));
+        // The file's options apply; where to connect is the embedded stack's business.
+        Configuration conf = new Configuration(jobOptions);
+        conf.addAll(stack.connectorConfig());
         try {
             Replay.Result r = Replay.run(
                     stack.connectorConfig(),
@@ -53,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
                             data.resolve("usage.jsonl"),
                             data.resolve("reported.jsonl"),
                             data.resolve("invoices.jsonl")),
-                    new Configuration());
+                    conf);
             Path anomalies = work.resolve("anomalies.jsonl");
             Replay.writeAnomalies(r.anomalies(), anomalies);
             Replay.writeDeadLetters(r.deadLetters(), work.resolve("dead-letters.jsonl"));
@@ -66,10 +87,20 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Files: " + work);
             if (keepRunning) {
                 System.out.println();
+                System.out.println("Starting the live job (unbounded sources, consumer group reckon-live, from the"
+                        + " latest offsets) ...");
+                Replay.LiveJob live = Replay.liveJob(conf);
+                System.out.println("Prometheus metrics: " + live.metricsUrl());
                 System.out.println("The stack keeps running. Query the sink tables with:");
                 System.out.println("  psql '" + stack.jdbcUrl().replace("jdbc:", "") + "' -U " + stack.jdbcUsername());
                 System.out.println("  e.g. SELECT type, count(*), sum(amount_minor) FROM anomalies GROUP BY type;");
-                System.out.println("Kafka: " + stack.bootstrapServers() + " (topics recon.*). Press Ctrl-C to stop.");
+                System.out.println(
+                        "Kafka: " + stack.bootstrapServers() + ", schema registry: " + stack.schemaRegistryUrl());
+                System.out.println("Produce more records (Confluent Avro) to " + Topics.USAGE + ", " + Topics.REPORTED
+                        + ", " + Topics.INVOICES + ", " + Topics.CONTRACTS + " or CloudEvents JSON to "
+                        + Topics.USAGE_CLOUDEVENTS + "; the live job reads them and writes " + Topics.ANOMALIES
+                        + " and " + Topics.DLQ + ".");
+                System.out.println("Press Ctrl-C to stop.");
                 Thread.currentThread().join();
             }
             return 0;

@@ -1,6 +1,7 @@
 package io.reckon.cli;
 
 import io.reckon.connectors.embedded.EmbeddedStack;
+import io.reckon.jobs.ReckonConfiguration;
 import io.reckon.replay.InputCounts;
 import io.reckon.replay.Replay;
 import java.nio.file.Files;
@@ -39,6 +40,12 @@ public final class ReplayCommand implements Callable<Integer> {
     Path dlq;
 
     @Option(
+            names = "--config",
+            description = "A Flink-style YAML file of options (reconcile.*, Flink settings); RECKON_* environment"
+                    + " variables and -D override it. Connection settings come from the embedded stack.")
+    Path config;
+
+    @Option(
             names = {"-D", "--set"},
             description = "A configuration option for this run, e.g. -D reconcile.allowed-lateness=6h")
     java.util.Map<String, String> settings = new java.util.HashMap<>();
@@ -51,12 +58,22 @@ public final class ReplayCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        Configuration options;
+        try {
+            options = ReckonConfiguration.load(config, System.getenv());
+            options.addAll(Configuration.fromMap(settings));
+            ReckonConfiguration.validate(options);
+        } catch (IllegalArgumentException e) {
+            System.err.println("reckon replay: " + e.getMessage());
+            return 2;
+        }
         Path work = Files.createTempDirectory("reckon-replay-");
         try (EmbeddedStack stack = EmbeddedStack.start(work)) {
+            // The options apply; where to connect is the embedded stack's business.
+            Configuration conf = new Configuration(options);
+            conf.addAll(stack.connectorConfig());
             Replay.Result r = Replay.run(
-                    stack.connectorConfig(),
-                    new Replay.InputFiles(contracts, usage, reported, invoices),
-                    Configuration.fromMap(settings));
+                    stack.connectorConfig(), new Replay.InputFiles(contracts, usage, reported, invoices), conf);
             Replay.writeAnomalies(r.anomalies(), out);
             if (dlq != null) {
                 Replay.writeDeadLetters(r.deadLetters(), dlq);

@@ -3,21 +3,23 @@ package io.reckon.jobs;
 import io.reckon.connectors.jdbc.SchemaMigrations;
 import io.reckon.jobs.reconcile.ReconSettings;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Cluster entry point of the reconciliation job (application mode). Configuration comes from the
  * Flink configuration (flinkConfiguration in the Helm values) with the keys of {@link ReconOptions},
  * {@code KafkaOptions}, {@code SchemaRegistryOptions} and {@code JdbcOptions}; secrets from files or
- * the environment.
+ * the environment. {@link ReckonConfiguration} applies {@code RECKON_*} environment overrides and
+ * validates every key before the job is built.
  */
 public final class ReconciliationMain {
 
     private ReconciliationMain() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration conf = GlobalConfiguration.loadConfiguration();
+        // Flink configuration, RECKON_* environment overrides, then validation: a misspelt key or a bad
+        // value stops the job here with its name, not as a silent default or a failure hours later.
+        Configuration conf = ReckonConfiguration.load(null, System.getenv());
         // The sink tables must exist before the JDBC sinks write; Flyway makes this a no-op once done.
         SchemaMigrations.migrate(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -7,6 +7,7 @@ import io.reckon.jobs.records.Ingested;
 import io.reckon.jobs.records.MeterEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -14,7 +15,9 @@ import org.apache.flink.util.OutputTag;
 /**
  * Right after a source: valid records go on, dead letters to a side output, and both are counted per
  * input ({@code <input>.read}, {@code .valid}, {@code .dead_lettered}) so that read = valid + dead-lettered
- * can be checked.
+ * can be checked. Meter inputs also expose {@code <input>.event_time_lag_ms}: wall clock minus the
+ * largest valid event time this subtask has seen, a measure of how far behind real time the input is.
+ * It is a gauge for people and alerts only; event time alone decides lateness and finality.
  */
 public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
 
@@ -25,6 +28,7 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
     private transient JobCounters.Counter read;
     private transient JobCounters.Counter valid;
     private transient JobCounters.Counter dead;
+    private transient volatile long maxEventTime;
 
     protected IngestSplit(InputKind kind) {
         this.kind = kind;
@@ -36,6 +40,13 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
         read = counters.counter(kind.label() + ".read");
         valid = counters.counter(kind.label() + ".valid");
         dead = counters.counter(kind.label() + ".dead_lettered");
+        maxEventTime = Long.MIN_VALUE;
+    }
+
+    /** Wall clock minus the largest valid event time seen; null before the first valid record. */
+    Long eventTimeLagMillis() {
+        long max = maxEventTime;
+        return max == Long.MIN_VALUE ? null : System.currentTimeMillis() - max;
     }
 
     @Override
@@ -44,6 +55,16 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
         T value = in.deadLetter == null ? pick(in) : null;
         if (value != null) {
             valid.inc();
+            long eventTime = eventTime(value);
+            if (eventTime != Long.MIN_VALUE) {
+                if (maxEventTime == Long.MIN_VALUE) {
+                    // Registered on the first valid record: before it there is no lag, and the Prometheus
+                    // reporter would show a null-valued gauge as 0, a false "up to date".
+                    getRuntimeContext().getMetricGroup().gauge(kind.label() + ".event_time_lag_ms", (Gauge<Long>)
+                            this::eventTimeLagMillis);
+                }
+                maxEventTime = Math.max(maxEventTime, eventTime);
+            }
             out.collect(value);
             return;
         }
@@ -56,6 +77,12 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
 
     protected abstract T pick(Ingested in);
 
+    /**
+     * Event time of a valid record in epoch millis, or {@code Long.MIN_VALUE} when it has none (contract
+     * versions carry validity dates, not an event time, so the contracts input has no lag gauge).
+     */
+    protected abstract long eventTime(T value);
+
     /** Usage, reported usage or invoice lines. */
     public static final class MeterEvents extends IngestSplit<MeterEvent> {
         public MeterEvents(InputKind kind) {
@@ -65,6 +92,11 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
         @Override
         protected MeterEvent pick(Ingested in) {
             return in.meterEvent;
+        }
+
+        @Override
+        protected long eventTime(MeterEvent value) {
+            return value.eventTime;
         }
     }
 
@@ -77,6 +109,11 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
         @Override
         protected ContractEvent pick(Ingested in) {
             return in.contract;
+        }
+
+        @Override
+        protected long eventTime(ContractEvent value) {
+            return Long.MIN_VALUE;
         }
     }
 }
