@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
         name = "replay",
         mixinStandardHelpOptions = true,
         description = {
-            "Loads JSON Lines inputs into the embedded Kafka topics, runs the reconciliation job until the end of",
-            "the input, and writes every anomaly revision as one JSON line."
+            "Replays JSON Lines files through the reconciliation job and writes every anomaly revision.",
+            "Loads the files into the embedded Kafka topics, runs the production job graph until the end of the input,",
+            "writes one JSON line per anomaly revision and prints per-input counts."
         })
 public final class ReplayCommand implements Callable<Integer> {
 
