@@ -36,6 +36,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Builds a {@link DemoWorkload}. One {@link Random} seeded from the options drives every choice, in
@@ -546,20 +548,29 @@ final class WorkloadGenerator {
             long amount) {}
 
     /**
+     * Draws up to {@code attempts} candidates, in order, and keeps the largest; stops at the first
+     * that is worth at least {@link #MIN_LEAK_MINOR}. Null when no attempt produced a candidate.
+     */
+    private static <C> C bestCandidate(int attempts, IntFunction<C> draw, ToLongFunction<C> amount) {
+        C best = null;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            C c = draw.apply(attempt);
+            if (c != null && (best == null || amount.applyAsLong(c) > amount.applyAsLong(best))) {
+                best = c;
+            }
+            if (best != null && amount.applyAsLong(best) >= MIN_LEAK_MINOR) {
+                break;
+            }
+        }
+        return best;
+    }
+
+    /**
      * Tries random (account, period) keys until a leak of at least {@link #MIN_LEAK_MINOR} is found;
      * on a small workload where none is that large, takes the largest clear leak seen.
      */
     private boolean placeLeak(String type, String meter, Kind kind, Method method) {
-        Candidate best = null;
-        for (int attempt = 0; attempt < 2000; attempt++) {
-            Candidate c = candidate(type, meter, kind, method);
-            if (c != null && (best == null || c.amount() > best.amount())) {
-                best = c;
-            }
-            if (best != null && best.amount() >= MIN_LEAK_MINOR) {
-                break;
-            }
-        }
+        Candidate best = bestCandidate(2000, attempt -> candidate(type, meter, kind, method), Candidate::amount);
         if (best == null) {
             return false;
         }
@@ -1341,16 +1352,8 @@ final class WorkloadGenerator {
      * Unlike the metering leaks a billing leak may be missing on a small workload (few renewals).
      */
     private boolean placeBillingLeak(String type, BillingMethod method, String meter) {
-        BillingCandidate best = null;
-        for (int attempt = 0; attempt < 3000; attempt++) {
-            BillingCandidate c = billingCandidate(type, method, meter, attempt < 1500);
-            if (c != null && (best == null || c.amount() > best.amount())) {
-                best = c;
-            }
-            if (best != null && best.amount() >= MIN_LEAK_MINOR) {
-                break;
-            }
-        }
+        BillingCandidate best = bestCandidate(
+                3000, attempt -> billingCandidate(type, method, meter, attempt < 1500), BillingCandidate::amount);
         if (best == null) {
             return false;
         }
