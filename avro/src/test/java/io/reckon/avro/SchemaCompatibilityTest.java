@@ -55,6 +55,7 @@ class SchemaCompatibilityTest {
                 .containsExactlyInAnyOrder(
                         "action.avsc",
                         "anomaly.avsc",
+                        "approval.avsc",
                         "contract.avsc",
                         "dead_letter.avsc",
                         "invoice_line.avsc",

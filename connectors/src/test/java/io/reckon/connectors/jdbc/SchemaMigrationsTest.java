@@ -35,13 +35,19 @@ class SchemaMigrationsTest {
     }
 
     @Test
-    void createsTheFourSinkTablesAndASecondRunChangesNothing() throws SQLException {
+    void createsTheSinkTablesAndASecondRunChangesNothing() throws SQLException {
         int first = SchemaMigrations.migrate(postgres.jdbcUrl(), postgres.username(), postgres.password());
 
         assertThat(first).isGreaterThanOrEqualTo(1);
         assertThat(tables())
                 .containsExactlyInAnyOrder(
-                        "anomalies", "anomaly_revisions", "hourly_usage", "unmapped_usage", "flyway_schema_history");
+                        "anomalies",
+                        "anomaly_revisions",
+                        "hourly_usage",
+                        "unmapped_usage",
+                        "actions",
+                        "action_events",
+                        "flyway_schema_history");
         int historyRows = scalarInt("SELECT count(*) FROM flyway_schema_history");
 
         Configuration conf = new Configuration();
@@ -54,6 +60,8 @@ class SchemaMigrationsTest {
         assertThat(scalarInt("SELECT count(*) FROM flyway_schema_history")).isEqualTo(historyRows);
         assertThat(primaryKey("anomaly_revisions")).containsExactly("anomaly_id", "revision");
         assertThat(primaryKey("hourly_usage")).containsExactly("account_id", "meter", "hour_start");
+        assertThat(primaryKey("actions")).containsExactly("action_id");
+        assertThat(primaryKey("action_events")).containsExactly("action_id", "status", "anomaly_revision");
     }
 
     private static List<String> tables() throws SQLException {
