@@ -9,21 +9,16 @@ import java.io.Serializable;
  */
 public sealed interface ActionOutcome extends Serializable {
 
+    /** Calls made to the target for this outcome, retries included (at least 1). */
+    int attempts();
+
     /** The target accepted the action; {@code externalId} is its id there (invoice, task, delivery). */
-    record Executed(String externalId) implements ActionOutcome {}
+    record Executed(String externalId, int attempts) implements ActionOutcome {}
 
-    /** The target refused the action or could not be reached; {@code reason} is for the audit trail. */
-    record Failed(String reason, boolean retryable) implements ActionOutcome {}
-
-    static ActionOutcome executed(String externalId) {
-        return new Executed(externalId);
-    }
-
-    static ActionOutcome retryable(String reason) {
-        return new Failed(reason, true);
-    }
-
-    static ActionOutcome permanent(String reason) {
-        return new Failed(reason, false);
-    }
+    /**
+     * The target refused the action or could not be reached; {@code reason} is for the audit trail.
+     * {@code retryable} tells whether the last failure was transient (the executor's own retries were
+     * used up) or permanent.
+     */
+    record Failed(String reason, boolean retryable, int attempts) implements ActionOutcome {}
 }
