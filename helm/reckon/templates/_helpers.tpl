@@ -13,11 +13,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{/*
 The Flink configuration of the job as a dict of strings: Flink's own options first, then the job's
 options (ReconOptions, KafkaOptions, SchemaRegistryOptions, JdbcOptions), then .Values.flinkConfiguration.
-Secrets never appear here: the database password is a mounted file and the registry credentials an
-environment variable.
+Secrets never appear here: the database password and the action targets' keys are mounted files and
+the registry credentials an environment variable. Arguments: root (the chart's context) and component
+(reconciliation or actions).
 */}}
 {{- define "reckon.flinkConfiguration" -}}
-{{- $v := .Values -}}
+{{- $v := .root.Values -}}
+{{- $actions := eq .component "actions" -}}
 {{- $c := dict -}}
 {{- $_ := set $c "taskmanager.numberOfTaskSlots" (toString $v.taskManager.slots) -}}
 {{- $_ := set $c "pipeline.generic-types" "false" -}}
@@ -44,8 +46,11 @@ environment variable.
 {{- end -}}
 {{- end -}}
 {{- $_ := set $c "kafka.bootstrap-servers" (required "kafka.bootstrapServers is required" $v.kafka.bootstrapServers) -}}
-{{- $_ := set $c "kafka.group-id" $v.kafka.groupId -}}
-{{- $_ := set $c "kafka.transactional-id-prefix" $v.kafka.transactionalIdPrefix -}}
+{{- /* Each job needs its own consumer group and transactional ids: a shared prefix would fence
+the other job's Kafka transactions. */ -}}
+{{- $suffix := ternary "-actions" "" $actions -}}
+{{- $_ := set $c "kafka.group-id" (printf "%s%s" $v.kafka.groupId $suffix) -}}
+{{- $_ := set $c "kafka.transactional-id-prefix" (printf "%s%s" $v.kafka.transactionalIdPrefix $suffix) -}}
 {{- $_ := set $c "kafka.starting-offsets" $v.kafka.startingOffsets -}}
 {{- $_ := set $c "kafka.transaction-timeout" (toString $v.kafka.transactionTimeout) -}}
 {{- range $k, $val := $v.kafka.properties -}}
@@ -61,6 +66,24 @@ environment variable.
 {{- $_ := set $c "jdbc.password-file" (printf "%s/%s" $v.jdbc.mountPath $v.jdbc.passwordSecret.key) -}}
 {{- range $k, $val := $v.reconcile -}}
 {{- $_ := set $c (printf "reconcile.%s" $k) (toString $val) -}}
+{{- end -}}
+{{- if $actions -}}
+{{- $_ := set $c "actions.policy-file" "/etc/reckon/actions/policy.yaml" -}}
+{{- $_ := set $c "actions.stripe.api-base" $v.actions.stripe.apiBase -}}
+{{- if $v.actions.stripe.apiKeySecret.name -}}
+{{- $_ := set $c "actions.stripe.api-key-file" (printf "/etc/reckon/stripe/%s" $v.actions.stripe.apiKeySecret.key) -}}
+{{- end -}}
+{{- $_ := set $c "actions.hubspot.api-base" $v.actions.hubspot.apiBase -}}
+{{- if $v.actions.hubspot.tokenSecret.name -}}
+{{- $_ := set $c "actions.hubspot.token-file" (printf "/etc/reckon/hubspot/%s" $v.actions.hubspot.tokenSecret.key) -}}
+{{- end -}}
+{{- range $name, $hook := $v.actions.webhooks -}}
+{{- $_ := set $c (printf "actions.webhooks.%s.url" $name) (required (printf "actions.webhooks.%s.url is required" $name) $hook.url) -}}
+{{- $_ := set $c (printf "actions.webhooks.%s.secret-file" $name) (printf "/etc/reckon/webhooks/%s/%s" $name $hook.secret.key) -}}
+{{- end -}}
+{{- range $k, $val := $v.actions.settings -}}
+{{- $_ := set $c (printf "actions.%s" $k) (toString $val) -}}
+{{- end -}}
 {{- end -}}
 {{- range $k, $val := $v.flinkConfiguration -}}
 {{- $_ := set $c $k (toString $val) -}}

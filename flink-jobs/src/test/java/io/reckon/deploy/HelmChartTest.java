@@ -44,7 +44,7 @@ class HelmChartTest {
         assertThat(deployment.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
         JsonNode spec = deployment.path("spec");
         assertThat(spec.path("image").asText()).isEqualTo("reckon:0.1.0");
-        assertThat(spec.path("flinkVersion").asText()).matches("v2_\\d+");
+        assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_2");
         JsonNode job = spec.path("job");
         assertThat(job.path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/reckon.jar");
         assertThat(job.path("entryClass").asText()).isEqualTo("io.reckon.jobs.ReconciliationMain");
