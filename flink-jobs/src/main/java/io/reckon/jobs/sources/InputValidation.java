@@ -13,6 +13,7 @@ import io.reckon.pricing.ContractVersion;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -84,7 +85,10 @@ public final class InputValidation implements Serializable {
         if (l.getAmountMinor() < 0) {
             throw new InvalidRecordException("amount_minor is negative: " + l.getAmountMinor());
         }
-        currency(l.getCurrency());
+        // Currency codes are case-insensitive, as for contracts: "USD" on a line is the same currency
+        // as "usd" in its contract, and finance would not call that a mismatch.
+        String currency = l.getCurrency() == null ? null : l.getCurrency().toLowerCase(Locale.ROOT);
+        currency(currency);
         if (!STATUSES.contains(l.getStatus())) {
             throw new InvalidRecordException("status '" + l.getStatus() + "' is not one of draft, open, paid, void");
         }
@@ -101,7 +105,7 @@ public final class InputValidation implements Serializable {
         e.periodEnd = end;
         e.quantity = l.getQuantity();
         e.amountMinor = l.getAmountMinor();
-        e.currency = l.getCurrency();
+        e.currency = currency;
         e.status = l.getStatus();
         return e;
     }
@@ -148,7 +152,7 @@ public final class InputValidation implements Serializable {
 
     private static void currency(String c) throws InvalidRecordException {
         if (c == null || !CURRENCY.matcher(c).matches()) {
-            throw new InvalidRecordException("currency '" + c + "' is not a lower-case 3-letter ISO 4217 code");
+            throw new InvalidRecordException("currency '" + c + "' is not a 3-letter ISO 4217 code");
         }
         try {
             java.util.Currency.getInstance(c.toUpperCase(java.util.Locale.ROOT));

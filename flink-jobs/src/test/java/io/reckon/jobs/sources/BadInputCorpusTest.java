@@ -406,15 +406,15 @@ class BadInputCorpusTest {
                     i -> invoice(i, "inv-1", "line-usx", PERIOD, T, ONE, 100, "usx", "open"),
                     "currency 'usx' is not an ISO 4217 code"),
             new Case(
-                    "currency USD upper case",
+                    "currency with a symbol",
                     InputKind.INVOICES,
-                    i -> invoice(i, "inv-1", "line-upper", PERIOD, T, ONE, 100, "USD", "open"),
-                    "currency 'USD' is not a lower-case"),
+                    i -> invoice(i, "inv-1", "line-symbol", PERIOD, T, ONE, 100, "us$", "open"),
+                    "currency 'us$' is not a 3-letter ISO 4217 code"),
             new Case(
                     "currency 12",
                     InputKind.INVOICES,
                     i -> invoice(i, "inv-1", "line-digits", PERIOD, T, ONE, 100, "12", "open"),
-                    "currency '12' is not a lower-case"),
+                    "currency '12' is not a 3-letter ISO 4217 code"),
             new Case(
                     "empty currency",
                     InputKind.INVOICES,
