@@ -299,7 +299,8 @@ public final class FakeBillingApis implements AutoCloseable {
                     return handle(api, path, request, delay);
                 }
             } catch (RuntimeException | IOException e) {
-                return json(400, "{\"message\":\"" + e.getMessage().replace("\"", "'") + "\"}", delay);
+                ObjectNode error = JSON.createObjectNode().put("message", "unreadable request: " + e.getMessage());
+                return json(400, error.toString(), delay);
             }
         }
     }

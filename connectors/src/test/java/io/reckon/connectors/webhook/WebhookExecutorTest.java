@@ -157,13 +157,13 @@ class WebhookExecutorTest {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
 
+        // Four attempts: had the first (answering 204 after 1.5 s) not been cut off, it would have won.
         assertThat(outcome).isEqualTo(new ActionOutcome.Executed("msg_reckon_act-w1", 4));
         List<LoggedRequest> attempts = receiver.findAll(postRequestedFor(urlPathEqualTo("/hooks/reckon")));
         assertThat(attempts).hasSize(4);
         assertThat(attempts).extracting(r -> r.getHeader("webhook-id")).containsOnly("msg_reckon_act-w1");
         // One attempt cut off at 400 ms, plus three backoff waits of at least 7.5, 15 and 30 ms (25 % jitter).
         assertThat(millis).isGreaterThanOrEqualTo(400 + 52);
-        assertThat(millis).isLessThan(1_500);
     }
 
     @Test
