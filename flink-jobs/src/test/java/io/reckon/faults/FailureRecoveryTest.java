@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reckon.faults.FaultHarness.Outputs;
 import io.reckon.faults.FaultHarness.RunReport;
 import io.reckon.faults.FaultHarness.RunSpec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Task managers killed and a source failed deliberately, several times in the middle of a replay
@@ -20,31 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  * upserts): every run must end with the outputs of a run without failures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedHarness.Resolver.class)
 class FailureRecoveryTest {
-
-    @TempDir
-    static Path work;
 
     private FaultHarness harness;
     private Outputs reference;
 
     @BeforeAll
-    void startStackAndRunWithoutFailures() throws Exception {
-        harness = FaultHarness.start(work, FaultHarness.workload(12, 2));
-        RunReport clean = harness.run(new RunSpec("reference"));
-        assertThat(clean.result().isSuccess()).isTrue();
-        assertThat(clean.restarts()).isZero();
-        reference = harness.outputs();
-        System.out.printf(
-                "reference: %d usage records, %d revisions, %d final anomalies, %s%n",
-                harness.usageRecords, reference.revisions(), reference.finalAnomalies(), clean.summary());
-    }
-
-    @AfterAll
-    void stop() {
-        if (harness != null) {
-            harness.close();
-        }
+    void shareStackAndReferenceRun(SharedHarness shared) {
+        harness = shared.harness;
+        reference = shared.reference;
     }
 
     @Test
@@ -57,18 +40,14 @@ class FailureRecoveryTest {
         // One slot each: both task managers run a share of every operator, so each kill hits the job.
         spec.slotsPerTaskManager = 1;
         spec.during = running -> {
-            try {
-                for (int kill = 0; kill < 3 && !running.finished(); kill++) {
-                    running.awaitCompletedCheckpoints(1, Duration.ofSeconds(60));
-                    if (running.finished()) {
-                        break;
-                    }
-                    running.monitor().failureAt(System.currentTimeMillis());
-                    running.cluster().terminateTaskManager(kill).get();
-                    running.cluster().startTaskManager();
+            for (int kill = 0; kill < 3 && !running.finished(); kill++) {
+                running.awaitCompletedCheckpoints(1, Duration.ofSeconds(60));
+                if (running.finished()) {
+                    break;
                 }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+                running.monitor().failureAt(System.currentTimeMillis());
+                running.cluster().terminateTaskManager(kill).get();
+                running.cluster().startTaskManager();
             }
         };
         RunReport report;

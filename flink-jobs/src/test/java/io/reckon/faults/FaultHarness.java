@@ -142,7 +142,7 @@ final class FaultHarness implements AutoCloseable {
         Duration checkpointInterval = Duration.ofMillis(500);
         InjectedFailures.Plan plan;
         /** Runs on its own thread once the job is running; may kill task managers, stop services. */
-        Consumer<Running> during;
+        Action during;
         /** Extra job-graph changes for the upgrade test (an added branch). */
         Consumer<DataStream<AnomalyRecord>> extraAnomalyBranch;
 
@@ -155,6 +155,12 @@ final class FaultHarness implements AutoCloseable {
         RunSpec(String name) {
             this.name = name;
         }
+    }
+
+    /** What a run does to the job while it runs. */
+    @FunctionalInterface
+    interface Action {
+        void accept(Running running) throws Exception;
     }
 
     /** A job running on its MiniCluster, as the {@code during} action sees it. */
@@ -181,6 +187,7 @@ final class FaultHarness implements AutoCloseable {
             int restarts,
             List<Long> failureMillis,
             List<Duration> recoveries,
+            List<Duration> afterServiceBack,
             int completedCheckpoints,
             long usageRecordsRead,
             String savepoint) {
@@ -191,12 +198,14 @@ final class FaultHarness implements AutoCloseable {
 
         String summary() {
             return String.format(
-                    "%s: job %d ms, restarts %d, failures %d, recoveries %s ms, checkpoints %d, usage records read %d",
+                    "%s: job %d ms, restarts %d, failures %d, recoveries %s ms, after service back %s ms,"
+                            + " checkpoints %d, usage records read %d",
                     name,
                     jobTime.toMillis(),
                     restarts,
                     failureMillis.size(),
                     recoveries.stream().map(Duration::toMillis).toList(),
+                    afterServiceBack.stream().map(Duration::toMillis).toList(),
                     completedCheckpoints,
                     usageRecordsRead);
         }
@@ -300,6 +309,7 @@ final class FaultHarness implements AutoCloseable {
                     monitor.restarts,
                     failures,
                     monitor.recoveries(failures),
+                    monitor.recoveries(monitor.serviceBackMillis),
                     monitor.completedCheckpoints().size(),
                     spec.plan == null ? -1 : spec.plan.records.get(),
                     monitor.savepoint);
@@ -320,6 +330,7 @@ final class FaultHarness implements AutoCloseable {
         private final InjectedFailures.Plan plan;
         private final ConcurrentSkipListMap<Long, Long> completed = new ConcurrentSkipListMap<>();
         final List<Long> failureMillis = new CopyOnWriteArrayList<>();
+        final List<Long> serviceBackMillis = new CopyOnWriteArrayList<>();
         volatile int restarts;
         volatile boolean finished;
         volatile String savepoint;
@@ -340,6 +351,11 @@ final class FaultHarness implements AutoCloseable {
         /** Records an externally caused failure (a killed task manager, a stopped service). */
         void failureAt(long epochMillis) {
             failureMillis.add(epochMillis);
+        }
+
+        /** Records when a stopped service (broker, database) answered again. */
+        void serviceBackAt(long epochMillis) {
+            serviceBackMillis.add(epochMillis);
         }
 
         @Override
