@@ -290,7 +290,7 @@ final class FaultHarness implements AutoCloseable {
                         "fault-action");
                 action.start();
             }
-            JobResult result = cluster.requestJobResult(client.getJobID()).get(5, TimeUnit.MINUTES);
+            JobResult result = cluster.requestJobResult(client.getJobID()).get(3, TimeUnit.MINUTES);
             Duration jobTime = Duration.ofNanos(System.nanoTime() - started);
             monitor.finish();
             if (action != null) {
@@ -411,6 +411,41 @@ final class FaultHarness implements AutoCloseable {
                         .ifPresent(t -> out.add(Duration.ofMillis(t - f)));
             }
             return out;
+        }
+    }
+
+    /**
+     * Waits until the consumer group has committed (which the sources do on completed checkpoints) the
+     * end offset of every input partition.
+     */
+    void awaitInputsConsumed(String groupId, Duration timeout) throws Exception {
+        List<String> inputs =
+                List.of(Topics.USAGE, Topics.USAGE_CLOUDEVENTS, Topics.REPORTED, Topics.INVOICES, Topics.CONTRACTS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                        Map.of("bootstrap.servers", stack.bootstrapServers()));
+                KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : inputs) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(groupId)
+                                .partitionsToOffsetAndMetadata()
+                                .get(10, TimeUnit.SECONDS);
+                boolean done = partitions.stream()
+                        .allMatch(tp -> end.get(tp) == 0
+                                || (committed.get(tp) != null
+                                        && committed.get(tp).offset() >= end.get(tp)));
+                if (done) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("group " + groupId + " did not consume its inputs within " + timeout);
         }
     }
 

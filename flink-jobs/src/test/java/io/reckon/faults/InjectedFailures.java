@@ -42,6 +42,8 @@ final class InjectedFailures {
         final List<Long> failedAtMillis = new CopyOnWriteArrayList<>();
         final int pauseEvery;
         final long pauseMillis;
+        /** Counts the records of every input, not only usage (then it should neither pause nor fail). */
+        volatile boolean allInputs;
 
         Plan(String id, List<Long> thresholds, int pauseEvery, long pauseMillis) {
             this.id = id;
@@ -89,7 +91,9 @@ final class InjectedFailures {
 
     /** Wraps the usage input's deserializer of the production sources with the plan {@code id}. */
     static ReconciliationWiring.DeserializerDecorator decorator(String id) {
-        return (kind, deserializer) -> kind == InputKind.USAGE ? new Failing(id, deserializer) : deserializer;
+        boolean allInputs = PLANS.get(id).allInputs;
+        return (kind, deserializer) ->
+                allInputs || kind == InputKind.USAGE ? new Failing(id, deserializer) : deserializer;
     }
 
     static final class InjectedFailure extends IOException {
