@@ -151,6 +151,8 @@ final class FaultHarness implements AutoCloseable {
         boolean continuesPrevious;
 
         UnaryOperator<Configuration> tweak = c -> c;
+        /** How long the job may take before the run is abandoned. */
+        Duration timeout = Duration.ofMinutes(3);
 
         RunSpec(String name) {
             this.name = name;
@@ -290,7 +292,8 @@ final class FaultHarness implements AutoCloseable {
                         "fault-action");
                 action.start();
             }
-            JobResult result = cluster.requestJobResult(client.getJobID()).get(3, TimeUnit.MINUTES);
+            JobResult result =
+                    cluster.requestJobResult(client.getJobID()).get(spec.timeout.toMillis(), TimeUnit.MILLISECONDS);
             Duration jobTime = Duration.ofNanos(System.nanoTime() - started);
             monitor.finish();
             if (action != null) {
