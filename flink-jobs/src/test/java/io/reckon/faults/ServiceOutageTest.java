@@ -33,16 +33,16 @@ class ServiceOutageTest {
     }
 
     @Test
-    void aKafkaBrokerStoppedForTenSecondsMidReplayLosesNothingAndWritesNothingTwice() throws Exception {
-        RunReport report = runWithOutage(harness, "kafka-outage", Duration.ofSeconds(10), true);
+    void aKafkaBrokerStoppedForSixSecondsMidReplayLosesNothingAndWritesNothingTwice() throws Exception {
+        RunReport report = runWithOutage(harness, "kafka-outage", Duration.ofSeconds(6), true);
         assertThat(report.result().isSuccess()).isTrue();
         assertThat(report.afterServiceBack()).hasSize(1);
         FaultAssertions.assertSameOutputs(harness.outputs(), reference);
     }
 
     @Test
-    void postgresStoppedForTwelveSecondsMidReplayLosesNothingAndWritesNothingTwice() throws Exception {
-        RunReport report = runWithOutage(harness, "postgres-outage", Duration.ofSeconds(12), false);
+    void postgresStoppedForEightSecondsMidReplayLosesNothingAndWritesNothingTwice() throws Exception {
+        RunReport report = runWithOutage(harness, "postgres-outage", Duration.ofSeconds(8), false);
         assertThat(report.result().isSuccess()).isTrue();
         assertThat(report.afterServiceBack()).hasSize(1);
         FaultAssertions.assertSameOutputs(harness.outputs(), reference);
@@ -53,7 +53,7 @@ class ServiceOutageTest {
      * (or PostgreSQL) once two checkpoints have completed, and starts it again after {@code outage}.
      */
     static RunReport runWithOutage(FaultHarness harness, String name, Duration outage, boolean kafka) throws Exception {
-        InjectedFailures.Plan throttle = InjectedFailures.register(name, List.of(), 50, 25);
+        InjectedFailures.Plan throttle = InjectedFailures.register(name, List.of(), 100, 20);
         RunSpec spec = new RunSpec(name);
         spec.plan = throttle;
         // Backs off while the service is away instead of spending a fixed number of attempts.
