@@ -6,6 +6,7 @@ import io.reckon.connectors.kafka.Topics;
 import io.reckon.connectors.registry.ConfluentAvroCodec;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.Ingested;
 import io.reckon.jobs.sinks.OutputRecords;
 import io.reckon.jobs.sinks.PostgresTables;
 import io.reckon.jobs.sources.CloudEventsOptions;
@@ -14,6 +15,8 @@ import io.reckon.jobs.sources.IngestDeserializer;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.sources.InputValidation;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 
 /**
  * The production connectors of the reconciliation job: Kafka topics in and out (Confluent Avro),
@@ -25,28 +28,71 @@ public final class ReconciliationWiring {
     private ReconciliationWiring() {}
 
     public static ReconciliationJob.Inputs kafkaInputs(ReadableConfig conf, boolean bounded) {
+        return kafkaInputs(conf, bounded, (kind, deserializer) -> deserializer);
+    }
+
+    /**
+     * Wraps each input's deserializer before its source is built. The fault-injection tests use it to
+     * fail a source deliberately at chosen record counts, through the production sources.
+     */
+    @FunctionalInterface
+    public interface DeserializerDecorator {
+        KafkaRecordDeserializationSchema<Ingested> decorate(
+                InputKind kind, KafkaRecordDeserializationSchema<Ingested> deserializer);
+    }
+
+    /**
+     * The Kafka inputs, each deserializer passed through {@code decorator}.
+     *
+     * <pre>{@code
+     * ReconciliationWiring.kafkaInputs(conf, true, (kind, d) -> new FailingDeserializer(kind, d));
+     * }</pre>
+     */
+    public static ReconciliationJob.Inputs kafkaInputs(
+            ReadableConfig conf, boolean bounded, DeserializerDecorator decorator) {
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
         InputValidation validation =
                 new InputValidation(conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis());
         return new ReconciliationJob.Inputs(
-                source(conf, InputKind.USAGE, codec, validation, bounded),
-                source(conf, InputKind.REPORTED, codec, validation, bounded),
-                source(conf, InputKind.INVOICES, codec, validation, bounded),
-                source(conf, InputKind.CONTRACTS, codec, validation, bounded),
-                KafkaConnectors.source(
+                source(
                         conf,
-                        InputKind.USAGE_CLOUDEVENTS.topic(),
+                        InputKind.USAGE,
+                        new IngestDeserializer(InputKind.USAGE, codec, validation),
+                        bounded,
+                        decorator),
+                source(
+                        conf,
+                        InputKind.REPORTED,
+                        new IngestDeserializer(InputKind.REPORTED, codec, validation),
+                        bounded,
+                        decorator),
+                source(
+                        conf,
+                        InputKind.INVOICES,
+                        new IngestDeserializer(InputKind.INVOICES, codec, validation),
+                        bounded,
+                        decorator),
+                source(
+                        conf,
+                        InputKind.CONTRACTS,
+                        new IngestDeserializer(InputKind.CONTRACTS, codec, validation),
+                        bounded,
+                        decorator),
+                source(
+                        conf,
+                        InputKind.USAGE_CLOUDEVENTS,
                         new CloudEventsUsageDeserializer(CloudEventsOptions.mapping(conf), validation),
-                        bounded));
+                        bounded,
+                        decorator));
     }
 
-    private static org.apache.flink.connector.kafka.source.KafkaSource<io.reckon.jobs.records.Ingested> source(
+    private static KafkaSource<Ingested> source(
             ReadableConfig conf,
             InputKind kind,
-            ConfluentAvroCodec codec,
-            InputValidation validation,
-            boolean bounded) {
-        return KafkaConnectors.source(conf, kind.topic(), new IngestDeserializer(kind, codec, validation), bounded);
+            KafkaRecordDeserializationSchema<Ingested> deserializer,
+            boolean bounded,
+            DeserializerDecorator decorator) {
+        return KafkaConnectors.source(conf, kind.topic(), decorator.decorate(kind, deserializer), bounded);
     }
 
     /**

@@ -99,13 +99,7 @@ public final class Replay {
         conf.addAll(overrides);
 
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
-        Map<InputKind, long[]> loaded = new EnumMap<>(InputKind.class);
-        try (TopicAdmin admin = TopicAdmin.connect(conf)) {
-            admin.ensureTopics(conf.get(KafkaOptions.TOPIC_PARTITIONS));
-            for (InputKind kind : InputKind.values()) {
-                loaded.put(kind, load(admin, codec, kind, files.of(kind)));
-            }
-        }
+        Map<InputKind, long[]> loaded = produce(conf, files);
 
         Path checkpoints = Files.createTempDirectory("reckon-checkpoints-");
         StreamExecutionEnvironment env = localEnvironment(conf, checkpoints);
@@ -151,6 +145,24 @@ public final class Replay {
         deadLetters.sort(Comparator.comparing(DeadLetter::getSource)
                 .thenComparing(d -> d.getOffset() == null ? -1L : d.getOffset()));
         return new Result(counts, anomalies, deadLetters, jobTime, job);
+    }
+
+    /**
+     * Creates the topics and produces the files into them, as {@link #run} does before it starts the
+     * job; for callers that run the job graph themselves (e.g. on a cluster they control).
+     *
+     * @return per input, {lines read, lines dead-lettered by the loader}
+     */
+    public static Map<InputKind, long[]> produce(Configuration conf, InputFiles files) throws IOException {
+        ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
+        Map<InputKind, long[]> loaded = new EnumMap<>(InputKind.class);
+        try (TopicAdmin admin = TopicAdmin.connect(conf)) {
+            admin.ensureTopics(conf.get(KafkaOptions.TOPIC_PARTITIONS));
+            for (InputKind kind : InputKind.values()) {
+                loaded.put(kind, load(admin, codec, kind, files.of(kind)));
+            }
+        }
+        return loaded;
     }
 
     /** Prometheus reporter options of the live job; the Helm chart sets the same for the cluster. */
@@ -268,6 +280,17 @@ public final class Replay {
      * its cause instead of restarting forever.
      */
     static StreamExecutionEnvironment localEnvironment(Configuration conf, Path checkpoints) {
+        Configuration flink = jobConfiguration(conf, checkpoints);
+        int parallelism = conf.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+    }
+
+    /**
+     * The Flink settings of a replay on top of {@code conf}: exactly-once checkpoints to files under
+     * {@code checkpoints}, no Kryo fallback, and (unless {@code conf} sets one) a bounded restart
+     * strategy. Public for callers that run the job on a cluster they control.
+     */
+    public static Configuration jobConfiguration(Configuration conf, Path checkpoints) {
         Configuration flink = new Configuration(conf);
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         if (!flink.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
@@ -283,8 +306,7 @@ public final class Replay {
             flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
             flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         }
-        int parallelism = conf.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(2);
-        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+        return flink;
     }
 
     /** Produces one file into its topic; returns {lines read, lines dead-lettered by the loader}. */

@@ -18,6 +18,9 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  * than the connector's XA exactly-once mode, which needs prepared transactions enabled on the
  * server and holds them open across checkpoints.
  *
+ * <p>The writer never throws from {@code close()} (see {@link CleanupSafeJdbcSink}): a task failing
+ * while the database is down would otherwise take its whole TaskManager with it.
+ *
  * <pre>{@code
  * stream.sinkTo(PostgresSinks.upsert(conf,
  *         "INSERT INTO unmapped_usage (account_id, meter, period_start, ...) VALUES (?, ?, ?, ...)"
@@ -62,10 +65,10 @@ public final class PostgresSinks {
                 .withUsername(conf.get(JdbcOptions.USERNAME))
                 .withPassword(JdbcOptions.password(conf))
                 .build();
-        return JdbcSink.<T>builder()
+        return new CleanupSafeJdbcSink<>(JdbcSink.<T>builder()
                 .withExecutionOptions(executionOptions(conf))
                 .withQueryStatement(sql, binder)
-                .buildAtLeastOnce(connection);
+                .buildAtLeastOnce(connection));
     }
 
     static JdbcExecutionOptions executionOptions(ReadableConfig conf) {
