@@ -63,10 +63,12 @@ public record ActionPolicy(List<PolicyRule> rules) implements Serializable {
             if (chosen != null && chosen.action() == kind) {
                 out.add(command(a, refs, kind, kind.fixedTarget(), chosen, null));
             } else {
-                String why = chosen != null
-                        ? "rule " + chosen.name() + " (earlier in the policy) chose "
-                                + chosen.action().wire()
-                        : firstOfKind.match().whyNot(a);
+                // The kind's own condition when it fails; otherwise an earlier rule took the anomaly.
+                String why = firstOfKind.match().whyNot(a);
+                if (why == null) {
+                    why = "rule " + chosen.name() + " (earlier in the policy) chose "
+                            + chosen.action().wire();
+                }
                 out.add(command(a, refs, kind, kind.fixedTarget(), firstOfKind, why));
             }
         }

@@ -149,6 +149,13 @@ public final class PolicyParser {
         for (String t : types) {
             if (!known.contains(t)) {
                 String s = ReckonConfiguration.closest(t, known);
+                if (s == null) {
+                    s = known.stream()
+                            .filter(k -> k.startsWith(t))
+                            .sorted()
+                            .findFirst()
+                            .orElse(null);
+                }
                 throw new IllegalArgumentException(where + ": unknown anomaly type '" + t + "'"
                         + (s == null ? "" : " (did you mean '" + s + "'?)"));
             }

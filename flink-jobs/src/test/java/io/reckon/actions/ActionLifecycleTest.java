@@ -98,8 +98,7 @@ class ActionLifecycleTest {
 
         ActionStep last = outputs().get(outputs().size() - 1);
         assertThat(last.status).isEqualTo("skipped");
-        assertThat(last.reason)
-                .isEqualTo("revision 2 no longer matches: rule task-rest (earlier in the policy) chose crm_task");
+        assertThat(last.reason).isEqualTo("revision 2 no longer matches: amount 99.99 usd is below 100.00");
         harness.processElement2(new StreamRecord<>(approval(r1.actionId, "approved", "ana@example.com")));
         assertThat(dispatched()).isEmpty();
         assertThat(deadLetters())
