@@ -9,7 +9,10 @@ import java.io.Serializable;
  */
 public sealed interface ActionOutcome extends Serializable {
 
-    /** Calls made to the target for this outcome, retries included (at least 1). */
+    /**
+     * Calls made to the target for this outcome, retries included: at least 1, except 0 for a request
+     * refused before any call (a missing customer or CRM account id, an unknown webhook endpoint).
+     */
     int attempts();
 
     /** The target accepted the action; {@code externalId} is its id there (invoice, task, delivery). */
