@@ -27,7 +27,7 @@ import org.apache.flink.util.OutputTag;
  *
  * <pre>{@code
  * ActionJob.defineWorkflow(env, PolicyParser.fromConfiguration(conf), ActionJob.Settings.from(conf),
- *         ConfiguredExecutors.from(conf), ActionWiring.kafkaInputs(conf, false),
+ *         ConfiguredExecutors.from(conf, policy), ActionWiring.kafkaInputs(conf, false),
  *         ActionWiring.kafkaAndPostgresOutputs(conf));
  * env.execute("reckon-actions");
  * }</pre>

@@ -28,7 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * (in production {@code ConfiguredExecutors} builds them from the options).
  *
  * <pre>{@code
- * ActionReplay.Result r = ActionReplay.run(conf, ConfiguredExecutors.from(conf));
+ * ActionReplay.Result r = ActionReplay.run(conf, ConfiguredExecutors.from(conf, PolicyParser.fromConfiguration(conf)));
  * }</pre>
  */
 public final class ActionReplay {
