@@ -2,7 +2,6 @@ package io.reckon.actions;
 
 import io.reckon.connectors.actions.ActionExecutor;
 import io.reckon.connectors.actions.ActionOutcome;
-import io.reckon.jobs.JobCounters;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -25,8 +24,6 @@ public final class ActionExecution extends RichAsyncFunction<ActionCommand, Acti
     private final Duration timeout;
 
     private transient Map<String, ActionExecutor> executors;
-    private transient JobCounters.Counter executed;
-    private transient JobCounters.Counter failed;
 
     public ActionExecution(ExecutorFactory factory, Duration timeout) {
         this.factory = factory;
@@ -35,10 +32,8 @@ public final class ActionExecution extends RichAsyncFunction<ActionCommand, Acti
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        // Counted by StepCounts downstream: async functions may not use accumulators.
         executors = factory.create();
-        JobCounters counters = new JobCounters(getRuntimeContext());
-        executed = counters.counter("actions.executed");
-        failed = counters.counter("actions.failed");
     }
 
     @Override
@@ -71,7 +66,6 @@ public final class ActionExecution extends RichAsyncFunction<ActionCommand, Acti
                 ActionStep s = c.step(ActionStatus.EXECUTED, "executor:" + c.kind, System.currentTimeMillis());
                 s.externalId = e.externalId();
                 s.attempts = e.attempts();
-                executed.inc();
                 complete(result, s);
             } else if (outcome instanceof ActionOutcome.Failed f) {
                 complete(
@@ -92,7 +86,6 @@ public final class ActionExecution extends RichAsyncFunction<ActionCommand, Acti
     }
 
     private ActionStep failed(ActionCommand c, String reason, int attempts) {
-        failed.inc();
         ActionStep s = c.step(ActionStatus.FAILED, "executor:" + c.kind, System.currentTimeMillis());
         s.reason = reason;
         s.attempts = attempts;

@@ -122,7 +122,13 @@ public final class ActionJob {
                 .name("action-execution")
                 .uid("action-execution");
 
-        outputs.steps().accept(lifecycle.union(outcomes));
+        DataStream<ActionStep> steps = lifecycle
+                .union(outcomes)
+                .map(new StepCounts())
+                .returns(TypeInformation.of(ActionStep.class))
+                .name("action-step-counts")
+                .uid("action-step-counts");
+        outputs.steps().accept(steps);
         outputs.deadLetters()
                 .accept(anomalies
                         .getSideOutput(INPUT_DEAD_LETTERS)

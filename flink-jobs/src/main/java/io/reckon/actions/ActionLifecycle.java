@@ -47,9 +47,6 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
     private transient ValueState<ActionLife> life;
     private transient ValueState<ApprovalRecord> pendingApproval;
     private transient ValueState<Long> pendingTimer;
-    private transient JobCounters.Counter proposed;
-    private transient JobCounters.Counter approved;
-    private transient JobCounters.Counter skipped;
     private transient JobCounters.Counter dispatched;
     private transient JobCounters.Counter approvalsDeadLettered;
 
@@ -69,9 +66,6 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
                 .getState(new ValueStateDescriptor<>("pending-approval", TypeInformation.of(ApprovalRecord.class)));
         pendingTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-approval-timer", Long.class));
         JobCounters counters = new JobCounters(getRuntimeContext());
-        proposed = counters.counter("actions.proposed");
-        approved = counters.counter("actions.approved");
-        skipped = counters.counter("actions.skipped");
         dispatched = counters.counter("actions.dispatched");
         approvalsDeadLettered = counters.counter("approvals.dead_lettered");
     }
@@ -101,14 +95,12 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
                 l.status = ActionLife.WITHDRAWN;
                 emit(
                         out,
-                        skipped,
                         c.step(ActionStatus.SKIPPED, "policy:" + l.command.policy, now)
                                 .withReason("revision " + c.anomalyRevision + " no longer matches: " + c.whyNot));
             }
             case ActionLife.DISPATCHED ->
                 emit(
                         out,
-                        skipped,
                         c.step(ActionStatus.SKIPPED, "policy:" + c.policy, now)
                                 .withReason("already sent for execution at revision " + l.dispatchedRevision
                                         + "; an action executes at most once"));
@@ -133,7 +125,6 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
         if (!c.requireApproval) {
             emit(
                     out,
-                    approved,
                     c.step(ActionStatus.APPROVED, "policy:" + c.policy, now)
                             .withReason("rule " + c.policy + " needs no approval"));
             dispatch(l, c, ctx);
@@ -144,10 +135,7 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
             return;
         }
         l.status = ActionLife.PROPOSED;
-        emit(
-                out,
-                proposed,
-                c.step(ActionStatus.PROPOSED, "policy:" + c.policy, now).withReason("awaiting approval"));
+        emit(out, c.step(ActionStatus.PROPOSED, "policy:" + c.policy, now).withReason("awaiting approval"));
         life.update(l);
         if (pending != null) {
             clearPending(ctx);
@@ -187,13 +175,12 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
         long now = ctx.timerService().currentProcessingTime();
         ActionCommand c = l.command;
         if (a.approved()) {
-            emit(out, approved, c.step(ActionStatus.APPROVED, a.approver, now).withReason(a.reason));
+            emit(out, c.step(ActionStatus.APPROVED, a.approver, now).withReason(a.reason));
             dispatch(l, c, ctx);
         } else {
             l.status = ActionLife.REJECTED;
             emit(
                     out,
-                    skipped,
                     c.step(ActionStatus.SKIPPED, a.approver, now)
                             .withReason("rejected by " + a.approver + (a.reason == null ? "" : ": " + a.reason)));
         }
@@ -242,8 +229,7 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
                         ctx.timerService().currentProcessingTime()));
     }
 
-    private static void emit(Collector<ActionStep> out, JobCounters.Counter counter, ActionStep step) {
-        counter.inc();
+    private static void emit(Collector<ActionStep> out, ActionStep step) {
         out.collect(step);
     }
 }

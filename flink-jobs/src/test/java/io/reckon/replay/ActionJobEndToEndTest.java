@@ -156,7 +156,25 @@ class ActionJobEndToEndTest {
     @Test
     void theJobFailedOnceInTheMiddleOfExecutionAndRecovered() {
         assertThat(FAILED_ONCE).isTrue();
-        assertThat(result.job().getAllAccumulatorResults()).containsKey("actions.executed");
+        // Accumulators count the attempt that finished: every action's outcome once.
+        assertThat(result.job().getAllAccumulatorResults())
+                .containsEntry("actions.executed", 30L)
+                .containsEntry("actions.failed", 1L);
+        System.out.printf(
+                "action job: %.1f s; HTTP requests stripe %d, hubspot %d, webhook attempts %d; distinct invoices %d,"
+                        + " tasks %d, deliveries %d%n",
+                result.jobTime().toMillis() / 1000.0,
+                apis.requestCount(FakeBillingApis.Api.STRIPE),
+                apis.requestCount(FakeBillingApis.Api.HUBSPOT),
+                apis.webhookAttempts().size(),
+                apis.draftInvoices().size(),
+                apis.tasks().size(),
+                apis.webhookDeliveries().stream()
+                        .map(FakeBillingApis.WebhookDelivery::webhookId)
+                        .distinct()
+                        .count());
+        // The 503 storm alone costs 3 extra Stripe calls; each invoice takes 2 calls.
+        assertThat(apis.requestCount(FakeBillingApis.Api.STRIPE)).isGreaterThanOrEqualTo(2 * 16 + 3);
     }
 
     @Test
@@ -240,7 +258,9 @@ class ActionJobEndToEndTest {
     void theInvoiceWithoutAStripeCustomerFailedWithTheReason() {
         String id = ActionIds.of(under(24), ActionKind.STRIPE_DRAFT_INVOICE, "stripe");
         Action failed = step(id, "failed");
-        assertThat(failed.getReason()).contains("stripe_customer_id");
+        assertThat(failed.getReason())
+                .isEqualTo(
+                        "refused: no Stripe customer id on the contract of account acct_24: cannot draft an invoice");
         assertThat(failed.getActor()).isEqualTo("executor:stripe_draft_invoice");
     }
 
@@ -277,8 +297,9 @@ class ActionJobEndToEndTest {
                 .toList();
         String noApproval = ActionIds.of(under(12), ActionKind.STRIPE_DRAFT_INVOICE, "stripe");
         assertThat(reasons).hasSize(2);
-        assertThat(reasons.get(0)).isEqualTo("decision 'maybe' is neither approved nor rejected");
-        assertThat(reasons.get(1)).startsWith("action " + noApproval);
+        // Read before or after its action was sent to Stripe, the needless approval is refused either way.
+        assertThat(reasons.get(0)).startsWith("action " + noApproval + " ");
+        assertThat(reasons.get(1)).isEqualTo("decision 'maybe' is neither approved nor rejected");
     }
 
     @Test
@@ -300,7 +321,7 @@ class ActionJobEndToEndTest {
             }
             String a1 = ActionIds.of(overage(1), ActionKind.STRIPE_DRAFT_INVOICE, "stripe");
             try (ResultSet r = s.executeQuery("SELECT status || ':' || actor FROM action_events WHERE action_id = '"
-                    + a1 + "' ORDER BY occurred_at")) {
+                    + a1 + "' ORDER BY occurred_at, " + STEP_ORDER)) {
                 List<String> trail = new ArrayList<>();
                 while (r.next()) {
                     trail.add(r.getString(1));
@@ -313,6 +334,10 @@ class ActionJobEndToEndTest {
             }
         }
     }
+
+    /** Steps of one anomaly revision may share a millisecond; their order in the life breaks the tie. */
+    private static final String STEP_ORDER =
+            "CASE status WHEN 'proposed' THEN 1 WHEN 'approved' THEN 2 WHEN 'skipped' THEN 3 ELSE 4 END";
 
     private Action step(String actionId, String status) {
         return result.actions().stream()
