@@ -22,10 +22,15 @@ import org.apache.flink.util.Collector;
  * <p>Anomalies and contracts come from two topics read at their own pace, so an anomaly may arrive
  * before its account's contract. It then waits in state until the contract arrives, or at most {@code
  * actions.contract-wait} of processing time; after that it is planned without contract ids and an
- * executor that needs them records the action as failed with that reason. State per account: one small
- * contract reference and the anomalies waiting (usually none).
+ * executor that needs them records the action as failed with that reason. A bounded run (replay, demo)
+ * also lets them go at the end of its input, when the final watermark fires the event-time timer set
+ * at the end of time; the job has no other watermarks, so that timer never fires in a live job. State
+ * per account: one small contract reference and the anomalies waiting (usually none).
  */
 public final class ActionPlanner extends KeyedCoProcessFunction<String, AnomalyRecord, ContractEvent, ActionCommand> {
+
+    /** Reached only by the watermark a bounded source emits when its input ends. */
+    static final long END_OF_INPUT = Long.MAX_VALUE - 1;
 
     private final ActionPolicy policy;
     private final long contractWaitMillis;
@@ -59,6 +64,7 @@ public final class ActionPlanner extends KeyedCoProcessFunction<String, AnomalyR
         if (waitTimer.value() == null) {
             long at = ctx.timerService().currentProcessingTime() + contractWaitMillis;
             ctx.timerService().registerProcessingTimeTimer(at);
+            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
             waitTimer.update(at);
         }
     }
@@ -76,7 +82,6 @@ public final class ActionPlanner extends KeyedCoProcessFunction<String, AnomalyR
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionCommand> out) throws Exception {
-        waitTimer.clear();
         flush(contract.value(), ctx, out);
     }
 
@@ -88,6 +93,7 @@ public final class ActionPlanner extends KeyedCoProcessFunction<String, AnomalyR
         Long timer = waitTimer.value();
         if (timer != null) {
             ctx.timerService().deleteProcessingTimeTimer(timer);
+            ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
             waitTimer.clear();
         }
     }

@@ -2,6 +2,7 @@ package io.reckon.actions;
 
 import io.reckon.connectors.kafka.ConfluentAvroRecordSerializer;
 import io.reckon.connectors.kafka.KafkaConnectors;
+import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.connectors.kafka.Topics;
 import io.reckon.connectors.registry.ConfluentAvroCodec;
 import io.reckon.jobs.ReconOptions;
@@ -10,6 +11,7 @@ import io.reckon.jobs.sinks.OutputRecords;
 import io.reckon.jobs.sources.IngestDeserializer;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.sources.InputValidation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -21,7 +23,22 @@ public final class ActionWiring {
 
     private ActionWiring() {}
 
-    public static ActionJob.Inputs kafkaInputs(ReadableConfig conf, boolean bounded) {
+    /** Appended to {@code kafka.group-id}: the action job's consumer group. */
+    public static final String GROUP_SUFFIX = "-actions";
+
+    /**
+     * The action job reads {@code recon.contracts} like the reconciliation job does; with the same
+     * consumer group it would start from the offsets the other job committed (past every contract) when
+     * it starts without a checkpoint. Its own group, {@code <kafka.group-id>-actions}, keeps them apart.
+     */
+    public static ActionJob.Inputs kafkaInputs(ReadableConfig readable, boolean bounded) {
+        Configuration conf = new Configuration();
+        if (readable instanceof Configuration c) {
+            conf.addAll(c);
+        } else {
+            throw new IllegalArgumentException("the action job's inputs need a Configuration");
+        }
+        conf.set(KafkaOptions.GROUP_ID, readable.get(KafkaOptions.GROUP_ID) + GROUP_SUFFIX);
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
         InputValidation validation =
                 new InputValidation(conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis());
