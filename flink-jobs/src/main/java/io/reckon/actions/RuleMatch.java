@@ -7,7 +7,8 @@ import java.util.Currency;
 import java.util.Set;
 
 /**
- * The conditions of a policy rule; every condition given must hold. Amounts are exact: a threshold in
+ * The conditions of a policy rule; every condition given must hold, and a resolved revision never
+ * matches. Amounts are exact: a threshold in
  * major units is compared with the anomaly's minor units through the currency's fraction digits.
  *
  * @param types anomaly types, empty for any
@@ -29,6 +30,10 @@ public record RuleMatch(
 
     /** Null when the revision matches, else the first condition it fails, for the audit trail. */
     public String whyNot(AnomalyRecord a) {
+        if ("resolved".equals(a.status)) {
+            // A resolved revision says the leak is gone: nothing to recover, whatever the rule says.
+            return "revision " + a.revision + " resolved the anomaly";
+        }
         if (!types.isEmpty() && !types.contains(a.type)) {
             return "type " + a.type + " is not one of " + types;
         }
@@ -53,7 +58,8 @@ public record RuleMatch(
         return null;
     }
 
-    static BigDecimal majorUnits(long minor, String currency) {
+    /** An amount in minor units as major units of its currency (two fraction digits for an unknown code). */
+    public static BigDecimal majorUnits(long minor, String currency) {
         int digits;
         try {
             digits = Math.max(

@@ -82,6 +82,14 @@ class ActionPolicyTest {
         assertThat(other).isNotEqualTo(first);
     }
 
+    @Test
+    void aResolvedRevisionMatchesNoRule() {
+        AnomalyRecord resolved = anomaly("UNBILLED_USAGE", "acct_1", 3, 0, true);
+        resolved.status = "resolved";
+        assertThat(policy.plan(resolved, refs))
+                .allSatisfy(c -> assertThat(c.whyNot).isEqualTo("revision 3 resolved the anomaly"));
+    }
+
     private static RuleMatch match(Set<String> severities) {
         return new RuleMatch(Set.of(), false, null, null, new BigDecimal("0.5"), severities);
     }
