@@ -61,6 +61,11 @@ public final class ConfiguredExecutors implements ExecutorFactory {
         Map<String, ActionOptions.WebhookEndpoint> configured = ActionOptions.webhooks(conf);
         for (String name : policy.webhookEndpoints()) {
             ActionOptions.WebhookEndpoint e = configured.get(name);
+            if (e == null) {
+                // PolicyParser refuses such a policy at start; one built in code gets failed steps naming
+                // the missing executor instead of a job that cannot start.
+                continue;
+            }
             endpoints.add(new WebhookOptions.Endpoint(name, e.url(), e.secretFile()));
         }
         WebhookOptions webhooks =
