@@ -63,7 +63,12 @@ public final class PolicyParser {
         return fromRules(load(inline, ActionOptions.POLICY_RULES.key()), ActionOptions.POLICY_RULES.key(), endpoints);
     }
 
-    /** A policy file: a YAML map with one key, {@code rules}, a list of rules. */
+    /**
+     * A policy file: a YAML map with one key, {@code rules}, a list of rules.
+     *
+     * @param configuredEndpoints the webhook endpoints configured; null skips that check (a dry run that
+     *     delivers nothing)
+     */
     public static ActionPolicy fromFile(Path file, Set<String> configuredEndpoints) {
         String text;
         try {
@@ -128,7 +133,7 @@ public final class PolicyParser {
                     throw new IllegalArgumentException(
                             where + ": endpoint name '" + e + "' must be lower-case letters, digits and _");
                 }
-                if (!configuredEndpoints.contains(e)) {
+                if (configuredEndpoints != null && !configuredEndpoints.contains(e)) {
                     throw new IllegalArgumentException(where + ": webhook endpoint '" + e + "' is not configured"
                             + " (set actions.webhooks." + e + ".url; configured: " + configuredEndpoints + ")");
                 }

@@ -3,7 +3,6 @@ package io.reckon.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reckon.actions.ActionCommand;
-import io.reckon.actions.ActionOptions;
 import io.reckon.actions.ActionPolicy;
 import io.reckon.actions.ContractRefs;
 import io.reckon.actions.PolicyParser;
@@ -67,11 +66,8 @@ public final class ActionsCommand implements Callable<Integer> {
         ActionPolicy p;
         try {
             Configuration conf = ReckonConfiguration.load(config, System.getenv());
-            if (policy != null) {
-                conf.set(ActionOptions.POLICY_FILE, policy.toString());
-                conf.set(ActionOptions.POLICY_RULES, "");
-            }
-            p = PolicyParser.fromConfiguration(conf);
+            // Nothing is delivered here, so webhook endpoints need no URL.
+            p = policy != null ? PolicyParser.fromFile(policy, null) : PolicyParser.fromConfiguration(conf);
         } catch (IllegalArgumentException e) {
             System.err.println("reckon actions: " + e.getMessage());
             return 2;
@@ -133,7 +129,16 @@ public final class ActionsCommand implements Callable<Integer> {
             if (line.isBlank()) {
                 continue;
             }
-            JsonNode n = JSON.readTree(line);
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (java.io.IOException bad) {
+                // Input files may hold malformed lines (the job dead-letters them); they name no contract.
+                continue;
+            }
+            if (!n.path("account_id").isTextual()) {
+                continue;
+            }
             int version = n.path("version").asInt();
             ContractRefs current = out.get(n.path("account_id").asText());
             if (current == null || current.version <= version) {
@@ -146,6 +151,11 @@ public final class ActionsCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    private static long optionalTime(JsonNode n, String field) {
+        String text = n.path(field).asText("");
+        return text.isEmpty() ? 0L : Instant.parse(text).toEpochMilli();
     }
 
     /** One line of anomalies.jsonl (the field names of the spec) as the job's record. */
@@ -172,9 +182,9 @@ public final class ActionsCommand implements Callable<Integer> {
         a.severity = n.path("severity").asText();
         a.finalRevision = n.path("final").asBoolean();
         a.explanation = n.path("explanation").asText();
-        a.eventTimeWatermark =
-                Instant.parse(n.path("event_time_watermark").asText()).toEpochMilli();
-        a.detectedAt = Instant.parse(n.path("detected_at").asText()).toEpochMilli();
+        // Files of expected anomalies leave out the run-dependent times; no rule looks at them.
+        a.eventTimeWatermark = optionalTime(n, "event_time_watermark");
+        a.detectedAt = optionalTime(n, "detected_at");
         return a;
     }
 }
