@@ -140,6 +140,7 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
         if (pending != null) {
             clearPending(ctx);
             decide(l, pending, ctx, out);
+            life.update(l);
         }
     }
 

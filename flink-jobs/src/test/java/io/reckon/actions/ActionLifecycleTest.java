@@ -137,6 +137,20 @@ class ActionLifecycleTest {
     }
 
     @Test
+    void aRejectionReadBeforeItsProposalHoldsForLaterRevisions() throws Exception {
+        ActionPolicy policy = policy(true);
+        ActionCommand r1 =
+                command(policy, anomaly("UNBILLED_USAGE", "acct_2", 1, 50_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        harness.processElement2(new StreamRecord<>(approval(r1.actionId, "rejected", "bo@example.com")));
+        harness.processElement1(new StreamRecord<>(r1));
+        harness.processElement1(new StreamRecord<>(command(
+                policy, anomaly("UNBILLED_USAGE", "acct_2", 2, 70_000, true), ActionKind.STRIPE_DRAFT_INVOICE)));
+
+        assertThat(steps()).containsExactly("proposed#1 by policy:invoice-big", "skipped#1 by bo@example.com");
+        assertThat(dispatched()).isEmpty();
+    }
+
+    @Test
     void anApprovalForAnActionNeverProposedIsDeadLetteredAfterTheWait() throws Exception {
         harness.processElement2(new StreamRecord<>(approval("act_nothing", "approved", "ana@example.com")));
         harness.setProcessingTime(1_000 + APPROVAL_WAIT.toMillis() - 1);
