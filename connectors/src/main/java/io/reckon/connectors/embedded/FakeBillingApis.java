@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.reckon.connectors.webhook.StandardWebhooks;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,8 @@ import java.util.TreeMap;
  *   <li>HubSpot: {@code POST /crm/v3/objects/tasks} returns HTTP 201 with a numeric id; {@code POST
  *       /crm/v3/objects/tasks/search} sees the tasks created before ({@code CONTAINS_TOKEN} and {@code
  *       EQ} filters).
- *   <li>Webhooks: {@code POST /webhooks/<name>} records the delivery and answers HTTP 204.
+ *   <li>Webhooks: {@code POST /webhooks/<name>} records the delivery, checks its signature when the
+ *       endpoint's secret was taken from {@link #webhookSecret(String)}, and answers HTTP 204.
  * </ul>
  *
  * <p>Faults are injected per API: {@link #failNext(Api, int, int)} answers the next requests with an
@@ -99,14 +101,18 @@ public final class FakeBillingApis implements AutoCloseable {
     /** A HubSpot task, its properties and the company ids it is associated with. */
     public record CrmTask(String id, Map<String, String> properties, List<String> companyIds, String requestBody) {}
 
-    /** One webhook delivery, as received. */
+    /**
+     * One webhook delivery, as received. {@code verified} tells whether its signature checked out
+     * against {@link #webhookSecret(String)} of the endpoint (false when no secret was asked for).
+     */
     public record WebhookDelivery(
             String endpoint,
             String webhookId,
             String timestamp,
             String signature,
             String body,
-            Map<String, List<String>> headers) {}
+            Map<String, List<String>> headers,
+            boolean verified) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -119,6 +125,7 @@ public final class FakeBillingApis implements AutoCloseable {
     private final Map<Api, Integer> requestCounts = new EnumMap<>(Api.class);
     private final Map<String, Stored> idempotentResponses = new LinkedHashMap<>();
     private final Map<String, DraftInvoice> invoicesById = new LinkedHashMap<>();
+    private final Map<String, String> webhookSecrets = new LinkedHashMap<>();
     private final List<InvoiceItem> items = new ArrayList<>();
     private final List<CrmTask> tasks = new ArrayList<>();
     private final List<WebhookDelivery> deliveries = new ArrayList<>();
@@ -164,6 +171,17 @@ public final class FakeBillingApis implements AutoCloseable {
     /** The URL of the webhook receiver named {@code name}. */
     public String webhookUrl(String name) {
         return server.baseUrl() + "/webhooks/" + name;
+    }
+
+    /**
+     * The signing secret ({@code whsec_...}) the receiver {@code name} checks deliveries with; made on
+     * first use and kept until {@link #close()}. Give it to the webhook executor (as a secret file) to
+     * see {@link WebhookDelivery#verified()} true.
+     */
+    public String webhookSecret(String name) {
+        synchronized (lock) {
+            return webhookSecrets.computeIfAbsent(name, n -> StandardWebhooks.newSecret());
+        }
     }
 
     /** Answers the next {@code times} requests to {@code api} with {@code status}, without effect. */
@@ -299,7 +317,8 @@ public final class FakeBillingApis implements AutoCloseable {
                     return handle(api, path, request, delay);
                 }
             } catch (RuntimeException | IOException e) {
-                return json(400, "{\"message\":\"" + e.getMessage().replace("\"", "'") + "\"}", delay);
+                ObjectNode error = JSON.createObjectNode().put("message", "unreadable request: " + e.getMessage());
+                return json(400, error.toString(), delay);
             }
         }
     }
@@ -582,13 +601,25 @@ public final class FakeBillingApis implements AutoCloseable {
         for (HttpHeader header : request.getHeaders().all()) {
             headers.put(header.key().toLowerCase(java.util.Locale.ROOT), List.copyOf(header.values()));
         }
+        String secret = webhookSecrets.get(name);
+        boolean verified = false;
+        if (secret != null) {
+            try {
+                StandardWebhooks.verify(secret, request.getBodyAsString(), headers);
+                verified = true;
+            } catch (StandardWebhooks.InvalidSignatureException | IllegalArgumentException e) {
+                // Recorded as unverified; a real receiver would answer 401 and the sender would give up.
+                verified = false;
+            }
+        }
         deliveries.add(new WebhookDelivery(
                 name,
                 request.getHeader("webhook-id"),
                 request.getHeader("webhook-timestamp"),
                 request.getHeader("webhook-signature"),
                 request.getBodyAsString(),
-                Map.copyOf(headers)));
+                Map.copyOf(headers),
+                verified));
         return new ResponseDefinitionBuilder()
                 .withStatus(204)
                 .withFixedDelay((int) delay.toMillis())

@@ -54,10 +54,12 @@ public final class StandardWebhooks {
      * @throws IllegalArgumentException if the secret is not base64 or empty
      */
     public static String sign(String secret, String id, long timestampSeconds, String body) {
+        Webhook webhook = webhook(secret);
         try {
-            return webhook(secret).sign(id, timestampSeconds, body);
-        } catch (WebhookSigningException e) {
-            throw new IllegalArgumentException("Cannot sign with this webhook secret: " + e.getMessage());
+            return webhook.sign(id, timestampSeconds, body);
+        } catch (WebhookSigningException | IllegalArgumentException e) {
+            // An empty key ends here (javax.crypto refuses it); say so without quoting the secret.
+            throw new IllegalArgumentException("Cannot sign with this webhook secret: it holds no usable key");
         }
     }
 
@@ -93,16 +95,28 @@ public final class StandardWebhooks {
         return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
     }
 
-    private static Webhook webhook(String secret) {
+    /**
+     * Checks that {@code secret} can sign: {@code whsec_} (optional) followed by non-empty base64.
+     *
+     * @throws IllegalArgumentException naming {@code what}, never quoting the secret
+     */
+    public static void requireValidSecret(String secret, String what) {
         try {
-            Webhook webhook = new Webhook(secret);
-            return webhook;
+            sign(secret, "msg_probe", 0, "");
         } catch (IllegalArgumentException e) {
-            // Base64 decoding failed; the message must not quote the secret.
-            throw new IllegalArgumentException("The webhook secret is not whsec_ followed by base64");
+            throw new IllegalArgumentException(what + " is not " + SECRET_PREFIX + " followed by base64 (an HMAC key)");
+        }
+    }
+
+    private static Webhook webhook(String secret) {
+        if (secret == null) {
+            throw new IllegalArgumentException("No webhook secret");
+        }
+        try {
+            return new Webhook(secret);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "Invalid webhook secret: " + e.getClass().getSimpleName());
+            // Base64 decoding failed or the key is empty; the message must not quote the secret.
+            throw new IllegalArgumentException("The webhook secret is not " + SECRET_PREFIX + " followed by base64");
         }
     }
 }

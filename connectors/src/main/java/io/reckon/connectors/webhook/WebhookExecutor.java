@@ -53,7 +53,9 @@ public final class WebhookExecutor implements ActionExecutor {
         Map<String, Target> byName = new HashMap<>();
         for (WebhookOptions.Endpoint endpoint : options.endpoints()) {
             // Resolved up front: a missing secret fails the job at start-up, not at the first anomaly.
-            byName.put(endpoint.name(), new Target(endpoint, endpoint.resolveSecret()));
+            String secret = endpoint.resolveSecret();
+            StandardWebhooks.requireValidSecret(secret, "The signing secret of webhook endpoint " + endpoint.name());
+            byName.put(endpoint.name(), new Target(endpoint, secret));
         }
         this.targets = Map.copyOf(byName);
         this.calls = RetryingCalls.create(options.retry());

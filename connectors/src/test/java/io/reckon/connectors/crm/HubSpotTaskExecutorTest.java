@@ -49,7 +49,7 @@ class HubSpotTaskExecutorTest {
                         .withApiBase(hubspot.baseUrl())
                         .withTokenFile(ActionFixtures.writeSecret(dir, "hubspot-token", TOKEN))
                         .withTaskDueIn(Duration.ofDays(2))
-                        .withRetry(ActionFixtures.fastRetries(3, Duration.ofSeconds(5))),
+                        .withRetry(ActionFixtures.fastRetries(3, Duration.ofSeconds(20))),
                 clock);
     }
 

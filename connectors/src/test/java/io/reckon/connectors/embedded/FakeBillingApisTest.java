@@ -43,16 +43,16 @@ class FakeBillingApisTest {
         stripe = StripeDraftInvoiceExecutor.create(StripeOptions.defaults()
                 .withApiBase(apis.stripeApiBase())
                 .withApiKeyFile(ActionFixtures.writeSecret(dir, "stripe", "sk_test_fake"))
-                .withRetry(ActionFixtures.fastRetries(4, Duration.ofSeconds(3))));
+                .withRetry(ActionFixtures.fastRetries(4, Duration.ofSeconds(10))));
         hubspot = HubSpotTaskExecutor.create(HubSpotOptions.defaults()
                 .withApiBase(apis.hubspotApiBase())
                 .withTokenFile(ActionFixtures.writeSecret(dir, "hubspot", "pat-fake"))
-                .withRetry(ActionFixtures.fastRetries(4, Duration.ofSeconds(3))));
-        webhookSecret = StandardWebhooks.newSecret();
+                .withRetry(ActionFixtures.fastRetries(4, Duration.ofSeconds(10))));
+        webhookSecret = apis.webhookSecret("ops");
         webhooks = WebhookExecutor.create(new WebhookOptions(
                 List.of(new WebhookOptions.Endpoint(
                         "ops", apis.webhookUrl("ops"), ActionFixtures.writeSecret(dir, "ops", webhookSecret))),
-                ActionFixtures.fastRetries(4, Duration.ofSeconds(3))));
+                ActionFixtures.fastRetries(4, Duration.ofSeconds(10))));
     }
 
     @AfterEach
@@ -76,7 +76,7 @@ class FakeBillingApisTest {
         assertThat(a).isInstanceOf(ActionOutcome.Executed.class);
         String invoiceId = ((ActionOutcome.Executed) a).externalId();
         assertThat(invoiceId).startsWith("in_");
-        assertThat(again).isEqualTo(a);
+        assertThat(((ActionOutcome.Executed) again).externalId()).isEqualTo(invoiceId);
         assertThat(b).isInstanceOf(ActionOutcome.Executed.class).isNotEqualTo(a);
         assertThat(apis.requestCount(Api.STRIPE)).isEqualTo(6);
         assertThat(apis.requestCount()).isEqualTo(6);
@@ -142,13 +142,13 @@ class FakeBillingApisTest {
         try (StripeDraftInvoiceExecutor impatient = StripeDraftInvoiceExecutor.create(StripeOptions.defaults()
                 .withApiBase(apis.stripeApiBase())
                 .withApiKeyFile(ActionFixtures.writeSecret(dir, "stripe-2", "sk_test_fake"))
-                .withRetry(ActionFixtures.fastRetries(4, Duration.ofMillis(1_000))))) {
+                .withRetry(ActionFixtures.fastRetries(4, Duration.ofMillis(1_500))))) {
             // Warm the client up first, so only the injected delay can exceed the timeout.
             impatient
                     .execute(ActionFixtures.request("act-warm", ActionRequest.KIND_STRIPE_DRAFT_INVOICE, "stripe"))
                     .join();
             apis.reset();
-            apis.delayNext(Api.STRIPE, 1, Duration.ofMillis(2_500));
+            apis.delayNext(Api.STRIPE, 1, Duration.ofMillis(3_500));
 
             outcome = impatient
                     .execute(ActionFixtures.request("act-5", ActionRequest.KIND_STRIPE_DRAFT_INVOICE, "stripe"))
@@ -192,14 +192,14 @@ class FakeBillingApisTest {
         try (HubSpotTaskExecutor impatient = HubSpotTaskExecutor.create(HubSpotOptions.defaults()
                 .withApiBase(apis.hubspotApiBase())
                 .withTokenFile(ActionFixtures.writeSecret(dir, "hubspot-2", "pat-fake"))
-                .withRetry(ActionFixtures.fastRetries(4, Duration.ofMillis(1_000))))) {
+                .withRetry(ActionFixtures.fastRetries(4, Duration.ofMillis(1_500))))) {
             impatient
                     .execute(ActionFixtures.request("act-warm", ActionRequest.KIND_CRM_TASK, "hubspot"))
                     .join();
             apis.reset();
             // The search answers at once; the create takes effect but answers after the timeout.
             apis.delayNext(Api.HUBSPOT, 1, Duration.ZERO);
-            apis.delayNext(Api.HUBSPOT, 1, Duration.ofMillis(2_500));
+            apis.delayNext(Api.HUBSPOT, 1, Duration.ofMillis(3_500));
 
             outcome = impatient.execute(request).join();
         }
@@ -231,7 +231,24 @@ class FakeBillingApisTest {
         for (FakeBillingApis.WebhookDelivery delivery : apis.webhookAttempts()) {
             assertThat(delivery.endpoint()).isEqualTo("ops");
             StandardWebhooks.verify(webhookSecret, delivery.body(), delivery.headers());
+            assertThat(delivery.verified()).isTrue();
         }
+    }
+
+    @Test
+    void deliveriesSignedWithAnotherSecretAreRecordedUnverified() {
+        String otherSecret = apis.webhookSecret("audit");
+        assertThat(otherSecret).isNotEqualTo(webhookSecret).isEqualTo(apis.webhookSecret("audit"));
+        try (WebhookExecutor wrongKey = WebhookExecutor.create(WebhookOptions.of(List.of(new WebhookOptions.Endpoint(
+                "audit", apis.webhookUrl("audit"), ActionFixtures.writeSecret(dir, "audit", webhookSecret)))))) {
+            wrongKey.execute(ActionFixtures.request("act-11", ActionRequest.KIND_WEBHOOK, "audit"))
+                    .join();
+        }
+
+        assertThat(apis.webhookDeliveries()).singleElement().satisfies(d -> {
+            assertThat(d.endpoint()).isEqualTo("audit");
+            assertThat(d.verified()).isFalse();
+        });
     }
 
     @Test

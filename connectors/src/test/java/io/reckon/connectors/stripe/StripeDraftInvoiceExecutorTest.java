@@ -49,7 +49,7 @@ class StripeDraftInvoiceExecutorTest {
         executor = StripeDraftInvoiceExecutor.create(StripeOptions.defaults()
                 .withApiBase(stripe.baseUrl())
                 .withApiKeyFile(ActionFixtures.writeSecret(dir, "stripe-key", API_KEY))
-                .withRetry(ActionFixtures.fastRetries(4, Duration.ofSeconds(5))));
+                .withRetry(ActionFixtures.fastRetries(4, Duration.ofSeconds(20))));
     }
 
     @AfterEach
