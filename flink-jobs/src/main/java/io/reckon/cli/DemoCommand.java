@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         description = {
             "Runs a seeded workload with known leaks through the job and scores what it finds.",
             "Starts the embedded stack, generates the workload, replays it through the reconciliation job and",
-            "prints precision, recall, amounts and detection latency per anomaly type."
+            "prints precision, recall, amounts and detection latency per anomaly type; then runs the action job",
+            "with local stand-ins for Stripe and HubSpot and prints the draft invoices against the leaked total."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -38,6 +39,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Leave the stack running with a live (unbounded) job whose metrics Prometheus can"
                     + " scrape, and print how to query it.")
     boolean keepRunning;
+
+    @Option(
+            names = "--skip-actions",
+            description = "Do not run the action job (draft invoices, CRM tasks, webhooks) after reconciliation.")
+    boolean skipActions;
 
     @Option(
             names = "--config",
@@ -85,6 +91,16 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf(
                     "Job ran %.1f s over the embedded Kafka.%n%n", r.jobTime().toMillis() / 1000.0);
             System.out.println(DemoReport.score(workload.truth(), anomalies).render());
+            if (!skipActions) {
+                System.out.println("Running the action job over the anomalies, with local stand-ins for Stripe,"
+                        + " HubSpot and a webhook receiver ...");
+                DemoActions.Outcome actions = DemoActions.run(conf, work, r.anomalies());
+                System.out.println();
+                System.out.print(actions.summary().render());
+                System.out.printf(
+                        "Action job ran %.1f s; policy %s.%n%n",
+                        actions.jobTime().toMillis() / 1000.0, actions.policy());
+            }
             System.out.println("Files: " + work);
             if (keepRunning) {
                 System.out.println();

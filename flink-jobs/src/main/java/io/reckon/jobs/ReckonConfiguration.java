@@ -1,5 +1,6 @@
 package io.reckon.jobs;
 
+import io.reckon.actions.ActionOptions;
 import io.reckon.connectors.jdbc.JdbcOptions;
 import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.connectors.registry.SchemaRegistryOptions;
@@ -41,7 +42,7 @@ public final class ReckonConfiguration {
 
     /** Key prefixes owned by Reckon; a key under one of them must be a declared option. */
     public static final List<String> OWNED_PREFIXES =
-            List.of("reconcile.", "kafka.", "schema-registry.", "jdbc.", "cloudevents.");
+            List.of("reconcile.", "kafka.", "schema-registry.", "jdbc.", "cloudevents.", "actions.");
 
     /** Prefixes whose rest is handed to a client library as it is (any key is accepted). */
     public static final List<String> PASS_THROUGH_PREFIXES =
@@ -53,7 +54,8 @@ public final class ReckonConfiguration {
             KafkaOptions.class,
             SchemaRegistryOptions.class,
             JdbcOptions.class,
-            CloudEventsOptions.class);
+            CloudEventsOptions.class,
+            ActionOptions.class);
 
     private ReckonConfiguration() {}
 
@@ -115,12 +117,18 @@ public final class ReckonConfiguration {
         }
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith(ENV_PREFIX) || name.equals(JdbcOptions.PASSWORD_ENV)) {
-                // The database password is read from the environment by JdbcOptions.password itself;
-                // copying it into the configuration would only widen where the secret is visible.
+            if (!name.startsWith(ENV_PREFIX)
+                    || name.equals(JdbcOptions.PASSWORD_ENV)
+                    || ActionOptions.isSecretEnv(name)) {
+                // The database password and the action secrets (Stripe key, HubSpot token, webhook signing
+                // secrets) are read from the environment by the code that uses them; copying them into the
+                // configuration would only widen where the secret is visible.
                 continue;
             }
             String key = byEnvName.get(name);
+            if (key == null) {
+                key = ActionOptions.webhookKeyOfEnv(name);
+            }
             if (key != null) {
                 conf.setString(key, e.getValue());
             } else if (OWNED_PREFIXES.stream().anyMatch(p -> name.startsWith(envName(p)))) {
@@ -144,7 +152,7 @@ public final class ReckonConfiguration {
             boolean owned = OWNED_PREFIXES.stream().anyMatch(key::startsWith);
             boolean passThrough =
                     PASS_THROUGH_PREFIXES.stream().anyMatch(p -> key.startsWith(p) && key.length() > p.length());
-            if (owned && !passThrough && !options.containsKey(key)) {
+            if (owned && !passThrough && !options.containsKey(key) && !ActionOptions.isWebhookKey(key)) {
                 String suggestion = closest(key, options.keySet());
                 throw new IllegalArgumentException("unknown option '" + key + "'"
                         + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
@@ -165,6 +173,7 @@ public final class ReckonConfiguration {
         ReconSettings.from(conf);
         CloudEventsOptions.mapping(conf);
         KafkaOptions.startingOffsets(conf);
+        ActionOptions.webhooks(conf);
     }
 
     /** The type of an option in words, from its default (options without one are strings here). */
@@ -216,7 +225,7 @@ public final class ReckonConfiguration {
     }
 
     /** The candidate nearest by edit distance, if it is near enough to be a likely misspelling. */
-    static String closest(String word, Collection<String> candidates) {
+    public static String closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -18,10 +18,10 @@ class ArchitectureTest {
             .importPackages("io.reckon");
 
     @Test
-    void jobsNeverUseTheEmbeddedDevStackOrTheCommandLine() {
+    void jobsAndTheActionJobNeverUseTheEmbeddedDevStackOrTheCommandLine() {
         noClasses()
                 .that()
-                .resideInAPackage("io.reckon.jobs..")
+                .resideInAnyPackage("io.reckon.jobs..", "io.reckon.actions..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(

@@ -86,6 +86,31 @@ class ReckonConfigurationTest {
     }
 
     @Test
+    void actionSecretVariablesAreNotCopiedIntoTheConfiguration() throws Exception {
+        Configuration conf = ReckonConfiguration.load(
+                yaml("{}\n"),
+                Map.of(
+                        "RECKON_STRIPE_API_KEY", "sk_test_1",
+                        "RECKON_HUBSPOT_TOKEN", "pat-1",
+                        "RECKON_WEBHOOK_SECRET_FINANCE", "whsec_1",
+                        "RECKON_ACTIONS_WEBHOOKS_FINANCE_URL", "https://finance.example.com/hook",
+                        "RECKON_ACTIONS_CAPACITY", "4"));
+        assertThat(conf.toMap().values()).doesNotContain("sk_test_1", "pat-1", "whsec_1");
+        assertThat(conf.toMap())
+                .containsEntry("actions.webhooks.finance.url", "https://finance.example.com/hook")
+                .containsEntry("actions.capacity", "4");
+    }
+
+    @Test
+    void aWebhookKeyThatIsNeitherUrlNorSecretFileIsRefused() throws Exception {
+        assertThatThrownBy(() -> ReckonConfiguration.load(yaml("actions.webhooks.finance.secret: x\n"), Map.of()))
+                .hasMessageContaining("unknown option 'actions.webhooks.finance.secret'");
+        assertThatThrownBy(() ->
+                        ReckonConfiguration.load(yaml("actions.webhooks.finance.secret-file: /run/s\n"), Map.of()))
+                .hasMessageContaining("webhook endpoint 'finance' has no actions.webhooks.finance.url");
+    }
+
+    @Test
     void aMisspeltKeyIsRefusedWithASuggestion() throws Exception {
         Path file = yaml("reconcile.alowed-lateness: 8h\n");
 
