@@ -3,6 +3,7 @@ package io.reckon.bench;
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.jobs.ReconciliationJob;
 import io.reckon.jobs.reconcile.AnomalyType;
+import io.reckon.jobs.reconcile.LatencyHistogram;
 import io.reckon.jobs.reconcile.ReconSettings;
 import io.reckon.jobs.reconcile.ReconcileFunction;
 import io.reckon.jobs.records.AnomalyRecord;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -194,8 +194,7 @@ public final class Bench {
                 new ReconcileFunction(ReconSettings.defaults()).measuringEmissionLatency());
         Measured m = execute(env, "reckon-bench");
 
-        TreeMap<Integer, Integer> latency =
-                m.result().getAccumulatorResult(ReconcileFunction.EMISSION_LATENCY_ACCUMULATOR);
+        long[] latency = m.result().getAccumulatorResult(ReconcileFunction.EMISSION_LATENCY_ACCUMULATOR);
         List<AnomalyRecord> revisions = anomalies.drain();
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("anomaly_revisions", revisions.size());
@@ -212,11 +211,7 @@ public final class Bench {
                 m.cpuSeconds(),
                 percentileMs(latency, 0.50),
                 percentileMs(latency, 0.99),
-                latency == null
-                        ? 0
-                        : latency.values().stream()
-                                .mapToLong(Integer::longValue)
-                                .sum(),
+                latency == null ? 0 : LatencyHistogram.count(latency),
                 null,
                 m.heapPeak(),
                 m.rssPeak(),
@@ -318,20 +313,11 @@ public final class Bench {
         return out;
     }
 
-    /** The q-quantile of a histogram of microseconds, in milliseconds; null without samples. */
-    static Double percentileMs(TreeMap<Integer, Integer> micros, double q) {
-        if (micros == null || micros.isEmpty()) {
+    /** The q-quantile of the latency histogram, in milliseconds; null without samples. */
+    static Double percentileMs(long[] micros, double q) {
+        if (micros == null || LatencyHistogram.count(micros) == 0) {
             return null;
         }
-        long total = micros.values().stream().mapToLong(Integer::longValue).sum();
-        long rank = (long) Math.ceil(q * total);
-        long seen = 0;
-        for (Map.Entry<Integer, Integer> e : micros.entrySet()) {
-            seen += e.getValue();
-            if (seen >= rank) {
-                return e.getKey() / 1000.0;
-            }
-        }
-        return micros.lastKey() / 1000.0;
+        return LatencyHistogram.percentileMicros(micros, q) / 1000.0;
     }
 }

@@ -84,7 +84,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     public static final String EMISSION_LATENCY_ACCUMULATOR = "reconcile.emission-latency-us";
 
     private boolean measureEmissionLatency;
-    private transient org.apache.flink.api.common.accumulators.Histogram emissionLatency;
+    private transient LatencyHistogram emissionLatency;
     /** The watermark of the last timer call, and when (nanoTime) a timer first saw it. */
     private transient long watermarkSeen;
 
@@ -179,7 +179,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             emitted.put(t, counters.counter("anomalies." + t.name()));
         }
         if (measureEmissionLatency) {
-            emissionLatency = new org.apache.flink.api.common.accumulators.Histogram();
+            emissionLatency = new LatencyHistogram();
             getRuntimeContext().addAccumulator(EMISSION_LATENCY_ACCUMULATOR, emissionLatency);
             watermarkSeen = Long.MIN_VALUE;
         }
@@ -767,8 +767,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         out.collect(record(key[0], key[1], start, end, p, f, next, watermark));
         emitted.get(f.type()).inc();
         if (measureEmissionLatency && inTimer && watermarkSeen != Long.MAX_VALUE) {
-            long micros = (System.nanoTime() - watermarkSeenAt) / 1_000;
-            emissionLatency.add((int) Math.min(Integer.MAX_VALUE, micros));
+            emissionLatency.add((System.nanoTime() - watermarkSeenAt) / 1_000);
         }
     }
 
