@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "reckon 0.1.0",
         description = "Real-time revenue-leak detection: reconcile usage, reported usage, invoices and contracts.",
-        subcommands = {ReplayCommand.class, DemoCommand.class, ActionsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ReplayCommand.class,
+            DemoCommand.class,
+            ActionsCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class ReckonCli implements Runnable {
 
     @CommandLine.Spec

@@ -70,6 +70,16 @@ public final class ReconciliationJob {
             Watermarks watermarks,
             Inputs inputs,
             Outputs outputs) {
+        defineWorkflow(env, watermarks, inputs, outputs, new ReconcileFunction(settings));
+    }
+
+    /** As above, with a reconcile function configured by the caller (the benchmark measures latency). */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Watermarks watermarks,
+            Inputs inputs,
+            Outputs outputs,
+            ReconcileFunction reconcile) {
         WatermarkStrategy<Ingested> meterWatermarks =
                 IngestWatermarks.meterEvents(watermarks.maxOutOfOrderness(), watermarks.idleTimeout());
 
@@ -94,7 +104,7 @@ public final class ReconciliationJob {
         SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(usageCloudEvents, reported, invoices)
                 .keyBy(MeterEvent::key)
                 .connect(contractBroadcast)
-                .process(new ReconcileFunction(settings))
+                .process(reconcile)
                 .returns(TypeInformation.of(AnomalyRecord.class))
                 .name("reconcile")
                 .uid("reconcile");

@@ -76,6 +76,21 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     private final ReconSettings settings;
 
+    /**
+     * Accumulator of the emission latency, in microseconds, of revisions emitted by an hourly tick:
+     * from the moment the watermark that fired the tick reached this operator to the emission. Only
+     * kept when {@link #measuringEmissionLatency()} asked for it (the benchmark does).
+     */
+    public static final String EMISSION_LATENCY_ACCUMULATOR = "reconcile.emission-latency-us";
+
+    private boolean measureEmissionLatency;
+    private transient LatencyHistogram emissionLatency;
+    /** The watermark of the last timer call, and when (nanoTime) a timer first saw it. */
+    private transient long watermarkSeen;
+
+    private transient long watermarkSeenAt;
+    private transient boolean inTimer;
+
     private transient MapState<Long, HourBucket> hours;
     private transient MapState<Long, PeriodState> periods;
     private transient MapState<String, AnomalyState> anomalies;
@@ -95,6 +110,18 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     /** Parsed contracts per account; a cache of the broadcast state, rebuilt after a restore. */
     private transient Map<String, ContractHistory> contracts;
 
+    /**
+     * Anchor day of each account's latest contract version, derived from {@link #contracts} and
+     * cleared whenever a contract arrives: the lookup runs for every record.
+     */
+    private transient Map<String, Integer> anchorDays;
+
+    /** The last billing period computed, reused while records fall into it (almost always). */
+    private transient long cachedPeriodStart;
+
+    private transient long cachedPeriodEnd;
+    private transient int cachedPeriodAnchor;
+
     private transient Map<MeterEvent.Kind, JobCounters.Counter> duplicates;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> late;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> unmapped;
@@ -107,6 +134,18 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     public ReconcileFunction(ReconSettings settings) {
         this.settings = settings;
+    }
+
+    /**
+     * Records the emission latency of tick-driven revisions in the accumulator {@link
+     * #EMISSION_LATENCY_ACCUMULATOR}. Timers fire synchronously inside the watermark's processing, so
+     * the first timer call that sees a new watermark marks its arrival; a revision emitted in a later
+     * timer call of the same watermark waited for every key fired before it. The jump of a bounded
+     * input's watermark to the end of time is not a real-time emission and is left out.
+     */
+    public ReconcileFunction measuringEmissionLatency() {
+        this.measureEmissionLatency = true;
+        return this;
     }
 
     @Override
@@ -139,6 +178,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         for (AnomalyType t : AnomalyType.values()) {
             emitted.put(t, counters.counter("anomalies." + t.name()));
         }
+        if (measureEmissionLatency) {
+            emissionLatency = new LatencyHistogram();
+            getRuntimeContext().addAccumulator(EMISSION_LATENCY_ACCUMULATOR, emissionLatency);
+            watermarkSeen = Long.MIN_VALUE;
+        }
     }
 
     private static Map<MeterEvent.Kind, JobCounters.Counter> perKind(JobCounters counters, String what) {
@@ -166,12 +210,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             return;
         }
         contracts = new HashMap<>();
+        anchorDays = new HashMap<>();
         for (Map.Entry<String, String> e : state.immutableEntries()) {
             cache(e.getValue());
         }
     }
 
     private void cache(String json) {
+        anchorDays.clear();
         try {
             ContractVersion v = ContractJson.parse(json);
             contracts.computeIfAbsent(v.accountId(), a -> new ContractHistory()).put(v);
@@ -187,6 +233,16 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     /** Anchor day of the account's latest contract version, 1 without a contract. */
     private int anchorDayOf(String accountId) {
+        Integer cached = anchorDays.get(accountId);
+        if (cached != null) {
+            return cached;
+        }
+        int day = latestAnchorDay(accountId);
+        anchorDays.put(accountId, day);
+        return day;
+    }
+
+    private int latestAnchorDay(String accountId) {
         return history(accountId)
                 .flatMap(h -> h.versions().stream().reduce((a, b) -> a.version() >= b.version() ? a : b))
                 .map(ContractVersion::billingAnchorDay)
@@ -199,6 +255,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     @Override
     public void processElement(MeterEvent e, ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
         current = ctx;
+        inTimer = false;
         loadContracts(ctx.getBroadcastState(CONTRACTS));
         TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
@@ -305,13 +362,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      */
     private PeriodState periodFor(MeterEvent e, long time, long watermark, ReadOnlyContext ctx) throws Exception {
         int anchorDay = anchor.value();
-        BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(time), anchorDay);
-        long start = bp.start().toEpochMilli();
+        long start = periodStart(time, anchorDay);
         PeriodState p = periods.get(start);
         if (p != null) {
             return p;
         }
-        p = PeriodState.of(start, bp.end().toEpochMilli(), anchorDay);
+        p = PeriodState.of(start, cachedPeriodEnd, anchorDay);
         if (releaseAt(p) <= watermark) {
             reject(
                     e,
@@ -339,6 +395,17 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             timers.registerEventTimeTimer(billingFinalAt(p));
         }
         return p;
+    }
+
+    /** Start of the billing period holding {@code time}; the end is then in {@link #cachedPeriodEnd}. */
+    private long periodStart(long time, int anchorDay) {
+        if (cachedPeriodAnchor != anchorDay || time < cachedPeriodStart || time >= cachedPeriodEnd) {
+            BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(time), anchorDay);
+            cachedPeriodAnchor = anchorDay;
+            cachedPeriodStart = bp.start().toEpochMilli();
+            cachedPeriodEnd = bp.end().toEpochMilli();
+        }
+        return cachedPeriodStart;
     }
 
     private long meteringFinalAt(PeriodState p) {
@@ -387,6 +454,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyRecord> out) throws Exception {
         current = ctx;
+        if (measureEmissionLatency) {
+            inTimer = true;
+            long wm = ctx.timerService().currentWatermark();
+            if (wm != watermarkSeen) {
+                watermarkSeen = wm;
+                watermarkSeenAt = System.nanoTime();
+            }
+        }
         loadContracts(ctx.getBroadcastState(CONTRACTS));
         String[] key = splitKey(ctx.getCurrentKey());
         TimerService timers = ctx.timerService();
@@ -525,15 +600,17 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      */
     private void sweepIds(long watermark) throws Exception {
         long keep = settings.dedupHorizonMs() + settings.allowedLatenessMs();
+        boolean released = periods.isEmpty();
         for (MapState<String, Long> ids : List.of(usageIds, reportIds)) {
-            List<String> expired = new ArrayList<>();
-            for (Map.Entry<String, Long> e : ids.entries()) {
-                if (e.getValue() + keep <= watermark || periods.isEmpty()) {
-                    expired.add(e.getKey());
-                }
+            if (released) {
+                ids.clear();
+                continue;
             }
-            for (String id : expired) {
-                ids.remove(id);
+            // One pass, removing through the iterator: no second lookup per expired id.
+            for (java.util.Iterator<Map.Entry<String, Long>> it = ids.iterator(); it.hasNext(); ) {
+                if (it.next().getValue() + keep <= watermark) {
+                    it.remove();
+                }
             }
         }
     }
@@ -689,6 +766,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         anomalies.put(k, next);
         out.collect(record(key[0], key[1], start, end, p, f, next, watermark));
         emitted.get(f.type()).inc();
+        if (measureEmissionLatency && inTimer && watermarkSeen != Long.MAX_VALUE) {
+            emissionLatency.add((System.nanoTime() - watermarkSeenAt) / 1_000);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -822,9 +902,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         if (anchorDay == null) {
             return null;
         }
-        return periods.get(BillingPeriod.containing(Instant.ofEpochMilli(time), anchorDay)
-                .start()
-                .toEpochMilli());
+        return periods.get(periodStart(time, anchorDay));
     }
 
     /**
@@ -1038,11 +1116,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             throws Exception {
         int wanted = anchorDayOf(accountId);
         Integer current = anchor.value();
-        if (current == null || periods.isEmpty()) {
-            anchor.update(wanted);
+        if (current != null && current == wanted) {
+            // The common case, decided without reading the periods (a seek per record on RocksDB).
             return;
         }
-        if (current == wanted) {
+        if (current == null || periods.isEmpty()) {
+            anchor.update(wanted);
             return;
         }
         // Rare: an anchor-day change, or usage that arrived before its account's first contract. Rebuild

@@ -1,0 +1,39 @@
+package io.reckon.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The machine a benchmark ran on, as the report states it. */
+final class Machine {
+
+    private Machine() {}
+
+    static Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        m.put("cpu_model", firstValue(Path.of("/proc/cpuinfo"), "model name"));
+        m.put("memory_total", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
+        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        m.put("load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return m;
+    }
+
+    private static String firstValue(Path file, String field) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines) {
+                if (line.startsWith(field)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (Exception notLinux) {
+            // unknown
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,119 @@
+package io.reckon.bench;
+
+import io.reckon.jobs.reconcile.Agg;
+import io.reckon.jobs.reconcile.AnomalyState;
+import io.reckon.jobs.reconcile.HourBucket;
+import io.reckon.jobs.reconcile.PeriodState;
+import io.reckon.jobs.records.MeterEvent;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+/**
+ * State bytes of one (account, meter) key at the close of a 31-day period, measured by serializing
+ * the reconcile operator's state with the serializers Flink itself uses for it (the same type
+ * information as the state descriptors: POJO serializers, no Kryo) in the layout of the RocksDB
+ * backend: every entry carries the key-group prefix, the serialized key and the namespace, map
+ * entries also their user key. Dedup ids are left out (their cost is per id, not per key: the spec
+ * asks for it separately).
+ *
+ * <p>The key is the worst case the benchmark's workload produces: usage and reports in every hour of
+ * the period (744 hourly buckets), the period's aggregates, one open anomaly, the anchor and
+ * first-seen values and three timers (next tick, metering final, billing final). Quantities carry the
+ * scale 9 of the Avro contract, as records decoded from Kafka do.
+ */
+final class StateFootprint {
+
+    private static final int HOURS = 31 * 24;
+    /** Key-group prefix of a RocksDB key (two bytes above 128 key groups), plus the void namespace. */
+    private static final int KEY_GROUP_BYTES = 2;
+
+    private static final int NAMESPACE_BYTES = 1;
+
+    private StateFootprint() {}
+
+    /** Bytes per part of the state, and their total under "total". */
+    static Map<String, Long> perKey() throws IOException {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        TypeSerializer<String> keys = Types.STRING.createSerializer(config);
+        TypeSerializer<Long> longs = Types.LONG.createSerializer(config);
+        TypeSerializer<Integer> ints = Types.INT.createSerializer(config);
+        TypeSerializer<HourBucket> buckets =
+                TypeInformation.of(HourBucket.class).createSerializer(config);
+        TypeSerializer<PeriodState> periods =
+                TypeInformation.of(PeriodState.class).createSerializer(config);
+        TypeSerializer<AnomalyState> anomalies =
+                TypeInformation.of(AnomalyState.class).createSerializer(config);
+
+        String key = MeterEvent.keyOf("acct-1234", "api_calls");
+        long prefix = KEY_GROUP_BYTES + size(keys, key) + NAMESPACE_BYTES;
+
+        long hours = 0;
+        for (int h = 0; h < HOURS; h++) {
+            HourBucket b = new HourBucket();
+            for (int r = 0; r < 3; r++) {
+                b.usage.add(quantity(37_400_000_000L + h * 1_000L + r));
+                b.reported.add(quantity(37_400_000_000L + h * 1_000L + r));
+            }
+            hours += prefix + size(longs, (long) h * Duration.ofHours(1).toMillis()) + size(buckets, b);
+        }
+
+        PeriodState p = PeriodState.of(0L, Duration.ofDays(31).toMillis(), 1);
+        p.usage = full(HOURS * 3);
+        p.maturedUsage = full(HOURS * 3);
+        p.reported = full(HOURS * 3);
+        p.reportedSoFar = full(HOURS * 3);
+        long period = prefix + size(longs, p.start) + size(periods, p);
+
+        AnomalyState a = new AnomalyState();
+        a.revision = 12;
+        a.status = "updated";
+        a.actualQuantity = p.usage.sum;
+        a.reportedQuantity = p.reported.sum.subtract(quantity(9_000_000_000_000L));
+        a.expectedAmountMinor = 418_000;
+        a.pricedReportedAmountMinor = 372_000;
+        a.amountMinor = 46_000;
+        a.currency = "usd";
+        a.signalEnd = p.end;
+        long anomaly = prefix + size(keys, "UNDER_REPORTED_USAGE|0") + size(anomalies, a);
+
+        long values = 2 * prefix + size(ints, 1) + size(longs, 0L);
+        // A timer is its key group, key, namespace and timestamp.
+        long timers = 3 * (prefix + 8);
+
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put("hourly_buckets", hours);
+        parts.put("period", period);
+        parts.put("anomaly", anomaly);
+        parts.put("values", values);
+        parts.put("timers", timers);
+        parts.put("total", hours + period + anomaly + values + timers);
+        return parts;
+    }
+
+    private static Agg full(long records) {
+        Agg a = new Agg();
+        a.sum = quantity(records * 37_400_000_000L);
+        a.count = records;
+        a.max = quantity(99_900_000_000L);
+        return a;
+    }
+
+    private static BigDecimal quantity(long unscaled) {
+        return BigDecimal.valueOf(unscaled, 9);
+    }
+
+    private static <T> long size(TypeSerializer<T> serializer, T value) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        return out.length();
+    }
+}

@@ -1,0 +1,136 @@
+package io.reckon.cli;
+
+import io.reckon.bench.Bench;
+import io.reckon.bench.BenchReport;
+import io.reckon.bench.BenchWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code reckon bench}: Reckon against a Flink SQL baseline on a generated workload. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmarks the reconciliation job against a Flink SQL baseline on the same generated workload.",
+            "Runs in memory (records already decoded) and end to end from the embedded Kafka with Avro, with heap",
+            "and RocksDB state; reports events/s, events per CPU-second, emission latency, state per key and",
+            "peak memory. Exits 1 when the baseline's findings differ from Reckon's (the comparison is void)."
+        })
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--events",
+            defaultValue = "2000000",
+            description = "Usage plus reported records (default ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--accounts", defaultValue = "250", description = "Accounts (default ${DEFAULT-VALUE}).")
+    int accounts;
+
+    @Option(names = "--meters", defaultValue = "2", description = "Meters per account (default ${DEFAULT-VALUE}).")
+    int meters;
+
+    @Option(
+            names = "--days",
+            defaultValue = "31",
+            description = "Days of event time the workload spans (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(
+            names = "--duplicate-rate",
+            defaultValue = "0.01",
+            description = "Share of duplicate records (default ${DEFAULT-VALUE}).")
+    double duplicateRate;
+
+    @Option(
+            names = "--out-of-order-rate",
+            defaultValue = "0.05",
+            description = "Share of records moved back up to 4 minutes (default ${DEFAULT-VALUE}).")
+    double outOfOrderRate;
+
+    @Option(
+            names = "--under-reported-share",
+            defaultValue = "0.05",
+            description = "Share of keys that under-report (default ${DEFAULT-VALUE}).")
+    double underReportedShare;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of both jobs (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
+            names = "--mode",
+            defaultValue = "all",
+            description = "in-memory, kafka-avro or all (default ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(
+            names = "--state-backend",
+            defaultValue = "all",
+            description = "heap, rocksdb or all (default ${DEFAULT-VALUE}).")
+    String stateBackend;
+
+    @Option(names = "--no-baseline", description = "Run Reckon only (no comparison).")
+    boolean noBaseline;
+
+    @Option(names = "--no-warmup", description = "Skip the warm-up run of each engine.")
+    boolean noWarmup;
+
+    @Option(names = "--dir", description = "Working directory for the embedded stack (default: a new temp dir).")
+    Path dir;
+
+    @Option(names = "--json", description = "Print one JSON object with every figure instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Bench.Mode> modes;
+        List<Bench.Backend> backends;
+        BenchWorkload.Options options;
+        try {
+            modes = switch (mode) {
+                case "in-memory" -> List.of(Bench.Mode.IN_MEMORY);
+                case "kafka-avro" -> List.of(Bench.Mode.KAFKA_AVRO);
+                case "all" -> List.of(Bench.Mode.IN_MEMORY, Bench.Mode.KAFKA_AVRO);
+                default -> throw new IllegalArgumentException("--mode must be in-memory, kafka-avro or all");
+            };
+            backends = switch (stateBackend) {
+                case "heap", "hashmap" -> List.of(Bench.Backend.HEAP);
+                case "rocksdb" -> List.of(Bench.Backend.ROCKSDB);
+                case "all" -> List.of(Bench.Backend.HEAP, Bench.Backend.ROCKSDB);
+                default -> throw new IllegalArgumentException("--state-backend must be heap, rocksdb or all");
+            };
+            options = new BenchWorkload.Options(
+                    events,
+                    accounts,
+                    meters,
+                    days,
+                    duplicateRate,
+                    outOfOrderRate,
+                    underReportedShare,
+                    seed,
+                    parallelism);
+        } catch (IllegalArgumentException e) {
+            System.err.println("reckon bench: " + e.getMessage());
+            return 2;
+        }
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-");
+        Bench.Report report =
+                Bench.run(new Bench.Config(options, modes, backends, !noBaseline, !noWarmup, work), System.err);
+        System.out.print(json ? BenchReport.json(report) + "\n" : BenchReport.text(report));
+        if (!report.valid()) {
+            System.err.println("reckon bench: VOID: the baseline's findings differ from Reckon's (or are empty).");
+            return 1;
+        }
+        return 0;
+    }
+}
