@@ -62,6 +62,20 @@ final class Chart {
         return found.get(0);
     }
 
+    /** The FlinkDeployment of one job: {@code reconciliation} or {@code actions}. */
+    static JsonNode deployment(List<JsonNode> resources, String component) {
+        List<JsonNode> found = ofKind(resources, "FlinkDeployment").stream()
+                .filter(d -> component.equals(d.path("metadata")
+                        .path("labels")
+                        .path("app.kubernetes.io/component")
+                        .asText()))
+                .toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected one FlinkDeployment of " + component + ", found " + found.size());
+        }
+        return found.get(0);
+    }
+
     /**
      * A copy of the chart whose values.yaml is the defaults overlaid with {@code overlay}, because
      * {@code helm lint} as a library call takes no values files and the production file only holds

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import io.reckon.actions.ActionOptions;
 import io.reckon.connectors.jdbc.JdbcOptions;
 import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.connectors.registry.SchemaRegistryOptions;
@@ -72,7 +73,12 @@ class FlinkConfigurationKeysTest {
             }
         }
         reckonKeys = new TreeSet<>();
-        Stream.of(ReconOptions.class, KafkaOptions.class, JdbcOptions.class, SchemaRegistryOptions.class)
+        Stream.of(
+                        ReconOptions.class,
+                        ActionOptions.class,
+                        KafkaOptions.class,
+                        JdbcOptions.class,
+                        SchemaRegistryOptions.class)
                 .forEach(c -> reckonKeys.addAll(optionKeys(c)));
     }
 
@@ -80,14 +86,16 @@ class FlinkConfigurationKeysTest {
     @ValueSource(strings = {"", "values-production.yaml"})
     void everyFlinkConfigurationKeyIsARealOption(String valuesFile) throws Exception {
         List<JsonNode> resources = valuesFile.isEmpty() ? Chart.render() : Chart.render(Chart.DIR.resolve(valuesFile));
-        JsonNode conf = Chart.single(resources, "FlinkDeployment").path("spec").path("flinkConfiguration");
         List<String> unknown = new ArrayList<>();
-        conf.fieldNames().forEachRemaining(key -> {
-            if (!isKnown(key)) {
-                unknown.add(key);
-            }
-        });
-        assertThat(conf.size()).isGreaterThanOrEqualTo(20);
+        for (JsonNode deployment : Chart.ofKind(resources, "FlinkDeployment")) {
+            JsonNode conf = deployment.path("spec").path("flinkConfiguration");
+            conf.fieldNames().forEachRemaining(key -> {
+                if (!isKnown(key)) {
+                    unknown.add(deployment.path("metadata").path("name").asText() + ": " + key);
+                }
+            });
+            assertThat(conf.size()).isGreaterThanOrEqualTo(20);
+        }
         assertThat(unknown).as("keys no option declares").isEmpty();
     }
 
@@ -103,7 +111,9 @@ class FlinkConfigurationKeysTest {
                 "state.checkpoints.dir",
                 "reconcile.allowed-latenes",
                 "jdbc.password.file",
-                "kafka.bootstrap.servers"
+                "kafka.bootstrap.servers",
+                "actions.webhooks.finance.secret",
+                "actions.stripe.api-key"
             })
     void misspelledOrRetiredKeysAreRejected(String key) {
         assertThat(isKnown(key)).isFalse();
@@ -112,6 +122,7 @@ class FlinkConfigurationKeysTest {
     private static boolean isKnown(String key) {
         return flinkKeys.contains(key)
                 || reckonKeys.contains(key)
+                || ActionOptions.isWebhookKey(key)
                 || OPERATOR_AUTOSCALER_KEYS.contains(key)
                 || REPORTER_KEY.matcher(key).matches()
                 || PASS_THROUGH_PREFIXES.stream().anyMatch(p -> key.startsWith(p) && key.length() > p.length());

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.reckon.actions.PolicyParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,11 +73,77 @@ class HelmChartTest {
                 .isTrue());
 
         assertThat(Chart.ofKind(resources, "KafkaTopic")).isEmpty();
+        assertThat(Chart.ofKind(resources, "FlinkDeployment"))
+                .as("the action job is off by default")
+                .hasSize(1);
+    }
+
+    @Test
+    void productionValuesAddTheActionJobWithItsPolicyAndTargetSecretsAsFiles() throws Exception {
+        List<JsonNode> resources = Chart.render(Chart.PRODUCTION_VALUES);
+        JsonNode reconciliation = Chart.deployment(resources, "reconciliation");
+        JsonNode actions = Chart.deployment(resources, "actions");
+
+        assertThat(actions.path("metadata").path("name").asText()).isEqualTo("reckon-reckon-actions");
+        JsonNode job = actions.path("spec").path("job");
+        assertThat(job.path("entryClass").asText()).isEqualTo("io.reckon.actions.ActionsMain");
+        assertThat(job.path("upgradeMode").asText()).isEqualTo("savepoint");
+        assertThat(job.path("parallelism").asInt()).isEqualTo(2);
+
+        Map<String, String> conf = flinkConfiguration(actions);
+        Map<String, String> reconConf = flinkConfiguration(reconciliation);
+        // Two jobs with one transactional id prefix would fence each other's Kafka transactions.
+        assertThat(conf.get("kafka.transactional-id-prefix"))
+                .isEqualTo("reckon-prod-actions")
+                .isNotEqualTo(reconConf.get("kafka.transactional-id-prefix"));
+        assertThat(conf.get("kafka.group-id")).isEqualTo("reckon-actions");
+        assertThat(reconConf).noneSatisfy((k, v) -> assertThat(k).startsWith("actions."));
+        assertThat(conf)
+                .containsEntry("actions.policy-file", "/etc/reckon/actions/policy.yaml")
+                .containsEntry("actions.stripe.api-base", "https://api.stripe.com")
+                .containsEntry("actions.stripe.api-key-file", "/etc/reckon/stripe/api-key")
+                .containsEntry("actions.hubspot.token-file", "/etc/reckon/hubspot/token")
+                .containsEntry("actions.webhooks.finance.url", "https://finance-hooks.example.com/reckon")
+                .containsEntry("actions.webhooks.finance.secret-file", "/etc/reckon/webhooks/finance/secret");
+
+        JsonNode pod = actions.path("spec").path("podTemplate").path("spec");
+        Map<String, String> volumes = new HashMap<>();
+        pod.path("volumes")
+                .forEach(v -> volumes.put(
+                        v.path("name").asText(),
+                        v.path("secret")
+                                .path("secretName")
+                                .asText(v.path("configMap").path("name").asText())));
+        assertThat(volumes)
+                .containsEntry("actions-policy", "reckon-reckon-actions-policy")
+                .containsEntry("stripe-api-key", "reckon-stripe")
+                .containsEntry("hubspot-token", "reckon-hubspot")
+                .containsEntry("webhook-finance", "reckon-webhook-finance");
+        List<String> mounts = new ArrayList<>();
+        pod.path("containers")
+                .get(0)
+                .path("volumeMounts")
+                .forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertThat(mounts)
+                .contains(
+                        "/etc/reckon/actions",
+                        "/etc/reckon/stripe",
+                        "/etc/reckon/hubspot",
+                        "/etc/reckon/webhooks/finance");
+
+        JsonNode policy = Chart.ofKind(resources, "ConfigMap").stream()
+                .filter(c -> c.path("metadata").path("name").asText().equals("reckon-reckon-actions-policy"))
+                .findFirst()
+                .orElseThrow();
+        String policyYaml = policy.path("data").path("policy.yaml").asText();
+        // The mounted policy is one the job accepts, with the endpoints the chart configures.
+        Path policyFile = Files.writeString(tmp.resolve("policy.yaml"), policyYaml);
+        assertThat(PolicyParser.fromFile(policyFile, Set.of("finance")).rules()).hasSize(3);
     }
 
     @Test
     void secretsAreReferencedByNameAndNeverInlined() throws Exception {
-        JsonNode deployment = Chart.single(Chart.render(Chart.PRODUCTION_VALUES), "FlinkDeployment");
+        JsonNode deployment = Chart.deployment(Chart.render(Chart.PRODUCTION_VALUES), "reconciliation");
         Map<String, String> conf = flinkConfiguration(deployment);
         assertThat(conf)
                 .doesNotContainKeys("jdbc.password", "schema-registry.basic-auth.user-info")
@@ -108,7 +176,7 @@ class HelmChartTest {
 
     @Test
     void productionValuesEnableHaAutoscalerAndThreeTaskManagers() throws Exception {
-        JsonNode deployment = Chart.single(Chart.render(Chart.PRODUCTION_VALUES), "FlinkDeployment");
+        JsonNode deployment = Chart.deployment(Chart.render(Chart.PRODUCTION_VALUES), "reconciliation");
         JsonNode spec = deployment.path("spec");
         Map<String, String> conf = flinkConfiguration(deployment);
 
@@ -149,7 +217,8 @@ class HelmChartTest {
                         "recon.contracts",
                         "recon.anomalies",
                         "recon.dlq",
-                        "recon.actions");
+                        "recon.actions",
+                        "recon.approvals");
         JsonNode anomalies = byName.get("recon.anomalies").path("config");
         assertThat(anomalies.path("cleanup.policy").asText()).isEqualTo("compact");
         assertThat(anomalies.path("min.compaction.lag.ms").asText()).isEqualTo("604800000");

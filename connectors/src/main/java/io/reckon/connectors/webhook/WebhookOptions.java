@@ -39,7 +39,7 @@ public record WebhookOptions(List<Endpoint> endpoints, RetryOptions retry) imple
 
         /** The option name reported when this endpoint's secret is missing. */
         public String secretFileOption() {
-            return "actions.webhook.endpoints." + name + ".secret-file";
+            return "actions.webhooks." + name + ".secret-file";
         }
 
         String resolveSecret() {

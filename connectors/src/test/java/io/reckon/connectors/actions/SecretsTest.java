@@ -83,7 +83,7 @@ class SecretsTest {
         assertThatThrownBy(
                         () -> io.reckon.connectors.webhook.WebhookExecutor.create(WebhookOptions.of(List.of(endpoint))))
                 .hasMessageContaining("RECKON_WEBHOOK_SECRET_OPS_ALERTS")
-                .hasMessageContaining("actions.webhook.endpoints.ops-alerts.secret-file");
+                .hasMessageContaining("actions.webhooks.ops-alerts.secret-file");
     }
 
     @Test
