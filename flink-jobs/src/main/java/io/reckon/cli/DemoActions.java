@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 
@@ -40,8 +38,6 @@ final class DemoActions {
         try (InputStream in = DemoActions.class.getResourceAsStream(POLICY_RESOURCE)) {
             Files.copy(in, policyFile, StandardCopyOption.REPLACE_EXISTING);
         }
-        byte[] webhookKey = new byte[32];
-        new SecureRandom().nextBytes(webhookKey);
         try (FakeBillingApis apis = FakeBillingApis.start()) {
             Configuration c = new Configuration(conf);
             c.set(ActionOptions.POLICY_FILE, policyFile.toString());
@@ -52,10 +48,7 @@ final class DemoActions {
             c.setString(ActionOptions.WEBHOOKS_PREFIX + "finance.url", apis.webhookUrl("finance"));
             c.setString(
                     ActionOptions.WEBHOOKS_PREFIX + "finance.secret-file",
-                    secret(
-                            dir,
-                            "webhook-finance",
-                            "whsec_" + Base64.getEncoder().encodeToString(webhookKey)));
+                    secret(dir, "webhook-finance", apis.webhookSecret("finance")));
             ActionPolicy policy = PolicyParser.fromConfiguration(c);
             ActionReplay.Result r = ActionReplay.run(c, ConfiguredExecutors.from(c, policy));
             List<ActionsSummary.Invoice> invoices = apis.draftInvoices().stream()

@@ -41,7 +41,8 @@ class ActionExecutionTest {
         conf.set(ActionOptions.HUBSPOT_TOKEN_FILE, write("hubspot", "pat-1"));
         conf.set(ActionOptions.MAX_RETRIES, 2);
         conf.set(ActionOptions.RETRY_BACKOFF, Duration.ofMillis(50));
-        conf.set(ActionOptions.REQUEST_TIMEOUT, Duration.ofMillis(500));
+        // Long enough for a first call on a loaded machine, short enough to test slow answers.
+        conf.set(ActionOptions.REQUEST_TIMEOUT, Duration.ofSeconds(2));
         execution = new ActionExecution(ConfiguredExecutors.from(conf, policy(false)), Duration.ofSeconds(30));
         execution.open(null);
     }
@@ -79,7 +80,7 @@ class ActionExecutionTest {
                 command(policy(false), anomaly("UNBILLED_USAGE", "acct_1", 1, 9_000, true), ActionKind.CRM_TASK);
         apis.failNext(FakeBillingApis.Api.HUBSPOT, 2, 502);
         ActionStep s = run(c);
-        assertThat(s.status).isEqualTo("executed");
+        assertThat(s.status).as("reason: %s", s.reason).isEqualTo("executed");
         assertThat(s.attempts).isEqualTo(3);
         assertThat(apis.tasks()).hasSize(1);
         assertThat(apis.tasks().get(0).companyIds()).containsExactly("co_1");
@@ -89,8 +90,8 @@ class ActionExecutionTest {
     void answersSlowerThanTheRequestTimeoutAreRetriedAndARepeatedActionFindsItsTask() throws Exception {
         ActionCommand c =
                 command(policy(false), anomaly("UNBILLED_USAGE", "acct_1", 1, 9_000, true), ActionKind.CRM_TASK);
-        // The first two calls answer after the client's 500 ms request timeout.
-        apis.delayNext(FakeBillingApis.Api.HUBSPOT, 2, Duration.ofMillis(1500));
+        // The first two calls answer after the client's 2 s request timeout.
+        apis.delayNext(FakeBillingApis.Api.HUBSPOT, 2, Duration.ofMillis(3000));
         ActionStep slow = run(c);
         assertThat(slow.status).isEqualTo("executed");
         assertThat(slow.attempts).isEqualTo(3);
