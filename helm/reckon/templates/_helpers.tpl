@@ -46,11 +46,10 @@ the registry credentials an environment variable. Arguments: root (the chart's c
 {{- end -}}
 {{- end -}}
 {{- $_ := set $c "kafka.bootstrap-servers" (required "kafka.bootstrapServers is required" $v.kafka.bootstrapServers) -}}
-{{- /* Each job needs its own consumer group and transactional ids: a shared prefix would fence
-the other job's Kafka transactions. */ -}}
-{{- $suffix := ternary "-actions" "" $actions -}}
-{{- $_ := set $c "kafka.group-id" (printf "%s%s" $v.kafka.groupId $suffix) -}}
-{{- $_ := set $c "kafka.transactional-id-prefix" (printf "%s%s" $v.kafka.transactionalIdPrefix $suffix) -}}
+{{- /* Shared by both jobs: the action job reads with the group <group-id>-actions, and every
+exactly-once sink of either job appends its own name to the transactional id prefix. */ -}}
+{{- $_ := set $c "kafka.group-id" $v.kafka.groupId -}}
+{{- $_ := set $c "kafka.transactional-id-prefix" $v.kafka.transactionalIdPrefix -}}
 {{- $_ := set $c "kafka.starting-offsets" $v.kafka.startingOffsets -}}
 {{- $_ := set $c "kafka.transaction-timeout" (toString $v.kafka.transactionTimeout) -}}
 {{- range $k, $val := $v.kafka.properties -}}
