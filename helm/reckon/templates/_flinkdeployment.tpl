@@ -32,10 +32,16 @@ spec:
       labels:
         {{- include "reckon.labels" $root | nindent 8 }}
         app.kubernetes.io/component: {{ $component }}
-      {{- if $root.Values.metrics.prometheus.enabled }}
+      {{- if or $root.Values.metrics.prometheus.enabled (eq $component "actions") }}
       annotations:
+        {{- if $root.Values.metrics.prometheus.enabled }}
         prometheus.io/scrape: "true"
         prometheus.io/port: {{ $root.Values.metrics.prometheus.port | quote }}
+        {{- end }}
+        {{- if eq $component "actions" }}
+        # A changed policy changes the spec, so the operator redeploys the job through a savepoint.
+        reckon.io/policy-sha256: {{ $root.Values.actions.policy | sha256sum | quote }}
+        {{- end }}
       {{- end }}
     spec:
       containers:

@@ -134,6 +134,14 @@ class HelmChartTest {
                 .findFirst()
                 .orElseThrow();
         String policyYaml = policy.path("data").path("policy.yaml").asText();
+        assertThat(actions.path("spec")
+                        .path("podTemplate")
+                        .path("metadata")
+                        .path("annotations")
+                        .path("reckon.io/policy-sha256")
+                        .asText())
+                .as("a changed policy must change the spec")
+                .isEqualTo(sha256(policy.path("data").path("policy.yaml").asText()));
         // The mounted policy is one the job accepts, with the endpoints the chart configures.
         Path policyFile = Files.writeString(tmp.resolve("policy.yaml"), policyYaml);
         assertThat(PolicyParser.fromFile(policyFile, Set.of("finance")).rules()).hasSize(3);
@@ -242,6 +250,12 @@ class HelmChartTest {
                 .isEqualTo("1");
         String json = configMap.path("data").path("reckon.json").asText();
         assertThat(json.strip()).isEqualTo(Files.readString(Chart.DASHBOARD).strip());
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     static Map<String, String> flinkConfiguration(JsonNode deployment) {
