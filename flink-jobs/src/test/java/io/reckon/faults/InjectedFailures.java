@@ -72,6 +72,17 @@ final class InjectedFailures {
                 }
             }
             Long due = thresholds.isEmpty() ? null : thresholds.first();
+            if (due != null && n >= due && !armed.get()) {
+                // A failure is due but no checkpoint has completed since the last one. On a loaded
+                // machine the input could end before one does, and the planned failure would never
+                // fire: slow the source down until the next checkpoint arms the plan.
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for a checkpoint", e);
+                }
+            }
             if (due != null && n >= due && armed.compareAndSet(true, false) && thresholds.remove(due)) {
                 failedAtMillis.add(System.currentTimeMillis());
                 throw new InjectedFailure("injected failure " + failedAtMillis.size() + " at usage record " + n);
