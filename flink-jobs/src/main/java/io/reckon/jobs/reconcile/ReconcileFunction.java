@@ -22,9 +22,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -74,6 +76,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     private static final long DEDUP_SWEEP_EVERY_MS = 6 * HOUR_MS;
 
+    /** Bounds the memory of {@link #pendingTickKeys}; past it, keys simply register again. */
+    private static final int MAX_PENDING_TICK_KEYS = 1 << 17;
+
     private final ReconSettings settings;
 
     /**
@@ -122,6 +127,18 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient long cachedPeriodEnd;
     private transient int cachedPeriodAnchor;
 
+    /**
+     * Keys of this subtask whose tick at {@link #pendingTick} is registered and has not fired yet.
+     * Every usage or report record asks for the tick after the watermark, and with RocksDB timers each
+     * registration writes the timer again even when it exists, so a key registers each hour's tick
+     * once. The set is valid because this function never deletes a timer and a timer above the
+     * watermark cannot have fired; it is cleared when the watermark enters a new hour. Not state: after
+     * a restore it starts empty and the first records register again, which Flink deduplicates.
+     */
+    private transient Set<String> pendingTickKeys;
+
+    private transient long pendingTick;
+
     private transient Map<MeterEvent.Kind, JobCounters.Counter> duplicates;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> late;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> unmapped;
@@ -167,6 +184,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         firstSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("first-seen", Types.LONG));
         episode = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("signal-episode", TypeInformation.of(SignalEpisode.class)));
+
+        pendingTickKeys = new HashSet<>();
+        pendingTick = Long.MIN_VALUE;
 
         JobCounters counters = new JobCounters(getRuntimeContext());
         duplicates = perKind(counters, "duplicates");
@@ -256,13 +276,15 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     public void processElement(MeterEvent e, ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
         current = ctx;
         inTimer = false;
-        loadContracts(ctx.getBroadcastState(CONTRACTS));
+        if (contracts == null) {
+            loadContracts(ctx.getBroadcastState(CONTRACTS));
+        }
         TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
         String[] key = splitKey(ctx.getCurrentKey());
-        ensureAnchor(key[0], watermark, timers, out);
+        int anchorDay = ensureAnchor(key[0], watermark, timers, out);
         if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
-            processInvoiceLine(e, key, watermark, ctx, out);
+            processInvoiceLine(e, key, anchorDay, watermark, ctx, out);
             return;
         }
 
@@ -270,7 +292,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             duplicates.get(e.kind).inc();
             return;
         }
-        PeriodState p = periodFor(e, e.eventTime, watermark, ctx);
+        PeriodState p = periodFor(e, e.eventTime, anchorDay, watermark, ctx);
         if (p == null) {
             (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).remove(e.id);
             return;
@@ -306,7 +328,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             evaluateMetering(key, p, true, watermark, ctx, out);
             evaluateBilling(key, p, p.billingFinal, watermark, out);
         } else {
-            timers.registerEventTimeTimer(nextTick(watermark, e.eventTime));
+            registerTick(timers, ctx.getCurrentKey(), nextTick(watermark, e.eventTime));
         }
         periods.put(p.start, p);
         if (hour + HOUR_MS <= watermark) {
@@ -320,7 +342,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * its contract is rejected: amounts of different currencies are never added together.
      */
     private void processInvoiceLine(
-            MeterEvent e, String[] key, long watermark, ReadOnlyContext ctx, Collector<AnomalyRecord> out)
+            MeterEvent e,
+            String[] key,
+            int anchorDay,
+            long watermark,
+            ReadOnlyContext ctx,
+            Collector<AnomalyRecord> out)
             throws Exception {
         Optional<ContractVersion> contract =
                 history(key[0]).flatMap(h -> h.applicableTo(Instant.ofEpochMilli(e.periodStart)));
@@ -332,7 +359,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                     ctx);
             return;
         }
-        PeriodState p = periodFor(e, e.periodStart, watermark, ctx);
+        PeriodState p = periodFor(e, e.periodStart, anchorDay, watermark, ctx);
         if (p == null) {
             return;
         }
@@ -351,7 +378,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         if (p.finalized) {
             evaluateBilling(key, p, p.billingFinal, watermark, out);
         } else {
-            ctx.timerService().registerEventTimeTimer(nextTick(watermark, e.eventTime));
+            registerTick(ctx.timerService(), ctx.getCurrentKey(), nextTick(watermark, e.eventTime));
         }
         periods.put(p.start, p);
     }
@@ -360,8 +387,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * The state of the period holding {@code time}, created if needed; null (and the record rejected)
      * when that period's state was already released after its retention.
      */
-    private PeriodState periodFor(MeterEvent e, long time, long watermark, ReadOnlyContext ctx) throws Exception {
-        int anchorDay = anchor.value();
+    private PeriodState periodFor(MeterEvent e, long time, int anchorDay, long watermark, ReadOnlyContext ctx)
+            throws Exception {
         long start = periodStart(time, anchorDay);
         PeriodState p = periods.get(start);
         if (p != null) {
@@ -395,6 +422,25 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             timers.registerEventTimeTimer(billingFinalAt(p));
         }
         return p;
+    }
+
+    /**
+     * Registers this key's event-time timer at {@code tick}, unless it is known to be registered and
+     * still pending; see {@link #pendingTickKeys}. Only the tick right after the watermark is tracked.
+     */
+    private void registerTick(TimerService timers, String key, long tick) {
+        long watermark = timers.currentWatermark();
+        if (watermark < 0 || tick != floorHour(watermark) + HOUR_MS) {
+            timers.registerEventTimeTimer(tick);
+            return;
+        }
+        if (tick != pendingTick || pendingTickKeys.size() >= MAX_PENDING_TICK_KEYS) {
+            pendingTickKeys.clear();
+            pendingTick = tick;
+        }
+        if (pendingTickKeys.add(key)) {
+            timers.registerEventTimeTimer(tick);
+        }
     }
 
     /** Start of the billing period holding {@code time}; the end is then in {@link #cachedPeriodEnd}. */
@@ -462,7 +508,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 watermarkSeenAt = System.nanoTime();
             }
         }
-        loadContracts(ctx.getBroadcastState(CONTRACTS));
+        if (contracts == null) {
+            loadContracts(ctx.getBroadcastState(CONTRACTS));
+        }
         String[] key = splitKey(ctx.getCurrentKey());
         TimerService timers = ctx.timerService();
         if (periods.isEmpty()) {
@@ -511,7 +559,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
         }
         if (anyOpen) {
-            timers.registerEventTimeTimer(floorHour(timestamp) + HOUR_MS);
+            registerTick(timers, ctx.getCurrentKey(), floorHour(timestamp) + HOUR_MS);
         }
         if (timestamp % DEDUP_SWEEP_EVERY_MS == 0 || periods.isEmpty()) {
             sweepIds(timestamp);
@@ -1112,17 +1160,18 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     // ---------------------------------------------------------------------------------------------
     // Re-bucketing when the billing anchor changes
 
-    private void ensureAnchor(String accountId, long watermark, TimerService timers, Collector<AnomalyRecord> out)
+    /** Makes the key's periods cut with its account's current anchor day, and returns that day. */
+    private int ensureAnchor(String accountId, long watermark, TimerService timers, Collector<AnomalyRecord> out)
             throws Exception {
         int wanted = anchorDayOf(accountId);
         Integer current = anchor.value();
         if (current != null && current == wanted) {
             // The common case, decided without reading the periods (a seek per record on RocksDB).
-            return;
+            return wanted;
         }
         if (current == null || periods.isEmpty()) {
             anchor.update(wanted);
-            return;
+            return wanted;
         }
         // Rare: an anchor-day change, or usage that arrived before its account's first contract. Rebuild
         // every period still in state from the hourly buckets. Anomaly state of the old cut is dropped:
@@ -1159,6 +1208,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             periods.put(p.start, p);
         }
         anchor.update(wanted);
+        return wanted;
     }
 
     // ---------------------------------------------------------------------------------------------
