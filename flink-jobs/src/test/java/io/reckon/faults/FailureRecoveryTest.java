@@ -39,17 +39,7 @@ class FailureRecoveryTest {
         spec.taskManagers = 2;
         // One slot each: both task managers run a share of every operator, so each kill hits the job.
         spec.slotsPerTaskManager = 1;
-        spec.during = running -> {
-            for (int kill = 0; kill < 3 && !running.finished(); kill++) {
-                running.awaitCompletedCheckpoints(1, Duration.ofSeconds(60));
-                if (running.finished()) {
-                    break;
-                }
-                running.monitor().failureAt(System.currentTimeMillis());
-                running.cluster().terminateTaskManager(kill).get();
-                running.cluster().startTaskManager();
-            }
-        };
+        spec.during = FaultHarness.Action.killTaskManagers(3, 1, Duration.ofSeconds(60));
         RunReport report;
         try {
             report = harness.run(spec);

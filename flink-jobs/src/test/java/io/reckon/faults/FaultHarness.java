@@ -163,6 +163,24 @@ final class FaultHarness implements AutoCloseable {
     @FunctionalInterface
     interface Action {
         void accept(Running running) throws Exception;
+
+        /**
+         * Kills a task manager {@code kills} times, each after {@code checkpointsBetween} completed
+         * checkpoints, and starts a new one at once, as Kubernetes would replace a lost pod.
+         */
+        static Action killTaskManagers(int kills, int checkpointsBetween, Duration checkpointWait) {
+            return running -> {
+                for (int kill = 0; kill < kills && !running.finished(); kill++) {
+                    running.awaitCompletedCheckpoints(checkpointsBetween, checkpointWait);
+                    if (running.finished()) {
+                        break;
+                    }
+                    running.monitor().failureAt(System.currentTimeMillis());
+                    running.cluster().terminateTaskManager(kill).get();
+                    running.cluster().startTaskManager();
+                }
+            };
+        }
     }
 
     /** A job running on its MiniCluster, as the {@code during} action sees it. */

@@ -61,17 +61,7 @@ class ManyRestartsLongTest {
         spec.taskManagers = 2;
         spec.slotsPerTaskManager = 1;
         spec.timeout = Duration.ofMinutes(15);
-        spec.during = running -> {
-            for (int kill = 0; kill < 6 && !running.finished(); kill++) {
-                running.awaitCompletedCheckpoints(2, Duration.ofSeconds(120));
-                if (running.finished()) {
-                    break;
-                }
-                running.monitor().failureAt(System.currentTimeMillis());
-                running.cluster().terminateTaskManager(kill).get();
-                running.cluster().startTaskManager();
-            }
-        };
+        spec.during = FaultHarness.Action.killTaskManagers(6, 2, Duration.ofSeconds(120));
         RunReport report;
         try {
             report = shared.harness.run(spec);
