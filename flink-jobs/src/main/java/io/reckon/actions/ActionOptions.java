@@ -1,5 +1,6 @@
 package io.reckon.actions;
 
+import io.reckon.connectors.actions.Secrets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -20,9 +21,10 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 public final class ActionOptions {
 
-    public static final String STRIPE_API_KEY_ENV = "RECKON_STRIPE_API_KEY";
-    public static final String HUBSPOT_TOKEN_ENV = "RECKON_HUBSPOT_TOKEN";
-    public static final String WEBHOOK_SECRET_ENV_PREFIX = "RECKON_WEBHOOK_SECRET_";
+    // The executors read these variables (connectors' Secrets); named here for the docs and the checks.
+    public static final String STRIPE_API_KEY_ENV = Secrets.STRIPE_API_KEY_ENV;
+    public static final String HUBSPOT_TOKEN_ENV = Secrets.HUBSPOT_TOKEN_ENV;
+    public static final String WEBHOOK_SECRET_ENV_PREFIX = Secrets.WEBHOOK_SECRET_ENV_PREFIX;
 
     public static final String WEBHOOKS_PREFIX = "actions.webhooks.";
     private static final Pattern WEBHOOK_KEY = Pattern.compile("actions\\.webhooks\\.([a-z0-9_]+)\\.(url|secret-file)");
@@ -111,12 +113,7 @@ public final class ActionOptions {
     private ActionOptions() {}
 
     /** One configured webhook endpoint; the secret is read from the file or the environment when used. */
-    public record WebhookEndpoint(String name, String url, String secretFile) implements java.io.Serializable {
-        /** {@value #WEBHOOK_SECRET_ENV_PREFIX} + the name upper case. */
-        public String secretEnv() {
-            return WEBHOOK_SECRET_ENV_PREFIX + name.toUpperCase(Locale.ROOT);
-        }
-    }
+    public record WebhookEndpoint(String name, String url, String secretFile) implements java.io.Serializable {}
 
     /** True for {@code actions.webhooks.<name>.url} and {@code .secret-file}. */
     public static boolean isWebhookKey(String key) {

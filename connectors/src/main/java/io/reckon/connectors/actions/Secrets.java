@@ -26,7 +26,8 @@ public final class Secrets {
     /** Environment variable of the HubSpot private app access token. */
     public static final String HUBSPOT_TOKEN_ENV = "RECKON_HUBSPOT_TOKEN";
 
-    private static final String WEBHOOK_SECRET_ENV_PREFIX = "RECKON_WEBHOOK_SECRET_";
+    /** Prefix of the environment variables of webhook signing secrets; see {@link #webhookSecretEnv}. */
+    public static final String WEBHOOK_SECRET_ENV_PREFIX = "RECKON_WEBHOOK_SECRET_";
 
     private Secrets() {}
 
@@ -70,7 +71,13 @@ public final class Secrets {
         return WEBHOOK_SECRET_ENV_PREFIX + endpointName.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
-    private static String readFile(String what, String fileOption, Path file) {
+    /**
+     * Reads a secret file, trailing line breaks removed. The error names {@code what}, the option and
+     * the file, never the content.
+     *
+     * @throws IllegalArgumentException if the file cannot be read
+     */
+    public static String readFile(String what, String fileOption, Path file) {
         try {
             // Secret files written by `echo` or kubectl usually end with a line break that is not part
             // of the secret.

@@ -1,9 +1,6 @@
 package io.reckon.connectors.jdbc;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.reckon.connectors.actions.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -100,15 +97,6 @@ public final class JdbcOptions {
     }
 
     private static String readPasswordFile(Path file) {
-        try {
-            // Secret files written by `echo` or kubectl usually end with a line break that is not part
-            // of the password.
-            return Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\r\n]+$", "");
-        } catch (IOException e) {
-            // The message names the file, never its content.
-            throw new IllegalArgumentException(
-                    "Cannot read the database password file named by " + PASSWORD_FILE.key() + ": " + file,
-                    new UncheckedIOException(e));
-        }
+        return Secrets.readFile("database password", PASSWORD_FILE.key(), file);
     }
 }
