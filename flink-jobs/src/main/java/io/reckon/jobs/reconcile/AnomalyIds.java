@@ -15,13 +15,21 @@ public final class AnomalyIds {
 
     private AnomalyIds() {}
 
-    public static String of(String type, String accountId, String meter, long periodStart) {
-        String identity = type + "\n" + accountId + "\n" + meter + "\n" + Instant.ofEpochMilli(periodStart);
+    /** One digest per thread: looking the algorithm up costs more than hashing a short identity. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return "an_" + HexFormat.of().formatHex(digest, 0, 16);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
+    });
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    public static String of(String type, String accountId, String meter, long periodStart) {
+        String identity = type + "\n" + accountId + "\n" + meter + "\n" + Instant.ofEpochMilli(periodStart);
+        // digest() resets the instance, so the next call starts clean.
+        byte[] digest = SHA_256.get().digest(identity.getBytes(StandardCharsets.UTF_8));
+        return "an_" + HEX.formatHex(digest, 0, 16);
     }
 }

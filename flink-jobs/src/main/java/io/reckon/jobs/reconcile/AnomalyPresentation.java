@@ -57,11 +57,16 @@ public final class AnomalyPresentation {
         return c.setScale(2, java.math.RoundingMode.HALF_UP).doubleValue();
     }
 
+    /** "January" to "December", looked up once: every revision's explanation names its period. */
+    private static final String[] MONTH_NAMES = java.util.Arrays.stream(java.time.Month.values())
+            .map(m -> m.getDisplayName(TextStyle.FULL, Locale.US))
+            .toArray(String[]::new);
+
     /** "March 2026" for a calendar-month period, otherwise "the period 2026-03-15 to 2026-04-14". */
     public static String periodName(long start, long end) {
         ZonedDateTime s = Instant.ofEpochMilli(start).atZone(ZoneOffset.UTC);
         if (s.getDayOfMonth() == 1) {
-            return s.getMonth().getDisplayName(TextStyle.FULL, Locale.US) + " " + s.getYear();
+            return MONTH_NAMES[s.getMonthValue() - 1] + " " + s.getYear();
         }
         ZonedDateTime lastDay = Instant.ofEpochMilli(end).atZone(ZoneOffset.UTC).minusDays(1);
         return "the period " + s.toLocalDate() + " to " + lastDay.toLocalDate();

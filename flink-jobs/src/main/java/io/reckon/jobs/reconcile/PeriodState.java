@@ -39,7 +39,85 @@ public class PeriodState {
     /** Records already counted as unmapped (so a late record is counted once). */
     public long unmappedCounted;
 
+    /**
+     * Which recent hours of the period hold usage ({@link #recentUsage}) and reports ({@link
+     * #recentReports}): bit i stands for the hour {@link #recentBase} + i hours. The real-time gap check
+     * asks "was anything reported in these hours?" at every tick of every key; the bits answer it
+     * without reading a dozen hourly buckets (each a seek on RocksDB). A record in an hour past the 64
+     * covered shifts the window forward, so no hour after {@link #recentBase} holds records without its
+     * bit. Hours before {@link #recentBase} or {@link #trackedFrom} are not known here: the check reads
+     * their buckets.
+     */
+    public long recentUsage;
+
+    public long recentReports;
+    /** The hour of bit 0. */
+    public long recentBase = Long.MIN_VALUE;
+    /**
+     * Hours from here on are tracked in the bits. {@link Long#MAX_VALUE} (nothing tracked) for a period
+     * restored from a savepoint taken before the bits existed.
+     */
+    public long trackedFrom = Long.MAX_VALUE;
+
+    /**
+     * Period anomaly types (metering and billing, by ordinal) that have anomaly state for this period,
+     * so that a finding that does not hold skips the lookup of an anomaly that cannot exist. -1 (all
+     * set, always look up) for a period restored from a savepoint taken before the mask existed.
+     */
+    public int periodAnomalies = -1;
+
+    private static final long HOUR_MS = 3_600_000L;
+
     public PeriodState() {}
+
+    /** Records that {@code hour} (an hour of this period) now holds usage, or reports. */
+    public void markHour(long hour, boolean usage) {
+        if (hour < trackedFrom || hour < recentBase) {
+            return;
+        }
+        long slot = (hour - recentBase) / HOUR_MS;
+        if (slot >= Long.SIZE) {
+            long shift = slot - (Long.SIZE - 1);
+            recentUsage = shift >= Long.SIZE ? 0 : recentUsage >>> shift;
+            recentReports = shift >= Long.SIZE ? 0 : recentReports >>> shift;
+            recentBase += shift * HOUR_MS;
+            slot = Long.SIZE - 1;
+        }
+        if (usage) {
+            recentUsage |= 1L << slot;
+        } else {
+            recentReports |= 1L << slot;
+        }
+    }
+
+    /**
+     * The hours of [from, to) (hour starts, from inclusive, to exclusive) that hold usage or reports, as
+     * bits relative to {@code from}: bit i is the hour from + i hours. Null when the bits cannot answer:
+     * the range leaves the period, starts before the tracked hours, or spans more than 64 hours.
+     */
+    public Long hoursWith(boolean usage, long from, long to) {
+        if (from < start || to > end || from < trackedFrom || from < recentBase || to <= from) {
+            return to <= from && from >= start && to <= end ? Long.valueOf(0) : null;
+        }
+        long count = (to - from) / HOUR_MS;
+        if (count > Long.SIZE) {
+            return null;
+        }
+        long offset = (from - recentBase) / HOUR_MS;
+        long bits = usage ? recentUsage : recentReports;
+        long shifted = offset >= Long.SIZE ? 0 : bits >>> offset;
+        return count == Long.SIZE ? shifted : shifted & ((1L << count) - 1);
+    }
+
+    /** Notes that an anomaly of a period type now has state for this period. */
+    public void markAnomaly(AnomalyType type) {
+        periodAnomalies |= 1 << type.ordinal();
+    }
+
+    /** False only when no anomaly of {@code type} can have state for this period. */
+    public boolean mayHaveAnomaly(AnomalyType type) {
+        return (periodAnomalies & (1 << type.ordinal())) != 0;
+    }
 
     public static PeriodState of(long start, long end, int anchorDay) {
         PeriodState p = new PeriodState();
@@ -48,6 +126,9 @@ public class PeriodState {
         p.anchorDay = anchorDay;
         p.maturedBefore = start;
         p.reportedBefore = start;
+        p.recentBase = start;
+        p.trackedFrom = start;
+        p.periodAnomalies = 0;
         return p;
     }
 }

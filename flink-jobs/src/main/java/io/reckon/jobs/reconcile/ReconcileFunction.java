@@ -139,6 +139,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     private transient long pendingTick;
 
+    /** Set by {@link #ensureAnchor} when it rebuilt the key's periods. */
+    private transient boolean rebucketed;
+
     private transient Map<MeterEvent.Kind, JobCounters.Counter> duplicates;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> late;
     private transient Map<MeterEvent.Kind, JobCounters.Counter> unmapped;
@@ -304,9 +307,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             bucket = new HourBucket();
         }
         if (e.kind == MeterEvent.Kind.USAGE) {
-            Long seen = firstSeen.value();
-            if (seen == null || e.eventTime < seen) {
-                firstSeen.update(e.eventTime);
+            if (bucket.usage.count == 0) {
+                // Only the hour of the first usage is used (see judge). When this hour already holds
+                // usage, the first-seen hour is at or before it and cannot change: no read needed.
+                Long seen = firstSeen.value();
+                if (seen == null || e.eventTime < seen) {
+                    firstSeen.update(e.eventTime);
+                }
+                p.markHour(hour, true);
             }
             bucket.usage.add(e.quantity);
             p.usage.add(e.quantity);
@@ -314,6 +322,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 p.maturedUsage.add(e.quantity);
             }
         } else {
+            if (bucket.reported.count == 0) {
+                p.markHour(hour, false);
+            }
             bucket.reported.add(e.quantity);
             p.reported.add(e.quantity);
             if (hour < p.reportedBefore) {
@@ -513,20 +524,35 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
         String[] key = splitKey(ctx.getCurrentKey());
         TimerService timers = ctx.timerService();
-        if (periods.isEmpty()) {
+        // The periods are read once per tick and handed to everything below (on RocksDB each lookup is
+        // a seek): the evaluation, the spike judgement and the gap check.
+        List<PeriodState> all = periodList();
+        if (all.isEmpty()) {
             // A timer of a key whose state is already released; nothing to do, and nothing to create.
             return;
         }
+        rebucketed = false;
         ensureAnchor(key[0], timestamp, timers, out);
+        if (rebucketed) {
+            all = periodList();
+        }
+        boolean hourly = timestamp % HOUR_MS == 0;
+        // The hour that just closed: its reports mature, it is judged and rolled up. Read once.
+        long closedHour = timestamp - HOUR_MS;
+        HourBucket closed = hourly ? hours.get(closedHour) : null;
+        long knownHour = hourly ? closedHour : Long.MIN_VALUE;
 
         boolean anyOpen = false;
-        List<PeriodState> all = new ArrayList<>();
-        for (PeriodState p : periods.values()) {
-            all.add(p);
-        }
+        List<PeriodState> live = new ArrayList<>(all.size());
         for (PeriodState p : all) {
+            live.add(p);
             if (!p.finalized) {
-                mature(p, Math.min(timestamp - settings.reportingDelayMs(), p.end), Math.min(timestamp, p.end));
+                mature(
+                        p,
+                        Math.min(timestamp - settings.reportingDelayMs(), p.end),
+                        Math.min(timestamp, p.end),
+                        knownHour,
+                        closed);
                 boolean finalNow = timestamp >= meteringFinalAt(p);
                 if (finalNow) {
                     p.finalized = true;
@@ -545,25 +571,31 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 periods.put(p.start, p);
             } else if (p.billingFinal && timestamp >= releaseAt(p)) {
                 cleanUp(p);
+                live.remove(live.size() - 1);
             }
         }
 
-        if (timestamp % HOUR_MS == 0 && anyOpen) {
-            judgeHour(key, timestamp - HOUR_MS, timestamp, out);
-            evaluateGap(key, timestamp, out);
+        if (hourly && anyOpen) {
+            judgeHour(key, closedHour, closed, live, timestamp, out);
+            evaluateGap(key, timestamp, live, out);
         }
-        if (timestamp % HOUR_MS == 0) {
-            HourBucket closed = hours.get(timestamp - HOUR_MS);
-            if (closed != null) {
-                ctx.output(ROLLUPS, rollup(key, timestamp - HOUR_MS, closed));
-            }
+        if (closed != null) {
+            ctx.output(ROLLUPS, rollup(key, closedHour, closed));
         }
         if (anyOpen) {
             registerTick(timers, ctx.getCurrentKey(), floorHour(timestamp) + HOUR_MS);
         }
-        if (timestamp % DEDUP_SWEEP_EVERY_MS == 0 || periods.isEmpty()) {
-            sweepIds(timestamp);
+        if (timestamp % DEDUP_SWEEP_EVERY_MS == 0 || live.isEmpty()) {
+            sweepIds(timestamp, live.isEmpty());
         }
+    }
+
+    private List<PeriodState> periodList() throws Exception {
+        List<PeriodState> all = new ArrayList<>(2);
+        for (PeriodState p : periods.values()) {
+            all.add(p);
+        }
+        return all;
     }
 
     /** Evaluates the billing side; at the end of the invoice grace it becomes final. */
@@ -582,16 +614,17 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * Folds the usage of the hours before {@code usageBefore} into the matured usage, and the reports
      * of the hours before {@code reportsBefore} into the reports so far.
      */
-    private void mature(PeriodState p, long usageBefore, long reportsBefore) throws Exception {
+    private void mature(PeriodState p, long usageBefore, long reportsBefore, long knownHour, HourBucket known)
+            throws Exception {
         for (long h = p.maturedBefore; h < usageBefore; h += HOUR_MS) {
-            HourBucket b = hours.get(h);
+            HourBucket b = h == knownHour ? known : hours.get(h);
             if (b != null) {
                 p.maturedUsage.merge(b.usage);
             }
         }
         p.maturedBefore = Math.max(p.maturedBefore, usageBefore);
         for (long h = p.reportedBefore; h < reportsBefore; h += HOUR_MS) {
-            HourBucket b = hours.get(h);
+            HourBucket b = h == knownHour ? known : hours.get(h);
             if (b != null) {
                 p.reportedSoFar.merge(b.reported);
             }
@@ -646,9 +679,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * Removes dedup ids whose copies can no longer be inside the horizon of a record that is not yet
      * late. Iterating the ids every few hours is O(ids of about a day) per key.
      */
-    private void sweepIds(long watermark) throws Exception {
+    private void sweepIds(long watermark, boolean released) throws Exception {
         long keep = settings.dedupHorizonMs() + settings.allowedLatenessMs();
-        boolean released = periods.isEmpty();
         for (MapState<String, Long> ids : List.of(usageIds, reportIds)) {
             if (released) {
                 ids.clear();
@@ -803,6 +835,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             long watermark,
             Collector<AnomalyRecord> out)
             throws Exception {
+        boolean periodType = isPeriodAnomaly(f.type(), start, p);
+        if (periodType && !f.holds() && !p.mayHaveAnomaly(f.type())) {
+            // Nothing to resolve: no anomaly of this type was ever opened for the period.
+            return;
+        }
         String k = anomalyKey(f.type(), start);
         AnomalyState previous = anomalies.get(k);
         Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, finalEvaluation);
@@ -812,6 +849,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         AnomalyState next = AnomalyLifecycle.advance(previous, f, status.get(), finalEvaluation);
         next.signalEnd = end;
         anomalies.put(k, next);
+        if (periodType) {
+            p.markAnomaly(f.type());
+        }
         out.collect(record(key[0], key[1], start, end, p, f, next, watermark));
         emitted.get(f.type()).inc();
         if (measureEmissionLatency && inTimer && watermarkSeen != Long.MAX_VALUE) {
@@ -829,8 +869,15 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * hours with the same verdict extend one episode: its figures (usage, reports and baseline summed
      * over the run) grow, and a new revision says so.
      */
-    private void judgeHour(String[] key, long hour, long watermark, Collector<AnomalyRecord> out) throws Exception {
-        Optional<Judged> judged = judge(key, hour);
+    private void judgeHour(
+            String[] key,
+            long hour,
+            HourBucket bucket,
+            List<PeriodState> live,
+            long watermark,
+            Collector<AnomalyRecord> out)
+            throws Exception {
+        Optional<Judged> judged = judge(key, hour, bucket, live);
         Optional<SeasonalBaseline.Verdict> verdict = judged.flatMap(Judged::verdict);
         SignalEpisode ep = episode.value();
         if (verdict.isEmpty()) {
@@ -910,8 +957,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             BigDecimal median,
             Optional<SeasonalBaseline.Verdict> verdict) {}
 
-    private Optional<Judged> judge(String[] key, long hour) throws Exception {
-        PeriodState p = periodOf(hour);
+    private Optional<Judged> judge(String[] key, long hour, HourBucket b, List<PeriodState> live) throws Exception {
+        PeriodState p = containing(live, hour);
         if (p == null) {
             return Optional.empty();
         }
@@ -921,17 +968,19 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         if (terms.isEmpty() || seen == null) {
             return Optional.empty();
         }
-        HourBucket b = hours.get(hour);
         BigDecimal q = b == null ? BigDecimal.ZERO : b.usage.value(terms.get().aggregation());
         BigDecimal reported =
                 b == null ? BigDecimal.ZERO : b.reported.value(terms.get().aggregation());
+        if (hour - SeasonalBaseline.WEEKS * WEEK_MS < floorHour(seen)) {
+            // Unknown history (before the key's first usage): decided before reading any bucket.
+            return Optional.empty();
+        }
         List<BigDecimal> samples = new ArrayList<>();
         for (int w = 1; w <= SeasonalBaseline.WEEKS; w++) {
             long h = hour - w * WEEK_MS;
             HourBucket s = hours.get(h);
-            if (h < floorHour(seen) || s == null || s.usage.count < settings.spikeMinRecords()) {
-                // Unknown history (before the key's first usage), or too few records in that hour of
-                // that week to be a stable baseline.
+            if (s == null || s.usage.count < settings.spikeMinRecords()) {
+                // Too few records in that hour of that week to be a stable baseline.
                 return Optional.empty();
             }
             samples.add(s.usage.value(terms.get().aggregation()));
@@ -943,6 +992,16 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 reported,
                 SeasonalBaseline.median(samples),
                 SeasonalBaseline.judge(q, samples, settings.spikeDeviations(), settings.spikeRatio())));
+    }
+
+    /** The period of {@code live} holding {@code time}, or null. */
+    private static PeriodState containing(List<PeriodState> live, long time) {
+        for (PeriodState p : live) {
+            if (p.start <= time && time < p.end) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private PeriodState periodOf(long time) throws Exception {
@@ -959,15 +1018,16 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * the window before. The gap starts at the hour after the last report and stays open, growing,
      * until a report arrives in it or after it (then a final revision) or its period becomes final.
      */
-    private void evaluateGap(String[] key, long tick, Collector<AnomalyRecord> out) throws Exception {
+    private void evaluateGap(String[] key, long tick, List<PeriodState> live, Collector<AnomalyRecord> out)
+            throws Exception {
         long window = settings.gapWindowMs();
         long cutoff = tick - settings.reportingDelayMs();
         Long open = openGap.value();
         if (open == null) {
-            if (anyReports(cutoff - window, tick) || !anyUsage(cutoff - window, cutoff)) {
+            if (anyReports(live, cutoff - window, tick) || !anyUsage(live, cutoff - window, cutoff)) {
                 return;
             }
-            Long last = lastReportHour(cutoff - 2 * window, cutoff - window);
+            Long last = lastReportHour(live, cutoff - 2 * window, cutoff - window);
             if (last == null) {
                 return;
             }
@@ -975,12 +1035,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             openGap.update(open);
         }
         long start = open;
-        PeriodState p = periodOf(start);
+        PeriodState p = containing(live, start);
         if (p == null) {
             openGap.clear();
             return;
         }
-        Long resumed = firstReportHour(start, tick);
+        Long resumed = firstReportHour(live, start, tick);
         long end = resumed != null ? resumed : Math.min(cutoff, p.end);
         Optional<Gap> gap = gapFinding(key, start, end, resumed == null);
         if (gap.isPresent()) {
@@ -1064,12 +1124,24 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                         Math.max(0, amount))));
     }
 
-    private boolean anyReports(long from, long to) throws Exception {
-        return firstReportHour(from, to) != null;
+    private boolean anyReports(List<PeriodState> live, long from, long to) throws Exception {
+        return firstReportHour(live, from, to) != null;
     }
 
-    private Long firstReportHour(long from, long to) throws Exception {
-        for (long h = floorHour(from); h < to; h += HOUR_MS) {
+    /** The first hour h with floorHour(from) <= h < to that holds reports, or null. */
+    private Long firstReportHour(List<PeriodState> live, long from, long to) throws Exception {
+        return firstHourWith(live, false, floorHour(from), ceilHour(to));
+    }
+
+    /** The last hour h with from <= h < floorHour(to) that holds reports, or null. */
+    private Long lastReportHour(List<PeriodState> live, long from, long to) throws Exception {
+        long lo = ceilHour(from);
+        long hi = floorHour(to);
+        Long bits = hourBits(live, false, lo, hi);
+        if (bits != null) {
+            return bits == 0 ? null : lo + (Long.SIZE - 1 - Long.numberOfLeadingZeros(bits)) * HOUR_MS;
+        }
+        for (long h = hi - HOUR_MS; h >= lo; h -= HOUR_MS) {
             HourBucket b = hours.get(h);
             if (b != null && b.reported.count > 0) {
                 return h;
@@ -1078,24 +1150,38 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         return null;
     }
 
-    private Long lastReportHour(long from, long to) throws Exception {
-        for (long h = floorHour(to) - HOUR_MS; h >= from; h -= HOUR_MS) {
+    private boolean anyUsage(List<PeriodState> live, long from, long to) throws Exception {
+        return firstHourWith(live, true, floorHour(from), ceilHour(to)) != null;
+    }
+
+    /**
+     * The first hour of [lo, hi) (hour starts) holding usage, or reports: from the presence bits of the
+     * period when they know (see {@link PeriodState#hoursWith}), else from the hourly buckets.
+     */
+    private Long firstHourWith(List<PeriodState> live, boolean usage, long lo, long hi) throws Exception {
+        Long bits = hourBits(live, usage, lo, hi);
+        if (bits != null) {
+            return bits == 0 ? null : lo + Long.numberOfTrailingZeros(bits) * HOUR_MS;
+        }
+        for (long h = lo; h < hi; h += HOUR_MS) {
             HourBucket b = hours.get(h);
-            if (b != null && b.reported.count > 0) {
+            if (b != null && (usage ? b.usage : b.reported).count > 0) {
                 return h;
             }
         }
         return null;
     }
 
-    private boolean anyUsage(long from, long to) throws Exception {
-        for (long h = floorHour(from); h < to; h += HOUR_MS) {
-            HourBucket b = hours.get(h);
-            if (b != null && b.usage.count > 0) {
-                return true;
+    private static Long hourBits(List<PeriodState> live, boolean usage, long lo, long hi) {
+        if (hi <= lo) {
+            return 0L;
+        }
+        for (PeriodState p : live) {
+            if (p.start <= lo && hi <= p.end) {
+                return p.hoursWith(usage, lo, hi);
             }
         }
-        return false;
+        return null;
     }
 
     private void reportUnmapped(String accountId, String meter, PeriodState p, String reason, ReadOnlyContext ctx) {
@@ -1183,16 +1269,23 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                     bp.start().toEpochMilli(), s -> PeriodState.of(s, bp.end().toEpochMilli(), wanted));
             p.usage.merge(h.getValue().usage);
             p.reported.merge(h.getValue().reported);
+            if (h.getValue().usage.count > 0) {
+                p.markHour(h.getKey(), true);
+            }
+            if (h.getValue().reported.count > 0) {
+                p.markHour(h.getKey(), false);
+            }
         }
         periods.clear();
         anomalies.clear();
+        rebucketed = true;
         long maturedBefore =
                 watermark == Long.MIN_VALUE ? Long.MIN_VALUE : floorHour(watermark) - settings.reportingDelayMs();
         for (PeriodState p : rebuilt.values()) {
             p.maturedBefore = p.start;
             p.reportedBefore = p.start;
             long now = watermark < 0 ? p.start : Math.min(floorHour(watermark), p.end);
-            mature(p, Math.max(p.start, Math.min(maturedBefore, p.end)), Math.max(p.start, now));
+            mature(p, Math.max(p.start, Math.min(maturedBefore, p.end)), Math.max(p.start, now), Long.MIN_VALUE, null);
             if (meteringFinalAt(p) <= watermark) {
                 p.finalized = true;
             } else {
@@ -1214,12 +1307,26 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     // ---------------------------------------------------------------------------------------------
     // Helpers
 
+    /**
+     * Metering and billing anomalies of the period itself. Their findings are evaluated on the period
+     * state that the caller writes back, so the period can remember which of them exist. Signals are
+     * evaluated on a separate read of the period and are always looked up.
+     */
+    private static boolean isPeriodAnomaly(AnomalyType type, long start, PeriodState p) {
+        return type.isLeak() && start == p.start;
+    }
+
     private static String anomalyKey(AnomalyType type, long periodStart) {
         return type.name() + "|" + periodStart;
     }
 
     static long floorHour(long t) {
         return Math.floorDiv(t, HOUR_MS) * HOUR_MS;
+    }
+
+    /** The first hour start at or after {@code t}. */
+    static long ceilHour(long t) {
+        return -Math.floorDiv(-t, HOUR_MS) * HOUR_MS;
     }
 
     /** The first hour boundary after the watermark, or after the record when no watermark exists yet. */
