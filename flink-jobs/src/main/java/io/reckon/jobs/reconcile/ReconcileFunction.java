@@ -33,6 +33,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
@@ -98,6 +99,13 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     private transient MapState<Long, HourBucket> hours;
     private transient MapState<Long, PeriodState> periods;
+    /**
+     * The keys of {@link #periods}, ascending, so that a timer reads the periods with point lookups:
+     * iterating the map costs a RocksDB iterator per tick, worth several lookups. Absent for state
+     * written before it existed; it is then built once from the map.
+     */
+    private transient ValueState<long[]> periodStarts;
+
     private transient MapState<String, AnomalyState> anomalies;
     private transient MapState<String, Long> usageIds;
     private transient MapState<String, Long> reportIds;
@@ -182,6 +190,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         lines = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "invoice-lines", Types.STRING, TypeInformation.of(InvoiceLineState.class)));
+        periodStarts = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(
+                        "period-starts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         anchor = getRuntimeContext().getState(new ValueStateDescriptor<>("anchor-day", Types.INT));
         openGap = getRuntimeContext().getState(new ValueStateDescriptor<>("open-reporting-gap", Types.LONG));
         firstSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("first-seen", Types.LONG));
@@ -415,11 +426,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                             + ", retention " + Duration.ofMillis(settings.stateRetentionMs())
                             + " after the period was final)",
                     ctx);
-            if (periods.isEmpty()) {
+            if (periodStarts().length == 0) {
                 anchor.clear();
             }
             return null;
         }
+        indexPeriod(start);
         TimerService timers = ctx.timerService();
         if (meteringFinalAt(p) <= watermark) {
             p.finalized = true;
@@ -591,11 +603,66 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     }
 
     private List<PeriodState> periodList() throws Exception {
-        List<PeriodState> all = new ArrayList<>(2);
-        for (PeriodState p : periods.values()) {
+        long[] starts = periodStarts();
+        List<PeriodState> all = new ArrayList<>(starts.length);
+        for (long start : starts) {
+            PeriodState p = periods.get(start);
+            if (p == null) {
+                // The index and the map are written together, so this is not expected; if it happens,
+                // the map is the truth and the index is rebuilt from it.
+                periodStarts.clear();
+                return periodList();
+            }
             all.add(p);
         }
         return all;
+    }
+
+    /** The keys of {@link #periods}, ascending; built from the map when the index is absent. */
+    private long[] periodStarts() throws Exception {
+        long[] starts = periodStarts.value();
+        if (starts != null) {
+            return starts;
+        }
+        List<Long> keys = new ArrayList<>();
+        for (Long k : periods.keys()) {
+            keys.add(k);
+        }
+        starts = keys.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (starts.length > 0) {
+            periodStarts.update(starts);
+        }
+        return starts;
+    }
+
+    private void indexPeriod(long start) throws Exception {
+        long[] starts = periodStarts();
+        int at = java.util.Arrays.binarySearch(starts, start);
+        if (at >= 0) {
+            return;
+        }
+        int insert = -at - 1;
+        long[] next = new long[starts.length + 1];
+        System.arraycopy(starts, 0, next, 0, insert);
+        next[insert] = start;
+        System.arraycopy(starts, insert, next, insert + 1, starts.length - insert);
+        periodStarts.update(next);
+    }
+
+    private void unindexPeriod(long start) throws Exception {
+        long[] starts = periodStarts();
+        int at = java.util.Arrays.binarySearch(starts, start);
+        if (at < 0) {
+            return;
+        }
+        if (starts.length == 1) {
+            periodStarts.clear();
+            return;
+        }
+        long[] next = new long[starts.length - 1];
+        System.arraycopy(starts, 0, next, 0, at);
+        System.arraycopy(starts, at + 1, next, at, starts.length - at - 1);
+        periodStarts.update(next);
     }
 
     /** Evaluates the billing side; at the end of the invoice grace it becomes final. */
@@ -660,7 +727,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             lines.remove(id);
         }
         periods.remove(p.start);
-        if (periods.isEmpty()) {
+        unindexPeriod(p.start);
+        if (periodStarts().length == 0) {
             anchor.clear();
             openGap.clear();
             firstSeen.clear();
@@ -1255,7 +1323,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             // The common case, decided without reading the periods (a seek per record on RocksDB).
             return wanted;
         }
-        if (current == null || periods.isEmpty()) {
+        if (current == null || periodStarts().length == 0) {
             anchor.update(wanted);
             return wanted;
         }
@@ -1277,6 +1345,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
         }
         periods.clear();
+        periodStarts.clear();
         anomalies.clear();
         rebucketed = true;
         long maturedBefore =
@@ -1299,6 +1368,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 timers.registerEventTimeTimer(billingFinalAt(p));
             }
             periods.put(p.start, p);
+            indexPeriod(p.start);
         }
         anchor.update(wanted);
         return wanted;
