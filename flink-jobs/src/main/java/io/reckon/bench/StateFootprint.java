@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -25,8 +26,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * asks for it separately).
  *
  * <p>The key is the worst case the benchmark's workload produces: usage and reports in every hour of
- * the period (744 hourly buckets), the period's aggregates, one open anomaly, the anchor and
- * first-seen values and three timers (next tick, metering final, billing final). Quantities carry the
+ * the period (744 hourly buckets), the period's aggregates, one open anomaly, the anchor,
+ * first-seen and period-index values and three timers (next tick, metering final, billing final). Quantities carry the
  * scale 9 of the Avro contract, as records decoded from Kafka do.
  */
 final class StateFootprint {
@@ -85,7 +86,9 @@ final class StateFootprint {
         a.signalEnd = p.end;
         long anomaly = prefix + size(keys, "UNDER_REPORTED_USAGE|0") + size(anomalies, a);
 
-        long values = 2 * prefix + size(ints, 1) + size(longs, 0L);
+        // The anchor day, the first-seen time and the index of period starts (one period).
+        TypeSerializer<long[]> starts = PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO.createSerializer(config);
+        long values = 3 * prefix + size(ints, 1) + size(longs, 0L) + size(starts, new long[] {p.start});
         // A timer is its key group, key, namespace and timestamp.
         long timers = 3 * (prefix + 8);
 
