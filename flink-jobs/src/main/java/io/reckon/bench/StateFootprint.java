@@ -20,7 +20,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 /**
  * State bytes of one (account, meter) key at the close of a 31-day period, measured by serializing
  * the reconcile operator's state with the serializers Flink itself uses for it (the same type
- * information as the state descriptors: POJO serializers, no Kryo) in the layout of the RocksDB
+ * information as the state descriptors: POJO serializers and the compact serializers of the hourly aggregates, no Kryo) in the layout of the RocksDB
  * backend: every entry carries the key-group prefix, the serialized key and the namespace, map
  * entries also their user key. Dedup ids are left out (their cost is per id, not per key: the spec
  * asks for it separately).

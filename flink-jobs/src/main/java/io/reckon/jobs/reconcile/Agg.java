@@ -2,11 +2,15 @@ package io.reckon.jobs.reconcile;
 
 import io.reckon.pricing.Aggregation;
 import java.math.BigDecimal;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * Sum, count and max of a set of quantities, kept together so that the contract's aggregation can be
  * chosen when the period is priced, not when records arrive (contracts may arrive after usage).
+ *
+ * <p>Serialized by {@link AggSerializer} (compact and exact), not as a POJO.
  */
+@TypeInfo(AggTypeInfoFactory.class)
 public class Agg {
     public BigDecimal sum = BigDecimal.ZERO;
     public long count;

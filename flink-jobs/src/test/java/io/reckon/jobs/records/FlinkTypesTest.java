@@ -3,8 +3,11 @@ package io.reckon.jobs.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reckon.jobs.reconcile.Agg;
+import io.reckon.jobs.reconcile.AggSerializer;
 import io.reckon.jobs.reconcile.AnomalyState;
+import io.reckon.jobs.reconcile.CompactTypeInfo;
 import io.reckon.jobs.reconcile.HourBucket;
+import io.reckon.jobs.reconcile.HourBucketSerializer;
 import io.reckon.jobs.reconcile.InvoiceLineState;
 import io.reckon.jobs.reconcile.PeriodState;
 import io.reckon.jobs.reconcile.SignalEpisode;
@@ -20,8 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every type that crosses the network or lives in state is a POJO for Flink's own serializer: a Kryo
- * fallback would be slow and would break state evolution across upgrades.
+ * Every type that crosses the network or lives in state has a serializer of Flink's own or of ours,
+ * never Kryo: a Kryo fallback would be slow and would break state evolution across upgrades. Most are
+ * POJOs; the aggregates kept per hour have compact serializers of their own.
  */
 class FlinkTypesTest {
 
@@ -35,8 +39,6 @@ class FlinkTypesTest {
                 AnomalyRecord.class,
                 HourlyRollup.class,
                 UnmappedUsage.class,
-                Agg.class,
-                HourBucket.class,
                 PeriodState.class,
                 AnomalyState.class,
                 InvoiceLineState.class,
@@ -49,6 +51,24 @@ class FlinkTypesTest {
         config.setGenericTypes(false);
         // Throws if any nested field would need Kryo.
         info.createSerializer(config);
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {Agg.class, HourBucket.class})
+    void hasItsCompactSerializerWithoutGenericTypes(Class<?> type) {
+        TypeInformation<?> info = TypeInformation.of(type);
+        assertThat(info).isInstanceOf(CompactTypeInfo.class);
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        assertThat(info.createSerializer(config)).isIn(AggSerializer.INSTANCE, HourBucketSerializer.INSTANCE);
+    }
+
+    @Test
+    void theAggregatesOfAPeriodUseTheCompactSerializer() {
+        PojoTypeInfo<PeriodState> info = (PojoTypeInfo<PeriodState>) TypeInformation.of(PeriodState.class);
+        for (String field : new String[] {"usage", "maturedUsage", "reported", "reportedSoFar"}) {
+            assertThat(info.<Agg>getTypeAt(field)).isEqualTo(TypeInformation.of(Agg.class));
+        }
     }
 
     @Test

@@ -1,0 +1,208 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.CompactSerializers.agg;
+import static io.reckon.jobs.reconcile.CompactSerializers.bytes;
+import static io.reckon.jobs.reconcile.CompactSerializers.read;
+import static io.reckon.jobs.reconcile.CompactSerializers.same;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SerializerTestBase;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link AggSerializer}: Flink's serializer contract ({@link SerializerTestBase}: copies, reuse,
+ * sequences, snapshots, duplicates) on edge cases, exact round trips of any decimal, and its sizes.
+ */
+class AggSerializerTest extends SerializerTestBase<Agg> {
+
+    AggSerializerTest() {
+        super(CompactSerializers.checker());
+    }
+
+    @Override
+    protected TypeSerializer<Agg> createSerializer() {
+        return new AggSerializer();
+    }
+
+    @Override
+    protected int getLength() {
+        return -1;
+    }
+
+    @Override
+    protected Class<Agg> getTypeClass() {
+        return Agg.class;
+    }
+
+    @Override
+    protected Agg[] getTestData() {
+        return edgeCases().toArray(new Agg[0]);
+    }
+
+    static List<Agg> edgeCases() {
+        List<Agg> cases = new ArrayList<>();
+        cases.add(new Agg());
+        cases.add(agg(1, "12.5", "12.5"));
+        for (int scale : new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12}) {
+            cases.add(agg(7, BigDecimal.valueOf(123_456_789L, scale), BigDecimal.valueOf(99_999L, scale)));
+            cases.add(agg(2, BigDecimal.valueOf(0L, scale), BigDecimal.valueOf(0L, scale)));
+        }
+        cases.add(agg(3, "-5.25", "-0.5"));
+        cases.add(agg(3, "-5.250000000", "0"));
+        cases.add(agg(2, "1.50", "2"));
+        cases.add(agg(0, "4.2", "4.2"));
+        cases.add(agg(3, "0", "0"));
+        cases.add(agg(3, "0E-9", "0"));
+        cases.add(agg(1, BigDecimal.valueOf(Long.MAX_VALUE, 9), BigDecimal.valueOf(Long.MIN_VALUE, 9)));
+        BigInteger twoTo63 = BigInteger.ONE.shiftLeft(63);
+        cases.add(agg(
+                2, new BigDecimal(twoTo63, 9), new BigDecimal(twoTo63.negate().subtract(BigInteger.ONE), 9)));
+        cases.add(agg(5, "92233720368547758080.123456789", "-92233720368547758080123456789123456789.5"));
+        cases.add(agg(Long.MAX_VALUE, "1E+40", "1E-40"));
+        cases.add(agg(-1, "1", "1"));
+        cases.add(agg(Long.MIN_VALUE, "0", "1"));
+        cases.add(agg(1, BigDecimal.valueOf(5, 15), BigDecimal.valueOf(5, 15)));
+        cases.add(agg(1, BigDecimal.valueOf(5, -3), BigDecimal.valueOf(5, -3)));
+        cases.add(agg(1, BigDecimal.valueOf(5, Integer.MAX_VALUE), BigDecimal.valueOf(-5, Integer.MIN_VALUE)));
+        cases.add(agg(1, BigDecimal.valueOf(0, Integer.MIN_VALUE), BigDecimal.valueOf(0, Integer.MAX_VALUE)));
+        cases.add(agg(1, null, new BigDecimal("3.1")));
+        cases.add(agg(1, new BigDecimal("3.1"), null));
+        cases.add(agg(0, (BigDecimal) null, null));
+        return cases;
+    }
+
+    @Test
+    void everyEdgeCaseRoundTripsWithItsScale() throws Exception {
+        AggSerializer s = AggSerializer.INSTANCE;
+        for (Agg a : edgeCases()) {
+            Agg back = read(s, bytes(s, a), null);
+            assertThat(same(back, a))
+                    .as("round trip of %s/%s/%s", a.sum, a.count, a.max)
+                    .isTrue();
+            if (a.sum != null) {
+                assertThat(back.sum.toString()).isEqualTo(a.sum.toString());
+            }
+            Agg reused = read(s, bytes(s, a), agg(99, "1.23", "4.56"));
+            assertThat(same(reused, a)).isTrue();
+        }
+    }
+
+    @Test
+    void aNullAggregateRoundTripsAsOneByte() throws Exception {
+        byte[] b = bytes(AggSerializer.INSTANCE, null);
+        assertThat(b).hasSize(1);
+        assertThat(read(AggSerializer.INSTANCE, b, null)).isNull();
+    }
+
+    @Test
+    void randomAggregatesOfAnyMagnitudeAndScaleRoundTripExactly() throws Exception {
+        Random random = new Random(20_261_121L);
+        AggSerializer s = AggSerializer.INSTANCE;
+        Agg reuse = new Agg();
+        for (int i = 0; i < 20_000; i++) {
+            Agg a = agg(randomCount(random), randomDecimal(random), randomDecimal(random));
+            byte[] b = bytes(s, a);
+            assertThat(same(read(s, b, null), a))
+                    .as("value %d: %s/%s/%s", i, a.sum, a.count, a.max)
+                    .isTrue();
+            assertThat(same(read(s, b, reuse), a)).isTrue();
+            assertThat(same(s.copy(a), a)).isTrue();
+        }
+    }
+
+    static long randomCount(Random random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1_000);
+            case 2 -> random.nextLong() & Long.MAX_VALUE;
+            default -> random.nextLong();
+        };
+    }
+
+    static BigDecimal randomDecimal(Random random) {
+        int scale =
+                switch (random.nextInt(5)) {
+                    case 0 -> 9;
+                    case 1 -> random.nextInt(15);
+                    case 2 -> random.nextInt(41) - 20;
+                    case 3 -> 0;
+                    default -> random.nextInt();
+                };
+        BigInteger unscaled =
+                switch (random.nextInt(6)) {
+                    case 0 -> BigInteger.ZERO;
+                    case 1 -> BigInteger.valueOf(random.nextInt(10_000) - 5_000);
+                    case 2 -> BigInteger.valueOf(random.nextLong());
+                    case 3 -> BigInteger.valueOf(random.nextLong() >> random.nextInt(64));
+                    case 4 -> new BigInteger(64 + random.nextInt(200), random);
+                    default -> new BigInteger(64 + random.nextInt(200), random).negate();
+                };
+        return new BigDecimal(unscaled, scale);
+    }
+
+    @Test
+    void theEmptyAggregateIsOneByte() throws Exception {
+        assertThat(bytes(AggSerializer.INSTANCE, new Agg())).containsExactly(0);
+    }
+
+    @Test
+    void oneRecordOfTwelveAndAHalfIsSixBytes() throws Exception {
+        Agg a = new Agg();
+        a.add(new BigDecimal("12.5"));
+        // Tag, count 1, then 125 twice as a two-byte zig-zag varint.
+        assertThat(bytes(AggSerializer.INSTANCE, a)).hasSize(6);
+    }
+
+    @Test
+    void threeRecordsAtScaleNineTakeFourteenBytesAgainstThirtyNineAsAPojo() throws Exception {
+        Agg a = new Agg();
+        for (long unscaled : new long[] {37_400_000_000L, 37_400_001_000L, 37_400_002_000L}) {
+            a.add(BigDecimal.valueOf(unscaled, 9));
+        }
+        int compact = bytes(AggSerializer.INSTANCE, a).length;
+        int pojo = bytes(CompactSerializers.formerPojoSerializer(Agg.class), a).length;
+        System.err.println("Agg of three records at scale 9: " + compact + " bytes, " + pojo + " as a POJO");
+        assertThat(compact).isEqualTo(14);
+        assertThat(pojo).isGreaterThan(2 * compact);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 9, 14})
+    void aSumAndMaxSharingAScaleUpToFourteenNeedNoScaleBytes(int scale) throws Exception {
+        Agg a = agg(1, BigDecimal.valueOf(3, scale), BigDecimal.valueOf(3, scale));
+        // Tag, count, sum, max: one byte each.
+        assertThat(bytes(AggSerializer.INSTANCE, a)).hasSize(4);
+    }
+
+    @Test
+    void copiesAreIndependentAndKeepTheScale() {
+        Agg a = agg(2, "1.500", "-0.250");
+        Agg copy = AggSerializer.INSTANCE.copy(a);
+        assertThat(copy).isNotSameAs(a);
+        copy.add(new BigDecimal("10"));
+        assertThat(a.count).isEqualTo(2);
+        assertThat(a.sum).isEqualTo(new BigDecimal("1.500"));
+        // Agg.copy() re-adds into zeros; the serializer's copy must keep a negative max as it is.
+        assertThat(AggSerializer.INSTANCE.copy(a).max).isEqualTo(new BigDecimal("-0.250"));
+    }
+
+    @Test
+    void typeExtractionUsesTheCompactSerializerEvenWithGenericTypesDisabled() {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        TypeInformation<Agg> info = TypeInformation.of(Agg.class);
+        assertThat(info).isInstanceOf(CompactTypeInfo.class).isEqualTo(TypeInformation.of(Agg.class));
+        assertThat(info.createSerializer(config)).isInstanceOf(AggSerializer.class);
+        assertThat(AggSerializer.INSTANCE.isImmutableType()).isFalse();
+    }
+}

@@ -1,0 +1,108 @@
+package io.reckon.jobs.reconcile;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoField;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.testutils.DeeplyEqualsChecker;
+
+/** Test helpers for the compact serializers: exact equality, byte round trips, the former POJO layout. */
+final class CompactSerializers {
+
+    private CompactSerializers() {}
+
+    /** Scale-sensitive equality ({@link BigDecimal#equals}): output strings print the scale. */
+    static boolean same(Agg a, Agg b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.count == b.count && Objects.equals(a.sum, b.sum) && Objects.equals(a.max, b.max);
+    }
+
+    static boolean same(HourBucket a, HourBucket b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return same(a.usage, b.usage) && same(a.reported, b.reported);
+    }
+
+    static DeeplyEqualsChecker checker() {
+        return new DeeplyEqualsChecker()
+                .withCustomCheck((a, b) -> a instanceof Agg && b instanceof Agg, (a, b, c) -> same((Agg) a, (Agg) b))
+                .withCustomCheck(
+                        (a, b) -> a instanceof HourBucket && b instanceof HourBucket,
+                        (a, b, c) -> same((HourBucket) a, (HourBucket) b));
+    }
+
+    static Agg agg(long count, BigDecimal sum, BigDecimal max) {
+        Agg a = new Agg();
+        a.count = count;
+        a.sum = sum;
+        a.max = max;
+        return a;
+    }
+
+    static Agg agg(long count, String sum, String max) {
+        return agg(count, new BigDecimal(sum), new BigDecimal(max));
+    }
+
+    static HourBucket bucket(Agg usage, Agg reported) {
+        HourBucket b = new HourBucket();
+        b.usage = usage;
+        b.reported = reported;
+        return b;
+    }
+
+    static <T> byte[] bytes(TypeSerializer<T> serializer, T value) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(32);
+        serializer.serialize(value, out);
+        return out.getCopyOfBuffer();
+    }
+
+    /** Deserializes and checks that exactly the written bytes were consumed. */
+    static <T> T read(TypeSerializer<T> serializer, byte[] bytes, T reuse) throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        T value = reuse == null ? serializer.deserialize(in) : serializer.deserialize(reuse, in);
+        if (in.available() != 0) {
+            throw new AssertionError(in.available() + " bytes left unread");
+        }
+        return value;
+    }
+
+    /**
+     * The POJO type information these classes had before {@code @TypeInfo}: built field by field the
+     * way the type extractor analyses a POJO (public fields, sorted by name in PojoTypeInfo), with
+     * nested {@link Agg} and {@link HourBucket} fields again as POJOs, so the factories are bypassed.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static <T> PojoTypeInfo<T> formerPojo(Class<T> type) {
+        List<PojoField> fields = new ArrayList<>();
+        for (Field f : type.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) || Modifier.isTransient(f.getModifiers())) {
+                continue;
+            }
+            TypeInformation<?> info = f.getType() == Agg.class || f.getType() == HourBucket.class
+                    ? formerPojo(f.getType())
+                    : TypeExtractor.createTypeInfo(f.getGenericType());
+            fields.add(new PojoField(f, info));
+        }
+        return new PojoTypeInfo<>(type, fields);
+    }
+
+    static <T> TypeSerializer<T> formerPojoSerializer(Class<T> type) {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        return formerPojo(type).createSerializer(config);
+    }
+}

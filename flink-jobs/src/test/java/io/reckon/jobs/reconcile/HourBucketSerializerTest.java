@@ -1,0 +1,254 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.CompactSerializers.agg;
+import static io.reckon.jobs.reconcile.CompactSerializers.bucket;
+import static io.reckon.jobs.reconcile.CompactSerializers.bytes;
+import static io.reckon.jobs.reconcile.CompactSerializers.formerPojoSerializer;
+import static io.reckon.jobs.reconcile.CompactSerializers.read;
+import static io.reckon.jobs.reconcile.CompactSerializers.same;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SerializerTestBase;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link HourBucketSerializer}: Flink's serializer contract, exact round trips, sizes, and the
+ * upgrade from savepoints whose buckets and periods were written by the POJO serializer.
+ */
+class HourBucketSerializerTest extends SerializerTestBase<HourBucket> {
+
+    HourBucketSerializerTest() {
+        super(CompactSerializers.checker());
+    }
+
+    @Override
+    protected TypeSerializer<HourBucket> createSerializer() {
+        return new HourBucketSerializer();
+    }
+
+    @Override
+    protected int getLength() {
+        return -1;
+    }
+
+    @Override
+    protected Class<HourBucket> getTypeClass() {
+        return HourBucket.class;
+    }
+
+    @Override
+    protected HourBucket[] getTestData() {
+        List<Agg> aggs = AggSerializerTest.edgeCases();
+        List<HourBucket> buckets = new ArrayList<>();
+        buckets.add(new HourBucket());
+        buckets.add(usageOnly("12.5"));
+        for (int i = 0; i < aggs.size(); i++) {
+            buckets.add(bucket(aggs.get(i), aggs.get(aggs.size() - 1 - i)));
+        }
+        buckets.add(bucket(null, agg(1, "2", "2")));
+        buckets.add(bucket(agg(1, "2", "2"), null));
+        return buckets.toArray(new HourBucket[0]);
+    }
+
+    private static HourBucket usageOnly(String quantity) {
+        HourBucket b = new HourBucket();
+        b.usage.add(new BigDecimal(quantity));
+        return b;
+    }
+
+    /** Three records on each side at scale 9, as in the benchmark's state footprint. */
+    private static HourBucket fullHour() {
+        HourBucket b = new HourBucket();
+        for (int r = 0; r < 3; r++) {
+            b.usage.add(BigDecimal.valueOf(37_400_000_000L + r, 9));
+            b.reported.add(BigDecimal.valueOf(37_400_000_000L + r, 9));
+        }
+        return b;
+    }
+
+    @Test
+    void randomBucketsRoundTripExactly() throws Exception {
+        Random random = new Random(7_441L);
+        HourBucketSerializer s = HourBucketSerializer.INSTANCE;
+        HourBucket reuse = new HourBucket();
+        for (int i = 0; i < 10_000; i++) {
+            HourBucket b = bucket(randomAgg(random), randomAgg(random));
+            byte[] bytes = bytes(s, b);
+            assertThat(same(read(s, bytes, null), b)).as("bucket %d", i).isTrue();
+            assertThat(same(read(s, bytes, reuse), b)).isTrue();
+        }
+    }
+
+    private static Agg randomAgg(Random random) {
+        if (random.nextInt(4) == 0) {
+            return new Agg();
+        }
+        return agg(
+                AggSerializerTest.randomCount(random),
+                AggSerializerTest.randomDecimal(random),
+                AggSerializerTest.randomDecimal(random));
+    }
+
+    @Test
+    void anEmptyBucketIsTwoBytesAndANullOne() throws Exception {
+        assertThat(bytes(HourBucketSerializer.INSTANCE, new HourBucket())).containsExactly(0, 0);
+        byte[] nullBucket = bytes(HourBucketSerializer.INSTANCE, null);
+        assertThat(nullBucket).hasSize(1);
+        assertThat(read(HourBucketSerializer.INSTANCE, nullBucket, null)).isNull();
+    }
+
+    @Test
+    void oneUsageRecordOfTwelveAndAHalfWithNothingReportedIsSevenBytes() throws Exception {
+        HourBucket b = usageOnly("12.5");
+        int compact = bytes(HourBucketSerializer.INSTANCE, b).length;
+        int pojo = bytes(formerPojoSerializer(HourBucket.class), b).length;
+        System.err.println("HourBucket 12.5/nothing: " + compact + " bytes, " + pojo + " as a POJO");
+        assertThat(compact).isEqualTo(7);
+        assertThat(pojo).isGreaterThan(5 * compact);
+    }
+
+    @Test
+    void oneUsageRecordAtTheAvroScaleOfNineIsThirteenBytes() throws Exception {
+        HourBucket b = usageOnly("12.500000000");
+        assertThat(bytes(HourBucketSerializer.INSTANCE, b)).hasSize(13);
+    }
+
+    @Test
+    void aFullHourOfThreeRecordsPerSideAtScaleNineIsTwentyEightBytes() throws Exception {
+        HourBucket b = fullHour();
+        int compact = bytes(HourBucketSerializer.INSTANCE, b).length;
+        int pojo = bytes(formerPojoSerializer(HourBucket.class), b).length;
+        System.err.println("HourBucket 3+3 records at scale 9: " + compact + " bytes, " + pojo + " as a POJO");
+        assertThat(compact).isEqualTo(28);
+        assertThat(pojo).isGreaterThan(2 * compact);
+    }
+
+    @Test
+    void copiesShareNoAggregateWithTheOriginal() {
+        HourBucket b = fullHour();
+        HourBucket copy = HourBucketSerializer.INSTANCE.copy(b);
+        assertThat(copy.usage).isNotSameAs(b.usage);
+        assertThat(copy.reported).isNotSameAs(b.reported);
+        copy.usage.add(BigDecimal.TEN);
+        copy.reported.add(BigDecimal.TEN);
+        assertThat(same(b, fullHour())).isTrue();
+
+        HourBucket reused = HourBucketSerializer.INSTANCE.copy(b, new HourBucket());
+        reused.usage.add(BigDecimal.ONE);
+        assertThat(same(b, fullHour())).isTrue();
+        // Copying onto itself must not leave the bucket aliasing its own former aggregates either.
+        HourBucket self = HourBucketSerializer.INSTANCE.copy(b, b);
+        assertThat(same(self, fullHour())).isTrue();
+    }
+
+    @Test
+    void theSnapshotIsWrittenReadAndRestoresTheSameSerializer() throws Exception {
+        TypeSerializerSnapshot<HourBucket> restored = roundTrip(HourBucketSerializer.INSTANCE.snapshotConfiguration());
+        assertThat(restored).isInstanceOf(HourBucketSerializer.HourBucketSerializerSnapshot.class);
+        assertThat(restored.restoreSerializer()).isEqualTo(HourBucketSerializer.INSTANCE);
+        assertThat(HourBucketSerializer.INSTANCE
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(restored)
+                        .isCompatibleAsIs())
+                .isTrue();
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aSnapshotOfAnotherSerializerIsIncompatible() throws Exception {
+        TypeSerializerSnapshot aggSnapshot = roundTrip(AggSerializer.INSTANCE.snapshotConfiguration());
+        assertThat(HourBucketSerializer.INSTANCE
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(aggSnapshot)
+                        .isIncompatible())
+                .isTrue();
+        // A POJO snapshot of another class is no migration source either.
+        TypeSerializerSnapshot aggPojo =
+                roundTrip(formerPojoSerializer(Agg.class).snapshotConfiguration());
+        assertThat(aggPojo).isInstanceOf(PojoSerializerSnapshot.class);
+        assertThat(HourBucketSerializer.INSTANCE
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(aggPojo)
+                        .isIncompatible())
+                .isTrue();
+    }
+
+    @Test
+    void aBucketWrittenByTheFormerPojoSerializerMigratesToTheCompactOne() throws Exception {
+        TypeSerializer<HourBucket> former = formerPojoSerializer(HourBucket.class);
+        assertThat(former).isInstanceOf(PojoSerializer.class);
+        HourBucket original = fullHour();
+        byte[] old = bytes(former, original);
+        TypeSerializerSnapshot<HourBucket> oldSnapshot = roundTrip(former.snapshotConfiguration());
+        assertThat(oldSnapshot).isInstanceOf(PojoSerializerSnapshot.class);
+
+        TypeSerializerSchemaCompatibility<HourBucket> compatibility =
+                HourBucketSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(oldSnapshot);
+        assertThat(compatibility.isCompatibleAfterMigration()).isTrue();
+
+        // What a backend does on migration: read with the restored old serializer, write with the new.
+        HourBucket migrated = read(oldSnapshot.restoreSerializer(), old, null);
+        byte[] compact = bytes(HourBucketSerializer.INSTANCE, migrated);
+        assertThat(same(read(HourBucketSerializer.INSTANCE, compact, null), original))
+                .isTrue();
+        assertThat(compact.length).isLessThan(old.length / 2);
+    }
+
+    @Test
+    void aPeriodWrittenWithPojoAggregatesMigratesThroughItsFields() throws Exception {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        TypeInformation<PeriodState> current = TypeInformation.of(PeriodState.class);
+        assertThat(((PojoTypeInfo<PeriodState>) current).getTypeAt("usage")).isInstanceOf(CompactTypeInfo.class);
+        TypeSerializer<PeriodState> now = current.createSerializer(config);
+
+        TypeSerializer<PeriodState> former = formerPojoSerializer(PeriodState.class);
+        PeriodState p = PeriodState.of(0L, 2_678_400_000L, 1);
+        p.usage = agg(2_232, "83476.800000000", "99.900000000");
+        p.maturedUsage = agg(3, "-1.5", "0");
+        p.reported = new Agg();
+        p.reportedSoFar = agg(1, "12.5", "12.5");
+        p.lateRecords = 4;
+        byte[] old = bytes(former, p);
+        TypeSerializerSnapshot<PeriodState> oldSnapshot = roundTrip(former.snapshotConfiguration());
+
+        assertThat(now.snapshotConfiguration()
+                        .resolveSchemaCompatibility(oldSnapshot)
+                        .isCompatibleAfterMigration())
+                .isTrue();
+        PeriodState migrated = read(oldSnapshot.restoreSerializer(), old, null);
+        byte[] compact = bytes(now, migrated);
+        PeriodState back = read(now, compact, null);
+        assertThat(same(back.usage, p.usage)).isTrue();
+        assertThat(same(back.maturedUsage, p.maturedUsage)).isTrue();
+        assertThat(same(back.reported, p.reported)).isTrue();
+        assertThat(same(back.reportedSoFar, p.reportedSoFar)).isTrue();
+        assertThat(back.end).isEqualTo(p.end);
+        assertThat(back.lateRecords).isEqualTo(4);
+        System.err.println("PeriodState: " + compact.length + " bytes, " + old.length + " with POJO aggregates");
+        assertThat(compact.length).isLessThan(old.length);
+    }
+
+    private static <T> TypeSerializerSnapshot<T> roundTrip(TypeSerializerSnapshot<T> snapshot) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(out, snapshot);
+        return TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), HourBucketSerializerTest.class.getClassLoader());
+    }
+}
