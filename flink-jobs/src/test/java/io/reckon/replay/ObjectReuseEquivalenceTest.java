@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reconciliation job runs with {@code pipeline.object-reuse} on (docs/guarantees.md, "Object
- * reuse"). This replays the README example through the production graph (Kafka sources, the
+ * reuse"). This replays inputs through the production graph (Kafka sources, the
  * exactly-once Kafka sinks, the four JDBC upsert sinks on PostgreSQL) once with reuse off and once
  * with it on, and requires every output to be the same: the anomaly and dead-letter topics record
  * by record and field by field, the per-input counts, and every row of the four sink tables. Only
@@ -37,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>What it catches: a consumer that changes a record it was handed (three sinks share each anomaly
  * record when reuse is on, so a change made by one shows up in another's output), an operator that
  * changes a record after emitting it, and a buffering sink that keeps a record an upstream operator
- * later changes. The example exercises every output: revisions (opened, updated, final), dead
- * letters from the loader and from the job, duplicates, unmapped usage and hourly rollups.
+ * later changes. The README example exercises every output: revisions (opened, updated, final),
+ * dead letters from the loader and from the job, duplicates, unmapped usage and hourly rollups; the
+ * late-correction scenario adds the late path.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ObjectReuseEquivalenceTest {
@@ -65,16 +67,40 @@ class ObjectReuseEquivalenceTest {
     }
 
     @Test
-    void replayWithObjectReuseWritesExactlyWhatItWritesWithout() throws Exception {
-        Outputs copying = replay(false);
-        Outputs reusing = replay(true);
+    void replayOfTheReadmeExampleWithObjectReuseWritesExactlyWhatItWritesWithout() throws Exception {
+        Outputs copying = replay(EXAMPLES, false, new Configuration());
+        Outputs reusing = replay(EXAMPLES, true, new Configuration());
 
         // The comparison only means something if every kind of output was produced.
         assertThat(copying.anomalies()).hasSizeGreaterThanOrEqualTo(5);
         assertThat(copying.deadLetters()).isNotEmpty();
         assertThat(copying.tables().values())
                 .allSatisfy(rows -> assertThat(rows).isNotEmpty());
+        assertSameOutputs(copying, reusing);
+    }
 
+    /**
+     * A report arriving after its period was final: the late path re-evaluates the final period and
+     * rewrites the closed hour's rollup at once (the scenario's README has the figures).
+     */
+    @Test
+    void replayOfALateCorrectionWithObjectReuseWritesExactlyWhatItWritesWithout() throws Exception {
+        Path scenario = Path.of(ObjectReuseEquivalenceTest.class
+                .getResource("/golden/late-correction")
+                .toURI());
+        // As in GoldenScenariosTest: the watermark must be emitted while the filler records are read,
+        // before the late record.
+        Configuration watermarks = new Configuration();
+        watermarks.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(5));
+        Outputs copying = replay(scenario, false, watermarks);
+        Outputs reusing = replay(scenario, true, watermarks);
+
+        assertThat(copying.anomalies()).isNotEmpty();
+        assertThat(copying.tables().get("hourly_usage")).isNotEmpty();
+        assertSameOutputs(copying, reusing);
+    }
+
+    private static void assertSameOutputs(Outputs copying, Outputs reusing) {
         assertThat(reusing.anomalies()).containsExactlyElementsOf(copying.anomalies());
         assertThat(reusing.deadLetters()).containsExactlyElementsOf(copying.deadLetters());
         assertThat(reusing.counts()).isEqualTo(copying.counts());
@@ -91,17 +117,17 @@ class ObjectReuseEquivalenceTest {
             Map<InputKind, InputCounts> counts,
             Map<String, List<String>> tables) {}
 
-    private Outputs replay(boolean objectReuse) throws Exception {
+    private Outputs replay(Path inputs, boolean objectReuse, Configuration options) throws Exception {
         CleanSlate.reset(stack);
-        Configuration overrides = new Configuration();
+        Configuration overrides = new Configuration(options);
         overrides.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         Replay.Result r = Replay.run(
                 stack.connectorConfig(),
                 new Replay.InputFiles(
-                        EXAMPLES.resolve("contracts.jsonl"),
-                        EXAMPLES.resolve("usage.jsonl"),
-                        EXAMPLES.resolve("reported.jsonl"),
-                        EXAMPLES.resolve("invoices.jsonl")),
+                        inputs.resolve("contracts.jsonl"),
+                        inputs.resolve("usage.jsonl"),
+                        inputs.resolve("reported.jsonl"),
+                        inputs.resolve("invoices.jsonl")),
                 overrides);
         List<Anomaly> anomalies = r.anomalies().stream()
                 .map(a -> Anomaly.newBuilder(a).setDetectedAt(Instant.EPOCH).build())
