@@ -23,6 +23,11 @@ the registry credentials an environment variable. Arguments: root (the chart's c
 {{- $c := dict -}}
 {{- $_ := set $c "taskmanager.numberOfTaskSlots" (toString $v.taskManager.slots) -}}
 {{- $_ := set $c "pipeline.generic-types" "false" -}}
+{{- if not $actions -}}
+{{- /* Chained operators hand records on without a deep copy. Only the reconciliation graph is
+audited as safe with it (docs/guarantees.md, "Object reuse"); the action job keeps Flink's default. */ -}}
+{{- $_ := set $c "pipeline.object-reuse" "true" -}}
+{{- end -}}
 {{- $_ := set $c "state.backend.type" "rocksdb" -}}
 {{- $_ := set $c "execution.checkpointing.dir" $v.checkpointing.dir -}}
 {{- $_ := set $c "execution.checkpointing.savepoint-dir" $v.checkpointing.savepointDir -}}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -43,10 +44,14 @@ final class CollectingSink<T> implements Sink<T> {
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
         ConcurrentLinkedQueue<Object> q = RESULTS.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>());
+        // The queue keeps records past write(). With object reuse an upstream operator may hand on an
+        // instance it changes later, so the record is copied then, as the JDBC connector's writer
+        // does; without reuse the chaining output has copied it already.
+        TypeSerializer<T> copier = context.isObjectReuseEnabled() ? context.createInputSerializer() : null;
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) {
-                q.add(element);
+                q.add(copier == null ? element : copier.copy(element));
             }
 
             @Override

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -62,6 +64,28 @@ public final class ReconciliationJob {
             return new Watermarks(
                     conf.get(ReconOptions.MAX_OUT_OF_ORDERNESS), conf.get(ReconOptions.SOURCE_IDLE_TIMEOUT));
         }
+    }
+
+    /**
+     * Turns on {@code pipeline.object-reuse} unless {@code conf} sets it: chained operators then hand
+     * records on as they are instead of deep-copying each one through its serializer. This graph is
+     * safe with it (audit in docs/guarantees.md, "Object reuse"): every function emits a new object
+     * per output and never changes it afterwards, none mutates its input, the keyed operator keeps
+     * only immutable values (String, BigDecimal, primitives) taken from its input, and the one sink
+     * that buffers records (the JDBC writer) copies them itself when reuse is on. An explicit
+     * {@code pipeline.object-reuse: false} still wins, to rule reuse out when diagnosing.
+     *
+     * <pre>{@code
+     * Configuration conf = ReconciliationJob.withObjectReuse(new Configuration(base));
+     * }</pre>
+     *
+     * @return {@code conf}, changed in place
+     */
+    public static Configuration withObjectReuse(Configuration conf) {
+        if (!conf.contains(PipelineOptions.OBJECT_REUSE)) {
+            conf.set(PipelineOptions.OBJECT_REUSE, true);
+        }
+        return conf;
     }
 
     public static void defineWorkflow(

@@ -20,6 +20,9 @@ public final class ReconciliationMain {
         // Flink configuration, RECKON_* environment overrides, then validation: a misspelt key or a bad
         // value stops the job here with its name, not as a silent default or a failure hours later.
         Configuration conf = ReckonConfiguration.load(null, System.getenv());
+        // Set here and not in ReckonConfiguration, which the action job shares: only this graph is
+        // audited for object reuse.
+        ReconciliationJob.withObjectReuse(conf);
         // The sink tables must exist before the JDBC sinks write; Flyway makes this a no-op once done.
         SchemaMigrations.migrate(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

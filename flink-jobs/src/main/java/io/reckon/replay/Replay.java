@@ -97,6 +97,8 @@ public final class Replay {
         // Bounded input: no source is ever idle, it finishes; idleness would only add nondeterminism.
         conf.set(ReconOptions.SOURCE_IDLE_TIMEOUT, Duration.ZERO);
         conf.addAll(overrides);
+        // Not in jobConfiguration: ActionReplay shares it, and the action job is not audited for reuse.
+        ReconciliationJob.withObjectReuse(conf);
 
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
         Map<InputKind, long[]> loaded = produce(conf, files);
@@ -220,6 +222,7 @@ public final class Replay {
         try (TopicAdmin admin = TopicAdmin.connect(conf)) {
             admin.ensureTopics(conf.get(KafkaOptions.TOPIC_PARTITIONS));
         }
+        ReconciliationJob.withObjectReuse(conf);
         Path checkpoints = Files.createTempDirectory("reckon-live-checkpoints-");
         StreamExecutionEnvironment env = localEnvironment(conf, checkpoints);
         ReconciliationJob.defineWorkflow(

@@ -100,7 +100,13 @@ class FlinkConfigurationKeysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"state.backend.type", "execution.checkpointing.savepoint-dir", "pipeline.generic-types"})
+    @ValueSource(
+            strings = {
+                "state.backend.type",
+                "execution.checkpointing.savepoint-dir",
+                "pipeline.generic-types",
+                "pipeline.object-reuse"
+            })
     void flinkOptionsAreCollectedFromTheClasspath(String key) {
         assertThat(flinkKeys).contains(key);
     }

@@ -61,6 +61,7 @@ class HelmChartTest {
         assertThat(conf)
                 .containsEntry("state.backend.type", "rocksdb")
                 .containsEntry("pipeline.generic-types", "false")
+                .containsEntry("pipeline.object-reuse", "true")
                 .containsEntry("execution.checkpointing.incremental", "true")
                 .containsEntry(
                         "metrics.reporter.prom.factory.class",
@@ -96,6 +97,9 @@ class HelmChartTest {
         assertThat(conf.get("kafka.transactional-id-prefix")).isEqualTo(reconConf.get("kafka.transactional-id-prefix"));
         assertThat(conf.get("kafka.bootstrap-servers")).isEqualTo(reconConf.get("kafka.bootstrap-servers"));
         assertThat(reconConf.keySet()).noneMatch(k -> k.startsWith("actions."));
+        // Object reuse is audited for the reconciliation graph only.
+        assertThat(reconConf).containsEntry("pipeline.object-reuse", "true");
+        assertThat(conf).doesNotContainKey("pipeline.object-reuse");
         assertThat(conf)
                 .containsEntry("actions.policy-file", "/etc/reckon/actions/policy.yaml")
                 .containsEntry("actions.stripe.api-base", "https://api.stripe.com")

@@ -3,25 +3,14 @@ package io.reckon.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reckon.connectors.embedded.EmbeddedStack;
-import io.reckon.connectors.kafka.KafkaOptions;
-import io.reckon.connectors.kafka.TopicAdmin;
-import io.reckon.connectors.kafka.Topics;
 import io.reckon.jobs.testing.AnomalyFiles;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -42,10 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoldenScenariosTest {
-
-    private static final List<String> SINK_TABLES =
-            List.of("anomalies", "anomaly_revisions", "hourly_usage", "unmapped_usage");
-    private static final Duration TOPIC_RESET_TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
     static Path work;
@@ -74,7 +59,7 @@ class GoldenScenariosTest {
     @MethodSource("scenarios")
     void replayEmitsExactlyTheHandComputedRevisions(String scenario) throws Exception {
         Path dir = golden().resolve(scenario);
-        cleanSlate();
+        CleanSlate.reset(stack);
 
         Replay.Result result = Replay.run(
                 stack.connectorConfig(),
@@ -113,50 +98,6 @@ class GoldenScenariosTest {
             p.stringPropertyNames().forEach(k -> c.setString(k, p.getProperty(k)));
         }
         return c;
-    }
-
-    private void cleanSlate() throws Exception {
-        Configuration conf = stack.connectorConfig();
-        try (TopicAdmin topics = TopicAdmin.connect(conf)) {
-            Admin admin = topics.admin();
-            long timeout = TOPIC_RESET_TIMEOUT.toMillis();
-            Set<String> existing = admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS);
-            List<String> ours = Topics.ALL.stream().filter(existing::contains).toList();
-            if (!ours.isEmpty()) {
-                admin.deleteTopics(ours).all().get(timeout, TimeUnit.MILLISECONDS);
-            }
-            // Deletion completes asynchronously on the broker; a topic still marked for deletion
-            // cannot be created again.
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-            while (true) {
-                topics.ensureTopics(conf.get(KafkaOptions.TOPIC_PARTITIONS));
-                Set<String> now = admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS);
-                if (now.containsAll(Topics.ALL) && allPartitionsReady(admin, conf, timeout)) {
-                    break;
-                }
-                assertThat(System.nanoTime()).as("topics recreated in time").isLessThan(deadline);
-                Thread.sleep(100);
-            }
-        }
-        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
-                Statement s = c.createStatement()) {
-            s.execute("TRUNCATE " + String.join(", ", SINK_TABLES));
-        }
-    }
-
-    private static boolean allPartitionsReady(Admin admin, Configuration conf, long timeoutMs) throws Exception {
-        try {
-            return admin
-                    .describeTopics(Topics.ALL)
-                    .allTopicNames()
-                    .get(timeoutMs, TimeUnit.MILLISECONDS)
-                    .values()
-                    .stream()
-                    .allMatch(d -> d.partitions().size() == conf.get(KafkaOptions.TOPIC_PARTITIONS)
-                            && d.partitions().stream().allMatch(p -> p.leader() != null));
-        } catch (ExecutionException e) {
-            return false; // metadata of a just-created topic not yet everywhere
-        }
     }
 
     private static Path golden() throws URISyntaxException {
