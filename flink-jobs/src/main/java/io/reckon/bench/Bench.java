@@ -35,7 +35,7 @@ import org.apache.flink.types.Row;
  *
  * <pre>{@code
  * Bench.Report r = Bench.run(new Bench.Config(BenchWorkload.Options.defaults(),
- *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, workDir), System.err);
+ *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0.1, workDir), System.err);
  * System.out.println(r.valid());
  * }</pre>
  */
@@ -69,15 +69,15 @@ public final class Bench {
 
     /**
      * @param baseline whether to run the SQL baseline (without it there is no comparison)
-     * @param warmup whether each engine first runs a tenth of the workload once, so the measured run
-     *     does not pay for class loading and JIT compilation
+     * @param warmup the share of the workload each engine first runs once, in memory with heap state,
+     *     so the measured run pays less for class loading and JIT compilation; 0 for none
      */
     public record Config(
             BenchWorkload.Options workload,
             List<Mode> modes,
             List<Backend> backends,
             boolean baseline,
-            boolean warmup,
+            double warmup,
             Path workDir) {}
 
     /** Reckon and the baseline on one input, mode and backend. */
@@ -91,6 +91,13 @@ public final class Bench {
         /** Reckon's events per CPU-second over the baseline's. */
         public Double ratio() {
             return baseline == null ? null : reckon.eventsPerCpuSecond() / baseline.eventsPerCpuSecond();
+        }
+
+        /** The same ratio with JIT compilation taken out of both. */
+        public Double ratioWithoutJit() {
+            return baseline == null
+                    ? null
+                    : reckon.eventsPerCpuSecondWithoutJit() / baseline.eventsPerCpuSecondWithoutJit();
         }
     }
 
@@ -119,9 +126,9 @@ public final class Bench {
         BenchWorkload w = new BenchWorkload(config.workload());
         Map<String, Object> machine = Machine.describe();
         List<Comparison> comparisons = new ArrayList<>();
-        if (config.warmup()) {
-            BenchWorkload small = new BenchWorkload(
-                    config.workload().withEvents(Math.max(2 * config.workload().lanes(), w.totalRecords() / 10)));
+        if (config.warmup() > 0) {
+            BenchWorkload small = new BenchWorkload(config.workload()
+                    .withEvents(Math.max(2 * config.workload().lanes(), (long) (w.totalRecords() * config.warmup()))));
             progress.println("Warm-up: " + small.totalRecords() + " events per engine, in memory, heap state ...");
             runReckon(small, Mode.IN_MEMORY, Backend.HEAP, null);
             if (config.baseline()) {
@@ -215,6 +222,7 @@ public final class Bench {
                 w.totalRecords(),
                 m.seconds(),
                 m.cpuSeconds(),
+                m.jitSeconds(),
                 percentileMs(latency, 0.50),
                 percentileMs(latency, 0.99),
                 latency == null ? 0 : LatencyHistogram.count(latency),
@@ -247,6 +255,7 @@ public final class Bench {
                 w.totalRecords(),
                 m.seconds(),
                 m.cpuSeconds(),
+                m.jitSeconds(),
                 null,
                 null,
                 0,
@@ -257,8 +266,14 @@ public final class Bench {
                 notes);
     }
 
+    /** {@code jitSeconds}: time the JIT compilers spent in the run, part of {@code cpuSeconds}. */
     private record Measured(
-            JobExecutionResult result, double seconds, double cpuSeconds, long heapPeak, long rssPeak) {}
+            JobExecutionResult result,
+            double seconds,
+            double cpuSeconds,
+            double jitSeconds,
+            long heapPeak,
+            long rssPeak) {}
 
     /**
      * Runs the job and measures from submission (the local cluster is up by then) to the result. CPU
@@ -269,14 +284,17 @@ public final class Bench {
         ProcessProbe.resetPeaks();
         JobClient client = env.executeAsync(name);
         long cpu0 = ProcessProbe.cpuNanos();
+        long jit0 = ProcessProbe.jitMillis();
         long t0 = System.nanoTime();
         JobExecutionResult result = client.getJobExecutionResult().get();
         long t1 = System.nanoTime();
         long cpu1 = ProcessProbe.cpuNanos();
+        long jit1 = ProcessProbe.jitMillis();
         return new Measured(
                 result,
                 (t1 - t0) / 1e9,
                 (cpu1 - cpu0) / 1e9,
+                (jit1 - jit0) / 1e3,
                 ProcessProbe.heapPeakBytes(),
                 ProcessProbe.peakRssBytes());
     }

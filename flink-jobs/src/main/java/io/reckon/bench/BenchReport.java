@@ -49,6 +49,7 @@ public final class BenchReport {
             m.put("reckon", run(c.reckon(), r.stateFootprint().get("total")));
             m.put("baseline", c.baseline() == null ? null : run(c.baseline(), null));
             m.put("ratio_events_per_cpu_second", c.ratio());
+            m.put("ratio_events_per_cpu_second_without_jit", c.ratioWithoutJit());
             m.put(
                     "ratio_events_per_second",
                     c.baseline() == null
@@ -77,6 +78,8 @@ public final class BenchReport {
         m.put("cpu_seconds", round(b.cpuSeconds(), 3));
         m.put("events_per_second", Math.round(b.eventsPerSecond()));
         m.put("events_per_cpu_second", Math.round(b.eventsPerCpuSecond()));
+        m.put("jit_seconds", round(b.jitSeconds(), 3));
+        m.put("events_per_cpu_second_without_jit", Math.round(b.eventsPerCpuSecondWithoutJit()));
         m.put("latency_p50_ms", b.latencyP50Ms());
         m.put("latency_p99_ms", b.latencyP99Ms());
         m.put("latency_samples", b.latencySamples());
@@ -103,12 +106,13 @@ public final class BenchReport {
                 r.workload().lanes(),
                 r.workload().seed()));
         s.append(String.format(
-                "%-11s %-8s %-9s %12s %14s %8s %8s %10s %10s %9s%n",
+                "%-11s %-8s %-9s %12s %14s %14s %8s %8s %10s %10s %9s%n",
                 "mode",
                 "state",
                 "engine",
                 "events/s",
                 "events/CPU-s",
+                "w/o JIT",
                 "p50 ms",
                 "p99 ms",
                 "heap MB",
@@ -119,11 +123,12 @@ public final class BenchReport {
             if (c.baseline() != null) {
                 row(s, c, c.baseline());
                 s.append(String.format(
-                        "%-11s %-8s ratio     %12.2f %14.2f   findings %s%n",
+                        "%-11s %-8s ratio     %12.2f %14.2f %14.2f   findings %s%n",
                         "",
                         "",
                         c.reckon().eventsPerSecond() / c.baseline().eventsPerSecond(),
                         c.ratio(),
+                        c.ratioWithoutJit(),
                         c.findingsEqual()
                                 ? "equal"
                                 : "DIFFER (" + c.differences().size() + ")"));
@@ -144,12 +149,13 @@ public final class BenchReport {
 
     private static void row(StringBuilder s, Bench.Comparison c, BenchRun b) {
         s.append(String.format(
-                "%-11s %-8s %-9s %,12.0f %,14.0f %8s %8s %10d %10d %9d%n",
+                "%-11s %-8s %-9s %,12.0f %,14.0f %,14.0f %8s %8s %10d %10d %9d%n",
                 c.mode(),
                 c.stateBackend(),
                 b.engine(),
                 b.eventsPerSecond(),
                 b.eventsPerCpuSecond(),
+                b.eventsPerCpuSecondWithoutJit(),
                 b.latencyP50Ms() == null ? "-" : String.format("%.1f", b.latencyP50Ms()),
                 b.latencyP99Ms() == null ? "-" : String.format("%.1f", b.latencyP99Ms()),
                 b.heapPeakBytes() / (1024 * 1024),

@@ -24,6 +24,15 @@ final class ProcessProbe {
                 .getProcessCpuTime();
     }
 
+    /**
+     * Time the JIT compilers have spent so far, in milliseconds (compiler threads are CPU-bound, so
+     * this is CPU time inside {@link #cpuNanos}); 0 where the JVM does not report it.
+     */
+    static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
     /** Forgets the peaks, after a collection, so the next run's peaks are its own. */
     static void resetPeaks() {
         System.gc();

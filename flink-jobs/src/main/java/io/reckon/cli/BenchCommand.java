@@ -85,6 +85,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-warmup", description = "Skip the warm-up run of each engine.")
     boolean noWarmup;
 
+    @Option(
+            names = "--warmup",
+            defaultValue = "0.1",
+            description = "Share of the workload each engine runs first, in memory with heap state, before"
+                    + " the measured runs (default ${DEFAULT-VALUE}; 1 runs it once in full).")
+    double warmup;
+
     @Option(names = "--dir", description = "Working directory for the embedded stack (default: a new temp dir).")
     Path dir;
 
@@ -109,6 +116,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "all" -> List.of(Bench.Backend.HEAP, Bench.Backend.ROCKSDB);
                 default -> throw new IllegalArgumentException("--state-backend must be heap, rocksdb or all");
             };
+            if (!(warmup >= 0 && warmup <= 10)) {
+                throw new IllegalArgumentException("--warmup must be a share between 0 and 10, not " + warmup);
+            }
             options = new BenchWorkload.Options(
                     events,
                     accounts,
@@ -124,8 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-");
-        Bench.Report report =
-                Bench.run(new Bench.Config(options, modes, backends, !noBaseline, !noWarmup, work), System.err);
+        Bench.Report report = Bench.run(
+                new Bench.Config(options, modes, backends, !noBaseline, noWarmup ? 0 : warmup, work), System.err);
         System.out.print(json ? BenchReport.json(report) + "\n" : BenchReport.text(report));
         if (!report.valid()) {
             System.err.println("reckon bench: VOID: the baseline's findings differ from Reckon's (or are empty).");

@@ -27,8 +27,7 @@ class BenchSmokeTest {
                 .withSeed(7);
 
         Bench.Report report = Bench.run(
-                new Bench.Config(
-                        options, List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, false, work),
+                new Bench.Config(options, List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0, work),
                 System.err);
 
         assertThat(report.comparisons()).hasSize(1);
@@ -42,6 +41,8 @@ class BenchSmokeTest {
         assertThat(reckon.events()).isEqualTo(20_000);
         assertThat(reckon.eventsPerSecond()).isPositive();
         assertThat(reckon.eventsPerCpuSecond()).isPositive();
+        assertThat(reckon.jitSeconds()).isGreaterThanOrEqualTo(0.0);
+        assertThat(reckon.eventsPerCpuSecondWithoutJit()).isGreaterThanOrEqualTo(reckon.eventsPerCpuSecond());
         // Latency samples need the watermark to cross hours while records flow; on a tiny input read
         // faster than the periodic watermark, every tick can fall into the final end-of-input jump,
         // which is not counted. The full benchmark always has samples.
