@@ -2,9 +2,22 @@ package io.reckon.jobs.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.PojoField;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 class PeriodStateTest {
@@ -81,6 +94,54 @@ class PeriodStateTest {
         restored.markHour(START + 5 * HOUR, true);
         assertThat(restored.hoursWith(true, START, START + 10 * HOUR)).isNull();
         assertThat(restored.mayHaveAnomaly(AnomalyType.UNDER_REPORTED_USAGE)).isTrue();
+    }
+
+    /**
+     * A period written by the version before the recent-hours bits and the anomaly mask, restored the
+     * way Flink restores it (the old snapshot's serializer reads the old bytes), must come back with
+     * both "unknown", so the job reads buckets and anomalies instead of trusting empty bits.
+     */
+    @Test
+    void aPeriodFromAnOlderSavepointRestoresWithItsBitsAndMaskUnknown() throws Exception {
+        Set<String> added = Set.of("recentUsage", "recentReports", "recentBase", "trackedFrom", "periodAnomalies");
+        List<PojoField> former = new ArrayList<>();
+        for (Field f : PeriodState.class.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers()) && !added.contains(f.getName())) {
+                former.add(new PojoField(f, TypeInformation.of(f.getType())));
+            }
+        }
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        TypeSerializer<PeriodState> old = new PojoTypeInfo<>(PeriodState.class, former).createSerializer(config);
+        PeriodState written = PeriodState.of(START, END, 1);
+        written.usage.add(new java.math.BigDecimal("12.5"));
+        written.markHour(START, true);
+        written.markAnomaly(AnomalyType.UNDER_REPORTED_USAGE);
+        DataOutputSerializer bytes = new DataOutputSerializer(256);
+        old.serialize(written, bytes);
+
+        DataOutputSerializer snapshotBytes = new DataOutputSerializer(256);
+        TypeSerializerSnapshot.writeVersionedSnapshot(snapshotBytes, old.snapshotConfiguration());
+        TypeSerializerSnapshot<PeriodState> snapshot = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()),
+                getClass().getClassLoader());
+        TypeSerializer<PeriodState> current =
+                TypeInformation.of(PeriodState.class).createSerializer(config);
+        TypeSerializerSchemaCompatibility<PeriodState> compatibility =
+                current.snapshotConfiguration().resolveSchemaCompatibility(snapshot);
+        assertThat(compatibility.isCompatibleAfterMigration()).isTrue();
+
+        PeriodState restored =
+                snapshot.restoreSerializer().deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer()));
+        assertThat(restored.usage.sum).isEqualByComparingTo("12.5");
+        assertThat(restored.hoursWith(true, START, START + HOUR))
+                .as("bits unknown")
+                .isNull();
+        assertThat(restored.mayHaveAnomaly(AnomalyType.OVERBILLED))
+                .as("mask unknown")
+                .isTrue();
+        restored.markHour(START + HOUR, false);
+        assertThat(restored.hoursWith(false, START, START + 2 * HOUR)).isNull();
     }
 
     @Test
