@@ -591,7 +591,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             judgeHour(key, closedHour, closed, live, timestamp, out);
             evaluateGap(key, timestamp, live, out);
         }
-        if (closed != null) {
+        if (closed != null && containing(live, closedHour) != null) {
+            // Unless its period was released just now, with its hours.
             ctx.output(ROLLUPS, rollup(key, closedHour, closed));
         }
         if (anyOpen) {
