@@ -31,10 +31,10 @@ public final class Money {
     }
 
     private static NumberFormat currencyFormat(String currency) {
-        Currency c = Currency.getInstance(currency.toUpperCase(Locale.ROOT));
+        Currency c = currencyOf(currency);
         NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
         format.setCurrency(c);
-        int digits = Math.max(0, c.getDefaultFractionDigits());
+        int digits = fractionDigits(c);
         format.setMinimumFractionDigits(digits);
         format.setMaximumFractionDigits(digits);
         return format;
@@ -42,9 +42,16 @@ public final class Money {
 
     /** The amount in major units (dollars, euros) for thresholds; exact. */
     public static BigDecimal major(long amountMinor, String currency) {
-        int digits = Math.max(
-                0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
-        return BigDecimal.valueOf(amountMinor).movePointLeft(digits);
+        return BigDecimal.valueOf(amountMinor).movePointLeft(fractionDigits(currencyOf(currency)));
+    }
+
+    private static Currency currencyOf(String currency) {
+        return Currency.getInstance(currency.toUpperCase(Locale.ROOT));
+    }
+
+    /** Minor-unit digits of a currency; 0 for those without minor units (-1 in the JDK). */
+    private static int fractionDigits(Currency c) {
+        return Math.max(0, c.getDefaultFractionDigits());
     }
 
     /** A quantity for people: grouping, no trailing zeros ({@code 1204000.000000000} is {@code 1,204,000}). */

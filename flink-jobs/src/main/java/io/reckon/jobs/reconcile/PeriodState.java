@@ -1,5 +1,7 @@
 package io.reckon.jobs.reconcile;
 
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
 /**
  * Running aggregates of one key in one billing period. Kept incrementally so that an evaluation costs
  * O(1) state reads; the hourly buckets it is built from are kept beside it for re-bucketing and for the
@@ -66,8 +68,6 @@ public class PeriodState {
      */
     public int periodAnomalies = -1;
 
-    private static final long HOUR_MS = 3_600_000L;
-
     public PeriodState() {}
 
     /** Records that {@code hour} (an hour of this period) now holds usage, or reports. */
@@ -96,8 +96,11 @@ public class PeriodState {
      * the range leaves the period, starts before the tracked hours, or spans more than 64 hours.
      */
     public Long hoursWith(boolean usage, long from, long to) {
-        if (from < start || to > end || from < trackedFrom || from < recentBase || to <= from) {
-            return to <= from && from >= start && to <= end ? Long.valueOf(0) : null;
+        if (to <= from) {
+            return 0L;
+        }
+        if (from < start || to > end || from < trackedFrom || from < recentBase) {
+            return null;
         }
         long count = (to - from) / HOUR_MS;
         if (count > Long.SIZE) {
