@@ -2,6 +2,7 @@ package io.reckon.jobs;
 
 import io.reckon.jobs.reconcile.ReconSettings;
 import io.reckon.jobs.reconcile.ReconcileFunction;
+import io.reckon.jobs.reconcile.ReconcileOperator;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.DeadLetterRecord;
@@ -20,7 +21,6 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -123,14 +123,13 @@ public final class ReconciliationJob {
                 .returns(TypeInformation.of(ContractEvent.class))
                 .name("contracts-decode")
                 .uid("contracts-decode");
-        BroadcastStream<ContractEvent> contractBroadcast = contracts.broadcast(ReconcileFunction.CONTRACTS);
 
+        // Every contract reaches every subtask (broadcast state). The operator is Flink's keyed broadcast
+        // operator plus the points where records combined per key and hour are written to state.
         SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(usageCloudEvents, reported, invoices)
                 .keyBy(MeterEvent::key)
-                .connect(contractBroadcast)
-                .process(reconcile)
-                .returns(TypeInformation.of(AnomalyRecord.class))
-                .name("reconcile")
+                .connect(contracts.broadcast())
+                .transform("reconcile", TypeInformation.of(AnomalyRecord.class), new ReconcileOperator(reconcile))
                 .uid("reconcile");
 
         DataStream<DeadLetterRecord> deadLetters = usage.getSideOutput(IngestSplit.DEAD_LETTERS)

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +76,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     public static final OutputTag<DeadLetterRecord> REJECTED =
             new OutputTag<>("rejected", TypeInformation.of(DeadLetterRecord.class)) {};
 
-    private static final long DEDUP_SWEEP_EVERY_MS = 6 * HOUR_MS;
+    /**
+     * How often (event time, at a key's tick) expired dedup ids are removed. A sweep iterates all of the
+     * key's ids (an iterator on RocksDB), so each id is visited about (horizon + lateness) / cadence
+     * times: daily, twice by default. An expired id still in state no longer counts (see {@link
+     * #isDuplicate}), so the cadence trades memory (ids live up to a day past expiry) against CPU and
+     * changes no result.
+     */
+    private static final long DEDUP_SWEEP_EVERY_MS = 24 * HOUR_MS;
 
     /** Bounds the memory of {@link #pendingTickKeys}; past it, keys simply register again. */
     private static final int MAX_PENDING_TICK_KEYS = 1 << 17;
@@ -157,6 +165,17 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Map<AnomalyType, JobCounters.Counter> emitted;
     private transient JobCounters.Counter pricingFailures;
 
+    /** Set by {@link ReconcileOperator}: records are combined per key and hour; see {@link #combineRecords}. */
+    private boolean combine;
+
+    /** Bounds the memory of the combined records; past it, the operator writes them out. */
+    static final int MAX_COMBINED_HOURS = 1 << 16;
+
+    /** Combined records per key, in the order keys first had one; null unless {@link #combine}. */
+    private transient Map<String, CombinedRecords> combined;
+
+    private transient int combinedHours;
+
     /** The context of the call in progress, for side outputs from deep inside an evaluation. */
     private transient ReadOnlyContext current;
 
@@ -199,6 +218,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         episode = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("signal-episode", TypeInformation.of(SignalEpisode.class)));
 
+        combined = combine ? new LinkedHashMap<>() : null;
+        combinedHours = 0;
         pendingTickKeys = new HashSet<>();
         pendingTick = Long.MIN_VALUE;
 
@@ -232,6 +253,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     @Override
     public void processBroadcastElement(ContractEvent c, Context ctx, Collector<AnomalyRecord> out) throws Exception {
+        if (combined != null && !combined.isEmpty()) {
+            // Combined records were admitted under the anchor days of the contracts known then.
+            throw new IllegalStateException("combined records must be written before a contract arrives");
+        }
         loadContracts(ctx.getBroadcastState(CONTRACTS));
         ctx.getBroadcastState(CONTRACTS).put(c.accountId + '\u001f' + c.version, c.json);
         cache(c.json);
@@ -295,15 +320,58 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
         TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
-        String[] key = splitKey(ctx.getCurrentKey());
-        int anchorDay = ensureAnchor(key[0], watermark, timers, out);
+        String currentKey = ctx.getCurrentKey();
+        long hour = floorHour(e.eventTime);
+        // Usage and reports of an hour the watermark has not closed change nothing but state until the
+        // hour's tick: they can be combined. Anything else first sees the key's state complete.
+        boolean combinable = combined != null && e.kind != MeterEvent.Kind.INVOICE_LINE && hour + HOUR_MS > watermark;
+        CombinedRecords pending = combined == null ? null : combined.get(currentKey);
+        if (pending != null && !combinable) {
+            flushCombined(currentKey);
+            pending = null;
+        }
+        String[] key = pending != null ? pending.key : splitKey(currentKey);
+        // Combined records of the key were admitted under the anchor day that still holds: a contract
+        // change writes them out first (ReconcileOperator).
+        int anchorDay = pending != null ? pending.anchorDay : ensureAnchor(key[0], watermark, timers, out);
         if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
             processInvoiceLine(e, key, anchorDay, watermark, ctx, out);
             return;
         }
 
-        if (isDuplicate(e)) {
+        if (isDuplicate(e, watermark)) {
             duplicates.get(e.kind).inc();
+            return;
+        }
+        if (combinable) {
+            CombinedRecords.Hour h = pending == null ? null : pending.hour(hour);
+            if (h == null) {
+                long start = periodStart(e.eventTime, anchorDay);
+                CombinedRecords.Period period = pending == null ? null : pending.period(start);
+                if (period == null) {
+                    PeriodState p = periodFor(e, e.eventTime, anchorDay, watermark, ctx);
+                    if (p == null) {
+                        (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).remove(e.id);
+                        return;
+                    }
+                    if (p.finalized) {
+                        // Not reached while allowed lateness is not negative: an open hour's period
+                        // cannot be final. Kept exact all the same.
+                        applyRecord(e, p, key, hour, watermark, ctx, out);
+                        return;
+                    }
+                    if (pending == null) {
+                        pending = new CombinedRecords(key, anchorDay);
+                        combined.put(currentKey, pending);
+                    }
+                    period = pending.addPeriod(p);
+                }
+                h = pending.addHour(hour, period);
+                combinedHours++;
+                // The same tick for every record of the hour: the watermark does not move in between.
+                registerTick(timers, currentKey, nextTick(watermark, e.eventTime));
+            }
+            h.add(e);
             return;
         }
         PeriodState p = periodFor(e, e.eventTime, anchorDay, watermark, ctx);
@@ -311,8 +379,19 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).remove(e.id);
             return;
         }
+        applyRecord(e, p, key, hour, watermark, ctx, out);
+    }
 
-        long hour = floorHour(e.eventTime);
+    /** Adds a usage or report record to its hour and period in state, and reacts to it at once. */
+    private void applyRecord(
+            MeterEvent e,
+            PeriodState p,
+            String[] key,
+            long hour,
+            long watermark,
+            ReadOnlyContext ctx,
+            Collector<AnomalyRecord> out)
+            throws Exception {
         HourBucket bucket = hours.get(hour);
         if (bucket == null) {
             bucket = new HourBucket();
@@ -350,12 +429,84 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             evaluateMetering(key, p, true, watermark, ctx, out);
             evaluateBilling(key, p, p.billingFinal, watermark, out);
         } else {
-            registerTick(timers, ctx.getCurrentKey(), nextTick(watermark, e.eventTime));
+            registerTick(ctx.timerService(), ctx.getCurrentKey(), nextTick(watermark, e.eventTime));
         }
         periods.put(p.start, p);
         if (hour + HOUR_MS <= watermark) {
             // Its hour already closed: the rollup row is rewritten with the new totals now.
             ctx.output(ROLLUPS, rollup(key, hour, bucket));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Records combined per hour (only under ReconcileOperator)
+
+    /**
+     * Combines usage and reports of hours the watermark has not closed, per key and hour, in memory,
+     * until {@link ReconcileOperator} writes them out: before the watermark advances, before a contract
+     * changes, before a checkpoint and past {@link #MAX_COMBINED_HOURS}. A record then costs a dedup
+     * lookup and an addition, and the hour's bucket and period are read and written once per hour and
+     * flush instead of once per record. Records of closed hours, invoice lines and timers first write
+     * the key's combined records, so every evaluation reads complete state and the outputs, their
+     * order and the state are what the per-record path gives (ReconcileOperatorTest compares them).
+     */
+    void combineRecords() {
+        this.combine = true;
+    }
+
+    /** Whether enough hours are combined that they should be written out now. */
+    boolean combinedFull() {
+        return combinedHours >= MAX_COMBINED_HOURS;
+    }
+
+    /**
+     * Writes every key's combined records into state. {@code selectKey} makes the given key current
+     * (the operator's keyed context), since state is read and written for the current key only.
+     */
+    void flushAllCombined(java.util.function.Consumer<String> selectKey) throws Exception {
+        if (combined == null || combined.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, CombinedRecords> entry : combined.entrySet()) {
+            selectKey.accept(entry.getKey());
+            write(entry.getValue());
+        }
+        combined.clear();
+        combinedHours = 0;
+    }
+
+    /** Writes the combined records of {@code key}, the current key, if it has any. */
+    private void flushCombined(String key) throws Exception {
+        CombinedRecords pending = combined == null ? null : combined.remove(key);
+        if (pending != null) {
+            combinedHours -= pending.hours.size();
+            write(pending);
+        }
+    }
+
+    private void write(CombinedRecords pending) throws Exception {
+        for (CombinedRecords.Hour h : pending.hours) {
+            HourBucket bucket = hours.get(h.hour);
+            if (bucket == null) {
+                bucket = new HourBucket();
+            }
+            PeriodState p = h.period.state;
+            if (h.usage.count > 0 && bucket.usage.count == 0) {
+                Long seen = firstSeen.value();
+                if (seen == null || h.firstUsageTime < seen) {
+                    firstSeen.update(h.firstUsageTime);
+                }
+                p.markHour(h.hour, true);
+            }
+            if (h.reported.count > 0 && bucket.reported.count == 0) {
+                p.markHour(h.hour, false);
+            }
+            h.applyTo(bucket);
+            hours.put(h.hour, bucket);
+        }
+        for (CombinedRecords.Period period : pending.periods()) {
+            period.applyTo(period.state);
+            periods.put(period.state.start, period.state);
         }
     }
 
@@ -504,13 +655,13 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     }
 
     /**
-     * Counts an id once within the dedup horizon (event time). Ids are kept until the watermark passes
-     * event time + horizon + allowed lateness; see {@link #sweepIds}.
+     * Counts an id once within the dedup horizon (event time). Ids count until the watermark passes
+     * event time + horizon + allowed lateness ({@link #idExpired}); {@link #sweepIds} removes them later.
      */
-    private boolean isDuplicate(MeterEvent e) throws Exception {
+    private boolean isDuplicate(MeterEvent e, long watermark) throws Exception {
         MapState<String, Long> ids = e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds;
         Long seen = ids.get(e.id);
-        if (seen != null && Math.abs(seen - e.eventTime) <= settings.dedupHorizonMs()) {
+        if (seen != null && !idExpired(seen, watermark) && Math.abs(seen - e.eventTime) <= settings.dedupHorizonMs()) {
             return true;
         }
         ids.put(e.id, e.eventTime);
@@ -534,6 +685,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         if (contracts == null) {
             loadContracts(ctx.getBroadcastState(CONTRACTS));
         }
+        // Written out before the watermark moved (ReconcileOperator); this covers a timer that fires
+        // between records, as interruptible timers do.
+        flushCombined(ctx.getCurrentKey());
         String[] key = splitKey(ctx.getCurrentKey());
         TimerService timers = ctx.timerService();
         // The periods are read once per tick and handed to everything below (on RocksDB each lookup is
@@ -749,7 +903,6 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * late. Iterating the ids every few hours is O(ids of about a day) per key.
      */
     private void sweepIds(long watermark, boolean released) throws Exception {
-        long keep = settings.dedupHorizonMs() + settings.allowedLatenessMs();
         for (MapState<String, Long> ids : List.of(usageIds, reportIds)) {
             if (released) {
                 ids.clear();
@@ -757,11 +910,19 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
             // One pass, removing through the iterator: no second lookup per expired id.
             for (java.util.Iterator<Map.Entry<String, Long>> it = ids.iterator(); it.hasNext(); ) {
-                if (it.next().getValue() + keep <= watermark) {
+                if (idExpired(it.next().getValue(), watermark)) {
                     it.remove();
                 }
             }
         }
+    }
+
+    /**
+     * An id seen at {@code eventTime} is kept until the watermark passes event time + dedup horizon +
+     * allowed lateness; from then on a copy counts again, whether or not a sweep removed the id yet.
+     */
+    private boolean idExpired(long eventTime, long watermark) {
+        return eventTime + settings.dedupHorizonMs() + settings.allowedLatenessMs() <= watermark;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -36,11 +36,14 @@ class ReconcileFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ReconcileFunction(ReconSettings.defaults()),
-                MeterEvent::key,
-                Types.STRING,
-                ReconcileFunction.CONTRACTS);
+        harness = harnessFor(new ReconcileFunction(ReconSettings.defaults()));
+    }
+
+    /** The harness every test runs on: Flink's own keyed broadcast operator around the function. */
+    KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harnessFor(
+            ReconcileFunction function) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                function, MeterEvent::key, Types.STRING, ReconcileFunction.CONTRACTS);
     }
 
     @AfterEach
@@ -53,11 +56,7 @@ class ReconcileFunctionTest {
         harness.close();
         org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
         conf.setString(key, value);
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ReconcileFunction(ReconSettings.from(conf)),
-                MeterEvent::key,
-                Types.STRING,
-                ReconcileFunction.CONTRACTS);
+        harness = harnessFor(new ReconcileFunction(ReconSettings.from(conf)));
     }
 
     @Test

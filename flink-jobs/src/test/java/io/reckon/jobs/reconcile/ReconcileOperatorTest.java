@@ -1,0 +1,244 @@
+package io.reckon.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.ContractEvent;
+import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.HourlyRollup;
+import io.reckon.jobs.records.MeterEvent;
+import io.reckon.jobs.records.UnmappedUsage;
+import io.reckon.jobs.testing.Contracts;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link ReconcileOperator} combines records per key and hour. Every scenario of {@link
+ * ReconcileFunctionTest} runs again on it (inherited), and randomized streams below must give the
+ * same outputs, in the same order, as Flink's plain keyed broadcast operator running the function
+ * record by record: duplicates, out-of-order and late records, closed hours, invoice lines, an
+ * anchor-day change, quantities of mixed scales and checkpoints with a restore in between.
+ */
+class ReconcileOperatorTest extends ReconcileFunctionTest {
+
+    private static final long HOUR = ReconSettings.HOUR_MS;
+    private static final String[][] KEYS = {{"acct_1", "api_calls"}, {"acct_1", "storage"}, {"acct_2", "api_calls"}};
+    private static final String[] QUANTITIES = {"1", "12.50", "0.000000001", "7", "1E+2", "3.0", "3.00", "250"};
+
+    @Override
+    KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harnessFor(
+            ReconcileFunction function) throws Exception {
+        return open(new ReconcileOperator(function), null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void combiningGivesWhatRecordByRecordGives(long seed) throws Exception {
+        Outputs plain = run(seed, false);
+        Outputs combining = run(seed, true);
+
+        assertThat(plain.anomalies).isNotEmpty();
+        assertThat(plain.rollups).isNotEmpty();
+        assertSame(combining.anomalies, plain.anomalies, "anomalies");
+        assertSame(combining.rollups, plain.rollups, "rollups");
+        assertSame(combining.unmapped, plain.unmapped, "unmapped usage");
+        assertSame(combining.rejected, plain.rejected, "rejected records");
+    }
+
+    /** Same records in the same order, every public field equal (BigDecimal scale too) but the wall-clock detectedAt. */
+    private static void assertSame(List<?> actual, List<?> expected, String what) {
+        List<String> a = actual.stream().map(ReconcileOperatorTest::fields).toList();
+        List<String> e = expected.stream().map(ReconcileOperatorTest::fields).toList();
+        int n = Math.min(a.size(), e.size());
+        for (int i = 0; i < n; i++) {
+            assertThat(a.get(i)).as("%s, record %d of %d", what, i, e.size()).isEqualTo(e.get(i));
+        }
+        assertThat(a.size()).as("number of %s", what).isEqualTo(e.size());
+    }
+
+    private static String fields(Object o) {
+        StringBuilder b = new StringBuilder(o.getClass().getSimpleName());
+        for (java.lang.reflect.Field f : o.getClass().getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
+                    || f.getName().equals("detectedAt")) {
+                continue;
+            }
+            try {
+                Object v = f.get(o);
+                b.append(' ')
+                        .append(f.getName())
+                        .append('=')
+                        .append(
+                                v instanceof byte[] bytes
+                                        ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                                        : v);
+            } catch (IllegalAccessException ex) {
+                throw new AssertionError(ex);
+            }
+        }
+        return b.toString();
+    }
+
+    private record Outputs(
+            List<AnomalyRecord> anomalies,
+            List<HourlyRollup> rollups,
+            List<UnmappedUsage> unmapped,
+            List<DeadLetterRecord> rejected) {}
+
+    /** One randomized stream through one operator; the same seed gives the same stream. */
+    private static Outputs run(long seed, boolean combining) throws Exception {
+        Random random = new Random(seed);
+        Outputs out = new Outputs(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h = open(combining, null);
+        h.processBroadcastElement(
+                Contracts.event(Contracts.perUnit("acct_1", 1, "2026-01-01T00:00:00Z", "api_calls", "2")), 0);
+        h.processBroadcastElement(
+                Contracts.event(Contracts.perUnit("acct_2", 1, "2026-01-01T00:00:00Z", "api_calls", "3")), 0);
+
+        long clock = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
+        long watermark = Long.MIN_VALUE;
+        List<MeterEvent> sent = new ArrayList<>();
+        int steps = 900;
+        for (int step = 0; step < steps; step++) {
+            clock += random.nextInt(40) * 60_000L;
+            int what = random.nextInt(100);
+            if (what < 12) {
+                long next = clock - random.nextInt(3) * HOUR;
+                if (next > watermark) {
+                    watermark = next;
+                    h.watermark(watermark);
+                }
+            } else if (what < 14) {
+                drain(h, out);
+                long checkpoint = step;
+                h.prepareSnapshotPreBarrier(checkpoint);
+                OperatorSubtaskState snapshot = h.snapshot(checkpoint, checkpoint);
+                h.close();
+                h = open(combining, snapshot);
+                if (watermark != Long.MIN_VALUE) {
+                    h.watermark(watermark);
+                }
+            } else if (what < 15 && step > steps / 3) {
+                // The anchor day of acct_1 moves: its keys' periods are cut again.
+                h.processBroadcastElement(
+                        Contracts.event(
+                                """
+                                {"account_id":"acct_1","version":%d,"effective_from":"2026-01-01T00:00:00Z","currency":"usd",
+                                 "billing_anchor_day":%d,
+                                 "meters":[{"meter":"api_calls","pricing":{"model":"per_unit","unit_amount_decimal":"2"}}]}
+                                """
+                                        .formatted(2 + step, 1 + random.nextInt(28))),
+                        0);
+            } else if (what < 17) {
+                h.processElement(invoice(random, clock), clock);
+            } else if (what < 24 && !sent.isEmpty()) {
+                // A copy of an earlier record, sometimes with another event time.
+                MeterEvent copy = copy(sent.get(sent.size() - 1 - random.nextInt(Math.min(sent.size(), 40))));
+                if (random.nextBoolean()) {
+                    copy.eventTime += (random.nextInt(5) - 2) * HOUR;
+                }
+                h.processElement(copy, copy.eventTime);
+            } else {
+                String[] key = KEYS[random.nextInt(KEYS.length)];
+                // Mostly ahead of the watermark, sometimes in an hour it already closed, rarely far back.
+                long time = clock
+                        - random.nextInt(random.nextInt(10) == 0 ? 30 * 24 : 4) * HOUR
+                        + random.nextInt(60) * 60_000L;
+                BigDecimal quantity = new BigDecimal(QUANTITIES[random.nextInt(QUANTITIES.length)]);
+                String id = "e" + step;
+                MeterEvent e = random.nextInt(3) == 0
+                        ? MeterEvent.reported(id, key[0], key[1], time, quantity)
+                        : MeterEvent.usage(id, key[0], key[1], time, quantity);
+                sent.add(e);
+                h.processElement(e, time);
+            }
+        }
+        // Every period final and released.
+        h.watermark(Long.MAX_VALUE);
+        drain(h, out);
+        h.close();
+        return out;
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> open(
+            boolean combining, OperatorSubtaskState restore) throws Exception {
+        ReconcileFunction function = new ReconcileFunction(ReconSettings.defaults());
+        return combining
+                ? open(new ReconcileOperator(function), restore)
+                : open(
+                        new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                                function, List.of(ReconcileFunction.CONTRACTS)),
+                        restore);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> open(
+            org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<
+                            String, MeterEvent, ContractEvent, AnomalyRecord>
+                    operator,
+            OperatorSubtaskState restore)
+            throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
+                new KeyedBroadcastOperatorTestHarness<>(operator, MeterEvent::key, Types.STRING, 1, 1, 0);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    private static void drain(
+            KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h, Outputs out) {
+        out.anomalies.addAll(h.extractOutputValues());
+        h.getOutput().clear();
+        drainSide(h.getSideOutput(ReconcileFunction.ROLLUPS), out.rollups);
+        drainSide(h.getSideOutput(ReconcileFunction.UNMAPPED), out.unmapped);
+        drainSide(h.getSideOutput(ReconcileFunction.REJECTED), out.rejected);
+    }
+
+    private static <X> void drainSide(java.util.Queue<StreamRecord<X>> side, List<X> into) {
+        if (side != null) {
+            side.forEach(r -> into.add(r.getValue()));
+            side.clear();
+        }
+    }
+
+    private static MeterEvent copy(MeterEvent e) {
+        return e.kind == MeterEvent.Kind.USAGE
+                ? MeterEvent.usage(e.id, e.accountId, e.meter, e.eventTime, e.quantity)
+                : MeterEvent.reported(e.id, e.accountId, e.meter, e.eventTime, e.quantity);
+    }
+
+    private static MeterEvent invoice(Random random, long clock) {
+        Instant month = Instant.ofEpochMilli(clock)
+                .atZone(java.time.ZoneOffset.UTC)
+                .withDayOfMonth(1)
+                .toLocalDate()
+                .atStartOfDay(java.time.ZoneOffset.UTC)
+                .minusMonths(random.nextInt(2))
+                .toInstant();
+        MeterEvent e = new MeterEvent();
+        e.kind = MeterEvent.Kind.INVOICE_LINE;
+        e.id = "line" + random.nextInt(4);
+        e.invoiceId = "in_" + e.id;
+        e.accountId = "acct_1";
+        e.meter = "api_calls";
+        e.periodStart = month.toEpochMilli();
+        e.periodEnd =
+                month.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant().toEpochMilli();
+        e.eventTime = clock;
+        e.quantity = BigDecimal.ZERO;
+        e.amountMinor = random.nextInt(100_000);
+        e.currency = "usd";
+        e.status = "paid";
+        return e;
+    }
+}
