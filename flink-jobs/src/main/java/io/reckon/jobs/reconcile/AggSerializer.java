@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.records.DecimalCodec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;

@@ -6,6 +6,7 @@ import static io.reckon.jobs.reconcile.CompactSerializers.read;
 import static io.reckon.jobs.reconcile.CompactSerializers.same;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reckon.jobs.records.CompactTypeInfo;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;

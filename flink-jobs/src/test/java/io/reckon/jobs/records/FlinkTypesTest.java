@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reckon.jobs.reconcile.Agg;
 import io.reckon.jobs.reconcile.AggSerializer;
 import io.reckon.jobs.reconcile.AnomalyState;
-import io.reckon.jobs.reconcile.CompactTypeInfo;
 import io.reckon.jobs.reconcile.HourBucket;
 import io.reckon.jobs.reconcile.HourBucketSerializer;
 import io.reckon.jobs.reconcile.InvoiceLineState;
@@ -25,14 +24,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every type that crosses the network or lives in state has a serializer of Flink's own or of ours,
  * never Kryo: a Kryo fallback would be slow and would break state evolution across upgrades. Most are
- * POJOs; the aggregates kept per hour have compact serializers of their own.
+ * POJOs; the aggregates kept per hour and the records of the one shuffle have compact serializers of
+ * their own.
  */
 class FlinkTypesTest {
 
     @ParameterizedTest
     @ValueSource(
             classes = {
-                MeterEvent.class,
                 ContractEvent.class,
                 DeadLetterRecord.class,
                 Ingested.class,
@@ -54,13 +53,14 @@ class FlinkTypesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {Agg.class, HourBucket.class})
+    @ValueSource(classes = {Agg.class, HourBucket.class, MeterEvent.class})
     void hasItsCompactSerializerWithoutGenericTypes(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         assertThat(info).isInstanceOf(CompactTypeInfo.class);
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false);
-        assertThat(info.createSerializer(config)).isIn(AggSerializer.INSTANCE, HourBucketSerializer.INSTANCE);
+        assertThat(info.createSerializer(config))
+                .isIn(AggSerializer.INSTANCE, HourBucketSerializer.INSTANCE, MeterEventSerializer.INSTANCE);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.reckon.jobs.reconcile;
+package io.reckon.jobs.records;
 
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializerConfig;
@@ -7,8 +7,9 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * Type information of a class with its own stateless serializer, returned by the {@code @TypeInfo}
- * factories of {@link Agg} and {@link HourBucket}. An atomic type to Flink (one field, not a key
- * type): nothing groups or sorts by these, and the serializer, not the POJO analysis, owns the layout.
+ * factories of {@link MeterEvent} and of the reconcile state's {@code Agg} and {@code HourBucket}. An
+ * atomic type to Flink (one field, not a key type): nothing groups or sorts by these, and the
+ * serializer, not the POJO analysis, owns the layout.
  *
  * @param <T> the described class
  */

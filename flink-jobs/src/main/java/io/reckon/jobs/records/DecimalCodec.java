@@ -1,4 +1,4 @@
-package io.reckon.jobs.reconcile;
+package io.reckon.jobs.records;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -7,7 +7,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Variable-length integers and exact decimals for the compact state serializers.
+ * Variable-length integers and exact decimals for the compact serializers (state and network).
  *
  * <p>Hand-written because Flink has no compact exact decimal serializer: its {@code BigDecSerializer}
  * writes a length-prefixed {@code BigInteger} plus a 4-byte scale (about 10 bytes for a quantity
@@ -16,20 +16,20 @@ import org.apache.flink.core.memory.DataOutputView;
  * unscaled value. Every {@link BigDecimal} round-trips with {@link BigDecimal#equals} (value and
  * scale): the big kind keeps values of any magnitude, any int scale is representable.
  */
-final class DecimalCodec {
+public final class DecimalCodec {
 
     /** The unscaled value is zero: nothing follows. */
-    static final int ZERO = 0;
+    public static final int ZERO = 0;
     /** The unscaled value fits in a long: a zig-zag varint follows. */
-    static final int LONG = 1;
+    public static final int LONG = 1;
     /** A larger unscaled value: a varint length and the two's-complement bytes of the BigInteger follow. */
-    static final int BIG = 2;
+    public static final int BIG = 2;
     /** No value (only in the full form). */
-    static final int NULL = 3;
+    public static final int NULL = 3;
 
     private DecimalCodec() {}
 
-    static int kind(BigDecimal value) {
+    public static int kind(BigDecimal value) {
         if (value == null) {
             return NULL;
         }
@@ -41,7 +41,7 @@ final class DecimalCodec {
     }
 
     /** Writes the unscaled value of {@code value} for the given kind; the scale is written by the caller. */
-    static void writeUnscaled(DataOutputView out, int kind, BigDecimal value) throws IOException {
+    public static void writeUnscaled(DataOutputView out, int kind, BigDecimal value) throws IOException {
         if (kind == LONG) {
             writeZigZag(out, value.unscaledValue().longValue());
         } else if (kind == BIG) {
@@ -51,7 +51,7 @@ final class DecimalCodec {
         }
     }
 
-    static BigDecimal readUnscaled(DataInputView in, int kind, int scale) throws IOException {
+    public static BigDecimal readUnscaled(DataInputView in, int kind, int scale) throws IOException {
         switch (kind) {
             case ZERO:
                 return BigDecimal.valueOf(0L, scale);
@@ -71,14 +71,14 @@ final class DecimalCodec {
     }
 
     /** The full form: one varint header holding the zig-zag scale and the kind, then the unscaled value. */
-    static void writeFull(DataOutputView out, BigDecimal value) throws IOException {
+    public static void writeFull(DataOutputView out, BigDecimal value) throws IOException {
         int kind = kind(value);
         long scale = value == null ? 0 : zigZag(value.scale());
         writeUnsigned(out, scale << 2 | kind);
         writeUnscaled(out, kind, value);
     }
 
-    static BigDecimal readFull(DataInputView in) throws IOException {
+    public static BigDecimal readFull(DataInputView in) throws IOException {
         long header = readUnsigned(in);
         long zigZagScale = header >>> 2;
         if (zigZagScale > 0xFFFF_FFFFL) {
@@ -88,7 +88,7 @@ final class DecimalCodec {
     }
 
     /** Writes {@code value} as an unsigned LEB128 varint: 1 byte below 128, 10 for negative longs. */
-    static void writeUnsigned(DataOutputView out, long value) throws IOException {
+    public static void writeUnsigned(DataOutputView out, long value) throws IOException {
         while ((value & ~0x7FL) != 0) {
             out.writeByte((int) (value & 0x7F) | 0x80);
             value >>>= 7;
@@ -96,7 +96,7 @@ final class DecimalCodec {
         out.writeByte((int) value);
     }
 
-    static long readUnsigned(DataInputView in) throws IOException {
+    public static long readUnsigned(DataInputView in) throws IOException {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             int b = in.readUnsignedByte();
@@ -108,21 +108,21 @@ final class DecimalCodec {
         throw new IOException("Corrupt varint: more than 10 bytes");
     }
 
-    static void writeZigZag(DataOutputView out, long value) throws IOException {
+    public static void writeZigZag(DataOutputView out, long value) throws IOException {
         writeUnsigned(out, (value << 1) ^ (value >> 63));
     }
 
-    static long readZigZag(DataInputView in) throws IOException {
+    public static long readZigZag(DataInputView in) throws IOException {
         long v = readUnsigned(in);
         return (v >>> 1) ^ -(v & 1);
     }
 
     /** Zig-zag of an int scale as an unsigned 32-bit value in a long. */
-    static long zigZag(int value) {
+    public static long zigZag(int value) {
         return ((value << 1) ^ (value >> 31)) & 0xFFFF_FFFFL;
     }
 
-    static int unZigZag(int value) {
+    public static int unZigZag(int value) {
         return (value >>> 1) ^ -(value & 1);
     }
 }
