@@ -92,6 +92,9 @@ public final class ConfluentAvroCodec implements Serializable {
     private final transient Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final transient Map<Integer, Schema> writerSchemas = new ConcurrentHashMap<>();
     private final transient Map<ReaderKey, Resolution<?>> resolutions = new ConcurrentHashMap<>();
+    /** The last resolution handed out; one immutable value, so threads sharing the codec stay consistent. */
+    private transient volatile LastResolution lastResolution;
+
     private final transient Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
     private ConfluentAvroCodec(
@@ -243,38 +246,53 @@ public final class ConfluentAvroCodec implements Serializable {
         int bodyLength = payload.length - HEADER_LENGTH;
         BinaryDecoder binary = DecoderFactory.get().binaryDecoder(payload, HEADER_LENGTH, bodyLength, null);
         BoundedStrictDecoder decoder = new BoundedStrictDecoder(binary);
-        String what = "the Avro body (" + bodyLength + " bytes, schema id " + id + ", " + type.getSimpleName() + ")";
         T value;
         try {
             value = resolution.reader.read(null, decoder);
         } catch (EOFException e) {
             throw new UndecodableRecordException(
-                    "truncated Avro body: " + what + " ended before the record was complete", e);
+                    "truncated Avro body: " + describeBody(bodyLength, id, type)
+                            + " ended before the record was complete",
+                    e);
         } catch (BoundedStrictDecoder.InvalidUtf8Exception e) {
-            throw new UndecodableRecordException("invalid UTF-8 in " + what + ": " + e.getMessage(), e);
+            throw new UndecodableRecordException(
+                    "invalid UTF-8 in " + describeBody(bodyLength, id, type) + ": " + e.getMessage(), e);
         } catch (BoundedStrictDecoder.BadLengthException e) {
             throw new UndecodableRecordException(
-                    "truncated or corrupt Avro body: in " + what + ", " + e.getMessage(), e);
+                    "truncated or corrupt Avro body: in " + describeBody(bodyLength, id, type) + ", " + e.getMessage(),
+                    e);
         } catch (IOException | RuntimeException e) {
             throw new UndecodableRecordException(
-                    "corrupt Avro body: " + what + " could not be read: "
+                    "corrupt Avro body: " + describeBody(bodyLength, id, type) + " could not be read: "
                             + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     e);
         }
         try {
             if (!decoder.isEnd()) {
-                throw new UndecodableRecordException(decoder.remaining() + " trailing bytes after the record in " + what
-                        + " (a wrong schema id or two records in one payload)");
+                throw new UndecodableRecordException(decoder.remaining() + " trailing bytes after the record in "
+                        + describeBody(bodyLength, id, type) + " (a wrong schema id or two records in one payload)");
             }
         } catch (IOException e) {
-            throw new UndecodableRecordException("corrupt Avro body: " + what + ": " + e.getMessage(), e);
+            throw new UndecodableRecordException(
+                    "corrupt Avro body: " + describeBody(bodyLength, id, type) + ": " + e.getMessage(), e);
         }
         return value;
+    }
+
+    /** Names the body in an error; built only when there is one (decode runs for every record). */
+    private static String describeBody(int bodyLength, int id, Class<?> type) {
+        return "the Avro body (" + bodyLength + " bytes, schema id " + id + ", " + type.getSimpleName() + ")";
     }
 
     @SuppressWarnings("unchecked")
     private <T extends SpecificRecord> Resolution<T> resolution(int id, Class<T> type)
             throws UndecodableRecordException {
+        // A topic's records nearly all carry the schema id of the one before: answer that without
+        // hashing a key (a sizeable part of decoding a small record).
+        LastResolution last = lastResolution;
+        if (last != null && last.id == id && last.type == type) {
+            return checked((Resolution<T>) last.resolution);
+        }
         ReaderKey key = new ReaderKey(id, type);
         Resolution<T> cached = (Resolution<T>) resolutions.get(key);
         if (cached == null) {
@@ -282,6 +300,12 @@ public final class ConfluentAvroCodec implements Serializable {
             // Incompatible pairs are cached too: a topic full of them must not hammer the registry.
             resolutions.putIfAbsent(key, cached);
         }
+        lastResolution = new LastResolution(id, type, cached);
+        return checked(cached);
+    }
+
+    private static <T extends SpecificRecord> Resolution<T> checked(Resolution<T> cached)
+            throws UndecodableRecordException {
         if (cached.incompatibility != null) {
             throw new UndecodableRecordException(cached.incompatibility);
         }
@@ -457,6 +481,8 @@ public final class ConfluentAvroCodec implements Serializable {
     private record SubjectSchema(String subject, Schema schema) {}
 
     private record ReaderKey(int id, Class<?> type) {}
+
+    private record LastResolution(int id, Class<?> type, Resolution<?> resolution) {}
 
     private record WriterKey(Schema schema, GenericData model) {}
 

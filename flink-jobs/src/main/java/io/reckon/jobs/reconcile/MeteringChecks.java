@@ -20,8 +20,6 @@ import java.util.List;
  */
 public final class MeteringChecks {
 
-    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
-
     private MeteringChecks() {}
 
     public static List<Finding> evaluate(
@@ -64,8 +62,12 @@ public final class MeteringChecks {
         return findings;
     }
 
-    /** tolerance_pct percent of the larger of the two quantities compared. */
+    /**
+     * tolerance_pct percent of the larger of the two quantities compared, exactly. Dividing by 100
+     * moves the decimal point two places; {@code divide(100)} gives the same value after a long
+     * division to find the quotient's scale, at every tick of every key. The result is only compared.
+     */
     static BigDecimal tolerance(BigDecimal tolerancePct, BigDecimal a, BigDecimal b) {
-        return a.max(b).multiply(tolerancePct).divide(HUNDRED);
+        return a.max(b).multiply(tolerancePct).movePointLeft(2);
     }
 }
