@@ -81,7 +81,7 @@ final class BoundedStrictDecoder extends Decoder {
 
     private static String strictUtf8(byte[] bytes, int length) throws IOException {
         // Ids, accounts and meters are nearly always ASCII, which is valid UTF-8 as it is: no decoder
-        // (a new one and a char buffer per string was a fifth of reading a record).
+        // (a new one and a char buffer per string took a fifth of the source thread).
         if (isAscii(bytes, length)) {
             return new String(bytes, 0, length, StandardCharsets.US_ASCII);
         }
