@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -61,6 +62,11 @@ import org.apache.flink.util.OutputTag;
  * <p>Contracts come from broadcast state (a few versions per account). The billing anchor day of the
  * latest contract version cuts the key's periods; if it changes (or a contract arrives after usage
  * was bucketed with the default anchor), the key's periods are rebuilt from the hourly buckets.
+ *
+ * <p>In the job it runs under {@link ReconcileOperator}, which lets it combine usage and reports of
+ * open hours per key and hour in memory and writes them into state before anything reads them; see
+ * {@link #combineRecords}. Under Flink's plain operator (the unit tests) every record goes to state
+ * at once; both give the same outputs and state.
  */
 public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, MeterEvent, ContractEvent, AnomalyRecord> {
 
@@ -463,7 +469,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * Writes every key's combined records into state. {@code selectKey} makes the given key current
      * (the operator's keyed context), since state is read and written for the current key only.
      */
-    void flushAllCombined(java.util.function.Consumer<String> selectKey) throws Exception {
+    void flushAllCombined(Consumer<String> selectKey) throws Exception {
         if (combined == null || combined.isEmpty()) {
             return;
         }
