@@ -78,7 +78,7 @@ class KafkaTransactionFencingTest {
         try (FlinkKafkaInternalProducer<String, String> recovering = resumed("sink-0-7", ids)) {
             assertThatThrownBy(recovering::commitTransaction).isInstanceOf(ProducerFencedException.class);
         }
-        assertThat(committedValues()).containsOnlyOnce("committed-before-failure");
+        assertThat(committedValues("committed-before-failure")).containsOnlyOnce("committed-before-failure");
     }
 
     @Test
@@ -88,7 +88,7 @@ class KafkaTransactionFencingTest {
         try (FlinkKafkaInternalProducer<String, String> recovering = resumed("sink-1-8", ids)) {
             recovering.commitTransaction();
         }
-        assertThat(committedValues()).containsOnlyOnce("precommitted-only");
+        assertThat(committedValues("precommitted-only")).containsOnlyOnce("precommitted-only");
     }
 
     /** Begins a transaction, writes one record and flushes it (the sink's pre-commit). */
@@ -128,7 +128,8 @@ class KafkaTransactionFencingTest {
         return p;
     }
 
-    private List<String> committedValues() {
+    /** The committed values of the topic, read until {@code expected} is among them (or 20 s passed). */
+    private List<String> committedValues(String expected) {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         p.put("isolation.level", "read_committed");
@@ -141,12 +142,19 @@ class KafkaTransactionFencingTest {
                     .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
-                    && System.nanoTime() < deadline) {
+            // commitTransaction returns once the coordinator has decided; the commit markers reach the
+            // partitions a moment later, and until then the read_committed end offset (the last stable
+            // offset) stops before the transaction. So read until the expected value has arrived and
+            // the end offset, asked again, is reached.
+            while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     values.add(new String(r.value().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+                }
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                if (values.contains(expected)
+                        && partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                    break;
                 }
             }
         }
