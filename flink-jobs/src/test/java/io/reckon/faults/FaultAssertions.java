@@ -2,6 +2,8 @@ package io.reckon.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reckon.jobs.testing.SinkRows;
+
 /** The one comparison every fault test makes: the outputs of a disturbed run against a clean one. */
 final class FaultAssertions {
 
@@ -24,7 +26,7 @@ final class FaultAssertions {
                 .containsOnly(1);
         assertThat(actual.anomalies()).as("anomaly records field by field").isEqualTo(reference.anomalies());
         assertThat(actual.deadLetters()).as("dead letters").isEqualTo(reference.deadLetters());
-        for (String table : FaultHarness.TABLES) {
+        for (String table : SinkRows.TABLES) {
             assertThat(actual.tables().get(table))
                     .as("rows of " + table)
                     .containsExactlyElementsOf(reference.tables().get(table));

@@ -17,13 +17,12 @@ import io.reckon.jobs.ReconciliationWiring;
 import io.reckon.jobs.reconcile.ReconSettings;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.sinks.OutputRecords;
+import io.reckon.jobs.testing.SinkRows;
 import io.reckon.replay.Replay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.YearMonth;
@@ -70,8 +69,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * and starts on emptied sink tables.
  */
 final class FaultHarness implements AutoCloseable {
-
-    static final List<String> TABLES = List.of("anomalies", "anomaly_revisions", "hourly_usage", "unmapped_usage");
 
     /** Processing-time columns: they record when a row was written, so two runs never agree on them. */
     private static final List<String> WALL_CLOCK_COLUMNS = List.of("detected_at", "updated_at");
@@ -518,38 +515,17 @@ final class FaultHarness implements AutoCloseable {
         Map<String, List<String>> tables = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
                 Statement s = c.createStatement()) {
-            for (String table : TABLES) {
-                tables.put(table, rows(s, table));
+            for (String table : SinkRows.TABLES) {
+                tables.put(table, SinkRows.of(s, table, WALL_CLOCK_COLUMNS));
             }
         }
         return new Outputs(counts, anomalies, deadLetters, tables);
     }
 
-    private static List<String> rows(Statement s, String table) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (ResultSet r = s.executeQuery("SELECT * FROM " + table)) {
-            ResultSetMetaData meta = r.getMetaData();
-            while (r.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    if (!WALL_CLOCK_COLUMNS.contains(meta.getColumnName(i))) {
-                        row.append(meta.getColumnName(i))
-                                .append('=')
-                                .append(r.getString(i))
-                                .append(';');
-                    }
-                }
-                out.add(row.toString());
-            }
-        }
-        Collections.sort(out);
-        return out;
-    }
-
     private void truncateTables() throws Exception {
         try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
                 Statement s = c.createStatement()) {
-            s.execute("TRUNCATE " + String.join(", ", TABLES));
+            SinkRows.truncate(s);
         }
     }
 

@@ -6,6 +6,7 @@ import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.connectors.kafka.TopicAdmin;
 import io.reckon.connectors.kafka.Topics;
+import io.reckon.jobs.testing.SinkRows;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.admin.Admin;
  */
 final class CleanSlate {
 
-    static final List<String> SINK_TABLES = List.of("anomalies", "anomaly_revisions", "hourly_usage", "unmapped_usage");
     private static final Duration TOPIC_RESET_TIMEOUT = Duration.ofSeconds(60);
 
     private CleanSlate() {}
@@ -53,7 +53,7 @@ final class CleanSlate {
         }
         try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
                 Statement s = c.createStatement()) {
-            s.execute("TRUNCATE " + String.join(", ", SINK_TABLES));
+            SinkRows.truncate(s);
         }
     }
 

@@ -6,15 +6,13 @@ import io.reckon.avro.Anomaly;
 import io.reckon.avro.DeadLetter;
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.jobs.sources.InputKind;
+import io.reckon.jobs.testing.SinkRows;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +102,7 @@ class ObjectReuseEquivalenceTest {
         assertThat(reusing.anomalies()).containsExactlyElementsOf(copying.anomalies());
         assertThat(reusing.deadLetters()).containsExactlyElementsOf(copying.deadLetters());
         assertThat(reusing.counts()).isEqualTo(copying.counts());
-        for (String table : CleanSlate.SINK_TABLES) {
+        for (String table : SinkRows.TABLES) {
             assertThat(reusing.tables().get(table))
                     .as("rows of " + table)
                     .containsExactlyElementsOf(copying.tables().get(table));
@@ -138,30 +136,10 @@ class ObjectReuseEquivalenceTest {
         Map<String, List<String>> tables = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
                 Statement s = c.createStatement()) {
-            for (String table : CleanSlate.SINK_TABLES) {
-                tables.put(table, rows(s, table));
+            for (String table : SinkRows.TABLES) {
+                tables.put(table, SinkRows.of(s, table, PROCESSING_TIME_COLUMNS));
             }
         }
         return new Outputs(anomalies, deadLetters, r.counts(), tables);
-    }
-
-    /** Every row of a table as text, all columns but the processing-time ones, in a stable order. */
-    private static List<String> rows(Statement s, String table) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (ResultSet r = s.executeQuery("SELECT * FROM " + table)) {
-            ResultSetMetaData meta = r.getMetaData();
-            while (r.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    String column = meta.getColumnName(i);
-                    if (!PROCESSING_TIME_COLUMNS.contains(column)) {
-                        row.append(column).append('=').append(r.getString(i)).append(' ');
-                    }
-                }
-                out.add(row.toString());
-            }
-        }
-        out.sort(null);
-        return out;
     }
 }
