@@ -25,6 +25,15 @@ public final class ContractHistory {
 
     private final TreeMap<Integer, ContractVersion> byVersion = new TreeMap<>();
 
+    /**
+     * The last answer of {@link #applicableTo(long)}: the reconcile operator asks for the same period
+     * start at every hourly tick of every meter of the account, and the walk allocates an {@code
+     * Instant} and an {@code Optional} per version. Cleared by {@link #put}.
+     */
+    private long lastPeriodStart;
+
+    private Optional<ContractVersion> lastApplicable;
+
     public ContractHistory() {}
 
     public static ContractHistory of(Iterable<ContractVersion> versions) {
@@ -48,11 +57,24 @@ public final class ContractHistory {
             }
         }
         byVersion.put(v.version(), v);
+        lastApplicable = null;
     }
 
     /** The version that applies to the period starting at {@code periodStart}, if any. */
     public Optional<ContractVersion> applicableTo(Instant periodStart) {
         return latestEffectiveAt(periodStart);
+    }
+
+    /** {@link #applicableTo(Instant)} of the period starting at {@code periodStartMs} (epoch millis). */
+    public Optional<ContractVersion> applicableTo(long periodStartMs) {
+        Optional<ContractVersion> last = lastApplicable;
+        if (last != null && lastPeriodStart == periodStartMs) {
+            return last;
+        }
+        Optional<ContractVersion> found = latestEffectiveAt(Instant.ofEpochMilli(periodStartMs));
+        lastPeriodStart = periodStartMs;
+        lastApplicable = found;
+        return found;
     }
 
     /**

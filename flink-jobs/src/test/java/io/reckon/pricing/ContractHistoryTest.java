@@ -70,6 +70,24 @@ class ContractHistoryTest {
     }
 
     @Test
+    void lookupByEpochMillisAgreesWithInstantLookupAndSeesAVersionPutAfterIt() {
+        ContractHistory history = ContractHistory.of(List.of(version(1, "2026-01-01T00:00:00Z")));
+        long march = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
+        assertThat(history.applicableTo(march).map(ContractVersion::version)).contains(1);
+        assertThat(history.applicableTo(march).map(ContractVersion::version)).contains(1);
+
+        // A version put after the period was looked up applies from then on, although the start
+        // asked for is the same.
+        history.put(version(2, "2026-02-01T00:00:00Z"));
+        assertThat(history.applicableTo(march).map(ContractVersion::version)).contains(2);
+        assertThat(history.applicableTo(Instant.ofEpochMilli(march)).map(ContractVersion::version))
+                .contains(2);
+        long january = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+        assertThat(history.applicableTo(january).map(ContractVersion::version)).contains(1);
+        assertThat(history.applicableTo(january - 1)).isEmpty();
+    }
+
+    @Test
     void sameVersionNumberReplacesTheEarlierRecord() {
         ContractHistory history = new ContractHistory();
         history.put(version("acct_1", 1, "2026-01-01T00:00:00Z", 1));

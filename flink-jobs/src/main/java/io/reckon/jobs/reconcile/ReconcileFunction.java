@@ -528,8 +528,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             ReadOnlyContext ctx,
             Collector<AnomalyRecord> out)
             throws Exception {
-        Optional<ContractVersion> contract =
-                history(key[0]).flatMap(h -> h.applicableTo(Instant.ofEpochMilli(e.periodStart)));
+        Optional<ContractVersion> contract = history(key[0]).flatMap(h -> h.applicableTo(e.periodStart));
         if (contract.isPresent() && !contract.get().currency().equals(e.currency)) {
             reject(
                     e,
@@ -1041,7 +1040,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     }
 
     private Optional<ContractVersion> contractFor(String accountId, PeriodState p) {
-        return history(accountId).flatMap(h -> h.applicableTo(Instant.ofEpochMilli(p.start)));
+        ContractHistory h = contracts.get(accountId);
+        return h == null ? Optional.empty() : h.applicableTo(p.start);
     }
 
     private void emit(

@@ -9,6 +9,7 @@ import io.reckon.jobs.records.MeterEvent;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class InputValidationTest {
@@ -18,6 +19,19 @@ class InputValidationTest {
 
     private final InputValidation validation =
             new InputValidation(Duration.ofDays(400).toMillis());
+
+    @Test
+    void controlCharacterCheckMatchesThePosixCntrlClassOnEveryChar() {
+        Pattern cntrl = Pattern.compile("\\p{Cntrl}");
+        for (int c = Character.MIN_VALUE; c <= Character.MAX_VALUE; c++) {
+            String id = "acct" + (char) c + "1";
+            assertThat(InputValidation.hasControlCharacter(id))
+                    .as("U+%04X", c)
+                    .isEqualTo(cntrl.matcher(id).find());
+        }
+        assertThat(InputValidation.hasControlCharacter("acct_1")).isFalse();
+        assertThat(InputValidation.hasControlCharacter("acct\u001f1")).isTrue();
+    }
 
     @Test
     void invoiceCurrencyIsCaseInsensitiveAndStoredLowerCase() throws Exception {
