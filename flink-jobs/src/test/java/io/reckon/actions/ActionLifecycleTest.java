@@ -3,13 +3,18 @@ package io.reckon.actions;
 import static io.reckon.actions.ActionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reckon.connectors.actions.ActionRequest;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.DeadLetterRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -181,11 +186,7 @@ class ActionLifecycleTest {
         assertThat(steps()).containsExactly("approved#1 by policy:invoice-big");
         assertThat(dispatched()).containsExactly(r1.actionId + "#1:25000");
 
-        OperatorSubtaskState snapshot = harness.snapshot(1L, 1_500L);
-        harness.close();
-        harness = newHarness();
-        harness.initializeState(snapshot);
-        harness.open();
+        restoreFromSnapshot(1L);
 
         harness.processElement1(new StreamRecord<>(r1));
         harness.processElement1(new StreamRecord<>(command(
@@ -209,6 +210,127 @@ class ActionLifecycleTest {
         assertThat(dispatched()).hasSize(2);
     }
 
+    @Test
+    void anApprovalAfterARestoreExecutesTheRevisionProposedLastAndARevisionAfterTheNextRestoreIsSkipped()
+            throws Exception {
+        ActionPolicy policy = policy(true);
+        ActionCommand r1 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 1, 25_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        ActionCommand r2 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 2, 40_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        ActionCommand r3 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 3, 60_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        assertThat(List.of(r2.actionId, r3.actionId)).containsOnly(r1.actionId);
+        assertThat(List.of(r1.matches, r2.matches, r3.matches)).containsOnly(true);
+
+        harness.processElement1(new StreamRecord<>(r1));
+        assertThat(outputs())
+                .extracting(s -> s.status + "#" + s.anomalyRevision + ":" + s.amountMinor + " by " + s.actor)
+                .containsExactly("proposed#1:25000 by policy:invoice-big");
+        assertThat(dispatchedCommands()).isEmpty();
+
+        // The proposal of revision 1 lives only in the restored state from here on.
+        restoreFromSnapshot(1L);
+
+        harness.processElement1(new StreamRecord<>(r2));
+        harness.processElement2(new StreamRecord<>(approval(r1.actionId, "approved", "ana@example.com")));
+        assertThat(outputs())
+                .extracting(s -> s.status + "#" + s.anomalyRevision + ":" + s.amountMinor + " by " + s.actor)
+                .containsExactly("proposed#2:40000 by policy:invoice-big", "approved#2:40000 by ana@example.com");
+        assertThat(outputs()).extracting(s -> s.actionId).containsOnly(r1.actionId);
+        assertThat(outputs().get(1).reason).isEqualTo("checked");
+        List<ActionCommand> sent = dispatchedCommands();
+        assertThat(sent).hasSize(1);
+        ActionRequest request = sent.get(0).toRequest();
+        assertThat(request).isEqualTo(r2.toRequest()).isNotEqualTo(r1.toRequest());
+        assertThat(request.actionId()).isEqualTo(r1.actionId);
+        assertThat(request.kind()).isEqualTo("stripe_draft_invoice");
+        assertThat(request.target()).isEqualTo("stripe");
+        assertThat(request.anomalyRevision()).isEqualTo(2);
+        assertThat(request.amountMinor()).isEqualTo(40_000L);
+        assertThat(request.currency()).isEqualTo("usd");
+        assertThat(request.stripeCustomerId()).isEqualTo("cus_1");
+        assertThat(request.title())
+                .isEqualTo("UNDER_REPORTED_USAGE: 400.00 USD on acct_1/api_calls for the period from"
+                        + " 2026-03-01T00:00:00Z");
+
+        // A checkpoint taken after the dispatch: the restored state knows the action was sent.
+        restoreFromSnapshot(2L);
+
+        harness.processElement1(new StreamRecord<>(r3));
+        harness.processElement2(new StreamRecord<>(approval(r1.actionId, "approved", "bo@example.com")));
+        assertThat(outputs())
+                .extracting(s -> s.status + "#" + s.anomalyRevision + ":" + s.amountMinor + " by " + s.actor)
+                .containsExactly("skipped#3:60000 by policy:invoice-big");
+        assertThat(outputs().get(0).reason)
+                .isEqualTo("already sent for execution at revision 2; an action executes at most once");
+        assertThat(dispatchedCommands()).isEmpty();
+        assertThat(deadLetters())
+                .containsExactly("action " + r1.actionId
+                        + " is dispatched, not awaiting approval; decision 'approved' by bo@example.com not applied");
+    }
+
+    @Test
+    void aLeakThatGrowsPastTheInvoiceThresholdAddsAnInvoiceAndNeverRepeatsTheTask() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(
+                ActionOptions.POLICY_RULES,
+                """
+                - name: invoice-big
+                  match: {min-amount: "100.00"}
+                  action: stripe_draft_invoice
+                - name: task-small
+                  match: {min-amount-minor: 500}
+                  action: crm_task
+                """);
+        ActionPolicy policy = PolicyParser.fromConfiguration(conf);
+        ContractRefs refs = new ContractRefs(1, "cus_1", "co_1");
+        AnomalyRecord r1 = anomaly("UNBILLED_USAGE", "acct_3", 1, 5_000, true);
+        AnomalyRecord r2 = anomaly("UNBILLED_USAGE", "acct_3", 2, 25_000, true);
+        String taskId = documentedActionId(r1.anomalyId, "crm_task", "hubspot");
+        String invoiceId = documentedActionId(r1.anomalyId, "stripe_draft_invoice", "stripe");
+        assertThat(taskId).isNotEqualTo(invoiceId);
+
+        List<ActionCommand> plan1 = policy.plan(r1, refs);
+        assertThat(plan1)
+                .extracting(c -> c.actionId + ":" + c.kind + ":" + c.matches)
+                .containsExactly(invoiceId + ":stripe_draft_invoice:false", taskId + ":crm_task:true");
+        for (ActionCommand c : plan1) {
+            harness.processElement1(new StreamRecord<>(c));
+        }
+        assertThat(outputs())
+                .extracting(s -> s.actionId + ":" + s.kind + "->" + s.target + ":" + s.status + "#" + s.anomalyRevision
+                        + ":" + s.amountMinor)
+                .containsExactly(taskId + ":crm_task->hubspot:approved#1:5000");
+        assertThat(outputs().get(0).reason).isEqualTo("rule task-small needs no approval");
+
+        List<ActionCommand> plan2 = policy.plan(r2, refs);
+        assertThat(plan2)
+                .extracting(c -> c.actionId + ":" + c.kind + ":" + c.matches)
+                .containsExactly(invoiceId + ":stripe_draft_invoice:true", taskId + ":crm_task:false");
+        for (ActionCommand c : plan2) {
+            harness.processElement1(new StreamRecord<>(c));
+        }
+        assertThat(outputs())
+                .extracting(s -> s.actionId + ":" + s.kind + "->" + s.target + ":" + s.status + "#" + s.anomalyRevision
+                        + ":" + s.amountMinor)
+                .containsExactly(
+                        taskId + ":crm_task->hubspot:approved#1:5000",
+                        invoiceId + ":stripe_draft_invoice->stripe:approved#2:25000",
+                        taskId + ":crm_task->hubspot:skipped#2:25000");
+        assertThat(outputs().get(1).reason).isEqualTo("rule invoice-big needs no approval");
+        assertThat(outputs().get(2).reason)
+                .isEqualTo("already sent for execution at revision 1; an action executes at most once");
+
+        assertThat(dispatchedCommands())
+                .extracting(ActionCommand::toRequest)
+                .extracting(r -> r.actionId() + ":" + r.kind() + "->" + r.target() + "#" + r.anomalyRevision() + ":"
+                        + r.amountMinor() + ":" + r.stripeCustomerId() + ":" + r.crmAccountId())
+                .containsExactly(
+                        taskId + ":crm_task->hubspot#1:5000:cus_1:co_1",
+                        invoiceId + ":stripe_draft_invoice->stripe#2:25000:cus_1:co_1");
+    }
+
     private List<ActionStep> outputs() {
         return harness.extractOutputValues();
     }
@@ -220,13 +342,34 @@ class ActionLifecycleTest {
     }
 
     private List<String> dispatched() {
+        return dispatchedCommands().stream()
+                .map(c -> c.actionId + "#" + c.anomalyRevision + ":" + c.amountMinor)
+                .collect(Collectors.toList());
+    }
+
+    private List<ActionCommand> dispatchedCommands() {
         var out = harness.getSideOutput(ActionLifecycle.DISPATCH);
-        return out == null
-                ? List.of()
-                : out.stream()
-                        .map(r -> r.getValue())
-                        .map(c -> c.actionId + "#" + c.anomalyRevision + ":" + c.amountMinor)
-                        .collect(Collectors.toList());
+        return out == null ? List.of() : out.stream().map(r -> r.getValue()).collect(Collectors.toList());
+    }
+
+    /** Snapshots the harness, closes it and continues in a new harness restored from the snapshot. */
+    private void restoreFromSnapshot(long checkpointId) throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(checkpointId, 1_000L + checkpointId);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
+    /**
+     * The id as docs/actions.md defines it, computed here rather than through {@link ActionIds} so that the
+     * test checks the derivation: {@code act_} + the first 128 bits of SHA-256 over anomaly id, kind and
+     * target, one per line.
+     */
+    private static String documentedActionId(String anomalyId, String kind, String target) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest((anomalyId + "\n" + kind + "\n" + target).getBytes(StandardCharsets.UTF_8));
+        return "act_" + HexFormat.of().formatHex(digest, 0, 16);
     }
 
     private List<String> deadLetters() {
