@@ -43,8 +43,12 @@ class CloudEventsUsageEndToEndTest {
     private Replay.Result result;
 
     private static String cloudEvent(String type, String id, String time, String data) {
-        return "{\"specversion\":\"1.0\",\"type\":\"" + type + "\",\"id\":\"" + id
-                + "\",\"source\":\"gateway\",\"subject\":\"acct_1\",\"time\":\"" + time + "\",\"data\":" + data + "}";
+        return cloudEvent("gateway", type, id, time, data);
+    }
+
+    private static String cloudEvent(String source, String type, String id, String time, String data) {
+        return "{\"specversion\":\"1.0\",\"type\":\"" + type + "\",\"id\":\"" + id + "\",\"source\":\"" + source
+                + "\",\"subject\":\"acct_1\",\"time\":\"" + time + "\",\"data\":" + data + "}";
     }
 
     @BeforeAll
@@ -57,6 +61,8 @@ class CloudEventsUsageEndToEndTest {
                 // A redelivery of ev-2: counts once.
                 cloudEvent("api-calls", "ev-2", "2026-03-02T10:40:00Z", "{\"value\":4000}"),
                 cloudEvent("api-calls", "ev-3", "2026-03-02T11:05:00Z", "{\"value\":3000.125}"),
+                // Another producer numbering its events alike: (source, id) differs, so it counts.
+                cloudEvent("batch-exporter", "api-calls", "ev-1", "2026-03-02T11:10:00Z", "{\"value\":700}"),
                 cloudEvent("page-views", "ev-4", "2026-03-02T11:06:00Z", "{\"value\":1}"),
                 cloudEvent("api-calls", "ev-5", "2026-03-02T11:07:00Z", "{\"value\":\"-5\"}"));
         try (TopicAdmin admin = TopicAdmin.connect(connectors)) {
@@ -87,7 +93,7 @@ class CloudEventsUsageEndToEndTest {
     }
 
     @Test
-    void cloudEventsUsageRaisesUnderReportedUsageWithTheExactQuantityCountingTheDuplicateOnce() {
+    void cloudEventsUsageRaisesUnderReportedUsageWithTheExactQuantityCountingTheDuplicateOnceAndOtherSourcesApart() {
         List<Anomaly> underReported = result.anomalies().stream()
                 .filter(a -> a.getType().equals("UNDER_REPORTED_USAGE"))
                 .toList();
@@ -96,16 +102,17 @@ class CloudEventsUsageEndToEndTest {
         assertThat(last.getAccountId()).isEqualTo("acct_1");
         assertThat(last.getMeter()).isEqualTo("api_calls");
         assertThat(last.getFinal$()).isTrue();
-        // 5000 + 4000 (once, despite the redelivery) + 3000.125; with ev-2 twice it would be 16000.125.
-        assertThat(last.getActualQuantity()).isEqualByComparingTo("12000.125");
+        // 5000 + 4000 (once, despite the redelivery) + 3000.125 + 700 (ev-1 of the other source); with
+        // ev-2 twice it would be 16700.125, with ids alone deduplicated 12000.125.
+        assertThat(last.getActualQuantity()).isEqualByComparingTo("12700.125");
         assertThat(last.getReportedQuantity()).isEqualByComparingTo("9000");
     }
 
     @Test
     void everyCloudEventIsAccountedForAndTheDuplicateIsCountedWithUsage() {
         InputCounts cloudEvents = result.counts().get(InputKind.USAGE_CLOUDEVENTS);
-        assertThat(cloudEvents.read()).isEqualTo(6);
-        assertThat(cloudEvents.valid()).isEqualTo(4);
+        assertThat(cloudEvents.read()).isEqualTo(7);
+        assertThat(cloudEvents.valid()).isEqualTo(5);
         assertThat(cloudEvents.deadLettered()).isEqualTo(2);
         assertThat(result.counts().get(InputKind.USAGE).duplicates()).isEqualTo(1);
         assertThat(result.counts().values()).allMatch(InputCounts::balanced);

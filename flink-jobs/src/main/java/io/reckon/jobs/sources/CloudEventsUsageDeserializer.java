@@ -93,7 +93,7 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
         }
         BigDecimal quantity = quantity(data(event), meter);
         UsageEvent usage = UsageEvent.newBuilder()
-                .setEventId(event.getId())
+                .setEventId(eventId(event))
                 .setAccountId(event.getSubject())
                 .setMeter(meter.meter())
                 .setEventTime(event.getTime().toInstant())
@@ -102,6 +102,16 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
                 .build();
         // The Avro input's rules (ids, control characters, future skew) apply unchanged.
         return validation.usage(usage, now);
+    }
+
+    /**
+     * The usage event_id of a CloudEvent: {@code <source> <id>}. The CloudEvents specification makes
+     * (source, id) unique per distinct event, not id alone: two producers may both number their events
+     * from 1. The source is a parsed URI, which never holds a space, so the space separates the two
+     * unambiguously and distinct pairs never share an event_id.
+     */
+    static String eventId(CloudEvent event) {
+        return event.getSource() + " " + event.getId();
     }
 
     private JsonNode data(CloudEvent event) throws InvalidRecordException {

@@ -45,7 +45,7 @@ class CloudEventsUsageDeserializerTest {
                 event("llm-tokens", "ev-2", "acct_2", "2026-03-01T10:05:30.250Z", "{\"usage\":{\"tokens\":0.1}}"));
 
         assertThat(calls.kind).isEqualTo(MeterEvent.Kind.USAGE);
-        assertThat(calls.id).isEqualTo("ev-1");
+        assertThat(calls.id).isEqualTo("svc ev-1");
         assertThat(calls.accountId).isEqualTo("acct_1");
         assertThat(calls.meter).isEqualTo("api_calls");
         assertThat(calls.eventTime)
@@ -57,6 +57,20 @@ class CloudEventsUsageDeserializerTest {
                 .isEqualTo(Instant.parse("2026-03-01T10:05:30.250Z").toEpochMilli());
         // 0.1 as a double is 0.1000000000000000055...; read as BigDecimal it is exactly one tenth.
         assertThat(tokens.quantity).isEqualTo(new BigDecimal("0.100000000"));
+    }
+
+    @Test
+    void eventIdIsSourceAndIdSoThatOnlyTheSameEventFromTheSameSourceShareIt() {
+        String first = event("api-calls", "7", "acct_1", "2026-03-01T10:00:00Z", "{\"value\":1}");
+        MeterEvent a = accepted(first);
+        MeterEvent again = accepted(first);
+        MeterEvent otherSource = accepted(first.replace("\"source\":\"svc\"", "\"source\":\"svc/2\""));
+        // A source with a space is not a URI: the event is rejected, so no pair can be read two ways.
+        String spaced = first.replace("\"source\":\"svc\"", "\"source\":\"svc 7\"");
+
+        assertThat(a.id).isEqualTo("svc 7").isEqualTo(again.id);
+        assertThat(otherSource.id).isEqualTo("svc/2 7");
+        assertDeadLetter(spaced, "invalid CloudEvent JSON");
     }
 
     @Test
