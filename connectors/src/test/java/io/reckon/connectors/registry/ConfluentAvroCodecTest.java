@@ -15,6 +15,7 @@ import io.reckon.connectors.testing.AvroFixtures;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -51,6 +52,22 @@ class ConfluentAvroCodecTest {
 
         assertThat(back).isInstanceOf(record.getClass()).isEqualTo(record);
         assertThat(back.toString()).isEqualTo(record.toString());
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("everyRecordType")
+    void recordsWithoutArraysAreReadWithAvrosFastReaderAndContractsWithListArrays(String topic, SpecificRecord record)
+            throws Exception {
+        byte[] payload = codec.encode(ConfluentAvroCodec.valueSubject(topic), record);
+        int schemaId = ByteBuffer.wrap(payload, 1, 4).getInt();
+
+        var model = codec.readerModel(schemaId, record.getClass());
+
+        boolean holdsArray = ConfluentAvroCodec.holdsArray(record.getSchema(), new HashSet<>());
+        // Of the contracts in avro/, only Contract has arrays (meters, tiers).
+        assertThat(holdsArray).isEqualTo(record instanceof Contract);
+        // The fast reader runs only for exactly SpecificData (FastReaderBuilder.isSupportedData).
+        assertThat(model.isFastReaderEnabled()).isEqualTo(!holdsArray);
     }
 
     @ParameterizedTest(name = "{1}")
