@@ -219,6 +219,12 @@ public final class TopicAdmin implements AutoCloseable {
             props.putAll(clientProps);
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            // One request in flight: callers produce right after ensureTopics, and with several, a
+            // first request refused because the broker had not opened the new partition yet can be
+            // overtaken by the next; its retries then fail with OUT_OF_ORDER_SEQUENCE_NUMBER until the
+            // delivery timeout (KAFKA-15591, seen here as a 120 s stall loading test data). The
+            // records are sent in batches and flushed per call, so this costs little.
+            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             producer = new KafkaProducer<>(props);
