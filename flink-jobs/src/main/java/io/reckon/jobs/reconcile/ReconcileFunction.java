@@ -11,6 +11,7 @@ import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.InvalidRecordException;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
+import io.reckon.pricing.Aggregation;
 import io.reckon.pricing.BillingPeriod;
 import io.reckon.pricing.ContractHistory;
 import io.reckon.pricing.ContractVersion;
@@ -1290,6 +1291,40 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private record Gap(long end, Finding finding) {}
 
     /**
+     * The usage of {@code p}'s hours before the gap's {@code start}, for pricing the gap on top of it.
+     * Summed or counted, it is the matured usage (every hour before {@link PeriodState#maturedBefore},
+     * late records included) less the matured hours from {@code start} on: the gap's own usage ({@code
+     * inGap}, hours [start, to); [to, limit) holds none) and the hours between {@code limit} and the
+     * maturity boundary. A tick then reads the gap's hours instead of the whole period before it (up
+     * to 744 reads per key with a gap open, at every tick, when an outage opens gaps on many keys). A
+     * maximum cannot be subtracted: for {@code max} the hours before the gap are read.
+     */
+    private Agg usageBefore(PeriodState p, long start, long to, long limit, Agg inGap, Aggregation agg)
+            throws Exception {
+        if (agg != Aggregation.MAX && start <= p.maturedBefore && to <= p.maturedBefore) {
+            Agg fromStart = inGap.copy();
+            for (long h = limit; h < p.maturedBefore; h += HOUR_MS) {
+                HourBucket b = hours.get(h);
+                if (b != null) {
+                    fromStart.merge(b.usage);
+                }
+            }
+            Agg before = new Agg();
+            before.sum = p.maturedUsage.sum.subtract(fromStart.sum);
+            before.count = p.maturedUsage.count - fromStart.count;
+            return before;
+        }
+        Agg before = new Agg();
+        for (long h = p.start; h < start; h += HOUR_MS) {
+            HourBucket b = hours.get(h);
+            if (b != null) {
+                before.merge(b.usage);
+            }
+        }
+        return before;
+    }
+
+    /**
      * The figures of the gap [start, end) in its billing period: the usage in it, the reports in it,
      * and the expected amount of that usage, priced on top of the period's usage before the gap.
      * {@code holds} is false once reports covered the gap's usage (a backfill).
@@ -1314,13 +1349,6 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 to = h + HOUR_MS;
             }
         }
-        Agg before = new Agg();
-        for (long h = p.start; h < start; h += HOUR_MS) {
-            HourBucket b = hours.get(h);
-            if (b != null) {
-                before.merge(b.usage);
-            }
-        }
         Agg inGap = new Agg();
         Agg reportedInGap = new Agg();
         for (long h = start; h < to; h += HOUR_MS) {
@@ -1331,6 +1359,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
         }
         var agg = terms.get().aggregation();
+        Agg before = usageBefore(p, start, to, limit, inGap, agg);
         Agg through = before.copy();
         through.merge(inGap);
         Instant periodStart = Instant.ofEpochMilli(p.start);
