@@ -26,7 +26,6 @@ public final class CloudEventsMapping implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final Pattern FIELD = Pattern.compile("[^.\\[\\]*\\s]+");
 
     /**
@@ -92,7 +91,7 @@ public final class CloudEventsMapping implements Serializable {
             if (meter.isEmpty()) {
                 throw invalid(entry, "has an empty meter");
             }
-            if (CONTROL.matcher(type).find() || CONTROL.matcher(meter).find()) {
+            if (InputValidation.hasControlCharacter(type) || InputValidation.hasControlCharacter(meter)) {
                 throw invalid(entry, "contains a control character");
             }
             if (!validPath(path)) {
