@@ -529,7 +529,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             ReadOnlyContext ctx,
             Collector<AnomalyRecord> out)
             throws Exception {
-        Optional<ContractVersion> contract = history(key[0]).flatMap(h -> h.applicableTo(e.periodStart));
+        Optional<ContractVersion> contract = contractFor(key[0], e.periodStart);
         if (contract.isPresent() && !contract.get().currency().equals(e.currency)) {
             reject(
                     e,
@@ -1041,8 +1041,13 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     }
 
     private Optional<ContractVersion> contractFor(String accountId, PeriodState p) {
+        return contractFor(accountId, p.start);
+    }
+
+    /** The account's contract version for the period starting at {@code periodStart}, if any. */
+    private Optional<ContractVersion> contractFor(String accountId, long periodStart) {
         ContractHistory h = contracts.get(accountId);
-        return h == null ? Optional.empty() : h.applicableTo(p.start);
+        return h == null ? Optional.empty() : h.applicableTo(periodStart);
     }
 
     private void emit(
@@ -1302,26 +1307,24 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private Agg usageBefore(PeriodState p, long start, long to, long limit, Agg inGap, Aggregation agg)
             throws Exception {
         if (agg != Aggregation.MAX && start <= p.maturedBefore && to <= p.maturedBefore) {
-            Agg fromStart = inGap.copy();
-            for (long h = limit; h < p.maturedBefore; h += HOUR_MS) {
-                HourBucket b = hours.get(h);
-                if (b != null) {
-                    fromStart.merge(b.usage);
-                }
-            }
+            Agg fromStart = mergeUsage(inGap.copy(), limit, p.maturedBefore);
             Agg before = new Agg();
             before.sum = p.maturedUsage.sum.subtract(fromStart.sum);
             before.count = p.maturedUsage.count - fromStart.count;
             return before;
         }
-        Agg before = new Agg();
-        for (long h = p.start; h < start; h += HOUR_MS) {
+        return mergeUsage(new Agg(), p.start, start);
+    }
+
+    /** Merges the usage of the hours [from, to) into {@code into}, and returns it. */
+    private Agg mergeUsage(Agg into, long from, long to) throws Exception {
+        for (long h = from; h < to; h += HOUR_MS) {
             HourBucket b = hours.get(h);
             if (b != null) {
-                before.merge(b.usage);
+                into.merge(b.usage);
             }
         }
-        return before;
+        return into;
     }
 
     /**
@@ -1343,16 +1346,18 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         // The gap reaches to the end of its last unreported usage hour: hours after the usage stopped
         // hold nothing unreported.
         long to = start;
+        // Each hour is read once (a seek on RocksDB); the figures take the hours up to the last usage.
+        List<HourBucket> gapHours = new ArrayList<>();
         for (long h = start; h < limit; h += HOUR_MS) {
             HourBucket b = hours.get(h);
+            gapHours.add(b);
             if (b != null && b.usage.count > 0) {
                 to = h + HOUR_MS;
             }
         }
         Agg inGap = new Agg();
         Agg reportedInGap = new Agg();
-        for (long h = start; h < to; h += HOUR_MS) {
-            HourBucket b = hours.get(h);
+        for (HourBucket b : gapHours.subList(0, (int) ((to - start) / HOUR_MS))) {
             if (b != null) {
                 inGap.merge(b.usage);
                 reportedInGap.merge(b.reported);
