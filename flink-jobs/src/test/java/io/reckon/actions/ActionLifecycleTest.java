@@ -201,9 +201,7 @@ class ActionLifecycleTest {
     void withoutApprovalThePolicyApprovesAndEveryKindGetsItsOwnActionId() throws Exception {
         ActionPolicy policy = policy(false);
         AnomalyRecord big = anomaly("UNDER_REPORTED_USAGE", "acct_1", 1, 250_000, true);
-        for (ActionCommand c : policy.plan(big, new ContractRefs(1, "cus_1", "co_1"))) {
-            harness.processElement1(new StreamRecord<>(c));
-        }
+        process(policy.plan(big, new ContractRefs(1, "cus_1", "co_1")));
         assertThat(outputs())
                 .extracting(s -> s.kind + "->" + s.target + ":" + s.status)
                 .containsExactlyInAnyOrder("stripe_draft_invoice->stripe:approved", "webhook->finance:approved");
@@ -295,25 +293,16 @@ class ActionLifecycleTest {
         assertThat(plan1)
                 .extracting(c -> c.actionId + ":" + c.kind + ":" + c.matches)
                 .containsExactly(invoiceId + ":stripe_draft_invoice:false", taskId + ":crm_task:true");
-        for (ActionCommand c : plan1) {
-            harness.processElement1(new StreamRecord<>(c));
-        }
-        assertThat(outputs())
-                .extracting(s -> s.actionId + ":" + s.kind + "->" + s.target + ":" + s.status + "#" + s.anomalyRevision
-                        + ":" + s.amountMinor)
-                .containsExactly(taskId + ":crm_task->hubspot:approved#1:5000");
+        process(plan1);
+        assertThat(targetedSteps()).containsExactly(taskId + ":crm_task->hubspot:approved#1:5000");
         assertThat(outputs().get(0).reason).isEqualTo("rule task-small needs no approval");
 
         List<ActionCommand> plan2 = policy.plan(r2, refs);
         assertThat(plan2)
                 .extracting(c -> c.actionId + ":" + c.kind + ":" + c.matches)
                 .containsExactly(invoiceId + ":stripe_draft_invoice:true", taskId + ":crm_task:false");
-        for (ActionCommand c : plan2) {
-            harness.processElement1(new StreamRecord<>(c));
-        }
-        assertThat(outputs())
-                .extracting(s -> s.actionId + ":" + s.kind + "->" + s.target + ":" + s.status + "#" + s.anomalyRevision
-                        + ":" + s.amountMinor)
+        process(plan2);
+        assertThat(targetedSteps())
                 .containsExactly(
                         taskId + ":crm_task->hubspot:approved#1:5000",
                         invoiceId + ":stripe_draft_invoice->stripe:approved#2:25000",
@@ -333,6 +322,20 @@ class ActionLifecycleTest {
 
     private List<ActionStep> outputs() {
         return harness.extractOutputValues();
+    }
+
+    private void process(List<ActionCommand> plan) throws Exception {
+        for (ActionCommand c : plan) {
+            harness.processElement1(new StreamRecord<>(c));
+        }
+    }
+
+    /** Every step with its action id, kind, target, revision and amount. */
+    private List<String> targetedSteps() {
+        return outputs().stream()
+                .map(s -> s.actionId + ":" + s.kind + "->" + s.target + ":" + s.status + "#" + s.anomalyRevision + ":"
+                        + s.amountMinor)
+                .collect(Collectors.toList());
     }
 
     private List<String> steps() {
