@@ -24,6 +24,9 @@ import java.util.List;
  * @param minimumAmountMinor the least the meter costs per period, in minor units (never escalated)
  * @param tolerancePct how far actual and reported quantities may differ, in percent of the larger
  * @param pricing the price model
+ * @param stripePriceId the billing system's price of this meter, to map its invoice lines; null if none
+ * @param stripeMeterId the billing system's meter behind a metered price, to map its lines and meter
+ *     event summaries; null if none
  */
 public record MeterTerms(
         String meter,
@@ -31,7 +34,9 @@ public record MeterTerms(
         BigDecimal includedQuantity,
         long minimumAmountMinor,
         BigDecimal tolerancePct,
-        PriceModel pricing) {
+        PriceModel pricing,
+        String stripePriceId,
+        String stripeMeterId) {
 
     public static final BigDecimal DEFAULT_TOLERANCE_PCT = new BigDecimal("0.5");
 
@@ -99,6 +104,8 @@ public record MeterTerms(
         private List<Tier> tiers;
         private BigDecimal packageSize;
         private BigDecimal packageAmountDecimal;
+        private String stripePriceId;
+        private String stripeMeterId;
 
         private Builder(String meter) {
             this.meter = meter;
@@ -122,6 +129,18 @@ public record MeterTerms(
 
         public Builder tolerancePct(BigDecimal tolerancePct) {
             this.tolerancePct = tolerancePct;
+            return this;
+        }
+
+        /** The billing system's price id of this meter (Stripe {@code price_...}); null if none. */
+        public Builder stripePriceId(String stripePriceId) {
+            this.stripePriceId = stripePriceId;
+            return this;
+        }
+
+        /** The billing system's meter id behind a metered price (Stripe {@code mtr_...}); null if none. */
+        public Builder stripeMeterId(String stripeMeterId) {
+            this.stripeMeterId = stripeMeterId;
             return this;
         }
 
@@ -169,7 +188,9 @@ public record MeterTerms(
                     includedQuantity,
                     minimumAmountMinor == null ? 0L : minimumAmountMinor,
                     tolerancePct,
-                    model);
+                    model,
+                    stripePriceId,
+                    stripeMeterId);
         }
     }
 }

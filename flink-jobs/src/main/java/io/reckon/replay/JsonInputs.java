@@ -81,6 +81,8 @@ public final class JsonInputs {
                 .setMeter(text(n, "meter"))
                 .setEventTime(time(n, "event_time"))
                 .setQuantity(ContractAvro.scaled(decimal(n, "quantity"), QUANTITY_SCALE, "quantity"))
+                .setKind(optionalText(n, "kind"))
+                .setUpdatedAt(optionalTime(n, "updated_at"))
                 .build();
         return new Converted(r.getAccountId(), r);
     }
@@ -97,6 +99,7 @@ public final class JsonInputs {
                 .setAmountMinor(integer(n, "amount_minor"))
                 .setCurrency(text(n, "currency"))
                 .setStatus(text(n, "status"))
+                .setUpdatedAt(optionalTime(n, "updated_at"))
                 .build();
         return new Converted(l.getAccountId(), l);
     }

@@ -52,6 +52,8 @@ public final class ContractAvro {
                         .includedQuantity(m.getIncludedQuantity())
                         .minimumAmountMinor(m.getMinimumAmountMinor())
                         .tolerancePct(m.getTolerancePct())
+                        .stripePriceId(m.getStripePriceId())
+                        .stripeMeterId(m.getStripeMeterId())
                         .pricing(
                                 p.getModel(),
                                 p.getUnitAmountDecimal(),
@@ -91,6 +93,8 @@ public final class ContractAvro {
                     .setIncludedQuantity(scaled(t.includedQuantity(), QUANTITY_SCALE, "included_quantity"))
                     .setMinimumAmountMinor(t.minimumAmountMinor())
                     .setTolerancePct(scaled(t.tolerancePct(), QUANTITY_SCALE, "tolerance_pct"))
+                    .setStripePriceId(t.stripePriceId())
+                    .setStripeMeterId(t.stripeMeterId())
                     .setPricing(p.build())
                     .build());
         }

@@ -69,6 +69,8 @@ public final class ContractJson {
                         .includedQuantity(optionalDecimal(m, "included_quantity"))
                         .minimumAmountMinor(optionalInteger(m, "minimum_amount_minor"))
                         .tolerancePct(optionalDecimal(m, "tolerance_pct"))
+                        .stripePriceId(optionalText(m, "stripe_price_id"))
+                        .stripeMeterId(optionalText(m, "stripe_meter_id"))
                         .pricing(
                                 text(p, "model"),
                                 optionalDecimal(p, "unit_amount_decimal"),
@@ -123,6 +125,12 @@ public final class ContractJson {
             m.put("included_quantity", plain(t.includedQuantity()));
             m.put("minimum_amount_minor", t.minimumAmountMinor());
             m.put("tolerance_pct", plain(t.tolerancePct()));
+            if (t.stripePriceId() != null) {
+                m.put("stripe_price_id", t.stripePriceId());
+            }
+            if (t.stripeMeterId() != null) {
+                m.put("stripe_meter_id", t.stripeMeterId());
+            }
             ObjectNode p = m.putObject("pricing");
             p.put("model", t.pricing().model());
             if (t.pricing() instanceof PerUnit pu) {

@@ -30,6 +30,18 @@ public class MeterEvent {
 
     public BigDecimal quantity;
 
+    /**
+     * When the billing system last changed the record (invoice lines and reported summaries), or
+     * {@link #NO_UPDATED_AT}. Decides which of two records of one line or summary is the later.
+     */
+    public long updatedAt = NO_UPDATED_AT;
+
+    /**
+     * A reported record of kind {@code summary}: an aggregate the billing system keeps for a window,
+     * replaced by a later record with the same id instead of counted once.
+     */
+    public boolean summary;
+
     // Invoice lines only.
     public String invoiceId;
     public long periodStart;
@@ -37,6 +49,9 @@ public class MeterEvent {
     public long amountMinor;
     public String currency;
     public String status;
+
+    /** {@link #updatedAt} of a record that does not carry one. */
+    public static final long NO_UPDATED_AT = Long.MIN_VALUE;
 
     public MeterEvent() {}
 
@@ -83,6 +98,8 @@ public class MeterEvent {
                 && periodStart == other.periodStart
                 && periodEnd == other.periodEnd
                 && amountMinor == other.amountMinor
+                && updatedAt == other.updatedAt
+                && summary == other.summary
                 && Objects.equals(id, other.id)
                 && Objects.equals(accountId, other.accountId)
                 && Objects.equals(meter, other.meter)
@@ -99,6 +116,7 @@ public class MeterEvent {
 
     @Override
     public String toString() {
-        return kind + "{" + id + ", " + accountId + "/" + meter + ", t=" + eventTime + ", q=" + quantity + "}";
+        return kind + (summary ? "(summary)" : "") + "{" + id + ", " + accountId + "/" + meter + ", t=" + eventTime
+                + ", q=" + quantity + "}";
     }
 }

@@ -20,7 +20,8 @@ import org.apache.flink.types.StringValue;
  * StringValue} encoding (null allowed); the event time as 8 bytes; the quantity in {@link
  * DecimalCodec}'s full form (exact, scale kept, null allowed); then the invoice fields, which are
  * empty for usage and reports: invoice id, currency and status as strings, period start, period end
- * and amount as zig-zag varints (one byte each when zero). Every field round-trips exactly.
+ * and amount as zig-zag varints (one byte each when zero); last a flags byte (1: a reported summary, 2:
+ * an updated_at follows as 8 bytes). Every field round-trips exactly.
  *
  * <p>Not kept in state: records cross the network only. A job restored from an unaligned checkpoint
  * holding in-flight records of the previous encoding cannot read them; upgrade from a savepoint
@@ -34,6 +35,8 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
 
     private static final MeterEvent.Kind[] KINDS = MeterEvent.Kind.values();
     private static final int NO_KIND = 3;
+    private static final int SUMMARY = 1;
+    private static final int UPDATED_AT = 2;
 
     @Override
     public boolean isImmutableType() {
@@ -69,6 +72,8 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
         to.amountMinor = from.amountMinor;
         to.currency = from.currency;
         to.status = from.status;
+        to.updatedAt = from.updatedAt;
+        to.summary = from.summary;
         return to;
     }
 
@@ -91,6 +96,11 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
         DecimalCodec.writeZigZag(out, e.periodStart);
         DecimalCodec.writeZigZag(out, e.periodEnd);
         DecimalCodec.writeZigZag(out, e.amountMinor);
+        boolean updated = e.updatedAt != MeterEvent.NO_UPDATED_AT;
+        out.writeByte((e.summary ? SUMMARY : 0) | (updated ? UPDATED_AT : 0));
+        if (updated) {
+            out.writeLong(e.updatedAt);
+        }
     }
 
     @Override
@@ -117,6 +127,12 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
         e.periodStart = DecimalCodec.readZigZag(in);
         e.periodEnd = DecimalCodec.readZigZag(in);
         e.amountMinor = DecimalCodec.readZigZag(in);
+        int flags = in.readUnsignedByte();
+        if ((flags & ~(SUMMARY | UPDATED_AT)) != 0) {
+            throw new IOException("Corrupt meter event: flags " + flags);
+        }
+        e.summary = (flags & SUMMARY) != 0;
+        e.updatedAt = (flags & UPDATED_AT) != 0 ? in.readLong() : MeterEvent.NO_UPDATED_AT;
         return e;
     }
 

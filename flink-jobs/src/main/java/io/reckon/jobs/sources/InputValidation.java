@@ -64,7 +64,16 @@ public final class InputValidation implements Serializable {
         id("meter", r.getMeter());
         long t = eventTime("event_time", r.getEventTime(), nowMs);
         quantity(r.getQuantity());
-        return MeterEvent.reported(r.getReportId(), r.getAccountId(), r.getMeter(), t, r.getQuantity());
+        MeterEvent e = MeterEvent.reported(r.getReportId(), r.getAccountId(), r.getMeter(), t, r.getQuantity());
+        String kind = r.getKind();
+        if (kind != null && !kind.equals("event") && !kind.equals("summary")) {
+            throw new InvalidRecordException("kind '" + kind + "' is not one of event, summary");
+        }
+        e.summary = "summary".equals(kind);
+        if (r.getUpdatedAt() != null) {
+            e.updatedAt = eventTime("updated_at", r.getUpdatedAt(), nowMs);
+        }
+        return e;
     }
 
     public MeterEvent invoiceLine(InvoiceLine l, long nowMs) throws InvalidRecordException {
@@ -79,9 +88,7 @@ public final class InputValidation implements Serializable {
                     "period_end " + l.getPeriodEnd() + " is not after period_start " + l.getPeriodStart());
         }
         quantity(l.getQuantity());
-        if (l.getAmountMinor() < 0) {
-            throw new InvalidRecordException("amount_minor is negative: " + l.getAmountMinor());
-        }
+        // A negative amount is a credit or discount line: it lowers what was billed (spec v1.1).
         // Currency codes are case-insensitive, as for contracts: "USD" on a line is the same currency
         // as "usd" in its contract, and finance would not call that a mismatch.
         String currency = l.getCurrency() == null ? null : l.getCurrency().toLowerCase(Locale.ROOT);
@@ -104,6 +111,9 @@ public final class InputValidation implements Serializable {
         e.amountMinor = l.getAmountMinor();
         e.currency = currency;
         e.status = l.getStatus();
+        if (l.getUpdatedAt() != null) {
+            e.updatedAt = eventTime("updated_at", l.getUpdatedAt(), nowMs);
+        }
         return e;
     }
 
@@ -113,6 +123,12 @@ public final class InputValidation implements Serializable {
         currency(v.currency());
         for (var m : v.meters()) {
             id("meters[].meter", m.meter());
+            if (m.stripePriceId() != null) {
+                id("meters[].stripe_price_id", m.stripePriceId());
+            }
+            if (m.stripeMeterId() != null) {
+                id("meters[].stripe_meter_id", m.stripeMeterId());
+            }
         }
         return new ContractEvent(v.accountId(), v.version(), ContractJson.write(v));
     }

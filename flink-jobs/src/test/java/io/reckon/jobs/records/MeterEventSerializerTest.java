@@ -57,7 +57,13 @@ class MeterEventSerializerTest extends SerializerTestBase<MeterEvent> {
         line.amountMinor = -42L;
         line.currency = "usd";
         line.status = "paid";
+        line.updatedAt = 1_775_100_000_000L;
         cases.add(line);
+        MeterEvent summary =
+                MeterEvent.reported("mes_1", "acct_1", "api_calls", 1_772_000_000_000L, new BigDecimal("3"));
+        summary.summary = true;
+        summary.updatedAt = 0L;
+        cases.add(summary);
         MeterEvent extremes = new MeterEvent();
         extremes.kind = MeterEvent.Kind.INVOICE_LINE;
         extremes.periodStart = Long.MIN_VALUE;
@@ -74,7 +80,8 @@ class MeterEventSerializerTest extends SerializerTestBase<MeterEvent> {
         DataOutputSerializer out = new DataOutputSerializer(128);
         MeterEventSerializer.INSTANCE.serialize(e, out);
         // kind 1, strings 14 + 10 + 10 (length and ASCII chars), time 8, quantity 6 (header, 5-byte
-        // varint), three absent strings and three zero longs of the invoice fields 1 byte each.
-        assertThat(out.length()).isEqualTo(1 + 14 + 10 + 10 + 8 + 6 + 3 + 3);
+        // varint), three absent strings and three zero longs of the invoice fields 1 byte each, and
+        // the flags (no summary, no updated_at) 1 byte.
+        assertThat(out.length()).isEqualTo(1 + 14 + 10 + 10 + 8 + 6 + 3 + 3 + 1);
     }
 }

@@ -176,12 +176,13 @@ class BadInputCorpusTest {
                     "ReportedUsage body under the UsageEvent id",
                     InputKind.USAGE,
                     i -> withId(reported(i, "body-rep-id-usage"), i.usage()),
-                    "truncated"),
+                    // The report's kind and updated_at (two null unions) are read as the empty map.
+                    "trailing bytes"),
             new Case(
                     "UsageEvent body under the ReportedUsage id",
                     InputKind.REPORTED,
                     i -> withId(usage(i, "body-usage-id-rep"), i.reported()),
-                    "trailing bytes"),
+                    "truncated"),
             // --- writer schemas with wrong field types ---------------------------------------------
             new Case(
                     "event_time written as a string",
@@ -335,11 +336,6 @@ class BadInputCorpusTest {
                     InputKind.INVOICES,
                     i -> invoice(i, "inv-1", "line-neg-qty", PERIOD, T, q("-1"), 100, "usd", "open"),
                     "quantity is negative"),
-            new Case(
-                    "negative amount_minor",
-                    InputKind.INVOICES,
-                    i -> invoice(i, "inv-1", "line-neg-amount", PERIOD, T, ONE, -1, "usd", "open"),
-                    "amount_minor is negative: -1"),
             // --- validation: time ------------------------------------------------------------------
             new Case(
                     "event_time one ms before 1970",
