@@ -48,7 +48,7 @@ public final class ActionInputDeserializer implements KafkaRecordDeserialization
         } catch (SchemaRegistryException e) {
             throw e;
         } catch (Exception e) {
-            out.collect(ActionInput.of(new DeadLetterRecord(
+            out.collect(ActionInput.of(DeadLetterRecord.of(
                     record.topic(),
                     record.partition(),
                     record.offset(),

@@ -221,11 +221,11 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
         approvalsDeadLettered.inc();
         ctx.output(
                 DEAD_LETTERS,
-                new DeadLetterRecord(
+                DeadLetterRecord.of(
                         a.topic,
                         a.partition,
                         a.offset,
-                        a.raw == null ? new byte[0] : a.raw,
+                        a.raw,
                         reason,
                         ctx.timerService().currentProcessingTime()));
     }

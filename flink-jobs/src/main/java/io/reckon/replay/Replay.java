@@ -10,6 +10,7 @@ import io.reckon.jobs.ReconOptions;
 import io.reckon.jobs.ReconciliationJob;
 import io.reckon.jobs.ReconciliationWiring;
 import io.reckon.jobs.reconcile.ReconSettings;
+import io.reckon.jobs.records.DeadLetterRecord;
 import io.reckon.jobs.records.InvalidRecordException;
 import io.reckon.jobs.sinks.OutputRecords;
 import io.reckon.jobs.sources.InputKind;
@@ -20,12 +21,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -338,14 +337,8 @@ public final class Replay {
                     batch.add(TopicAdmin.record(kind.topic(), c.key(), codec.encode(subject, c.value()), null));
                 } catch (InvalidRecordException | AvroRuntimeException e) {
                     dead++;
-                    DeadLetter d = DeadLetter.newBuilder()
-                            .setSource(source)
-                            .setPartition(null)
-                            .setOffset(number)
-                            .setRaw(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)))
-                            .setReason(e.getMessage())
-                            .setDetectedAt(Instant.now())
-                            .build();
+                    DeadLetter d = OutputRecords.toAvro(DeadLetterRecord.of(
+                            source, null, number, line, e.getMessage(), System.currentTimeMillis()));
                     batch.add(TopicAdmin.record(Topics.DLQ, source, codec.encode(dlqSubject, d), null));
                 }
                 if (batch.size() >= LOAD_BATCH) {

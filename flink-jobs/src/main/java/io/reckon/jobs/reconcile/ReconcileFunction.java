@@ -651,7 +651,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         rejected.get(e.kind).inc();
         ctx.output(
                 REJECTED,
-                new DeadLetterRecord(
+                DeadLetterRecord.of(
                         e.kind.name().toLowerCase(),
                         null,
                         null,
@@ -996,7 +996,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                     + l.currency + " (" + l.status + ")";
             current.output(
                     REJECTED,
-                    new DeadLetterRecord(
+                    DeadLetterRecord.of(
                             "invoice_line",
                             null,
                             null,
@@ -1031,7 +1031,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 + ", reported " + p.reported.sum.toPlainString() + ")";
         current.output(
                 REJECTED,
-                new DeadLetterRecord(
+                DeadLetterRecord.of(
                         "reconcile",
                         null,
                         null,

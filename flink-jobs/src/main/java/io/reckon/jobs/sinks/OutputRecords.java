@@ -56,6 +56,8 @@ public final class OutputRecords {
                 .setRaw(ByteBuffer.wrap(d.raw))
                 .setReason(d.reason)
                 .setDetectedAt(Instant.ofEpochMilli(d.detectedAt))
+                .setRawLength(d.rawLength)
+                .setRawSha256(d.rawSha256)
                 .build();
     }
 
@@ -116,6 +118,12 @@ public final class OutputRecords {
             n.put("raw", text);
         } else {
             n.put("raw_base64", Base64.getEncoder().encodeToString(raw));
+        }
+        if (d.getRawLength() != null) {
+            n.put("raw_length", d.getRawLength());
+        }
+        if (d.getRawSha256() != null) {
+            n.put("raw_sha256", d.getRawSha256());
         }
         n.put("reason", d.getReason());
         n.put("detected_at", d.getDetectedAt().toString());

@@ -65,7 +65,7 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
 
     private static Ingested deadLetter(ConsumerRecord<byte[], byte[]> r, String reason, long now) {
         byte[] raw = r.value() == null ? new byte[0] : r.value();
-        return Ingested.of(new DeadLetterRecord(r.topic(), r.partition(), r.offset(), raw, reason, now));
+        return Ingested.of(DeadLetterRecord.of(r.topic(), r.partition(), r.offset(), raw, reason, now));
     }
 
     @Override

@@ -71,7 +71,7 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
         dead.inc();
         DeadLetterRecord d = in.deadLetter != null
                 ? in.deadLetter
-                : new DeadLetterRecord(kind.topic(), null, null, new byte[0], "record of the wrong input kind", 0L);
+                : DeadLetterRecord.of(kind.topic(), null, null, new byte[0], "record of the wrong input kind", 0L);
         ctx.output(DEAD_LETTERS, d);
     }
 
