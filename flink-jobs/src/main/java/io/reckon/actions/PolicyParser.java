@@ -1,7 +1,7 @@
 package io.reckon.actions;
 
 import io.reckon.jobs.ReckonConfiguration;
-import io.reckon.jobs.reconcile.AnomalyType;
+import io.reckon.jobs.reconcile.checks.AnomalyType;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -2,10 +2,10 @@ package io.reckon.bench;
 
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.jobs.ReconciliationJob;
-import io.reckon.jobs.reconcile.AnomalyType;
 import io.reckon.jobs.reconcile.LatencyHistogram;
 import io.reckon.jobs.reconcile.ReconSettings;
 import io.reckon.jobs.reconcile.ReconcileFunction;
+import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.DeadLetterRecord;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.reconcile.checks.Finding;
 import java.util.Optional;
 
 /**

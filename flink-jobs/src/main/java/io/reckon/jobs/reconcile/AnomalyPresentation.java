@@ -1,5 +1,7 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.reconcile.checks.AnomalyType;
+import io.reckon.jobs.reconcile.checks.Finding;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.reconcile.checks.Finding;
 import java.math.BigDecimal;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.reckon.jobs.reconcile;
 
-import io.reckon.jobs.records.MeterEvent;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * The usage and reports of one (account, meter) key that arrived since the key's state was last
- * written, combined per hour and per period. Not state: {@link ReconcileFunction#flushCombined} writes
- * them into the hourly buckets and the periods before anything else reads them (see {@link
- * ReconcileOperator} for when).
+ * written, combined per hour and per period. Not state: {@link Ledger#write} writes them into the
+ * hourly buckets and the periods before anything else reads them (see {@link ReconcileOperator} for
+ * when).
  *
  * <p>Each record is added in arrival order, to sums that are exact ({@code BigDecimal} addition) and
  * to maxima that keep the first of equal values, so that writing the combined figures gives the same
@@ -18,8 +18,7 @@ import java.util.Map;
  */
 final class CombinedRecords {
 
-    /** The key split into account and meter. */
-    final String[] key;
+    final MeterKey key;
 
     /** The anchor day the key's periods were cut with when the first record arrived. */
     final int anchorDay;
@@ -31,7 +30,7 @@ final class CombinedRecords {
     private final Map<Long, Period> byStart = new HashMap<>(4);
     private Hour last;
 
-    CombinedRecords(String[] key, int anchorDay) {
+    CombinedRecords(MeterKey key, int anchorDay) {
         this.key = key;
         this.anchorDay = anchorDay;
     }
@@ -106,23 +105,23 @@ final class CombinedRecords {
             this.period = period;
         }
 
-        /** Adds a usage or report record, as the per-record path adds it to the bucket and the period. */
-        void add(MeterEvent e) {
+        /** Adds a usage or report record, as {@link Ledger#apply} adds it to the bucket and the period. */
+        void add(boolean isUsage, long time, BigDecimal quantity) {
             PeriodState p = period.state;
-            if (e.kind == MeterEvent.Kind.USAGE) {
-                if (usage.count == 0) {
-                    firstUsageTime = e.eventTime;
+            if (isUsage) {
+                if (usage.count == 0 || time < firstUsageTime) {
+                    firstUsageTime = time;
                 }
-                usage.add(e.quantity);
-                period.usage.add(e.quantity);
+                usage.add(quantity);
+                period.usage.add(quantity);
                 if (hour < p.maturedBefore) {
-                    period.maturedUsage.add(e.quantity);
+                    period.maturedUsage.add(quantity);
                 }
             } else {
-                reported.add(e.quantity);
-                period.reported.add(e.quantity);
+                reported.add(quantity);
+                period.reported.add(quantity);
                 if (hour < p.reportedBefore) {
-                    period.reportedSoFar.add(e.quantity);
+                    period.reportedSoFar.add(quantity);
                 }
             }
         }

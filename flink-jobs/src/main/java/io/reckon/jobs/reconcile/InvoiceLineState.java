@@ -1,6 +1,10 @@
 package io.reckon.jobs.reconcile;
 
-/** The latest record of one invoice line (by line_id); a later record replaces it. */
+import io.reckon.jobs.records.MeterEvent;
+import java.util.Comparator;
+import java.util.Objects;
+
+/** The latest record of one invoice line (by line_id); a later record replaces it (see LaterRecord). */
 public class InvoiceLineState {
     public String invoiceId;
     public long periodStart;
@@ -8,10 +12,32 @@ public class InvoiceLineState {
     public long amountMinor;
     public String currency;
     public String status;
+    /** The record's updated_at, or {@link MeterEvent#NO_UPDATED_AT}. */
+    public long updatedAt = MeterEvent.NO_UPDATED_AT;
 
     public InvoiceLineState() {}
+
+    public static InvoiceLineState of(MeterEvent e) {
+        InvoiceLineState line = new InvoiceLineState();
+        line.invoiceId = e.invoiceId;
+        line.periodStart = e.periodStart;
+        line.periodEnd = e.periodEnd;
+        line.amountMinor = e.amountMinor;
+        line.currency = e.currency;
+        line.status = e.status;
+        line.updatedAt = e.updatedAt;
+        return line;
+    }
 
     public boolean isVoid() {
         return "void".equals(status);
     }
+
+    /** A total order on the content of two records of one line, for records with equal updated_at. */
+    static final Comparator<InvoiceLineState> CONTENT = Comparator.<InvoiceLineState>comparingLong(l -> l.periodStart)
+            .thenComparingLong(l -> l.periodEnd)
+            .thenComparingLong(l -> l.amountMinor)
+            .thenComparing(l -> Objects.toString(l.currency, ""))
+            .thenComparing(l -> Objects.toString(l.status, ""))
+            .thenComparing(l -> Objects.toString(l.invoiceId, ""));
 }

@@ -2,10 +2,18 @@ package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
+import io.reckon.jobs.reconcile.checks.AnomalyType;
+import io.reckon.jobs.reconcile.checks.HourBits;
+import java.util.Arrays;
+
 /**
- * Running aggregates of one key in one billing period. Kept incrementally so that an evaluation costs
- * O(1) state reads; the hourly buckets it is built from are kept beside it for re-bucketing and for the
- * hourly rollup.
+ * One key's state of one billing period: running aggregates (so that an evaluation costs O(1) state
+ * reads), finality, and one bit per hour of the period for usage, reports, spike and drop verdicts and
+ * hours to judge again. The hourly buckets it is built from are kept beside it (state {@code hours}).
+ *
+ * <p>A POJO on purpose: Flink's POJO serializer lets fields be added and removed across savepoints.
+ * Fields that are null in state restored from the previous layout (the hour bits, the signal list) are
+ * rebuilt from the hourly buckets and the anomaly state the first time the period is read.
  */
 public class PeriodState {
     public long start;
@@ -42,74 +50,109 @@ public class PeriodState {
     public long unmappedCounted;
 
     /**
-     * Which recent hours of the period hold usage ({@link #recentUsage}) and reports ({@link
-     * #recentReports}): bit i stands for the hour {@link #recentBase} + i hours. The real-time gap check
-     * asks "was anything reported in these hours?" at every tick of every key; the bits answer it
-     * without reading a dozen hourly buckets (each a seek on RocksDB). A record in an hour past the 64
-     * covered shifts the window forward, so no hour after {@link #recentBase} holds records without its
-     * bit. Hours before {@link #recentBase} or {@link #trackedFrom} are not known here: the check reads
-     * their buckets.
-     */
-    public long recentUsage;
-
-    public long recentReports;
-    /** The hour of bit 0. */
-    public long recentBase = Long.MIN_VALUE;
-    /**
-     * Hours from here on are tracked in the bits. {@link Long#MAX_VALUE} (nothing tracked) for a period
-     * restored from a savepoint taken before the bits existed.
-     */
-    public long trackedFrom = Long.MAX_VALUE;
-
-    /**
      * Period anomaly types (metering and billing, by ordinal) that have anomaly state for this period,
      * so that a finding that does not hold skips the lookup of an anomaly that cannot exist. -1 (all
      * set, always look up) for a period restored from a savepoint taken before the mask existed.
      */
     public int periodAnomalies = -1;
 
-    public PeriodState() {}
-
-    /** Records that {@code hour} (an hour of this period) now holds usage, or reports. */
-    public void markHour(long hour, boolean usage) {
-        if (hour < trackedFrom || hour < recentBase) {
-            return;
-        }
-        long slot = (hour - recentBase) / HOUR_MS;
-        if (slot >= Long.SIZE) {
-            long shift = slot - (Long.SIZE - 1);
-            recentUsage = shift >= Long.SIZE ? 0 : recentUsage >>> shift;
-            recentReports = shift >= Long.SIZE ? 0 : recentReports >>> shift;
-            recentBase += shift * HOUR_MS;
-            slot = Long.SIZE - 1;
-        }
-        if (usage) {
-            recentUsage |= 1L << slot;
-        } else {
-            recentReports |= 1L << slot;
-        }
-    }
+    /** Hours of the period holding usage (bit i: the hour start + i hours). */
+    public long[] usageHours;
+    /** Hours of the period holding reports. */
+    public long[] reportHours;
+    /** Judged hours whose verdict is a spike. */
+    public long[] spikeHours;
+    /** Judged hours whose verdict is a drop. */
+    public long[] dropHours;
+    /** Judged hours whose inputs changed since: their verdicts are judged again at the next evaluation. */
+    public long[] rejudgeHours;
+    /** Hours before this instant have a verdict (or could not be judged). */
+    public long judgedBefore;
 
     /**
-     * The hours of [from, to) (hour starts, from inclusive, to exclusive) that hold usage or reports, as
-     * bits relative to {@code from}: bit i is the hour from + i hours. Null when the bits cannot answer:
-     * the range leaves the period, starts before the tracked hours, or spans more than 64 hours.
+     * The earliest hour whose records changed after a tick had passed it, since the last evaluation;
+     * {@link Long#MAX_VALUE} when none did. Signals whose figures read that hour are computed anew.
      */
-    public Long hoursWith(boolean usage, long from, long to) {
-        if (to <= from) {
-            return 0L;
-        }
-        if (from < start || to > end || from < trackedFrom || from < recentBase) {
-            return null;
-        }
-        long count = (to - from) / HOUR_MS;
-        if (count > Long.SIZE) {
-            return null;
-        }
-        long offset = (from - recentBase) / HOUR_MS;
-        long bits = usage ? recentUsage : recentReports;
-        long shifted = offset >= Long.SIZE ? 0 : bits >>> offset;
-        return count == Long.SIZE ? shifted : shifted & ((1L << count) - 1);
+    public long changedFrom = Long.MAX_VALUE;
+
+    /** A final period whose inputs changed (a late record, an invoice line, a contract): evaluate again. */
+    public boolean reevaluate;
+
+    /**
+     * The signal anomalies (gaps, spikes, drops) with state whose first hour lies in this period, each
+     * as its first hour plus the type's ordinal, ascending; null when not known yet (previous layout).
+     */
+    public long[] signalAnomalies;
+
+    public PeriodState() {}
+
+    public static PeriodState of(long start, long end, int anchorDay) {
+        PeriodState p = new PeriodState();
+        p.start = start;
+        p.end = end;
+        p.anchorDay = anchorDay;
+        p.maturedBefore = start;
+        p.reportedBefore = start;
+        p.judgedBefore = start;
+        p.periodAnomalies = 0;
+        p.initHourBits();
+        p.signalAnomalies = new long[0];
+        return p;
+    }
+
+    /** Empty hour bits (every hour clear). */
+    void initHourBits() {
+        int n = hours();
+        usageHours = HourBits.create(n);
+        reportHours = HourBits.create(n);
+        spikeHours = HourBits.create(n);
+        dropHours = HourBits.create(n);
+        rejudgeHours = HourBits.create(n);
+    }
+
+    /** Whether the hour bits exist (they do not in state of the previous layout). */
+    boolean hasHourBits() {
+        return usageHours != null
+                && reportHours != null
+                && spikeHours != null
+                && dropHours != null
+                && rejudgeHours != null;
+    }
+
+    /** Number of hours in the period. */
+    public int hours() {
+        return (int) ((end - start) / HOUR_MS);
+    }
+
+    /** The index of {@code hour} (an hour start within the period). */
+    public int index(long hour) {
+        return (int) ((hour - start) / HOUR_MS);
+    }
+
+    public long hourAt(int index) {
+        return start + index * HOUR_MS;
+    }
+
+    public boolean contains(long time) {
+        return start <= time && time < end;
+    }
+
+    public boolean hasUsage(long hour) {
+        return HourBits.get(usageHours, index(hour));
+    }
+
+    public boolean hasReports(long hour) {
+        return HourBits.get(reportHours, index(hour));
+    }
+
+    /** Notes whether {@code hour} (an hour of this period) holds usage, or reports. */
+    public void markHour(long hour, boolean usage, boolean present) {
+        HourBits.put(usage ? usageHours : reportHours, index(hour), present);
+    }
+
+    /** Notes that the records of {@code hour} changed after a tick had passed it. */
+    public void changed(long hour) {
+        changedFrom = Math.min(changedFrom, hour);
     }
 
     /** Notes that an anomaly of a period type now has state for this period. */
@@ -122,16 +165,27 @@ public class PeriodState {
         return (periodAnomalies & (1 << type.ordinal())) != 0;
     }
 
-    public static PeriodState of(long start, long end, int anchorDay) {
-        PeriodState p = new PeriodState();
-        p.start = start;
-        p.end = end;
-        p.anchorDay = anchorDay;
-        p.maturedBefore = start;
-        p.reportedBefore = start;
-        p.recentBase = start;
-        p.trackedFrom = start;
-        p.periodAnomalies = 0;
-        return p;
+    /** Notes a signal anomaly of this period (its first hour and type). */
+    public void addSignal(AnomalyType type, long firstHour) {
+        long code = firstHour + type.ordinal();
+        int at = Arrays.binarySearch(signalAnomalies, code);
+        if (at < 0) {
+            int insert = -at - 1;
+            long[] next = new long[signalAnomalies.length + 1];
+            System.arraycopy(signalAnomalies, 0, next, 0, insert);
+            next[insert] = code;
+            System.arraycopy(signalAnomalies, insert, next, insert + 1, signalAnomalies.length - insert);
+            signalAnomalies = next;
+        }
+    }
+
+    /** The type of a {@link #signalAnomalies} entry. */
+    public static AnomalyType signalType(long code) {
+        return AnomalyType.values()[(int) Math.floorMod(code, HOUR_MS)];
+    }
+
+    /** The first hour of a {@link #signalAnomalies} entry. */
+    public static long signalStart(long code) {
+        return code - Math.floorMod(code, HOUR_MS);
     }
 }

@@ -4,35 +4,61 @@ import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.MeterEvent;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * The reconcile step's operator: Flink's keyed broadcast operator running a {@link
- * ReconcileFunction} that combines usage and reports per key and hour (see {@link
- * ReconcileFunction#combineRecords}), plus the moments when the combined records are written into
- * keyed state:
+ * The reconcile step's operator: Flink's keyed broadcast operator running a {@link ReconcileFunction}
+ * that combines usage and reports per key and hour ({@link RecordCombiner}), plus two things a
+ * function cannot do on its own, because they touch keys other than the current one:
  *
  * <ul>
- *   <li>before a watermark advances the timers, so every tick reads complete hours and periods;
- *   <li>before a contract is applied, since the records were admitted under the anchor days known
- *       until then;
- *   <li>before a checkpoint barrier ({@code prepareSnapshotPreBarrier}), so a checkpoint holds every
- *       record before it and nothing lives only in memory across a checkpoint;
- *   <li>when the input ends, and when {@link ReconcileFunction#MAX_COMBINED_HOURS} hours are held.
+ *   <li>the moments when the combined records are written into keyed state: before a watermark
+ *       advances the timers, so every tick reads complete hours and periods; before a contract is
+ *       applied, since the records were admitted under the anchor days known until then; before a
+ *       checkpoint barrier ({@code prepareSnapshotPreBarrier}), so a checkpoint holds every record
+ *       before it; when the input ends, and when {@link RecordCombiner#MAX_HOURS} hours are held;
+ *   <li>after a contract arrives once evaluations may have been made, every key of its account is
+ *       marked to be evaluated again at its next tick, final periods included: the answer must not
+ *       depend on whether the contract came before or after the records.
  * </ul>
- *
- * <p>A function cannot do this on its own: writing another key's state needs the operator's keyed
- * context ({@link #setCurrentKey}), and only an operator sees the checkpoint before its barrier.
  */
 public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, MeterEvent, ContractEvent, AnomalyRecord> {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name Flink's operator gives the function's timer service: the same service is looked up. */
+    private static final String USER_TIMERS = "user-timers";
+
+    private transient TimerService timers;
+
     public ReconcileOperator(ReconcileFunction function) {
+        this(function, true);
+    }
+
+    private ReconcileOperator(ReconcileFunction function, boolean combine) {
         super(function, List.of(ReconcileFunction.CONTRACTS));
-        function.combineRecords();
+        if (combine) {
+            function.combineRecords();
+        }
+    }
+
+    /** The operator without combining: every record goes to state at once (tests compare the two). */
+    static ReconcileOperator recordByRecord(ReconcileFunction function) {
+        return new ReconcileOperator(function, false);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        timers = new SimpleTimerService(getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
     }
 
     @Override
@@ -47,6 +73,23 @@ public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, Mete
     public void processElement2(StreamRecord<ContractEvent> element) throws Exception {
         writeCombined();
         super.processElement2(element);
+        if (ReconcileFunction.evaluationsMayExist(timers.currentWatermark())) {
+            reevaluateKeysOf(element.getValue().accountId);
+        }
+    }
+
+    /** Marks every key of {@code accountId} on this subtask for evaluation at its next tick. */
+    private void reevaluateKeysOf(String accountId) throws Exception {
+        String prefix = MeterEvent.keyOf(accountId, "");
+        List<String> keys;
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        try (Stream<String> all = backend.getKeys(ReconState.PERIODS, VoidNamespace.INSTANCE)) {
+            keys = all.filter(k -> k.startsWith(prefix)).collect(Collectors.toList());
+        }
+        for (String key : keys) {
+            setCurrentKey(key);
+            function().contractChanged(key, timers);
+        }
     }
 
     @Override

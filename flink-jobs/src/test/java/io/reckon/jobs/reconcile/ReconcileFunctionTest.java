@@ -121,10 +121,16 @@ class ReconcileFunctionTest {
         assertThat(out.get(0).status).isEqualTo("resolved");
         assertThat(out.get(0).finalRevision).isTrue();
 
-        // After the retention (35 days after the 72 h invoice grace) no state entry or timer is left.
+        // After the retention (35 days after the 72 h invoice grace) the period is released; its
+        // hourly buckets stay until the next period (April) is released too, for April's spike
+        // baselines. Then no state entry or timer is left.
         watermark("2026-05-08T23:00:00Z");
         assertThat(keyedStateEntries()).isPositive();
         watermark("2026-05-09T00:00:00Z");
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        watermark("2026-06-07T23:00:00Z");
+        assertThat(keyedStateEntries()).isPositive();
+        watermark("2026-06-08T00:00:00Z");
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(keyedStateEntries()).isZero();
     }
@@ -162,9 +168,14 @@ class ReconcileFunctionTest {
                 .extracting(a -> a.type + "#" + a.revision + ":" + a.amountMinor + (a.finalRevision ? "F" : ""))
                 .containsExactly("UNDER_REPORTED_USAGE#1:100", "UNDER_REPORTED_USAGE#2:100F");
 
-        usage("u-late", "2026-03-20T10:00:00Z", "50");
+        // Late records are evaluated at the next tick, once for the whole burst.
+        usage("u-late", "2026-03-20T10:00:00Z", "30");
+        usage("u-late-2", "2026-03-20T11:00:00Z", "20");
+        assertThat(anomalies()).isEmpty();
+        watermark("2026-04-01T07:00:00Z");
         out = anomalies();
         assertThat(out).hasSize(1);
+        assertThat(out.get(0).eventTimeWatermark).isEqualTo(ms("2026-04-01T07:00:00Z"));
         assertThat(out.get(0).revision).isEqualTo(3);
         assertThat(out.get(0).status).isEqualTo("updated");
         assertThat(out.get(0).finalRevision).isTrue();
@@ -296,6 +307,7 @@ class ReconcileFunctionTest {
 
         // The invoice arrives late: the anomaly resolves, and the line is counted as late.
         invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        watermark("2026-04-04T01:00:00Z");
         assertThat(anomalies())
                 .extracting(a -> a.type + ":" + a.status + ":" + a.revision)
                 .containsExactly("UNBILLED_USAGE:resolved:2");
@@ -317,6 +329,7 @@ class ReconcileFunctionTest {
 
         // il_2 is replaced by a later record of the same line: billed 150 + 80 = 230 > 200.
         invoiceLine("il_2", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 80, "paid");
+        watermark("2026-04-01T07:00:00Z");
         out = anomalies();
         assertThat(out)
                 .extracting(a -> a.type + ":" + a.status + ":" + a.amountMinor)

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@link ReconcileOperator} combines records per key and hour. Every scenario of {@link
  * ReconcileFunctionTest} runs again on it (inherited), and randomized streams below must give the
- * same outputs, in the same order, as Flink's plain keyed broadcast operator running the function
- * record by record: duplicates, out-of-order and late records, closed hours, invoice lines, an
+ * same outputs, in the same order, as the operator that writes every record to state at once:
+ * duplicates, out-of-order and late records, closed hours, invoice lines, an
  * anchor-day change, quantities of mixed scales and checkpoints with a restore in between.
  */
 class ReconcileOperatorTest extends ReconcileFunctionTest {
@@ -111,6 +111,7 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
         for (int step = 0; step < steps; step++) {
             clock += random.nextInt(40) * 60_000L;
             int what = random.nextInt(100);
+
             if (what < 12) {
                 long next = clock - random.nextInt(3) * HOUR;
                 if (next > watermark) {
@@ -172,12 +173,7 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
     private static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> open(
             boolean combining, OperatorSubtaskState restore) throws Exception {
         ReconcileFunction function = new ReconcileFunction(ReconSettings.defaults());
-        return combining
-                ? open(new ReconcileOperator(function), restore)
-                : open(
-                        new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                                function, List.of(ReconcileFunction.CONTRACTS)),
-                        restore);
+        return open(combining ? new ReconcileOperator(function) : ReconcileOperator.recordByRecord(function), restore);
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> open(

@@ -1,6 +1,5 @@
-package io.reckon.jobs.reconcile;
+package io.reckon.jobs.reconcile.checks;
 
-import io.reckon.pricing.Aggregation;
 import io.reckon.pricing.ContractVersion;
 import io.reckon.pricing.MeterTerms;
 import io.reckon.pricing.Pricer;
@@ -22,18 +21,24 @@ public final class MeteringChecks {
 
     private MeteringChecks() {}
 
+    /**
+     * @param actual the usage compared: all of the period's when final, else the matured usage
+     * @param reported the reports compared: all of the period's when final, else those reported so far
+     * @param periodStart the start of the billing period, which prices the quantities
+     */
     public static List<Finding> evaluate(
-            PeriodState period, ContractVersion contract, MeterTerms terms, boolean finalEvaluation) {
-        Aggregation aggregation = terms.aggregation();
-        BigDecimal actual = (finalEvaluation ? period.usage : period.maturedUsage).value(aggregation);
-        BigDecimal reported = (finalEvaluation ? period.reported : period.reportedSoFar).value(aggregation);
-        Instant periodStart = Instant.ofEpochMilli(period.start);
+            BigDecimal actual,
+            BigDecimal reported,
+            Instant periodStart,
+            ContractVersion contract,
+            MeterTerms terms,
+            boolean finalEvaluation) {
         long expected = Pricer.priceMinor(contract, terms, periodStart, actual);
         long pricedReported = Pricer.priceMinor(contract, terms, periodStart, reported);
         BigDecimal tolerance = tolerance(terms.tolerancePct(), actual, reported);
 
         List<Finding> findings = new ArrayList<>(2);
-        long underAmount = expected - pricedReported;
+        long underAmount = Math.subtractExact(expected, pricedReported);
         boolean under = actual.subtract(reported).compareTo(tolerance) > 0 && underAmount >= 1;
         findings.add(new Finding(
                 AnomalyType.UNDER_REPORTED_USAGE,
@@ -46,7 +51,7 @@ public final class MeteringChecks {
                 null,
                 Math.max(0, underAmount)));
         if (finalEvaluation) {
-            long overAmount = pricedReported - expected;
+            long overAmount = Math.subtractExact(pricedReported, expected);
             boolean over = reported.subtract(actual).compareTo(tolerance) > 0 && overAmount >= 1;
             findings.add(new Finding(
                     AnomalyType.OVER_REPORTED_USAGE,

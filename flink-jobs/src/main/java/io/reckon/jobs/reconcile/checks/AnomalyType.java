@@ -1,4 +1,4 @@
-package io.reckon.jobs.reconcile;
+package io.reckon.jobs.reconcile.checks;
 
 /** The anomaly types of the reconciliation spec. */
 public enum AnomalyType {

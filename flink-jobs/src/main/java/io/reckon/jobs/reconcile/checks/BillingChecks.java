@@ -1,6 +1,5 @@
-package io.reckon.jobs.reconcile;
+package io.reckon.jobs.reconcile.checks;
 
-import io.reckon.pricing.Aggregation;
 import io.reckon.pricing.ContractVersion;
 import io.reckon.pricing.MeterTerms;
 import io.reckon.pricing.Pricer;
@@ -20,15 +19,33 @@ public final class BillingChecks {
 
     private BillingChecks() {}
 
-    /** What the non-void invoice lines of a period add up to. */
-    public record Billed(boolean anyLine, long amountMinor) {}
+    /**
+     * What the non-void invoice lines of a period add up to. Credit lines (negative amounts) lower the
+     * total; a period whose only lines are credits still has a line.
+     */
+    public record Billed(boolean anyLine, long amountMinor) {
 
+        public static final Billed NONE = new Billed(false, 0);
+
+        /** Adds a non-void line; fails with {@link ArithmeticException} when the total leaves a long. */
+        public Billed plus(long lineAmountMinor) {
+            return new Billed(true, Math.addExact(amountMinor, lineAmountMinor));
+        }
+    }
+
+    /**
+     * @param actual all of the period's usage, aggregated
+     * @param reported all of the period's reports, aggregated: billing is compared with the final
+     *     reported quantity
+     */
     public static List<Finding> evaluate(
-            PeriodState period, ContractVersion contract, MeterTerms terms, Billed billed, boolean graceOver) {
-        Aggregation aggregation = terms.aggregation();
-        BigDecimal actual = period.usage.value(aggregation);
-        BigDecimal reported = period.reported.value(aggregation);
-        Instant periodStart = Instant.ofEpochMilli(period.start);
+            BigDecimal actual,
+            BigDecimal reported,
+            Instant periodStart,
+            ContractVersion contract,
+            MeterTerms terms,
+            Billed billed,
+            boolean graceOver) {
         long expected = Pricer.priceMinor(contract, terms, periodStart, actual);
         long pricedReported = Pricer.priceMinor(contract, terms, periodStart, reported);
         String currency = contract.currency();
@@ -52,14 +69,16 @@ public final class BillingChecks {
                     none(AnomalyType.OVERBILLED, currency, actual, reported, expected, pricedReported));
         }
 
-        long short_ = pricedReported - billed.amountMinor();
+        long short_ = Math.subtractExact(pricedReported, billed.amountMinor());
         // Billed exactly the pre-renewal price (within one minor unit): the escalator was not applied.
         boolean escalated = contract.escalatedFor(periodStart);
         boolean drift = escalated
                 && short_ >= 1
-                && Math.abs(billed.amountMinor() - Pricer.priceMinorWithoutEscalation(terms, reported)) <= 1;
+                && Math.abs(Math.subtractExact(
+                                billed.amountMinor(), Pricer.priceMinorWithoutEscalation(terms, reported)))
+                        <= 1;
         boolean missed = short_ >= 1 && !drift;
-        boolean overbilled = -short_ >= 1;
+        boolean overbilled = short_ <= -1;
         Long b = billed.amountMinor();
         return List.of(
                 unbilledFinding,
@@ -92,7 +111,7 @@ public final class BillingChecks {
                         expected,
                         pricedReported,
                         b,
-                        Math.max(0, -short_)));
+                        Math.max(0, Math.negateExact(short_))));
     }
 
     private static Finding none(

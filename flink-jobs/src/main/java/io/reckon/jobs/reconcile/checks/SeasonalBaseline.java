@@ -1,4 +1,4 @@
-package io.reckon.jobs.reconcile;
+package io.reckon.jobs.reconcile.checks;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -31,6 +31,9 @@ import java.util.Optional;
 public final class SeasonalBaseline {
 
     public static final int WEEKS = 4;
+    /** The history an hour's verdict reads: the same hour of the week, {@link #WEEKS} weeks back. */
+    public static final long HISTORY_MS = WEEKS * 7 * 24 * 3_600_000L;
+
     private static final BigDecimal MAD_SCALE = new BigDecimal("1.5");
 
     private SeasonalBaseline() {}
@@ -69,7 +72,7 @@ public final class SeasonalBaseline {
     }
 
     /** The median; for an even count the mean of the middle two (exact: halving a decimal is exact). */
-    static BigDecimal median(List<BigDecimal> values) {
+    public static BigDecimal median(List<BigDecimal> values) {
         BigDecimal[] sorted = values.toArray(new BigDecimal[0]);
         Arrays.sort(sorted);
         int n = sorted.length;

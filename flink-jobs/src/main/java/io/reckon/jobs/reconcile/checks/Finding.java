@@ -1,4 +1,4 @@
-package io.reckon.jobs.reconcile;
+package io.reckon.jobs.reconcile.checks;
 
 import java.math.BigDecimal;
 

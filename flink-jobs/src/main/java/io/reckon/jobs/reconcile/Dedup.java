@@ -1,0 +1,158 @@
+package io.reckon.jobs.reconcile;
+
+import io.reckon.jobs.reconcile.checks.CopyRule;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.flink.api.common.state.MapState;
+
+/**
+ * Deduplication of usage event_ids (or report_ids of kind event) by {@link CopyRule}: every distinct
+ * copy of an id is kept while its period's state is, so that whichever copy arrives first, and however
+ * far apart the copies arrive, the copies that count are the same. A copy earlier than the one that
+ * counted takes its place (the figures move with it); an exact copy, the common retry, adds nothing.
+ *
+ * <p>Cost: one map entry per id, the id plus {@link IdCopiesSerializer}'s encoding (15 bytes for one
+ * copy of a scale-9 quantity), for as long as a copy within the horizon could still arrive for a
+ * retained period (docs/reconciliation.md, "Deduplication").
+ */
+final class Dedup {
+
+    /**
+     * Distinct copies one id may keep. More is no retry pattern but a producer reusing ids; the next
+     * distinct copy is refused with a dead letter, so that one id cannot grow without bound.
+     */
+    static final int MAX_COPIES = 16;
+
+    private final MapState<String, IdCopies> copies;
+    private final MapState<String, Long> legacy;
+    private final long horizonMs;
+    private final String idName;
+
+    Dedup(MapState<String, IdCopies> copies, MapState<String, Long> legacy, long horizonMs, String idName) {
+        this.copies = copies;
+        this.legacy = legacy;
+        this.horizonMs = horizonMs;
+        this.idName = idName;
+    }
+
+    /** Admits one copy of {@code id}: what it changes in the figures. */
+    Admission admit(String id, long time, BigDecimal quantity) throws Exception {
+        IdCopies known = copies.get(id);
+        if (known == null) {
+            known = fromLegacy(id);
+        }
+        if (known == null) {
+            copies.put(id, IdCopies.one(time, quantity));
+            return Admission.counted(time, quantity);
+        }
+        if (known.contains(time, quantity)) {
+            return Admission.DUPLICATE;
+        }
+        if (known.hasLegacyCopy()) {
+            return admitNextToLegacy(id, known, time, quantity);
+        }
+        if (known.size() >= MAX_COPIES) {
+            return Admission.refused(idName + " " + id + " already has " + MAX_COPIES
+                    + " distinct copies (event times or quantities); a further one is not counted");
+        }
+        IdCopies next = known.with(time, quantity);
+        copies.put(id, next);
+        return Admission.changed(difference(known, next));
+    }
+
+    /**
+     * Copies of an id taken over from the previous layout, which kept only the event time of the copy
+     * that counted: a new copy within the horizon of it is a duplicate, one beyond counts on its own.
+     */
+    private Admission admitNextToLegacy(String id, IdCopies known, long time, BigDecimal quantity) throws Exception {
+        for (long t : known.times) {
+            if (Math.abs(t - time) <= horizonMs) {
+                return Admission.DUPLICATE;
+            }
+        }
+        if (known.size() >= MAX_COPIES) {
+            return Admission.refused(idName + " " + id + " already has " + MAX_COPIES + " distinct copies");
+        }
+        copies.put(id, known.with(time, quantity));
+        return Admission.counted(time, quantity);
+    }
+
+    private IdCopies fromLegacy(String id) throws Exception {
+        Long time = legacy.get(id);
+        if (time == null) {
+            return null;
+        }
+        legacy.remove(id);
+        IdCopies taken = IdCopies.one(time, null);
+        copies.put(id, taken);
+        return taken;
+    }
+
+    /** The copies that stop counting and those that start, from {@code before} to {@code after}. */
+    private List<Change> difference(IdCopies before, IdCopies after) {
+        boolean[] was = CopyRule.counted(before.times, horizonMs);
+        boolean[] is = CopyRule.counted(after.times, horizonMs);
+        List<Change> changes = new ArrayList<>(2);
+        for (int i = 0; i < before.size(); i++) {
+            int j = indexIn(after, before.times[i], before.quantities[i]);
+            if (was[i] && !is[j]) {
+                changes.add(Change.remove(before.times[i], before.quantities[i]));
+            }
+        }
+        for (int j = 0; j < after.size(); j++) {
+            int i = indexIn(before, after.times[j], after.quantities[j]);
+            if (is[j] && (i < 0 || !was[i])) {
+                changes.add(Change.add(after.times[j], after.quantities[j]));
+            }
+        }
+        return changes;
+    }
+
+    private static int indexIn(IdCopies c, long time, BigDecimal quantity) {
+        for (int i = 0; i < c.size(); i++) {
+            if (CopyRule.compare(c.times[i], c.quantities[i], time, quantity) == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Hands every copy that counts to {@code each} (its time and quantity); null quantities are skipped. */
+    void forEachCounted(BiConsumer<Long, BigDecimal> each) throws Exception {
+        for (Map.Entry<String, IdCopies> e : copies.entries()) {
+            IdCopies c = e.getValue();
+            boolean[] counted = CopyRule.counted(c.times, horizonMs);
+            for (int i = 0; i < c.size(); i++) {
+                if (counted[i] && c.quantities[i] != null) {
+                    each.accept(c.times[i], c.quantities[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Forgets ids none of whose copies can still meet a new one: every copy more than the horizon
+     * before {@code keepFrom}, the start of the first period that still accepts records.
+     */
+    void sweep(long keepFrom) throws Exception {
+        for (Iterator<Map.Entry<String, IdCopies>> it = copies.iterator(); it.hasNext(); ) {
+            if (it.next().getValue().latest() + horizonMs < keepFrom) {
+                it.remove();
+            }
+        }
+        for (Iterator<Map.Entry<String, Long>> it = legacy.iterator(); it.hasNext(); ) {
+            if (it.next().getValue() + horizonMs < keepFrom) {
+                it.remove();
+            }
+        }
+    }
+
+    void clear() {
+        copies.clear();
+        legacy.clear();
+    }
+}

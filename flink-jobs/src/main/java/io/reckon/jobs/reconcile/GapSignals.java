@@ -1,0 +1,131 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.reconcile.checks.AnomalyType;
+import io.reckon.jobs.reconcile.checks.Finding;
+import io.reckon.jobs.reconcile.checks.Gaps;
+import io.reckon.jobs.reconcile.checks.HourBits;
+import io.reckon.pricing.Aggregation;
+import io.reckon.pricing.Pricer;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * REPORTING_GAP of one billing period: the gaps {@link Gaps} finds in the key's hours as of the
+ * evaluation, each priced as the expected amount of its unreported usage on top of the period's usage
+ * before it. A gap whose span and inputs did not change since its last revision is not read again.
+ */
+final class GapSignals {
+
+    private final ReconSettings settings;
+    private final Emitter emitter;
+
+    GapSignals(ReconSettings settings, Emitter emitter) {
+        this.settings = settings;
+        this.emitter = emitter;
+    }
+
+    /**
+     * Emits the gaps of {@code p} as of {@code asOf} (capped at the period's metering final by the
+     * caller) and returns the first hours of those found.
+     */
+    Set<Long> evaluate(
+            MeterKey key,
+            PeriodState p,
+            ContractBook.Terms terms,
+            HourView view,
+            long asOf,
+            boolean periodFinal,
+            long watermark)
+            throws Exception {
+        Set<Long> found = new HashSet<>();
+        for (Gaps.Span span :
+                Gaps.find(view, p.start, p.end, asOf, settings.reportingDelayMs(), settings.gapWindowMs())) {
+            found.add(span.start());
+            long limit = Math.max(span.start(), Math.min(span.end(), p.end));
+            // The gap reaches to the end of its last unreported usage hour.
+            int last = HourBits.previousSet(p.usageHours, p.index(span.start()), p.index(limit));
+            long to = last < 0 ? span.start() : p.hourAt(last) + HOUR_MS;
+            boolean finalRevision = span.resumed() || periodFinal;
+            AnomalyKey id = new AnomalyKey(AnomalyType.REPORTING_GAP, span.start());
+            AnomalyState stored = emitter.stored(id);
+            if (stored != null
+                    && stored.signalEnd == to
+                    && stored.finalRevision == finalRevision
+                    && p.changedFrom >= to) {
+                continue; // same span, same inputs: the same figures as the last revision
+            }
+            Finding f;
+            try {
+                f = finding(p, terms, view, span.start(), to);
+            } catch (ArithmeticException e) {
+                continue; // the period's own evaluation dead-letters a period that cannot be priced
+            }
+            emitter.emit(key, id, to, p, f, finalRevision, watermark);
+        }
+        return found;
+    }
+
+    /** The figures of the gap [start, to) of {@code p}: its usage, its reports, and the usage's price. */
+    private Finding finding(PeriodState p, ContractBook.Terms terms, HourView view, long start, long to)
+            throws Exception {
+        Agg inGap = new Agg();
+        Agg reportedInGap = new Agg();
+        for (long h = start; h < to; h += HOUR_MS) {
+            if (p.hasUsage(h) || p.hasReports(h)) {
+                HourBucket b = view.bucket(h);
+                if (b != null) {
+                    inGap.merge(b.usage);
+                    reportedInGap.merge(b.reported);
+                }
+            }
+        }
+        Aggregation agg = terms.meter().aggregation();
+        Agg before = usageBefore(p, view, start, agg);
+        Agg through = before.copy();
+        through.merge(inGap);
+        Instant periodStart = Instant.ofEpochMilli(p.start);
+        long amount = Math.subtractExact(
+                Pricer.priceMinor(terms.contract(), terms.meter(), periodStart, through.value(agg)),
+                Pricer.priceMinor(terms.contract(), terms.meter(), periodStart, before.value(agg)));
+        BigDecimal used = inGap.value(agg);
+        BigDecimal reported = reportedInGap.value(agg);
+        boolean holds = used.signum() > 0 && reported.compareTo(used) < 0;
+        long owed = Math.max(0, amount);
+        return new Finding(
+                AnomalyType.REPORTING_GAP, holds, terms.contract().currency(), used, reported, owed, 0, null, owed);
+    }
+
+    /**
+     * The usage of {@code p}'s hours before {@code start}. For sums and counts it is the period's usage
+     * less its hours from {@code start} on, whichever of the two takes fewer reads; a maximum cannot be
+     * subtracted, so for {@code max} the hours before are read.
+     */
+    private static Agg usageBefore(PeriodState p, HourView view, long start, Aggregation agg) throws Exception {
+        int split = p.index(start);
+        int before = HourBits.count(p.usageHours, 0, split);
+        int after = HourBits.count(p.usageHours, split, p.hours());
+        if (agg != Aggregation.MAX && after < before) {
+            Agg from = sumOf(p, view, split, p.hours());
+            Agg result = new Agg();
+            result.sum = p.usage.sum.subtract(from.sum);
+            result.count = p.usage.count - from.count;
+            return result;
+        }
+        return sumOf(p, view, 0, split);
+    }
+
+    private static Agg sumOf(PeriodState p, HourView view, int from, int to) throws Exception {
+        Agg a = new Agg();
+        for (int i = HourBits.nextSet(p.usageHours, from, to); i >= 0; i = HourBits.nextSet(p.usageHours, i + 1, to)) {
+            HourBucket b = view.bucket(p.hourAt(i));
+            if (b != null) {
+                a.merge(b.usage);
+            }
+        }
+        return a;
+    }
+}

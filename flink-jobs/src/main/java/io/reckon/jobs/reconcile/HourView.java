@@ -1,0 +1,106 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.reconcile.checks.Gaps;
+import io.reckon.jobs.reconcile.checks.HourBits;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A key's hours as one evaluation sees them: which hours hold usage and reports (from the hour bits of
+ * the periods in state, and from the hourly buckets for hours outside them), and the buckets
+ * themselves, each read at most once per evaluation (a read is a seek on RocksDB).
+ */
+final class HourView implements Gaps.Presence {
+
+    private final Ledger ledger;
+    private final List<PeriodState> periods;
+    private final Map<Long, HourBucket> read = new HashMap<>();
+
+    HourView(Ledger ledger, List<PeriodState> periods) {
+        this.ledger = ledger;
+        this.periods = periods;
+    }
+
+    /** The bucket of {@code hour}, or null when it holds nothing. */
+    HourBucket bucket(long hour) throws Exception {
+        if (read.containsKey(hour)) {
+            return read.get(hour);
+        }
+        PeriodState p = Periods.holding(periods, hour);
+        HourBucket b = p != null && !p.hasUsage(hour) && !p.hasReports(hour) ? null : ledger.bucket(hour);
+        read.put(hour, b);
+        return b;
+    }
+
+    @Override
+    public boolean usage(long hour) {
+        PeriodState p = Periods.holding(periods, hour);
+        if (p != null) {
+            return p.hasUsage(hour);
+        }
+        HourBucket b = unchecked(hour);
+        return b != null && b.usage.count > 0;
+    }
+
+    @Override
+    public boolean reports(long hour) {
+        PeriodState p = Periods.holding(periods, hour);
+        if (p != null) {
+            return p.hasReports(hour);
+        }
+        HourBucket b = unchecked(hour);
+        return b != null && b.reported.count > 0;
+    }
+
+    @Override
+    public long firstReportHour(long from, long to) {
+        long h = from;
+        while (h < to) {
+            PeriodState p = Periods.holding(periods, h);
+            if (p == null) {
+                if (reports(h)) {
+                    return h;
+                }
+                h += HOUR_MS;
+                continue;
+            }
+            int found = HourBits.nextSet(p.reportHours, p.index(h), p.index(Math.min(to, p.end)));
+            if (found >= 0) {
+                return p.hourAt(found);
+            }
+            h = Math.min(to, p.end);
+        }
+        return -1;
+    }
+
+    @Override
+    public boolean anyUsage(long from, long to) {
+        long h = from;
+        while (h < to) {
+            PeriodState p = Periods.holding(periods, h);
+            if (p == null) {
+                if (usage(h)) {
+                    return true;
+                }
+                h += HOUR_MS;
+                continue;
+            }
+            if (HourBits.nextSet(p.usageHours, p.index(h), p.index(Math.min(to, p.end))) >= 0) {
+                return true;
+            }
+            h = Math.min(to, p.end);
+        }
+        return false;
+    }
+
+    private HourBucket unchecked(long hour) {
+        try {
+            return bucket(hour);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the hourly bucket of " + hour, e);
+        }
+    }
+}

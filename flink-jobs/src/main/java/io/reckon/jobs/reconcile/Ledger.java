@@ -1,0 +1,192 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.reconcile.checks.HourBits;
+import io.reckon.jobs.records.HourlyRollup;
+import java.math.BigDecimal;
+import java.util.function.BiConsumer;
+
+/**
+ * The key's figures: records that count are added to their hourly bucket and their period's
+ * aggregates, records that stop counting are taken away again, and the period's hour bits follow.
+ *
+ * <p>Taking a record away is exact for sums and counts. A maximum cannot be taken apart: when the
+ * record taken away was the hour's maximum, the hour's maximum is found again among the records that
+ * still count (the deduplication state holds them), and the period's among its hours. That is rare
+ * (a copy earlier than the one that counted, with another quantity; a summary replaced), so its cost,
+ * a pass over the key's ids, is paid rarely.
+ */
+final class Ledger {
+
+    /** Every record that counts, its event time and quantity, of usage or of reports. */
+    interface CountedRecords {
+        void forEach(boolean usage, BiConsumer<Long, BigDecimal> each) throws Exception;
+    }
+
+    private final ReconState state;
+    private final CountedRecords counted;
+
+    Ledger(ReconState state, CountedRecords counted) {
+        this.state = state;
+        this.counted = counted;
+    }
+
+    static long floorHour(long t) {
+        return Math.floorDiv(t, HOUR_MS) * HOUR_MS;
+    }
+
+    HourBucket bucket(long hour) throws Exception {
+        return state.hours.get(hour);
+    }
+
+    /**
+     * Adds ({@code sign} +1) or takes away (-1) one record of {@code quantity} at {@code time}, usage
+     * or a report, in period {@code p} (which the caller writes back). Returns the hour's bucket after.
+     */
+    HourBucket apply(PeriodState p, boolean usage, long time, BigDecimal quantity, int sign) throws Exception {
+        long hour = floorHour(time);
+        HourBucket b = state.hours.get(hour);
+        if (b == null) {
+            b = new HourBucket();
+        }
+        Agg hourAgg = usage ? b.usage : b.reported;
+        if (sign > 0) {
+            if (hourAgg.count == 0) {
+                p.markHour(hour, usage, true);
+            }
+            hourAgg.add(quantity);
+            (usage ? p.usage : p.reported).add(quantity);
+            if (hour < (usage ? p.maturedBefore : p.reportedBefore)) {
+                (usage ? p.maturedUsage : p.reportedSoFar).add(quantity);
+            }
+        } else {
+            boolean wasMax = quantity.compareTo(hourAgg.max) >= 0;
+            takeAway(hourAgg, quantity);
+            if (hourAgg.count == 0) {
+                p.markHour(hour, usage, false);
+                hourAgg.max = BigDecimal.ZERO;
+            } else if (wasMax) {
+                hourAgg.max = hourMax(hour, usage);
+            }
+            Agg period = usage ? p.usage : p.reported;
+            takeAway(period, quantity);
+            boolean matured = hour < (usage ? p.maturedBefore : p.reportedBefore);
+            Agg soFar = usage ? p.maturedUsage : p.reportedSoFar;
+            if (matured) {
+                takeAway(soFar, quantity);
+            }
+            if (wasMax) {
+                // The bucket is written first: the period's maximum reads the hours.
+                state.hours.put(hour, b);
+                period.max = periodMax(p, usage, p.end);
+                if (matured) {
+                    soFar.max = periodMax(p, usage, usage ? p.maturedBefore : p.reportedBefore);
+                }
+            }
+        }
+        if (b.usage.count == 0 && b.reported.count == 0) {
+            state.hours.remove(hour);
+        } else {
+            state.hours.put(hour, b);
+        }
+        return b;
+    }
+
+    private static void takeAway(Agg a, BigDecimal quantity) {
+        a.sum = a.sum.subtract(quantity);
+        a.count--;
+        if (a.count == 0) {
+            a.sum = BigDecimal.ZERO;
+            a.max = BigDecimal.ZERO;
+        }
+    }
+
+    /** The largest quantity among the records of {@code hour} that still count. */
+    private BigDecimal hourMax(long hour, boolean usage) throws Exception {
+        BigDecimal[] max = {BigDecimal.ZERO};
+        counted.forEach(usage, (time, q) -> {
+            if (floorHour(time) == hour && q.compareTo(max[0]) > 0) {
+                max[0] = q;
+            }
+        });
+        return max[0];
+    }
+
+    /** The largest hourly maximum of {@code p}'s hours before {@code before}. */
+    private BigDecimal periodMax(PeriodState p, boolean usage, long before) throws Exception {
+        BigDecimal max = BigDecimal.ZERO;
+        long[] bits = usage ? p.usageHours : p.reportHours;
+        int to = p.index(Math.min(before, p.end));
+        for (int i = HourBits.nextSet(bits, 0, to); i >= 0; i = HourBits.nextSet(bits, i + 1, to)) {
+            HourBucket b = state.hours.get(p.hourAt(i));
+            if (b != null) {
+                Agg a = usage ? b.usage : b.reported;
+                if (a.count > 0 && a.max.compareTo(max) > 0) {
+                    max = a.max;
+                }
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Notes usage at {@code time} in the key's first-seen time. Returns the previous first-seen hour
+     * when it moved at least an hour earlier ({@link Long#MAX_VALUE} when there was none), else
+     * {@link Long#MIN_VALUE}: hours judged before as having too little history may now be judged.
+     */
+    long noteUsageAt(long time) throws Exception {
+        Long seen = state.firstSeen.value();
+        if (seen != null && seen <= time) {
+            return Long.MIN_VALUE;
+        }
+        state.firstSeen.update(time);
+        if (seen == null) {
+            return Long.MAX_VALUE;
+        }
+        return floorHour(time) < floorHour(seen) ? floorHour(seen) : Long.MIN_VALUE;
+    }
+
+    /**
+     * Writes records combined in memory (see {@link CombinedRecords}) into the hourly buckets and
+     * periods. Returns the earliest first-usage time among them, or {@link Long#MAX_VALUE}.
+     */
+    long write(CombinedRecords pending) throws Exception {
+        long firstUsage = Long.MAX_VALUE;
+        for (CombinedRecords.Hour h : pending.hours) {
+            HourBucket bucket = state.hours.get(h.hour);
+            if (bucket == null) {
+                bucket = new HourBucket();
+            }
+            PeriodState p = h.period.state;
+            if (h.usage.count > 0 && bucket.usage.count == 0) {
+                p.markHour(h.hour, true, true);
+            }
+            if (h.reported.count > 0 && bucket.reported.count == 0) {
+                p.markHour(h.hour, false, true);
+            }
+            if (h.usage.count > 0) {
+                firstUsage = Math.min(firstUsage, h.firstUsageTime);
+            }
+            h.applyTo(bucket);
+            state.hours.put(h.hour, bucket);
+        }
+        for (CombinedRecords.Period period : pending.periods()) {
+            period.applyTo(period.state);
+            state.periods.put(period.state.start, period.state);
+        }
+        return firstUsage;
+    }
+
+    static HourlyRollup rollup(MeterKey key, long hour, HourBucket b) {
+        HourlyRollup r = new HourlyRollup();
+        r.accountId = key.accountId();
+        r.meter = key.meter();
+        r.hourStart = hour;
+        r.actualQuantity = b == null ? BigDecimal.ZERO : b.usage.sum;
+        r.reportedQuantity = b == null ? BigDecimal.ZERO : b.reported.sum;
+        r.usageRecords = b == null ? 0 : b.usage.count;
+        r.reportedRecords = b == null ? 0 : b.reported.count;
+        return r;
+    }
+}

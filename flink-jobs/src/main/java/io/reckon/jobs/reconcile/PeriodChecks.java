@@ -1,0 +1,178 @@
+package io.reckon.jobs.reconcile;
+
+import io.reckon.jobs.JobCounters;
+import io.reckon.jobs.reconcile.checks.AnomalyType;
+import io.reckon.jobs.reconcile.checks.BillingChecks;
+import io.reckon.jobs.reconcile.checks.Finding;
+import io.reckon.jobs.reconcile.checks.MeteringChecks;
+import io.reckon.jobs.records.MeterEvent;
+import io.reckon.jobs.records.UnmappedUsage;
+import io.reckon.pricing.Aggregation;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The checks of one key's billing period, metering against reporting and reporting against billing,
+ * with the contract terms that apply to it; findings go to the {@link Emitter}. A period without terms
+ * is unmapped: once final its records are counted and reported as such. A period whose amounts leave
+ * the range of a long of minor units is dead-lettered once, and the key keeps running.
+ */
+final class PeriodChecks {
+
+    private final ContractBook contracts;
+    private final InvoiceLines lines;
+    private final Emitter emitter;
+    private final Rejections rejections;
+    private final ReconOutputs outputs;
+    private final Map<MeterEvent.Kind, JobCounters.Counter> unmapped = new EnumMap<>(MeterEvent.Kind.class);
+
+    PeriodChecks(
+            ContractBook contracts,
+            InvoiceLines lines,
+            Emitter emitter,
+            Rejections rejections,
+            ReconOutputs outputs,
+            JobCounters counters) {
+        this.contracts = contracts;
+        this.lines = lines;
+        this.emitter = emitter;
+        this.rejections = rejections;
+        this.outputs = outputs;
+        unmapped.put(MeterEvent.Kind.USAGE, counters.counter("usage.unmapped"));
+        unmapped.put(MeterEvent.Kind.REPORTED, counters.counter("reported.unmapped"));
+    }
+
+    /**
+     * UNDER_REPORTED_USAGE (and, when final, OVER_REPORTED_USAGE): while open, the matured usage
+     * against the reports so far; when final, everything.
+     */
+    void metering(MeterKey key, PeriodState p, boolean finalEvaluation, long watermark) throws Exception {
+        Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
+        if (terms.isEmpty()) {
+            if (finalEvaluation) {
+                reportUnmapped(key, p, contracts.whyUnmapped(key, p.start));
+            }
+            return;
+        }
+        Aggregation agg = terms.get().meter().aggregation();
+        List<Finding> findings;
+        try {
+            findings = MeteringChecks.evaluate(
+                    (finalEvaluation ? p.usage : p.maturedUsage).value(agg),
+                    (finalEvaluation ? p.reported : p.reportedSoFar).value(agg),
+                    Instant.ofEpochMilli(p.start),
+                    terms.get().contract(),
+                    terms.get().meter(),
+                    finalEvaluation);
+        } catch (ArithmeticException e) {
+            cannotPrice(key, p, e);
+            return;
+        }
+        emitAll(key, p, findings, finalEvaluation, watermark);
+    }
+
+    /**
+     * UNBILLED_USAGE, RENEWAL_DRIFT, MISSED_OVERAGE and OVERBILLED with the final reported quantity;
+     * final once the invoice grace is over. A line in another currency than the contract (it came
+     * before the contract, so it could not be checked then) is dead-lettered and leaves the period.
+     */
+    void billing(MeterKey key, PeriodState p, boolean graceOver, long watermark) throws Exception {
+        Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
+        if (terms.isEmpty()) {
+            return; // unmapped: reported by the metering side
+        }
+        String currency = terms.get().contract().currency();
+        Aggregation agg = terms.get().meter().aggregation();
+        List<Finding> findings;
+        try {
+            InvoiceLines.Bill bill = lines.billOf(p, currency);
+            for (String lineId : bill.foreignLineIds()) {
+                InvoiceLineState l = lines.get(lineId);
+                lines.remove(lineId);
+                rejections.storedLine(
+                        lineJson(key, lineId, l),
+                        "invoice line " + lineId + " is in " + l.currency + " but the contract of " + key.accountId()
+                                + " is in " + currency);
+            }
+            findings = BillingChecks.evaluate(
+                    p.usage.value(agg),
+                    p.reported.value(agg),
+                    Instant.ofEpochMilli(p.start),
+                    terms.get().contract(),
+                    terms.get().meter(),
+                    bill.billed(),
+                    graceOver);
+        } catch (ArithmeticException e) {
+            cannotPrice(key, p, e);
+            return;
+        }
+        emitAll(key, p, findings, graceOver, watermark);
+    }
+
+    private void emitAll(MeterKey key, PeriodState p, List<Finding> findings, boolean finalEvaluation, long watermark)
+            throws Exception {
+        for (Finding f : findings) {
+            emitter.emit(key, new AnomalyKey(f.type(), p.start), p.end, p, f, finalEvaluation, watermark);
+        }
+    }
+
+    /** Whether an anomaly of a period type was ever emitted for {@code p} (so that it can be resolved). */
+    static boolean isPeriodType(AnomalyType type) {
+        return type.isLeak();
+    }
+
+    private void cannotPrice(MeterKey key, PeriodState p, ArithmeticException e) {
+        if (p.pricingFailed) {
+            return;
+        }
+        p.pricingFailed = true;
+        String description = "{\"account_id\":\"" + key.accountId() + "\",\"meter\":\"" + key.meter()
+                + "\",\"period_start\":\"" + Instant.ofEpochMilli(p.start) + "\",\"usage\":\""
+                + p.usage.sum.toPlainString() + "\",\"reported\":\"" + p.reported.sum.toPlainString() + "\"}";
+        rejections.period(
+                description,
+                "cannot price " + key.meter() + " of " + key.accountId() + " for the period from "
+                        + Instant.ofEpochMilli(p.start) + ": " + e.getMessage());
+    }
+
+    private static String lineJson(MeterKey key, String lineId, InvoiceLineState l) {
+        MeterEvent e = new MeterEvent();
+        e.kind = MeterEvent.Kind.INVOICE_LINE;
+        e.id = lineId;
+        e.invoiceId = l.invoiceId;
+        e.accountId = key.accountId();
+        e.meter = key.meter();
+        e.periodStart = l.periodStart;
+        e.periodEnd = l.periodEnd;
+        e.amountMinor = l.amountMinor;
+        e.currency = l.currency;
+        e.status = l.status;
+        e.updatedAt = l.updatedAt;
+        return io.reckon.jobs.records.MeterEventJson.of(e);
+    }
+
+    private void reportUnmapped(MeterKey key, PeriodState p, ContractBook.Unmapped why) {
+        long records = p.usage.count + p.reported.count;
+        if (records > p.unmappedCounted) {
+            // Counted once per record: at finalization, then one by one for late arrivals.
+            long newUsage = Math.max(0, p.usage.count - Math.min(p.unmappedCounted, p.usage.count));
+            unmapped.get(MeterEvent.Kind.USAGE).add(newUsage);
+            unmapped.get(MeterEvent.Kind.REPORTED).add(records - p.unmappedCounted - newUsage);
+            p.unmappedCounted = records;
+        }
+        UnmappedUsage u = new UnmappedUsage();
+        u.accountId = key.accountId();
+        u.meter = key.meter();
+        u.periodStart = p.start;
+        u.periodEnd = p.end;
+        u.reason = why.reason;
+        u.usageRecords = p.usage.count;
+        u.reportedRecords = p.reported.count;
+        u.usageQuantity = p.usage.sum;
+        u.reportedQuantity = p.reported.sum;
+        outputs.unmapped(u);
+    }
+}

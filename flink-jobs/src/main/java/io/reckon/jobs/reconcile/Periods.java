@@ -1,0 +1,216 @@
+package io.reckon.jobs.reconcile;
+
+import io.reckon.pricing.BillingPeriod;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * A key's billing periods in state: the period of a time, creation with its finality timers, the
+ * ascending index of starts (so a timer reads its periods with point lookups, not an iterator), and
+ * when each period becomes final and is released.
+ *
+ * <p>A period is final for metering at end + allowed lateness, for billing at end + invoice grace, and
+ * is released the state retention after both.
+ */
+final class Periods {
+
+    private final ReconState state;
+    private final ReconSettings settings;
+    private final LegacyLayout legacy;
+
+    /** The last billing period computed, reused while records fall into it (almost always). */
+    private long cachedStart;
+
+    private long cachedEnd;
+    private int cachedAnchor;
+
+    Periods(ReconState state, ReconSettings settings, LegacyLayout legacy) {
+        this.state = state;
+        this.settings = settings;
+        this.legacy = legacy;
+    }
+
+    /** Start of the billing period holding {@code time}; its end is then {@link #lastEnd()}. */
+    long startOf(long time, int anchorDay) {
+        if (cachedAnchor != anchorDay || time < cachedStart || time >= cachedEnd) {
+            BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(time), anchorDay);
+            cachedAnchor = anchorDay;
+            cachedStart = bp.start().toEpochMilli();
+            cachedEnd = bp.end().toEpochMilli();
+        }
+        return cachedStart;
+    }
+
+    /** End of the period the last {@link #startOf} call found. */
+    long lastEnd() {
+        return cachedEnd;
+    }
+
+    long meteringFinalAt(long periodEnd) {
+        return periodEnd + settings.allowedLatenessMs();
+    }
+
+    long billingFinalAt(long periodEnd) {
+        return periodEnd + settings.invoiceGraceMs();
+    }
+
+    /** When a period's state is released: the retention after both sides are final. */
+    long releaseAt(long periodEnd) {
+        return Math.max(meteringFinalAt(periodEnd), billingFinalAt(periodEnd)) + settings.stateRetentionMs();
+    }
+
+    long meteringFinalAt(PeriodState p) {
+        return meteringFinalAt(p.end);
+    }
+
+    long billingFinalAt(PeriodState p) {
+        return billingFinalAt(p.end);
+    }
+
+    long releaseAt(PeriodState p) {
+        return releaseAt(p.end);
+    }
+
+    /** The period starting at {@code start}, or null. */
+    PeriodState get(long start) throws Exception {
+        PeriodState p = state.periods.get(start);
+        return p == null ? null : legacy.upgrade(p);
+    }
+
+    /** The period holding {@code time} under {@code anchorDay}, or null when it has no state. */
+    PeriodState containing(long time, int anchorDay) throws Exception {
+        return get(startOf(time, anchorDay));
+    }
+
+    /**
+     * A new period's state for the period holding {@code time}, with its timers, or null when that
+     * period was already released (a record for it is too late).
+     */
+    PeriodState create(long time, int anchorDay, long watermark, TimerService timers) throws Exception {
+        long start = startOf(time, anchorDay);
+        long end = lastEnd();
+        if (releaseAt(end) <= watermark) {
+            return null;
+        }
+        PeriodState p = PeriodState.of(start, end, anchorDay);
+        armTimers(p, watermark, timers);
+        // Written at once, with its index entry: the map and the index always agree.
+        add(p);
+        return p;
+    }
+
+    /** Sets the finality of a new period from the watermark, and registers the timers it still needs. */
+    void armTimers(PeriodState p, long watermark, TimerService timers) {
+        if (meteringFinalAt(p) <= watermark) {
+            p.finalized = true;
+            p.judgedBefore = p.end;
+        } else {
+            timers.registerEventTimeTimer(meteringFinalAt(p));
+        }
+        if (billingFinalAt(p) <= watermark) {
+            p.billingFinal = true;
+            timers.registerEventTimeTimer(releaseAt(p));
+        } else {
+            timers.registerEventTimeTimer(billingFinalAt(p));
+        }
+    }
+
+    void put(PeriodState p) throws Exception {
+        state.periods.put(p.start, p);
+    }
+
+    /** Every period in state, ascending. */
+    List<PeriodState> all() throws Exception {
+        long[] starts = starts();
+        List<PeriodState> all = new ArrayList<>(starts.length);
+        for (long start : starts) {
+            PeriodState p = get(start);
+            if (p == null) {
+                // The index and the map are written together, so this is not expected; if it happens,
+                // the map is the truth and the index is rebuilt from it.
+                state.periodStarts.clear();
+                return all();
+            }
+            all.add(p);
+        }
+        return all;
+    }
+
+    /** The keys of the periods map, ascending; built from the map when the index is absent. */
+    long[] starts() throws Exception {
+        long[] starts = state.periodStarts.value();
+        if (starts != null) {
+            return starts;
+        }
+        List<Long> keys = new ArrayList<>();
+        for (Long k : state.periods.keys()) {
+            keys.add(k);
+        }
+        starts = keys.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (starts.length > 0) {
+            state.periodStarts.update(starts);
+        }
+        return starts;
+    }
+
+    boolean isEmpty() throws Exception {
+        return starts().length == 0;
+    }
+
+    private void index(long start) throws Exception {
+        long[] starts = starts();
+        int at = Arrays.binarySearch(starts, start);
+        if (at >= 0) {
+            return;
+        }
+        int insert = -at - 1;
+        long[] next = new long[starts.length + 1];
+        System.arraycopy(starts, 0, next, 0, insert);
+        next[insert] = start;
+        System.arraycopy(starts, insert, next, insert + 1, starts.length - insert);
+        state.periodStarts.update(next);
+    }
+
+    /** Removes a period's state and its index entry. */
+    void remove(long start) throws Exception {
+        state.periods.remove(start);
+        long[] starts = starts();
+        int at = Arrays.binarySearch(starts, start);
+        if (at < 0) {
+            return;
+        }
+        if (starts.length == 1) {
+            state.periodStarts.clear();
+            return;
+        }
+        long[] next = new long[starts.length - 1];
+        System.arraycopy(starts, 0, next, 0, at);
+        System.arraycopy(starts, at + 1, next, at, starts.length - at - 1);
+        state.periodStarts.update(next);
+    }
+
+    /** Removes every period (re-bucketing cuts them anew). */
+    void clear() throws Exception {
+        state.periods.clear();
+        state.periodStarts.clear();
+    }
+
+    /** Indexes a period written by re-bucketing. */
+    void add(PeriodState p) throws Exception {
+        put(p);
+        index(p.start);
+    }
+
+    /** The period of {@code periods} holding {@code time}, or null. */
+    static PeriodState holding(List<PeriodState> periods, long time) {
+        for (PeriodState p : periods) {
+            if (p.contains(time)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,93 @@
+package io.reckon.jobs.reconcile;
+
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * Every keyed state of the reconcile operator, in one place. The descriptor names are the savepoint
+ * contract: a state restores by its name and its serializer, so a name is never reused for another
+ * type. The first layout's names are kept where the state kept its meaning; the states of the first
+ * layout that the current one no longer writes are still declared ({@code legacy*}), read once per
+ * key and cleared (see docs/operations.md, "Upgrading").
+ */
+final class ReconState {
+
+    static final String HOURS = "hours";
+    static final String PERIODS = "periods";
+    static final String PERIOD_STARTS = "period-starts";
+    static final String ANOMALIES = "anomalies";
+    static final String INVOICE_LINES = "invoice-lines";
+    static final String ANCHOR_DAY = "anchor-day";
+    static final String FIRST_SEEN = "first-seen";
+    static final String USAGE_COPIES = "usage-copies";
+    static final String REPORT_COPIES = "report-copies";
+    static final String SUMMARIES = "report-summaries";
+    static final String RETIRED_HOURS = "retired-hours";
+
+    /** Usage and reported records per UTC hour (epoch millis of the hour start). */
+    final MapState<Long, HourBucket> hours;
+    /** The key's billing periods by start. */
+    final MapState<Long, PeriodState> periods;
+    /** The keys of {@link #periods}, ascending: a timer reads its periods with point lookups. */
+    final ValueState<long[]> periodStarts;
+    /** What was last emitted per anomaly, by {@link AnomalyKey#encoded()}. */
+    final MapState<String, AnomalyState> anomalies;
+    /** Invoice lines by line_id. */
+    final MapState<String, InvoiceLineState> lines;
+    /** The billing anchor day the key's periods are cut with. */
+    final ValueState<Integer> anchor;
+    /** Earliest event time of the key's usage: before it, history is unknown, not zero. */
+    final ValueState<Long> firstSeen;
+    /** Deduplication: the copies of each usage event_id. */
+    final MapState<String, IdCopies> usageCopies;
+    /** Deduplication: the copies of each report_id of kind event. */
+    final MapState<String, IdCopies> reportCopies;
+    /** The record that counts of each report_id of kind summary. */
+    final MapState<String, SummaryState> summaries;
+    /**
+     * Hourly buckets of released periods that later periods' spike baselines still read: pairs of
+     * (start, end) hour ranges and the time they go, flattened.
+     */
+    final ValueState<long[]> retiredHours;
+
+    /** First layout: the event time of the copy that counted, per usage event_id. */
+    final MapState<String, Long> legacyUsageIds;
+    /** First layout: the same per report_id. */
+    final MapState<String, Long> legacyReportIds;
+    /** First layout: the start of the open reporting gap; the gap is now derived from the hours. */
+    final ValueState<Long> legacyOpenGap;
+    /** First layout: the spike or drop run going on; now derived from the hour verdicts. */
+    final ValueState<SignalEpisode> legacyEpisode;
+
+    ReconState(RuntimeContext rc) {
+        hours = rc.getMapState(new MapStateDescriptor<>(HOURS, Types.LONG, TypeInformation.of(HourBucket.class)));
+        periods = rc.getMapState(new MapStateDescriptor<>(PERIODS, Types.LONG, TypeInformation.of(PeriodState.class)));
+        periodStarts = rc.getState(
+                new ValueStateDescriptor<>(PERIOD_STARTS, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        anomalies = rc.getMapState(
+                new MapStateDescriptor<>(ANOMALIES, Types.STRING, TypeInformation.of(AnomalyState.class)));
+        lines = rc.getMapState(
+                new MapStateDescriptor<>(INVOICE_LINES, Types.STRING, TypeInformation.of(InvoiceLineState.class)));
+        anchor = rc.getState(new ValueStateDescriptor<>(ANCHOR_DAY, Types.INT));
+        firstSeen = rc.getState(new ValueStateDescriptor<>(FIRST_SEEN, Types.LONG));
+        usageCopies = rc.getMapState(
+                new MapStateDescriptor<>(USAGE_COPIES, Types.STRING, TypeInformation.of(IdCopies.class)));
+        reportCopies = rc.getMapState(
+                new MapStateDescriptor<>(REPORT_COPIES, Types.STRING, TypeInformation.of(IdCopies.class)));
+        summaries = rc.getMapState(
+                new MapStateDescriptor<>(SUMMARIES, Types.STRING, TypeInformation.of(SummaryState.class)));
+        retiredHours = rc.getState(
+                new ValueStateDescriptor<>(RETIRED_HOURS, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        legacyUsageIds = rc.getMapState(new MapStateDescriptor<>("usage-ids", Types.STRING, Types.LONG));
+        legacyReportIds = rc.getMapState(new MapStateDescriptor<>("report-ids", Types.STRING, Types.LONG));
+        legacyOpenGap = rc.getState(new ValueStateDescriptor<>("open-reporting-gap", Types.LONG));
+        legacyEpisode =
+                rc.getState(new ValueStateDescriptor<>("signal-episode", TypeInformation.of(SignalEpisode.class)));
+    }
+}

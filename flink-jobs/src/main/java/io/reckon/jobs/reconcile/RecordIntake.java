@@ -1,0 +1,170 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.JobCounters;
+import io.reckon.jobs.reconcile.checks.SeasonalBaseline;
+import io.reckon.jobs.records.MeterEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * Takes usage and reported records into a key's state: the period must still accept them (else the
+ * record is too late and dead-lettered), deduplication or summary replacement decides what changes,
+ * and the {@link Ledger} applies it, in memory first when the records can be combined ({@link
+ * RecordCombiner}). What a record changes after a tick passed its hour is marked for the next tick
+ * ({@link Dirt}); a record whose period is final is counted as late.
+ */
+final class RecordIntake {
+
+    private final ReconSettings settings;
+    private final Periods periods;
+    private final Ledger ledger;
+    private final Dedup usageIds;
+    private final Dedup reportIds;
+    private final Summaries summaries;
+    private final RecordCombiner combiner;
+    private final Dirt dirt;
+    private final Ticks ticks;
+    private final Rejections rejections;
+    private final ReconOutputs outputs;
+    private final Map<MeterEvent.Kind, JobCounters.Counter> duplicates = new EnumMap<>(MeterEvent.Kind.class);
+    private final Map<MeterEvent.Kind, JobCounters.Counter> late = new EnumMap<>(MeterEvent.Kind.class);
+
+    RecordIntake(
+            ReconSettings settings,
+            Periods periods,
+            Ledger ledger,
+            Dedup usageIds,
+            Dedup reportIds,
+            Summaries summaries,
+            RecordCombiner combiner,
+            Dirt dirt,
+            Ticks ticks,
+            Rejections rejections,
+            ReconOutputs outputs,
+            JobCounters counters) {
+        this.settings = settings;
+        this.periods = periods;
+        this.ledger = ledger;
+        this.usageIds = usageIds;
+        this.reportIds = reportIds;
+        this.summaries = summaries;
+        this.combiner = combiner;
+        this.dirt = dirt;
+        this.ticks = ticks;
+        this.rejections = rejections;
+        this.outputs = outputs;
+        for (MeterEvent.Kind k : MeterEvent.Kind.values()) {
+            String input =
+                    k == MeterEvent.Kind.USAGE ? "usage" : k == MeterEvent.Kind.REPORTED ? "reported" : "invoices";
+            duplicates.put(k, counters.counter(input + ".duplicates"));
+            late.put(k, counters.counter(input + ".late"));
+        }
+    }
+
+    JobCounters.Counter duplicates(MeterEvent.Kind kind) {
+        return duplicates.get(kind);
+    }
+
+    JobCounters.Counter late(MeterEvent.Kind kind) {
+        return late.get(kind);
+    }
+
+    /** A usage or reported record of {@code key}, whose periods are cut with {@code anchorDay}. */
+    void record(MeterKey key, String streamKey, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
+        long watermark = timers.currentWatermark();
+        long start = periods.startOf(e.eventTime, anchorDay);
+        if (periods.releaseAt(periods.lastEnd()) <= watermark && periods.get(start) == null) {
+            rejections.record(e, tooLate(e, watermark));
+            return;
+        }
+        boolean usage = e.kind == MeterEvent.Kind.USAGE;
+        Admission a =
+                e.summary ? summaries.admit(e) : (usage ? usageIds : reportIds).admit(e.id, e.eventTime, e.quantity);
+        switch (a.outcome()) {
+            case DUPLICATE -> duplicates.get(e.kind).inc();
+            case REFUSED -> rejections.record(e, a.refusal());
+            case COUNTED -> {
+                if (!combiner.add(key, streamKey, usage, e.eventTime, e.quantity, anchorDay, timers)) {
+                    countLateIfFinal(e, anchorDay);
+                    apply(key, usage, a.changes(), anchorDay, timers);
+                }
+            }
+            case CHANGED -> {
+                combiner.flush(streamKey);
+                countLateIfFinal(e, anchorDay);
+                apply(key, usage, a.changes(), anchorDay, timers);
+                if (a.changes().stream().noneMatch(c -> c.sign() > 0 && c.time() == e.eventTime)) {
+                    duplicates.get(e.kind).inc();
+                }
+            }
+        }
+    }
+
+    private void countLateIfFinal(MeterEvent e, int anchorDay) throws Exception {
+        PeriodState p = periods.containing(e.eventTime, anchorDay);
+        if (p != null && p.finalized) {
+            p.lateRecords++;
+            periods.put(p);
+            late.get(e.kind).inc();
+        }
+    }
+
+    /** Applies what a record changes, each change in its own period, and marks what became stale. */
+    private void apply(MeterKey key, boolean usage, List<Change> changes, int anchorDay, TimerService timers)
+            throws Exception {
+        long watermark = timers.currentWatermark();
+        for (Change c : changes) {
+            PeriodState p = periods.containing(c.time(), anchorDay);
+            if (p == null) {
+                p = periods.create(c.time(), anchorDay, watermark, timers);
+                if (p == null) {
+                    continue; // a copy of a released period; its id would have been swept
+                }
+            }
+            long hour = Ledger.floorHour(c.time());
+            HourBucket bucket = ledger.apply(p, usage, c.time(), c.quantity(), c.sign());
+            if (usage && c.sign() > 0 && bucket.usage.count == 1) {
+                firstUsage(p, c.time());
+            }
+            if (hour + HOUR_MS <= watermark) {
+                // Its hour already closed: it is judged again, and its rollup row rewritten now.
+                dirt.hourChanged(p, hour);
+                outputs.rollup(Ledger.rollup(key, hour, bucket));
+            }
+            if (p.finalized) {
+                p.reevaluate = true;
+            }
+            periods.put(p);
+            ticks.request(timers, key.streamKey(), c.time());
+        }
+    }
+
+    /** Usage in a new hour may move the key's first-seen time earlier: hours judged before are judged again. */
+    void firstUsage(PeriodState current, long time) throws Exception {
+        long previousHour = ledger.noteUsageAt(time);
+        if (previousHour == Long.MIN_VALUE) {
+            return;
+        }
+        long from = Ledger.floorHour(time) + SeasonalBaseline.HISTORY_MS;
+        for (PeriodState q : periods.all()) {
+            if (q.start == current.start) {
+                dirt.rejudgeFrom(current, from);
+            } else if (q.judgedBefore > from) {
+                dirt.rejudgeFrom(q, from);
+                periods.put(q);
+            }
+        }
+    }
+
+    private String tooLate(MeterEvent e, long watermark) {
+        return e.kind.name().toLowerCase() + " record " + e.id + " at " + Instant.ofEpochMilli(e.eventTime)
+                + " arrived after its period's state was released (watermark " + Instant.ofEpochMilli(watermark)
+                + ", retention " + Duration.ofMillis(settings.stateRetentionMs()) + " after the period was final)";
+    }
+}

@@ -1,0 +1,120 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * Releases a period's state the retention after it is final: its anomaly state, invoice lines, and
+ * the deduplication ids no copy of which can meet a record of a retained period any more. Its hourly
+ * buckets stay until the next period is released too, because the spike baselines of the next
+ * period's hours read four weeks back into it; then a timer removes them. A key whose periods are all
+ * released keeps no state and no timer.
+ */
+final class Retention {
+
+    private final ReconState state;
+    private final Periods periods;
+    private final InvoiceLines lines;
+    private final Dedup usageIds;
+    private final Dedup reportIds;
+    private final Summaries summaries;
+
+    Retention(
+            ReconState state,
+            Periods periods,
+            InvoiceLines lines,
+            Dedup usageIds,
+            Dedup reportIds,
+            Summaries summaries) {
+        this.state = state;
+        this.periods = periods;
+        this.lines = lines;
+        this.usageIds = usageIds;
+        this.reportIds = reportIds;
+        this.summaries = summaries;
+    }
+
+    void release(PeriodState p, TimerService timers) throws Exception {
+        List<String> settled = new ArrayList<>();
+        for (String k : state.anomalies.keys()) {
+            if (p.contains(AnomalyKey.decode(k).start())) {
+                settled.add(k);
+            }
+        }
+        for (String k : settled) {
+            state.anomalies.remove(k);
+        }
+        lines.release(p);
+        periods.remove(p.start);
+        // The next period accepts records until its own release; its baselines read into this one.
+        periods.startOf(p.end, p.anchorDay);
+        long hoursGoAt = periods.releaseAt(periods.lastEnd());
+        retire(p.start, p.end, hoursGoAt);
+        timers.registerEventTimeTimer(hoursGoAt);
+        // No record of this period is accepted any more: ids whose copies all lie more than the horizon
+        // before the next period cannot meet a copy that still counts.
+        usageIds.sweep(p.end);
+        reportIds.sweep(p.end);
+        summaries.sweep(p.end);
+        if (periods.isEmpty()) {
+            state.anchor.clear();
+        }
+    }
+
+    private void retire(long start, long end, long at) throws Exception {
+        long[] retired = state.retiredHours.value();
+        long[] next = retired == null ? new long[3] : Arrays.copyOf(retired, retired.length + 3);
+        next[next.length - 3] = start;
+        next[next.length - 2] = end;
+        next[next.length - 1] = at;
+        state.retiredHours.update(next);
+    }
+
+    /** Whether {@code hour} belongs to a released period whose buckets are still kept. */
+    boolean retired(long hour) throws Exception {
+        long[] retired = state.retiredHours.value();
+        if (retired != null) {
+            for (int i = 0; i < retired.length; i += 3) {
+                if (retired[i] <= hour && hour < retired[i + 1]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Removes the hourly buckets whose time has come; clears what is left once nothing remains. */
+    void dropRetiredHours(long now) throws Exception {
+        long[] retired = state.retiredHours.value();
+        if (retired == null) {
+            return;
+        }
+        long[] kept = new long[retired.length];
+        int n = 0;
+        for (int i = 0; i < retired.length; i += 3) {
+            if (retired[i + 2] <= now) {
+                for (long h = retired[i]; h < retired[i + 1]; h += HOUR_MS) {
+                    state.hours.remove(h);
+                }
+            } else {
+                System.arraycopy(retired, i, kept, n, 3);
+                n += 3;
+            }
+        }
+        if (n == 0) {
+            state.retiredHours.clear();
+            if (periods.isEmpty()) {
+                state.firstSeen.clear();
+                usageIds.clear();
+                reportIds.clear();
+                summaries.clear();
+            }
+        } else if (n < retired.length) {
+            state.retiredHours.update(Arrays.copyOf(kept, n));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.reckon.jobs.reconcile;
+
+import io.reckon.jobs.reconcile.checks.AnomalyType;
+import io.reckon.jobs.reconcile.checks.Finding;
+import io.reckon.jobs.reconcile.checks.HourBits;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The signals of one billing period (REPORTING_GAP, USAGE_SPIKE, USAGE_DROP), evaluated as of a tick:
+ * what the key's hours show now is emitted, and a signal of the period that they no longer show is
+ * resolved. Because the signals are a function of the hours, late records that change the hours they
+ * were judged on change them too, and their final set is the same in any arrival order.
+ */
+final class Signals {
+
+    private final ContractBook contracts;
+    private final Emitter emitter;
+    private final Periods periods;
+    private final GapSignals gaps;
+    private final UsageSignals usage;
+
+    Signals(ReconSettings settings, ContractBook contracts, Emitter emitter, Periods periods) {
+        this.contracts = contracts;
+        this.emitter = emitter;
+        this.periods = periods;
+        this.gaps = new GapSignals(settings, emitter);
+        this.usage = new UsageSignals(settings, emitter);
+    }
+
+    /**
+     * Evaluates {@code p}'s signals as of {@code tick} (its metering final at the latest); final
+     * revisions when {@code periodFinal}.
+     */
+    void evaluate(MeterKey key, PeriodState p, HourView view, Long firstSeen, long tick, boolean periodFinal)
+            throws Exception {
+        Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
+        long asOf = Math.min(tick, periods.meteringFinalAt(p));
+        if (terms.isPresent()) {
+            Set<Long> gapStarts = gaps.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
+            Set<AnomalyKey> episodes = usage.evaluate(key, p, terms.get(), view, firstSeen, asOf, periodFinal, tick);
+            resolveOthers(key, p, gapStarts, episodes, periodFinal, tick);
+        } else {
+            // Unmapped: nothing is judged, and a signal of an earlier contract no longer stands.
+            p.spikeHours = HourBits.create(p.hours());
+            p.dropHours = HourBits.create(p.hours());
+            p.rejudgeHours = HourBits.create(p.hours());
+            p.judgedBefore = Math.max(p.judgedBefore, Math.min(Math.max(asOf, p.start), p.end));
+            resolveOthers(key, p, Set.of(), Set.of(), periodFinal, tick);
+        }
+        p.changedFrom = Long.MAX_VALUE;
+    }
+
+    /** Resolves the period's signals that the hours no longer show; settles resolved ones when final. */
+    private void resolveOthers(
+            MeterKey key, PeriodState p, Set<Long> gapStarts, Set<AnomalyKey> episodes, boolean periodFinal, long tick)
+            throws Exception {
+        for (long code : p.signalAnomalies) {
+            AnomalyKey id = new AnomalyKey(PeriodState.signalType(code), PeriodState.signalStart(code));
+            boolean shown =
+                    id.type() == AnomalyType.REPORTING_GAP ? gapStarts.contains(id.start()) : episodes.contains(id);
+            if (shown) {
+                continue;
+            }
+            AnomalyState stored = emitter.stored(id);
+            if (stored == null) {
+                continue;
+            }
+            Finding gone = new Finding(
+                    id.type(),
+                    false,
+                    stored.currency,
+                    stored.actualQuantity,
+                    stored.reportedQuantity,
+                    stored.expectedAmountMinor,
+                    stored.pricedReportedAmountMinor,
+                    stored.billedAmountMinor,
+                    stored.amountMinor,
+                    stored.baseline);
+            emitter.emit(key, id, stored.signalEnd, p, gone, periodFinal, tick);
+        }
+    }
+
+    /** The signal anomalies with state among {@code anomalyKeys} whose first hour lies in {@code p}. */
+    static long[] signalsOf(PeriodState p, List<AnomalyKey> anomalyKeys) {
+        return anomalyKeys.stream()
+                .filter(k -> !k.type().isLeak() && p.contains(k.start()))
+                .mapToLong(k -> k.start() + k.type().ordinal())
+                .sorted()
+                .toArray();
+    }
+}

@@ -1,0 +1,162 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.reconcile.checks.AnomalyType;
+import io.reckon.jobs.reconcile.checks.Episodes;
+import io.reckon.jobs.reconcile.checks.Finding;
+import io.reckon.jobs.reconcile.checks.HourBits;
+import io.reckon.jobs.reconcile.checks.SeasonalBaseline;
+import io.reckon.pricing.Aggregation;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * USAGE_SPIKE and USAGE_DROP of one billing period. Each hour is judged once against its seasonal
+ * baseline ({@link SeasonalBaseline}) and its verdict kept in the period's hour bits; an hour is judged
+ * again when its own records, the baseline hours it was judged on, or the key's first-seen time change.
+ * Runs of hours with the same verdict are the episodes ({@link Episodes}); an episode's figures sum
+ * its hours' usage, reports and baselines.
+ */
+final class UsageSignals {
+
+    private static final long WEEK_MS = 7 * 24 * HOUR_MS;
+
+    private final ReconSettings settings;
+    private final Emitter emitter;
+
+    UsageSignals(ReconSettings settings, Emitter emitter) {
+        this.settings = settings;
+        this.emitter = emitter;
+    }
+
+    /** One hour's verdict and figures. */
+    private record Judged(BigDecimal quantity, BigDecimal reported, BigDecimal median, AnomalyType verdict) {}
+
+    /**
+     * Judges the hours of {@code p} before {@code asOf} not judged yet and those marked to be judged
+     * again, emits the episodes, and returns their keys.
+     */
+    Set<AnomalyKey> evaluate(
+            MeterKey key,
+            PeriodState p,
+            ContractBook.Terms terms,
+            HourView view,
+            Long firstSeen,
+            long asOf,
+            boolean periodFinal,
+            long watermark)
+            throws Exception {
+        Aggregation agg = terms.meter().aggregation();
+        Map<Long, Judged> judgedNow = new HashMap<>();
+        long firstChanged = p.changedFrom;
+        int judgeTo = p.index(Math.min(Math.max(asOf, p.start), p.end));
+        int already = p.index(p.judgedBefore);
+        for (int i = HourBits.nextSet(p.rejudgeHours, 0, already);
+                i >= 0;
+                i = HourBits.nextSet(p.rejudgeHours, i + 1, already)) {
+            long h = p.hourAt(i);
+            judgedNow.put(h, judge(p, view, firstSeen, h, agg));
+            firstChanged = Math.min(firstChanged, h);
+        }
+        for (int i = already; i < judgeTo; i++) {
+            long h = p.hourAt(i);
+            judgedNow.put(h, judge(p, view, firstSeen, h, agg));
+        }
+        p.rejudgeHours = HourBits.create(p.hours());
+        p.judgedBefore = Math.max(p.judgedBefore, p.hourAt(judgeTo));
+        for (Map.Entry<Long, Judged> j : judgedNow.entrySet()) {
+            int i = p.index(j.getKey());
+            HourBits.put(p.spikeHours, i, j.getValue().verdict() == AnomalyType.USAGE_SPIKE);
+            HourBits.put(p.dropHours, i, j.getValue().verdict() == AnomalyType.USAGE_DROP);
+        }
+
+        Set<AnomalyKey> found = new HashSet<>();
+        for (Episodes.Run run : Episodes.of(p.spikeHours, p.dropHours, p.index(p.judgedBefore))) {
+            AnomalyKey id = new AnomalyKey(run.type(), p.hourAt(run.from()));
+            found.add(id);
+            long end = p.hourAt(run.to());
+            AnomalyState stored = emitter.stored(id);
+            Finding f = figures(p, view, firstSeen, agg, terms, id, end, stored, judgedNow, firstChanged);
+            emitter.emit(key, id, end, p, f, periodFinal, watermark);
+        }
+        return found;
+    }
+
+    /**
+     * The episode's figures: from its last revision plus the hours judged since when only hours at its
+     * end are new, else summed anew over its hours.
+     */
+    private Finding figures(
+            PeriodState p,
+            HourView view,
+            Long firstSeen,
+            Aggregation agg,
+            ContractBook.Terms terms,
+            AnomalyKey id,
+            long end,
+            AnomalyState stored,
+            Map<Long, Judged> judgedNow,
+            long firstChanged)
+            throws Exception {
+        BigDecimal actual = BigDecimal.ZERO;
+        BigDecimal reported = BigDecimal.ZERO;
+        BigDecimal baseline = BigDecimal.ZERO;
+        long from = id.start();
+        boolean extendsStored = stored != null
+                && stored.isOpen()
+                && stored.baseline != null
+                && stored.signalEnd > id.start()
+                && stored.signalEnd <= end
+                && firstChanged >= stored.signalEnd;
+        if (extendsStored) {
+            actual = stored.actualQuantity;
+            reported = stored.reportedQuantity;
+            baseline = stored.baseline;
+            from = stored.signalEnd;
+        }
+        for (long h = from; h < end; h += HOUR_MS) {
+            Judged j = judgedNow.get(h);
+            if (j == null) {
+                j = judge(p, view, firstSeen, h, agg);
+            }
+            actual = actual.add(j.quantity());
+            reported = reported.add(j.reported());
+            baseline = baseline.add(j.median() == null ? BigDecimal.ZERO : j.median());
+        }
+        return new Finding(id.type(), true, terms.contract().currency(), actual, reported, 0, 0, null, 0, baseline);
+    }
+
+    /** The verdict of one hour; none when the key's history is too short or too thin to judge it. */
+    private Judged judge(PeriodState p, HourView view, Long firstSeen, long hour, Aggregation agg) throws Exception {
+        HourBucket b = view.bucket(hour);
+        BigDecimal q = b == null ? BigDecimal.ZERO : b.usage.value(agg);
+        BigDecimal reported = b == null ? BigDecimal.ZERO : b.reported.value(agg);
+        if (firstSeen == null || hour - SeasonalBaseline.WEEKS * WEEK_MS < Ledger.floorHour(firstSeen)) {
+            // Unknown history (before the key's first usage): decided before reading any bucket.
+            return new Judged(q, reported, null, null);
+        }
+        List<BigDecimal> samples = new ArrayList<>(SeasonalBaseline.WEEKS);
+        for (int w = 1; w <= SeasonalBaseline.WEEKS; w++) {
+            HourBucket s = view.bucket(hour - w * WEEK_MS);
+            if (s == null || s.usage.count < settings.spikeMinRecords()) {
+                // Too few records in that hour of that week to be a stable baseline.
+                return new Judged(q, reported, null, null);
+            }
+            samples.add(s.usage.value(agg));
+        }
+        Optional<SeasonalBaseline.Verdict> v =
+                SeasonalBaseline.judge(q, samples, settings.spikeDeviations(), settings.spikeRatio());
+        return new Judged(
+                q,
+                reported,
+                SeasonalBaseline.median(samples),
+                v.map(SeasonalBaseline.Verdict::type).orElse(null));
+    }
+}
