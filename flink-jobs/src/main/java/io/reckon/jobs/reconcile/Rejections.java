@@ -5,6 +5,7 @@ import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.records.DeadLetterRecord;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.MeterEventJson;
+import io.reckon.jobs.sources.InputKind;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -12,8 +13,9 @@ import java.util.Map;
  * Dead letters written by the reconciliation itself: records it cannot use (later than the retention,
  * another currency than the contract, too many distinct copies of one id), and (account, meter,
  * period)s it cannot evaluate (amounts beyond a long of minor units). A record's dead letter names the
- * input topic it came from and holds the record as a JSON line of the spec's fields; a period's has
- * the source {@value #RECONCILE} and holds the key and figures.
+ * input topic, partition and offset it was read at (the decoder notes them on the record) and holds
+ * the decoded record as a JSON line of the spec's fields, every field kept; a period's has the source
+ * {@value #RECONCILE} and holds the key and figures.
  */
 final class Rejections {
 
@@ -42,8 +44,14 @@ final class Rejections {
 
     void record(MeterEvent e, String reason) {
         rejected.get(e.kind).inc();
+        InputKind input = InputKind.ofCode(e.sourceInput);
         outputs.rejected(DeadLetterRecord.of(
-                topicOf(e.kind), null, null, MeterEventJson.of(e), reason, System.currentTimeMillis()));
+                input == null ? topicOf(e.kind) : input.topic(),
+                e.sourcePartition < 0 ? null : e.sourcePartition,
+                e.sourceOffset < 0 ? null : e.sourceOffset,
+                MeterEventJson.of(e),
+                reason,
+                System.currentTimeMillis()));
     }
 
     /** An invoice line already in state that turned out to be unusable (its contract arrived later). */

@@ -42,6 +42,16 @@ public class MeterEvent {
      */
     public boolean summary;
 
+    /**
+     * Where the record was read, for a dead letter written after decoding: the input (a code the
+     * decoder sets: 1 + the input's ordinal, 0 when unknown), its Kafka partition and offset (-1 when
+     * unknown).
+     */
+    public int sourceInput;
+
+    public int sourcePartition = -1;
+    public long sourceOffset = -1;
+
     // Invoice lines only.
     public String invoiceId;
     public long periodStart;
@@ -100,6 +110,9 @@ public class MeterEvent {
                 && amountMinor == other.amountMinor
                 && updatedAt == other.updatedAt
                 && summary == other.summary
+                && sourceInput == other.sourceInput
+                && sourcePartition == other.sourcePartition
+                && sourceOffset == other.sourceOffset
                 && Objects.equals(id, other.id)
                 && Objects.equals(accountId, other.accountId)
                 && Objects.equals(meter, other.meter)

@@ -21,7 +21,8 @@ import org.apache.flink.types.StringValue;
  * DecimalCodec}'s full form (exact, scale kept, null allowed); then the invoice fields, which are
  * empty for usage and reports: invoice id, currency and status as strings, period start, period end
  * and amount as zig-zag varints (one byte each when zero); last a flags byte (1: a reported summary, 2:
- * an updated_at follows as 8 bytes). Every field round-trips exactly.
+ * an updated_at follows as 8 bytes; 4: where it was read follows, the input code as a varint and the
+ * partition and offset as zig-zag varints). Every field round-trips exactly.
  *
  * <p>Not kept in state: records cross the network only. A job restored from an unaligned checkpoint
  * holding in-flight records of the previous encoding cannot read them; upgrade from a savepoint
@@ -37,6 +38,7 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
     private static final int NO_KIND = 3;
     private static final int SUMMARY = 1;
     private static final int UPDATED_AT = 2;
+    private static final int SOURCE = 4;
 
     @Override
     public boolean isImmutableType() {
@@ -74,6 +76,9 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
         to.status = from.status;
         to.updatedAt = from.updatedAt;
         to.summary = from.summary;
+        to.sourceInput = from.sourceInput;
+        to.sourcePartition = from.sourcePartition;
+        to.sourceOffset = from.sourceOffset;
         return to;
     }
 
@@ -97,9 +102,15 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
         DecimalCodec.writeZigZag(out, e.periodEnd);
         DecimalCodec.writeZigZag(out, e.amountMinor);
         boolean updated = e.updatedAt != MeterEvent.NO_UPDATED_AT;
-        out.writeByte((e.summary ? SUMMARY : 0) | (updated ? UPDATED_AT : 0));
+        boolean sourced = e.sourceInput != 0 || e.sourcePartition != -1 || e.sourceOffset != -1;
+        out.writeByte((e.summary ? SUMMARY : 0) | (updated ? UPDATED_AT : 0) | (sourced ? SOURCE : 0));
         if (updated) {
             out.writeLong(e.updatedAt);
+        }
+        if (sourced) {
+            DecimalCodec.writeUnsigned(out, e.sourceInput);
+            DecimalCodec.writeZigZag(out, e.sourcePartition);
+            DecimalCodec.writeZigZag(out, e.sourceOffset);
         }
     }
 
@@ -128,11 +139,20 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
         e.periodEnd = DecimalCodec.readZigZag(in);
         e.amountMinor = DecimalCodec.readZigZag(in);
         int flags = in.readUnsignedByte();
-        if ((flags & ~(SUMMARY | UPDATED_AT)) != 0) {
+        if ((flags & ~(SUMMARY | UPDATED_AT | SOURCE)) != 0) {
             throw new IOException("Corrupt meter event: flags " + flags);
         }
         e.summary = (flags & SUMMARY) != 0;
         e.updatedAt = (flags & UPDATED_AT) != 0 ? in.readLong() : MeterEvent.NO_UPDATED_AT;
+        if ((flags & SOURCE) != 0) {
+            e.sourceInput = (int) DecimalCodec.readUnsigned(in);
+            e.sourcePartition = (int) DecimalCodec.readZigZag(in);
+            e.sourceOffset = DecimalCodec.readZigZag(in);
+        } else {
+            e.sourceInput = 0;
+            e.sourcePartition = -1;
+            e.sourceOffset = -1;
+        }
         return e;
     }
 

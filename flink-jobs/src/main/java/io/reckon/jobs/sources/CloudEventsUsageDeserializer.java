@@ -59,7 +59,8 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
         long now = System.currentTimeMillis();
         try {
-            out.collect(Ingested.of(decode(record.value(), now)));
+            out.collect(InputKind.USAGE_CLOUDEVENTS.stamp(
+                    Ingested.of(decode(record.value(), now)), record.partition(), record.offset()));
         } catch (InvalidRecordException e) {
             out.collect(deadLetter(record, e.getMessage(), now));
         } catch (RuntimeException e) {

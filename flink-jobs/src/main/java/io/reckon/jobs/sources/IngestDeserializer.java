@@ -40,7 +40,7 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
         long now = System.currentTimeMillis();
         try {
-            out.collect(decode(record.value(), now));
+            out.collect(kind.stamp(decode(record.value(), now), record.partition(), record.offset()));
         } catch (UndecodableRecordException | InvalidRecordException e) {
             out.collect(deadLetter(record, e.getMessage(), now));
         } catch (SchemaRegistryException e) {

@@ -19,6 +19,24 @@ public enum InputKind {
         this.topic = topic;
     }
 
+    /**
+     * Notes on a decoded meter record where it was read (this input, its partition and offset), so
+     * that a dead letter written later about it can say so; other records pass unchanged.
+     */
+    public io.reckon.jobs.records.Ingested stamp(io.reckon.jobs.records.Ingested in, int partition, long offset) {
+        if (in.meterEvent != null) {
+            in.meterEvent.sourceInput = ordinal() + 1;
+            in.meterEvent.sourcePartition = partition;
+            in.meterEvent.sourceOffset = offset;
+        }
+        return in;
+    }
+
+    /** The input of a record's {@code sourceInput} code, or null when the code is unknown. */
+    public static InputKind ofCode(int code) {
+        return code < 1 || code > values().length ? null : values()[code - 1];
+    }
+
     /** Short name used in counters, metrics and the replay summary. */
     public String label() {
         return label;

@@ -733,7 +733,12 @@ class BadInputCorpusTest {
 
     private boolean matches(Case c, DeadLetter d) {
         if (c.match() == Match.RECONCILE) {
-            return d.getSource().equals("invoice_line") && d.getReason().contains("line-eur");
+            // Rejected after decoding: the decoded record as JSON, where it was read, and why.
+            return d.getSource().equals(c.input().topic())
+                    && d.getPartition() != null
+                    && d.getOffset() != null
+                    && new String(raw(d), java.nio.charset.StandardCharsets.UTF_8).contains("\"line_id\":\"line-eur\"")
+                    && d.getReason().contains("line-eur");
         }
         byte[] value = orEmpty(bad.get(c));
         // A null and an empty value are both dead-lettered with empty raw bytes: the reason tells them apart.
