@@ -1,0 +1,77 @@
+package io.reckon.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reckon.jobs.testing.ArrivalScenario;
+import io.reckon.jobs.testing.Deliveries;
+import io.reckon.jobs.testing.FinalAnomalies;
+import java.time.Duration;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The answer is a function of the records alone (spec v1.1, "Arrival order"): generated streams of
+ * usage, reports (events and revised summaries), invoice lines (corrected, voided, credited) and
+ * contract versions, with copies of records, delivered shuffled, grouped by account, with records or
+ * copies days late, and with contracts among the records, end with the same final anomalies as the
+ * delivery in event-time order. The production operator runs in Flink's operator harness; the
+ * retention is long enough that every record arrives within it, as the property requires.
+ */
+class ArrivalOrderPropertyTest {
+
+    private static final ReconSettings SETTINGS = settings();
+
+    private static ReconSettings settings() {
+        Configuration c = new Configuration();
+        c.setString("reconcile.state-retention", Duration.ofDays(120).toMillis() + " ms");
+        // Judges every hour with usage in its baseline weeks, so that sparse generated keys raise
+        // spikes and drops to compare too.
+        c.setString("reconcile.spike-min-records", "1");
+        return ReconSettings.from(c);
+    }
+
+    @Provide
+    Arbitrary<ArrivalScenario.Shape> shapes() {
+        return Combinators.combine(
+                        Arbitraries.integers().between(1, 2),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 20),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false))
+                .as((accounts, second, anchor15, graduated, copies, summaries, gap, spike) -> new ArrivalScenario.Shape(
+                        accounts, second, anchor15, graduated, copies, summaries, gap, spike, true));
+    }
+
+    @Property(tries = 40)
+    void anyArrivalOrderEndsWithTheFinalAnomaliesOfTheEventTimeOrder(
+            @ForAll("shapes") ArrivalScenario.Shape shape,
+            @ForAll long seed,
+            @ForAll Deliveries delivery,
+            @ForAll boolean contractsFirst)
+            throws Exception {
+        ArrivalScenario.Input input = ArrivalScenario.generate(seed, shape);
+        OperatorRun.Result ordered = OperatorRun.run(
+                SETTINGS, input.contracts(), Deliveries.EVENT_TIME.order(input.records(), seed), true, seed);
+        OperatorRun.Result other = OperatorRun.run(
+                SETTINGS, input.contracts(), delivery.order(input.records(), seed), contractsFirst, seed);
+
+        FinalAnomalies expected = new FinalAnomalies(ordered.anomalies());
+        FinalAnomalies actual = new FinalAnomalies(other.anomalies());
+        assertThat(expected.standing()).as("the ordered run finds anomalies").isNotEmpty();
+        List<String> differences = actual.differencesFrom(expected);
+        assertThat(differences)
+                .as("%s delivery, contracts first: %s", delivery, contractsFirst)
+                .isEmpty();
+        assertThat(actual.allFinal()).isTrue();
+        assertThat(other.rejected()).as("no record is refused").isEmpty();
+    }
+}
