@@ -156,6 +156,19 @@ final class Periods {
         return starts;
     }
 
+    /**
+     * The event time the key's periods were last evaluated at (the latest time their reports are
+     * folded up to), or the start of its first period if none was: where ticks resume when the
+     * watermark is not known yet, after a restore.
+     */
+    long lastEvaluated() throws Exception {
+        long last = Long.MIN_VALUE;
+        for (PeriodState p : all()) {
+            last = Math.max(last, Math.max(p.reportedBefore, p.start));
+        }
+        return last;
+    }
+
     boolean isEmpty() throws Exception {
         return starts().length == 0;
     }

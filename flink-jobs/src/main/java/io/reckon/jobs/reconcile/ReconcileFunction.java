@@ -205,7 +205,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             dirt.all(p);
             periods.put(p);
         }
-        tickRequests.request(timers, streamKey, timers.currentWatermark());
+        tickRequests.request(timers, streamKey, periods.lastEvaluated());
     }
 
     /** Whether a contract arriving now may change evaluations already made (any watermark yet). */
@@ -234,10 +234,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         return wanted;
     }
 
-    /** A key whose state of the first layout was taken over is evaluated at its next tick. */
-    private void afterUpgrade(String streamKey, TimerService timers) {
+    /**
+     * A key whose state of the first layout was taken over is evaluated at its next tick: the tick
+     * after the watermark, or, before the first watermark after a restore, the tick after the time its
+     * periods were last evaluated.
+     */
+    private void afterUpgrade(String streamKey, TimerService timers) throws Exception {
         if (legacy.takeUpgraded()) {
-            tickRequests.request(timers, streamKey, timers.currentWatermark());
+            tickRequests.request(timers, streamKey, periods.lastEvaluated());
         }
     }
 

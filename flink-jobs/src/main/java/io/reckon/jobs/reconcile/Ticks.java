@@ -44,6 +44,9 @@ final class Ticks {
     /** Registers {@code key}'s tick after the watermark (after {@code eventTime} before any watermark). */
     void request(TimerService timers, String key, long eventTime) {
         long watermark = timers.currentWatermark();
+        if (watermark < 0 && eventTime == Long.MIN_VALUE) {
+            return; // no time known at all: the key's own records and timers bring its ticks
+        }
         long tick = next(watermark, eventTime);
         if (watermark < 0) {
             timers.registerEventTimeTimer(tick);

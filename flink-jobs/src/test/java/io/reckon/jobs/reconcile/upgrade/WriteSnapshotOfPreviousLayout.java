@@ -45,21 +45,23 @@ public final class WriteSnapshotOfPreviousLayout {
         StringBuilder revisions = new StringBuilder();
         for (AnomalyRecord a : h.extractOutputValues()) {
             revisions
-                    .append(a.type)
-                    .append(' ')
-                    .append(a.accountId)
-                    .append(' ')
-                    .append(a.meter)
-                    .append(' ')
-                    .append(a.periodStart)
-                    .append(' ')
-                    .append(a.revision)
-                    .append(' ')
-                    .append(a.status)
-                    .append(' ')
-                    .append(a.amountMinor)
-                    .append(' ')
-                    .append(a.finalRevision)
+                    .append(String.join(
+                            " ",
+                            a.type,
+                            a.accountId,
+                            a.meter,
+                            Long.toString(a.periodStart),
+                            Integer.toString(a.revision),
+                            a.status,
+                            Long.toString(a.amountMinor),
+                            Boolean.toString(a.finalRevision),
+                            Long.toString(a.periodEnd),
+                            a.currency,
+                            a.actualQuantity.toPlainString(),
+                            a.reportedQuantity.toPlainString(),
+                            Long.toString(a.expectedAmountMinor),
+                            Long.toString(a.pricedReportedAmountMinor),
+                            String.valueOf(a.billedAmountMinor)))
                     .append('\n');
         }
         h.close();
