@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -35,6 +36,9 @@ class GoldenScenariosTest {
     @TempDir
     static Path work;
 
+    /** The key of a scenario's config.properties that names the replay order, not a job option. */
+    static final String REPLAY_ORDER = "replay.order";
+
     private EmbeddedStack stack;
 
     @BeforeAll
@@ -61,6 +65,11 @@ class GoldenScenariosTest {
         Path dir = golden().resolve(scenario);
         CleanSlate.reset(stack);
 
+        Properties options = scenarioOptions(dir);
+        LoadOptions loading = LoadOptions.defaults();
+        if (options.containsKey(REPLAY_ORDER)) {
+            loading = loading.withOrder(InputOrder.parse((String) options.remove(REPLAY_ORDER)));
+        }
         Replay.Result result = Replay.run(
                 stack.connectorConfig(),
                 new Replay.InputFiles(
@@ -68,7 +77,8 @@ class GoldenScenariosTest {
                         dir.resolve("usage.jsonl"),
                         dir.resolve("reported.jsonl"),
                         dir.resolve("invoices.jsonl")),
-                replayOverrides(dir));
+                replayOverrides(options),
+                loading);
 
         assertThat(result.counts().values()).allMatch(InputCounts::balanced);
         assertThat(result.deadLetters()).isEmpty();
@@ -85,19 +95,26 @@ class GoldenScenariosTest {
      * records of that scenario are read. Every other scenario has inputs in event-time order, so its
      * revisions do not depend on when watermarks are emitted.
      */
-    private static Configuration replayOverrides(Path dir) throws java.io.IOException {
+    private static Configuration replayOverrides(Properties options) {
         Configuration c = new Configuration();
         c.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(5));
-        // A scenario may set job options of its own (config.properties), stated in its README.
+        options.stringPropertyNames().forEach(k -> c.setString(k, options.getProperty(k)));
+        return c;
+    }
+
+    /**
+     * A scenario may set job options of its own (config.properties), stated in its README, and the
+     * order of the replay ({@value #REPLAY_ORDER}: event-time, the default, or file).
+     */
+    private static Properties scenarioOptions(Path dir) throws java.io.IOException {
+        Properties p = new Properties();
         Path options = dir.resolve("config.properties");
         if (Files.exists(options)) {
-            java.util.Properties p = new java.util.Properties();
             try (var in = Files.newBufferedReader(options)) {
                 p.load(in);
             }
-            p.stringPropertyNames().forEach(k -> c.setString(k, p.getProperty(k)));
         }
-        return c;
+        return p;
     }
 
     private static Path golden() throws URISyntaxException {
