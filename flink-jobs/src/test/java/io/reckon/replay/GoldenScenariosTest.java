@@ -2,18 +2,28 @@ package io.reckon.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reckon.avro.DeadLetter;
 import io.reckon.connectors.embedded.EmbeddedStack;
+import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.testing.AnomalyFiles;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Properties;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * hand (the arithmetic is in each folder's README.md). Every scenario runs through the production job
  * graph over real Kafka and PostgreSQL and must produce exactly those revisions, compared field by
  * field except {@code detected_at} (processing time).
+ *
+ * <p>Replay orders each input by event time; the late-correction scenario, which is about arrival
+ * order, is replayed in file order. The README's example, shuffled and grouped by account, must give
+ * the same revisions as in order.
  *
  * <p>One stack serves the whole class because starting Kafka and PostgreSQL costs far more than a
  * small replay; each scenario starts from a clean slate (topics deleted and recreated, sink tables
@@ -87,6 +101,57 @@ class GoldenScenariosTest {
                 dir.resolve("expected-anomalies.jsonl"),
                 "anomaly revisions of scenario " + scenario);
     }
+
+    /**
+     * The README's worked example with each file shuffled and then grouped by account, the last
+     * account first: in file order, every record of acct_1 (March 2 and 3) would come after acct_2's
+     * of March 20, 17 days later in event time. Replay orders each input by event time, so the job
+     * sees what it sees for the files in order and emits exactly the README's revisions.
+     */
+    @Test
+    void theReadmeExampleShuffledAndGroupedByAccountGivesTheSameRevisions() throws Exception {
+        CleanSlate.reset(stack);
+        Path examples = Path.of("..", "docs", "examples");
+        Path shuffled = Files.createDirectories(work.resolve("shuffled-example"));
+        Random random = new Random(16);
+        for (String name : List.of("contracts.jsonl", "usage.jsonl", "reported.jsonl", "invoices.jsonl")) {
+            List<String> lines = new ArrayList<>(Files.readAllLines(examples.resolve(name)));
+            Collections.shuffle(lines, random);
+            lines.sort(Comparator.comparing(GoldenScenariosTest::accountOf).reversed());
+            Files.write(shuffled.resolve(name), lines);
+        }
+        assertThat(accountOf(Files.readAllLines(shuffled.resolve("usage.jsonl")).get(0)))
+                .isEqualTo("acct_2");
+
+        Replay.Result result = Replay.run(
+                stack.connectorConfig(),
+                new Replay.InputFiles(
+                        shuffled.resolve("contracts.jsonl"),
+                        shuffled.resolve("usage.jsonl"),
+                        shuffled.resolve("reported.jsonl"),
+                        shuffled.resolve("invoices.jsonl")),
+                new Configuration());
+
+        AnomalyFiles.assertRevisionsEqual(
+                result.anomalies(),
+                examples.resolve("expected-anomalies.jsonl"),
+                "anomaly revisions of the shuffled README example");
+        assertThat(result.counts().values()).allMatch(InputCounts::balanced);
+        InputCounts usage = result.counts().get(InputKind.USAGE);
+        assertThat(List.of(usage.read(), usage.valid(), usage.deadLettered(), usage.duplicates(), usage.unmapped()))
+                .containsExactly(8L, 7L, 1L, 1L, 1L);
+        assertThat(result.deadLetters())
+                .extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder(
+                        "quantity is negative: -5", "event_time is not an ISO-8601 UTC time: 'yesterday'");
+    }
+
+    private static String accountOf(String line) {
+        Matcher m = ACCOUNT.matcher(line);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static final Pattern ACCOUNT = Pattern.compile("\"account_id\":\"([^\"]*)\"");
 
     /**
      * A watermark is emitted by each source every auto-watermark interval of processing time. The
