@@ -103,10 +103,13 @@ class GoldenScenariosTest {
     }
 
     /**
-     * The README's worked example with each file shuffled and then grouped by account, the last
-     * account first: in file order, every record of acct_1 (March 2 and 3) would come after acct_2's
-     * of March 20, 17 days later in event time. Replay orders each input by event time, so the job
-     * sees what it sees for the files in order and emits exactly the README's revisions.
+     * The README's worked example, each file shuffled, then grouped by account (the last account
+     * first) with each account's records latest first, and 2,000 usage events and reports of acct_1
+     * on a meter its contract does not list ({@code noise}: unmapped, no anomaly) on March 20. In file
+     * order the watermark would reach March 20 on the fillers, before any of acct_1's records of
+     * March 2 and 3 is read (the filler records give the 5 ms watermark interval time to fire, as in
+     * the late-correction scenario); the hourly checks of March 2 would then have run without them.
+     * Replay orders each input by event time, so the job emits exactly the README's revisions.
      */
     @Test
     void theReadmeExampleShuffledAndGroupedByAccountGivesTheSameRevisions() throws Exception {
@@ -116,12 +119,23 @@ class GoldenScenariosTest {
         Random random = new Random(16);
         for (String name : List.of("contracts.jsonl", "usage.jsonl", "reported.jsonl", "invoices.jsonl")) {
             List<String> lines = new ArrayList<>(Files.readAllLines(examples.resolve(name)));
+            for (int i = 0; i < FILLERS && name.equals("usage.jsonl"); i++) {
+                lines.add("{\"event_id\":\"noise-" + i + "\",\"account_id\":\"acct_1\",\"meter\":\"noise\","
+                        + "\"event_time\":\"2026-03-20T00:00:00Z\",\"quantity\":\"1\"}");
+            }
+            for (int i = 0; i < FILLERS && name.equals("reported.jsonl"); i++) {
+                lines.add("{\"report_id\":\"noise-" + i + "\",\"account_id\":\"acct_1\",\"meter\":\"noise\","
+                        + "\"event_time\":\"2026-03-20T00:00:00Z\",\"quantity\":\"1\"}");
+            }
             Collections.shuffle(lines, random);
-            lines.sort(Comparator.comparing(GoldenScenariosTest::accountOf).reversed());
+            lines.sort(Comparator.comparing((String l) -> field(l, "account_id"))
+                    .thenComparing(l -> field(l, "event_time") + field(l, "period_end"))
+                    .reversed());
             Files.write(shuffled.resolve(name), lines);
         }
-        assertThat(accountOf(Files.readAllLines(shuffled.resolve("usage.jsonl")).get(0)))
-                .isEqualTo("acct_2");
+        List<String> usageLines = Files.readAllLines(shuffled.resolve("usage.jsonl"));
+        assertThat(usageLines.get(2)).contains("\"meter\":\"noise\"");
+        assertThat(usageLines.get(usageLines.size() - 1)).contains("\"event_id\":\"e-1\"");
 
         Replay.Result result = Replay.run(
                 stack.connectorConfig(),
@@ -130,7 +144,7 @@ class GoldenScenariosTest {
                         shuffled.resolve("usage.jsonl"),
                         shuffled.resolve("reported.jsonl"),
                         shuffled.resolve("invoices.jsonl")),
-                new Configuration());
+                replayOverrides(new Properties()));
 
         AnomalyFiles.assertRevisionsEqual(
                 result.anomalies(),
@@ -138,20 +152,20 @@ class GoldenScenariosTest {
                 "anomaly revisions of the shuffled README example");
         assertThat(result.counts().values()).allMatch(InputCounts::balanced);
         InputCounts usage = result.counts().get(InputKind.USAGE);
-        assertThat(List.of(usage.read(), usage.valid(), usage.deadLettered(), usage.duplicates(), usage.unmapped()))
-                .containsExactly(8L, 7L, 1L, 1L, 1L);
+        assertThat(List.of(usage.read(), usage.valid(), usage.deadLettered(), usage.duplicates(), usage.late()))
+                .containsExactly(8L + FILLERS, 7L + FILLERS, 1L, 1L, 0L);
         assertThat(result.deadLetters())
                 .extracting(DeadLetter::getReason)
                 .containsExactlyInAnyOrder(
                         "quantity is negative: -5", "event_time is not an ISO-8601 UTC time: 'yesterday'");
     }
 
-    private static String accountOf(String line) {
-        Matcher m = ACCOUNT.matcher(line);
+    private static final int FILLERS = 2_000;
+
+    private static String field(String line, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(line);
         return m.find() ? m.group(1) : "";
     }
-
-    private static final Pattern ACCOUNT = Pattern.compile("\"account_id\":\"([^\"]*)\"");
 
     /**
      * A watermark is emitted by each source every auto-watermark interval of processing time. The
