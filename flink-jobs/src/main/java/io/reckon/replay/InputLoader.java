@@ -39,8 +39,9 @@ final class InputLoader {
      * @param ordered records that went through the event-time sort (0 in file order)
      * @param runs sorted runs written to temporary files (0 when the input fitted the sort memory)
      * @param time how long the loading took, sorting and handing on included
+     * @param sortTime the part of it spent ordering: buffering, writing the runs and merging them
      */
-    record Result(long lines, long deadLettered, long ordered, int runs, Duration time) {}
+    record Result(long lines, long deadLettered, long ordered, int runs, Duration time, Duration sortTime) {}
 
     private final ConfluentAvroCodec codec;
     private final LoadOptions options;
@@ -60,6 +61,7 @@ final class InputLoader {
         boolean ordered = options.order() == InputOrder.EVENT_TIME && kind != InputKind.CONTRACTS;
         long lines = 0;
         long dead = 0;
+        long sortNanos = 0;
         try (JsonLineReader reader = new JsonLineReader(Files.newInputStream(file));
                 EventTimeSorter sorter = new EventTimeSorter(options.tempDirectory(), options.sortMemoryBytes())) {
             for (JsonLineReader.Line line = reader.next(); line != null; line = reader.next()) {
@@ -83,7 +85,9 @@ final class InputLoader {
                     }
                     byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
                     if (ordered) {
+                        long t = System.nanoTime();
                         sorter.add(c.eventTime().toEpochMilli(), key, value);
+                        sortNanos += System.nanoTime() - t;
                     } else {
                         sink.send(new ProducerRecord<>(kind.topic(), key, value));
                     }
@@ -93,19 +97,24 @@ final class InputLoader {
                 dead++;
             }
             if (ordered) {
+                long t = System.nanoTime();
                 try (EventTimeSorter.Sorted sorted = sorter.sorted()) {
                     while (sorted.hasNext()) {
                         EventTimeSorter.Entry e = sorted.next();
+                        long handing = System.nanoTime();
                         sink.send(new ProducerRecord<>(kind.topic(), e.key(), e.value()));
+                        t += System.nanoTime() - handing;
                     }
                 }
+                sortNanos += System.nanoTime() - t;
             }
             return new Result(
                     lines,
                     dead,
                     ordered ? sorter.size() : 0,
                     sorter.runsWritten(),
-                    Duration.ofNanos(System.nanoTime() - started));
+                    Duration.ofNanos(System.nanoTime() - started),
+                    Duration.ofNanos(sortNanos));
         }
     }
 

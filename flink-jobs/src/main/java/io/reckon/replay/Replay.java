@@ -359,7 +359,9 @@ public final class Replay {
                 r.lines(),
                 r.deadLettered(),
                 r.ordered() > 0
-                        ? r.ordered() + " records ordered by event time (" + r.runs() + " sorted runs)"
+                        ? String.format(
+                                "%d records ordered by event time (%d sorted runs, %.1f s)",
+                                r.ordered(), r.runs(), r.sortTime().toMillis() / 1000.0)
                         : "produced in file order",
                 String.format("%.1f", r.time().toMillis() / 1000.0));
         return r;
