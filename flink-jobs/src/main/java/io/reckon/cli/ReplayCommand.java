@@ -76,6 +76,15 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LoadOptions loading;
+        try {
+            loading = LoadOptions.defaults()
+                    .withOrder(order)
+                    .withSortMemory(MemorySize.parse(sortMemory).getBytes());
+        } catch (IllegalArgumentException e) {
+            System.err.println("reckon replay: --sort-memory: " + e.getMessage());
+            return 2;
+        }
         for (Path p : new Path[] {contracts, usage, reported, invoices}) {
             if (p != null && !Files.isReadable(p)) {
                 System.err.println("reckon replay: cannot read " + p);
@@ -89,15 +98,6 @@ public final class ReplayCommand implements Callable<Integer> {
             ReckonConfiguration.validate(options);
         } catch (IllegalArgumentException e) {
             System.err.println("reckon replay: " + e.getMessage());
-            return 2;
-        }
-        LoadOptions loading;
-        try {
-            loading = LoadOptions.defaults()
-                    .withOrder(order)
-                    .withSortMemory(MemorySize.parse(sortMemory).getBytes());
-        } catch (IllegalArgumentException e) {
-            System.err.println("reckon replay: --sort-memory: " + e.getMessage());
             return 2;
         }
         Path work = Files.createTempDirectory("reckon-replay-");
