@@ -1,12 +1,15 @@
 package io.reckon.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.reckon.avro.DeadLetter;
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.testing.AnomalyFiles;
+import java.io.ByteArrayOutputStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,6 +164,84 @@ class GoldenScenariosTest {
     }
 
     private static final int FILLERS = 2_000;
+
+    /**
+     * The README's example with a byte-order mark before the first contract and the first usage
+     * event, and five hostile usage lines among the rest (not UTF-8, 1e29 units, the year
+     * +999999999, an exponent of 999999999, a line of 2 MB): the replay ends, every line is
+     * accounted for, and the revisions are the README's.
+     */
+    @Test
+    void hostileLinesAreDeadLetteredByTheLoaderAndTheRestGivesTheReadmeRevisions() throws Exception {
+        CleanSlate.reset(stack);
+        Path examples = Path.of("..", "docs", "examples");
+        Path dir = Files.createDirectories(work.resolve("hostile-example"));
+        String usage = "{\"event_id\":\"h\",\"account_id\":\"acct_1\",\"meter\":\"api_calls\","
+                + "\"event_time\":\"2026-03-02T09:00:00Z\",\"quantity\":\"1\"}";
+        List<byte[]> hostile = List.of(
+                usage.replace("acct_1", "acct_\u00e9").getBytes(StandardCharsets.ISO_8859_1),
+                usage.replace("\"1\"}", "1e29}").getBytes(StandardCharsets.UTF_8),
+                usage.replace("2026-03-02T09:00:00Z", "+999999999-01-01T00:00:00Z")
+                        .getBytes(StandardCharsets.UTF_8),
+                usage.replace("\"1\"}", "1e999999999}").getBytes(StandardCharsets.UTF_8),
+                usage.replace("\"meter\"", "\"attributes\":{\"x\":\"" + "y".repeat(2_000_000) + "\"},\"meter\"")
+                        .getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write(BOM);
+        List<String> lines = Files.readAllLines(examples.resolve("usage.jsonl"));
+        for (int i = 0; i < lines.size(); i++) {
+            if (i == 3) {
+                for (byte[] h : hostile) {
+                    file.write(h);
+                    file.write('\n');
+                }
+            }
+            file.write((lines.get(i) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Files.write(dir.resolve("usage.jsonl"), file.toByteArray());
+        byte[] contracts = Files.readAllBytes(examples.resolve("contracts.jsonl"));
+        ByteArrayOutputStream withBom = new ByteArrayOutputStream();
+        withBom.write(BOM);
+        withBom.write(contracts);
+        Files.write(dir.resolve("contracts.jsonl"), withBom.toByteArray());
+
+        Replay.Result result = Replay.run(
+                stack.connectorConfig(),
+                new Replay.InputFiles(
+                        dir.resolve("contracts.jsonl"),
+                        dir.resolve("usage.jsonl"),
+                        examples.resolve("reported.jsonl"),
+                        examples.resolve("invoices.jsonl")),
+                new Configuration());
+
+        AnomalyFiles.assertRevisionsEqual(
+                result.anomalies(),
+                examples.resolve("expected-anomalies.jsonl"),
+                "anomaly revisions of the README example among hostile lines");
+        assertThat(result.counts().values()).allMatch(InputCounts::balanced);
+        InputCounts u = result.counts().get(InputKind.USAGE);
+        assertThat(List.of(u.read(), u.valid(), u.deadLettered())).containsExactly(13L, 7L, 6L);
+        assertThat(result.counts().get(InputKind.CONTRACTS).valid()).isEqualTo(2);
+        assertThat(result.deadLetters())
+                .filteredOn(d -> d.getSource().equals("usage.jsonl"))
+                .extracting(DeadLetter::getOffset, DeadLetter::getReason)
+                .containsExactly(
+                        tuple(4L, "line 4 is not valid UTF-8"),
+                        tuple(
+                                5L,
+                                "quantity 100000000000000000000000000000 is not below the limit of 10^18 units per record"),
+                        tuple(6L, "event_time +999999999-01-01T00:00:00Z is outside the years 1970 to 9999"),
+                        tuple(
+                                7L,
+                                "quantity 1E+999999999 is out of range: more than 38 digits before the decimal point"),
+                        tuple(
+                                8L,
+                                String.format(
+                                        "line 8 is %,d bytes long, more than the limit of 1,048,576 bytes",
+                                        hostile.get(4).length)));
+    }
+
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private static String field(String line, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(line);
