@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why event-time order: the job's watermark follows the largest event time read, so a file
  * grouped by account (or in any other order) would make the records after the first account late.
- * Produced in event-time order, every partition of every topic is in event-time order (records keep
- * their key, the account, so an account's records share a partition), and the answer is the same
- * whatever the order of the files.
+ * Produced in event-time order, every partition of the usage, reported and invoice topics is in
+ * event-time order (records keep their key, the account, so an account's records share a partition),
+ * and the answer is the same whatever the order of the lines in the files. Contracts keep file order:
+ * they carry no event time, and the job orders an account's versions itself.
  *
  * <pre>{@code
  * try (EmbeddedStack stack = EmbeddedStack.start(dir)) {
