@@ -5,6 +5,8 @@ import io.reckon.connectors.kafka.Topics;
 import io.reckon.demo.DemoReport;
 import io.reckon.demo.DemoWorkload;
 import io.reckon.jobs.ReckonConfiguration;
+import io.reckon.replay.InputOrder;
+import io.reckon.replay.LoadOptions;
 import io.reckon.replay.Replay;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +83,10 @@ public final class DemoCommand implements Callable<Integer> {
                             data.resolve("usage.jsonl"),
                             data.resolve("reported.jsonl"),
                             data.resolve("invoices.jsonl")),
-                    conf);
+                    conf,
+                    // The workload's files are in arrival order, with records out of order, late and after
+                    // their period was final on purpose: the demo shows the job absorbing them.
+                    LoadOptions.defaults().withOrder(InputOrder.FILE));
             Path anomalies = work.resolve("anomalies.jsonl");
             Replay.writeAnomalies(r.anomalies(), anomalies);
             Replay.writeDeadLetters(r.deadLetters(), work.resolve("dead-letters.jsonl"));

@@ -3,11 +3,15 @@ package io.reckon.cli;
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.jobs.ReckonConfiguration;
 import io.reckon.replay.InputCounts;
+import io.reckon.replay.InputOrder;
+import io.reckon.replay.LoadOptions;
 import io.reckon.replay.Replay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +22,9 @@ import picocli.CommandLine.Option;
         description = {
             "Replays JSON Lines files through the reconciliation job and writes every anomaly revision.",
             "Loads the files into the embedded Kafka topics, runs the production job graph until the end of the input,",
-            "writes one JSON line per anomaly revision and prints per-input counts."
+            "writes one JSON line per anomaly revision and prints per-input counts.",
+            "Each input is produced in event-time order (--order file keeps file order); lines that cannot be read"
+                    + " are dead-lettered with their reason."
         })
 public final class ReplayCommand implements Callable<Integer> {
 
@@ -41,6 +47,23 @@ public final class ReplayCommand implements Callable<Integer> {
     Path dlq;
 
     @Option(
+            names = "--order",
+            defaultValue = "event-time",
+            converter = OrderConverter.class,
+            description = "event-time (default): each input is produced in event-time order (usage and reports by"
+                    + " event_time, invoice lines by period_end, ties in file order), so the result does not depend"
+                    + " on how the files are ordered. file: in file order, to exercise arrival order (late and"
+                    + " out-of-order records).")
+    InputOrder order;
+
+    @Option(
+            names = "--sort-memory",
+            defaultValue = "64m",
+            description = "Heap the event-time ordering of one input may take (default ${DEFAULT-VALUE}); a larger"
+                    + " input is sorted in runs written to temporary files (java.io.tmpdir), then merged.")
+    String sortMemory;
+
+    @Option(
             names = "--config",
             description = "A Flink-style YAML file of options (reconcile.*, Flink settings); RECKON_* environment"
                     + " variables and -D override it. Connection settings come from the embedded stack.")
@@ -53,6 +76,15 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LoadOptions loading;
+        try {
+            loading = LoadOptions.defaults()
+                    .withOrder(order)
+                    .withSortMemory(MemorySize.parse(sortMemory).getBytes());
+        } catch (IllegalArgumentException e) {
+            System.err.println("reckon replay: --sort-memory: " + e.getMessage());
+            return 2;
+        }
         for (Path p : new Path[] {contracts, usage, reported, invoices}) {
             if (p != null && !Files.isReadable(p)) {
                 System.err.println("reckon replay: cannot read " + p);
@@ -74,7 +106,10 @@ public final class ReplayCommand implements Callable<Integer> {
             Configuration conf = new Configuration(options);
             conf.addAll(stack.connectorConfig());
             Replay.Result r = Replay.run(
-                    stack.connectorConfig(), new Replay.InputFiles(contracts, usage, reported, invoices), conf);
+                    stack.connectorConfig(),
+                    new Replay.InputFiles(contracts, usage, reported, invoices),
+                    conf,
+                    loading);
             Replay.writeAnomalies(r.anomalies(), out);
             if (dlq != null) {
                 Replay.writeDeadLetters(r.deadLetters(), dlq);
@@ -94,6 +129,18 @@ public final class ReplayCommand implements Callable<Integer> {
             return 0;
         } finally {
             org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+        }
+    }
+
+    /** Reads {@code --order event-time|file}. */
+    static final class OrderConverter implements CommandLine.ITypeConverter<InputOrder> {
+        @Override
+        public InputOrder convert(String value) {
+            try {
+                return InputOrder.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -10,6 +10,10 @@ import io.reckon.jobs.records.ContractAvro;
 import io.reckon.jobs.records.ContractJson;
 import io.reckon.jobs.records.InvalidRecordException;
 import io.reckon.jobs.sources.InputKind;
+import io.reckon.jobs.sources.InputValidation;
+import io.reckon.pricing.ContractVersion;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -18,17 +22,28 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * JSON Lines input (the format of the reconciliation spec) to the Avro contracts, exactly as a
  * producer would convert it. Only shape is checked here (JSON, required fields, numbers, times, the
- * fixed decimal scales); the job itself applies every rule of the input contract, so replay and
- * production dead-letter the same records for the same reasons.
+ * fixed decimal scales), plus what the Avro contracts cannot carry at all (times outside the years
+ * 1970 to 9999, quantities of 10^18 units or more); the job itself applies every other rule of the
+ * input contract, so replay and production dead-letter the same records for the same reasons.
  */
 public final class JsonInputs {
 
     private static final int QUANTITY_SCALE = 9;
 
+    /** The earliest time the loader accepts: the job refuses anything before 1970 as well. */
+    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+    /** The first time the loader refuses: the year 10000 (four-digit years only). */
+    public static final Instant END = Instant.parse("+10000-01-01T00:00:00Z");
+
     private JsonInputs() {}
 
-    /** The Kafka key (account_id) and the Avro value of one line. */
-    public record Converted(String key, SpecificRecord value) {}
+    /**
+     * The Kafka key (account_id), the Avro value of one line and its event time (what replay orders
+     * the input by): a usage or report's {@code event_time}, an invoice line's {@code period_end} (the
+     * job's event time of a line, see {@link InputValidation#invoiceLine}); null for a contract.
+     */
+    public record Converted(String key, SpecificRecord value, Instant eventTime) {}
 
     public static Converted convert(InputKind kind, String line) throws InvalidRecordException {
         JsonNode n = parse(line);
@@ -40,10 +55,14 @@ public final class JsonInputs {
                 throw new InvalidRecordException(
                         "CloudEvents usage has no JSON Lines form here; produce the events to " + kind.topic());
             case CONTRACTS -> {
-                var c = ContractJson.parse(n);
+                ContractVersion c = ContractJson.parse(n);
+                inRange("effective_from", c.effectiveFrom());
+                if (c.renewal() != null) {
+                    inRange("renewal.term_end", c.renewal().termEnd());
+                }
                 // Keyed by account and version: the topic is compacted, and every version of an
                 // account must survive compaction (periods before a newer version still need it).
-                yield new Converted(c.accountId() + ":" + c.version(), ContractAvro.toAvro(c));
+                yield new Converted(c.accountId() + ":" + c.version(), ContractAvro.toAvro(c), null);
             }
         };
     }
@@ -58,7 +77,7 @@ public final class JsonInputs {
             for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isTextual()) {
-                    throw new InvalidRecordException("attributes." + e.getKey() + " must be a string");
+                    throw new InvalidRecordException("attributes." + shown(e.getKey()) + " must be a string");
                 }
                 attributes.put(e.getKey(), e.getValue().asText());
             }
@@ -67,11 +86,11 @@ public final class JsonInputs {
                 .setEventId(text(n, "event_id"))
                 .setAccountId(text(n, "account_id"))
                 .setMeter(text(n, "meter"))
-                .setEventTime(time(n, "event_time"))
-                .setQuantity(ContractAvro.scaled(decimal(n, "quantity"), QUANTITY_SCALE, "quantity"))
+                .setEventTime(boundedTime(n, "event_time"))
+                .setQuantity(quantity(n))
                 .setAttributes(attributes)
                 .build();
-        return new Converted(u.getAccountId(), u);
+        return new Converted(u.getAccountId(), u, u.getEventTime());
     }
 
     private static Converted reported(JsonNode n) throws InvalidRecordException {
@@ -79,12 +98,12 @@ public final class JsonInputs {
                 .setReportId(text(n, "report_id"))
                 .setAccountId(text(n, "account_id"))
                 .setMeter(text(n, "meter"))
-                .setEventTime(time(n, "event_time"))
-                .setQuantity(ContractAvro.scaled(decimal(n, "quantity"), QUANTITY_SCALE, "quantity"))
+                .setEventTime(boundedTime(n, "event_time"))
+                .setQuantity(quantity(n))
                 .setKind(optionalText(n, "kind"))
-                .setUpdatedAt(optionalTime(n, "updated_at"))
+                .setUpdatedAt(present(n, "updated_at") ? boundedTime(n, "updated_at") : null)
                 .build();
-        return new Converted(r.getAccountId(), r);
+        return new Converted(r.getAccountId(), r, r.getEventTime());
     }
 
     private static Converted invoiceLine(JsonNode n) throws InvalidRecordException {
@@ -93,14 +112,40 @@ public final class JsonInputs {
                 .setLineId(text(n, "line_id"))
                 .setAccountId(text(n, "account_id"))
                 .setMeter(text(n, "meter"))
-                .setPeriodStart(time(n, "period_start"))
-                .setPeriodEnd(time(n, "period_end"))
-                .setQuantity(ContractAvro.scaled(decimal(n, "quantity"), QUANTITY_SCALE, "quantity"))
+                .setPeriodStart(boundedTime(n, "period_start"))
+                .setPeriodEnd(boundedTime(n, "period_end"))
+                .setQuantity(quantity(n))
                 .setAmountMinor(integer(n, "amount_minor"))
                 .setCurrency(text(n, "currency"))
                 .setStatus(text(n, "status"))
-                .setUpdatedAt(optionalTime(n, "updated_at"))
+                .setUpdatedAt(present(n, "updated_at") ? boundedTime(n, "updated_at") : null)
                 .build();
-        return new Converted(l.getAccountId(), l);
+        return new Converted(l.getAccountId(), l, l.getPeriodEnd());
+    }
+
+    /**
+     * A quantity at the Avro scale of 9. One of 10^18 units or more is refused here with the job's
+     * reason: the job refuses it too, and the largest ones cannot even be written as the Avro decimal.
+     * A negative quantity is left to the job, which refuses it with its own reason.
+     */
+    private static BigDecimal quantity(JsonNode n) throws InvalidRecordException {
+        BigDecimal q = decimal(n, "quantity");
+        if (q.compareTo(InputValidation.MAX_QUANTITY) >= 0) {
+            throw new InvalidRecordException("quantity "
+                    + q.stripTrailingZeros().toPlainString() + " is not below the limit of 10^18 units per record");
+        }
+        return ContractAvro.scaled(q, QUANTITY_SCALE, "quantity");
+    }
+
+    private static Instant boundedTime(JsonNode n, String field) throws InvalidRecordException {
+        return inRange(field, time(n, field));
+    }
+
+    /** {@code t} if it lies in the years 1970 to 9999, the range the loader accepts. */
+    static Instant inRange(String field, Instant t) throws InvalidRecordException {
+        if (t.isBefore(EARLIEST) || !t.isBefore(END)) {
+            throw new InvalidRecordException(field + " " + t + " is outside the years 1970 to 9999");
+        }
+        return t;
     }
 }

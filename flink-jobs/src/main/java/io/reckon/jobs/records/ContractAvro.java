@@ -128,13 +128,25 @@ public final class ContractAvro {
         return out;
     }
 
-    /** The value at the Avro field's fixed scale, exactly, or a reason. */
+    /** The precision of every decimal of the Avro contracts. */
+    public static final int AVRO_DECIMAL_PRECISION = 38;
+
+    /**
+     * The value at the Avro field's fixed scale, exactly, or a reason: when it has more fractional
+     * digits than the scale, or more digits in all than the Avro decimal's precision of 38.
+     */
     public static BigDecimal scaled(BigDecimal value, int scale, String field) throws InvalidRecordException {
+        BigDecimal scaled;
         try {
-            return value.setScale(scale, RoundingMode.UNNECESSARY);
+            scaled = value.setScale(scale, RoundingMode.UNNECESSARY);
         } catch (ArithmeticException e) {
             throw new InvalidRecordException(
                     field + " " + value.toPlainString() + " has more than " + scale + " fractional digits");
         }
+        if (scaled.precision() > AVRO_DECIMAL_PRECISION) {
+            throw new InvalidRecordException(field + " " + value.toPlainString() + " has more than "
+                    + (AVRO_DECIMAL_PRECISION - scale) + " digits before the decimal point");
+        }
+        return scaled;
     }
 }

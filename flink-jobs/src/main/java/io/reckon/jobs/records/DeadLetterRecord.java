@@ -61,6 +61,37 @@ public class DeadLetterRecord {
         return d;
     }
 
+    /**
+     * As {@link #of(String, Integer, Long, byte[], String, long)} for a record too large to be held
+     * whole: {@code head} is its start (at most {@link #MAX_RAW_BYTES} of it are kept), {@code
+     * wholeLength} and {@code wholeSha256} (lower-case hex) describe the whole record, as computed
+     * while it was read past.
+     */
+    public static DeadLetterRecord ofCut(
+            String source,
+            Integer partition,
+            Long offset,
+            byte[] head,
+            long wholeLength,
+            String wholeSha256,
+            String reason,
+            long detectedAt) {
+        byte[] start = head == null ? new byte[0] : head;
+        if (wholeLength < start.length) {
+            throw new IllegalArgumentException("the whole record is shorter than its start");
+        }
+        DeadLetterRecord d = new DeadLetterRecord();
+        d.source = source;
+        d.partition = partition;
+        d.offset = offset;
+        d.raw = start.length <= MAX_RAW_BYTES ? start : Arrays.copyOf(start, MAX_RAW_BYTES);
+        d.rawLength = wholeLength;
+        d.rawSha256 = java.util.Objects.requireNonNull(wholeSha256, "wholeSha256");
+        d.reason = boundedReason(reason);
+        d.detectedAt = detectedAt;
+        return d;
+    }
+
     /** As {@link #of(String, Integer, Long, byte[], String, long)}, for a record given as text. */
     public static DeadLetterRecord of(
             String source, Integer partition, Long offset, String whole, String reason, long detectedAt) {

@@ -1,19 +1,56 @@
 package io.reckon.jobs.records;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-/** Typed, exact reads of the JSON input format of the spec, with reasons that name the field. */
+/**
+ * Typed, exact reads of the JSON input format of the spec, with reasons that name the field.
+ *
+ * <p>Every read is bounded before any arithmetic, so no input can cost unbounded time or memory:
+ * the parser refuses numbers over {@link #MAX_NUMBER_CHARS} characters, nesting deeper than {@link
+ * #MAX_NESTING_DEPTH} and strings over {@link #MAX_STRING_CHARS} characters; a decimal is refused
+ * when it has more than {@link #MAX_DECIMAL_DIGITS} digits before or after the decimal point, which
+ * is checked on its precision and scale alone ({@code 1e999999999} is refused without writing it
+ * out, which would take a gigabyte). These bounds are wider than anything an Avro contract can carry
+ * (decimals of precision 38), so the contracts the job keeps in state as JSON always read back.
+ */
 public final class JsonFields {
 
+    /** Longest JSON number token, and longest decimal written as a string, in characters. */
+    public static final int MAX_NUMBER_CHARS = 100;
+
+    /** Deepest nesting of objects and arrays; the deepest record of the spec (a contract) has 6. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    /**
+     * Longest JSON string, in characters: far above any record Kafka accepts by default (1 MB), and
+     * replay lines are cut at 1 MiB before they are parsed.
+     */
+    public static final int MAX_STRING_CHARS = 16 * 1024 * 1024;
+
+    /** Most digits of a decimal before, and after, its decimal point: the precision of the Avro decimals. */
+    public static final int MAX_DECIMAL_DIGITS = 38;
+
+    /** The parser's limits, set explicitly rather than left to the defaults of a Jackson version. */
+    public static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNumberLength(MAX_NUMBER_CHARS)
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxStringLength(MAX_STRING_CHARS)
+            .build();
+
     /** Numbers are read as BigDecimal: a JSON number must never pass through a double. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = JsonMapper.builder(
+                    JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private JsonFields() {}
 
@@ -26,6 +63,9 @@ public final class JsonFields {
             return node;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidRecordException("invalid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // Jackson lets this through for a number it cannot read as a BigDecimal, e.g. 1e9999999999.
+            throw new InvalidRecordException("invalid JSON: " + e.getMessage());
         }
     }
 
@@ -49,23 +89,56 @@ public final class JsonFields {
         return present(node, field) ? text(node, field) : null;
     }
 
-    /** An exact decimal given as a JSON string or number. */
+    /**
+     * An exact decimal given as a JSON string or number, with at most {@link #MAX_DECIMAL_DIGITS}
+     * digits before and after its decimal point (trailing zeros after it do not count).
+     */
     public static BigDecimal decimal(JsonNode node, String field) throws InvalidRecordException {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             throw new InvalidRecordException("missing required field " + field);
         }
         if (v.isNumber()) {
-            return v.decimalValue();
+            return bounded(field, v.decimalValue());
         }
         if (v.isTextual()) {
+            String text = v.asText().trim();
+            if (text.length() > MAX_NUMBER_CHARS) {
+                throw new InvalidRecordException(
+                        field + " is " + text.length() + " characters long, more than " + MAX_NUMBER_CHARS);
+            }
             try {
-                return new BigDecimal(v.asText().trim());
+                return bounded(field, new BigDecimal(text));
             } catch (NumberFormatException e) {
-                throw new InvalidRecordException(field + " is not a number: '" + v.asText() + "'");
+                throw new InvalidRecordException(field + " is not a number: '" + text + "'");
             }
         }
         throw new InvalidRecordException(field + " must be a decimal string or number, was " + v.getNodeType());
+    }
+
+    /**
+     * {@code d} if it lies within the bounds, judged on its precision and scale only: neither is
+     * arithmetic on the value, whose exponent may be in the billions. Stripping trailing zeros costs
+     * at most one step per digit, and a value here has at most {@link #MAX_NUMBER_CHARS} of them.
+     * Reasons show the value in scientific notation when it is large, never written out in full.
+     */
+    static BigDecimal bounded(String field, BigDecimal d) throws InvalidRecordException {
+        if (d.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        if ((long) d.precision() - d.scale() > MAX_DECIMAL_DIGITS) {
+            throw new InvalidRecordException(field + " " + d + " is out of range: more than " + MAX_DECIMAL_DIGITS
+                    + " digits before the decimal point");
+        }
+        if (d.scale() > MAX_DECIMAL_DIGITS) {
+            BigDecimal stripped = d.stripTrailingZeros();
+            if (stripped.scale() > MAX_DECIMAL_DIGITS) {
+                throw new InvalidRecordException(field + " " + d + " is out of range: more than " + MAX_DECIMAL_DIGITS
+                        + " digits after the decimal point");
+            }
+            return stripped;
+        }
+        return d;
     }
 
     public static BigDecimal optionalDecimal(JsonNode node, String field) throws InvalidRecordException {
@@ -77,7 +150,11 @@ public final class JsonFields {
         try {
             return d.longValueExact();
         } catch (ArithmeticException e) {
-            throw new InvalidRecordException(field + " must be a whole number, was " + d.toPlainString());
+            if (d.stripTrailingZeros().scale() > 0) {
+                throw new InvalidRecordException(field + " must be a whole number, was " + d.toPlainString());
+            }
+            throw new InvalidRecordException(
+                    field + " " + d.toPlainString() + " is out of the range of a 64-bit integer");
         }
     }
 
@@ -90,11 +167,20 @@ public final class JsonFields {
         try {
             return Instant.parse(s);
         } catch (DateTimeParseException e) {
-            throw new InvalidRecordException(field + " is not an ISO-8601 UTC time: '" + s + "'");
+            throw new InvalidRecordException(field + " is not an ISO-8601 UTC time: '" + shown(s) + "'");
         }
     }
 
     public static Instant optionalTime(JsonNode node, String field) throws InvalidRecordException {
         return present(node, field) ? time(node, field) : null;
+    }
+
+    /** A value as shown in a reason: cut to 64 characters, so a reason stays readable. */
+    public static String shown(String value) {
+        if (value.length() <= 64) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(63)) ? 63 : 64;
+        return value.substring(0, end) + "\u2026 (" + value.length() + " characters)";
     }
 }

@@ -33,7 +33,7 @@ public final class InputValidation implements Serializable {
      * Far beyond any real meter reading, and low enough that a period's sums of such records stay
      * within the sink tables' numeric(38, 9) and the Avro contract's precision 38.
      */
-    static final BigDecimal MAX_QUANTITY = BigDecimal.TEN.pow(18);
+    public static final BigDecimal MAX_QUANTITY = BigDecimal.TEN.pow(18);
 
     private final long maxFutureSkewMs;
 

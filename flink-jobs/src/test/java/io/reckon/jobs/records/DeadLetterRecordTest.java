@@ -41,6 +41,22 @@ class DeadLetterRecordTest {
     }
 
     @Test
+    void aRecordReadPastKeepsTheStartItWasGivenAndTheWholeRecordsLengthAndHash() {
+        byte[] head = new byte[100_000];
+        Arrays.fill(head, (byte) 'z');
+        DeadLetterRecord d = DeadLetterRecord.ofCut("usage.jsonl", null, 9L, head, 5_000_000L, "ab12", "too long", 1L);
+        assertThat(d.raw).hasSize(DeadLetterRecord.MAX_RAW_BYTES);
+        assertThat(d.rawLength).isEqualTo(5_000_000L);
+        assertThat(d.rawSha256).isEqualTo("ab12");
+        assertThat(d.truncated()).isTrue();
+        assertThat(d.offset).isEqualTo(9L);
+        assertThat(d.reason).isEqualTo("too long");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> DeadLetterRecord.ofCut("f", null, 1L, head, 10L, "ab12", "r", 1L))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aLongReasonIsCutWithAnEllipsisAndNoBrokenSurrogate() {
         String reason = "status '" + "\uD83D\uDE00".repeat(5_000) + "' is not one of draft, open, paid, void";
         DeadLetterRecord d = DeadLetterRecord.of("recon.invoices", 0, 1L, new byte[0], reason, 0L);
