@@ -3,13 +3,13 @@ package io.reckon.connectors.embedded;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reckon.connectors.embedded.FakeStripeReads.Line;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import io.reckon.connectors.embedded.FakeStripeReads.Line;
 
 /**
  * What {@link FakeStripeReads} serves: invoices with lines, the {@code invoice.*} events of their
@@ -25,8 +25,8 @@ final class FakeStripeData {
     /** Lines an event's invoice carries before {@code lines.has_more} (Stripe embeds a first page). */
     static final int EMBEDDED_LINES = 10;
 
-
-    private record Invoice(String id, String customer, String currency, long created, String status, List<Line> lines) {}
+    private record Invoice(
+            String id, String customer, String currency, long created, String status, List<Line> lines) {}
 
     private final Map<String, Invoice> invoices = new LinkedHashMap<>();
     private final List<ObjectNode> events = new ArrayList<>();
@@ -77,7 +77,9 @@ final class FakeStripeData {
     }
 
     void summary(String meterId, String customer, long hourStart, BigDecimal value) {
-        summaries.computeIfAbsent(meterId + " " + customer, k -> new TreeMap<>()).put(hourStart, value);
+        summaries
+                .computeIfAbsent(meterId + " " + customer, k -> new TreeMap<>())
+                .put(hourStart, value);
     }
 
     boolean hasMeter(String meterId) {
@@ -192,7 +194,8 @@ final class FakeStripeData {
                 newestFirst.add(invoiceJson(i, EMBEDDED_LINES));
             }
         }
-        newestFirst.sort((a, b) -> Long.compare(b.get("created").asLong(), a.get("created").asLong()));
+        newestFirst.sort((a, b) ->
+                Long.compare(b.get("created").asLong(), a.get("created").asLong()));
         return page("/v1/invoices", newestFirst, q);
     }
 
@@ -208,17 +211,22 @@ final class FakeStripeData {
         long start = Long.parseLong(q.get("start_time"));
         long end = Long.parseLong(q.get("end_time"));
         List<ObjectNode> found = new ArrayList<>();
-        summaries.getOrDefault(meterId + " " + customer, new TreeMap<>()).subMap(start, end).forEach((hour, v) -> {
-            ObjectNode json = JSON.createObjectNode();
-            json.put("id", "mtrusg_" + meterId.replace("mtr_", "") + "_" + customer.replace("cus_", "") + "_" + hour);
-            json.put("object", "billing.meter_event_summary");
-            json.put("aggregated_value", v);
-            json.put("end_time", hour + 3600);
-            json.put("livemode", false);
-            json.put("meter", meterId);
-            json.put("start_time", hour);
-            found.add(json);
-        });
+        summaries
+                .getOrDefault(meterId + " " + customer, new TreeMap<>())
+                .subMap(start, end)
+                .forEach((hour, v) -> {
+                    ObjectNode json = JSON.createObjectNode();
+                    json.put(
+                            "id",
+                            "mtrusg_" + meterId.replace("mtr_", "") + "_" + customer.replace("cus_", "") + "_" + hour);
+                    json.put("object", "billing.meter_event_summary");
+                    json.put("aggregated_value", v);
+                    json.put("end_time", hour + 3600);
+                    json.put("livemode", false);
+                    json.put("meter", meterId);
+                    json.put("start_time", hour);
+                    found.add(json);
+                });
         return page("/v1/billing/meters/" + meterId + "/event_summaries", found, q);
     }
 

@@ -81,8 +81,7 @@ public final class FakeStripeReads implements AutoCloseable {
     }
 
     /** Creates or replaces an invoice (no event: see {@link #event}). */
-    public void invoice(
-            String id, String customer, String currency, long created, String status, List<Line> lines) {
+    public void invoice(String id, String customer, String currency, long created, String status, List<Line> lines) {
         synchronized (lock) {
             data.invoice(id, customer, currency, created, status, lines);
         }
@@ -169,8 +168,10 @@ public final class FakeStripeReads implements AutoCloseable {
                             .withStatus(429)
                             .withHeader("Content-Type", "application/json")
                             .withHeader("Retry-After", Long.toString(retryAfterSeconds))
-                            .withBody(errorBody("rate_limit_error", "rate_limit", "Too many requests hit the API"
-                                    + " too quickly."))
+                            .withBody(errorBody(
+                                    "rate_limit_error",
+                                    "rate_limit",
+                                    "Too many requests hit the API" + " too quickly."))
                             .build();
                 }
                 if (!RequestMethod.GET.equals(request.getMethod())) {

@@ -29,7 +29,8 @@ import java.util.TreeSet;
 public final class ContractIndex {
 
     /** A (Stripe customer, Stripe meter) whose hourly summaries are polled, and where they map to. */
-    public record SummaryTarget(String customerId, String stripeMeterId, String accountId, String meter, int anchorDay) {}
+    public record SummaryTarget(
+            String customerId, String stripeMeterId, String accountId, String meter, int anchorDay) {}
 
     private final Map<String, Set<String>> accountsByCustomer;
     private final Map<String, Map<String, String>> meterByPrice;
@@ -80,9 +81,10 @@ public final class ContractIndex {
                 continue;
             }
             int anchor = c.getBillingAnchorDay() == null ? 1 : c.getBillingAnchorDay();
-            byMeter.getOrDefault(c.getAccountId(), Map.of()).forEach((stripeMeter, meter) -> targets.putIfAbsent(
-                    customer + " " + stripeMeter,
-                    new SummaryTarget(customer, stripeMeter, c.getAccountId(), meter, anchor)));
+            byMeter.getOrDefault(c.getAccountId(), Map.of())
+                    .forEach((stripeMeter, meter) -> targets.putIfAbsent(
+                            customer + " " + stripeMeter,
+                            new SummaryTarget(customer, stripeMeter, c.getAccountId(), meter, anchor)));
         }
         List<SummaryTarget> sorted = new ArrayList<>(targets.values());
         sorted.sort(Comparator.comparing(SummaryTarget::customerId).thenComparing(SummaryTarget::stripeMeterId));
@@ -109,7 +111,8 @@ public final class ContractIndex {
 
     /** The meter of the account whose {@code stripe_price_id} is {@code priceId}. */
     public Optional<String> meterOfPrice(String accountId, String priceId) {
-        return Optional.ofNullable(meterByPrice.getOrDefault(accountId, Map.of()).get(priceId));
+        return Optional.ofNullable(
+                meterByPrice.getOrDefault(accountId, Map.of()).get(priceId));
     }
 
     /** The meter of the account whose {@code stripe_meter_id} is {@code stripeMeterId}. */

@@ -68,8 +68,11 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
         }
         RecordsBySplits.Builder<StripeBatch> out = new RecordsBySplits.Builder<>();
         StripeCollection<Event> page;
-        if (cursor == null) {
-            Long createdGte = settings.eventsStart() == null ? null : settings.eventsStart().getEpochSecond();
+        boolean bootstrap = cursor == null;
+        if (bootstrap) {
+            Long createdGte = settings.eventsStart() == null
+                    ? null
+                    : settings.eventsStart().getEpochSecond();
             page = api.events(null, bootstrapAfter, createdGte);
             if (Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()) {
                 // Not yet at the oldest page: keep going back, emit nothing.
@@ -90,7 +93,8 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
                 metrics.lag(clock.millis() - event.getCreated() * 1000L);
             }
         }
-        boolean caughtUp = !Boolean.TRUE.equals(page.getHasMore());
+        // The last bootstrap page's has_more is about older events: newer ones may follow it.
+        boolean caughtUp = !Boolean.TRUE.equals(page.getHasMore()) && !(bootstrap && !events.isEmpty());
         if (caughtUp && settings.bounded()) {
             finished = true;
             out.addFinishedSplit(splitId);
@@ -110,7 +114,8 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
             // Empty when the event was rendered at another API version than the pinned one; the invoice
             // fields read here (id, customer, status, currency) have kept their shape, and its lines are
             // fetched again at the pinned version below.
-            java.util.Optional<StripeObject> pinned = event.getDataObjectDeserializer().getObject();
+            java.util.Optional<StripeObject> pinned =
+                    event.getDataObjectDeserializer().getObject();
             StripeObject object = pinned.isPresent()
                     ? pinned.get()
                     : event.getDataObjectDeserializer().deserializeUnsafe();
@@ -130,7 +135,8 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
         boolean deleted = "invoice.deleted".equals(event.getType());
         List<InvoiceLineItem> lines =
                 invoice.getLines() == null ? List.of() : invoice.getLines().getData();
-        boolean incomplete = invoice.getLines() == null || Boolean.TRUE.equals(invoice.getLines().getHasMore());
+        boolean incomplete = invoice.getLines() == null
+                || Boolean.TRUE.equals(invoice.getLines().getHasMore());
         boolean otherVersion = !StripeApi.API_VERSION.equals(event.getApiVersion());
         if (!deleted && (incomplete || otherVersion)) {
             try {

@@ -91,8 +91,12 @@ public final class KafkaContractLookup implements ContractLookup {
                     byAccountVersion.put(new AccountVersion(c.getAccountId(), c.getVersion()), c);
                     changed = true;
                 } catch (UndecodableRecordException e) {
-                    LOG.warn("skipping an undecodable contract at {}-{}@{}: {}", topic, record.partition(),
-                            record.offset(), e.getMessage());
+                    LOG.warn(
+                            "skipping an undecodable contract at {}-{}@{}: {}",
+                            topic,
+                            record.partition(),
+                            record.offset(),
+                            e.getMessage());
                 }
             }
         }

@@ -99,7 +99,8 @@ public final class StripeApi {
         List<InvoiceLineItem> lines = new java.util.ArrayList<>();
         String after = null;
         while (true) {
-            InvoiceLineItemListParams.Builder params = InvoiceLineItemListParams.builder().setLimit(pageSize);
+            InvoiceLineItemListParams.Builder params =
+                    InvoiceLineItemListParams.builder().setLimit(pageSize);
             if (after != null) {
                 params.setStartingAfter(after);
             }
@@ -155,7 +156,8 @@ public final class StripeApi {
         if (known != null) {
             return known;
         }
-        Price price = call("GET /v1/prices/" + priceId, () -> client.v1().prices().retrieve(priceId));
+        Price price =
+                call("GET /v1/prices/" + priceId, () -> client.v1().prices().retrieve(priceId));
         Optional<String> meter = Optional.ofNullable(price.getRecurring()).map(Price.Recurring::getMeter);
         meterOfPrice.put(priceId, meter);
         return meter;

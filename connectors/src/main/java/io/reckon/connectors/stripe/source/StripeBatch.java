@@ -13,7 +13,11 @@ import java.util.Map;
  * @param pruneBefore marks of hours before this (epoch ms) are no longer needed; 0 for none
  */
 record StripeBatch(
-        List<StripeRecord> records, String eventId, long eventCreated, Map<String, SummaryMark> marks, long pruneBefore) {
+        List<StripeRecord> records,
+        String eventId,
+        long eventCreated,
+        Map<String, SummaryMark> marks,
+        long pruneBefore) {
 
     static StripeBatch ofEvent(List<StripeRecord> records, String eventId, long eventCreated) {
         return new StripeBatch(records, eventId, eventCreated, Map.of(), 0L);

@@ -45,6 +45,7 @@ public class StripeRecord {
     public String source;
     /** The object as Stripe sent it (JSON). */
     public String raw;
+
     public String reason;
 
     public StripeRecord() {}
@@ -132,10 +133,12 @@ public class StripeRecord {
     @Override
     public String toString() {
         return switch (kind == null ? Kind.UNMAPPED : kind) {
-            case INVOICE_LINE -> "InvoiceLine[" + lineId + " of " + invoiceId + ", " + accountId + "/" + meter + ", "
-                    + quantity + ", " + amountMinor + " " + currency + ", " + status + ", updated " + updatedAt + "]";
-            case REPORTED -> "Summary[" + reportId + ", " + accountId + "/" + meter + ", " + quantity + ", updated "
-                    + updatedAt + "]";
+            case INVOICE_LINE ->
+                "InvoiceLine[" + lineId + " of " + invoiceId + ", " + accountId + "/" + meter + ", " + quantity + ", "
+                        + amountMinor + " " + currency + ", " + status + ", updated " + updatedAt + "]";
+            case REPORTED ->
+                "Summary[" + reportId + ", " + accountId + "/" + meter + ", " + quantity + ", updated " + updatedAt
+                        + "]";
             case UNMAPPED -> "Unmapped[" + source + ": " + reason + "]";
         };
     }

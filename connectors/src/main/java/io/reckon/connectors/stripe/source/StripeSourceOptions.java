@@ -78,8 +78,8 @@ public final class StripeSourceOptions {
     public static final ConfigOption<Duration> MAX_BACKOFF = ConfigOptions.key("stripe.retry.max-backoff")
             .durationType()
             .defaultValue(Duration.ofMinutes(1))
-            .withDescription("Longest wait between two attempts without Retry-After (a Retry-After is always"
-                    + " honoured).");
+            .withDescription(
+                    "Longest wait between two attempts without Retry-After (a Retry-After is always" + " honoured).");
 
     public static final ConfigOption<Duration> TIMEOUT = ConfigOptions.key("stripe.timeout")
             .durationType()
