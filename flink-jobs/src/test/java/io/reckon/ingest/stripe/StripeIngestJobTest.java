@@ -122,7 +122,9 @@ class StripeIngestJobTest {
         env.execute("stripe-ingest-test");
 
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
-        List<InvoiceLine> lines = read(conf, Topics.INVOICES, codec, InvoiceLine.class);
+        List<InvoiceLine> lines = read(conf, Topics.INVOICES, codec, InvoiceLine.class).stream()
+                .filter(l -> !l.getInvoiceId().equals("in_old"))
+                .toList();
         assertThat(lines).extracting(InvoiceLine::getLineId).containsExactlyInAnyOrder("il_1", "il_2");
         InvoiceLine credit = lines.stream()
                 .filter(l -> l.getLineId().equals("il_2"))
@@ -148,6 +150,52 @@ class StripeIngestJobTest {
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).getSource()).isEqualTo("stripe.invoice_line");
         assertThat(dead.get(0).getReason()).contains("cus_nobody").contains("il_3");
+    }
+
+    @Test
+    void theBackfillWritesTheLinesOfInvoicesCreatedInTheRange() throws Exception {
+        long created = Instant.parse("2025-06-10T00:00:00Z").getEpochSecond();
+        long june = Instant.parse("2025-06-01T00:00:00Z").getEpochSecond();
+        stripe.price("price_api", "mtr_api");
+        List<Line> many = new ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            many.add(new Line("il_old_" + i, "price_api", june - 30 * 86400L, june, BigDecimal.TEN, 10));
+        }
+        stripe.invoice("in_old", "cus_1", "usd", created, "paid", many);
+        stripe.invoice(
+                "in_older",
+                "cus_1",
+                "usd",
+                created - 90 * 86400L,
+                "paid",
+                List.of(new Line("il_outside", "price_api", june, june, BigDecimal.ONE, 1)));
+        Path key = work.resolve("backfill-key");
+        Files.writeString(key, "rk_test_backfill", StandardCharsets.UTF_8);
+        Configuration conf = new Configuration();
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(SchemaRegistryOptions.URL, "mock://stripe-ingest");
+        conf.set(StripeSourceOptions.API_BASE, stripe.apiBase());
+        conf.set(StripeSourceOptions.API_KEY_FILE, key.toString());
+        conf.set(StripeSourceOptions.PAGE_SIZE, 5);
+        ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
+        try (TopicAdmin admin = TopicAdmin.connect(conf)) {
+            admin.ensureTopics(2);
+            admin.produce(Topics.CONTRACTS, "acct_1", codec.encode(Topics.CONTRACTS + "-value", contract()));
+        }
+
+        StripeBackfill.Result result =
+                StripeBackfill.run(conf, Instant.parse("2025-06-01T00:00:00Z"), Instant.parse("2025-07-01T00:00:00Z"));
+
+        assertThat(result.invoices()).isEqualTo(1);
+        assertThat(result.lines()).isEqualTo(13);
+        assertThat(result.deadLetters()).isZero();
+        List<InvoiceLine> lines = read(conf, Topics.INVOICES, codec, InvoiceLine.class).stream()
+                .filter(l -> l.getInvoiceId().equals("in_old"))
+                .toList();
+        assertThat(lines).hasSize(13).allSatisfy(l -> {
+            assertThat(l.getStatus()).isEqualTo("paid");
+            assertThat(l.getMeter()).isEqualTo("api_calls");
+        });
     }
 
     private static Contract contract() {
