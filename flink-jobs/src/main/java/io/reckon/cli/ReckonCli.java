@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ActionsCommand.class,
             BenchCommand.class,
+            StripeBackfillCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ReckonCli implements Runnable {

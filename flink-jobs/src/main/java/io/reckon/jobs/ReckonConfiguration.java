@@ -4,6 +4,7 @@ import io.reckon.actions.ActionOptions;
 import io.reckon.connectors.jdbc.JdbcOptions;
 import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.connectors.registry.SchemaRegistryOptions;
+import io.reckon.connectors.stripe.source.StripeSourceOptions;
 import io.reckon.jobs.reconcile.ReconSettings;
 import io.reckon.jobs.sources.CloudEventsOptions;
 import java.lang.reflect.Field;
@@ -42,7 +43,7 @@ public final class ReckonConfiguration {
 
     /** Key prefixes owned by Reckon; a key under one of them must be a declared option. */
     public static final List<String> OWNED_PREFIXES =
-            List.of("reconcile.", "kafka.", "schema-registry.", "jdbc.", "cloudevents.", "actions.");
+            List.of("reconcile.", "kafka.", "schema-registry.", "jdbc.", "cloudevents.", "actions.", "stripe.");
 
     /** Prefixes whose rest is handed to a client library as it is (any key is accepted). */
     public static final List<String> PASS_THROUGH_PREFIXES =
@@ -55,7 +56,8 @@ public final class ReckonConfiguration {
             SchemaRegistryOptions.class,
             JdbcOptions.class,
             CloudEventsOptions.class,
-            ActionOptions.class);
+            ActionOptions.class,
+            StripeSourceOptions.class);
 
     private ReckonConfiguration() {}
 

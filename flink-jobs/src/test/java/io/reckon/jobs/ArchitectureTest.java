@@ -21,7 +21,7 @@ class ArchitectureTest {
     void jobsAndTheActionJobNeverUseTheEmbeddedDevStackOrTheCommandLine() {
         noClasses()
                 .that()
-                .resideInAnyPackage("io.reckon.jobs..", "io.reckon.actions..")
+                .resideInAnyPackage("io.reckon.jobs..", "io.reckon.actions..", "io.reckon.ingest..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(

@@ -1,0 +1,61 @@
+package io.reckon.connectors.stripe.source;
+
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.connector.source.SourceSplit;
+
+/**
+ * The one split of a Stripe source and its checkpointed position. Events: the id and created time of
+ * the last event whose lines were emitted (null before the first). Summaries: the value emitted for
+ * every hourly summary of the polled windows, by report id.
+ */
+public final class StripeSplit implements SourceSplit {
+
+    /** Which Stripe stream a split reads. */
+    public enum Stream {
+        EVENTS,
+        SUMMARIES
+    }
+
+    private final Stream stream;
+    private final String lastEventId;
+    private final long lastEventCreated;
+    private final Map<String, SummaryMark> marks;
+
+    public StripeSplit(Stream stream, String lastEventId, long lastEventCreated, Map<String, SummaryMark> marks) {
+        this.stream = Objects.requireNonNull(stream, "stream");
+        this.lastEventId = lastEventId;
+        this.lastEventCreated = lastEventCreated;
+        this.marks = Map.copyOf(marks);
+    }
+
+    public static StripeSplit initial(Stream stream) {
+        return new StripeSplit(stream, null, 0L, Map.of());
+    }
+
+    @Override
+    public String splitId() {
+        return stream.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Stream stream() {
+        return stream;
+    }
+
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    public long lastEventCreated() {
+        return lastEventCreated;
+    }
+
+    public Map<String, SummaryMark> marks() {
+        return marks;
+    }
+
+    @Override
+    public String toString() {
+        return "StripeSplit[" + splitId() + ", last event " + lastEventId + ", " + marks.size() + " summaries]";
+    }
+}

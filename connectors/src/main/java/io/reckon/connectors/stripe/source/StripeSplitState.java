@@ -1,0 +1,36 @@
+package io.reckon.connectors.stripe.source;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The mutable position of the split while the reader emits; see {@link StripeSplit}. */
+final class StripeSplitState {
+
+    private final StripeSplit.Stream stream;
+    private String lastEventId;
+    private long lastEventCreated;
+    private final Map<String, SummaryMark> marks;
+
+    StripeSplitState(StripeSplit split) {
+        this.stream = split.stream();
+        this.lastEventId = split.lastEventId();
+        this.lastEventCreated = split.lastEventCreated();
+        this.marks = new HashMap<>(split.marks());
+    }
+
+    /** Moves the position past a batch whose records were emitted. */
+    void apply(StripeBatch batch) {
+        if (batch.eventId() != null) {
+            lastEventId = batch.eventId();
+            lastEventCreated = batch.eventCreated();
+        }
+        marks.putAll(batch.marks());
+        if (batch.pruneBefore() > 0) {
+            marks.values().removeIf(m -> m.hourStart() < batch.pruneBefore());
+        }
+    }
+
+    StripeSplit toSplit() {
+        return new StripeSplit(stream, lastEventId, lastEventCreated, marks);
+    }
+}

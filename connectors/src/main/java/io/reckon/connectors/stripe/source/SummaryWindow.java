@@ -1,0 +1,41 @@
+package io.reckon.connectors.stripe.source;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The hours whose meter event summaries are polled for one contract: from the start of the billing
+ * period before the open one (periods start on the billing anchor day at 00:00 UTC) to the end of the
+ * current hour. Late meter events can still change the previous period's summaries until the billing
+ * system closes it, so both periods are read.
+ *
+ * @param start inclusive, on an hour boundary
+ * @param end exclusive, on an hour boundary
+ */
+public record SummaryWindow(Instant start, Instant end) {
+
+    public static SummaryWindow of(int anchorDay, Instant now) {
+        if (anchorDay < 1 || anchorDay > 28) {
+            throw new IllegalArgumentException("billing anchor day must be 1..28: " + anchorDay);
+        }
+        ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
+        LocalDate open = utc.toLocalDate().withDayOfMonth(anchorDay);
+        if (open.isAfter(utc.toLocalDate())) {
+            open = open.minusMonths(1);
+        }
+        Instant start = open.minusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant end = now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+        return new SummaryWindow(start, end);
+    }
+
+    /**
+     * The stable report id of one hourly summary: the same (Stripe meter, customer, hour) always has
+     * this id, so a grown summary replaces the earlier record of the hour ({@code kind=summary}).
+     */
+    public static String reportId(String stripeMeterId, String customerId, long hourStartEpochSeconds) {
+        return "stripe-summary:" + stripeMeterId + ":" + customerId + ":" + hourStartEpochSeconds;
+    }
+}
