@@ -3,6 +3,7 @@ package io.reckon.bench;
 import io.reckon.jobs.reconcile.Agg;
 import io.reckon.jobs.reconcile.AnomalyState;
 import io.reckon.jobs.reconcile.HourBucket;
+import io.reckon.jobs.reconcile.IdCopies;
 import io.reckon.jobs.reconcile.PeriodState;
 import io.reckon.jobs.records.MeterEvent;
 import java.io.IOException;
@@ -92,6 +93,11 @@ final class StateFootprint {
         // A timer is its key group, key, namespace and timestamp.
         long timers = 3 * (prefix + 8);
 
+        // Deduplication: one entry per usage event_id and report_id, kept as long as a copy could still
+        // arrive for a retained period. Counted apart from the total, per id and per 31 days of records.
+        TypeSerializer<IdCopies> copies = TypeInformation.of(IdCopies.class).createSerializer(config);
+        long perId = prefix + size(keys, "evt-000123456") + size(copies, IdCopies.of(0L, quantity(37_400_000_000L)));
+
         Map<String, Long> parts = new LinkedHashMap<>();
         parts.put("hourly_buckets", hours);
         parts.put("period", period);
@@ -99,6 +105,8 @@ final class StateFootprint {
         parts.put("values", values);
         parts.put("timers", timers);
         parts.put("total", hours + period + anomaly + values + timers);
+        parts.put("bytes_per_dedup_id", perId);
+        parts.put("dedup_ids_of_31_days", 2L * HOURS * 3 * perId);
         return parts;
     }
 

@@ -30,6 +30,25 @@ class ArchitectureTest {
     }
 
     @Test
+    void theReconciliationChecksArePureLogic() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.reckon.jobs.reconcile.checks..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.flink..",
+                        "org.apache.avro..",
+                        "io.reckon.avro..",
+                        "io.reckon.jobs.records..",
+                        "io.reckon.connectors..")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAPackage("io.reckon.jobs.reconcile")
+                .check(CLASSES);
+    }
+
+    @Test
     void thePricingEngineKnowsNothingOfStreamsOrWireFormats() {
         noClasses()
                 .that()

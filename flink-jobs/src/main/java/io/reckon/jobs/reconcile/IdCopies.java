@@ -28,6 +28,11 @@ public final class IdCopies {
         this.quantities = quantities;
     }
 
+    /** One copy. */
+    public static IdCopies of(long time, BigDecimal quantity) {
+        return one(time, quantity);
+    }
+
     static IdCopies one(long time, BigDecimal quantity) {
         return new IdCopies(new long[] {time}, new BigDecimal[] {quantity});
     }

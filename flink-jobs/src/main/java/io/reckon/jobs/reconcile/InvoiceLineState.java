@@ -14,6 +14,11 @@ public class InvoiceLineState {
     public String status;
     /** The record's updated_at, or {@link MeterEvent#NO_UPDATED_AT}. */
     public long updatedAt = MeterEvent.NO_UPDATED_AT;
+    /** Where the record was read (see {@link MeterEvent#sourceInput}), for a dead letter about it later. */
+    public int sourceInput;
+
+    public int sourcePartition = -1;
+    public long sourceOffset = -1;
 
     public InvoiceLineState() {}
 
@@ -26,6 +31,9 @@ public class InvoiceLineState {
         line.currency = e.currency;
         line.status = e.status;
         line.updatedAt = e.updatedAt;
+        line.sourceInput = e.sourceInput;
+        line.sourcePartition = e.sourcePartition;
+        line.sourceOffset = e.sourceOffset;
         return line;
     }
 

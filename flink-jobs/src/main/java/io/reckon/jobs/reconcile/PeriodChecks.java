@@ -1,7 +1,6 @@
 package io.reckon.jobs.reconcile;
 
 import io.reckon.jobs.JobCounters;
-import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.BillingChecks;
 import io.reckon.jobs.reconcile.checks.Finding;
 import io.reckon.jobs.reconcile.checks.MeteringChecks;
@@ -92,8 +91,8 @@ final class PeriodChecks {
             for (String lineId : bill.foreignLineIds()) {
                 InvoiceLineState l = lines.get(lineId);
                 lines.remove(lineId);
-                rejections.storedLine(
-                        lineJson(key, lineId, l),
+                rejections.record(
+                        lineRecord(key, lineId, l),
                         "invoice line " + lineId + " is in " + l.currency + " but the contract of " + key.accountId()
                                 + " is in " + currency);
             }
@@ -119,11 +118,6 @@ final class PeriodChecks {
         }
     }
 
-    /** Whether an anomaly of a period type was ever emitted for {@code p} (so that it can be resolved). */
-    static boolean isPeriodType(AnomalyType type) {
-        return type.isLeak();
-    }
-
     private void cannotPrice(MeterKey key, PeriodState p, ArithmeticException e) {
         if (p.pricingFailed) {
             return;
@@ -138,7 +132,7 @@ final class PeriodChecks {
                         + Instant.ofEpochMilli(p.start) + ": " + e.getMessage());
     }
 
-    private static String lineJson(MeterKey key, String lineId, InvoiceLineState l) {
+    private static MeterEvent lineRecord(MeterKey key, String lineId, InvoiceLineState l) {
         MeterEvent e = new MeterEvent();
         e.kind = MeterEvent.Kind.INVOICE_LINE;
         e.id = lineId;
@@ -151,7 +145,11 @@ final class PeriodChecks {
         e.currency = l.currency;
         e.status = l.status;
         e.updatedAt = l.updatedAt;
-        return io.reckon.jobs.records.MeterEventJson.of(e);
+        e.eventTime = l.periodEnd;
+        e.sourceInput = l.sourceInput;
+        e.sourcePartition = l.sourcePartition;
+        e.sourceOffset = l.sourceOffset;
+        return e;
     }
 
     private void reportUnmapped(MeterKey key, PeriodState p, ContractBook.Unmapped why) {

@@ -105,8 +105,9 @@ final class Periods {
     /** Sets the finality of a new period from the watermark, and registers the timers it still needs. */
     void armTimers(PeriodState p, long watermark, TimerService timers) {
         if (meteringFinalAt(p) <= watermark) {
+            // Final already: its hours are judged, and it is evaluated, at the next tick.
             p.finalized = true;
-            p.judgedBefore = p.end;
+            p.reevaluate = true;
         } else {
             timers.registerEventTimeTimer(meteringFinalAt(p));
         }

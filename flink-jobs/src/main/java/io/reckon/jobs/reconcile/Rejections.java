@@ -54,12 +54,6 @@ final class Rejections {
                 System.currentTimeMillis()));
     }
 
-    /** An invoice line already in state that turned out to be unusable (its contract arrived later). */
-    void storedLine(String json, String reason) {
-        rejected.get(MeterEvent.Kind.INVOICE_LINE).inc();
-        outputs.rejected(DeadLetterRecord.of(Topics.INVOICES, null, null, json, reason, System.currentTimeMillis()));
-    }
-
     /** A key's period that cannot be evaluated. */
     void period(String description, String reason) {
         pricingFailures.inc();

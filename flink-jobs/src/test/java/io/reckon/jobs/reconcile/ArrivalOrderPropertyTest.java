@@ -51,6 +51,16 @@ class ArrivalOrderPropertyTest {
                         accounts, second, anchor15, graduated, copies, summaries, gap, spike, true));
     }
 
+    /** A sample jqwik once shrank to: contracts after the records, an anchor day of 15, spikes. */
+    @org.junit.jupiter.api.Test
+    void contractsThatArriveLateCutThePeriodsAnewAndJudgeTheirHours() throws Exception {
+        anyArrivalOrderEndsWithTheFinalAnomaliesOfTheEventTimeOrder(
+                new ArrivalScenario.Shape(2, false, true, true, 1, true, true, true, true),
+                -1589L,
+                Deliveries.EVENT_TIME,
+                false);
+    }
+
     @Property(tries = 40)
     void anyArrivalOrderEndsWithTheFinalAnomaliesOfTheEventTimeOrder(
             @ForAll("shapes") ArrivalScenario.Shape shape,

@@ -184,6 +184,31 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void aBurstOfLateRecordsYieldsOneRevisionPerAnomalyAtTheNextTick() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "1000");
+        reported("r1", "2026-03-10T10:05:00Z", "1000");
+        watermark("2026-04-01T06:00:00Z");
+        assertThat(anomalies()).isEmpty();
+
+        // 500 late usage records for March, in one burst and in no particular order.
+        for (int i = 0; i < 500; i++) {
+            int day = 1 + (i * 7) % 28;
+            usage("late-" + i, String.format("2026-03-%02dT%02d:15:00Z", day, i % 24), "2");
+        }
+        assertThat(anomalies()).as("nothing before the next tick").isEmpty();
+        watermark("2026-04-01T07:00:00Z");
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out)
+                .extracting(
+                        a -> a.type + "#" + a.revision + ":" + a.amountMinor + ":" + a.actualQuantity.toPlainString())
+                .containsExactly("UNDER_REPORTED_USAGE#1:1000:2000");
+        assertThat(out.get(0).finalRevision).isTrue();
+        watermark("2026-04-01T08:00:00Z");
+        assertThat(anomalies()).as("evaluated once").isEmpty();
+    }
+
+    @Test
     void copiesOfAnEventWithinTheHorizonCountOnceAndBeyondItTwice() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         usage("u1", "2026-03-10T10:00:00Z", "100");

@@ -16,7 +16,9 @@ public enum Deliveries {
     SHUFFLED,
     GROUPED_BY_ACCOUNT,
     LATE_RECORDS,
-    LATE_COPIES;
+    LATE_COPIES,
+    /** 5 % of the records and every copy of an id after the first arrive 1 to 20 days late. */
+    LATE_RECORDS_AND_COPIES;
 
     private static final long DAY = 24 * 3_600_000L;
 
@@ -52,6 +54,13 @@ public enum Deliveries {
             case LATE_COPIES -> {
                 java.util.Set<String> seen = new java.util.HashSet<>();
                 return delayed(sorted, r, e -> !seen.add(e.kind + "/" + e.accountId + "/" + e.meter + "/" + e.id));
+            }
+            case LATE_RECORDS_AND_COPIES -> {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                return delayed(
+                        sorted,
+                        r,
+                        e -> !seen.add(e.kind + "/" + e.accountId + "/" + e.meter + "/" + e.id) || r.nextInt(100) < 5);
             }
             default -> throw new IllegalStateException(name());
         }
