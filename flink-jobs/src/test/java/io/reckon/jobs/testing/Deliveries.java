@@ -53,17 +53,22 @@ public enum Deliveries {
             }
             case LATE_COPIES -> {
                 java.util.Set<String> seen = new java.util.HashSet<>();
-                return delayed(sorted, r, e -> !seen.add(e.kind + "/" + e.accountId + "/" + e.meter + "/" + e.id));
+                return delayed(sorted, r, e -> !seen.add(identity(e)));
             }
             case LATE_RECORDS_AND_COPIES -> {
                 java.util.Set<String> seen = new java.util.HashSet<>();
-                return delayed(
-                        sorted,
-                        r,
-                        e -> !seen.add(e.kind + "/" + e.accountId + "/" + e.meter + "/" + e.id) || r.nextInt(100) < 5);
+                return delayed(sorted, r, e -> !seen.add(identity(e)) || r.nextInt(100) < 5);
             }
             default -> throw new IllegalStateException(name());
         }
+    }
+
+    /**
+     * What makes two records copies of one another: the same id of the same key, and for a summary or
+     * an invoice line the same {@code updated_at} (a later one is a revision, not a copy).
+     */
+    private static String identity(MeterEvent e) {
+        return e.kind + "/" + e.accountId + "/" + e.meter + "/" + e.id + "/" + e.updatedAt;
     }
 
     /** Records chosen by {@code late} arrive 1 to 20 days of event time after their place. */
