@@ -17,7 +17,8 @@ import org.apache.flink.api.common.state.MapState;
  *
  * <p>Cost: one map entry per id, the id plus {@link IdCopiesSerializer}'s encoding (15 bytes for one
  * copy of a scale-9 quantity), for as long as a copy within the horizon could still arrive for a
- * retained period (docs/reconciliation.md, "Deduplication").
+ * retained period (docs/reconciliation.md, "Deduplication"). Ids of the previous state layout are
+ * taken over when a job first starts from a savepoint of it ({@link #takeOverLegacy}).
  */
 final class Dedup {
 
@@ -42,9 +43,6 @@ final class Dedup {
     /** Admits one copy of {@code id}: what it changes in the figures. */
     Admission admit(String id, long time, BigDecimal quantity) throws Exception {
         IdCopies known = copies.get(id);
-        if (known == null) {
-            known = fromLegacy(id);
-        }
         if (known == null) {
             copies.put(id, IdCopies.one(time, quantity));
             return Admission.counted(time, quantity);
@@ -81,15 +79,17 @@ final class Dedup {
         return Admission.counted(time, quantity);
     }
 
-    private IdCopies fromLegacy(String id) throws Exception {
-        Long time = legacy.get(id);
-        if (time == null) {
-            return null;
+    /**
+     * Takes the current key's ids of the previous layout over (each the time of the copy that counted,
+     * its quantity unknown), once, when the job first starts from such a savepoint.
+     */
+    void takeOverLegacy() throws Exception {
+        for (Map.Entry<String, Long> e : legacy.entries()) {
+            if (!copies.contains(e.getKey())) {
+                copies.put(e.getKey(), IdCopies.one(e.getValue(), null));
+            }
         }
-        legacy.remove(id);
-        IdCopies taken = IdCopies.one(time, null);
-        copies.put(id, taken);
-        return taken;
+        legacy.clear();
     }
 
     /** The copies that stop counting and those that start, from {@code before} to {@code after}. */

@@ -77,6 +77,27 @@ final class HourView implements Gaps.Presence {
     }
 
     @Override
+    public long firstHourWithoutReports(long from, long to) {
+        long h = from;
+        while (h < to) {
+            PeriodState p = Periods.holding(periods, h);
+            if (p == null) {
+                if (!reports(h)) {
+                    return h;
+                }
+                h += HOUR_MS;
+                continue;
+            }
+            int found = HourBits.nextClear(p.reportHours, p.index(h), p.index(Math.min(to, p.end)));
+            if (found >= 0) {
+                return p.hourAt(found);
+            }
+            h = Math.min(to, p.end);
+        }
+        return -1;
+    }
+
+    @Override
     public boolean anyUsage(long from, long to) {
         long h = from;
         while (h < to) {

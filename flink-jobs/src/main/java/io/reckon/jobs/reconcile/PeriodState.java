@@ -179,6 +179,11 @@ public class PeriodState {
         }
     }
 
+    /** Whether the signal anomaly of {@code type} starting at {@code firstHour} has state. */
+    public boolean hasSignal(AnomalyType type, long firstHour) {
+        return signalAnomalies != null && Arrays.binarySearch(signalAnomalies, firstHour + type.ordinal()) >= 0;
+    }
+
     /** The type of a {@link #signalAnomalies} entry. */
     public static AnomalyType signalType(long code) {
         return AnomalyType.values()[(int) Math.floorMod(code, HOUR_MS)];

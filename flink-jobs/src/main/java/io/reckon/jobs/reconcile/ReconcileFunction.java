@@ -74,6 +74,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Ticks tickRequests;
     private transient Dirt dirt;
     private transient Rejections rejections;
+    private transient Retention retention;
+    private transient Dedup usageIds;
+    private transient Dedup reportIds;
 
     public ReconcileFunction(ReconSettings settings) {
         this.settings = settings;
@@ -104,8 +107,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         latency = new EmissionLatency(histogram);
         legacy = new LegacyLayout(state);
         periods = new Periods(state, settings, legacy);
-        Dedup usageIds = new Dedup(state.usageCopies, state.legacyUsageIds, settings.dedupHorizonMs(), "event_id");
-        Dedup reportIds = new Dedup(state.reportCopies, state.legacyReportIds, settings.dedupHorizonMs(), "report_id");
+        usageIds = new Dedup(state.usageCopies, state.legacyUsageIds, settings.dedupHorizonMs(), "event_id");
+        reportIds = new Dedup(state.reportCopies, state.legacyReportIds, settings.dedupHorizonMs(), "report_id");
         Summaries summaries = new Summaries(state.summaries);
         Ledger ledger = new Ledger(state, (usage, each) -> {
             if (usage) {
@@ -118,7 +121,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         lines = new InvoiceLines(state.lines);
         Emitter emitter = new Emitter(state.anomalies, outputs, counters, latency);
         rejections = new Rejections(outputs, counters);
-        Retention retention = new Retention(state, periods, lines, usageIds, reportIds, summaries);
+        retention = new Retention(state, periods, lines, usageIds, reportIds, summaries);
         rebucketing = new Rebucketing(state, periods, retention, emitter, settings);
         tickRequests = new Ticks();
         dirt = new Dirt(periods);
@@ -185,6 +188,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         // Written out before the watermark moved (ReconcileOperator); this covers a timer that fires
         // between records, as interruptible timers do.
         combiner.flush(streamKey);
+        if (Retention.isRetirement(timestamp)) {
+            retention.dropRetiredHours(timestamp);
+            return;
+        }
         MeterKey key = MeterKey.of(streamKey);
         List<PeriodState> live = periods.all();
         if (!live.isEmpty()
@@ -211,6 +218,15 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     /** Whether a contract arriving now may change evaluations already made (any watermark yet). */
     static boolean evaluationsMayExist(long watermark) {
         return watermark > Long.MIN_VALUE;
+    }
+
+    /** Names of the states of the previous layout's deduplication ids, to find the keys that hold some. */
+    static final List<String> LEGACY_ID_STATES = List.of("usage-ids", "report-ids");
+
+    /** Takes the current key's deduplication ids of the previous layout over (see Dedup#takeOverLegacy). */
+    void takeOverLegacyIds() throws Exception {
+        usageIds.takeOverLegacy();
+        reportIds.takeOverLegacy();
     }
 
     boolean combinedFull() {

@@ -59,6 +59,26 @@ public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, Mete
     public void open() throws Exception {
         super.open();
         timers = new SimpleTimerService(getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
+        takeOverLegacyIds();
+    }
+
+    /**
+     * Deduplication ids of the previous state layout are taken over once, at the first start from such
+     * a savepoint, for every key that holds some (a job that never had them finds no key), so that the
+     * per-record path never looks for them.
+     */
+    private void takeOverLegacyIds() throws Exception {
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        for (String name : ReconcileFunction.LEGACY_ID_STATES) {
+            try (Stream<String> all = backend.getKeys(name, VoidNamespace.INSTANCE)) {
+                all.forEach(keys::add);
+            }
+        }
+        for (String key : keys) {
+            setCurrentKey(key);
+            function().takeOverLegacyIds();
+        }
     }
 
     @Override

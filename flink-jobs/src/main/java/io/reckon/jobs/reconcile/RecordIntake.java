@@ -91,14 +91,12 @@ final class RecordIntake {
             case REFUSED -> rejections.record(e, a.refusal());
             case COUNTED -> {
                 if (!combiner.add(key, streamKey, usage, e.eventTime, e.quantity, anchorDay, timers)) {
-                    countLateIfFinal(e, anchorDay);
-                    apply(key, usage, a.changes(), anchorDay, timers);
+                    apply(key, e, a.changes(), anchorDay, timers);
                 }
             }
             case CHANGED -> {
                 combiner.flush(streamKey);
-                countLateIfFinal(e, anchorDay);
-                apply(key, usage, a.changes(), anchorDay, timers);
+                apply(key, e, a.changes(), anchorDay, timers);
                 if (a.changes().stream().noneMatch(c -> c.sign() > 0 && c.time() == e.eventTime)) {
                     duplicates.get(e.kind).inc();
                 }
@@ -106,19 +104,15 @@ final class RecordIntake {
         }
     }
 
-    private void countLateIfFinal(MeterEvent e, int anchorDay) throws Exception {
-        PeriodState p = periods.containing(e.eventTime, anchorDay);
-        if (p != null && p.finalized) {
-            p.lateRecords++;
-            periods.put(p);
-            late.get(e.kind).inc();
-        }
-    }
-
-    /** Applies what a record changes, each change in its own period, and marks what became stale. */
-    private void apply(MeterKey key, boolean usage, List<Change> changes, int anchorDay, TimerService timers)
+    /**
+     * Applies what record {@code e} changes, each change in its own period, and marks what became
+     * stale. The record is late when its own period is final.
+     */
+    private void apply(MeterKey key, MeterEvent e, List<Change> changes, int anchorDay, TimerService timers)
             throws Exception {
+        boolean usage = e.kind == MeterEvent.Kind.USAGE;
         long watermark = timers.currentWatermark();
+        boolean lateCounted = false;
         for (Change c : changes) {
             PeriodState p = periods.containing(c.time(), anchorDay);
             if (p == null) {
@@ -139,6 +133,11 @@ final class RecordIntake {
             }
             if (p.finalized) {
                 p.reevaluate = true;
+                if (!lateCounted && p.contains(e.eventTime)) {
+                    lateCounted = true;
+                    p.lateRecords++;
+                    late.get(e.kind).inc();
+                }
             }
             periods.put(p);
             ticks.request(timers, key.streamKey(), c.time());

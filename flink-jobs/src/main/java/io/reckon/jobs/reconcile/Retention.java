@@ -16,6 +16,17 @@ import org.apache.flink.streaming.api.TimerService;
  */
 final class Retention {
 
+    /**
+     * Buckets of released periods go one millisecond after an hour: every other timer of the key is on
+     * the hour, so a timer tells by its time whether it is this one, and the hourly ticks never read
+     * the list of retired hours.
+     */
+    static final long RETIREMENT_OFFSET_MS = 1;
+
+    static boolean isRetirement(long timerTime) {
+        return Math.floorMod(timerTime, ReconSettings.HOUR_MS) == RETIREMENT_OFFSET_MS;
+    }
+
     private final ReconState state;
     private final Periods periods;
     private final InvoiceLines lines;
@@ -52,7 +63,7 @@ final class Retention {
         periods.remove(p.start);
         // The next period accepts records until its own release; its baselines read into this one.
         periods.startOf(p.end, p.anchorDay);
-        long hoursGoAt = periods.releaseAt(periods.lastEnd());
+        long hoursGoAt = periods.releaseAt(periods.lastEnd()) + RETIREMENT_OFFSET_MS;
         retire(p.start, p.end, hoursGoAt);
         timers.registerEventTimeTimer(hoursGoAt);
         // No record of this period is accepted any more: ids whose copies all lie more than the horizon

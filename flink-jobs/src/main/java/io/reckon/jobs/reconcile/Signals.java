@@ -38,9 +38,14 @@ final class Signals {
         Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
         long asOf = Math.min(tick, periods.meteringFinalAt(p));
         if (terms.isPresent()) {
+            // Without changes a signal shown before is shown again (more hours only add), so there is
+            // nothing to resolve: the signals not shown are only looked up when something changed.
+            boolean changed = p.changedFrom != Long.MAX_VALUE || HourBits.any(p.rejudgeHours);
             Set<Long> gapStarts = gaps.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
             Set<AnomalyKey> episodes = usage.evaluate(key, p, terms.get(), view, firstSeen, asOf, periodFinal, tick);
-            resolveOthers(key, p, gapStarts, episodes, periodFinal, tick);
+            if (changed || periodFinal) {
+                resolveOthers(key, p, gapStarts, episodes, periodFinal, tick);
+            }
         } else {
             // Unmapped: nothing is judged, and a signal of an earlier contract no longer stands.
             p.spikeHours = HourBits.create(p.hours());

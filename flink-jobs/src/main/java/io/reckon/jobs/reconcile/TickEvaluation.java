@@ -95,7 +95,6 @@ final class TickEvaluation {
         if (anyOpen) {
             ticks.after(timers, key.streamKey(), tick);
         }
-        retention.dropRetiredHours(tick);
     }
 
     /** Evaluates the billing side; at the end of the invoice grace it becomes final. */

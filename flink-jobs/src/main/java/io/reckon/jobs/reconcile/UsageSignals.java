@@ -77,11 +77,16 @@ final class UsageSignals {
             HourBits.put(p.dropHours, i, j.getValue().verdict() == AnomalyType.USAGE_DROP);
         }
 
+        // Hours from here on were judged now, judged again, or changed: episodes before it are as they were.
+        long firstTouched = Math.min(firstChanged, p.hourAt(already));
         Set<AnomalyKey> found = new HashSet<>();
         for (Episodes.Run run : Episodes.of(p.spikeHours, p.dropHours, p.index(p.judgedBefore))) {
             AnomalyKey id = new AnomalyKey(run.type(), p.hourAt(run.from()));
             found.add(id);
             long end = p.hourAt(run.to());
+            if (!periodFinal && end < firstTouched && p.hasSignal(id.type(), id.start())) {
+                continue; // neither its hours nor the hours around it changed: the same figures as before
+            }
             AnomalyState stored = emitter.stored(id);
             Finding f = figures(p, view, firstSeen, agg, terms, id, end, stored, judgedNow, firstChanged);
             emitter.emit(key, id, end, p, f, periodFinal, watermark);

@@ -41,6 +41,16 @@ public final class Gaps {
             return -1;
         }
 
+        /** The first hour in [from, to) that holds no reports, or -1. */
+        default long firstHourWithoutReports(long from, long to) {
+            for (long h = from; h < to; h += HOUR) {
+                if (!reports(h)) {
+                    return h;
+                }
+            }
+            return -1;
+        }
+
         /** Whether any hour in [from, to) holds usage. */
         default boolean anyUsage(long from, long to) {
             for (long h = from; h < to; h += HOUR) {
@@ -65,10 +75,22 @@ public final class Gaps {
     public static List<Span> find(
             Presence presence, long periodStart, long periodEnd, long asOf, long delayMs, long windowMs) {
         List<Span> gaps = new ArrayList<>(2);
+        // The last hour that can start a gap seen by asOf.
+        long lastStart = Math.min(periodEnd - HOUR, asOf - delayMs - windowMs);
         long s = periodStart;
-        while (s < periodEnd && s + delayMs + windowMs <= asOf) {
-            if (presence.reports(s) || !presence.reports(s - HOUR)) {
-                s += HOUR;
+        while (s <= lastStart) {
+            // Straight to the next hour without reports: most hours of a reporting key hold some.
+            s = presence.firstHourWithoutReports(s, lastStart + HOUR);
+            if (s < 0) {
+                break;
+            }
+            if (!presence.reports(s - HOUR)) {
+                // Inside a run that started earlier (perhaps in the previous period): its end is next.
+                long resumed = presence.firstReportHour(s, asOf);
+                if (resumed < 0) {
+                    break;
+                }
+                s = resumed + HOUR;
                 continue;
             }
             long resumedAt = presence.firstReportHour(s, asOf);

@@ -50,6 +50,23 @@ public final class HourBits {
         return -1;
     }
 
+    /** The first clear bit in [from, to), or -1 (bits past the array are clear). */
+    public static int nextClear(long[] bits, int from, int to) {
+        int i = Math.max(from, 0);
+        while (i < to) {
+            if ((i >>> 6) >= bits.length) {
+                return i;
+            }
+            long word = ~bits[i >>> 6] & (-1L << i);
+            if (word != 0) {
+                int found = ((i >>> 6) << 6) + Long.numberOfTrailingZeros(word);
+                return found < to ? found : -1;
+            }
+            i = ((i >>> 6) + 1) << 6;
+        }
+        return -1;
+    }
+
     /** The last set bit in [from, to), or -1. */
     public static int previousSet(long[] bits, int from, int to) {
         int low = Math.max(from, 0);

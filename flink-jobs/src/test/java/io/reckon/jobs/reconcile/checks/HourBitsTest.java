@@ -28,6 +28,8 @@ class HourBitsTest {
             }
             int from = r.nextInt(hours);
             int to = from + r.nextInt(hours - from + 1);
+            int clear = reference.nextClearBit(from);
+            assertThat(HourBits.nextClear(bits, from, to)).isEqualTo(clear < to ? clear : -1);
             int next = reference.nextSetBit(from);
             assertThat(HourBits.nextSet(bits, from, to)).isEqualTo(next >= 0 && next < to ? next : -1);
             int previous = reference.previousSetBit(to - 1);
