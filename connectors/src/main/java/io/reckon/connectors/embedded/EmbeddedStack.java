@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole dev stack in one call: a real Kafka broker, a real PostgreSQL with the sink tables
- * migrated, and a Schema Registry URL. Used by the demo, the replay command and integration tests.
+ * migrated by their owner (the jobs connect as the writer role, dashboards as the reader), and a
+ * Schema Registry URL. Used by the demo, the replay command and integration tests.
  *
  * <p>The registry is Confluent's in-memory mock ({@code mock://...}): it lives inside this JVM, so
  * jobs that use it must run in this JVM too (a MiniCluster or a local environment).
@@ -93,12 +94,24 @@ public final class EmbeddedStack implements AutoCloseable {
         return postgres.jdbcUrl();
     }
 
+    /** The role that owns the sink tables (it ran the migrations): for tooling and tests, not for jobs. */
     public String jdbcUsername() {
         return postgres.username();
     }
 
+    /** The password of {@link #jdbcUsername()}. */
     public String jdbcPassword() {
         return postgres.password();
+    }
+
+    /** The jobs' login: rows of the sink tables, no DDL ({@link #connectorConfig()} uses it). */
+    public EmbeddedPostgres.Login jdbcWriter() {
+        return postgres.writer();
+    }
+
+    /** The dashboards' login: reads only. */
+    public EmbeddedPostgres.Login jdbcReader() {
+        return postgres.reader();
     }
 
     /** A {@code mock://} URL of Confluent's in-memory registry, valid inside this JVM only. */
@@ -114,14 +127,15 @@ public final class EmbeddedStack implements AutoCloseable {
     /**
      * The connection settings of the stack under the keys the connector options read: {@code
      * kafka.bootstrap-servers}, {@code jdbc.url}, {@code jdbc.username}, {@code jdbc.password} and
-     * {@code schema-registry.url}. The password is a random one of this stack only.
+     * {@code schema-registry.url}. The database login is the jobs' writer role, as in production; its
+     * password is a random one of this stack only.
      */
     public Configuration connectorConfig() {
         Configuration conf = new Configuration();
         conf.set(ConfigOptions.key(KAFKA_BOOTSTRAP_SERVERS_KEY).stringType().noDefaultValue(), bootstrapServers());
         conf.set(JdbcOptions.URL, jdbcUrl());
-        conf.set(JdbcOptions.USERNAME, jdbcUsername());
-        conf.set(JdbcOptions.PASSWORD, jdbcPassword());
+        conf.set(JdbcOptions.USERNAME, jdbcWriter().username());
+        conf.set(JdbcOptions.PASSWORD, jdbcWriter().password());
         conf.set(ConfigOptions.key(SCHEMA_REGISTRY_URL_KEY).stringType().noDefaultValue(), schemaRegistryUrl);
         return conf;
     }

@@ -34,8 +34,9 @@ class EmbeddedStackTest {
             assertThat(conf)
                     .containsEntry("kafka.bootstrap-servers", stack.bootstrapServers())
                     .containsEntry("jdbc.url", stack.jdbcUrl())
-                    .containsEntry("jdbc.username", "reckon")
-                    .containsEntry("jdbc.password", stack.jdbcPassword())
+                    .as("jobs connect as the writer role, not as the tables' owner")
+                    .containsEntry("jdbc.username", "reckon_writer")
+                    .containsEntry("jdbc.password", stack.jdbcWriter().password())
                     .containsEntry("schema-registry.url", stack.schemaRegistryUrl());
             assertThat(stack.schemaRegistryUrl()).matches("mock://reckon-[0-9a-f]{8}");
             assertThat(stack.startupTime().toMillis()).isLessThanOrEqualTo(startMillis);
