@@ -38,7 +38,9 @@ class EmbeddedStackTest {
                     .containsEntry("jdbc.username", "reckon_writer")
                     .containsEntry("jdbc.password", stack.jdbcWriter().password())
                     .containsEntry("schema-registry.url", stack.schemaRegistryUrl());
-            assertThat(stack.schemaRegistryUrl()).matches("mock://reckon-[0-9a-f]{8}");
+            assertThat(stack.schemaRegistryUrl())
+                    .isEqualTo(EmbeddedSchemaRegistry.shared().url())
+                    .matches("http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7");
             assertThat(stack.startupTime().toMillis()).isLessThanOrEqualTo(startMillis);
 
             try (Admin admin =
