@@ -64,7 +64,8 @@ public record LiveStackInstructions(
         c.add(psql() + " -c '" + ANOMALIES_QUERY + "'");
         c.add("curl -s " + registryUrl + "/subjects");
         c.add("curl -s " + metricsUrl + " | grep -E '^flink_taskmanager_job_task_operator_[a-z_]+_read'");
-        c.add("kcat -b " + kafka + " -C -t " + Topics.ANOMALIES + " -s value=avro -r " + registryUrl + " -o -5 -e");
+        // Keys only: the values are Avro, and Debian's kcat is built without Avro support.
+        c.add("kcat -b " + kafka + " -C -t " + Topics.ANOMALIES + " -o -5 -e -q -f 'anomaly %k at offset %o\\n'");
         return c;
     }
 

@@ -147,7 +147,7 @@ class JavaScriptClientTest {
         expected.put(commands.get(0), "UNDER_REPORTED_USAGE");
         expected.put(commands.get(1), "recon.usage-value");
         expected.put(commands.get(2), "flink_taskmanager_job_task_operator_usage_read");
-        expected.put(commands.get(3), "UNDER_REPORTED_USAGE");
+        expected.put(commands.get(3), "anomaly ");
         assertThat(expected.keySet()).containsExactlyElementsOf(commands);
         assertThat(instructions.render()).contains(instructions.psql(), stack.schemaRegistryUrl());
         List<String> skipped = new ArrayList<>();
