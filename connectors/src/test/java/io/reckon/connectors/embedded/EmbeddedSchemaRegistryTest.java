@@ -84,7 +84,7 @@ class EmbeddedSchemaRegistryTest {
         byte[] payload = writer.encode(ConfluentAvroCodec.valueSubject("recon.usage"), event);
         assertThat(payload[0]).as("Confluent wire format magic byte").isZero();
 
-        // A second codec knows nothing yet: it fetches the writer schema by id over HTTP.
+        // Another codec of the registry, as a job's source would hold (get by id over HTTP is shown above).
         ConfluentAvroCodec reader = ConfluentAvroCodec.forUrl(registry.url());
         assertThat(reader.decode(payload, UsageEvent.class)).isEqualTo(event);
         assertThat(reader.schemaId(ConfluentAvroCodec.valueSubject("recon.usage"), UsageEvent.getClassSchema()))
