@@ -53,7 +53,7 @@ public final class ActionWiring {
                         Topics.APPROVALS,
                         new ActionInputDeserializer(ActionInputDeserializer.Kind.APPROVALS, codec),
                         bounded),
-                KafkaConnectors.source(
+                KafkaConnectors.tableSource(
                         conf,
                         Topics.CONTRACTS,
                         new IngestDeserializer(InputKind.CONTRACTS, codec, validation),

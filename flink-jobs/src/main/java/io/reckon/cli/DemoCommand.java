@@ -1,5 +1,6 @@
 package io.reckon.cli;
 
+import io.reckon.connectors.embedded.EmbeddedPostgres;
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.connectors.kafka.Topics;
 import io.reckon.demo.DemoReport;
@@ -72,6 +73,12 @@ public final class DemoCommand implements Callable<Integer> {
 
         System.out.println("Starting the embedded stack (Kafka, Schema Registry, PostgreSQL) ...");
         EmbeddedStack stack = EmbeddedStack.start(work.resolve("stack"));
+        System.out.printf(
+                "Stack ready in %.1f s: Kafka %s, schema registry %s, PostgreSQL %s%n",
+                stack.startupTime().toMillis() / 1000.0,
+                stack.bootstrapServers(),
+                stack.schemaRegistryUrl(),
+                stack.jdbcUrl());
         // The file's options apply; where to connect is the embedded stack's business.
         Configuration conf = new Configuration(jobOptions);
         conf.addAll(stack.connectorConfig());
@@ -109,19 +116,26 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Files: " + work);
             if (keepRunning) {
                 System.out.println();
-                System.out.println("Starting the live job (unbounded sources, consumer group reckon-live, from the"
-                        + " latest offsets) ...");
+                System.out.println("Starting the live job (unbounded sources, consumer group reckon-live; "
+                        + Topics.CONTRACTS + " from the earliest offset, as a table, the other topics from the latest)"
+                        + " ...");
                 Replay.LiveJob live = Replay.liveJob(conf);
-                System.out.println("Prometheus metrics: " + live.metricsUrl());
-                System.out.println("The stack keeps running. Query the sink tables with:");
-                System.out.println("  psql '" + stack.jdbcUrl().replace("jdbc:", "") + "' -U " + stack.jdbcUsername());
-                System.out.println("  e.g. SELECT type, count(*), sum(amount_minor) FROM anomalies GROUP BY type;");
-                System.out.println(
-                        "Kafka: " + stack.bootstrapServers() + ", schema registry: " + stack.schemaRegistryUrl());
-                System.out.println("Produce more records (Confluent Avro) to " + Topics.USAGE + ", " + Topics.REPORTED
-                        + ", " + Topics.INVOICES + ", " + Topics.CONTRACTS + " or CloudEvents JSON to "
-                        + Topics.USAGE_CLOUDEVENTS + "; the live job reads them and writes " + Topics.ANOMALIES
-                        + " and " + Topics.DLQ + ".");
+                EmbeddedPostgres.Login reader = stack.jdbcReader();
+                Path pgpass = LiveStackInstructions.writePgpass(
+                        work.resolve(".pgpass"),
+                        stack.postgres().port(),
+                        EmbeddedPostgres.DATABASE,
+                        reader.username(),
+                        reader.password());
+                LiveStackInstructions instructions = new LiveStackInstructions(
+                        stack.bootstrapServers(),
+                        stack.schemaRegistryUrl(),
+                        stack.postgres().port(),
+                        EmbeddedPostgres.DATABASE,
+                        reader.username(),
+                        pgpass,
+                        live.metricsUrl());
+                System.out.print(instructions.render());
                 System.out.println("Press Ctrl-C to stop.");
                 Thread.currentThread().join();
             }

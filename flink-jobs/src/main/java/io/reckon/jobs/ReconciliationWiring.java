@@ -92,7 +92,11 @@ public final class ReconciliationWiring {
             KafkaRecordDeserializationSchema<Ingested> deserializer,
             boolean bounded,
             DeserializerDecorator decorator) {
-        return KafkaConnectors.source(conf, kind.topic(), decorator.decorate(kind, deserializer), bounded);
+        KafkaRecordDeserializationSchema<Ingested> decorated = decorator.decorate(kind, deserializer);
+        // Contracts are a table (a compacted topic): read whole even where the events start at the latest.
+        return kind == InputKind.CONTRACTS
+                ? KafkaConnectors.tableSource(conf, kind.topic(), decorated, bounded)
+                : KafkaConnectors.source(conf, kind.topic(), decorated, bounded);
     }
 
     /**

@@ -225,7 +225,8 @@ public final class Replay {
      * metrics to Prometheus, and returns once the metrics endpoint shows the job. The consumer group
      * is {@code reckon-live} starting at the latest offsets, so records a replay already reconciled
      * are not reconciled (and their anomalies emitted) a second time; only records produced from now
-     * on are read.
+     * on are read. Contracts are the exception: {@code recon.contracts} is a table, read from the
+     * earliest offset, so the live job knows every contract written before it started.
      *
      * <pre>{@code
      * try (Replay.LiveJob live = Replay.liveJob(stack.connectorConfig())) {

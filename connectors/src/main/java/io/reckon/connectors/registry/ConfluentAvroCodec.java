@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
@@ -92,7 +93,16 @@ public final class ConfluentAvroCodec implements Serializable {
 
     private transient volatile SchemaRegistryClient client;
     private final transient Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
-    private final transient Map<Integer, Schema> writerSchemas = new ConcurrentHashMap<>();
+    /**
+     * Writer schemas by id, shared by every codec of this JVM that talks to the same registry: a registry
+     * never changes the schema behind an id, so a schema fetched (or registered) once serves every
+     * source and sink of the process, and a job's first records decode without a round trip. Bounded by
+     * the number of schemas in the registry.
+     */
+    private static final ConcurrentMap<List<String>, ConcurrentMap<Integer, Schema>> WRITER_SCHEMAS =
+            new ConcurrentHashMap<>();
+
+    private final transient Map<Integer, Schema> writerSchemas;
     private final transient Map<ReaderKey, Resolution<?>> resolutions = new ConcurrentHashMap<>();
     /** The last resolution handed out; one immutable value, so threads sharing the codec stay consistent. */
     private transient volatile LastResolution lastResolution;
@@ -109,6 +119,7 @@ public final class ConfluentAvroCodec implements Serializable {
                     SchemaRegistryOptions.CACHE_CAPACITY.key() + " must be positive, was " + cacheCapacity);
         }
         this.urls = new ArrayList<>(urls);
+        this.writerSchemas = WRITER_SCHEMAS.computeIfAbsent(List.copyOf(urls), k -> new ConcurrentHashMap<>());
         this.cacheCapacity = cacheCapacity;
         this.autoRegister = autoRegister;
         this.clientConfigs = new TreeMap<>(clientConfigs);
@@ -195,7 +206,11 @@ public final class ConfluentAvroCodec implements Serializable {
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
             AvroSchema parsed = new AvroSchema(schema.toString());
             try {
-                return autoRegister ? client().register(subject, parsed) : client().getId(subject, parsed);
+                int id = autoRegister ? client().register(subject, parsed) : client().getId(subject, parsed);
+                // The registry holds this schema (or one it deems the same) under the id: records
+                // written with it decode with it, here and in every codec of the JVM.
+                writerSchemas.putIfAbsent(id, schema);
+                return id;
             } catch (RestClientException e) {
                 if (!autoRegister && e.getStatus() == 404) {
                     throw new SchemaRegistryException(

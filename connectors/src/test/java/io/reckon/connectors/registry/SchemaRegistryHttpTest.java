@@ -162,6 +162,27 @@ class SchemaRegistryHttpTest {
     }
 
     @Test
+    void codecsOfOneRegistryShareTheSchemasTheyFetchedOrRegistered() throws Exception {
+        stubSchemaById(78, UsageEvent.getClassSchema());
+        byte[] payload = ConfluentAvroCodec.forUrl("mock://shared-" + java.util.UUID.randomUUID())
+                .encode("recon.usage-value", AvroFixtures.usageEvent("ev-shared"));
+        byte[] framed =
+                ByteBuffer.allocate(payload.length).put(payload).putInt(1, 78).array();
+
+        assertThat(codec().decode(framed, UsageEvent.class).getEventId()).isEqualTo("ev-shared");
+        assertThat(codec().decode(framed, UsageEvent.class).getEventId())
+                .as("a second codec of the same registry, as another source of the job would be")
+                .isEqualTo("ev-shared");
+        registry.verify(1, getRequestedFor(urlPathEqualTo("/schemas/ids/78")));
+
+        registry.stubFor(post(urlPathEqualTo("/subjects/recon.invoices-value/versions"))
+                .willReturn(aResponse().withHeader("Content-Type", CONTENT_TYPE).withBody("{\"id\": 79}")));
+        byte[] invoice = codec().encode("recon.invoices-value", AvroFixtures.invoiceLine());
+        assertThat(codec().decode(invoice, io.reckon.avro.InvoiceLine.class)).isEqualTo(AvroFixtures.invoiceLine());
+        registry.verify(0, getRequestedFor(urlPathEqualTo("/schemas/ids/79")));
+    }
+
+    @Test
     void encodeThenDecodeRoundTripsThroughTheHttpRegistry() throws Exception {
         registry.stubFor(post(urlPathEqualTo("/subjects/recon.contracts-value/versions"))
                 .willReturn(aResponse().withHeader("Content-Type", CONTENT_TYPE).withBody("{\"id\": 5}")));
