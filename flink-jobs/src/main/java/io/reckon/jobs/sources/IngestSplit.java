@@ -66,6 +66,11 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> implem
         totals.snapshot(counters);
     }
 
+    /** The counts of this subtask, restored totals included (for tests). */
+    JobCounters counters() {
+        return counters;
+    }
+
     /** Wall clock minus the largest valid event time seen; null before the first valid record. */
     Long eventTimeLagMillis() {
         long max = maxEventTime;

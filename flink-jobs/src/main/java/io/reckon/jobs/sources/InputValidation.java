@@ -172,8 +172,10 @@ public final class InputValidation implements Serializable {
             throw new InvalidRecordException(field + " " + t + " is before 1970-01-01");
         }
         if (t.toEpochMilli() > nowMs + maxFutureSkewMs) {
-            throw new InvalidRecordException(field + " " + t + " is more than reconcile.max-future-skew ("
-                    + java.time.Duration.ofMillis(maxFutureSkewMs) + ") ahead of now");
+            throw new InvalidRecordException(field + " " + t + " is more than reconcile.max-future-skew ahead of now ("
+                    + org.apache.flink.util.TimeUtils.formatWithHighestUnit(
+                            java.time.Duration.ofMillis(maxFutureSkewMs))
+                    + ")");
         }
         return t.toEpochMilli();
     }
@@ -184,8 +186,11 @@ public final class InputValidation implements Serializable {
             throw new InvalidRecordException(field + " " + t + " is before 1970-01-01");
         }
         if (t.toEpochMilli() > nowMs + maxFuturePeriodMs) {
-            throw new InvalidRecordException(field + " " + t + " is more than reconcile.max-future-period ("
-                    + java.time.Duration.ofMillis(maxFuturePeriodMs).toDays() + " days) ahead of now");
+            throw new InvalidRecordException(
+                    field + " " + t + " is more than reconcile.max-future-period ahead of now ("
+                            + org.apache.flink.util.TimeUtils.formatWithHighestUnit(
+                                    java.time.Duration.ofMillis(maxFuturePeriodMs))
+                            + ")");
         }
         return t.toEpochMilli();
     }
@@ -204,7 +209,8 @@ public final class InputValidation implements Serializable {
 
     private static void currency(String c) throws InvalidRecordException {
         if (c == null || !CURRENCY.matcher(c).matches()) {
-            throw new InvalidRecordException("currency '" + c + "' is not a 3-letter ISO 4217 code");
+            String shown = c == null ? "null" : JsonFields.shown(c);
+            throw new InvalidRecordException("currency '" + shown + "' is not a 3-letter ISO 4217 code");
         }
         try {
             java.util.Currency.getInstance(c.toUpperCase(java.util.Locale.ROOT));
