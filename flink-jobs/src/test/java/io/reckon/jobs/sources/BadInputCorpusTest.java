@@ -95,7 +95,7 @@ class BadInputCorpusTest {
 
     // The corpus. Reasons are substrings of what IngestDeserializer, ConfluentAvroCodec,
     // InputValidation, ContractAvro and ReconcileFunction write.
-    private static final List<Case> CORPUS = new ArrayList<>(List.of(
+    static final List<Case> CORPUS = new ArrayList<>(List.of(
             // --- framing ---------------------------------------------------------------------------
             new Case("null value (tombstone)", InputKind.USAGE, i -> null, "payload is null"),
             new Case("empty value", InputKind.USAGE, i -> new byte[0], "payload is empty"),
