@@ -140,10 +140,9 @@ class CommittedTablesTest {
 
     @Test
     void aDatabaseOutageLeavesTablesEqualToTheCommittedTopic() throws Exception {
+        // Whether a commit falls into the outage (and fails the task) depends on when rows are due;
+        // ServiceOutageTest shows that case with 5 restarts. Either way the tables must match.
         RunReport report = outage("tables-postgres-outage", false);
-        assertThat(report.restarts())
-                .as("a commit to the stopped database failed the task, which restarted")
-                .isPositive();
         assertAfterFailure(report);
     }
 
