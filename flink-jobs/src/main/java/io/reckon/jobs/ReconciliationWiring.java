@@ -51,8 +51,9 @@ public final class ReconciliationWiring {
     public static ReconciliationJob.Inputs kafkaInputs(
             ReadableConfig conf, boolean bounded, DeserializerDecorator decorator) {
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
-        InputValidation validation =
-                new InputValidation(conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis());
+        InputValidation validation = new InputValidation(
+                conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis(),
+                conf.get(ReconOptions.MAX_FUTURE_PERIOD).toMillis());
         return new ReconciliationJob.Inputs(
                 source(
                         conf,

@@ -143,6 +143,10 @@ final class FaultHarness implements AutoCloseable {
         Action during;
         /** Extra job-graph changes for the upgrade test (an added branch). */
         Consumer<DataStream<AnomalyRecord>> extraAnomalyBranch;
+        /** Extra consumers of the rollups and unmapped usage (a copy into a committed test topic). */
+        Consumer<DataStream<io.reckon.jobs.records.HourlyRollup>> extraRollupBranch;
+
+        Consumer<DataStream<io.reckon.jobs.records.UnmappedUsage>> extraUnmappedBranch;
 
         String restoreFrom;
         /** Keep the outputs of the previous run (a run restored from its savepoint continues them). */
@@ -273,16 +277,26 @@ final class FaultHarness implements AutoCloseable {
         try {
             TestStreamEnvironment env = new TestStreamEnvironment(cluster, flink, 2, List.of(), List.of());
             ReconciliationJob.Outputs production = ReconciliationWiring.kafkaAndPostgresOutputs(flink);
-            ReconciliationJob.Outputs outputs = spec.extraAnomalyBranch == null
-                    ? production
-                    : new ReconciliationJob.Outputs(
-                            anomalies -> {
-                                production.anomalies().accept(anomalies);
-                                spec.extraAnomalyBranch.accept(anomalies);
-                            },
-                            production.deadLetters(),
-                            production.hourlyRollups(),
-                            production.unmapped());
+            ReconciliationJob.Outputs outputs = new ReconciliationJob.Outputs(
+                    anomalies -> {
+                        production.anomalies().accept(anomalies);
+                        if (spec.extraAnomalyBranch != null) {
+                            spec.extraAnomalyBranch.accept(anomalies);
+                        }
+                    },
+                    production.deadLetters(),
+                    rollups -> {
+                        production.hourlyRollups().accept(rollups);
+                        if (spec.extraRollupBranch != null) {
+                            spec.extraRollupBranch.accept(rollups);
+                        }
+                    },
+                    unmapped -> {
+                        production.unmapped().accept(unmapped);
+                        if (spec.extraUnmappedBranch != null) {
+                            spec.extraUnmappedBranch.accept(unmapped);
+                        }
+                    });
             ReconciliationJob.defineWorkflow(
                     env,
                     ReconSettings.from(flink),

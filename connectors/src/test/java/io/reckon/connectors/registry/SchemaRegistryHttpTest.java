@@ -208,6 +208,59 @@ class SchemaRegistryHttpTest {
     }
 
     @Test
+    void aSchemaIdTheRegistryRefusesIsUndecodableAndAskedForOnlyOnce() {
+        registry.stubFor(get(urlPathEqualTo("/schemas/ids/13"))
+                .willReturn(aResponse()
+                        .withStatus(403)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 40301, \"message\": \"User is denied operation Read\"}")));
+        byte[] payload = {0, 0, 0, 0, 13, 2, 'x'};
+        ConfluentAvroCodec codec = codec();
+
+        for (int i = 0; i < 50; i++) {
+            assertThatThrownBy(() -> codec.decode(payload, UsageEvent.class))
+                    .isInstanceOf(UndecodableRecordException.class)
+                    .hasMessageContaining("refused schema id 13 (HTTP 403");
+        }
+        // The Confluent client may retry a call itself; what matters is one call per id, not per record.
+        assertThat(registry.findAll(getRequestedFor(urlPathEqualTo("/schemas/ids/13"))))
+                .hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void anUnknownSchemaIdIsAskedForOnlyOnce() {
+        registry.stubFor(get(urlPathEqualTo("/schemas/ids/14"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 40403, \"message\": \"Schema 14 not found\"}")));
+        byte[] payload = {0, 0, 0, 0, 14, 2, 'x'};
+        ConfluentAvroCodec codec = codec();
+
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> codec.decode(payload, UsageEvent.class))
+                    .isInstanceOf(UndecodableRecordException.class)
+                    .hasMessageStartingWith("unknown schema id 14");
+        }
+        assertThat(registry.findAll(getRequestedFor(urlPathEqualTo("/schemas/ids/14"))))
+                .hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void rateLimitingIsARegistryErrorNotABadRecord() {
+        registry.stubFor(get(urlPathEqualTo("/schemas/ids/15"))
+                .willReturn(aResponse()
+                        .withStatus(429)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 429, \"message\": \"Too many requests\"}")));
+        byte[] payload = {0, 0, 0, 0, 15, 2, 'x'};
+
+        assertThatThrownBy(() -> codec().decode(payload, UsageEvent.class))
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("HTTP 429");
+    }
+
+    @Test
     void registryOutageIsNotMistakenForABadRecord() {
         registry.stubFor(get(urlPathEqualTo("/schemas/ids/10"))
                 .willReturn(aResponse()
