@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Polls, round after round, the hourly meter event summaries of every (customer, Stripe meter) that a
  * contract maps, over the open billing period and the ones before it ({@link SummaryWindow}, {@code
- * stripe.summaries.periods}), in slices of time ({@link SummaryRound}): every target's hours of one
- * slice are read (one call each), then the slice's summaries are handed on in hour order. A summary is
- * emitted as a {@code kind=summary} reported record when it is new (and not zero) or its value changed
- * since it was last emitted; the values emitted are the split's checkpointed state, so a restart emits
- * each changed summary once.
+ * stripe.summaries.periods}), one page per fetch. A summary is emitted as a {@code kind=summary}
+ * reported record when it is new (and not zero) or its value changed since it was last emitted; the
+ * changed summaries of a round are handed on in hour order once every target is read ({@link
+ * SummaryRound}), a page's worth per fetch. The values emitted are the split's checkpointed state, so a restart emits each
+ * changed summary once.
  *
  * <p>{@code updated_at} of a summary is when the round that observed it started: Stripe keeps no update
  * time for summaries, and a later round's observation of a changed value is the later record.
@@ -38,9 +38,6 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
 
     /** Dead-letter source of (customer, meter) pairs Stripe refuses to summarize. */
     static final String SOURCE = "stripe.meter_event_summary";
-
-    /** Summaries handed to the task thread per fetch at most. */
-    static final int BATCH = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(SummariesSplitReader.class);
 
@@ -97,8 +94,7 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
             round = new SummaryRound(
                     contracts.refresh().summaryTargets(),
                     Instant.ofEpochMilli(roundStartedAt),
-                    settings.summariesPeriods(),
-                    settings.pageSize());
+                    settings.summariesPeriods());
             pageAfter = null;
         }
         SummaryRound.Request request = round.request();
@@ -108,23 +104,24 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
         }
         List<StripeRecord> records = new ArrayList<>();
         Map<String, SummaryMark> emitted = new HashMap<>();
-        for (SummaryRound.Read r : round.take(BATCH)) {
+        // Only summaries that changed since they were last emitted are in the round.
+        for (SummaryRound.Read r : round.take(settings.pageSize())) {
             ContractIndex.SummaryTarget t = round.target(r.target());
             String reportId = SummaryWindow.reportId(t.stripeMeterId(), t.customerId(), r.hourStart());
-            SummaryMark earlier = marks.get(reportId);
-            boolean changed = earlier == null
-                    ? r.value().signum() != 0
-                    : earlier.quantity().compareTo(r.value()) != 0;
-            if (changed) {
-                long hour = r.hourStart() * 1000L;
-                records.add(StripeRecord.summary(reportId, t.accountId(), t.meter(), hour, r.value(), roundStartedAt));
-                emitted.put(reportId, new SummaryMark(hour, r.value()));
-            }
+            long hour = r.hourStart() * 1000L;
+            records.add(StripeRecord.summary(reportId, t.accountId(), t.meter(), hour, r.value(), roundStartedAt));
+            emitted.put(reportId, new SummaryMark(hour, r.value()));
         }
         marks.putAll(emitted);
-        long pruneBefore =
-                roundStartedAt - markRetention(settings.summariesPeriods()).toMillis();
-        marks.values().removeIf(m -> m.hourStart() < pruneBefore);
+        // Marks of hours no window reaches any more go once a round, with its last batch: pruning at
+        // every batch would walk every mark every time.
+        long pruneBefore = 0L;
+        if (round.finished()) {
+            long before =
+                    roundStartedAt - markRetention(settings.summariesPeriods()).toMillis();
+            marks.values().removeIf(m -> m.hourStart() < before);
+            pruneBefore = before;
+        }
         metrics.mapped(records.size());
         out.add(splitId, StripeBatch.ofSummaries(records, emitted, pruneBefore));
         if (round.finished()) {
@@ -139,7 +136,7 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
         return out.build();
     }
 
-    /** Reads one page of a target's hours of the current slice. */
+    /** Reads one page of a target's window and keeps the summaries that changed since last emitted. */
     private void read(SummaryRound.Request request, RecordsBySplits.Builder<StripeBatch> out) throws IOException {
         ContractIndex.SummaryTarget t = request.summaryTarget();
         StripeCollection<MeterEventSummary> page;
@@ -149,7 +146,7 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
             if (!e.refused()) {
                 throw e;
             }
-            round.drop(request.target());
+            round.done(request.target());
             pageAfter = null;
             if (refused.add(t)) {
                 // Dead-lettered once per reader: every round would repeat the same refusal.
@@ -171,12 +168,16 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
             }
             return;
         }
-        List<SummaryRound.Hourly> hours = new ArrayList<>(page.getData().size());
+        List<SummaryRound.Read> changed = new ArrayList<>();
         for (MeterEventSummary s : page.getData()) {
-            hours.add(new SummaryRound.Hourly(
-                    s.getStartTime(), s.getAggregatedValue() == null ? BigDecimal.ZERO : s.getAggregatedValue()));
+            BigDecimal value = s.getAggregatedValue() == null ? BigDecimal.ZERO : s.getAggregatedValue();
+            SummaryMark earlier =
+                    marks.get(SummaryWindow.reportId(t.stripeMeterId(), t.customerId(), s.getStartTime()));
+            if (earlier == null ? value.signum() != 0 : earlier.quantity().compareTo(value) != 0) {
+                changed.add(new SummaryRound.Read(request.target(), s.getStartTime(), value));
+            }
         }
-        round.add(request.target(), hours);
+        round.add(request.target(), changed);
         if (Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()) {
             pageAfter = page.getData().get(page.getData().size() - 1).getId();
         } else {

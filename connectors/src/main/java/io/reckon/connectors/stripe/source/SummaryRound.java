@@ -4,138 +4,103 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * One round over every mapped (customer, Stripe meter), in slices of time: the round reads the hours
- * of one slice for every target, then hands the slice's summaries on in hour order (ties in target
- * order), then goes to the next slice. The summaries therefore leave the source in event-time order
- * across all customers and meters, which is what the reconciliation's watermark needs when a round
- * covers weeks of history (a first start, a bounded run); emitted customer by customer, the summaries
- * of the later customers would reach it behind their time.
+ * One round over every mapped (customer, Stripe meter): every target's window is read (page by page,
+ * in whatever order Stripe lists it: newest first), the summaries that changed since they were last
+ * emitted are kept, and once every target has been read they are handed on in hour order (ties in
+ * target order). The summaries therefore leave the source in event-time order across all customers and
+ * meters, which is what the reconciliation's watermark needs when a round covers weeks of history (a
+ * first start, a bounded run): emitted customer by customer, the summaries of later customers would
+ * reach it behind their time.
  *
- * <p>A slice is as many hours as a page holds summaries ({@code stripe.page-size}), so a target's hours
- * of one slice are one call; the memory is one slice of every target. Stripe lists a window's
- * summaries newest first, so the order within a page is not relied upon: a slice is sorted once it is
- * complete. No Stripe or Flink types: the reader makes the calls. Not thread-safe.
+ * <p>Memory: the changed summaries of one round. In steady state that is the last hours of every
+ * target; at a first start every summary of the window, as many as the marks the source keeps in its
+ * checkpoint anyway. No Stripe or Flink types: the reader makes the calls. Not thread-safe.
  *
  * <pre>{@code
- * SummaryRound round = new SummaryRound(index.summaryTargets(), now, 2, 100);
- * for (SummaryRound.Request r = round.request(); r != null || !round.finished(); r = round.request()) {
- *     if (r != null) { round.add(r.target(), readFromStripe(r)); round.done(r.target()); }
- *     else { emit(round.take(1000)); }
+ * SummaryRound round = new SummaryRound(index.summaryTargets(), now, 2);
+ * for (SummaryRound.Request r = round.request(); r != null; r = round.request()) {
+ *     round.add(r.target(), changedSummariesReadFromStripe(r));
+ *     round.done(r.target());
  * }
+ * emit(round.take(1000));   // ... until round.finished()
  * }</pre>
  */
 final class SummaryRound {
 
-    /** The hours [start, end) (epoch seconds) of a target that must be read next. */
+    /** The window [start, end) (epoch seconds) of a target that must be read next. */
     record Request(int target, ContractIndex.SummaryTarget summaryTarget, long start, long end) {}
 
-    /** One hourly summary read in this round. */
+    /** One hourly summary read in this round (start of its hour, epoch seconds). */
     record Read(int target, long hourStart, BigDecimal value) {}
-
-    /** An hourly summary as a page gives it: the start of its hour (epoch seconds) and its value. */
-    record Hourly(long hourStart, BigDecimal value) {}
 
     private static final Comparator<Read> ORDER =
             Comparator.comparingLong(Read::hourStart).thenComparingInt(Read::target);
 
     private final List<ContractIndex.SummaryTarget> targets;
     private final List<SummaryWindow> windows;
-    private final long sliceSeconds;
-    private final long roundEnd;
-    private final Set<Integer> dropped = new HashSet<>();
-    private long sliceStart;
+    private final List<Read> changed = new ArrayList<>();
     private int next;
-    private final List<Read> slice = new ArrayList<>();
     private int taken = -1;
 
-    /**
-     * @param periods billing periods read back per target ({@link SummaryWindow#of(int, Instant, int)})
-     * @param sliceHours hours of one slice: the page size, so that one call reads a target's slice
-     */
-    SummaryRound(List<ContractIndex.SummaryTarget> targets, Instant now, int periods, int sliceHours) {
+    /** @param periods billing periods read back per target ({@link SummaryWindow#of(int, Instant, int)}) */
+    SummaryRound(List<ContractIndex.SummaryTarget> targets, Instant now, int periods) {
         this.targets = List.copyOf(targets);
         this.windows = this.targets.stream()
                 .map(t -> SummaryWindow.of(t.anchorDay(), now, periods))
                 .toList();
-        this.sliceSeconds = sliceHours * 3600L;
-        this.sliceStart = windows.stream()
-                .mapToLong(w -> w.start().getEpochSecond())
-                .min()
-                .orElse(0L);
-        this.roundEnd =
-                windows.stream().mapToLong(w -> w.end().getEpochSecond()).max().orElse(0L);
     }
 
-    /** The next read the current slice needs, or null when the slice is complete (or the round over). */
+    /** The next target to read, or null once every target has been read. */
     Request request() {
-        if (taken >= 0) {
+        if (next >= targets.size()) {
             return null;
         }
-        long sliceEnd = sliceStart + sliceSeconds;
-        while (next < targets.size()) {
-            SummaryWindow w = windows.get(next);
-            long start = Math.max(sliceStart, w.start().getEpochSecond());
-            long end = Math.min(sliceEnd, w.end().getEpochSecond());
-            if (!dropped.contains(next) && start < end) {
-                return new Request(next, targets.get(next), start, end);
+        SummaryWindow w = windows.get(next);
+        return new Request(
+                next, targets.get(next), w.start().getEpochSecond(), w.end().getEpochSecond());
+    }
+
+    /** Changed summaries of {@code target} (one page of them, any order). */
+    void add(int target, List<Read> reads) {
+        for (Read r : reads) {
+            if (r.target() != target) {
+                throw new IllegalArgumentException("a read of target " + r.target() + " given as " + target);
             }
-            next++;
         }
-        return null;
+        changed.addAll(reads);
     }
 
-    /** Summaries of {@code target} read for the current slice (one page of it, any order). */
-    void add(int target, List<Hourly> page) {
-        for (Hourly h : page) {
-            slice.add(new Read(target, h.hourStart(), h.value()));
-        }
-    }
-
-    /** The current slice of {@code target} is read. */
+    /** {@code target} is read (its last page, or Stripe refused it). */
     void done(int target) {
         if (target == next) {
             next++;
         }
     }
 
-    /** Stripe refuses {@code target}: it is left out of the rest of the round. */
-    void drop(int target) {
-        dropped.add(target);
-        done(target);
-    }
-
     /**
-     * Up to {@code max} summaries of the complete slice, in hour order; after the last, the round moves
-     * to the next slice. Empty while the slice still needs reads ({@link #request()}).
+     * Up to {@code max} changed summaries in hour order, once every target is read; empty before.
+     * After the last, the round is {@link #finished()}.
      */
     List<Read> take(int max) {
-        if (finished() || request() != null) {
+        if (request() != null || finished()) {
             return List.of();
         }
         if (taken < 0) {
-            slice.sort(ORDER);
+            changed.sort(ORDER);
             taken = 0;
         }
-        int to = Math.min(slice.size(), taken + max);
-        List<Read> out = List.copyOf(slice.subList(taken, to));
+        int to = Math.min(changed.size(), taken + max);
+        List<Read> out = List.copyOf(changed.subList(taken, to));
         taken = to;
-        if (taken >= slice.size()) {
-            slice.clear();
-            taken = -1;
-            next = 0;
-            sliceStart += sliceSeconds;
-        }
         return out;
     }
 
-    /** Every slice has been read and handed on. */
+    /** Every target is read and every changed summary handed on. */
     boolean finished() {
-        return targets.isEmpty() || sliceStart >= roundEnd;
+        return next >= targets.size() && taken >= changed.size();
     }
 
     ContractIndex.SummaryTarget target(int index) {

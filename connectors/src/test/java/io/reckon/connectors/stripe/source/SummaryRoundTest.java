@@ -19,36 +19,36 @@ class SummaryRoundTest {
     }
 
     @Test
-    void everyTargetsSliceIsReadThenTheSliceIsHandedOnInHourOrderAcrossTargets() {
+    void everyTargetIsReadThenTheChangedSummariesAreHandedOnInHourOrderAcrossTargets() {
         // cus_a (anchor 1): March is open, its window starts March 1. cus_b (anchor 15): from February 15.
-        List<ContractIndex.SummaryTarget> targets = List.of(target("cus_a", 1), target("cus_b", 15));
-        SummaryRound round = new SummaryRound(targets, NOW, 1, 10);
+        SummaryRound round = new SummaryRound(List.of(target("cus_a", 1), target("cus_b", 15)), NOW, 1);
         List<SummaryRound.Request> requests = new ArrayList<>();
-        List<SummaryRound.Read> handed = new ArrayList<>();
-        while (!round.finished()) {
-            SummaryRound.Request r = round.request();
-            if (r == null) {
-                handed.addAll(round.take(3));
-                continue;
-            }
+        for (SummaryRound.Request r = round.request(); r != null; r = round.request()) {
+            assertThat(round.take(10)).as("nothing before every target is read").isEmpty();
             requests.add(r);
-            // Stripe lists newest first: the round must not rely on the order of a page.
-            List<SummaryRound.Hourly> page = new ArrayList<>();
+            // Stripe lists newest first, in pages: the round must not rely on either.
+            List<SummaryRound.Read> page = new ArrayList<>();
             for (long h = r.end() - 3600; h >= r.start(); h -= 3600) {
-                page.add(new SummaryRound.Hourly(h, BigDecimal.valueOf(r.target() + 1)));
+                page.add(new SummaryRound.Read(r.target(), h, BigDecimal.valueOf(r.target() + 1)));
+                if (page.size() == 7) {
+                    round.add(r.target(), page);
+                    page = new ArrayList<>();
+                }
             }
             round.add(r.target(), page);
             round.done(r.target());
         }
-        // cus_b alone until March 1, both from then on to the end of the current hour (March 2, 02:00).
-        assertThat(requests.get(0).target()).isEqualTo(1);
-        assertThat(requests.get(0).start()).isEqualTo(FEB_15);
-        assertThat(requests).allSatisfy(r -> assertThat(r.end() - r.start()).isLessThanOrEqualTo(10 * 3600));
-        assertThat(requests).filteredOn(r -> r.target() == 0).allSatisfy(r -> assertThat(r.start())
-                .isGreaterThanOrEqualTo(MARCH));
         long end = MARCH + 26 * 3600;
+        assertThat(requests)
+                .extracting(SummaryRound.Request::start, SummaryRound.Request::end)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(MARCH, end),
+                        org.assertj.core.groups.Tuple.tuple(FEB_15, end));
+        List<SummaryRound.Read> handed = new ArrayList<>();
+        while (!round.finished()) {
+            handed.addAll(round.take(3));
+        }
         assertThat(handed).hasSize((int) ((end - FEB_15) / 3600) + 26);
-        assertThat(handed.get(handed.size() - 1).hourStart()).isEqualTo(end - 3600);
         for (int i = 1; i < handed.size(); i++) {
             SummaryRound.Read a = handed.get(i - 1);
             SummaryRound.Read b = handed.get(i);
@@ -56,32 +56,20 @@ class SummaryRoundTest {
                     .as("%s before %s", a, b)
                     .isTrue();
         }
+        assertThat(handed.get(0).hourStart()).isEqualTo(FEB_15);
+        assertThat(handed.get(handed.size() - 1).hourStart()).isEqualTo(end - 3600);
     }
 
     @Test
-    void aDroppedTargetIsLeftOutOfTheRestOfTheRound() {
-        SummaryRound round = new SummaryRound(List.of(target("cus_a", 1), target("cus_b", 1)), NOW, 1, 10);
-        int requestsOfA = 0;
-        while (!round.finished()) {
-            SummaryRound.Request r = round.request();
-            if (r == null) {
-                round.take(100);
-            } else if (r.target() == 0) {
-                requestsOfA++;
-                round.drop(0);
-            } else {
-                round.add(1, List.of(new SummaryRound.Hourly(r.start(), BigDecimal.ONE)));
-                round.done(1);
-            }
-        }
-        assertThat(requestsOfA).isEqualTo(1);
-    }
+    void aRoundWithoutTargetsOrChangesFinishesAtTheFirstTake() {
+        SummaryRound empty = new SummaryRound(List.of(), NOW, 2);
+        assertThat(empty.request()).isNull();
+        assertThat(empty.take(10)).isEmpty();
+        assertThat(empty.finished()).isTrue();
 
-    @Test
-    void aRoundWithoutTargetsIsFinishedAtOnce() {
-        SummaryRound round = new SummaryRound(List.of(), NOW, 2, 100);
-        assertThat(round.finished()).isTrue();
-        assertThat(round.request()).isNull();
-        assertThat(round.take(10)).isEmpty();
+        SummaryRound unchanged = new SummaryRound(List.of(target("cus_a", 1)), NOW, 2);
+        unchanged.done(unchanged.request().target());
+        assertThat(unchanged.take(10)).isEmpty();
+        assertThat(unchanged.finished()).isTrue();
     }
 }
