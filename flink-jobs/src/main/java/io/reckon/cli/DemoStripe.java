@@ -120,8 +120,8 @@ final class DemoStripe {
                 "Stripe stand-in, read as of %s: %,d invoices with %,d invoice events; %,d hourly meter event"
                         + " summaries of %,d meter events (%,d resent copies absorbed by Stripe's identifier, %,d"
                         + " malformed refused).%nStripe ingest job: %,d invoice line records into recon.invoices,"
-                        + " %,d summaries into recon.reported, %,d dead-lettered (one-off lines without a price)"
-                        + " in %.1f s.%n",
+                        + " %,d summaries into recon.reported, %,d dead-lettered with the reason (%,d records of"
+                        + " one-off lines without a price) in %.1f s.%n",
                 world.now(),
                 s.invoices(),
                 s.events(),
@@ -132,6 +132,7 @@ final class DemoStripe {
                 outcome.counts().invoiceLines(),
                 outcome.counts().summaries(),
                 outcome.counts().deadLettered(),
+                s.oneOffLineRecords(),
                 outcome.jobTime().toMillis() / 1000.0);
     }
 }
