@@ -1,6 +1,7 @@
 package io.reckon.demo;
 
 import io.reckon.connectors.stripe.source.SummaryWindow;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,11 +22,10 @@ import java.util.List;
 public final class StripeWorld {
 
     /** A Stripe meter's summary of one customer's usage in the hour from {@code hourStart} (epoch s). */
-    public record Summary(String meterId, String customer, long hourStart, java.math.BigDecimal value) {}
+    public record Summary(String meterId, String customer, long hourStart, BigDecimal value) {}
 
     /** A line of an invoice; a null price is a one-off item. Times in epoch seconds. */
-    public record Line(
-            String id, String priceId, long periodStart, long periodEnd, java.math.BigDecimal quantity, long amount) {}
+    public record Line(String id, String priceId, long periodStart, long periodEnd, BigDecimal quantity, long amount) {}
 
     /** An invoice as an event carries it. */
     public record Invoice(String id, String customer, String currency, long created, String status, List<Line> lines) {}

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * stripe.summaries.periods}), one page per fetch. A summary is emitted as a {@code kind=summary}
  * reported record when it is new (and not zero) or its value changed since it was last emitted; the
  * changed summaries of a round are handed on in hour order once every target is read ({@link
- * SummaryRound}), a page's worth per fetch. The values emitted are the split's checkpointed state, so a restart emits each
- * changed summary once.
+ * SummaryRound}), a page's worth per fetch. The values emitted are the split's checkpointed state, so
+ * a restart emits each changed summary once.
  *
  * <p>{@code updated_at} of a summary is when the round that observed it started: Stripe keeps no update
  * time for summaries, and a later round's observation of a changed value is the later record.
