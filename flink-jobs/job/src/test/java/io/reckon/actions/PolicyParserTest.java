@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyParserTest {
 
-    private static final Path EXAMPLE = Path.of("..", "docs", "examples", "action-policy.yaml");
+    private static final Path EXAMPLE = Path.of("..", "..", "docs", "examples", "action-policy.yaml");
 
     @TempDir
     Path dir;

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /** The Helm chart under helm/reckon, rendered with helm-java (Helm's own library, no binary needed). */
 final class Chart {
 
-    static final Path DIR = Path.of("..", "helm", "reckon");
+    static final Path DIR = Path.of("..", "..", "helm", "reckon");
     static final Path PRODUCTION_VALUES = DIR.resolve("values-production.yaml");
     static final Path DASHBOARD = DIR.resolve("dashboards/reckon.json");
 

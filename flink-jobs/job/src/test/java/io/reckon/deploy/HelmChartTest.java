@@ -423,8 +423,8 @@ class HelmChartTest {
                 .forEach(c -> command.add(c.asText()));
         assertThat(command)
                 .contains(
-                        "io.reckon.cli.ReckonCli",
-                        "migrate",
+                        "/opt/flink/usrlib/reckon.jar:/opt/flink/lib/*",
+                        "io.reckon.jobs.MigrateMain",
                         "jdbc.username=reckon_owner",
                         "jdbc.password-file=/etc/reckon/jdbc-owner/password",
                         "migrate.writer-role=reckon_writer",

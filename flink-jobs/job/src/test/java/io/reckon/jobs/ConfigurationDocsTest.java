@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigurationDocsTest {
 
-    static final Path DOC = Path.of("..", "docs", "configuration.md");
+    static final Path DOC = Path.of("..", "..", "docs", "configuration.md");
 
     @Test
     void configurationDocListsEveryOptionWithItsTypeDefaultAndDescription() throws Exception {

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 
 class ActionsCommandTest {
 
-    private static final Path EXAMPLES = Path.of("..", "docs", "examples");
+    private static final Path EXAMPLES = Path.of("..", "..", "docs", "examples");
 
     @Test
     void theExamplePolicyTurnsTheReadmeExampleIntoTwoCrmTasks() {

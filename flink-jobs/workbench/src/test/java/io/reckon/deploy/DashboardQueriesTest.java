@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardQueriesTest {
 
-    private static final Path EXAMPLES = Path.of("..", "docs", "examples");
+    private static final Path EXAMPLES = Path.of("..", "..", "docs", "examples");
 
     /** Grafana's $__timeFilter(column), expanded as Grafana does for a range wide enough for the example. */
     private static final Pattern TIME_FILTER = Pattern.compile("\\$__timeFilter\\(([a-z_.]+)\\)");

@@ -117,7 +117,7 @@ class GoldenScenariosTest {
     @Test
     void theReadmeExampleShuffledAndGroupedByAccountGivesTheSameRevisions() throws Exception {
         CleanSlate.reset(stack);
-        Path examples = Path.of("..", "docs", "examples");
+        Path examples = Path.of("..", "..", "docs", "examples");
         Path shuffled = Files.createDirectories(work.resolve("shuffled-example"));
         Random random = new Random(16);
         for (String name : List.of("contracts.jsonl", "usage.jsonl", "reported.jsonl", "invoices.jsonl")) {
@@ -174,7 +174,7 @@ class GoldenScenariosTest {
     @Test
     void hostileLinesAreDeadLetteredByTheLoaderAndTheRestGivesTheReadmeRevisions() throws Exception {
         CleanSlate.reset(stack);
-        Path examples = Path.of("..", "docs", "examples");
+        Path examples = Path.of("..", "..", "docs", "examples");
         Path dir = Files.createDirectories(work.resolve("hostile-example"));
         String usage = "{\"event_id\":\"h\",\"account_id\":\"acct_1\",\"meter\":\"api_calls\","
                 + "\"event_time\":\"2026-03-02T09:00:00Z\",\"quantity\":\"1\"}";

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JavaScriptClientTest {
 
-    private static final Path AVRO = Path.of("..", "avro", "src", "main", "avro");
+    private static final Path AVRO = Path.of("..", "..", "avro", "src", "main", "avro");
     private static final String ACCOUNT = "acct_js";
 
     @TempDir

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ObjectReuseEquivalenceTest {
 
-    private static final Path EXAMPLES = Path.of("..", "docs", "examples");
+    private static final Path EXAMPLES = Path.of("..", "..", "docs", "examples");
     /** Columns written from the wall clock, which differ between any two runs. */
     private static final Set<String> PROCESSING_TIME_COLUMNS = Set.of("detected_at", "updated_at");
 
