@@ -56,7 +56,7 @@ class JobJarIT {
                         "io.reckon.jobs.ReconciliationMain",
                         "io.reckon.actions.ActionsMain",
                         "io.reckon.ingest.stripe.StripeIngestMain");
-        try (URLClassLoader loader = jarOnly()) {
+        try (URLClassLoader loader = jarOverFlink()) {
             for (String className : named) {
                 Method main = loader.loadClass(className).getMethod("main", String[].class);
                 assertThat(Modifier.isStatic(main.getModifiers())).as(className).isTrue();
@@ -163,6 +163,41 @@ class JobJarIT {
     private static URLClassLoader jarOnly() throws IOException {
         // The platform class loader as parent: nothing from the test class path can stand in.
         return new URLClassLoader(new URL[] {JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+    }
+
+    /**
+     * The jar as a cluster loads it: child-first over Flink and logging (Flink's lib/), and nothing else of the
+     * test class path.
+     */
+    private static URLClassLoader jarOverFlink() throws IOException {
+        ClassLoader test = JobJarIT.class.getClassLoader();
+        ClassLoader flinkLib = new ClassLoader(ClassLoader.getPlatformClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (name.startsWith("org.apache.flink.")
+                        || name.startsWith("org.slf4j.")
+                        || name.startsWith("org.apache.logging.log4j.")) {
+                    return test.loadClass(name);
+                }
+                throw new ClassNotFoundException(name);
+            }
+        };
+        return new URLClassLoader(new URL[] {JAR.toUri().toURL()}, flinkLib) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> loaded = findLoadedClass(name);
+                    if (loaded == null) {
+                        try {
+                            loaded = findClass(name);
+                        } catch (ClassNotFoundException notInJar) {
+                            loaded = super.loadClass(name, false);
+                        }
+                    }
+                    return loaded;
+                }
+            }
+        };
     }
 
     private static String read(JarFile jar, String name) throws IOException {

@@ -22,9 +22,9 @@ import org.apache.flink.configuration.MemorySize;
  * that check is timed apart and left out of the loading time.
  *
  * <pre>
- * ./mvnw -q -pl flink-jobs -am test-compile
- * ./mvnw -q -pl flink-jobs dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-cp.txt
- * java -Xmx256m -cp flink-jobs/target/test-classes:flink-jobs/target/classes:$(cat flink-jobs/target/test-cp.txt) \
+ * ./mvnw -q -pl flink-jobs/workbench -am install -DskipTests
+ * ./mvnw -q -pl flink-jobs/workbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-cp.txt
+ * java -Xmx256m -cp flink-jobs/workbench/target/test-classes:flink-jobs/workbench/target/classes:$(cat flink-jobs/workbench/target/test-cp.txt) \
  *   io.reckon.replay.SortMeasurement /tmp/usage-2g.jsonl 13000000 64m
  * </pre>
  *

@@ -104,7 +104,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (!Files.isRegularFile(runner)) {
             throw new IllegalStateException(
                     "The schema registry is not unpacked at " + home + " (no " + runner.getFileName()
-                            + "): build the connectors module (./mvnw -pl connectors -am install -DskipTests) or set "
+                            + "): build the connectors module (./mvnw -pl connectors/devstack -am install -DskipTests) or set "
                             + HOME_ENV);
         }
         int port = FreePorts.pick();
