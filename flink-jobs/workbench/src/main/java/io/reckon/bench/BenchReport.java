@@ -21,6 +21,7 @@ public final class BenchReport {
     static Map<String, Object> tree(Bench.Report r) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("valid", r.valid());
+        root.put("profile", r.profile());
         BenchWorkload.Options o = r.workload();
         Map<String, Object> workload = new LinkedHashMap<>();
         workload.put("events", r.events());
@@ -31,6 +32,7 @@ public final class BenchReport {
         workload.put("duplicate_rate", o.duplicateRate());
         workload.put("out_of_order_rate", o.outOfOrderRate());
         workload.put("under_reported_share", o.underReportedShare());
+        workload.put("late_rate", o.lateRate());
         workload.put("seed", o.seed());
         workload.put("parallelism", o.lanes());
         root.put("workload", workload);
@@ -67,6 +69,9 @@ public final class BenchReport {
             runs.add(m);
         }
         root.put("comparisons", runs);
+        root.put(
+                "targets",
+                BenchTargets.of(r).stream().map(BenchTargets.Target::tree).toList());
         return root;
     }
 
@@ -99,7 +104,8 @@ public final class BenchReport {
     public static String text(Bench.Report r) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(
-                "%,d events, %d keys, %d days, parallelism %d, seed %d%n",
+                "%s profile: %,d events, %d keys, %d days, parallelism %d, seed %d%n",
+                r.profile(),
                 r.events(),
                 r.keys(),
                 r.workload().days(),
@@ -140,6 +146,11 @@ public final class BenchReport {
         s.append(String.format(
                 "State per (account, meter) key, 31-day period, no dedup ids: %,d bytes%n",
                 r.stateFootprint().get("total")));
+        s.append("Targets (docs/benchmarks.md):\n");
+        for (BenchTargets.Target t : BenchTargets.of(r)) {
+            s.append(String.format(
+                    "  %-62s %14s %14s  %s%n", t.name(), t.goal(), t.measuredText(), t.met() ? "met" : "NOT MET"));
+        }
         s.append(
                 r.valid()
                         ? "Comparison valid.\n"

@@ -44,12 +44,18 @@ public final class BenchWorkload implements Serializable {
     public static final String TOLERANCE_PCT = "0.5";
 
     private static final long MAX_DISORDER_MS = Duration.ofMinutes(4).toMillis();
+    private static final long DAY_MS = Duration.ofDays(1).toMillis();
+    /** Late records and late copies arrive 1 to this many days after their event time. */
+    public static final int MAX_LATE_DAYS = 20;
 
     /**
      * @param events usage plus reported records, including duplicates (rounded to whole lanes)
      * @param duplicateRate share of records that are copies of the previous record of their lane
      * @param outOfOrderRate share of records moved back in event time (within the watermark bound)
      * @param underReportedShare share of keys whose reports miss half of every fourth record
+     * @param lateRate share of records that arrive 1 to 20 days after their event time (late for the
+     *     reconciliation's five-minute watermark, inside its retention); when above 0, every duplicate is
+     *     also a late copy, of a record of the same lane 1 to 20 days of event time earlier
      */
     public record Options(
             long events,
@@ -59,6 +65,7 @@ public final class BenchWorkload implements Serializable {
             double duplicateRate,
             double outOfOrderRate,
             double underReportedShare,
+            double lateRate,
             long seed,
             int lanes)
             implements Serializable {
@@ -68,7 +75,7 @@ public final class BenchWorkload implements Serializable {
                 throw new IllegalArgumentException(
                         "events >= 2, accounts, meters, days and parallelism >= 1 are required");
             }
-            if (!rate(duplicateRate) || !rate(outOfOrderRate) || !rate(underReportedShare)) {
+            if (!rate(duplicateRate) || !rate(outOfOrderRate) || !rate(underReportedShare) || !rate(lateRate)) {
                 throw new IllegalArgumentException("rates and shares must be within [0, 1]");
             }
         }
@@ -78,35 +85,87 @@ public final class BenchWorkload implements Serializable {
         }
 
         public static Options defaults() {
-            return new Options(2_000_000, 250, 2, 31, 0.01, 0.05, 0.05, 42, 2);
+            return new Options(2_000_000, 250, 2, 31, 0.01, 0.05, 0.05, 0, 42, 2);
         }
 
         public Options withEvents(long n) {
             return new Options(
-                    n, accounts, meters, days, duplicateRate, outOfOrderRate, underReportedShare, seed, lanes);
+                    n,
+                    accounts,
+                    meters,
+                    days,
+                    duplicateRate,
+                    outOfOrderRate,
+                    underReportedShare,
+                    lateRate,
+                    seed,
+                    lanes);
         }
 
         public Options withKeys(int a, int m) {
-            return new Options(events, a, m, days, duplicateRate, outOfOrderRate, underReportedShare, seed, lanes);
+            return new Options(
+                    events, a, m, days, duplicateRate, outOfOrderRate, underReportedShare, lateRate, seed, lanes);
         }
 
         public Options withDays(int d) {
             return new Options(
-                    events, accounts, meters, d, duplicateRate, outOfOrderRate, underReportedShare, seed, lanes);
+                    events,
+                    accounts,
+                    meters,
+                    d,
+                    duplicateRate,
+                    outOfOrderRate,
+                    underReportedShare,
+                    lateRate,
+                    seed,
+                    lanes);
         }
 
         public Options withRates(double duplicates, double outOfOrder, double underReported) {
-            return new Options(events, accounts, meters, days, duplicates, outOfOrder, underReported, seed, lanes);
+            return new Options(
+                    events, accounts, meters, days, duplicates, outOfOrder, underReported, lateRate, seed, lanes);
+        }
+
+        public Options withLateRate(double late) {
+            return new Options(
+                    events,
+                    accounts,
+                    meters,
+                    days,
+                    duplicateRate,
+                    outOfOrderRate,
+                    underReportedShare,
+                    late,
+                    seed,
+                    lanes);
         }
 
         public Options withSeed(long s) {
             return new Options(
-                    events, accounts, meters, days, duplicateRate, outOfOrderRate, underReportedShare, s, lanes);
+                    events,
+                    accounts,
+                    meters,
+                    days,
+                    duplicateRate,
+                    outOfOrderRate,
+                    underReportedShare,
+                    lateRate,
+                    s,
+                    lanes);
         }
 
         public Options withLanes(int l) {
             return new Options(
-                    events, accounts, meters, days, duplicateRate, outOfOrderRate, underReportedShare, seed, l);
+                    events,
+                    accounts,
+                    meters,
+                    days,
+                    duplicateRate,
+                    outOfOrderRate,
+                    underReportedShare,
+                    lateRate,
+                    seed,
+                    l);
         }
     }
 
@@ -194,6 +253,13 @@ public final class BenchWorkload implements Serializable {
     private long logical(long index) {
         long inLane = index % laneSize;
         if (inLane > 0 && unit(mix(options.seed() ^ 0x5eed_0001L, index)) < options.duplicateRate()) {
+            if (options.lateRate() > 0) {
+                // A late copy: of the record 1 to 20 days of event time earlier in the lane, if the lane
+                // reaches back that far (a copy of a copy is a copy of the original).
+                long days = 1 + Math.floorMod(mix(options.seed() ^ 0x1a7e_c0b1L, index), MAX_LATE_DAYS);
+                long back = Math.max(1, days * laneSize / options.days());
+                return logical(inLane >= back ? index - back : index - 1);
+            }
             return index - 1;
         }
         return index;
@@ -217,6 +283,10 @@ public final class BenchWorkload implements Serializable {
         long h = mix(options.seed() ^ 0x0_0de7L, l);
         if (unit(h) < options.outOfOrderRate()) {
             t -= Math.floorMod(h >>> 11, MAX_DISORDER_MS);
+        }
+        long late = mix(options.seed() ^ 0x1a7e_0001L, l);
+        if (unit(late) < options.lateRate()) {
+            t -= DAY_MS + Math.floorMod(late >>> 11, (MAX_LATE_DAYS - 1) * DAY_MS);
         }
         return Math.max(START.toEpochMilli(), t);
     }

@@ -1,6 +1,7 @@
 package io.reckon.cli;
 
 import io.reckon.bench.Bench;
+import io.reckon.bench.BenchProfile;
 import io.reckon.bench.BenchReport;
 import io.reckon.bench.BenchWorkload;
 import java.nio.file.Files;
@@ -23,40 +24,40 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(
-            names = "--events",
-            defaultValue = "2000000",
-            description = "Usage plus reported records (default ${DEFAULT-VALUE}).")
-    long events;
+            names = "--profile",
+            defaultValue = "sparse",
+            description = "Workload: sparse (2,000,000 events, 250 accounts), dense (10,000,000 events, 100"
+                    + " accounts), late (sparse with 5 % of records 1 to 20 days late and late duplicates) or"
+                    + " wide (sparse over 2,500 accounts); the options below override it (default"
+                    + " ${DEFAULT-VALUE}).")
+    String profile;
 
-    @Option(names = "--accounts", defaultValue = "250", description = "Accounts (default ${DEFAULT-VALUE}).")
-    int accounts;
+    @Option(names = "--events", description = "Usage plus reported records (sparse: 2000000).")
+    Long events;
 
-    @Option(names = "--meters", defaultValue = "2", description = "Meters per account (default ${DEFAULT-VALUE}).")
-    int meters;
+    @Option(names = "--accounts", description = "Accounts (sparse: 250).")
+    Integer accounts;
+
+    @Option(names = "--meters", description = "Meters per account (default 2).")
+    Integer meters;
+
+    @Option(names = "--days", description = "Days of event time the workload spans (default 31).")
+    Integer days;
+
+    @Option(names = "--duplicate-rate", description = "Share of duplicate records (default 0.01).")
+    Double duplicateRate;
+
+    @Option(names = "--out-of-order-rate", description = "Share of records moved back up to 4 minutes (default 0.05).")
+    Double outOfOrderRate;
+
+    @Option(names = "--under-reported-share", description = "Share of keys that under-report (default 0.05).")
+    Double underReportedShare;
 
     @Option(
-            names = "--days",
-            defaultValue = "31",
-            description = "Days of event time the workload spans (default ${DEFAULT-VALUE}).")
-    int days;
-
-    @Option(
-            names = "--duplicate-rate",
-            defaultValue = "0.01",
-            description = "Share of duplicate records (default ${DEFAULT-VALUE}).")
-    double duplicateRate;
-
-    @Option(
-            names = "--out-of-order-rate",
-            defaultValue = "0.05",
-            description = "Share of records moved back up to 4 minutes (default ${DEFAULT-VALUE}).")
-    double outOfOrderRate;
-
-    @Option(
-            names = "--under-reported-share",
-            defaultValue = "0.05",
-            description = "Share of keys that under-report (default ${DEFAULT-VALUE}).")
-    double underReportedShare;
+            names = "--late-rate",
+            description = "Share of records arriving 1 to 20 days late; above 0, duplicates are late copies"
+                    + " (late: 0.05, otherwise 0).")
+    Double lateRate;
 
     @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -103,6 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Bench.Mode> modes;
         List<Bench.Backend> backends;
         BenchWorkload.Options options;
+        BenchProfile chosen;
         try {
             modes = switch (mode) {
                 case "in-memory" -> List.of(Bench.Mode.IN_MEMORY);
@@ -119,28 +121,37 @@ public final class BenchCommand implements Callable<Integer> {
             if (!(warmup >= 0 && warmup <= 10)) {
                 throw new IllegalArgumentException("--warmup must be a share between 0 and 10, not " + warmup);
             }
+            BenchProfile named = BenchProfile.parse(profile);
+            BenchWorkload.Options p = named.options;
             options = new BenchWorkload.Options(
-                    events,
-                    accounts,
-                    meters,
-                    days,
-                    duplicateRate,
-                    outOfOrderRate,
-                    underReportedShare,
+                    or(events, p.events()),
+                    or(accounts, p.accounts()),
+                    or(meters, p.meters()),
+                    or(days, p.days()),
+                    or(duplicateRate, p.duplicateRate()),
+                    or(outOfOrderRate, p.outOfOrderRate()),
+                    or(underReportedShare, p.underReportedShare()),
+                    or(lateRate, p.lateRate()),
                     seed,
                     parallelism);
+            chosen = named;
         } catch (IllegalArgumentException e) {
             System.err.println("reckon bench: " + e.getMessage());
             return 2;
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-");
         Bench.Report report = Bench.run(
-                new Bench.Config(options, modes, backends, !noBaseline, noWarmup ? 0 : warmup, work), System.err);
+                new Bench.Config(chosen.label, options, modes, backends, !noBaseline, noWarmup ? 0 : warmup, work),
+                System.err);
         System.out.print(json ? BenchReport.json(report) + "\n" : BenchReport.text(report));
         if (!report.valid()) {
             System.err.println("reckon bench: VOID: the baseline's findings differ from Reckon's (or are empty).");
             return 1;
         }
         return 0;
+    }
+
+    private static <T> T or(T given, T profile) {
+        return given != null ? given : profile;
     }
 }

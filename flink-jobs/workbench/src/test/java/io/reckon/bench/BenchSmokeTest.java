@@ -2,8 +2,12 @@ package io.reckon.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reckon.jobs.records.MeterEvent;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +31,8 @@ class BenchSmokeTest {
                 .withSeed(7);
 
         Bench.Report report = Bench.run(
-                new Bench.Config(options, List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0, work),
+                new Bench.Config(
+                        "sparse", options, List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0, work),
                 System.err);
 
         assertThat(report.comparisons()).hasSize(1);
@@ -54,6 +59,50 @@ class BenchSmokeTest {
         assertThat(c.ratio()).isPositive();
         assertThat(report.stateFootprint().get("total")).isPositive();
         assertThat(BenchReport.json(report)).contains("\"findings_equal\" : true");
+    }
+
+    /**
+     * Records 1 to 20 days late and late copies: Reckon's order-independent core must give the findings
+     * of the baseline, which counts every record because its watermark waits 21 days.
+     */
+    @Test
+    void theLateWorkloadHasLateRecordsAndCopiesAndTheBaselinesFindings() throws Exception {
+        BenchWorkload.Options options = BenchProfile.LATE
+                .options
+                .withEvents(40_000)
+                .withKeys(10, 2)
+                .withRates(0.05, 0.05, 0.3)
+                .withSeed(11);
+        BenchWorkload w = new BenchWorkload(options);
+        long day = Duration.ofDays(1).toMillis();
+        long late = 0;
+        long lateCopies = 0;
+        long maxSeen = Long.MIN_VALUE;
+        Map<String, Long> firstArrival = new HashMap<>();
+        for (long i = 0; i < w.recordsPerInput() / options.lanes(); i++) {
+            MeterEvent e = w.usage(i);
+            if (e.eventTime < maxSeen - day) {
+                late++;
+            }
+            maxSeen = Math.max(maxSeen, e.eventTime);
+            Long first = firstArrival.putIfAbsent(e.id, i);
+            if (first != null && i - first > w.recordsPerInput() / options.lanes() / options.days()) {
+                lateCopies++;
+            }
+        }
+        assertThat(late).as("records a day or more late").isGreaterThan(200);
+        assertThat(lateCopies).as("copies a day or more after the first").isGreaterThan(200);
+
+        Bench.Report report = Bench.run(
+                new Bench.Config(
+                        "late", options, List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0, work),
+                System.err);
+
+        Bench.Comparison c = report.comparisons().get(0);
+        assertThat(c.reckon().findings()).isNotEmpty();
+        assertThat(c.differences()).isEmpty();
+        assertThat(report.valid()).isTrue();
+        assertThat(BenchReport.json(report)).contains("\"late_rate\" : 0.05").contains("\"targets\"");
     }
 
     @Test
