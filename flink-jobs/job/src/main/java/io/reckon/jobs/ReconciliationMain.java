@@ -1,6 +1,7 @@
 package io.reckon.jobs;
 
 import io.reckon.connectors.jdbc.SchemaMigrations;
+import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.jobs.reconcile.ReconSettings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,7 +32,7 @@ public final class ReconciliationMain {
                 env,
                 ReconSettings.from(conf),
                 ReconciliationJob.Watermarks.from(conf),
-                ReconciliationWiring.kafkaInputs(conf, false),
+                ReconciliationWiring.kafkaInputs(conf, conf.get(KafkaOptions.BOUNDED)),
                 ReconciliationWiring.kafkaAndPostgresOutputs(conf));
         env.execute("reckon-reconciliation");
     }

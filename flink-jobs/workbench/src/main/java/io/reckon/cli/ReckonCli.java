@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ActionsCommand.class,
             BenchCommand.class,
             StripeBackfillCommand.class,
+            ClusterCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ReckonCli implements Runnable {

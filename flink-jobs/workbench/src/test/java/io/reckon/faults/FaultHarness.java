@@ -236,6 +236,15 @@ final class FaultHarness implements AutoCloseable {
     /** Where each output topic ended before a run, so the run's own records can be read back. */
     private Map<TopicPartition, Long> outputStart = Map.of();
 
+    /**
+     * Empties the sink tables and reads outputs from the topics' current ends on: for a run started outside
+     * {@link #run}, on a cluster of its own.
+     */
+    void resetOutputs() throws Exception {
+        truncateTables();
+        outputStart = endOffsets();
+    }
+
     Configuration jobConfig(String runName) {
         Configuration conf = stack.connectorConfig();
         conf.set(KafkaOptions.GROUP_ID, "faults-" + runName);

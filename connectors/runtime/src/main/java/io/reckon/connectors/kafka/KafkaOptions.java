@@ -55,6 +55,13 @@ public final class KafkaOptions {
                     + " or committed-or-earliest (committed, else earliest). recon.contracts, a table, starts at the"
                     + " earliest offset where this says latest.");
 
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("kafka.bounded")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("true: the reconciliation job reads each input up to the end offsets it finds when it"
+                    + " starts, then finishes (a reprocessing run; its final watermark closes every period it has"
+                    + " read). false: it reads on as records arrive.");
+
     /**
      * Kafka's producer default (1 minute) is shorter than a checkpoint interval plus a restart, after
      * which the broker would abort transactions Flink still means to commit (data loss under
