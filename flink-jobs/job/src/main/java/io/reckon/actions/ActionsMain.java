@@ -12,7 +12,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * built, so a mistake in it stops the job at start with the rule and key.
  *
  * <pre>{@code
- * flink run-application -c io.reckon.actions.ActionsMain reckon-flink-jobs.jar
+ * flink run-application -c io.reckon.actions.ActionsMain reckon.jar
  * }</pre>
  */
 public final class ActionsMain {
