@@ -16,7 +16,7 @@ import org.apache.flink.api.common.state.MapState;
  * counted takes its place (the figures move with it); an exact copy, the common retry, adds nothing.
  *
  * <p>Cost: one map entry per id, the id plus {@link IdCopiesSerializer}'s encoding (15 bytes for one
- * copy of a scale-9 quantity), for as long as a copy within the horizon could still arrive for a
+ * copy of a scale-9 quantity; on the heap, four objects: see {@link IdCopies}), for as long as a copy within the horizon could still arrive for a
  * retained period (docs/reconciliation.md, "Deduplication"). Ids of the previous state layout are
  * taken over when a job first starts from a savepoint of it ({@link #takeOverLegacy}).
  */
@@ -67,8 +67,8 @@ final class Dedup {
      * that counted: a new copy within the horizon of it is a duplicate, one beyond counts on its own.
      */
     private Admission admitNextToLegacy(String id, IdCopies known, long time, BigDecimal quantity) throws Exception {
-        for (long t : known.times) {
-            if (Math.abs(t - time) <= horizonMs) {
+        for (int i = 0; i < known.size(); i++) {
+            if (Math.abs(known.time(i) - time) <= horizonMs) {
                 return Admission.DUPLICATE;
             }
         }
@@ -94,19 +94,19 @@ final class Dedup {
 
     /** The copies that stop counting and those that start, from {@code before} to {@code after}. */
     private List<Change> difference(IdCopies before, IdCopies after) {
-        boolean[] was = CopyRule.counted(before.times, horizonMs);
-        boolean[] is = CopyRule.counted(after.times, horizonMs);
+        boolean[] was = CopyRule.counted(before.times(), horizonMs);
+        boolean[] is = CopyRule.counted(after.times(), horizonMs);
         List<Change> changes = new ArrayList<>(2);
         for (int i = 0; i < before.size(); i++) {
-            int j = indexIn(after, before.times[i], before.quantities[i]);
+            int j = indexIn(after, before.time(i), before.quantity(i));
             if (was[i] && !is[j]) {
-                changes.add(Change.remove(before.times[i], before.quantities[i]));
+                changes.add(Change.remove(before.time(i), before.quantity(i)));
             }
         }
         for (int j = 0; j < after.size(); j++) {
-            int i = indexIn(before, after.times[j], after.quantities[j]);
+            int i = indexIn(before, after.time(j), after.quantity(j));
             if (is[j] && (i < 0 || !was[i])) {
-                changes.add(Change.add(after.times[j], after.quantities[j]));
+                changes.add(Change.add(after.time(j), after.quantity(j)));
             }
         }
         return changes;
@@ -114,7 +114,7 @@ final class Dedup {
 
     private static int indexIn(IdCopies c, long time, BigDecimal quantity) {
         for (int i = 0; i < c.size(); i++) {
-            if (CopyRule.compare(c.times[i], c.quantities[i], time, quantity) == 0) {
+            if (CopyRule.compare(c.time(i), c.quantity(i), time, quantity) == 0) {
                 return i;
             }
         }
@@ -125,10 +125,17 @@ final class Dedup {
     void forEachCounted(BiConsumer<Long, BigDecimal> each) throws Exception {
         for (Map.Entry<String, IdCopies> e : copies.entries()) {
             IdCopies c = e.getValue();
-            boolean[] counted = CopyRule.counted(c.times, horizonMs);
+            if (c.size() == 1) {
+                BigDecimal q = c.quantity(0);
+                if (q != null) {
+                    each.accept(c.time(0), q);
+                }
+                continue;
+            }
+            boolean[] counted = CopyRule.counted(c.times(), horizonMs);
             for (int i = 0; i < c.size(); i++) {
-                if (counted[i] && c.quantities[i] != null) {
-                    each.accept(c.times[i], c.quantities[i]);
+                if (counted[i] && c.quantity(i) != null) {
+                    each.accept(c.time(i), c.quantity(i));
                 }
             }
         }

@@ -2,13 +2,18 @@ package io.reckon.jobs.reconcile;
 
 import io.reckon.jobs.reconcile.checks.CopyRule;
 import java.math.BigDecimal;
-import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * The distinct copies of one usage event_id or report_id seen so far, in {@link CopyRule} order (event
  * time, then quantity): what deduplication needs to decide which copies count whatever order they
- * arrive in. Almost every id has one copy; retried sends are exact copies and add nothing.
+ * arrive in. Immutable: {@link #with} returns a new value.
+ *
+ * <p>Almost every id has one copy (retried sends are exact copies and add nothing), and there is one
+ * of these per id for as long as its period's state is kept: a single copy whose quantity has at most
+ * 18 digits is held in three primitive fields, without arrays or a {@code BigDecimal}, which keeps the
+ * heap state of an id at four objects instead of seven and its young-generation copying cheap. Other
+ * cases use arrays.
  *
  * <p>A quantity is null for a copy taken over from the previous state layout, which kept only the
  * event time of the copy that counted.
@@ -16,16 +21,39 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 @TypeInfo(IdCopiesTypeInfoFactory.class)
 public final class IdCopies {
 
-    public long[] times;
-    public BigDecimal[] quantities;
+    /** The most digits of a quantity held inline: any unscaled value of 18 digits is a long. */
+    private static final int MAX_INLINE_DIGITS = 18;
 
+    /** The one copy, when {@link #times} is null. */
+    private final long time;
+
+    private final long unscaled;
+    private final int scale;
+
+    /** Every copy, in order, when there is not exactly one inline copy; null otherwise. */
+    private final long[] times;
+
+    private final BigDecimal[] quantities;
+
+    /** No copies (Flink's serializer contract needs an instance). */
     public IdCopies() {
         this(new long[0], new BigDecimal[0]);
     }
 
     IdCopies(long[] times, BigDecimal[] quantities) {
+        this.time = 0;
+        this.unscaled = 0;
+        this.scale = 0;
         this.times = times;
         this.quantities = quantities;
+    }
+
+    private IdCopies(long time, long unscaled, int scale) {
+        this.time = time;
+        this.unscaled = unscaled;
+        this.scale = scale;
+        this.times = null;
+        this.quantities = null;
     }
 
     /** One copy. */
@@ -34,11 +62,29 @@ public final class IdCopies {
     }
 
     static IdCopies one(long time, BigDecimal quantity) {
+        if (quantity != null && quantity.precision() <= MAX_INLINE_DIGITS) {
+            return new IdCopies(time, quantity.unscaledValue().longValueExact(), quantity.scale());
+        }
         return new IdCopies(new long[] {time}, new BigDecimal[] {quantity});
     }
 
     public int size() {
-        return times.length;
+        return times == null ? 1 : times.length;
+    }
+
+    /** The event time of copy {@code i}. */
+    long time(int i) {
+        return times == null ? time : times[i];
+    }
+
+    /** The quantity of copy {@code i}, scale included; null for a copy of the previous layout. */
+    BigDecimal quantity(int i) {
+        return times == null ? BigDecimal.valueOf(unscaled, scale) : quantities[i];
+    }
+
+    /** The event times of the copies, in order (a new array). */
+    long[] times() {
+        return times == null ? new long[] {time} : times.clone();
     }
 
     /** Whether a copy with the same event time and quantity (scale included) is already here. */
@@ -48,6 +94,9 @@ public final class IdCopies {
 
     /** Whether a copy of the previous layout (quantity unknown) is here. */
     boolean hasLegacyCopy() {
+        if (times == null) {
+            return false;
+        }
         for (BigDecimal q : quantities) {
             if (q == null) {
                 return true;
@@ -58,30 +107,35 @@ public final class IdCopies {
 
     /** These copies plus one, in order. */
     IdCopies with(long time, BigDecimal quantity) {
+        int n = size();
         int at = -position(time, quantity) - 1;
-        long[] t = new long[times.length + 1];
-        BigDecimal[] q = new BigDecimal[times.length + 1];
-        System.arraycopy(times, 0, t, 0, at);
-        System.arraycopy(quantities, 0, q, 0, at);
-        t[at] = time;
-        q[at] = quantity;
-        System.arraycopy(times, at, t, at + 1, times.length - at);
-        System.arraycopy(quantities, at, q, at + 1, times.length - at);
+        long[] t = new long[n + 1];
+        BigDecimal[] q = new BigDecimal[n + 1];
+        for (int i = 0, j = 0; j <= n; j++) {
+            if (j == at) {
+                t[j] = time;
+                q[j] = quantity;
+            } else {
+                t[j] = time(i);
+                q[j] = quantity(i);
+                i++;
+            }
+        }
         return new IdCopies(t, q);
     }
 
     /** The latest event time of a copy. */
     long latest() {
-        return times[times.length - 1];
+        return times == null ? time : times[times.length - 1];
     }
 
     /** Binary search in {@link CopyRule} order: the index, or -(insertion point) - 1. */
     private int position(long time, BigDecimal quantity) {
         int lo = 0;
-        int hi = times.length - 1;
+        int hi = size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = CopyRule.compare(times[mid], quantities[mid], time, quantity);
+            int c = CopyRule.compare(time(mid), quantity(mid), time, quantity);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -95,16 +149,33 @@ public final class IdCopies {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IdCopies c && Arrays.equals(times, c.times) && Arrays.equals(quantities, c.quantities);
+        if (!(o instanceof IdCopies c) || c.size() != size()) {
+            return false;
+        }
+        for (int i = 0; i < size(); i++) {
+            if (time(i) != c.time(i) || !java.util.Objects.equals(quantity(i), c.quantity(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(times) + Arrays.hashCode(quantities);
+        int h = 1;
+        for (int i = 0; i < size(); i++) {
+            h = 31 * h + Long.hashCode(time(i));
+            h = 31 * h + java.util.Objects.hashCode(quantity(i));
+        }
+        return h;
     }
 
     @Override
     public String toString() {
-        return "IdCopies" + Arrays.toString(times) + Arrays.toString(quantities);
+        StringBuilder s = new StringBuilder("IdCopies[");
+        for (int i = 0; i < size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(time(i)).append(' ').append(quantity(i));
+        }
+        return s.append(']').toString();
     }
 }

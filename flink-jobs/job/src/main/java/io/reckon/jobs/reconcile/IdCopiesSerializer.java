@@ -28,7 +28,7 @@ public final class IdCopiesSerializer extends TypeSerializerSingleton<IdCopies> 
 
     @Override
     public boolean isImmutableType() {
-        return false;
+        return true;
     }
 
     @Override
@@ -38,7 +38,7 @@ public final class IdCopiesSerializer extends TypeSerializerSingleton<IdCopies> 
 
     @Override
     public IdCopies copy(IdCopies from) {
-        return from == null ? null : new IdCopies(from.times.clone(), from.quantities.clone());
+        return from; // immutable
     }
 
     @Override
@@ -53,17 +53,17 @@ public final class IdCopiesSerializer extends TypeSerializerSingleton<IdCopies> 
 
     @Override
     public void serialize(IdCopies c, DataOutputView out) throws IOException {
-        int n = c.times.length;
+        int n = c.size();
         DecimalCodec.writeUnsigned(out, n);
         for (int i = 0; i < n; i++) {
             if (i == 0) {
-                out.writeLong(c.times[0]);
+                out.writeLong(c.time(0));
             } else {
-                DecimalCodec.writeZigZag(out, c.times[i] - c.times[i - 1]);
+                DecimalCodec.writeZigZag(out, c.time(i) - c.time(i - 1));
             }
         }
         for (int i = 0; i < n; i++) {
-            DecimalCodec.writeFull(out, c.quantities[i]);
+            DecimalCodec.writeFull(out, c.quantity(i));
         }
     }
 
@@ -81,7 +81,7 @@ public final class IdCopiesSerializer extends TypeSerializerSingleton<IdCopies> 
         for (int i = 0; i < n; i++) {
             quantities[i] = DecimalCodec.readFull(in);
         }
-        return new IdCopies(times, quantities);
+        return n == 1 ? IdCopies.one(times[0], quantities[0]) : new IdCopies(times, quantities);
     }
 
     @Override

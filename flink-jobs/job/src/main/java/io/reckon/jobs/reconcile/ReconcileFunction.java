@@ -186,7 +186,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         begin(ctx, out);
         latency.record();
         String streamKey = ctx.getCurrentKey();
-        MeterKey key = MeterKey.of(streamKey);
+        MeterKey key = MeterKey.of(e, streamKey);
         TimerService timers = ctx.timerService();
         int anchorDay = combiner.anchorOf(streamKey);
         if (anchorDay < 0 || e.kind == MeterEvent.Kind.INVOICE_LINE) {

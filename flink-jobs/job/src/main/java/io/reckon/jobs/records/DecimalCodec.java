@@ -33,17 +33,30 @@ public final class DecimalCodec {
         if (value == null) {
             return NULL;
         }
-        BigInteger unscaled = value.unscaledValue();
-        if (unscaled.signum() == 0) {
+        if (value.signum() == 0) {
             return ZERO;
         }
-        return unscaled.bitLength() <= 63 ? LONG : BIG;
+        return value.precision() <= LONG_DIGITS || value.unscaledValue().bitLength() <= 63 ? LONG : BIG;
+    }
+
+    /** Any unscaled value of this many digits fits in a long. */
+    private static final int LONG_DIGITS = 18;
+
+    /**
+     * The unscaled value of a decimal of the long kind. Up to 18 digits without {@link
+     * BigDecimal#unscaledValue()}, which builds a {@code BigInteger} per call: this runs for every
+     * quantity sent between operators or written to state.
+     */
+    static long unscaledLong(BigDecimal value) {
+        return value.precision() <= LONG_DIGITS
+                ? value.movePointRight(value.scale()).longValue()
+                : value.unscaledValue().longValue();
     }
 
     /** Writes the unscaled value of {@code value} for the given kind; the scale is written by the caller. */
     public static void writeUnscaled(DataOutputView out, int kind, BigDecimal value) throws IOException {
         if (kind == LONG) {
-            writeZigZag(out, value.unscaledValue().longValue());
+            writeZigZag(out, unscaledLong(value));
         } else if (kind == BIG) {
             byte[] bytes = value.unscaledValue().toByteArray();
             writeUnsigned(out, bytes.length);

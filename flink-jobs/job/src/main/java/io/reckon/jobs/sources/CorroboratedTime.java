@@ -30,7 +30,7 @@ public final class CorroboratedTime {
     /** The up to k largest times, ascending, with their ids at the same index. */
     private final long[] times;
 
-    private final String[] ids;
+    private final Object[] ids;
     private int size;
 
     public CorroboratedTime(int k) {
@@ -39,11 +39,14 @@ public final class CorroboratedTime {
         }
         this.k = k;
         this.times = new long[k];
-        this.ids = new String[k];
+        this.ids = new Object[k];
     }
 
-    /** Notes a record {@code id} (null: a record without one, always distinct) at {@code time}. */
-    public void add(String id, long time) {
+    /**
+     * Notes a record {@code id} (any value with {@code equals}; null: a record without one, always
+     * distinct) at {@code time}.
+     */
+    public void add(Object id, long time) {
         if (size == k && time <= times[0]) {
             return;
         }
@@ -64,6 +67,11 @@ public final class CorroboratedTime {
         insert(id, time);
     }
 
+    /** Whether a record at {@code time} could change {@link #time()} (else {@link #add} ignores it). */
+    public boolean mayMove(long time) {
+        return size < k || time > times[0];
+    }
+
     /** The largest time {@code k} distinct records have reached, or {@link #NONE}. */
     public long time() {
         return size == k ? times[0] : NONE;
@@ -76,7 +84,7 @@ public final class CorroboratedTime {
         ids[size] = null;
     }
 
-    private void insert(String id, long time) {
+    private void insert(Object id, long time) {
         int at = size;
         while (at > 0 && times[at - 1] > time) {
             at--;

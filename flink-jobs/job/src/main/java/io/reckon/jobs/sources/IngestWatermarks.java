@@ -1,6 +1,7 @@
 package io.reckon.jobs.sources;
 
 import io.reckon.jobs.records.Ingested;
+import io.reckon.jobs.records.MeterEvent;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -64,6 +65,9 @@ public final class IngestWatermarks {
      * invoice lines of a future period are held back by it and by {@link EventTimeFence}.
      */
     static final class ValidRecordsWatermarks implements WatermarkGenerator<Ingested> {
+        /** Which record: copies of one record (same key and id) corroborate nothing. */
+        private record RecordId(String accountId, String meter, String id) {}
+
         private final long bound;
         private final long skewMs;
         private final CorroboratedTime time;
@@ -77,8 +81,9 @@ public final class IngestWatermarks {
 
         @Override
         public void onEvent(Ingested event, long eventTimestamp, WatermarkOutput output) {
-            if (event.meterEvent != null) {
-                time.add(event.meterEvent.key() + "\u001f" + event.meterEvent.id, event.meterEvent.eventTime);
+            MeterEvent e = event.meterEvent;
+            if (e != null && time.mayMove(e.eventTime)) {
+                time.add(new RecordId(e.accountId, e.meter, e.id), e.eventTime);
             }
         }
 
