@@ -27,7 +27,7 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--profile",
             defaultValue = "sparse",
             description = "Workload: sparse (2,000,000 events, 250 accounts), dense (10,000,000 events, 100"
-                    + " accounts), late (sparse with 5 % of records 1 to 20 days late and late duplicates) or"
+                    + " accounts), late (sparse with 5 %% of records 1 to 20 days late and late duplicates) or"
                     + " wide (sparse over 2,500 accounts); the options below override it (default"
                     + " ${DEFAULT-VALUE}).")
     String profile;
