@@ -4,6 +4,7 @@ import io.reckon.bench.Bench;
 import io.reckon.bench.BenchProfile;
 import io.reckon.bench.BenchReport;
 import io.reckon.bench.BenchWorkload;
+import io.reckon.bench.HeapBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -138,6 +139,17 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("reckon bench: " + e.getMessage());
             return 2;
+        }
+        if (backends.contains(Bench.Backend.HEAP) || (warmup > 0 && !noWarmup)) {
+            long heapEvents = backends.contains(Bench.Backend.HEAP)
+                    ? options.events()
+                    : (long) Math.ceil(options.events() * Math.min(1, warmup));
+            var shortfall =
+                    HeapBudget.shortfall(heapEvents, Runtime.getRuntime().maxMemory());
+            if (shortfall.isPresent()) {
+                System.err.println("reckon bench: " + shortfall.get());
+                return 2;
+            }
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-");
         Bench.Report report = Bench.run(
