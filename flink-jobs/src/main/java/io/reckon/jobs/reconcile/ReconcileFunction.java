@@ -4,6 +4,7 @@ import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.ForecastRecord;
 import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
@@ -49,6 +50,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     public static final OutputTag<UnmappedUsage> UNMAPPED = ReconOutputs.UNMAPPED;
     /** Records rejected by the reconciliation: later than the retention, or in the wrong currency. */
     public static final OutputTag<DeadLetterRecord> REJECTED = ReconOutputs.REJECTED;
+    /** Period-end forecasts of open periods (see {@link Forecasts}). */
+    public static final OutputTag<ForecastRecord> FORECASTS = ReconOutputs.FORECASTS;
 
     /**
      * Accumulator of the emission latency, in microseconds, of revisions emitted by an hourly tick (see
@@ -145,7 +148,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 counters);
         self[0] = intake;
         PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, outputs, counters);
-        Signals signals = new Signals(settings, contracts, emitter, periods);
+        Signals signals = new Signals(settings, contracts, emitter, periods, counters, outputs);
         ticks = new TickEvaluation(settings, state, periods, ledger, checks, signals, retention, tickRequests, outputs);
     }
 

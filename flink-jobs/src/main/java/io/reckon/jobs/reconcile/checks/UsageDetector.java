@@ -1,0 +1,303 @@
+package io.reckon.jobs.reconcile.checks;
+
+import io.reckon.pricing.Aggregation;
+import java.math.BigDecimal;
+import java.util.Arrays;
+
+/**
+ * USAGE_SPIKE and USAGE_DROP: one hour of a key against a model of the key's own hourly quantity,
+ * built from its last four weeks. Works on sparse keys (one record an hour) as on dense ones, because
+ * it models how much the key's hours vary instead of refusing to judge them.
+ *
+ * <p><b>Model of hour j.</b> The <i>usual</i> quantity m is the median of the same hour of the week in
+ * the previous 4 weeks (a seasonal naive forecast: it follows each key's daily and weekly rhythm; the
+ * median ignores one odd week). The <i>spread</i> s is estimated from more data: the residuals of the
+ * hours j - 1, j and j + 1 of those 4 weeks, each from its own hour's median (12 residuals: the
+ * neighbours add evidence about the key's noise without blurring its level); the 2 largest are left
+ * out (a past spike or outage must not mask the next one), and s² = (sum of the 10 smallest squared
+ * residuals) / 6 (the divisor corrects for the trimming and the median's 3 degrees of freedom). s² is
+ * at least {@link #POISSON_SHARE} x m x u, a quarter of what a Poisson count of records of the key's
+ * mean size u would vary (u = quantity per record of those 4 hours for sums, 1 for counts, 0 for
+ * maxima): four weeks can look calmer than a sparse key is. The same model is built on the hour's
+ * record counts (for every aggregation).
+ *
+ * <p><b>Verdicts.</b> With k = {@code reconcile.spike-deviations}, r = {@code reconcile.spike-ratio}
+ * and k<sub>d</sub> = {@code reconcile.drop-deviations}:
+ *
+ * <ul>
+ *   <li><b>spike</b>: q &gt; r x m and q &gt; m + k x s;
+ *   <li><b>drop</b>: the hour is low (r x q &lt; m) and either the hour alone is far below (q &lt; m - k x
+ *       s), or the run of consecutive low hours ending with it (at most {@link #MAX_RUN} hours, two or
+ *       more) is: its total Q against the summed usual M and spread S = sqrt(sum of s²) satisfies Q &lt;
+ *       M - k<sub>d</sub> x S, or the same holds for its record counts (a sparse key whose records thin
+ *       out). One sparse hour without records says little; three of them in a row on a key that never
+ *       has an empty hour say a lot.
+ * </ul>
+ *
+ * <p><b>Not judged</b> (and counted as such): an hour whose baseline reaches before the key's first
+ * usage (too young), and an hour that usually has no usage (m = 0) or whose 4 baseline hours held fewer
+ * than {@code reconcile.spike-min-records} records together (too sparse).
+ *
+ * <p>Arithmetic. The hour's quantity and the usual m are exact decimals (they are shown); the spread
+ * and the thresholds are statistics in binary floating point, deterministic in Java 17 (strict IEEE
+ * 754), so the same hours always give the same verdict; they never become an amount.
+ */
+public final class UsageDetector {
+
+    public static final int WEEKS = 4;
+    public static final long HOUR_MS = 3_600_000L;
+    public static final long WEEK_MS = 7 * 24 * HOUR_MS;
+    /** The longest run of low hours a drop's evidence is summed over. */
+    public static final int MAX_RUN = 6;
+    /** Share of the Poisson variance below which a key's spread is not believed. */
+    public static final double POISSON_SHARE = 0.25;
+
+    /**
+     * The hours a verdict reads, relative to the judged hour: the run (up to {@link #MAX_RUN} - 1 hours
+     * before it) and, for each hour of it, its neighbours in each of the previous 4 weeks. A change to
+     * hour x therefore changes the verdicts of x .. x + MAX_RUN - 1 and of x + w weeks - 1 .. x + w weeks +
+     * MAX_RUN for w = 1..4.
+     */
+    public static final int READS_AFTER = MAX_RUN - 1;
+
+    private UsageDetector() {}
+
+    /** One hour of the key in the meter's aggregation, and how many usage records it holds. */
+    public record Hour(BigDecimal value, long records, BigDecimal sum, BigDecimal max) {
+        public static final Hour EMPTY = new Hour(BigDecimal.ZERO, 0, BigDecimal.ZERO, BigDecimal.ZERO);
+    }
+
+    /** The key's hours; an hour without usage is {@link Hour#EMPTY} (or null). */
+    @FunctionalInterface
+    public interface History {
+        Hour at(long hour) throws Exception;
+    }
+
+    public record Settings(int deviations, int ratio, int minRecords, double dropDeviations, int dropRatio) {}
+
+    public enum Outcome {
+        SPIKE,
+        DROP,
+        NORMAL,
+        TOO_YOUNG,
+        TOO_SPARSE;
+
+        public boolean judged() {
+            return this == SPIKE || this == DROP || this == NORMAL;
+        }
+    }
+
+    /** The verdict on one hour, its quantity and its usual quantity (null when not judged). */
+    public record Judgement(Outcome outcome, BigDecimal quantity, BigDecimal usual) {}
+
+    /** The model of one hour: usual value, spread (squared), the same for record counts. */
+    record Baseline(
+            BigDecimal usual,
+            double spreadSq,
+            double lowSpreadSq,
+            double usualRecords,
+            double recordSpreadSq,
+            double poissonRecords,
+            long records) {}
+
+    /**
+     * Judges {@code hour}. {@code knownFrom} is the first hour of the key's history (its first usage,
+     * floored to the hour): hours before it are unknown, not empty.
+     */
+    public static Judgement judge(History history, long hour, long knownFrom, Aggregation agg, Settings s)
+            throws Exception {
+        Hour h = orEmpty(history.at(hour));
+        if (!known(hour, knownFrom)) {
+            return new Judgement(Outcome.TOO_YOUNG, h.value(), null);
+        }
+        Baseline b = baseline(history, hour, agg);
+        if (!judgeable(b, s)) {
+            return new Judgement(Outcome.TOO_SPARSE, h.value(), null);
+        }
+        double q = h.value().doubleValue();
+        double m = b.usual().doubleValue();
+        double spread = Math.sqrt(b.spreadSq());
+        if (high(q, m, s)) {
+            boolean spike = q > m + s.deviations() * spread || run(history, hour, knownFrom, agg, s, h, b, true);
+            return new Judgement(spike ? Outcome.SPIKE : Outcome.NORMAL, h.value(), b.usual());
+        }
+        if (low(q, m, s)) {
+            boolean drop = q < m - s.deviations() * Math.sqrt(b.lowSpreadSq()) || run(history, hour, knownFrom, agg, s, h, b, false);
+            return new Judgement(drop ? Outcome.DROP : Outcome.NORMAL, h.value(), b.usual());
+        }
+        return new Judgement(Outcome.NORMAL, h.value(), b.usual());
+    }
+
+    private static boolean judgeable(Baseline b, Settings s) {
+        return b.usual().signum() > 0 && b.records() >= s.minRecords();
+    }
+
+    private static boolean high(double q, double m, Settings s) {
+        return q > s.ratio() * m;
+    }
+
+    private static boolean low(double q, double m, Settings s) {
+        return q * s.dropRatio() < m;
+    }
+
+    /**
+     * Whether the run of consecutive high (or low) hours ending with {@code hour}, itself high (low),
+     * holds enough evidence together: in its quantity, or in its record count.
+     */
+    private static boolean run(
+            History history,
+            long hour,
+            long knownFrom,
+            Aggregation agg,
+            Settings s,
+            Hour last,
+            Baseline lastBase,
+            boolean up)
+            throws Exception {
+        double total = last.value().doubleValue();
+        double usual = lastBase.usual().doubleValue();
+        double variance = up ? lastBase.spreadSq() : lastBase.lowSpreadSq();
+        double records = last.records();
+        double usualRecords = lastBase.usualRecords();
+        double recordVariance = up ? lastBase.poissonRecords() : lastBase.recordSpreadSq();
+        double k = s.dropDeviations();
+        for (int back = 1; back < MAX_RUN; back++) {
+            long j = hour - back * HOUR_MS;
+            if (!known(j, knownFrom)) {
+                return false;
+            }
+            Hour h = orEmpty(history.at(j));
+            Baseline b = baseline(history, j, agg);
+            double q = h.value().doubleValue();
+            double m = b.usual().doubleValue();
+            if (!judgeable(b, s) || !(up ? high(q, m, s) : low(q, m, s))) {
+                return false;
+            }
+            total += q;
+            usual += m;
+            variance += up ? b.spreadSq() : b.lowSpreadSq();
+            records += h.records();
+            usualRecords += b.usualRecords();
+            recordVariance += up ? b.poissonRecords() : b.recordSpreadSq();
+            if (up) {
+                if (total > usual + k * Math.sqrt(variance)
+                        || (records > s.ratio() * usualRecords
+                                && records > usualRecords + k * Math.sqrt(recordVariance))) {
+                    return true;
+                }
+            } else if (total < usual - k * Math.sqrt(variance)
+                    || (records * s.dropRatio() < usualRecords
+                            && records < usualRecords - k * Math.sqrt(recordVariance))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the 4 weeks (and the neighbour hours) before {@code hour} are known history. */
+    static boolean known(long hour, long knownFrom) {
+        return hour - WEEKS * WEEK_MS - HOUR_MS >= knownFrom;
+    }
+
+    static Baseline baseline(History history, long hour, Aggregation agg) throws Exception {
+        BigDecimal[] same = new BigDecimal[WEEKS];
+        double[] residuals = new double[3 * WEEKS];
+        double[] recordResiduals = new double[3 * WEEKS];
+        BigDecimal sum = BigDecimal.ZERO;
+        BigDecimal largest = BigDecimal.ZERO;
+        long records = 0;
+        long allRecords = 0;
+        for (int d = -1; d <= 1; d++) {
+            BigDecimal[] values = new BigDecimal[WEEKS];
+            long[] counts = new long[WEEKS];
+            for (int w = 1; w <= WEEKS; w++) {
+                Hour h = orEmpty(history.at(hour + d * HOUR_MS - w * WEEK_MS));
+                values[w - 1] = h.value();
+                counts[w - 1] = h.records();
+                allRecords += h.records();
+                if (h.max().compareTo(largest) > 0) {
+                    largest = h.max();
+                }
+                if (d == 0) {
+                    sum = sum.add(h.sum());
+                    records += h.records();
+                }
+            }
+            BigDecimal median = median(values);
+            double countMedian = median(counts);
+            for (int w = 0; w < WEEKS; w++) {
+                residuals[(d + 1) * WEEKS + w] = values[w].subtract(median).doubleValue();
+                recordResiduals[(d + 1) * WEEKS + w] = counts[w] - countMedian;
+            }
+            if (d == 0) {
+                System.arraycopy(values, 0, same, 0, WEEKS);
+            }
+        }
+        BigDecimal usual = median(same);
+        // The key's record rate around this hour, and an upper bound of it (mean + 2 standard errors):
+        // a sparse key's four weeks can look calmer than it is.
+        double rate = allRecords / (3.0 * WEEKS);
+        double rateUp = rate + 2 * Math.sqrt(Math.max(rate, 1.0 / (3 * WEEKS)) / (3 * WEEKS));
+        double recordSpreadSq = Math.max(squares(recordResiduals), POISSON_SHARE * rate);
+        double floor =
+                switch (agg) {
+                    // A sum of N records of sizes X: var = E[N] var(X) + var(N) E[X]^2, with var(X) at
+                    // most u x (largest - u) for sizes between 0 and the largest seen (Bhatia-Davis).
+                    case SUM -> {
+                        double u = records == 0 ? 0 : sum.doubleValue() / records;
+                        double sizeVariance = Math.max(0, u * (largest.doubleValue() - u));
+                        yield rateUp * sizeVariance + recordSpreadSq * u * u;
+                    }
+                    case COUNT -> rateUp;
+                    case MAX -> 0;
+                };
+        double residualSq = trimmedSquares(residuals);
+        double spreadSq = Math.max(residualSq, floor);
+        double lowSpreadSq = Math.max(residualSq, POISSON_SHARE * floor);
+        return new Baseline(usual, spreadSq, lowSpreadSq, rate, recordSpreadSq, rateUp, records);
+    }
+    /** Sum of the squares of all but the largest residual, over 8 (see the class comment). */
+    static double trimmedSquares(double[] residuals) {
+        double[] squares = new double[residuals.length];
+        for (int i = 0; i < residuals.length; i++) {
+            squares[i] = residuals[i] * residuals[i];
+        }
+        Arrays.sort(squares);
+        double sum = 0;
+        for (int i = 0; i < squares.length - 1; i++) {
+            sum += squares[i];
+        }
+        return sum / 8;
+    }
+
+    /** Sum of the squares of the residuals over their 9 degrees of freedom (3 medians of 4). */
+    static double squares(double[] residuals) {
+        double sum = 0;
+        for (double r : residuals) {
+            sum += r * r;
+        }
+        return sum / 9;
+    }
+
+    /** The median; for an even count the mean of the middle two (exact: halving a decimal is exact). */
+    public static BigDecimal median(BigDecimal[] values) {
+        BigDecimal[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        if (n % 2 == 1) {
+            return sorted[n / 2];
+        }
+        return sorted[n / 2 - 1].add(sorted[n / 2]).divide(BigDecimal.valueOf(2));
+    }
+
+    static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static Hour orEmpty(Hour h) {
+        return h == null ? Hour.EMPTY : h;
+    }
+}
