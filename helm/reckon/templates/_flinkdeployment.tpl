@@ -44,9 +44,17 @@ spec:
         {{- end }}
       {{- end }}
     spec:
+      {{- with $root.Values.securityContext.pod }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
       containers:
         # The operator merges this into the JobManager and TaskManager containers.
         - name: flink-main-container
+          {{- with $root.Values.securityContext.container }}
+          securityContext:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
           {{- if $root.Values.metrics.prometheus.enabled }}
           ports:
             - name: metrics
@@ -63,9 +71,18 @@ spec:
                   key: {{ $root.Values.schemaRegistry.basicAuthSecret.key }}
           {{- end }}
           volumeMounts:
+            {{- range $name, $path := $root.Values.securityContext.writableDirs }}
+            - name: {{ printf "writable-%s" $name }}
+              mountPath: {{ $path }}
+            {{- end }}
             - name: jdbc-password
               mountPath: {{ $root.Values.jdbc.mountPath }}
               readOnly: true
+            {{- if $root.Values.kafkaUsers.enabled }}
+            - name: kafka-user
+              mountPath: {{ $root.Values.kafkaUsers.mountPath }}
+              readOnly: true
+            {{- end }}
             {{- if $root.Values.kafka.secret.name }}
             - name: kafka-secret
               mountPath: {{ $root.Values.kafka.secret.mountPath }}
@@ -75,6 +92,17 @@ spec:
             {{- include "reckon.actionsVolumeMounts" $root | nindent 12 }}
             {{- end }}
       volumes:
+        {{- range $name, $path := $root.Values.securityContext.writableDirs }}
+        - name: {{ printf "writable-%s" $name }}
+          emptyDir:
+            sizeLimit: {{ $root.Values.securityContext.writableDirSizeLimit }}
+        {{- end }}
+        {{- if $root.Values.kafkaUsers.enabled }}
+        # The Secret Strimzi's User Operator writes for this job's own KafkaUser.
+        - name: kafka-user
+          secret:
+            secretName: {{ $name }}
+        {{- end }}
         - name: jdbc-password
           secret:
             secretName: {{ required "jdbc.passwordSecret.name is required" $root.Values.jdbc.passwordSecret.name }}

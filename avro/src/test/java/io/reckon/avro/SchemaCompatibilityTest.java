@@ -49,6 +49,45 @@ class SchemaCompatibilityTest {
                 .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
 
+    /**
+     * Approvals are written by people's tools, which may move to the new schema before or after the action
+     * job does; so an approval must also stay FORWARD compatible: the job still on the previous version
+     * reads approvals written with the current one (it ignores the fields it does not know).
+     */
+    @Test
+    void approvalsAreAlsoReadableByTheJobOfThePreviousVersion() throws IOException {
+        Schema current =
+                new Schema.Parser().parse(CURRENT.resolve("approval.avsc").toFile());
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(previous("approval.avsc"), current)
+                        .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    /** A field added since the previous version is optional: a union with null first and a null default. */
+    @ParameterizedTest
+    @MethodSource("schemaFiles")
+    void fieldsAddedSinceThePreviousVersionAreOptionalWithANullDefault(String file) throws IOException {
+        Schema current = new Schema.Parser().parse(CURRENT.resolve(file).toFile());
+        Schema previous = previous(file);
+        for (Schema.Field field : current.getFields()) {
+            if (previous.getField(field.name()) != null) {
+                continue;
+            }
+            assertThat(field.schema().getType())
+                    .as("%s: added field %s", file, field.name())
+                    .isEqualTo(Schema.Type.UNION);
+            assertThat(field.schema().getTypes().get(0).getType())
+                    .as("%s: added field %s", file, field.name())
+                    .isEqualTo(Schema.Type.NULL);
+            assertThat(field.hasDefaultValue())
+                    .as("%s: added field %s", file, field.name())
+                    .isTrue();
+            assertThat(field.defaultVal())
+                    .as("%s: added field %s", file, field.name())
+                    .isEqualTo(org.apache.avro.JsonProperties.NULL_VALUE);
+        }
+    }
+
     @Test
     void everyContractHasACommittedPreviousVersion() throws IOException {
         assertThat(schemaFiles().toList())

@@ -21,7 +21,9 @@ import org.apache.flink.util.OutputTag;
  *       {@code approved} by the policy and sent to execution at once.
  *   <li>A later revision updates a proposed action (a new {@code proposed} step with the new amount), or
  *       withdraws it ({@code skipped}, with the condition it no longer meets).
- *   <li>An approval executes a proposed action; a rejection skips it for good.
+ *   <li>An approval executes a proposed action when it names the proposal's amount ({@link ApprovalScope}):
+ *       an approval of another amount is dead-lettered with the reason and the action keeps waiting, so a
+ *       grown amount needs a new approval. A rejection skips the action for good.
  *   <li>An action is sent to execution at most once per action id: the state says so, and it is part of
  *       the same checkpoint as the async operator's queue. A revision after that is recorded as {@code
  *       skipped} with the reason and never executes again. After a restore, calls in flight are repeated
@@ -138,9 +140,13 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
         emit(out, c.step(ActionStatus.PROPOSED, "policy:" + c.policy, now).withReason("awaiting approval"));
         life.update(l);
         if (pending != null) {
-            clearPending(ctx);
-            decide(l, pending, ctx, out);
-            life.update(l);
+            ApprovalScope.Result scope = ApprovalScope.judge(c, pending);
+            if (scope.verdict() != ApprovalScope.Verdict.WAIT_FOR_REVISION) {
+                // Still for a later revision: it keeps waiting under its timer.
+                clearPending(ctx);
+                apply(l, pending, scope, ctx, out);
+                life.update(l);
+            }
         }
     }
 
@@ -149,15 +155,7 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
         ActionLife l = life.value();
         if (l == null) {
             // The decision may be read before the proposal (two topics, each at its own pace): keep it.
-            ApprovalRecord earlier = pendingApproval.value();
-            if (earlier != null) {
-                deadLetter(ctx, earlier, "superseded by a later decision on action " + a.actionId);
-            } else {
-                long at = ctx.timerService().currentProcessingTime() + approvalWaitMillis;
-                ctx.timerService().registerProcessingTimeTimer(at);
-                pendingTimer.update(at);
-            }
-            pendingApproval.update(a);
+            hold(a, ctx);
             return;
         }
         if (!ActionLife.PROPOSED.equals(l.status)) {
@@ -168,8 +166,35 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
                             + "' by " + a.approver + " not applied");
             return;
         }
-        decide(l, a, ctx, out);
+        apply(l, a, ApprovalScope.judge(l.command, a), ctx, out);
         life.update(l);
+    }
+
+    /** Keeps a decision until its proposal (or the revision it names) arrives, for at most the wait. */
+    private void hold(ApprovalRecord a, Context ctx) throws Exception {
+        ApprovalRecord earlier = pendingApproval.value();
+        if (earlier != null) {
+            deadLetter(ctx, earlier, "superseded by a later decision on action " + a.actionId);
+        } else {
+            long at = ctx.timerService().currentProcessingTime() + approvalWaitMillis;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            pendingTimer.update(at);
+        }
+        pendingApproval.update(a);
+    }
+
+    /**
+     * Applies a decision to a proposed action as {@link ApprovalScope} judged it: an approval of another
+     * amount is dead-lettered with the reason and the action keeps waiting for one of its amount.
+     */
+    private void apply(
+            ActionLife l, ApprovalRecord a, ApprovalScope.Result scope, Context ctx, Collector<ActionStep> out)
+            throws Exception {
+        switch (scope.verdict()) {
+            case APPLIES -> decide(l, a, ctx, out);
+            case WAIT_FOR_REVISION -> hold(a, ctx);
+            case DOES_NOT_APPLY -> deadLetter(ctx, a, scope.reason());
+        }
     }
 
     private void decide(ActionLife l, ApprovalRecord a, Context ctx, Collector<ActionStep> out) throws Exception {
@@ -201,10 +226,16 @@ public final class ActionLifecycle extends KeyedCoProcessFunction<String, Action
         pendingTimer.clear();
         if (pending != null) {
             pendingApproval.clear();
+            Duration wait = Duration.ofMillis(approvalWaitMillis);
+            ActionLife l = life.value();
             deadLetter(
                     ctx,
                     pending,
-                    "no action " + pending.actionId + " was proposed within " + Duration.ofMillis(approvalWaitMillis));
+                    l == null
+                            ? "no action " + pending.actionId + " was proposed within " + wait
+                            : "approval of action " + pending.actionId + " names revision " + pending.anomalyRevision
+                                    + ", which was not proposed within " + wait + " (the action is " + l.status
+                                    + " at revision " + l.revision + ")");
         }
     }
 

@@ -73,7 +73,20 @@ public final class ActionRecords {
         if (a.getApprover() == null || a.getApprover().isBlank()) {
             throw new IllegalArgumentException("approval of " + a.getActionId() + " names no approver");
         }
+        if (ApprovalRecord.APPROVED.equals(a.getDecision())
+                && (a.getAnomalyRevision() == null || a.getAmountMinor() == null)) {
+            throw new IllegalArgumentException("approval of " + a.getActionId()
+                    + " does not name the anomaly_revision and amount_minor it approves; an approval applies only to"
+                    + " the amount it names");
+        }
+        if (a.getAmountMinor() != null && a.getAmountMinor() < 0) {
+            throw new IllegalArgumentException(
+                    "approval of " + a.getActionId() + " names a negative amount_minor " + a.getAmountMinor());
+        }
         ApprovalRecord r = new ApprovalRecord();
+        r.anomalyRevision = a.getAnomalyRevision();
+        r.amountMinor = a.getAmountMinor();
+        r.currency = a.getCurrency() == null ? null : a.getCurrency().trim().toLowerCase(java.util.Locale.ROOT);
         r.actionId = a.getActionId();
         r.decision = a.getDecision();
         r.approver = a.getApprover().trim();

@@ -40,8 +40,9 @@ public final class ActionWiring {
         }
         conf.set(KafkaOptions.GROUP_ID, readable.get(KafkaOptions.GROUP_ID) + GROUP_SUFFIX);
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
-        InputValidation validation =
-                new InputValidation(conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis());
+        InputValidation validation = new InputValidation(
+                conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis(),
+                conf.get(ReconOptions.MAX_FUTURE_PERIOD).toMillis());
         return new ActionJob.Inputs(
                 KafkaConnectors.source(
                         conf,
@@ -53,7 +54,7 @@ public final class ActionWiring {
                         Topics.APPROVALS,
                         new ActionInputDeserializer(ActionInputDeserializer.Kind.APPROVALS, codec),
                         bounded),
-                KafkaConnectors.source(
+                KafkaConnectors.tableSource(
                         conf,
                         Topics.CONTRACTS,
                         new IngestDeserializer(InputKind.CONTRACTS, codec, validation),

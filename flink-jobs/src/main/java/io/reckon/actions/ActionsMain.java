@@ -22,7 +22,7 @@ public final class ActionsMain {
     public static void main(String[] args) throws Exception {
         Configuration conf = ReckonConfiguration.load(null, System.getenv());
         ActionPolicy policy = PolicyParser.fromConfiguration(conf);
-        SchemaMigrations.migrate(conf);
+        SchemaMigrations.requireCurrent(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ActionJob.defineWorkflow(
                 env,

@@ -1,9 +1,12 @@
 package io.reckon.cli;
 
+import io.reckon.connectors.embedded.EmbeddedPostgres;
 import io.reckon.connectors.embedded.EmbeddedStack;
+import io.reckon.connectors.embedded.FakeStripeReads;
 import io.reckon.connectors.kafka.Topics;
 import io.reckon.demo.DemoReport;
 import io.reckon.demo.DemoWorkload;
+import io.reckon.demo.StripeWorld;
 import io.reckon.jobs.ReckonConfiguration;
 import io.reckon.replay.InputOrder;
 import io.reckon.replay.LoadOptions;
@@ -21,9 +24,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Runs a seeded workload with known leaks through the job and scores what it finds.",
-            "Starts the embedded stack, generates the workload, replays it through the reconciliation job and",
-            "prints precision, recall, amounts and detection latency per anomaly type; then runs the action job",
-            "with local stand-ins for Stripe and HubSpot and prints the draft invoices against the leaked total."
+            "Starts the embedded stack, generates the workload, serves its invoices and reported usage from a",
+            "local Stripe stand-in that the Stripe ingest job reads into Kafka, replays the usage and contracts",
+            "through the reconciliation job and prints precision, recall, amounts and detection latency per",
+            "anomaly type; then runs the action job with local stand-ins for Stripe and HubSpot and prints the",
+            "draft invoices against the leaked total."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -48,10 +53,24 @@ public final class DemoCommand implements Callable<Integer> {
     boolean skipActions;
 
     @Option(
+            names = "--no-stripe",
+            description = "Produce the invoices and reported usage straight into Kafka instead of serving them"
+                    + " through the Stripe stand-in and the Stripe ingest job.")
+    boolean noStripe;
+
+    @Option(
             names = "--config",
             description = "A Flink-style YAML file of options (reconcile.*, Flink settings); RECKON_* environment"
                     + " variables override it. Connection settings come from the embedded stack.")
     Path config;
+
+    private static Replay.InputFiles files(Path data, boolean billingSide) {
+        return new Replay.InputFiles(
+                data.resolve(DemoWorkload.CONTRACTS_FILE),
+                data.resolve(DemoWorkload.USAGE_FILE),
+                billingSide ? data.resolve(DemoWorkload.REPORTED_FILE) : null,
+                billingSide ? data.resolve(DemoWorkload.INVOICES_FILE) : null);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -64,34 +83,57 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-demo-");
         Path data = Files.createDirectories(work.resolve("workload"));
-        DemoWorkload.Options options =
-                DemoWorkload.Options.defaults().withSeed(seed).withAccounts(accounts);
+        DemoWorkload.Options options = DemoWorkload.Options.defaults()
+                .withSeed(seed)
+                .withAccounts(accounts)
+                .withViaStripe(!noStripe);
         System.out.printf("Generating the workload (seed %d, %d accounts) in %s ...%n", seed, accounts, data);
         DemoWorkload workload = DemoWorkload.generate(options);
         workload.writeTo(data);
 
-        System.out.println("Starting the embedded stack (Kafka, Schema Registry, PostgreSQL) ...");
+        StripeWorld world = noStripe ? null : StripeWorld.of(workload);
+        System.out.println("Starting the embedded stack (Kafka, Schema Registry, PostgreSQL)"
+                + (noStripe ? "" : " and a Stripe stand-in") + " ...");
         EmbeddedStack stack = EmbeddedStack.start(work.resolve("stack"));
+        System.out.printf(
+                "Stack ready in %.1f s: Kafka %s, schema registry %s, PostgreSQL %s%n",
+                stack.startupTime().toMillis() / 1000.0,
+                stack.bootstrapServers(),
+                stack.schemaRegistryUrl(),
+                stack.jdbcUrl());
         // The file's options apply; where to connect is the embedded stack's business.
         Configuration conf = new Configuration(jobOptions);
         conf.addAll(stack.connectorConfig());
         try {
-            Replay.Result r = Replay.run(
-                    stack.connectorConfig(),
-                    new Replay.InputFiles(
-                            data.resolve("contracts.jsonl"),
-                            data.resolve("usage.jsonl"),
-                            data.resolve("reported.jsonl"),
-                            data.resolve("invoices.jsonl")),
-                    conf,
-                    // The workload's files are in arrival order, with records out of order, late and after
-                    // their period was final on purpose: the demo shows the job absorbing them.
-                    LoadOptions.defaults().withOrder(InputOrder.FILE));
+            // The workload's files are in arrival order, with records out of order, late and after
+            // their period was final on purpose: the demo shows the job absorbing them.
+            LoadOptions loading = LoadOptions.defaults().withOrder(InputOrder.FILE);
+            Replay.Result r;
+            DemoStripe.Outcome stripeOutcome = null;
+            if (noStripe) {
+                r = Replay.run(stack.connectorConfig(), files(data, true), conf, loading);
+            } else {
+                DemoStripe.Outcome[] ingested = new DemoStripe.Outcome[1];
+                try (FakeStripeReads stripe = DemoStripe.standIn(world)) {
+                    // Usage and contracts go to Kafka as files; invoices and reported usage come from Stripe.
+                    r = Replay.run(
+                            stack.connectorConfig(),
+                            files(data, false),
+                            conf,
+                            loading,
+                            c -> ingested[0] = DemoStripe.ingest(c, stripe, world, work));
+                }
+                stripeOutcome = ingested[0];
+            }
             Path anomalies = work.resolve("anomalies.jsonl");
             Replay.writeAnomalies(r.anomalies(), anomalies);
             Replay.writeDeadLetters(r.deadLetters(), work.resolve("dead-letters.jsonl"));
 
             System.out.println();
+            if (stripeOutcome != null) {
+                System.out.print(DemoStripe.summary(world, stripeOutcome));
+                System.out.println();
+            }
             System.out.print(Replay.summary(r));
             System.out.printf(
                     "Job ran %.1f s over the embedded Kafka.%n%n", r.jobTime().toMillis() / 1000.0);
@@ -109,19 +151,26 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Files: " + work);
             if (keepRunning) {
                 System.out.println();
-                System.out.println("Starting the live job (unbounded sources, consumer group reckon-live, from the"
-                        + " latest offsets) ...");
+                System.out.println("Starting the live job (unbounded sources, consumer group reckon-live; "
+                        + Topics.CONTRACTS + " from the earliest offset, as a table, the other topics from the latest)"
+                        + " ...");
                 Replay.LiveJob live = Replay.liveJob(conf);
-                System.out.println("Prometheus metrics: " + live.metricsUrl());
-                System.out.println("The stack keeps running. Query the sink tables with:");
-                System.out.println("  psql '" + stack.jdbcUrl().replace("jdbc:", "") + "' -U " + stack.jdbcUsername());
-                System.out.println("  e.g. SELECT type, count(*), sum(amount_minor) FROM anomalies GROUP BY type;");
-                System.out.println(
-                        "Kafka: " + stack.bootstrapServers() + ", schema registry: " + stack.schemaRegistryUrl());
-                System.out.println("Produce more records (Confluent Avro) to " + Topics.USAGE + ", " + Topics.REPORTED
-                        + ", " + Topics.INVOICES + ", " + Topics.CONTRACTS + " or CloudEvents JSON to "
-                        + Topics.USAGE_CLOUDEVENTS + "; the live job reads them and writes " + Topics.ANOMALIES
-                        + " and " + Topics.DLQ + ".");
+                EmbeddedPostgres.Login reader = stack.jdbcReader();
+                Path pgpass = LiveStackInstructions.writePgpass(
+                        work.resolve(".pgpass"),
+                        stack.postgres().port(),
+                        EmbeddedPostgres.DATABASE,
+                        reader.username(),
+                        reader.password());
+                LiveStackInstructions instructions = new LiveStackInstructions(
+                        stack.bootstrapServers(),
+                        stack.schemaRegistryUrl(),
+                        stack.postgres().port(),
+                        EmbeddedPostgres.DATABASE,
+                        reader.username(),
+                        pgpass,
+                        live.metricsUrl());
+                System.out.print(instructions.render());
                 System.out.println("Press Ctrl-C to stop.");
                 Thread.currentThread().join();
             }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Real-time revenue-leak detection: reconcile usage, reported usage, invoices and contracts.",
         subcommands = {
             ReplayCommand.class,
+            MigrateCommand.class,
             DemoCommand.class,
             ActionsCommand.class,
             BenchCommand.class,

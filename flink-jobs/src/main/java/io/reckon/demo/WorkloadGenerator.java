@@ -320,8 +320,16 @@ final class WorkloadGenerator {
         for (MeterSpec s : specs) {
             ObjectNode m = meters.addObject();
             m.put("meter", s.meter());
+            // Through Stripe, a count meter is the sum of its events' quantities (one each): see Options.
+            String aggregation = o.viaStripe() && s.kind() == Kind.COUNT ? Kind.SUM.aggregation : s.kind().aggregation;
             if (s.kind() != Kind.SUM || p.index() % 2 == 0) {
-                m.put("aggregation", s.kind().aggregation);
+                m.put("aggregation", aggregation);
+            }
+            // The billing system's ids: every meter has a Stripe meter (its hourly summaries are the
+            // reported usage); every other account's contract also names the price its lines bill.
+            m.put("stripe_meter_id", stripeMeterId(s.meter()));
+            if (p.index() % 2 == 0) {
+                m.put("stripe_price_id", stripePriceId(s.meter(), p.currency()));
             }
             if (s.included().signum() > 0) {
                 m.put("included_quantity", s.included().toPlainString());
@@ -335,6 +343,16 @@ final class WorkloadGenerator {
             m.set("pricing", pricing(s.kind(), s.model(), factor));
         }
         return n;
+    }
+
+    /** The Stripe meter that measures a meter's reported usage. */
+    static String stripeMeterId(String meter) {
+        return "mtr_" + meter;
+    }
+
+    /** The metered Stripe price that bills a meter in a currency. */
+    static String stripePriceId(String meter, String currency) {
+        return "price_" + meter + "_" + currency;
     }
 
     private static ObjectNode pricing(Kind kind, String model, BigDecimal factor) {
@@ -1241,6 +1259,10 @@ final class WorkloadGenerator {
         InvoiceRecord with(BigDecimal newQuantity, long newAmount, String newStatus) {
             return new InvoiceRecord(invoiceId, lineId, newQuantity, newAmount, currency, newStatus);
         }
+
+        InvoiceRecord onInvoice(String newInvoiceId) {
+            return new InvoiceRecord(newInvoiceId, lineId, quantity, amountMinor, currency, status);
+        }
     }
 
     /** The ways a billing system bills something else than what was reported. */
@@ -1404,8 +1426,10 @@ final class WorkloadGenerator {
         switch (method) {
             case NOT_INVOICED -> {}
             case VOIDED -> {
-                lines.add(base);
-                lines.add(base.with(base.quantity(), base.amountMinor(), "void"));
+                // On an invoice of its own: a billing system voids invoices, not lines.
+                InvoiceRecord own = base.onInvoice(base.invoiceId() + "_voided");
+                lines.add(own);
+                lines.add(own.with(own.quantity(), own.amountMinor(), "void"));
             }
             case OVERAGE_NOT_BILLED -> {
                 BigDecimal cap = c.terms().includedQuantity().add(firstTierUpTo(c.terms()));

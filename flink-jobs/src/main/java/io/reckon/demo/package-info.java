@@ -1,7 +1,9 @@
 /**
- * The demo: a seeded workload with known truth ({@link io.reckon.demo.DemoWorkload}) and the report
- * that scores the job's anomalies against it ({@link io.reckon.demo.DemoReport}). Plain Java and
- * Jackson, no Flink types, so the command line and the tests use it directly.
+ * The demo: a seeded workload with known truth ({@link io.reckon.demo.DemoWorkload}), its billing side
+ * as a Stripe account would hold it ({@link io.reckon.demo.StripeWorld}, served by a local Stripe
+ * stand-in and read by the Stripe ingest job) and the report that scores the job's anomalies against
+ * the truth ({@link io.reckon.demo.DemoReport}). Plain Java and Jackson, no Flink types, so the command
+ * line and the tests use it directly.
  *
  * <p>Choices a reader of the figures should know:
  *
@@ -21,8 +23,9 @@
  *       metering leak is billed "correctly" and raises no billing anomaly), except on the keys of
  *       the billing leaks, which sit on accounts with neither a metering leak nor late records
  *       (on their own account where the workload allows): UNBILLED_USAGE by a meter left off the
- *       invoice or a line voided and never reissued; MISSED_OVERAGE by billing only the included
- *       quantity and first tier, or a usage snapshot taken three days before the period closed
+ *       invoice or a line (on an invoice of its own) voided and never reissued; MISSED_OVERAGE by
+ *       billing only the included quantity and first tier, or a usage snapshot taken three days
+ *       before the period closed
  *       (once as a later record replacing a correct draft line); RENEWAL_DRIFT by billing a period
  *       on or after the renewal's term end at the pre-renewal prices; OVERBILLED by a line billed
  *       twice on a second invoice or a quantity inflated by 10 %. Billing leaks are placed on full

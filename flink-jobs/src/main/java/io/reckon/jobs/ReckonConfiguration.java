@@ -2,6 +2,7 @@ package io.reckon.jobs;
 
 import io.reckon.actions.ActionOptions;
 import io.reckon.connectors.jdbc.JdbcOptions;
+import io.reckon.connectors.jdbc.MigrationOptions;
 import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.connectors.registry.SchemaRegistryOptions;
 import io.reckon.connectors.stripe.source.StripeSourceOptions;
@@ -42,8 +43,8 @@ public final class ReckonConfiguration {
     public static final String ENV_PREFIX = "RECKON_";
 
     /** Key prefixes owned by Reckon; a key under one of them must be a declared option. */
-    public static final List<String> OWNED_PREFIXES =
-            List.of("reconcile.", "kafka.", "schema-registry.", "jdbc.", "cloudevents.", "actions.", "stripe.");
+    public static final List<String> OWNED_PREFIXES = List.of(
+            "reconcile.", "kafka.", "schema-registry.", "jdbc.", "migrate.", "cloudevents.", "actions.", "stripe.");
 
     /** Prefixes whose rest is handed to a client library as it is (any key is accepted). */
     public static final List<String> PASS_THROUGH_PREFIXES =
@@ -55,6 +56,7 @@ public final class ReckonConfiguration {
             KafkaOptions.class,
             SchemaRegistryOptions.class,
             JdbcOptions.class,
+            MigrationOptions.class,
             CloudEventsOptions.class,
             ActionOptions.class,
             StripeSourceOptions.class);

@@ -53,10 +53,28 @@ public final class ReconOptions {
 
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("reconcile.max-future-skew")
             .durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("Input validation: a usage or reported event time (and any updated_at) further than"
+                    + " this ahead of the wall clock is dead-lettered: a record from the future is a clock or"
+                    + " producer error, and must not move event time for the records of everyone else. Stripe"
+                    + " accepts 5 minutes.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_PERIOD = ConfigOptions.key("reconcile.max-future-period")
+            .durationType()
             .defaultValue(Duration.ofDays(400))
-            .withDescription("Input validation: an event time further than this ahead of the wall clock is"
-                    + " dead-lettered, because one such record would push the watermark ahead and make all"
-                    + " correct records late.");
+            .withDescription("Input validation: an invoice line whose period starts or ends further than this"
+                    + " ahead of the wall clock is dead-lettered. Wider than the skew because a prepaid period"
+                    + " (an annual plan) is billed before it starts; such lines never advance event time (see"
+                    + " reconcile.watermark-corroboration and docs/guarantees.md).");
+
+    public static final ConfigOption<Integer> WATERMARK_CORROBORATION = ConfigOptions.key(
+                    "reconcile.watermark-corroboration")
+            .intType()
+            .defaultValue(3)
+            .withDescription("How many records with distinct ids an input partition must have seen at or after an"
+                    + " event time before its watermark may pass it: the watermark follows the k-th largest event"
+                    + " time, so no single record (nor k - 1 of them) can move event time ahead. 1 is Flink's"
+                    + " plain bounded out-of-orderness.");
 
     public static final ConfigOption<Duration> GAP_WINDOW = ConfigOptions.key("reconcile.gap-window")
             .durationType()

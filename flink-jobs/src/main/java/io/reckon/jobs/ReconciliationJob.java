@@ -11,6 +11,7 @@ import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.Ingested;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
+import io.reckon.jobs.sources.EventTimeFence;
 import io.reckon.jobs.sources.IngestSplit;
 import io.reckon.jobs.sources.IngestWatermarks;
 import io.reckon.jobs.sources.InputKind;
@@ -71,10 +72,24 @@ public final class ReconciliationJob {
     }
 
     /** Watermark settings of the inputs. */
-    public record Watermarks(Duration maxOutOfOrderness, Duration idleTimeout) {
+    public record Watermarks(
+            Duration maxOutOfOrderness, Duration idleTimeout, int corroboration, Duration maxFutureSkew) {
+
+        /** With the default corroboration and future skew of {@link ReconOptions}. */
+        public Watermarks(Duration maxOutOfOrderness, Duration idleTimeout) {
+            this(
+                    maxOutOfOrderness,
+                    idleTimeout,
+                    ReconOptions.WATERMARK_CORROBORATION.defaultValue(),
+                    ReconOptions.MAX_FUTURE_SKEW.defaultValue());
+        }
+
         public static Watermarks from(ReadableConfig conf) {
             return new Watermarks(
-                    conf.get(ReconOptions.MAX_OUT_OF_ORDERNESS), conf.get(ReconOptions.SOURCE_IDLE_TIMEOUT));
+                    conf.get(ReconOptions.MAX_OUT_OF_ORDERNESS),
+                    conf.get(ReconOptions.SOURCE_IDLE_TIMEOUT),
+                    conf.get(ReconOptions.WATERMARK_CORROBORATION),
+                    conf.get(ReconOptions.MAX_FUTURE_SKEW));
         }
     }
 
@@ -116,8 +131,11 @@ public final class ReconciliationJob {
             Inputs inputs,
             Outputs outputs,
             ReconcileFunction reconcile) {
-        WatermarkStrategy<Ingested> meterWatermarks =
-                IngestWatermarks.meterEvents(watermarks.maxOutOfOrderness(), watermarks.idleTimeout());
+        WatermarkStrategy<Ingested> meterWatermarks = IngestWatermarks.meterEvents(
+                watermarks.maxOutOfOrderness(),
+                watermarks.idleTimeout(),
+                watermarks.corroboration(),
+                watermarks.maxFutureSkew());
 
         SingleOutputStreamOperator<MeterEvent> usage =
                 meterInput(env, inputs.usage(), InputKind.USAGE, meterWatermarks);
@@ -138,8 +156,13 @@ public final class ReconciliationJob {
 
         // Every contract reaches every subtask (broadcast state). The operator is Flink's keyed broadcast
         // operator plus the points where records combined per key and hour are written to state.
-        SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(usageCloudEvents, reported, invoices)
-                .keyBy(MeterEvent::key)
+        // Invoice lines may hold event time back but never move it past what metering has shown.
+        SingleOutputStreamOperator<MeterEvent> fenced = usage.union(usageCloudEvents, reported)
+                .connect(invoices)
+                .transform("event-time-fence", TypeInformation.of(MeterEvent.class), new EventTimeFence())
+                .uid("event-time-fence");
+
+        SingleOutputStreamOperator<AnomalyRecord> anomalies = fenced.keyBy(MeterEvent::key)
                 .connect(contracts.broadcast())
                 .transform("reconcile", TypeInformation.of(AnomalyRecord.class), new ReconcileOperator(reconcile))
                 .uid("reconcile");

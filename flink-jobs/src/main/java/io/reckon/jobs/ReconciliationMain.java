@@ -23,8 +23,9 @@ public final class ReconciliationMain {
         // Set here and not in ReckonConfiguration, which the action job shares: only this graph is
         // audited for object reuse.
         ReconciliationJob.withObjectReuse(conf);
-        // The sink tables must exist before the JDBC sinks write; Flyway makes this a no-op once done.
-        SchemaMigrations.migrate(conf);
+        // The job connects as the writer role, which has no DDL rights: the tables' owner applies the
+        // migrations beforehand (reckon migrate, the chart's migration Job). Refuse an outdated schema.
+        SchemaMigrations.requireCurrent(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ReconciliationJob.defineWorkflow(
                 env,

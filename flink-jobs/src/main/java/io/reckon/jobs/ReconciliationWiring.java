@@ -51,8 +51,9 @@ public final class ReconciliationWiring {
     public static ReconciliationJob.Inputs kafkaInputs(
             ReadableConfig conf, boolean bounded, DeserializerDecorator decorator) {
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
-        InputValidation validation =
-                new InputValidation(conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis());
+        InputValidation validation = new InputValidation(
+                conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis(),
+                conf.get(ReconOptions.MAX_FUTURE_PERIOD).toMillis());
         return new ReconciliationJob.Inputs(
                 source(
                         conf,
@@ -92,7 +93,11 @@ public final class ReconciliationWiring {
             KafkaRecordDeserializationSchema<Ingested> deserializer,
             boolean bounded,
             DeserializerDecorator decorator) {
-        return KafkaConnectors.source(conf, kind.topic(), decorator.decorate(kind, deserializer), bounded);
+        KafkaRecordDeserializationSchema<Ingested> decorated = decorator.decorate(kind, deserializer);
+        // Contracts are a table (a compacted topic): read whole even where the events start at the latest.
+        return kind == InputKind.CONTRACTS
+                ? KafkaConnectors.tableSource(conf, kind.topic(), decorated, bounded)
+                : KafkaConnectors.source(conf, kind.topic(), decorated, bounded);
     }
 
     /**

@@ -11,12 +11,18 @@ import java.util.Map;
 public record InputCounts(
         InputKind input, long read, long valid, long deadLettered, long duplicates, long unmapped, long late) {
 
-    static InputCounts of(InputKind kind, long lines, long loaderDeadLetters, Map<String, Object> accumulators) {
+    /**
+     * @param fromFile whether the input was loaded from a file; without one its records were in the
+     *     topic before the run (CloudEvents usage, inputs another job wrote), and what the job read is
+     *     what there was
+     */
+    static InputCounts of(
+            InputKind kind, boolean fromFile, long lines, long loaderDeadLetters, Map<String, Object> accumulators) {
         String p = (kind == InputKind.INVOICES ? "invoices" : kind.label()) + ".";
-        if (kind == InputKind.USAGE_CLOUDEVENTS) {
-            // Replay has no file for this input: its events are produced to the topic beforehand, so
-            // what the job read is what there was. Its duplicates, unmapped and late records are
-            // counted with usage, which it joins before deduplication.
+        if (!fromFile) {
+            // Replay has no file for this input (CloudEvents usage never has one; the demo's Stripe ingest
+            // writes invoices and reported usage itself). CloudEvents' duplicates, unmapped and late
+            // records are counted with usage, which it joins before deduplication.
             lines = count(accumulators, p + "read");
         }
         // A record rejected by the reconciliation (later than the retention, wrong currency) passed

@@ -28,7 +28,7 @@ import java.util.HexFormat;
 final class JsonLineReader implements Closeable {
 
     /** The longest line read whole: 1 MiB. */
-    static final int MAX_LINE_BYTES = 1 << 20;
+    static final int MAX_LINE_BYTES = io.reckon.jobs.records.InputLimits.MAX_LINE_BYTES;
 
     /** Bytes kept of a longer line, for its dead letter (which keeps no more than this either). */
     static final int KEPT_OF_LONG_LINE = 65_536;

@@ -88,6 +88,15 @@ public final class Replay {
             Duration jobTime,
             JobExecutionResult job) {}
 
+    /**
+     * Work done after the files are produced and before the reconciliation job starts, given the run's
+     * configuration: e.g. another job that writes an input topic (the demo's Stripe ingest).
+     */
+    @FunctionalInterface
+    public interface BeforeJob {
+        void run(Configuration conf) throws Exception;
+    }
+
     private static final int LOAD_BATCH = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
@@ -109,6 +118,20 @@ public final class Replay {
      */
     public static Result run(Configuration connectors, InputFiles files, Configuration overrides, LoadOptions loading)
             throws Exception {
+        return run(connectors, files, overrides, loading, conf -> {});
+    }
+
+    /**
+     * As {@link #run(Configuration, InputFiles, Configuration, LoadOptions)}, with {@code beforeJob} run
+     * once the files are in their topics. An input without a file is counted from what the job read.
+     */
+    public static Result run(
+            Configuration connectors,
+            InputFiles files,
+            Configuration overrides,
+            LoadOptions loading,
+            BeforeJob beforeJob)
+            throws Exception {
         Configuration conf = new Configuration(connectors);
         // Bounded input: no source is ever idle, it finishes; idleness would only add nondeterminism.
         conf.set(ReconOptions.SOURCE_IDLE_TIMEOUT, Duration.ZERO);
@@ -118,6 +141,7 @@ public final class Replay {
 
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
         Map<InputKind, long[]> loaded = produce(conf, files, loading);
+        beforeJob.run(conf);
 
         Path checkpoints = Files.createTempDirectory("reckon-checkpoints-");
         StreamExecutionEnvironment env = localEnvironment(conf, checkpoints);
@@ -140,7 +164,7 @@ public final class Replay {
         Map<InputKind, InputCounts> counts = new EnumMap<>(InputKind.class);
         for (InputKind kind : InputKind.values()) {
             long[] l = loaded.get(kind);
-            counts.put(kind, InputCounts.of(kind, l[0], l[1], accumulators));
+            counts.put(kind, InputCounts.of(kind, files.of(kind) != null, l[0], l[1], accumulators));
         }
 
         List<Anomaly> anomalies = new ArrayList<>();
@@ -225,7 +249,8 @@ public final class Replay {
      * metrics to Prometheus, and returns once the metrics endpoint shows the job. The consumer group
      * is {@code reckon-live} starting at the latest offsets, so records a replay already reconciled
      * are not reconciled (and their anomalies emitted) a second time; only records produced from now
-     * on are read.
+     * on are read. Contracts are the exception: {@code recon.contracts} is a table, read from the
+     * earliest offset, so the live job knows every contract written before it started.
      *
      * <pre>{@code
      * try (Replay.LiveJob live = Replay.liveJob(stack.connectorConfig())) {

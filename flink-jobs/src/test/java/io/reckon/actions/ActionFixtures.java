@@ -70,6 +70,21 @@ final class ActionFixtures {
                 .orElseThrow();
     }
 
+    /** An approval of the revision and amount that {@code proposal} proposes. */
+    static ApprovalRecord approval(ActionCommand proposal, String approver) {
+        return approval(proposal.actionId, proposal.anomalyRevision, proposal.amountMinor, approver);
+    }
+
+    /** An approval of {@code amountMinor} usd at {@code revision}. */
+    static ApprovalRecord approval(String actionId, int revision, long amountMinor, String approver) {
+        ApprovalRecord r = approval(actionId, "approved", approver);
+        r.anomalyRevision = revision;
+        r.amountMinor = amountMinor;
+        r.currency = "usd";
+        return r;
+    }
+
+    /** A decision that names no revision or amount: a rejection, or an approval the job refuses. */
     static ApprovalRecord approval(String actionId, String decision, String approver) {
         ApprovalRecord r = new ApprovalRecord();
         r.actionId = actionId;

@@ -64,29 +64,127 @@ class ActionLifecycleTest {
         assertThat(steps()).containsExactly("proposed#1 by policy:invoice-big");
         assertThat(dispatched()).isEmpty();
 
-        harness.processElement2(new StreamRecord<>(approval(invoice.actionId, "approved", "ana@example.com")));
+        harness.processElement2(new StreamRecord<>(approval(invoice, "ana@example.com")));
         assertThat(steps()).containsExactly("proposed#1 by policy:invoice-big", "approved#1 by ana@example.com");
         assertThat(dispatched()).containsExactly(invoice.actionId + "#1:25000");
     }
 
     @Test
-    void aNewRevisionUpdatesTheProposedActionInsteadOfCreatingASecond() throws Exception {
+    void anApprovalAt250DoesNotExecuteADraftInvoiceThatGrewTo400AndANewApprovalAt400Does() throws Exception {
         ActionPolicy policy = policy(true);
-        ActionCommand r1 = command(
-                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 2, 25_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
         ActionCommand r2 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 2, 25_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        ActionCommand r3 = command(
                 policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 3, 40_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
-        assertThat(r2.actionId).isEqualTo(r1.actionId);
+        assertThat(r3.actionId).as("a revision updates its action").isEqualTo(r2.actionId);
 
-        harness.processElement1(new StreamRecord<>(r1));
         harness.processElement1(new StreamRecord<>(r2));
-        harness.processElement2(new StreamRecord<>(approval(r1.actionId, "approved", "ana@example.com")));
+        harness.processElement1(new StreamRecord<>(r3));
+        // Ana approved what she saw: revision 2 at 250.00. The leak has grown since.
+        harness.processElement2(new StreamRecord<>(approval(r2, "ana@example.com")));
 
-        assertThat(outputs().stream().map(s -> s.actionId).distinct()).containsExactly(r1.actionId);
+        assertThat(outputs().stream().map(s -> s.actionId).distinct()).containsExactly(r2.actionId);
         assertThat(outputs())
                 .extracting(s -> s.status + "#" + s.anomalyRevision + ":" + s.amountMinor)
-                .containsExactly("proposed#2:25000", "proposed#3:40000", "approved#3:40000");
-        assertThat(dispatched()).containsExactly(r1.actionId + "#3:40000");
+                .containsExactly("proposed#2:25000", "proposed#3:40000");
+        assertThat(dispatched()).isEmpty();
+        assertThat(deadLetters())
+                .containsExactly("approval by ana@example.com of action " + r2.actionId
+                        + " names revision 2 at 250.00 usd, but revision 3 proposes 400.00 usd; the action waits for"
+                        + " an approval of that amount");
+
+        harness.processElement2(new StreamRecord<>(approval(r3, "bo@example.com")));
+        assertThat(outputs())
+                .extracting(s -> s.status + "#" + s.anomalyRevision + ":" + s.amountMinor + " by " + s.actor)
+                .containsExactly(
+                        "proposed#2:25000 by policy:invoice-big",
+                        "proposed#3:40000 by policy:invoice-big",
+                        "approved#3:40000 by bo@example.com");
+        assertThat(dispatched()).containsExactly(r2.actionId + "#3:40000");
+    }
+
+    @Test
+    void anApprovalOfTheProposedRevisionAtAnotherAmountOrCurrencyDoesNotApply() throws Exception {
+        ActionPolicy policy = policy(true);
+        ActionCommand r1 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 1, 25_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        harness.processElement1(new StreamRecord<>(r1));
+        harness.processElement2(new StreamRecord<>(approval(r1.actionId, 1, 24_999, "ana@example.com")));
+        ApprovalRecord euros = approval(r1, "ana@example.com");
+        euros.currency = "eur";
+        harness.processElement2(new StreamRecord<>(euros));
+        ApprovalRecord unnamed = approval(r1.actionId, "approved", "ana@example.com");
+        harness.processElement2(new StreamRecord<>(unnamed));
+
+        assertThat(dispatched()).isEmpty();
+        assertThat(deadLetters())
+                .extracting(r -> r.substring(r.indexOf(" names ")))
+                .containsExactly(
+                        " names revision 1 at 249.99 usd, but revision 1 proposes 250.00 usd; the action waits for an"
+                                + " approval of that amount",
+                        " names revision 1 at 250.00 eur, but revision 1 proposes 250.00 usd; the action waits for an"
+                                + " approval of that amount",
+                        " names no revision and amount, but revision 1 proposes 250.00 usd; the action waits for an"
+                                + " approval of that amount");
+        assertThat(steps()).containsExactly("proposed#1 by policy:invoice-big");
+    }
+
+    @Test
+    void anApprovalOfAnEarlierRevisionAtTheSameAmountStillApplies() throws Exception {
+        ActionPolicy policy = policy(true);
+        ActionCommand r1 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 1, 25_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        AnomalyRecord sameAmount = anomaly("UNDER_REPORTED_USAGE", "acct_1", 2, 25_000, true);
+        sameAmount.confidence = 0.95;
+        ActionCommand r2 = command(policy, sameAmount, ActionKind.STRIPE_DRAFT_INVOICE);
+        harness.processElement1(new StreamRecord<>(r1));
+        harness.processElement1(new StreamRecord<>(r2));
+        harness.processElement2(new StreamRecord<>(approval(r1, "ana@example.com")));
+
+        assertThat(deadLetters()).isEmpty();
+        assertThat(dispatched()).containsExactly(r1.actionId + "#2:25000");
+    }
+
+    @Test
+    void anApprovalOfARevisionNotYetReadWaitsForItAndAppliesWhenItsAmountMatches() throws Exception {
+        ActionPolicy policy = policy(true);
+        ActionCommand r1 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 1, 25_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        ActionCommand r2 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 2, 40_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        ActionCommand r3 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 3, 40_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        harness.processElement1(new StreamRecord<>(r1));
+        // Approved from the actions table, where revision 2 already shows; this job has not read it yet.
+        harness.processElement2(new StreamRecord<>(approval(r2, "ana@example.com")));
+        assertThat(dispatched()).isEmpty();
+        assertThat(deadLetters()).isEmpty();
+
+        harness.processElement1(new StreamRecord<>(r2));
+        assertThat(dispatched()).containsExactly(r1.actionId + "#2:40000");
+        harness.processElement1(new StreamRecord<>(r3));
+        assertThat(dispatched()).hasSize(1);
+        harness.setProcessingTime(1_000 + APPROVAL_WAIT.toMillis() + 1);
+        assertThat(deadLetters()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void anApprovalOfARevisionThatNeverComesIsDeadLetteredAfterTheWaitAndTheActionStaysProposed() throws Exception {
+        ActionPolicy policy = policy(true);
+        ActionCommand r1 = command(
+                policy, anomaly("UNDER_REPORTED_USAGE", "acct_1", 1, 25_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
+        harness.processElement1(new StreamRecord<>(r1));
+        harness.processElement2(new StreamRecord<>(approval(r1.actionId, 5, 25_000, "ana@example.com")));
+        harness.setProcessingTime(1_000 + APPROVAL_WAIT.toMillis());
+
+        assertThat(deadLetters())
+                .containsExactly(
+                        "approval of action " + r1.actionId + " names revision 5, which was not proposed within"
+                                + " PT1H (the action is proposed at revision 1)");
+        assertThat(dispatched()).isEmpty();
+        harness.processElement2(new StreamRecord<>(approval(r1, "ana@example.com")));
+        assertThat(dispatched()).containsExactly(r1.actionId + "#1:25000");
     }
 
     @Test
@@ -104,7 +202,7 @@ class ActionLifecycleTest {
         ActionStep last = outputs().get(outputs().size() - 1);
         assertThat(last.status).isEqualTo("skipped");
         assertThat(last.reason).isEqualTo("revision 2 no longer matches: amount 99.99 usd is below 100.00");
-        harness.processElement2(new StreamRecord<>(approval(r1.actionId, "approved", "ana@example.com")));
+        harness.processElement2(new StreamRecord<>(approval(r1, "ana@example.com")));
         assertThat(dispatched()).isEmpty();
         assertThat(deadLetters())
                 .containsExactly("action " + r1.actionId
@@ -131,7 +229,7 @@ class ActionLifecycleTest {
         ActionPolicy policy = policy(true);
         ActionCommand c =
                 command(policy, anomaly("UNBILLED_USAGE", "acct_2", 1, 50_000, true), ActionKind.STRIPE_DRAFT_INVOICE);
-        harness.processElement2(new StreamRecord<>(approval(c.actionId, "approved", "ana@example.com")));
+        harness.processElement2(new StreamRecord<>(approval(c, "ana@example.com")));
         assertThat(outputs()).isEmpty();
 
         harness.processElement1(new StreamRecord<>(c));
@@ -157,7 +255,7 @@ class ActionLifecycleTest {
 
     @Test
     void anApprovalForAnActionNeverProposedIsDeadLetteredAfterTheWait() throws Exception {
-        harness.processElement2(new StreamRecord<>(approval("act_nothing", "approved", "ana@example.com")));
+        harness.processElement2(new StreamRecord<>(approval("act_nothing", 1, 25_000, "ana@example.com")));
         harness.setProcessingTime(1_000 + APPROVAL_WAIT.toMillis() - 1);
         assertThat(deadLetters()).isEmpty();
         harness.setProcessingTime(1_000 + APPROVAL_WAIT.toMillis());
@@ -231,7 +329,7 @@ class ActionLifecycleTest {
         restoreFromSnapshot(1L);
 
         harness.processElement1(new StreamRecord<>(r2));
-        harness.processElement2(new StreamRecord<>(approval(r1.actionId, "approved", "ana@example.com")));
+        harness.processElement2(new StreamRecord<>(approval(r2, "ana@example.com")));
         assertThat(outputs())
                 .extracting(s -> s.status + "#" + s.anomalyRevision + ":" + s.amountMinor + " by " + s.actor)
                 .containsExactly("proposed#2:40000 by policy:invoice-big", "approved#2:40000 by ana@example.com");
@@ -256,7 +354,7 @@ class ActionLifecycleTest {
         restoreFromSnapshot(2L);
 
         harness.processElement1(new StreamRecord<>(r3));
-        harness.processElement2(new StreamRecord<>(approval(r1.actionId, "approved", "bo@example.com")));
+        harness.processElement2(new StreamRecord<>(approval(r3, "bo@example.com")));
         assertThat(outputs())
                 .extracting(s -> s.status + "#" + s.anomalyRevision + ":" + s.amountMinor + " by " + s.actor)
                 .containsExactly("skipped#3:60000 by policy:invoice-big");

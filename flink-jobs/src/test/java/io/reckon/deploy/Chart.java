@@ -25,13 +25,63 @@ final class Chart {
 
     private Chart() {}
 
-    /** Renders the chart with the default values plus the given values files, in order. */
+    /** Named templates of Helm hooks, which {@code helm template} leaves out of its output. */
+    static final List<String> HOOK_TEMPLATES = List.of("reckon.migrationJob");
+
+    /**
+     * Renders the chart with the default values plus the given values files, in order, hooks included: a
+     * copy of the chart carries one more template that renders each hook's named template as a string,
+     * which is then parsed like the rest (the text is exactly what the hook's own template renders).
+     */
     static List<JsonNode> render(Path... valuesFiles) throws IOException {
-        var template = new Helm(DIR).template().withName("reckon").withNamespace("recon");
-        for (Path values : valuesFiles) {
-            template = template.withValuesFile(values);
+        Path copy = Files.createTempDirectory("reckon-chart");
+        try {
+            copyChart(copy);
+            StringBuilder hooks = new StringBuilder(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n" + "  name: rendered-hooks\ndata:\n");
+            for (String hook : HOOK_TEMPLATES) {
+                hooks.append("  ")
+                        .append(hook)
+                        .append(": {{ include \"")
+                        .append(hook)
+                        .append("\" . | quote }}\n");
+            }
+            Files.writeString(copy.resolve("templates/zz-rendered-hooks.yaml"), hooks.toString());
+            var template = new Helm(copy).template().withName("reckon").withNamespace("recon");
+            for (Path values : valuesFiles) {
+                template = template.withValuesFile(values.toAbsolutePath());
+            }
+            List<JsonNode> resources = new ArrayList<>();
+            for (JsonNode r : parse(template.call())) {
+                if (r.path("metadata").path("name").asText().equals("rendered-hooks")) {
+                    for (String hook : HOOK_TEMPLATES) {
+                        resources.addAll(parse(r.path("data").path(hook).asText()));
+                    }
+                } else {
+                    resources.add(r);
+                }
+            }
+            return resources;
+        } finally {
+            try (Stream<Path> files = Files.walk(copy)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
-        return parse(template.call());
+    }
+
+    private static void copyChart(Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(DIR)) {
+            for (Path source : files.toList()) {
+                Path dest = target.resolve(DIR.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(source, dest);
+                }
+            }
+        }
     }
 
     static List<JsonNode> parse(String manifests) throws IOException {
@@ -82,16 +132,7 @@ final class Chart {
      * what differs from the defaults.
      */
     static Path copyWithValues(Path overlay, Path target) throws IOException {
-        try (Stream<Path> files = Files.walk(DIR)) {
-            for (Path source : files.toList()) {
-                Path dest = target.resolve(DIR.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(source, dest);
-                }
-            }
-        }
+        copyChart(target);
         ObjectNode merged =
                 (ObjectNode) YAML.readTree(DIR.resolve("values.yaml").toFile());
         merge(merged, (ObjectNode) YAML.readTree(overlay.toFile()));

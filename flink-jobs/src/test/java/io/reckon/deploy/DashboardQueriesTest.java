@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every panel query of the Grafana dashboard runs against the sink tables as the jobs fill them: the
+ * Every panel query of the Grafana dashboard runs, as the read-only role Grafana uses, against the sink
+ * tables as the jobs fill them: the
  * README's example replayed through the production reconciliation job into real PostgreSQL, then the
  * action job over its anomalies.
  */
@@ -284,8 +285,12 @@ class DashboardQueriesTest {
         }
     }
 
+    /** As Grafana connects: the read-only role the chart's datasource names. */
     private Connection connect() throws Exception {
-        return DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
+        return DriverManager.getConnection(
+                stack.jdbcUrl(),
+                stack.jdbcReader().username(),
+                stack.jdbcReader().password());
     }
 
     static String expandMacros(String rawSql) {

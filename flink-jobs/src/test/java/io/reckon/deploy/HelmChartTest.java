@@ -158,7 +158,8 @@ class HelmChartTest {
         assertThat(conf)
                 .doesNotContainKeys("jdbc.password", "schema-registry.basic-auth.user-info")
                 .containsEntry("jdbc.password-file", "/etc/reckon/jdbc/password");
-        assertThat(conf.get("kafka.properties.sasl.jaas.config")).startsWith("${file:/etc/reckon/kafka/");
+        assertThat(conf.get("kafka.properties.sasl.jaas.config"))
+                .isEqualTo("${dir:/etc/reckon/kafka-user:sasl.jaas.config}");
 
         JsonNode pod = deployment.path("spec").path("podTemplate").path("spec");
         JsonNode container = pod.path("containers").get(0);
@@ -176,12 +177,16 @@ class HelmChartTest {
                         v.path("secret").path("secretName").asText()));
         assertThat(secretVolumes)
                 .containsEntry("jdbc-password", "reckon-postgres")
-                .containsEntry("kafka-secret", "reckon-kafka");
+                .containsEntry("kafka-secret", "reckon-kafka")
+                .as("the job's own KafkaUser Secret, made by Strimzi's User Operator")
+                .containsEntry("kafka-user", "reckon-reckon");
         List<String> mounts = new ArrayList<>();
         container
                 .path("volumeMounts")
                 .forEach(m -> mounts.add(m.path("mountPath").asText()));
-        assertThat(mounts).containsExactlyInAnyOrder("/etc/reckon/jdbc", "/etc/reckon/kafka");
+        assertThat(mounts)
+                .containsExactlyInAnyOrder(
+                        "/tmp", "/opt/flink/log", "/etc/reckon/jdbc", "/etc/reckon/kafka", "/etc/reckon/kafka-user");
     }
 
     @Test
@@ -210,7 +215,7 @@ class HelmChartTest {
         List<JsonNode> topics = Chart.ofKind(Chart.render(Chart.PRODUCTION_VALUES), "KafkaTopic");
         Map<String, JsonNode> byName = new HashMap<>();
         topics.forEach(t -> {
-            assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
+            assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
             assertThat(t.path("metadata")
                             .path("labels")
                             .path("strimzi.io/cluster")
@@ -245,7 +250,10 @@ class HelmChartTest {
 
     @Test
     void dashboardConfigMapCarriesTheDashboardFileForGrafanasSidecar() throws Exception {
-        JsonNode configMap = Chart.single(Chart.render(), "ConfigMap");
+        JsonNode configMap = Chart.ofKind(Chart.render(), "ConfigMap").stream()
+                .filter(c -> c.path("metadata").path("name").asText().equals("reckon-reckon-dashboard"))
+                .findFirst()
+                .orElseThrow();
         assertThat(configMap
                         .path("metadata")
                         .path("labels")
@@ -254,6 +262,198 @@ class HelmChartTest {
                 .isEqualTo("1");
         String json = configMap.path("data").path("reckon.json").asText();
         assertThat(json.strip()).isEqualTo(Files.readString(Chart.DASHBOARD).strip());
+    }
+
+    @Test
+    void onlyTheNamedPrincipalsWriteContractsAndApprovalsAndTheJobsGetNoMoreThanTheyNeed() throws Exception {
+        Map<String, List<String>> writers = new HashMap<>();
+        Map<String, List<String>> aclsByUser = new HashMap<>();
+        for (JsonNode user : Chart.ofKind(Chart.render(Chart.PRODUCTION_VALUES), "KafkaUser")) {
+            assertThat(user.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
+            assertThat(user.path("spec").path("authentication").path("type").asText())
+                    .isEqualTo("scram-sha-512");
+            assertThat(user.path("spec").path("authorization").path("type").asText())
+                    .isEqualTo("simple");
+            String name = user.path("metadata").path("name").asText();
+            List<String> acls = new ArrayList<>();
+            for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+                JsonNode resource = acl.path("resource");
+                String pattern = resource.path("patternType").asText("literal");
+                for (JsonNode op : acl.path("operations")) {
+                    acls.add(resource.path("type").asText() + ":"
+                            + resource.path("name").asText() + ":" + pattern + ":" + op.asText());
+                    if (resource.path("type").asText().equals("topic")
+                            && op.asText().equals("Write")) {
+                        writers.computeIfAbsent(resource.path("name").asText(), t -> new ArrayList<>())
+                                .add(name);
+                    }
+                }
+            }
+            aclsByUser.put(name, acls);
+        }
+        assertThat(writers.get("recon.approvals")).containsExactly("reckon-approval-console");
+        assertThat(writers.get("recon.contracts")).containsExactly("reckon-contract-sync");
+        assertThat(writers.get("recon.usage")).containsExactly("reckon-metering");
+        assertThat(writers.get("recon.anomalies")).containsExactly("reckon-reckon");
+        assertThat(writers.get("recon.actions")).containsExactly("reckon-reckon-actions");
+        assertThat(writers.get("recon.dlq")).containsExactlyInAnyOrder("reckon-reckon", "reckon-reckon-actions");
+
+        assertThat(aclsByUser.get("reckon-reckon"))
+                .containsExactlyInAnyOrder(
+                        "topic:recon.usage:literal:Describe",
+                        "topic:recon.usage:literal:Read",
+                        "topic:recon.usage.cloudevents:literal:Describe",
+                        "topic:recon.usage.cloudevents:literal:Read",
+                        "topic:recon.reported:literal:Describe",
+                        "topic:recon.reported:literal:Read",
+                        "topic:recon.invoices:literal:Describe",
+                        "topic:recon.invoices:literal:Read",
+                        "topic:recon.contracts:literal:Describe",
+                        "topic:recon.contracts:literal:Read",
+                        "topic:recon.anomalies:literal:Describe",
+                        "topic:recon.anomalies:literal:Write",
+                        "topic:recon.dlq:literal:Describe",
+                        "topic:recon.dlq:literal:Write",
+                        "group:reckon:literal:Read",
+                        "transactionalId:reckon-prod:prefix:Describe",
+                        "transactionalId:reckon-prod:prefix:Write");
+        assertThat(aclsByUser.get("reckon-reckon-actions"))
+                .contains("topic:recon.approvals:literal:Read", "group:reckon-actions:literal:Read")
+                .doesNotContain("topic:recon.approvals:literal:Write", "topic:recon.contracts:literal:Write");
+        assertThat(aclsByUser.get("reckon-approval-console"))
+                .containsExactlyInAnyOrder(
+                        "topic:recon.approvals:literal:Describe", "topic:recon.approvals:literal:Write");
+        assertThat(aclsByUser.values().stream().flatMap(List::stream))
+                .as("no principal may create, alter or delete anything, or hold All")
+                .noneMatch(a -> a.endsWith(":All")
+                        || a.endsWith(":Create")
+                        || a.endsWith(":Alter")
+                        || a.endsWith(":Delete")
+                        || a.endsWith(":AlterConfigs")
+                        || a.startsWith("cluster:"));
+        assertThat(Chart.ofKind(Chart.render(), "KafkaUser"))
+                .as("off by default")
+                .isEmpty();
+    }
+
+    @Test
+    void everyPodRunsAsNonRootOnAReadOnlyRootFilesystemWithWritableEmptyDirsForFlink() throws Exception {
+        List<JsonNode> resources = Chart.render(Chart.PRODUCTION_VALUES);
+        List<JsonNode> pods = new ArrayList<>();
+        Chart.ofKind(resources, "FlinkDeployment")
+                .forEach(d -> pods.add(d.path("spec").path("podTemplate")));
+        Chart.ofKind(resources, "Job").forEach(j -> pods.add(j.path("spec").path("template")));
+        assertThat(pods).hasSize(3);
+        for (JsonNode pod : pods) {
+            JsonNode spec = pod.path("spec");
+            assertThat(spec.path("securityContext").path("runAsNonRoot").asBoolean())
+                    .isTrue();
+            assertThat(spec.path("securityContext").path("runAsUser").asInt()).isEqualTo(9999);
+            assertThat(spec.path("securityContext")
+                            .path("seccompProfile")
+                            .path("type")
+                            .asText())
+                    .isEqualTo("RuntimeDefault");
+            JsonNode container = spec.path("containers").get(0);
+            JsonNode sc = container.path("securityContext");
+            assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+            assertThat(sc.path("allowPrivilegeEscalation").asBoolean()).isFalse();
+            assertThat(sc.path("capabilities").path("drop").get(0).asText()).isEqualTo("ALL");
+            Map<String, String> emptyDirs = new HashMap<>();
+            spec.path("volumes").forEach(v -> {
+                if (v.has("emptyDir")) {
+                    emptyDirs.put(v.path("name").asText(), "");
+                }
+            });
+            List<String> writable = new ArrayList<>();
+            container.path("volumeMounts").forEach(m -> {
+                if (emptyDirs.containsKey(m.path("name").asText())) {
+                    writable.add(m.path("mountPath").asText());
+                }
+            });
+            assertThat(writable).contains("/tmp");
+        }
+        JsonNode jobManagerPod =
+                Chart.deployment(resources, "reconciliation").path("spec").path("podTemplate");
+        List<String> mounts = new ArrayList<>();
+        jobManagerPod
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("volumeMounts")
+                .forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertThat(mounts).as("Flink's log directory").contains("/opt/flink/log");
+    }
+
+    @Test
+    void theNetworkPolicySelectsTheReleasesPodsAndAllowsOnlyWhatTheyUse() throws Exception {
+        JsonNode policy = Chart.single(Chart.render(Chart.PRODUCTION_VALUES), "NetworkPolicy");
+        JsonNode spec = policy.path("spec");
+        assertThat(spec.path("podSelector")
+                        .path("matchLabels")
+                        .path("app.kubernetes.io/instance")
+                        .asText())
+                .isEqualTo("reckon");
+        assertThat(spec.path("policyTypes").toString()).isEqualTo("[\"Ingress\",\"Egress\"]");
+        List<String> ingressPorts = new ArrayList<>();
+        spec.path("ingress").forEach(r -> r.path("ports")
+                .forEach(p -> ingressPorts.add(p.path("port").asText())));
+        assertThat(ingressPorts).containsExactlyInAnyOrder("8081", "9249");
+        List<String> egressPorts = new ArrayList<>();
+        spec.path("egress").forEach(r -> r.path("ports")
+                .forEach(p -> egressPorts.add(p.path("port").asText())));
+        assertThat(egressPorts).containsExactlyInAnyOrder("53", "53", "443", "9093", "8081", "5432", "443");
+        // Production narrows Kafka and PostgreSQL to their namespaces.
+        assertThat(spec.path("egress").toString()).contains("\"kubernetes.io/metadata.name\":\"db\"");
+    }
+
+    @Test
+    void migrationsRunAsTheOwnerInAHookJobWhileTheJobsConnectAsTheWriterAndGrafanaAsTheReader() throws Exception {
+        List<JsonNode> resources = Chart.render(Chart.PRODUCTION_VALUES);
+        JsonNode job = Chart.single(resources, "Job");
+        assertThat(job.path("metadata").path("annotations").path("helm.sh/hook").asText())
+                .isEqualTo("pre-install,pre-upgrade");
+        List<String> command = new ArrayList<>();
+        job.path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("command")
+                .forEach(c -> command.add(c.asText()));
+        assertThat(command)
+                .contains(
+                        "io.reckon.cli.ReckonCli",
+                        "migrate",
+                        "jdbc.username=reckon_owner",
+                        "jdbc.password-file=/etc/reckon/jdbc-owner/password",
+                        "migrate.writer-role=reckon_writer",
+                        "migrate.reader-role=reckon_reader");
+        assertThat(job.path("spec")
+                        .path("template")
+                        .path("spec")
+                        .path("volumes")
+                        .toString())
+                .contains("reckon-postgres-owner");
+        for (JsonNode deployment : Chart.ofKind(resources, "FlinkDeployment")) {
+            assertThat(flinkConfiguration(deployment)).containsEntry("jdbc.username", "reckon_writer");
+            assertThat(deployment.toString()).doesNotContain("reckon-postgres-owner");
+        }
+        JsonNode datasource = Chart.ofKind(resources, "ConfigMap").stream()
+                .filter(c -> c.path("metadata")
+                        .path("labels")
+                        .path("grafana_datasource")
+                        .asText()
+                        .equals("1"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode provisioning = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readTree(datasource.path("data").path("reckon-datasource.yaml").asText());
+        JsonNode ds = provisioning.path("datasources").get(0);
+        assertThat(ds.path("user").asText()).isEqualTo("reckon_reader");
+        assertThat(ds.path("type").asText()).isEqualTo("grafana-postgresql-datasource");
+        assertThat(ds.path("secureJsonData").path("password").asText())
+                .isEqualTo("$__file{/etc/secrets/reckon-reader/password}");
     }
 
     private static String sha256(String text) throws Exception {

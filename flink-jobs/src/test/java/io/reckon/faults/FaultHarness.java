@@ -42,6 +42,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -142,6 +143,10 @@ final class FaultHarness implements AutoCloseable {
         Action during;
         /** Extra job-graph changes for the upgrade test (an added branch). */
         Consumer<DataStream<AnomalyRecord>> extraAnomalyBranch;
+        /** Extra consumers of the rollups and unmapped usage (a copy into a committed test topic). */
+        Consumer<DataStream<io.reckon.jobs.records.HourlyRollup>> extraRollupBranch;
+
+        Consumer<DataStream<io.reckon.jobs.records.UnmappedUsage>> extraUnmappedBranch;
 
         String restoreFrom;
         /** Keep the outputs of the previous run (a run restored from its savepoint continues them). */
@@ -261,6 +266,8 @@ final class FaultHarness implements AutoCloseable {
 
         Configuration clusterConf = new Configuration();
         clusterConf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse("64m"));
+        // Any free port: Flink's default 8081 may be held by another build or cluster on the machine.
+        clusterConf.set(RestOptions.BIND_PORT, "0");
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(clusterConf)
                 .setNumTaskManagers(spec.taskManagers)
@@ -270,16 +277,26 @@ final class FaultHarness implements AutoCloseable {
         try {
             TestStreamEnvironment env = new TestStreamEnvironment(cluster, flink, 2, List.of(), List.of());
             ReconciliationJob.Outputs production = ReconciliationWiring.kafkaAndPostgresOutputs(flink);
-            ReconciliationJob.Outputs outputs = spec.extraAnomalyBranch == null
-                    ? production
-                    : new ReconciliationJob.Outputs(
-                            anomalies -> {
-                                production.anomalies().accept(anomalies);
-                                spec.extraAnomalyBranch.accept(anomalies);
-                            },
-                            production.deadLetters(),
-                            production.hourlyRollups(),
-                            production.unmapped());
+            ReconciliationJob.Outputs outputs = new ReconciliationJob.Outputs(
+                    anomalies -> {
+                        production.anomalies().accept(anomalies);
+                        if (spec.extraAnomalyBranch != null) {
+                            spec.extraAnomalyBranch.accept(anomalies);
+                        }
+                    },
+                    production.deadLetters(),
+                    rollups -> {
+                        production.hourlyRollups().accept(rollups);
+                        if (spec.extraRollupBranch != null) {
+                            spec.extraRollupBranch.accept(rollups);
+                        }
+                    },
+                    unmapped -> {
+                        production.unmapped().accept(unmapped);
+                        if (spec.extraUnmappedBranch != null) {
+                            spec.extraUnmappedBranch.accept(unmapped);
+                        }
+                    });
             ReconciliationJob.defineWorkflow(
                     env,
                     ReconSettings.from(flink),

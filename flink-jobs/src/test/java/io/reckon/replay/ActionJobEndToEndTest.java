@@ -290,10 +290,17 @@ class ActionJobEndToEndTest {
                 .sorted()
                 .toList();
         String noApproval = ActionIds.of(under(12), ActionKind.STRIPE_DRAFT_INVOICE, "stripe");
-        assertThat(reasons).hasSize(2);
+        String overage4 = ActionIds.of(overage(4), ActionKind.STRIPE_DRAFT_INVOICE, "stripe");
+        assertThat(reasons).hasSize(4);
         // Read before or after its action was sent to Stripe, the needless approval is refused either way.
         assertThat(reasons.get(0)).startsWith("action " + noApproval + " ");
-        assertThat(reasons.get(1)).isEqualTo("decision 'maybe' is neither approved nor rejected");
+        assertThat(reasons.get(1))
+                .isEqualTo("approval by cy@example.com of action " + overage4 + " names revision 1 at 299.99 usd,"
+                        + " but revision 1 proposes 300.00 usd; the action waits for an approval of that amount");
+        assertThat(reasons.get(2))
+                .isEqualTo("approval of " + overage4 + " does not name the anomaly_revision and amount_minor it"
+                        + " approves; an approval applies only to the amount it names");
+        assertThat(reasons.get(3)).isEqualTo("decision 'maybe' is neither approved nor rejected");
     }
 
     @Test
@@ -442,41 +449,48 @@ class ActionJobEndToEndTest {
             }
             String approvalSubject = ConfluentAvroCodec.valueSubject(Topics.APPROVALS);
             Map<String, Approval> approvals = new LinkedHashMap<>();
+            String overage4 = ActionIds.of(overage(4), ActionKind.STRIPE_DRAFT_INVOICE, "stripe");
             approvals.put(
                     "1",
                     approval(
                             ActionIds.of(overage(1), ActionKind.STRIPE_DRAFT_INVOICE, "stripe"),
                             "approved",
                             "ana@example.com",
-                            null));
+                            null,
+                            1,
+                            30_000L));
             approvals.put(
                     "2",
                     approval(
                             ActionIds.of(overage(2), ActionKind.STRIPE_DRAFT_INVOICE, "stripe"),
                             "approved",
                             "ana@example.com",
-                            null));
+                            null,
+                            1,
+                            30_000L));
             approvals.put(
                     "3",
                     approval(
                             ActionIds.of(overage(3), ActionKind.STRIPE_DRAFT_INVOICE, "stripe"),
                             "rejected",
                             "bo@example.com",
-                            "customer disputes it"));
-            approvals.put(
-                    "bad",
-                    approval(
-                            ActionIds.of(overage(4), ActionKind.STRIPE_DRAFT_INVOICE, "stripe"),
-                            "maybe",
-                            "cy@example.com",
+                            "customer disputes it",
+                            null,
                             null));
+            approvals.put("bad", approval(overage4, "maybe", "cy@example.com", null, null, null));
+            // Approves less than the proposal asks: the action keeps waiting.
+            approvals.put("stale", approval(overage4, "approved", "cy@example.com", null, 1, 29_999L));
+            // Names no amount at all: refused when decoded.
+            approvals.put("unnamed", approval(overage4, "approved", "cy@example.com", null, null, null));
             approvals.put(
                     "needless",
                     approval(
                             ActionIds.of(under(12), ActionKind.STRIPE_DRAFT_INVOICE, "stripe"),
                             "approved",
                             "cy@example.com",
-                            null));
+                            null,
+                            2,
+                            12_500L));
             for (Approval a : approvals.values()) {
                 records.add(
                         TopicAdmin.record(Topics.APPROVALS, a.getActionId(), codec.encode(approvalSubject, a), null));
@@ -485,8 +499,12 @@ class ActionJobEndToEndTest {
         }
     }
 
-    private static Approval approval(String actionId, String decision, String approver, String reason) {
+    private static Approval approval(
+            String actionId, String decision, String approver, String reason, Integer revision, Long amountMinor) {
         return Approval.newBuilder()
+                .setAnomalyRevision(revision)
+                .setAmountMinor(amountMinor)
+                .setCurrency(amountMinor == null ? null : "usd")
                 .setActionId(actionId)
                 .setDecision(decision)
                 .setApprover(approver)

@@ -29,7 +29,15 @@ final class CleanSlate {
     private CleanSlate() {}
 
     static void reset(EmbeddedStack stack) throws Exception {
+        reset(stack, 0);
+    }
+
+    /** As {@link #reset(EmbeddedStack)}, with {@code partitions} partitions per topic (0: the default). */
+    static void reset(EmbeddedStack stack, int partitions) throws Exception {
         Configuration conf = stack.connectorConfig();
+        if (partitions > 0) {
+            conf.set(KafkaOptions.TOPIC_PARTITIONS, partitions);
+        }
         try (TopicAdmin topics = TopicAdmin.connect(conf)) {
             Admin admin = topics.admin();
             long timeout = TOPIC_RESET_TIMEOUT.toMillis();

@@ -90,6 +90,8 @@ class ObjectReuseEquivalenceTest {
         // and the watermark must be emitted while the filler records are read, before the late record.
         Configuration watermarks = new Configuration();
         watermarks.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(5));
+        // As the scenario's config.properties: each record is its own corroboration (its input is tiny).
+        watermarks.set(io.reckon.jobs.ReconOptions.WATERMARK_CORROBORATION, 1);
         LoadOptions arrivalOrder = LoadOptions.defaults().withOrder(InputOrder.FILE);
         Outputs copying = replay(scenario, false, watermarks, arrivalOrder);
         Outputs reusing = replay(scenario, true, watermarks, arrivalOrder);

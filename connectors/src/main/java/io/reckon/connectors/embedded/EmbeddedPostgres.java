@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>The server listens on a free port of 127.0.0.1 and keeps its data in {@code dataDir/pgdata};
  * its output goes to {@code dataDir/postgres.log}. It has a database {@value #DATABASE} owned by
  * the login role {@value #USER}, whose random password is checked (scram-sha-256) on TCP
- * connections, so a wrong password fails here as it would in production. {@link #stop()} and
+ * connections, so a wrong password fails here as it would in production. Two more login roles, each
+ * with its own random password, stand for production's least privilege: {@value #WRITER} (the jobs:
+ * rows only) and {@value #READER} (dashboards: reads only); the schema migrations grant them their
+ * rights ({@code SchemaMigrations}). {@link #stop()} and
  * {@link #restart()} keep port and data, for fault-injection tests. A new data directory is a copy
  * of a template initialised once per machine, so a fresh server is up in about a second.
  *
@@ -49,6 +52,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public static final String DATABASE = "reckon";
     public static final String USER = "reckon";
+    /** The jobs' role: reads and writes rows of the sink tables, no DDL. */
+    public static final String WRITER = "reckon_writer";
+    /** The dashboards' role: reads the sink tables only. */
+    public static final String READER = "reckon_reader";
+
+    /** A login role and its password. */
+    public record Login(String username, String password) {
+        @Override
+        public String toString() {
+            return "Login[" + username + "]";
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
@@ -60,6 +75,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path logFile;
     private final int port;
     private final String password;
+    private final String writerPassword = newPassword();
+    private final String readerPassword = newPassword();
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
 
     private EmbeddedPostgres(Path dataDir, int port, String password) {
@@ -107,6 +124,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public String password() {
         return password;
+    }
+
+    /** The jobs' login ({@value #WRITER}): rows of the sink tables only, once migrations granted them. */
+    public Login writer() {
+        return new Login(WRITER, writerPassword);
+    }
+
+    /** The dashboards' login ({@value #READER}): reads only. */
+    public Login reader() {
+        return new Login(READER, readerPassword);
     }
 
     public int port() {
@@ -311,6 +338,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private void createDatabaseAndRole() throws SQLException {
         createDatabaseAndRole(server, password);
+        try (Connection c = server.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            createOrUpdateLogin(c, s, WRITER, writerPassword);
+            createOrUpdateLogin(c, s, READER, readerPassword);
+        }
+    }
+
+    /** A plain login role (no rights of its own) with {@code password}; an existing one gets the new password. */
+    private static void createOrUpdateLogin(Connection c, Statement s, String role, String password)
+            throws SQLException {
+        boolean exists;
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            q.setString(1, role);
+            try (ResultSet rs = q.executeQuery()) {
+                exists = rs.next();
+            }
+        }
+        // Random hex, safe to quote into DDL, which takes no bind parameters.
+        s.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role + " LOGIN PASSWORD '" + password + "'");
     }
 
     /** Creates the role (with {@code password}, unless null) and the database, or updates the password. */

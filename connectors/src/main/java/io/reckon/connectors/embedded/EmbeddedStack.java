@@ -4,7 +4,6 @@ import io.reckon.connectors.jdbc.JdbcOptions;
 import io.reckon.connectors.jdbc.SchemaMigrations;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -15,10 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole dev stack in one call: a real Kafka broker, a real PostgreSQL with the sink tables
- * migrated, and a Schema Registry URL. Used by the demo, the replay command and integration tests.
+ * migrated by their owner (the jobs connect as the writer role, dashboards as the reader), and a
+ * Schema Registry URL. Used by the demo, the replay command and integration tests.
  *
- * <p>The registry is Confluent's in-memory mock ({@code mock://...}): it lives inside this JVM, so
- * jobs that use it must run in this JVM too (a MiniCluster or a local environment).
+ * <p>The registry is a real one over HTTP ({@link EmbeddedSchemaRegistry}: Apicurio Registry's
+ * Confluent-compatible API, in a child JVM), shared by every stack of this JVM, so producers outside
+ * this JVM can write Avro to the stack's topics as they would in production.
  *
  * <pre>{@code
  * try (EmbeddedStack stack = EmbeddedStack.start(Path.of("target/stack"))) {
@@ -50,8 +51,9 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /**
-     * Starts Kafka (in {@code workDir/kafka}) and PostgreSQL (in {@code workDir/postgres}) in
-     * parallel, then applies the schema migrations. If either fails, the other is stopped again.
+     * Starts Kafka (in {@code workDir/kafka}), PostgreSQL (in {@code workDir/postgres}) and, unless this
+     * JVM already runs it, the schema registry in parallel, then applies the schema migrations. If one
+     * fails, the others are stopped again (the shared registry stays for the next stack).
      */
     public static EmbeddedStack start(Path workDir) {
         long started = System.nanoTime();
@@ -60,22 +62,30 @@ public final class EmbeddedStack implements AutoCloseable {
         // startup, so starting them side by side takes about as long as the slower of the two.
         CompletableFuture<EmbeddedKafka> kafkaStart =
                 CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("kafka")), daemonExecutor());
+        // Started once per JVM; a later stack finds it running.
+        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
+                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::shared, daemonExecutor());
         EmbeddedPostgres postgres = null;
-        EmbeddedKafka kafka;
+        EmbeddedKafka kafka = null;
+        String registry;
         try {
             postgres = EmbeddedPostgres.start(dir.resolve("postgres"));
             SchemaMigrations.migrate(postgres.jdbcUrl(), postgres.username(), postgres.password());
             kafka = join(kafkaStart);
+            registry = join(registryStart).url();
         } catch (RuntimeException e) {
             if (postgres != null) {
                 postgres.close();
             }
             // Do not leave a broker behind when PostgreSQL failed first (or close it if it made it).
-            kafkaStart.thenAccept(EmbeddedKafka::close);
+            if (kafka != null) {
+                kafka.close();
+            } else {
+                kafkaStart.thenAccept(EmbeddedKafka::close);
+            }
             throw e;
         }
         Duration startup = Duration.ofNanos(System.nanoTime() - started);
-        String registry = "mock://reckon-" + UUID.randomUUID().toString().substring(0, 8);
         LOG.info(
                 "Embedded stack ready in {} ms: Kafka {}, PostgreSQL {}, Schema Registry {}",
                 startup.toMillis(),
@@ -93,15 +103,30 @@ public final class EmbeddedStack implements AutoCloseable {
         return postgres.jdbcUrl();
     }
 
+    /** The role that owns the sink tables (it ran the migrations): for tooling and tests, not for jobs. */
     public String jdbcUsername() {
         return postgres.username();
     }
 
+    /** The password of {@link #jdbcUsername()}. */
     public String jdbcPassword() {
         return postgres.password();
     }
 
-    /** A {@code mock://} URL of Confluent's in-memory registry, valid inside this JVM only. */
+    /** The jobs' login: rows of the sink tables, no DDL ({@link #connectorConfig()} uses it). */
+    public EmbeddedPostgres.Login jdbcWriter() {
+        return postgres.writer();
+    }
+
+    /** The dashboards' login: reads only. */
+    public EmbeddedPostgres.Login jdbcReader() {
+        return postgres.reader();
+    }
+
+    /**
+     * The registry's Confluent-compatible URL, {@code http://127.0.0.1:<port>/apis/ccompat/v7}: for this
+     * JVM's clients and for producers outside it.
+     */
     public String schemaRegistryUrl() {
         return schemaRegistryUrl;
     }
@@ -114,14 +139,15 @@ public final class EmbeddedStack implements AutoCloseable {
     /**
      * The connection settings of the stack under the keys the connector options read: {@code
      * kafka.bootstrap-servers}, {@code jdbc.url}, {@code jdbc.username}, {@code jdbc.password} and
-     * {@code schema-registry.url}. The password is a random one of this stack only.
+     * {@code schema-registry.url}. The database login is the jobs' writer role, as in production; its
+     * password is a random one of this stack only.
      */
     public Configuration connectorConfig() {
         Configuration conf = new Configuration();
         conf.set(ConfigOptions.key(KAFKA_BOOTSTRAP_SERVERS_KEY).stringType().noDefaultValue(), bootstrapServers());
         conf.set(JdbcOptions.URL, jdbcUrl());
-        conf.set(JdbcOptions.USERNAME, jdbcUsername());
-        conf.set(JdbcOptions.PASSWORD, jdbcPassword());
+        conf.set(JdbcOptions.USERNAME, jdbcWriter().username());
+        conf.set(JdbcOptions.PASSWORD, jdbcWriter().password());
         conf.set(ConfigOptions.key(SCHEMA_REGISTRY_URL_KEY).stringType().noDefaultValue(), schemaRegistryUrl);
         return conf;
     }

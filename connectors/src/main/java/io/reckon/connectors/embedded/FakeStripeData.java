@@ -205,7 +205,7 @@ final class FakeStripeData {
         return page("/v1/invoices/" + invoiceId + "/lines", lines, q);
     }
 
-    /** {@code GET /v1/billing/meters/{id}/event_summaries}: hours with usage, oldest first. */
+    /** {@code GET /v1/billing/meters/{id}/event_summaries}: hours with usage, newest first, as Stripe lists them. */
     ObjectNode listSummaries(String meterId, Map<String, String> q) {
         String customer = q.get("customer");
         long start = Long.parseLong(q.get("start_time"));
@@ -227,6 +227,7 @@ final class FakeStripeData {
                     json.put("start_time", hour);
                     found.add(json);
                 });
+        java.util.Collections.reverse(found);
         return page("/v1/billing/meters/" + meterId + "/event_summaries", found, q);
     }
 

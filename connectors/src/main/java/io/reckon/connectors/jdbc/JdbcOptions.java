@@ -35,8 +35,9 @@ public final class JdbcOptions {
 
     public static final ConfigOption<String> USERNAME = ConfigOptions.key("jdbc.username")
             .stringType()
-            .defaultValue("reckon")
-            .withDescription("Database user the sinks and the schema migrations connect as.");
+            .defaultValue("reckon_writer")
+            .withDescription("Database user to connect as: for the jobs, the writer role (rows of the sink tables,"
+                    + " no DDL); for reckon migrate, the role that owns the tables.");
 
     public static final ConfigOption<String> PASSWORD = ConfigOptions.key("jdbc.password")
             .stringType()

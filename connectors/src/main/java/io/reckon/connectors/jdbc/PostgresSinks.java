@@ -1,12 +1,14 @@
 package io.reckon.connectors.jdbc;
 
 import java.util.Locale;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Sink V2 writers into PostgreSQL for the dashboard tables.
@@ -69,6 +71,39 @@ public final class PostgresSinks {
                 .withExecutionOptions(executionOptions(conf))
                 .withQueryStatement(sql, binder)
                 .buildAtLeastOnce(connection));
+    }
+
+    /**
+     * A sink whose table holds exactly the rows of completed checkpoints ({@link
+     * CheckpointCommittedJdbcSink}): rows are written when the checkpoint after them completes, in
+     * one transaction per subtask and checkpoint, so a restart never leaves rows of an attempt it
+     * rolled back. A row PostgreSQL refuses for its content goes to {@code sink_dead_letters},
+     * described by {@code describe}.
+     *
+     * @param serializer serializes the buffered rows into the checkpoint
+     * @throws IllegalArgumentException as {@link #upsert}
+     */
+    public static <T> Sink<T> committedOnCheckpoint(
+            ReadableConfig conf,
+            String sql,
+            JdbcStatementBuilder<T> binder,
+            TypeSerializer<T> serializer,
+            String table,
+            SerializableFunction<T, String> describe) {
+        requireIdempotent(sql);
+        return new CheckpointCommittedJdbcSink<>(
+                connectionOptions(conf), sql, binder, serializer, table, describe, conf.get(JdbcOptions.BATCH_SIZE));
+    }
+
+    static JdbcConnectionOptions connectionOptions(ReadableConfig conf) {
+        String url = conf.getOptional(JdbcOptions.URL)
+                .orElseThrow(() -> new IllegalArgumentException(JdbcOptions.URL.key() + " is not set"));
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .withUrl(url)
+                .withDriverName(DRIVER)
+                .withUsername(conf.get(JdbcOptions.USERNAME))
+                .withPassword(JdbcOptions.password(conf))
+                .build();
     }
 
     static JdbcExecutionOptions executionOptions(ReadableConfig conf) {

@@ -37,6 +37,33 @@ public final class KafkaConnectors {
      */
     public static <T> KafkaSource<T> source(
             ReadableConfig conf, String topic, KafkaRecordDeserializationSchema<T> schema, boolean bounded) {
+        return source(conf, topic, schema, bounded, KafkaOptions.startingOffsets(conf));
+    }
+
+    /**
+     * A source of a compacted topic that holds a table ({@code recon.contracts}: the latest record per
+     * key is the current row). A table is read whole: where {@link KafkaOptions#STARTING_OFFSETS} says
+     * {@code latest} (a live job that should skip old events), this source starts at the earliest offset
+     * instead, or the job would know no row written before it started. The other settings apply as they
+     * are (committed offsets resume a restarted job).
+     */
+    public static <T> KafkaSource<T> tableSource(
+            ReadableConfig conf, String topic, KafkaRecordDeserializationSchema<T> schema, boolean bounded) {
+        KafkaOptions.StartingOffsets configured = KafkaOptions.startingOffsets(conf);
+        return source(
+                conf,
+                topic,
+                schema,
+                bounded,
+                configured == KafkaOptions.StartingOffsets.LATEST ? KafkaOptions.StartingOffsets.EARLIEST : configured);
+    }
+
+    private static <T> KafkaSource<T> source(
+            ReadableConfig conf,
+            String topic,
+            KafkaRecordDeserializationSchema<T> schema,
+            boolean bounded,
+            KafkaOptions.StartingOffsets startingOffsets) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(schema, "schema");
         Properties props = clientProperties(conf);
@@ -48,7 +75,7 @@ public final class KafkaConnectors {
                 .setGroupId(groupId)
                 .setClientIdPrefix(groupId + "-" + topic)
                 .setDeserializer(schema)
-                .setStartingOffsets(KafkaOptions.startingOffsets(conf).initializer());
+                .setStartingOffsets(startingOffsets.initializer());
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

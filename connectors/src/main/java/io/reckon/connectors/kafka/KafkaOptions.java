@@ -52,7 +52,8 @@ public final class KafkaOptions {
             .defaultValue(StartingOffsets.COMMITTED_OR_EARLIEST.value)
             .withDescription("Where sources start when the job does not restore from a checkpoint: earliest,"
                     + " latest, committed (the group's committed offsets; fails for partitions without one)"
-                    + " or committed-or-earliest (committed, else earliest).");
+                    + " or committed-or-earliest (committed, else earliest). recon.contracts, a table, starts at the"
+                    + " earliest offset where this says latest.");
 
     /**
      * Kafka's producer default (1 minute) is shorter than a checkpoint interval plus a restart, after

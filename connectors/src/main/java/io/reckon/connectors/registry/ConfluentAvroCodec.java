@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
@@ -92,7 +93,19 @@ public final class ConfluentAvroCodec implements Serializable {
 
     private transient volatile SchemaRegistryClient client;
     private final transient Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
-    private final transient Map<Integer, Schema> writerSchemas = new ConcurrentHashMap<>();
+    /**
+     * Writer schemas by id, shared by every codec of this JVM that talks to the same registry: a registry
+     * never changes the schema behind an id, so a schema fetched (or registered) once serves every
+     * source and sink of the process, and a job's first records decode without a round trip. Bounded by
+     * the number of schemas in the registry.
+     */
+    private static final ConcurrentMap<List<String>, ConcurrentMap<Integer, Schema>> WRITER_SCHEMAS =
+            new ConcurrentHashMap<>();
+
+    private final transient Map<Integer, Schema> writerSchemas;
+    /** Schema ids the registry refused (4xx), with the reason, until their refusal expires. */
+    private final transient RegistryRefusals refusals = new RegistryRefusals();
+
     private final transient Map<ReaderKey, Resolution<?>> resolutions = new ConcurrentHashMap<>();
     /** The last resolution handed out; one immutable value, so threads sharing the codec stay consistent. */
     private transient volatile LastResolution lastResolution;
@@ -109,6 +122,7 @@ public final class ConfluentAvroCodec implements Serializable {
                     SchemaRegistryOptions.CACHE_CAPACITY.key() + " must be positive, was " + cacheCapacity);
         }
         this.urls = new ArrayList<>(urls);
+        this.writerSchemas = WRITER_SCHEMAS.computeIfAbsent(List.copyOf(urls), k -> new ConcurrentHashMap<>());
         this.cacheCapacity = cacheCapacity;
         this.autoRegister = autoRegister;
         this.clientConfigs = new TreeMap<>(clientConfigs);
@@ -195,7 +209,11 @@ public final class ConfluentAvroCodec implements Serializable {
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
             AvroSchema parsed = new AvroSchema(schema.toString());
             try {
-                return autoRegister ? client().register(subject, parsed) : client().getId(subject, parsed);
+                int id = autoRegister ? client().register(subject, parsed) : client().getId(subject, parsed);
+                // The registry holds this schema (or one it deems the same) under the id: records
+                // written with it decode with it, here and in every codec of the JVM.
+                writerSchemas.putIfAbsent(id, schema);
+                return id;
             } catch (RestClientException e) {
                 if (!autoRegister && e.getStatus() == 404) {
                     throw new SchemaRegistryException(
@@ -223,7 +241,8 @@ public final class ConfluentAvroCodec implements Serializable {
      *     shorter than the 5-byte header, has another magic byte, names a schema id the registry does
      *     not know, was written with a schema that cannot be read as {@code type}, has a truncated or
      *     corrupt body (early end, impossible lengths, invalid UTF-8), or has bytes after the record
-     * @throws SchemaRegistryException when the registry cannot answer (unreachable, 5xx, 401/403)
+     * @throws SchemaRegistryException when the registry cannot answer (unreachable, 5xx, 401, 408, 429);
+     *     a refusal of the one id (404, 403 and other 4xx) is an {@link UndecodableRecordException}
      */
     public <T extends SpecificRecord> T decode(byte[] payload, Class<T> type) throws UndecodableRecordException {
         Objects.requireNonNull(type, "type");
@@ -445,18 +464,30 @@ public final class ConfluentAvroCodec implements Serializable {
         if (cached != null) {
             return cached;
         }
+        String refused = refusals.reason(id, System.nanoTime());
+        if (refused != null) {
+            throw new UndecodableRecordException(refused);
+        }
         ParsedSchema parsed;
         try {
             parsed = client().getSchemaById(id);
         } catch (RestClientException e) {
-            if (e.getStatus() == 404) {
-                throw new UndecodableRecordException(
-                        "unknown schema id " + id + ": the schema registry has no schema with that id", e);
+            if (!RegistryRefusals.refusesTheId(e.getStatus())) {
+                // 5xx, 401 (our credentials), 408 and 429: the registry cannot answer now, for any id.
+                throw new SchemaRegistryException(
+                        "schema registry could not return schema id " + id + " (HTTP " + e.getStatus() + ", error "
+                                + e.getErrorCode() + "): " + e.getMessage(),
+                        e);
             }
-            throw new SchemaRegistryException(
-                    "schema registry refused to return schema id " + id + " (HTTP " + e.getStatus() + ", error "
-                            + e.getErrorCode() + "): " + e.getMessage(),
-                    e);
+            // 404, 403, 410, 422...: the registry answers, and refuses this one id. The record is
+            // dead-lettered; the refusal is remembered for a while so one bad id does not cost a
+            // registry call per record.
+            String reason = e.getStatus() == 404
+                    ? "unknown schema id " + id + ": the schema registry has no schema with that id"
+                    : "schema registry refused schema id " + id + " (HTTP " + e.getStatus() + ", error "
+                            + e.getErrorCode() + ")";
+            refusals.remember(id, reason, System.nanoTime());
+            throw new UndecodableRecordException(reason, e);
         } catch (IOException e) {
             throw new SchemaRegistryException(
                     "schema registry " + urls + " unreachable while fetching schema id " + id, e);

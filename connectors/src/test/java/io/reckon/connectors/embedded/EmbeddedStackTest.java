@@ -34,10 +34,13 @@ class EmbeddedStackTest {
             assertThat(conf)
                     .containsEntry("kafka.bootstrap-servers", stack.bootstrapServers())
                     .containsEntry("jdbc.url", stack.jdbcUrl())
-                    .containsEntry("jdbc.username", "reckon")
-                    .containsEntry("jdbc.password", stack.jdbcPassword())
+                    .as("jobs connect as the writer role, not as the tables' owner")
+                    .containsEntry("jdbc.username", "reckon_writer")
+                    .containsEntry("jdbc.password", stack.jdbcWriter().password())
                     .containsEntry("schema-registry.url", stack.schemaRegistryUrl());
-            assertThat(stack.schemaRegistryUrl()).matches("mock://reckon-[0-9a-f]{8}");
+            assertThat(stack.schemaRegistryUrl())
+                    .isEqualTo(EmbeddedSchemaRegistry.shared().url())
+                    .matches("http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7");
             assertThat(stack.startupTime().toMillis()).isLessThanOrEqualTo(startMillis);
 
             try (Admin admin =

@@ -66,7 +66,7 @@ class JdbcOptionsTest {
     void defaultsAndKeysMatchTheDocumentedContract() {
         Configuration conf = Configuration.fromMap(Map.of("jdbc.batch-interval", "250 ms", "jdbc.batch-size", "10"));
 
-        assertThat(conf.get(JdbcOptions.USERNAME)).isEqualTo("reckon");
+        assertThat(conf.get(JdbcOptions.USERNAME)).as("the jobs' writer role").isEqualTo("reckon_writer");
         assertThat(conf.get(JdbcOptions.MAX_RETRIES)).isEqualTo(5);
         assertThat(conf.get(JdbcOptions.BATCH_SIZE)).isEqualTo(10);
         assertThat(conf.get(JdbcOptions.BATCH_INTERVAL)).isEqualTo(Duration.ofMillis(250));

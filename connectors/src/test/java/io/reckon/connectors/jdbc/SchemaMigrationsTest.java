@@ -47,6 +47,7 @@ class SchemaMigrationsTest {
                         "unmapped_usage",
                         "actions",
                         "action_events",
+                        "sink_dead_letters",
                         "flyway_schema_history");
         int historyRows = scalarInt("SELECT count(*) FROM flyway_schema_history");
 

@@ -162,6 +162,27 @@ class SchemaRegistryHttpTest {
     }
 
     @Test
+    void codecsOfOneRegistryShareTheSchemasTheyFetchedOrRegistered() throws Exception {
+        stubSchemaById(78, UsageEvent.getClassSchema());
+        byte[] payload = ConfluentAvroCodec.forUrl("mock://shared-" + java.util.UUID.randomUUID())
+                .encode("recon.usage-value", AvroFixtures.usageEvent("ev-shared"));
+        byte[] framed =
+                ByteBuffer.allocate(payload.length).put(payload).putInt(1, 78).array();
+
+        assertThat(codec().decode(framed, UsageEvent.class).getEventId()).isEqualTo("ev-shared");
+        assertThat(codec().decode(framed, UsageEvent.class).getEventId())
+                .as("a second codec of the same registry, as another source of the job would be")
+                .isEqualTo("ev-shared");
+        registry.verify(1, getRequestedFor(urlPathEqualTo("/schemas/ids/78")));
+
+        registry.stubFor(post(urlPathEqualTo("/subjects/recon.invoices-value/versions"))
+                .willReturn(aResponse().withHeader("Content-Type", CONTENT_TYPE).withBody("{\"id\": 79}")));
+        byte[] invoice = codec().encode("recon.invoices-value", AvroFixtures.invoiceLine());
+        assertThat(codec().decode(invoice, io.reckon.avro.InvoiceLine.class)).isEqualTo(AvroFixtures.invoiceLine());
+        registry.verify(0, getRequestedFor(urlPathEqualTo("/schemas/ids/79")));
+    }
+
+    @Test
     void encodeThenDecodeRoundTripsThroughTheHttpRegistry() throws Exception {
         registry.stubFor(post(urlPathEqualTo("/subjects/recon.contracts-value/versions"))
                 .willReturn(aResponse().withHeader("Content-Type", CONTENT_TYPE).withBody("{\"id\": 5}")));
@@ -184,6 +205,59 @@ class SchemaRegistryHttpTest {
         assertThatThrownBy(() -> codec().decode(payload, UsageEvent.class))
                 .isInstanceOf(UndecodableRecordException.class)
                 .hasMessageStartingWith("unknown schema id 9");
+    }
+
+    @Test
+    void aSchemaIdTheRegistryRefusesIsUndecodableAndAskedForOnlyOnce() {
+        registry.stubFor(get(urlPathEqualTo("/schemas/ids/13"))
+                .willReturn(aResponse()
+                        .withStatus(403)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 40301, \"message\": \"User is denied operation Read\"}")));
+        byte[] payload = {0, 0, 0, 0, 13, 2, 'x'};
+        ConfluentAvroCodec codec = codec();
+
+        for (int i = 0; i < 50; i++) {
+            assertThatThrownBy(() -> codec.decode(payload, UsageEvent.class))
+                    .isInstanceOf(UndecodableRecordException.class)
+                    .hasMessageContaining("refused schema id 13 (HTTP 403");
+        }
+        // The Confluent client may retry a call itself; what matters is one call per id, not per record.
+        assertThat(registry.findAll(getRequestedFor(urlPathEqualTo("/schemas/ids/13"))))
+                .hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void anUnknownSchemaIdIsAskedForOnlyOnce() {
+        registry.stubFor(get(urlPathEqualTo("/schemas/ids/14"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 40403, \"message\": \"Schema 14 not found\"}")));
+        byte[] payload = {0, 0, 0, 0, 14, 2, 'x'};
+        ConfluentAvroCodec codec = codec();
+
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> codec.decode(payload, UsageEvent.class))
+                    .isInstanceOf(UndecodableRecordException.class)
+                    .hasMessageStartingWith("unknown schema id 14");
+        }
+        assertThat(registry.findAll(getRequestedFor(urlPathEqualTo("/schemas/ids/14"))))
+                .hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void rateLimitingIsARegistryErrorNotABadRecord() {
+        registry.stubFor(get(urlPathEqualTo("/schemas/ids/15"))
+                .willReturn(aResponse()
+                        .withStatus(429)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 429, \"message\": \"Too many requests\"}")));
+        byte[] payload = {0, 0, 0, 0, 15, 2, 'x'};
+
+        assertThatThrownBy(() -> codec().decode(payload, UsageEvent.class))
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("HTTP 429");
     }
 
     @Test

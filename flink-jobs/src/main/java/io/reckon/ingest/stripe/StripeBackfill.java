@@ -7,6 +7,7 @@ import io.reckon.connectors.kafka.KafkaOptions;
 import io.reckon.connectors.kafka.Topics;
 import io.reckon.connectors.registry.ConfluentAvroCodec;
 import io.reckon.connectors.stripe.source.ContractLookup;
+import io.reckon.connectors.stripe.source.InvoiceEventClock;
 import io.reckon.connectors.stripe.source.KafkaContractLookup;
 import io.reckon.connectors.stripe.source.LineMapper;
 import io.reckon.connectors.stripe.source.StripeApi;
@@ -31,8 +32,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Events API's 30 days), every page and every line, maps them like the events source, and writes the
  * lines into {@code recon.invoices} and the unmappable ones into {@code recon.dlq}. A line's {@code
  * updated_at} is the invoice's last status change (finalized, paid, voided or marked uncollectible;
- * else its creation), so running the same range again writes records that replace themselves, and a
- * later change seen by the events source still wins.
+ * else its creation) at the end of that second ({@link InvoiceEventClock#BACKFILL_RANK} ms: after
+ * every event of the second, which holds the state read here or an older one), so running the same
+ * range again writes records that replace themselves, and a later change seen by the events source
+ * still wins.
  *
  * <pre>{@code
  * StripeBackfill.Result r = StripeBackfill.run(conf, Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
@@ -110,7 +113,7 @@ public final class StripeBackfill {
         return new Result(invoices, lines, dead, metrics.pagesFetched());
     }
 
-    /** The invoice's last status change, else its creation, epoch milliseconds. */
+    /** The invoice's last status change, else its creation, at the end of its second, epoch milliseconds. */
     static long updatedAt(Invoice invoice) {
         long created = invoice.getCreated() == null ? 0L : invoice.getCreated();
         Invoice.StatusTransitions t = invoice.getStatusTransitions();
@@ -124,7 +127,7 @@ public final class StripeBackfill {
                                 orZero(t.getMarkedUncollectibleAt()))
                         .max()
                         .getAsLong();
-        return latest * 1000L;
+        return latest * 1000L + InvoiceEventClock.BACKFILL_RANK;
     }
 
     private static long orZero(Long value) {

@@ -3,6 +3,7 @@ package io.reckon.ingest.stripe;
 import io.reckon.connectors.stripe.source.StripeRecord;
 import io.reckon.jobs.records.DeadLetterRecord;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,6 +25,21 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class StripeIngestJob {
 
     private StripeIngestJob() {}
+
+    /** What a run routed, from the job's accumulators: invoice line records, summaries, dead letters. */
+    public record Counts(long invoiceLines, long summaries, long deadLettered) {
+        public static Counts of(JobExecutionResult result) {
+            return new Counts(
+                    count(result, StripeRouter.INVOICE_LINES),
+                    count(result, StripeRouter.SUMMARIES),
+                    count(result, StripeRouter.DEAD_LETTERED));
+        }
+
+        private static long count(JobExecutionResult result, String name) {
+            Object v = result.getAllAccumulatorResults().get(name);
+            return v == null ? 0 : ((Number) v).longValue();
+        }
+    }
 
     /** The outputs: invoice lines, reported summaries and dead letters. */
     public record Outputs(

@@ -39,11 +39,18 @@ final class GapSignals {
             HourView view,
             long asOf,
             boolean periodFinal,
+            boolean changed,
             long watermark)
             throws Exception {
         Set<Long> found = new HashSet<>();
-        for (Gaps.Span span :
-                Gaps.find(view, p.start, p.end, asOf, settings.reportingDelayMs(), settings.gapWindowMs())) {
+        for (Gaps.Span span : Gaps.find(
+                view,
+                p.start,
+                p.end,
+                changed || periodFinal ? p.start : unsettledFrom(p, asOf),
+                asOf,
+                settings.reportingDelayMs(),
+                settings.gapWindowMs())) {
             found.add(span.start());
             long limit = Math.max(span.start(), Math.min(span.end(), p.end));
             // The gap reaches to the end of its last unreported usage hour.
@@ -67,6 +74,17 @@ final class GapSignals {
             emitter.emit(key, id, to, p, f, finalRevision, watermark);
         }
         return found;
+    }
+
+    /**
+     * Where gaps can still open or grow when no hour changed: the run without reports going on now
+     * (its gap may be open), and the runs recent enough to open one. Gaps before that are settled.
+     */
+    private long unsettledFrom(PeriodState p, long asOf) {
+        long window = asOf - settings.reportingDelayMs() - 2 * settings.gapWindowMs();
+        int lastReport = HourBits.previousSet(p.reportHours, 0, p.index(Math.min(asOf, p.end)));
+        long currentRun = lastReport < 0 ? p.start : p.hourAt(lastReport) + HOUR_MS;
+        return Math.min(window, currentRun);
     }
 
     /** The figures of the gap [start, to) of {@code p}: its usage, its reports, and the usage's price. */

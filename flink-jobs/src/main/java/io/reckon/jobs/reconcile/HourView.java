@@ -18,6 +18,8 @@ final class HourView implements Gaps.Presence {
     private final Ledger ledger;
     private final List<PeriodState> periods;
     private final Map<Long, HourBucket> read = new HashMap<>();
+    /** The period the last question fell in: questions come in runs of neighbouring hours. */
+    private PeriodState last;
 
     HourView(Ledger ledger, List<PeriodState> periods) {
         this.ledger = ledger;
@@ -29,7 +31,7 @@ final class HourView implements Gaps.Presence {
         if (read.containsKey(hour)) {
             return read.get(hour);
         }
-        PeriodState p = Periods.holding(periods, hour);
+        PeriodState p = holding(hour);
         HourBucket b = p != null && !p.hasUsage(hour) && !p.hasReports(hour) ? null : ledger.bucket(hour);
         read.put(hour, b);
         return b;
@@ -42,7 +44,7 @@ final class HourView implements Gaps.Presence {
 
     @Override
     public boolean usage(long hour) {
-        PeriodState p = Periods.holding(periods, hour);
+        PeriodState p = holding(hour);
         if (p != null) {
             return p.hasUsage(hour);
         }
@@ -52,7 +54,7 @@ final class HourView implements Gaps.Presence {
 
     @Override
     public boolean reports(long hour) {
-        PeriodState p = Periods.holding(periods, hour);
+        PeriodState p = holding(hour);
         if (p != null) {
             return p.hasReports(hour);
         }
@@ -64,7 +66,7 @@ final class HourView implements Gaps.Presence {
     public long firstReportHour(long from, long to) {
         long h = from;
         while (h < to) {
-            PeriodState p = Periods.holding(periods, h);
+            PeriodState p = holding(h);
             if (p == null) {
                 if (reports(h)) {
                     return h;
@@ -85,7 +87,7 @@ final class HourView implements Gaps.Presence {
     public long firstHourWithoutReports(long from, long to) {
         long h = from;
         while (h < to) {
-            PeriodState p = Periods.holding(periods, h);
+            PeriodState p = holding(h);
             if (p == null) {
                 if (!reports(h)) {
                     return h;
@@ -106,7 +108,7 @@ final class HourView implements Gaps.Presence {
     public boolean anyUsage(long from, long to) {
         long h = from;
         while (h < to) {
-            PeriodState p = Periods.holding(periods, h);
+            PeriodState p = holding(h);
             if (p == null) {
                 if (usage(h)) {
                     return true;
@@ -120,6 +122,18 @@ final class HourView implements Gaps.Presence {
             h = Math.min(to, p.end);
         }
         return false;
+    }
+
+    /** The period in state holding {@code hour}, or null. */
+    private PeriodState holding(long hour) {
+        if (last != null && last.contains(hour)) {
+            return last;
+        }
+        PeriodState p = Periods.holding(periods, hour);
+        if (p != null) {
+            last = p;
+        }
+        return p;
     }
 
     private HourBucket unchecked(long hour) {

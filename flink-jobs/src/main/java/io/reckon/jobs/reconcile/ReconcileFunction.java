@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.CounterTotals;
 import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.ContractEvent;
@@ -14,7 +15,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -41,7 +45,8 @@ import org.apache.flink.util.OutputTag;
  * <p>In the job it runs under {@link ReconcileOperator}, which lets it combine records of open hours in
  * memory ({@link RecordCombiner}) and re-evaluates the keys of an account whose contract changed.
  */
-public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, MeterEvent, ContractEvent, AnomalyRecord> {
+public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, MeterEvent, ContractEvent, AnomalyRecord>
+        implements CheckpointedFunction {
 
     /** Broadcast state: "account_id U+001F version" to the contract version's canonical JSON. */
     public static final MapStateDescriptor<String, String> CONTRACTS = ContractBook.CONTRACTS;
@@ -63,6 +68,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private boolean measureEmissionLatency;
     private boolean combine;
 
+    /** Operator state of the counts (duplicates, late, unmapped, rejected, anomalies), kept across restarts. */
+    static final String COUNTER_TOTALS = "reconcile-counter-totals";
+
+    private transient CounterTotals totals;
+    private transient JobCounters counters;
     private transient ReconState state;
     private transient ContractBook contracts;
     private transient ReconOutputs outputs;
@@ -99,7 +109,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     @Override
     public void open(OpenContext openContext) {
         state = new ReconState(getRuntimeContext());
-        JobCounters counters = new JobCounters(getRuntimeContext());
+        counters = new JobCounters(getRuntimeContext(), totals == null ? java.util.Map.of() : totals.restored());
         contracts = new ContractBook();
         outputs = new ReconOutputs();
         LatencyHistogram histogram = null;
@@ -150,6 +160,17 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, outputs, counters);
         Signals signals = new Signals(settings, contracts, emitter, periods, counters, outputs);
         ticks = new TickEvaluation(settings, state, periods, ledger, checks, signals, retention, tickRequests, outputs);
+    }
+
+    /** Restores the counts of the last checkpoint: a restart goes on counting from them. */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        totals = CounterTotals.restore(context, COUNTER_TOTALS);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        totals.snapshot(counters);
     }
 
     @Override

@@ -52,7 +52,7 @@ final class Signals {
             // Without changes a signal shown before is shown again (more hours only add), so there is
             // nothing to resolve: the signals not shown are only looked up when something changed.
             boolean changed = p.changedFrom != Long.MAX_VALUE || HourBits.any(p.rejudgeHours);
-            Set<Long> gapStarts = gaps.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
+            Set<Long> gapStarts = gaps.evaluate(key, p, terms.get(), view, asOf, periodFinal, changed, tick);
             Set<AnomalyKey> episodes = usage.evaluate(key, p, terms.get(), view, firstSeen, asOf, periodFinal, tick);
             forecasts.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
             if (changed || periodFinal) {

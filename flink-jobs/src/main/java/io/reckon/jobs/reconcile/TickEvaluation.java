@@ -18,7 +18,8 @@ import org.apache.flink.streaming.api.TimerService;
  *   <li>at end + invoice grace the billing side becomes final; the retention after that, released.
  * </ul>
  *
- * Then the hour that just closed is rolled up, and the next tick registered while a period is open.
+ * Then the hour that just closed is rolled up, and the next tick registered while a period is open: the
+ * first hour at which an evaluation can change without a new record ({@link NextTick}).
  */
 final class TickEvaluation {
 
@@ -31,6 +32,7 @@ final class TickEvaluation {
     private final Retention retention;
     private final Ticks ticks;
     private final ReconOutputs outputs;
+    private final NextTick nextTick;
 
     TickEvaluation(
             ReconSettings settings,
@@ -51,6 +53,7 @@ final class TickEvaluation {
         this.retention = retention;
         this.ticks = ticks;
         this.outputs = outputs;
+        this.nextTick = new NextTick(settings);
     }
 
     void onTimer(MeterKey key, List<PeriodState> live, long tick, TimerService timers) throws Exception {
@@ -93,7 +96,10 @@ final class TickEvaluation {
             }
         }
         if (anyOpen) {
-            ticks.after(timers, key.streamKey(), tick);
+            long next = nextTick.after(live, tick);
+            if (next > 0) {
+                ticks.at(timers, key.streamKey(), next);
+            }
         }
     }
 

@@ -32,9 +32,8 @@ final class Ticks {
         return base >= Long.MAX_VALUE - HOUR_MS ? Long.MAX_VALUE : floorHour(base) + HOUR_MS;
     }
 
-    /** Registers the tick after the tick at {@code timestamp} (from a timer: ticks walk hour by hour). */
-    void after(TimerService timers, String key, long timestamp) {
-        long tick = floorHour(timestamp) + HOUR_MS;
+    /** Registers the tick at {@code tick} (an hour boundary after the current one, from a timer). */
+    void at(TimerService timers, String key, long tick) {
         if (tick == pendingTick && !pendingKeys.add(key)) {
             return;
         }

@@ -136,15 +136,17 @@ public final class ContractAvro {
      * digits than the scale, or more digits in all than the Avro decimal's precision of 38.
      */
     public static BigDecimal scaled(BigDecimal value, int scale, String field) throws InvalidRecordException {
+        // Bounded first: setScale and toPlainString of 1e999999999 would each take a gigabyte.
+        BigDecimal bounded = InputLimits.decimal(field, value);
         BigDecimal scaled;
         try {
-            scaled = value.setScale(scale, RoundingMode.UNNECESSARY);
+            scaled = bounded.setScale(scale, RoundingMode.UNNECESSARY);
         } catch (ArithmeticException e) {
             throw new InvalidRecordException(
-                    field + " " + value.toPlainString() + " has more than " + scale + " fractional digits");
+                    field + " " + bounded.toPlainString() + " has more than " + scale + " fractional digits");
         }
         if (scaled.precision() > AVRO_DECIMAL_PRECISION) {
-            throw new InvalidRecordException(field + " " + value.toPlainString() + " has more than "
+            throw new InvalidRecordException(field + " " + bounded.toPlainString() + " has more than "
                     + (AVRO_DECIMAL_PRECISION - scale) + " digits before the decimal point");
         }
         return scaled;

@@ -24,7 +24,7 @@ import java.time.format.DateTimeParseException;
 public final class JsonFields {
 
     /** Longest JSON number token, and longest decimal written as a string, in characters. */
-    public static final int MAX_NUMBER_CHARS = 100;
+    public static final int MAX_NUMBER_CHARS = InputLimits.MAX_NUMBER_CHARS;
 
     /** Deepest nesting of objects and arrays; the deepest record of the spec (a contract) has 6. */
     public static final int MAX_NESTING_DEPTH = 64;
@@ -36,7 +36,7 @@ public final class JsonFields {
     public static final int MAX_STRING_CHARS = 16 * 1024 * 1024;
 
     /** Most digits of a decimal before, and after, its decimal point: the precision of the Avro decimals. */
-    public static final int MAX_DECIMAL_DIGITS = 38;
+    public static final int MAX_DECIMAL_DIGITS = InputLimits.MAX_DECIMAL_DIGITS;
 
     /** The parser's limits, set explicitly rather than left to the defaults of a Jackson version. */
     public static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
@@ -123,22 +123,7 @@ public final class JsonFields {
      * Reasons show the value in scientific notation when it is large, never written out in full.
      */
     static BigDecimal bounded(String field, BigDecimal d) throws InvalidRecordException {
-        if (d.signum() == 0) {
-            return BigDecimal.ZERO;
-        }
-        if ((long) d.precision() - d.scale() > MAX_DECIMAL_DIGITS) {
-            throw new InvalidRecordException(field + " " + d + " is out of range: more than " + MAX_DECIMAL_DIGITS
-                    + " digits before the decimal point");
-        }
-        if (d.scale() > MAX_DECIMAL_DIGITS) {
-            BigDecimal stripped = d.stripTrailingZeros();
-            if (stripped.scale() > MAX_DECIMAL_DIGITS) {
-                throw new InvalidRecordException(field + " " + d + " is out of range: more than " + MAX_DECIMAL_DIGITS
-                        + " digits after the decimal point");
-            }
-            return stripped;
-        }
-        return d;
+        return InputLimits.decimal(field, d);
     }
 
     public static BigDecimal optionalDecimal(JsonNode node, String field) throws InvalidRecordException {

@@ -8,13 +8,18 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Writes the job's outputs to the PostgreSQL sink tables (DDL: connectors' Flyway migrations). Every
- * statement is an idempotent upsert, so the at-least-once JDBC sink replaying after a restore writes
- * the same rows with the same values: effectively exactly-once.
+ * Writes the job's outputs to the PostgreSQL sink tables (DDL: connectors' Flyway migrations). Rows are
+ * written when the checkpoint after them completes ({@link PostgresSinks#committedOnCheckpoint}), the
+ * checkpoints on which the Kafka sinks commit their transactions: the tables hold what the committed
+ * topics hold, never rows of an attempt a restart rolled back. Every statement is an idempotent upsert,
+ * so a batch committed again after a restore changes nothing.
  */
 public final class PostgresTables {
 
@@ -43,25 +48,59 @@ public final class PostgresTables {
 
     public static void anomalies(ReadableConfig conf, DataStream<AnomalyRecord> anomalies) {
         anomalies
-                .sinkTo(PostgresSinks.upsert(conf, UPSERT_ANOMALY, PostgresTables::bindAnomaly))
+                .sinkTo(PostgresSinks.committedOnCheckpoint(
+                        conf,
+                        UPSERT_ANOMALY,
+                        PostgresTables::bindAnomaly,
+                        serializer(AnomalyRecord.class),
+                        "anomalies",
+                        PostgresTables::describeAnomaly))
                 .name("anomalies-table")
-                .uid("anomalies-table");
+                .uid("anomalies-table-committed");
         anomalies
-                .sinkTo(PostgresSinks.upsert(conf, INSERT_REVISION, PostgresTables::bindAnomaly))
+                .sinkTo(PostgresSinks.committedOnCheckpoint(
+                        conf,
+                        INSERT_REVISION,
+                        PostgresTables::bindAnomaly,
+                        serializer(AnomalyRecord.class),
+                        "anomaly_revisions",
+                        PostgresTables::describeAnomaly))
                 .name("anomaly-revisions-table")
-                .uid("anomaly-revisions-table");
+                .uid("anomaly-revisions-table-committed");
     }
 
     public static void hourlyRollups(ReadableConfig conf, DataStream<HourlyRollup> rollups) {
-        rollups.sinkTo(PostgresSinks.upsert(conf, UPSERT_ROLLUP, PostgresTables::bindRollup))
+        rollups.sinkTo(PostgresSinks.committedOnCheckpoint(
+                        conf,
+                        UPSERT_ROLLUP,
+                        PostgresTables::bindRollup,
+                        serializer(HourlyRollup.class),
+                        "hourly_usage",
+                        r -> "account_id=" + r.accountId + " meter=" + r.meter + " hour_start=" + r.hourStart))
                 .name("hourly-usage-table")
-                .uid("hourly-usage-table");
+                .uid("hourly-usage-table-committed");
     }
 
     public static void unmapped(ReadableConfig conf, DataStream<UnmappedUsage> unmapped) {
-        unmapped.sinkTo(PostgresSinks.upsert(conf, UPSERT_UNMAPPED, PostgresTables::bindUnmapped))
+        unmapped.sinkTo(PostgresSinks.committedOnCheckpoint(
+                        conf,
+                        UPSERT_UNMAPPED,
+                        PostgresTables::bindUnmapped,
+                        serializer(UnmappedUsage.class),
+                        "unmapped_usage",
+                        u -> "account_id=" + u.accountId + " meter=" + u.meter + " period_start=" + u.periodStart))
                 .name("unmapped-usage-table")
-                .uid("unmapped-usage-table");
+                .uid("unmapped-usage-table-committed");
+    }
+
+    private static String describeAnomaly(AnomalyRecord a) {
+        return "anomaly_id=" + a.anomalyId + " revision=" + a.revision + " type=" + a.type + " account_id="
+                + a.accountId + " meter=" + a.meter + " period_start=" + a.periodStart;
+    }
+
+    /** Flink's own serializer of a row type: the rows between two checkpoints are held in the checkpoint. */
+    private static <T> TypeSerializer<T> serializer(Class<T> type) {
+        return TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
     }
 
     static void bindAnomaly(PreparedStatement s, AnomalyRecord r) throws SQLException {

@@ -13,7 +13,9 @@ import io.reckon.avro.UsageEvent;
 import io.reckon.jobs.records.ContractAvro;
 import io.reckon.jobs.records.DeadLetterRecord;
 import io.reckon.jobs.records.Ingested;
+import io.reckon.jobs.records.InputLimits;
 import io.reckon.jobs.records.InvalidRecordException;
+import io.reckon.jobs.records.JsonFields;
 import io.reckon.jobs.records.MeterEvent;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -84,7 +86,7 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
             throw new InvalidRecordException("invalid CloudEvent JSON: null");
         }
         CloudEventsMapping.Meter meter = mapping.meterOf(event.getType())
-                .orElseThrow(() -> new InvalidRecordException("CloudEvent type '" + event.getType()
+                .orElseThrow(() -> new InvalidRecordException("CloudEvent type '" + JsonFields.shown(event.getType())
                         + "' is not mapped in " + CloudEventsOptions.METERS.key()));
         if (event.getSubject() == null || event.getSubject().isBlank()) {
             throw new InvalidRecordException("CloudEvent subject (account_id) is missing");
@@ -141,14 +143,21 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
         if (node.isNumber()) {
             q = node.decimalValue();
         } else if (node.isTextual()) {
+            String text = node.textValue().strip();
+            if (text.length() > InputLimits.MAX_NUMBER_CHARS) {
+                throw new InvalidRecordException(
+                        where + " is " + text.length() + " characters long, more than " + InputLimits.MAX_NUMBER_CHARS);
+            }
             try {
-                q = new BigDecimal(node.textValue().strip());
+                q = new BigDecimal(text);
             } catch (NumberFormatException e) {
-                throw new InvalidRecordException(where + " '" + node.textValue() + "' is not a decimal number");
+                throw new InvalidRecordException(where + " '" + JsonFields.shown(text) + "' is not a decimal number");
             }
         } else {
             throw new InvalidRecordException(where + " is " + node.getNodeType() + ", not a decimal number");
         }
+        // Bounded on precision and scale before any arithmetic or any writing out of the value.
+        q = InputLimits.decimal(where, q);
         if (q.signum() < 0) {
             throw new InvalidRecordException(where + " is negative: " + q.toPlainString());
         }
@@ -158,7 +167,9 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
     private ObjectMapper mapper() {
         if (mapper == null) {
             // Exact decimals end to end: floats become BigDecimal, and the tree keeps them unnormalized.
-            mapper = JsonMapper.builder()
+            mapper = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                            .streamReadConstraints(JsonFields.LIMITS)
+                            .build())
                     .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                     .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
                     .addModule(JsonFormat.getCloudEventJacksonModule())

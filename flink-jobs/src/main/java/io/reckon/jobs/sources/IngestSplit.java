@@ -1,5 +1,6 @@
 package io.reckon.jobs.sources;
 
+import io.reckon.jobs.CounterTotals;
 import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.DeadLetterRecord;
@@ -8,6 +9,9 @@ import io.reckon.jobs.records.MeterEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -18,13 +22,22 @@ import org.apache.flink.util.OutputTag;
  * can be checked. Meter inputs also expose {@code <input>.event_time_lag_ms}: wall clock minus the
  * largest valid event time this subtask has seen, a measure of how far behind real time the input is.
  * It is a gauge for people and alerts only; event time alone decides lateness and finality.
+ *
+ * <p>The counts are kept in operator state ({@link CounterTotals}): after a restart they go on from the
+ * last checkpoint, and the records replayed since then are counted once more, exactly as the sources
+ * read them again, so the totals equal those of an undisturbed run.
  */
-public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
+public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> implements CheckpointedFunction {
+
+    /** Operator state name of the counts; one per decode operator (each has its own uid). */
+    static final String COUNTER_TOTALS = "ingest-counter-totals";
 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetterRecord.class)) {};
 
     private final InputKind kind;
+    private transient CounterTotals totals;
+    private transient JobCounters counters;
     private transient JobCounters.Counter read;
     private transient JobCounters.Counter valid;
     private transient JobCounters.Counter dead;
@@ -36,11 +49,26 @@ public abstract class IngestSplit<T> extends ProcessFunction<Ingested, T> {
 
     @Override
     public void open(OpenContext openContext) {
-        JobCounters counters = new JobCounters(getRuntimeContext());
+        counters = new JobCounters(getRuntimeContext(), totals == null ? java.util.Map.of() : totals.restored());
         read = counters.counter(kind.label() + ".read");
         valid = counters.counter(kind.label() + ".valid");
         dead = counters.counter(kind.label() + ".dead_lettered");
         maxEventTime = Long.MIN_VALUE;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        totals = CounterTotals.restore(context, COUNTER_TOTALS);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        totals.snapshot(counters);
+    }
+
+    /** The counts of this subtask, restored totals included (for tests). */
+    JobCounters counters() {
+        return counters;
     }
 
     /** Wall clock minus the largest valid event time seen; null before the first valid record. */

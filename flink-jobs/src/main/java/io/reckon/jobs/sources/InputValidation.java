@@ -7,7 +7,9 @@ import io.reckon.avro.UsageEvent;
 import io.reckon.jobs.records.ContractAvro;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.ContractJson;
+import io.reckon.jobs.records.InputLimits;
 import io.reckon.jobs.records.InvalidRecordException;
+import io.reckon.jobs.records.JsonFields;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.pricing.ContractVersion;
 import java.io.Serializable;
@@ -26,19 +28,35 @@ public final class InputValidation implements Serializable {
 
     private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
     private static final Set<String> STATUSES = Set.of("draft", "open", "paid", "void");
-    /** Larger attribute maps are a producer bug; they would bloat every record of the stream. */
-    static final int MAX_ATTRIBUTES_CHARS = 16_384;
+    /** See {@link InputLimits#MAX_ATTRIBUTES_CHARS}. */
+    static final int MAX_ATTRIBUTES_CHARS = InputLimits.MAX_ATTRIBUTES_CHARS;
 
-    /**
-     * Far beyond any real meter reading, and low enough that a period's sums of such records stay
-     * within the sink tables' numeric(38, 9) and the Avro contract's precision 38.
-     */
-    public static final BigDecimal MAX_QUANTITY = BigDecimal.TEN.pow(18);
+    /** See {@link InputLimits#MAX_QUANTITY}. */
+    public static final BigDecimal MAX_QUANTITY = InputLimits.MAX_QUANTITY;
+
+    /** The default of {@code reconcile.max-future-period}: a prepaid annual period and a month of slack. */
+    public static final long DEFAULT_MAX_FUTURE_PERIOD_MS =
+            java.time.Duration.ofDays(400).toMillis();
+
+    /** Meters one contract version may list: beyond any real price book, it bounds a contract's state. */
+    public static final int MAX_CONTRACT_METERS = 1_000;
 
     private final long maxFutureSkewMs;
+    private final long maxFuturePeriodMs;
+
+    /**
+     * @param maxFutureSkewMs how far ahead of the wall clock a usage or report event time, and any
+     *     {@code updated_at}, may be ({@code reconcile.max-future-skew})
+     * @param maxFuturePeriodMs how far ahead of the wall clock an invoice line's period may lie
+     *     ({@code reconcile.max-future-period}): lines of a prepaid period are billed before it
+     */
+    public InputValidation(long maxFutureSkewMs, long maxFuturePeriodMs) {
+        this.maxFutureSkewMs = maxFutureSkewMs;
+        this.maxFuturePeriodMs = maxFuturePeriodMs;
+    }
 
     public InputValidation(long maxFutureSkewMs) {
-        this.maxFutureSkewMs = maxFutureSkewMs;
+        this(maxFutureSkewMs, Math.max(maxFutureSkewMs, DEFAULT_MAX_FUTURE_PERIOD_MS));
     }
 
     public MeterEvent usage(UsageEvent u, long nowMs) throws InvalidRecordException {
@@ -67,7 +85,7 @@ public final class InputValidation implements Serializable {
         MeterEvent e = MeterEvent.reported(r.getReportId(), r.getAccountId(), r.getMeter(), t, r.getQuantity());
         String kind = r.getKind();
         if (kind != null && !kind.equals("event") && !kind.equals("summary")) {
-            throw new InvalidRecordException("kind '" + kind + "' is not one of event, summary");
+            throw new InvalidRecordException("kind '" + JsonFields.shown(kind) + "' is not one of event, summary");
         }
         e.summary = "summary".equals(kind);
         if (r.getUpdatedAt() != null) {
@@ -81,8 +99,8 @@ public final class InputValidation implements Serializable {
         id("line_id", l.getLineId());
         id("account_id", l.getAccountId());
         id("meter", l.getMeter());
-        long start = eventTime("period_start", l.getPeriodStart(), nowMs);
-        long end = eventTime("period_end", l.getPeriodEnd(), nowMs);
+        long start = periodTime("period_start", l.getPeriodStart(), nowMs);
+        long end = periodTime("period_end", l.getPeriodEnd(), nowMs);
         if (end <= start) {
             throw new InvalidRecordException(
                     "period_end " + l.getPeriodEnd() + " is not after period_start " + l.getPeriodStart());
@@ -94,7 +112,8 @@ public final class InputValidation implements Serializable {
         String currency = l.getCurrency() == null ? null : l.getCurrency().toLowerCase(Locale.ROOT);
         currency(currency);
         if (!STATUSES.contains(l.getStatus())) {
-            throw new InvalidRecordException("status '" + l.getStatus() + "' is not one of draft, open, paid, void");
+            throw new InvalidRecordException("status '" + JsonFields.shown(String.valueOf(l.getStatus()))
+                    + "' is not one of draft, open, paid, void");
         }
         MeterEvent e = new MeterEvent();
         e.kind = MeterEvent.Kind.INVOICE_LINE;
@@ -119,6 +138,12 @@ public final class InputValidation implements Serializable {
 
     public ContractEvent contract(Contract c, long nowMs) throws InvalidRecordException {
         id("account_id", c.getAccountId());
+        InputLimits.optionalId("stripe_customer_id", c.getStripeCustomerId());
+        InputLimits.optionalId("crm_account_id", c.getCrmAccountId());
+        if (c.getMeters().size() > MAX_CONTRACT_METERS) {
+            throw new InvalidRecordException("contract lists " + c.getMeters().size()
+                    + " meters, more than the limit of " + MAX_CONTRACT_METERS);
+        }
         ContractVersion v = ContractAvro.fromAvro(c);
         currency(v.currency());
         for (var m : v.meters()) {
@@ -134,27 +159,12 @@ public final class InputValidation implements Serializable {
     }
 
     private static void id(String field, String value) throws InvalidRecordException {
-        if (value == null || value.isBlank()) {
-            throw new InvalidRecordException(field + " is empty");
-        }
-        if (hasControlCharacter(value)) {
-            throw new InvalidRecordException(field + " contains a control character");
-        }
+        InputLimits.id(field, value);
     }
 
-    /**
-     * Ids and names may not contain control characters (U+0000 to U+001F and U+007F, the POSIX
-     * {@code \p{Cntrl}} class): the key joins them with U+001F. A loop over the chars, not a regex,
-     * because every usage and report record checks three of these strings.
-     */
+    /** See {@link InputLimits#hasControlCharacter}. */
     static boolean hasControlCharacter(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7F) {
-                return true;
-            }
-        }
-        return false;
+        return InputLimits.hasControlCharacter(value);
     }
 
     private long eventTime(String field, Instant t, long nowMs) throws InvalidRecordException {
@@ -162,12 +172,31 @@ public final class InputValidation implements Serializable {
             throw new InvalidRecordException(field + " " + t + " is before 1970-01-01");
         }
         if (t.toEpochMilli() > nowMs + maxFutureSkewMs) {
-            throw new InvalidRecordException(field + " " + t + " is more than reconcile.max-future-skew ahead of now");
+            throw new InvalidRecordException(field + " " + t + " is more than reconcile.max-future-skew ahead of now ("
+                    + org.apache.flink.util.TimeUtils.formatWithHighestUnit(
+                            java.time.Duration.ofMillis(maxFutureSkewMs))
+                    + ")");
+        }
+        return t.toEpochMilli();
+    }
+
+    /** An invoice line's period bound: its own, wider, horizon (prepaid periods are billed ahead). */
+    private long periodTime(String field, Instant t, long nowMs) throws InvalidRecordException {
+        if (t.toEpochMilli() < 0) {
+            throw new InvalidRecordException(field + " " + t + " is before 1970-01-01");
+        }
+        if (t.toEpochMilli() > nowMs + maxFuturePeriodMs) {
+            throw new InvalidRecordException(
+                    field + " " + t + " is more than reconcile.max-future-period ahead of now ("
+                            + org.apache.flink.util.TimeUtils.formatWithHighestUnit(
+                                    java.time.Duration.ofMillis(maxFuturePeriodMs))
+                            + ")");
         }
         return t.toEpochMilli();
     }
 
     private static void quantity(BigDecimal q) throws InvalidRecordException {
+        InputLimits.decimal("quantity", q);
         if (q.signum() < 0) {
             throw new InvalidRecordException(
                     "quantity is negative: " + q.stripTrailingZeros().toPlainString());
@@ -180,7 +209,8 @@ public final class InputValidation implements Serializable {
 
     private static void currency(String c) throws InvalidRecordException {
         if (c == null || !CURRENCY.matcher(c).matches()) {
-            throw new InvalidRecordException("currency '" + c + "' is not a 3-letter ISO 4217 code");
+            String shown = c == null ? "null" : JsonFields.shown(c);
+            throw new InvalidRecordException("currency '" + shown + "' is not a 3-letter ISO 4217 code");
         }
         try {
             java.util.Currency.getInstance(c.toUpperCase(java.util.Locale.ROOT));

@@ -27,6 +27,10 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  * oldest one Stripe keeps (or {@code stripe.events.start}), emitting nothing, and starts from the last
  * page it found: memory stays one page whatever the history.
  *
+ * <p>The lines of an event get {@code updated_at} from {@link InvoiceEventClock}: the event's {@code
+ * created} in milliseconds plus its rank among its invoice's events of that second, in this reading
+ * order, so that two states of one invoice in the same second keep Stripe's order.
+ *
  * <p>An invoice whose embedded lines are incomplete ({@code lines.has_more}), or whose event was
  * rendered at another API version than the pinned one, is completed through {@code GET
  * /v1/invoices/{id}/lines}; a deleted invoice cannot be, and its embedded lines become void.
@@ -46,6 +50,7 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
     private String splitId;
     private String cursor;
     private String bootstrapAfter;
+    private InvoiceEventClock eventClock = InvoiceEventClock.start();
     private boolean finished;
 
     EventsSplitReader(
@@ -108,7 +113,6 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
     }
 
     private StripeBatch batchOf(Event event, LineMapper mapper) throws IOException {
-        long updatedAt = event.getCreated() * 1000L;
         Invoice invoice;
         try {
             // Empty when the event was rendered at another API version than the pinned one; the invoice
@@ -122,16 +126,19 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
             invoice = (Invoice) object;
         } catch (EventDataObjectDeserializationException | ClassCastException e) {
             metrics.unmapped(1);
+            eventClock.advance(event.getCreated());
             return StripeBatch.ofEvent(
                     List.of(StripeRecord.unmapped(
                             EVENT_SOURCE,
                             event.toJson(),
                             "event " + event.getId() + " (" + event.getType() + ") holds no readable invoice: "
                                     + e.getMessage(),
-                            updatedAt)),
+                            event.getCreated() * 1000L)),
                     event.getId(),
-                    event.getCreated());
+                    event.getCreated(),
+                    null);
         }
+        long updatedAt = eventClock.next(invoice.getId(), event.getCreated());
         boolean deleted = "invoice.deleted".equals(event.getType());
         List<InvoiceLineItem> lines =
                 invoice.getLines() == null ? List.of() : invoice.getLines().getData();
@@ -154,7 +161,7 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
                 .count();
         metrics.mapped(records.size() - unmapped);
         metrics.unmapped(unmapped);
-        return StripeBatch.ofEvent(records, event.getId(), event.getCreated());
+        return StripeBatch.ofEvent(records, event.getId(), event.getCreated(), invoice.getId());
     }
 
     private void sleep() throws InterruptedIOException {
@@ -174,6 +181,7 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
         for (StripeSplit split : splitsChanges.splits()) {
             splitId = split.splitId();
             cursor = split.lastEventId();
+            eventClock = split.eventClock();
             bootstrapAfter = null;
             finished = false;
         }

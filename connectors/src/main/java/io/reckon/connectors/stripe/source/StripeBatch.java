@@ -9,6 +9,8 @@ import java.util.Map;
  * checkpoint never falls between an event's lines.
  *
  * @param eventId the event whose records these are (the new events cursor), or null
+ * @param eventCreated the event's {@code created}, epoch seconds
+ * @param invoiceId the event's invoice, or null when it could not be read
  * @param marks summaries emitted (report id to value)
  * @param pruneBefore marks of hours before this (epoch ms) are no longer needed; 0 for none
  */
@@ -16,14 +18,15 @@ record StripeBatch(
         List<StripeRecord> records,
         String eventId,
         long eventCreated,
+        String invoiceId,
         Map<String, SummaryMark> marks,
         long pruneBefore) {
 
-    static StripeBatch ofEvent(List<StripeRecord> records, String eventId, long eventCreated) {
-        return new StripeBatch(records, eventId, eventCreated, Map.of(), 0L);
+    static StripeBatch ofEvent(List<StripeRecord> records, String eventId, long eventCreated, String invoiceId) {
+        return new StripeBatch(records, eventId, eventCreated, invoiceId, Map.of(), 0L);
     }
 
     static StripeBatch ofSummaries(List<StripeRecord> records, Map<String, SummaryMark> marks, long pruneBefore) {
-        return new StripeBatch(records, null, 0L, marks, pruneBefore);
+        return new StripeBatch(records, null, 0L, null, marks, pruneBefore);
     }
 }

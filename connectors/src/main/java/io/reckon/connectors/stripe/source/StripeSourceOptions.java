@@ -56,7 +56,14 @@ public final class StripeSourceOptions {
             .durationType()
             .defaultValue(Duration.ofMinutes(15))
             .withDescription("Pause between two rounds over every mapped (customer, meter); a round reads the"
-                    + " open billing period and the previous one, one request per 100 hours.");
+                    + " billing periods of stripe.summaries.periods, one request per 100 summaries.");
+
+    public static final ConfigOption<Integer> SUMMARIES_PERIODS = ConfigOptions.key("stripe.summaries.periods")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Billing periods, the open one included, whose hourly summaries every round reads"
+                    + " (late meter events can change a closed period's summaries until Stripe finalizes its"
+                    + " invoice). More reach further back, at one request per 100 summaries more.");
 
     public static final ConfigOption<Integer> PAGE_SIZE = ConfigOptions.key("stripe.page-size")
             .intType()

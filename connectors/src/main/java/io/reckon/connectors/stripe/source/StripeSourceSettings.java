@@ -12,6 +12,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * is, never the key: the key is read on the task manager when a reader opens.
  *
  * @param eventsStart first event time read without a checkpoint, or null for the oldest Stripe keeps
+ * @param summariesPeriods billing periods, the open one included, whose summaries every round reads
  */
 public record StripeSourceSettings(
         String apiBase,
@@ -19,6 +20,7 @@ public record StripeSourceSettings(
         Instant eventsStart,
         Duration pollInterval,
         Duration summariesPollInterval,
+        int summariesPeriods,
         int pageSize,
         RateLimitBackoff backoff,
         Duration timeout,
@@ -28,6 +30,10 @@ public record StripeSourceSettings(
     public StripeSourceSettings {
         if (pageSize < 1 || pageSize > 100) {
             throw new IllegalArgumentException(StripeSourceOptions.PAGE_SIZE.key() + " must be 1..100: " + pageSize);
+        }
+        if (summariesPeriods < 1) {
+            throw new IllegalArgumentException(
+                    StripeSourceOptions.SUMMARIES_PERIODS.key() + " must be at least 1: " + summariesPeriods);
         }
     }
 
@@ -46,6 +52,7 @@ public record StripeSourceSettings(
                 eventsStart,
                 conf.get(StripeSourceOptions.POLL_INTERVAL),
                 conf.get(StripeSourceOptions.SUMMARIES_POLL_INTERVAL),
+                conf.get(StripeSourceOptions.SUMMARIES_PERIODS),
                 conf.get(StripeSourceOptions.PAGE_SIZE),
                 new RateLimitBackoff(
                         conf.get(StripeSourceOptions.BASE_BACKOFF),

@@ -6,8 +6,9 @@ import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
  * The one split of a Stripe source and its checkpointed position. Events: the id and created time of
- * the last event whose lines were emitted (null before the first). Summaries: the value emitted for
- * every hourly summary of the polled windows, by report id.
+ * the last event whose lines were emitted (null before the first), and per invoice how many of its
+ * events of that second were emitted (the rank of {@link InvoiceEventClock}). Summaries: the value
+ * emitted for every hourly summary of the polled windows, by report id.
  */
 public final class StripeSplit implements SourceSplit {
 
@@ -20,17 +21,24 @@ public final class StripeSplit implements SourceSplit {
     private final Stream stream;
     private final String lastEventId;
     private final long lastEventCreated;
+    private final Map<String, Integer> invoiceEventsInLastSecond;
     private final Map<String, SummaryMark> marks;
 
-    public StripeSplit(Stream stream, String lastEventId, long lastEventCreated, Map<String, SummaryMark> marks) {
+    public StripeSplit(
+            Stream stream,
+            String lastEventId,
+            long lastEventCreated,
+            Map<String, Integer> invoiceEventsInLastSecond,
+            Map<String, SummaryMark> marks) {
         this.stream = Objects.requireNonNull(stream, "stream");
         this.lastEventId = lastEventId;
         this.lastEventCreated = lastEventCreated;
+        this.invoiceEventsInLastSecond = Map.copyOf(invoiceEventsInLastSecond);
         this.marks = Map.copyOf(marks);
     }
 
     public static StripeSplit initial(Stream stream) {
-        return new StripeSplit(stream, null, 0L, Map.of());
+        return new StripeSplit(stream, null, 0L, Map.of(), Map.of());
     }
 
     @Override
@@ -48,6 +56,18 @@ public final class StripeSplit implements SourceSplit {
 
     public long lastEventCreated() {
         return lastEventCreated;
+    }
+
+    /** Per invoice, its events of second {@link #lastEventCreated()} whose lines were emitted. */
+    public Map<String, Integer> invoiceEventsInLastSecond() {
+        return invoiceEventsInLastSecond;
+    }
+
+    /** The tie-breaker of {@code updated_at} where this split stopped. */
+    InvoiceEventClock eventClock() {
+        return lastEventId == null
+                ? InvoiceEventClock.start()
+                : new InvoiceEventClock(lastEventCreated, invoiceEventsInLastSecond);
     }
 
     public Map<String, SummaryMark> marks() {

@@ -9,12 +9,14 @@ final class StripeSplitState {
     private final StripeSplit.Stream stream;
     private String lastEventId;
     private long lastEventCreated;
+    private final InvoiceEventClock clock;
     private final Map<String, SummaryMark> marks;
 
     StripeSplitState(StripeSplit split) {
         this.stream = split.stream();
         this.lastEventId = split.lastEventId();
         this.lastEventCreated = split.lastEventCreated();
+        this.clock = split.eventClock();
         this.marks = new HashMap<>(split.marks());
     }
 
@@ -23,6 +25,12 @@ final class StripeSplitState {
         if (batch.eventId() != null) {
             lastEventId = batch.eventId();
             lastEventCreated = batch.eventCreated();
+            // The same count the reader made when it stamped the batch's lines.
+            if (batch.invoiceId() != null) {
+                clock.next(batch.invoiceId(), batch.eventCreated());
+            } else {
+                clock.advance(batch.eventCreated());
+            }
         }
         marks.putAll(batch.marks());
         if (batch.pruneBefore() > 0) {
@@ -31,6 +39,7 @@ final class StripeSplitState {
     }
 
     StripeSplit toSplit() {
-        return new StripeSplit(stream, lastEventId, lastEventCreated, marks);
+        return new StripeSplit(
+                stream, lastEventId, lastEventCreated, lastEventId == null ? Map.of() : clock.seen(), marks);
     }
 }

@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,21 +24,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Polls, round after round, the hourly meter event summaries of every (customer, Stripe meter) that a
- * contract maps, over the open billing period and the previous one ({@link SummaryWindow}), one page
- * per fetch. A summary is emitted as a {@code kind=summary} reported record when it is new (and not
- * zero) or its value changed since it was last emitted; the values emitted are the split's checkpointed
- * state, so a restart emits each changed summary once.
+ * contract maps, over the open billing period and the ones before it ({@link SummaryWindow}, {@code
+ * stripe.summaries.periods}), one page per fetch. A summary is emitted as a {@code kind=summary}
+ * reported record when it is new (and not zero) or its value changed since it was last emitted; the
+ * changed summaries of a round are handed on in hour order once every target is read ({@link
+ * SummaryRound}), a page's worth per fetch. The values emitted are the split's checkpointed state, so
+ * a restart emits each changed summary once.
  *
- * <p>{@code updated_at} of a summary is when it was observed: Stripe keeps no update time for
- * summaries, and a later observation of a changed value is the later record.
+ * <p>{@code updated_at} of a summary is when the round that observed it started: Stripe keeps no update
+ * time for summaries, and a later round's observation of a changed value is the later record.
  */
 final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit> {
 
     /** Dead-letter source of (customer, meter) pairs Stripe refuses to summarize. */
     static final String SOURCE = "stripe.meter_event_summary";
-
-    /** Marks older than this are of hours no window reaches any more (two periods are at most 62 days). */
-    static final Duration MARK_RETENTION = Duration.ofDays(70);
 
     private static final Logger LOG = LoggerFactory.getLogger(SummariesSplitReader.class);
 
@@ -51,8 +51,8 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
 
     private String splitId;
     private Map<String, SummaryMark> marks = new HashMap<>();
-    private List<ContractIndex.SummaryTarget> round;
-    private int target;
+    private SummaryRound round;
+    private long roundStartedAt;
     private String pageAfter;
     private long nextRoundAt;
     private boolean finished;
@@ -70,6 +70,14 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
         this.clock = clock;
     }
 
+    /**
+     * Marks of hours no window reaches any more are dropped: the periods read back, at most 31 days
+     * each, and a week of margin.
+     */
+    static Duration markRetention(int periods) {
+        return Duration.ofDays(31L * periods + 7);
+    }
+
     @Override
     public RecordsWithSplitIds<StripeBatch> fetch() throws IOException {
         RecordsBySplits.Builder<StripeBatch> out = new RecordsBySplits.Builder<>();
@@ -82,11 +90,41 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
                 sleep(Duration.ofMillis(wait));
                 return out.build();
             }
-            round = contracts.refresh().summaryTargets();
-            target = 0;
+            roundStartedAt = clock.millis();
+            round = new SummaryRound(
+                    contracts.refresh().summaryTargets(),
+                    Instant.ofEpochMilli(roundStartedAt),
+                    settings.summariesPeriods());
             pageAfter = null;
         }
-        if (target >= round.size()) {
+        SummaryRound.Request request = round.request();
+        if (request != null) {
+            read(request, out);
+            return out.build();
+        }
+        List<StripeRecord> records = new ArrayList<>();
+        Map<String, SummaryMark> emitted = new HashMap<>();
+        // Only summaries that changed since they were last emitted are in the round.
+        for (SummaryRound.Read r : round.take(settings.pageSize())) {
+            ContractIndex.SummaryTarget t = round.target(r.target());
+            String reportId = SummaryWindow.reportId(t.stripeMeterId(), t.customerId(), r.hourStart());
+            long hour = r.hourStart() * 1000L;
+            records.add(StripeRecord.summary(reportId, t.accountId(), t.meter(), hour, r.value(), roundStartedAt));
+            emitted.put(reportId, new SummaryMark(hour, r.value()));
+        }
+        marks.putAll(emitted);
+        // Marks of hours no window reaches any more go once a round, with its last batch: pruning at
+        // every batch would walk every mark every time.
+        long pruneBefore = 0L;
+        if (round.finished()) {
+            long before =
+                    roundStartedAt - markRetention(settings.summariesPeriods()).toMillis();
+            marks.values().removeIf(m -> m.hourStart() < before);
+            pruneBefore = before;
+        }
+        metrics.mapped(records.size());
+        out.add(splitId, StripeBatch.ofSummaries(records, emitted, pruneBefore));
+        if (round.finished()) {
             round = null;
             nextRoundAt = clock.millis() + settings.summariesPollInterval().toMillis();
             metrics.lag(0);
@@ -94,24 +132,22 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
                 finished = true;
                 out.addFinishedSplit(splitId);
             }
-            return out.build();
         }
-        ContractIndex.SummaryTarget t = round.get(target);
-        long now = clock.millis();
-        SummaryWindow window = SummaryWindow.of(t.anchorDay(), java.time.Instant.ofEpochMilli(now));
+        return out.build();
+    }
+
+    /** Reads one page of a target's window and keeps the summaries that changed since last emitted. */
+    private void read(SummaryRound.Request request, RecordsBySplits.Builder<StripeBatch> out) throws IOException {
+        ContractIndex.SummaryTarget t = request.summaryTarget();
         StripeCollection<MeterEventSummary> page;
         try {
-            page = api.hourlySummaries(
-                    t.stripeMeterId(),
-                    t.customerId(),
-                    window.start().getEpochSecond(),
-                    window.end().getEpochSecond(),
-                    pageAfter);
+            page = api.hourlySummaries(t.stripeMeterId(), t.customerId(), request.start(), request.end(), pageAfter);
         } catch (StripeCallException e) {
             if (!e.refused()) {
                 throw e;
             }
-            nextTarget();
+            round.done(request.target());
+            pageAfter = null;
             if (refused.add(t)) {
                 // Dead-lettered once per reader: every round would repeat the same refusal.
                 LOG.warn("Stripe refused the summaries of {}: {}", t, e.getMessage());
@@ -126,42 +162,28 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
                                         "meter event summaries of Stripe meter " + t.stripeMeterId() + " for customer "
                                                 + t.customerId() + " (account " + t.accountId() + ", meter " + t.meter()
                                                 + "): " + e.getMessage(),
-                                        now)),
+                                        clock.millis())),
                                 Map.of(),
                                 0L));
             }
-            return out.build();
+            return;
         }
-        List<StripeRecord> records = new ArrayList<>();
-        Map<String, SummaryMark> emitted = new HashMap<>();
+        List<SummaryRound.Read> changed = new ArrayList<>();
         for (MeterEventSummary s : page.getData()) {
             BigDecimal value = s.getAggregatedValue() == null ? BigDecimal.ZERO : s.getAggregatedValue();
-            String reportId = SummaryWindow.reportId(t.stripeMeterId(), t.customerId(), s.getStartTime());
-            SummaryMark earlier = marks.get(reportId);
-            boolean changed =
-                    earlier == null ? value.signum() != 0 : earlier.quantity().compareTo(value) != 0;
-            if (changed) {
-                long hour = s.getStartTime() * 1000L;
-                records.add(StripeRecord.summary(reportId, t.accountId(), t.meter(), hour, value, now));
-                emitted.put(reportId, new SummaryMark(hour, value));
+            SummaryMark earlier =
+                    marks.get(SummaryWindow.reportId(t.stripeMeterId(), t.customerId(), s.getStartTime()));
+            if (earlier == null ? value.signum() != 0 : earlier.quantity().compareTo(value) != 0) {
+                changed.add(new SummaryRound.Read(request.target(), s.getStartTime(), value));
             }
         }
-        marks.putAll(emitted);
-        long pruneBefore = now - MARK_RETENTION.toMillis();
-        marks.values().removeIf(m -> m.hourStart() < pruneBefore);
-        metrics.mapped(records.size());
+        round.add(request.target(), changed);
         if (Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()) {
             pageAfter = page.getData().get(page.getData().size() - 1).getId();
         } else {
-            nextTarget();
+            pageAfter = null;
+            round.done(request.target());
         }
-        out.add(splitId, StripeBatch.ofSummaries(records, emitted, pruneBefore));
-        return out.build();
-    }
-
-    private void nextTarget() {
-        target++;
-        pageAfter = null;
     }
 
     private void sleep(Duration d) throws InterruptedIOException {
@@ -182,6 +204,7 @@ final class SummariesSplitReader implements SplitReader<StripeBatch, StripeSplit
             splitId = split.splitId();
             marks = new HashMap<>(split.marks());
             round = null;
+            pageAfter = null;
             nextRoundAt = 0;
             finished = false;
         }

@@ -8,25 +8,38 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The hours whose meter event summaries are polled for one contract: from the start of the billing
- * period before the open one (periods start on the billing anchor day at 00:00 UTC) to the end of the
- * current hour. Late meter events can still change the previous period's summaries until the billing
- * system closes it, so both periods are read.
+ * period {@code periods - 1} periods before the open one (periods start on the billing anchor day at
+ * 00:00 UTC) to the end of the current hour. Late meter events can still change the summaries of
+ * earlier periods until the billing system closes them, so more than the open period is read (two by
+ * default: the open one and the previous one).
  *
  * @param start inclusive, on an hour boundary
  * @param end exclusive, on an hour boundary
  */
 public record SummaryWindow(Instant start, Instant end) {
 
+    /** The open billing period and the previous one. */
     public static SummaryWindow of(int anchorDay, Instant now) {
+        return of(anchorDay, now, 2);
+    }
+
+    /**
+     * @param periods how many billing periods, the open one included, at least 1
+     */
+    public static SummaryWindow of(int anchorDay, Instant now, int periods) {
         if (anchorDay < 1 || anchorDay > 28) {
             throw new IllegalArgumentException("billing anchor day must be 1..28: " + anchorDay);
+        }
+        if (periods < 1) {
+            throw new IllegalArgumentException("periods must be at least 1: " + periods);
         }
         ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
         LocalDate open = utc.toLocalDate().withDayOfMonth(anchorDay);
         if (open.isAfter(utc.toLocalDate())) {
             open = open.minusMonths(1);
         }
-        Instant start = open.minusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant start =
+                open.minusMonths(periods - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant end = now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
         return new SummaryWindow(start, end);
     }

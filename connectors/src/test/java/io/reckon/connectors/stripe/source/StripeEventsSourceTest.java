@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,7 @@ class StripeEventsSourceTest {
 
     private static final long MARCH = Instant.parse("2026-03-01T00:00:00Z").getEpochSecond();
     private static final long APRIL = Instant.parse("2026-04-01T00:00:00Z").getEpochSecond();
+    private static final BigDecimal TEN = BigDecimal.TEN;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-04-05T00:00:00Z"), ZoneOffset.UTC);
 
     private FakeStripeReads stripe;
@@ -180,6 +182,110 @@ class StripeEventsSourceTest {
             assertThat(seen.add(r.lineId + "@" + r.updatedAt)).as("once: %s", r).isTrue();
         }
         assertThat(metrics.rateLimitedCalls()).isEqualTo(7);
+    }
+
+    /**
+     * in_4 is created as a draft billing 2,500, corrected to 1,500 and finalized, all within one second,
+     * while in_5 changes in that second too: Stripe's created is in seconds, so the lines' updated_at
+     * carry the events' rank within the second, per invoice, in Stripe's order.
+     */
+    private void threeStatesOfOneInvoiceInOneSecond(long second) {
+        stripe.invoice(
+                "in_4",
+                "cus_1",
+                "usd",
+                second,
+                "draft",
+                List.of(new Line("il_4", "price_api", MARCH, APRIL, TEN, 2500)));
+        stripe.event("invoice.created", "in_4", second);
+        stripe.invoice(
+                "in_5", "cus_1", "usd", second, "open", List.of(new Line("il_5", "price_api", MARCH, APRIL, TEN, 90)));
+        stripe.event("invoice.finalized", "in_5", second);
+        stripe.invoice(
+                "in_4",
+                "cus_1",
+                "usd",
+                second,
+                "draft",
+                List.of(new Line("il_4", "price_api", MARCH, APRIL, TEN, 1500)));
+        stripe.event("invoice.updated", "in_4", second);
+        stripe.status("in_4", "open");
+        stripe.event("invoice.finalized", "in_4", second);
+    }
+
+    @Test
+    void statesOfOneInvoiceInTheSameSecondGetStrictlyIncreasingUpdatedAtInStripesOrder() throws Exception {
+        long second = APRIL + 100;
+        threeStatesOfOneInvoiceInOneSecond(second);
+        StripeFixtures.Driver run =
+                driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
+        run.drain();
+
+        List<StripeRecord> il4 = of(run.emitted, StripeRecord.Kind.INVOICE_LINE).stream()
+                .filter(r -> r.lineId.equals("il_4"))
+                .toList();
+        assertThat(il4).extracting(r -> r.amountMinor).containsExactly(2500L, 1500L, 1500L);
+        assertThat(il4).extracting(r -> r.status).containsExactly("draft", "draft", "open");
+        assertThat(il4)
+                .extracting(r -> r.updatedAt)
+                .containsExactly(second * 1000, second * 1000 + 1, second * 1000 + 2);
+        assertThat(of(run.emitted, StripeRecord.Kind.INVOICE_LINE))
+                .filteredOn(r -> r.lineId.equals("il_5"))
+                .extracting(r -> r.updatedAt)
+                .containsExactly(second * 1000);
+        // The events of other seconds keep their second.
+        assertThat(of(run.emitted, StripeRecord.Kind.INVOICE_LINE))
+                .filteredOn(r -> r.invoiceId.equals("in_1"))
+                .allSatisfy(r -> assertThat(r.updatedAt % 1000).isZero());
+    }
+
+    @Test
+    void aRestartBetweenTwoEventsOfTheSameSecondGoesOnCountingThatSecond() throws Exception {
+        long second = APRIL + 100;
+        threeStatesOfOneInvoiceInOneSecond(second);
+        StripeFixtures.Driver reference =
+                driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
+        reference.drain();
+
+        StripeFixtures.Driver first =
+                driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
+        // Up to the draft of in_4 and in_5's event: the checkpoint falls inside the second.
+        while (first.emitted.stream().noneMatch(r -> "il_5".equals(r.lineId))) {
+            assertThat(first.emitOne()).isTrue();
+        }
+        StripeSplit checkpoint = first.checkpoint();
+        assertThat(checkpoint.lastEventCreated()).isEqualTo(second);
+        assertThat(checkpoint.invoiceEventsInLastSecond())
+                .containsEntry("in_4", 1)
+                .containsEntry("in_5", 1);
+
+        StripeFixtures.Driver second2 = driver(checkpoint, StripeMetrics.unregistered());
+        second2.drain();
+        List<StripeRecord> all = new ArrayList<>(first.emitted.subList(0, first.emittedAtCheckpoint));
+        all.addAll(second2.emitted);
+        assertThat(all).containsExactlyElementsOf(reference.emitted);
+    }
+
+    @Test
+    void aSplitCheckpointedBeforeTheRankWasKeptRestoresWithoutCounts() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            // Version 1: stream, last event, its created time, then the summary marks.
+            out.writeUTF("EVENTS");
+            out.writeBoolean(true);
+            out.writeUTF("evt_1");
+            out.writeLong(APRIL);
+            out.writeInt(0);
+        }
+        StripeSplit split = StripeSplitSerializer.INSTANCE.deserialize(1, bytes.toByteArray());
+        assertThat(split.lastEventId()).isEqualTo("evt_1");
+        assertThat(split.lastEventCreated()).isEqualTo(APRIL);
+        assertThat(split.invoiceEventsInLastSecond()).isEmpty();
+        StripeSplitSerializer s = StripeSplitSerializer.INSTANCE;
+        StripeSplit withCounts =
+                new StripeSplit(StripeSplit.Stream.EVENTS, "evt_2", APRIL, Map.of("in_1", 3), Map.of());
+        assertThat(s.deserialize(s.getVersion(), s.serialize(withCounts)).invoiceEventsInLastSecond())
+                .isEqualTo(Map.of("in_1", 3));
     }
 
     private static List<StripeRecord> of(List<StripeRecord> records, StripeRecord.Kind kind) {

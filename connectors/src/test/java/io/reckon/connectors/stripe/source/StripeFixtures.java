@@ -51,6 +51,7 @@ final class StripeFixtures {
                 null,
                 Duration.ofMillis(50),
                 Duration.ofMillis(50),
+                2,
                 pageSize,
                 new RateLimitBackoff(Duration.ofMillis(5), Duration.ofMillis(50), 8),
                 Duration.ofSeconds(10),

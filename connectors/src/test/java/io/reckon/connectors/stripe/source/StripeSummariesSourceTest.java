@@ -99,12 +99,44 @@ class StripeSummariesSourceTest {
     }
 
     @Test
+    void aRoundHandsTheSummariesOfEveryCustomerOnInHourOrder() throws Exception {
+        // cus_2 (anchor 1 as well) has usage in the hours between cus_1's.
+        for (int h = 0; h < 150; h++) {
+            stripe.summary("mtr_api", "cus_2", MARCH + h * 3600L + (h % 2 == 0 ? 0 : 3600), BigDecimal.ONE);
+        }
+        StripeSourceSettings settings = StripeFixtures.settings(stripe.apiBase(), 7);
+        StripeMetrics metrics = StripeMetrics.unregistered();
+        StripeApi api = new StripeApi(settings, StripeFixtures.API_KEY, metrics);
+        ContractLookup contracts = ContractLookup.fixed(List.of(
+                        StripeFixtures.contract("acct_1", "cus_1", 1), StripeFixtures.contract("acct_2", "cus_2", 1)))
+                .open();
+        StripeFixtures.Driver run = new StripeFixtures.Driver(
+                new SummariesSplitReader(api, contracts, settings, metrics, Clock.fixed(NOW, ZoneOffset.UTC)),
+                StripeSplit.initial(StripeSplit.Stream.SUMMARIES));
+        run.drain();
+
+        assertThat(run.emitted).extracting(r -> r.accountId).contains("acct_1", "acct_2");
+        for (int i = 1; i < run.emitted.size(); i++) {
+            assertThat(run.emitted.get(i).eventTime)
+                    .as("record %d in hour order", i)
+                    .isGreaterThanOrEqualTo(run.emitted.get(i - 1).eventTime);
+        }
+        // Pages of 7: cus_1's 150 hours (one of them zero) and cus_2's 76.
+        assertThat(metrics.pagesFetched()).isEqualTo(22 + 11);
+    }
+
+    @Test
     void theWindowIsThePreviousAndTheOpenBillingPeriodOnHourBoundaries() {
         SummaryWindow w = SummaryWindow.of(15, Instant.parse("2026-04-05T10:30:00Z"));
         assertThat(w.start()).isEqualTo(Instant.parse("2026-02-15T00:00:00Z"));
         assertThat(w.end()).isEqualTo(Instant.parse("2026-04-05T11:00:00Z"));
         assertThat(SummaryWindow.of(1, Instant.parse("2026-04-01T00:00:00Z")).start())
                 .isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
+        assertThat(SummaryWindow.of(15, Instant.parse("2026-04-16T00:00:00Z"), 5)
+                        .start())
+                .isEqualTo(Instant.parse("2025-12-15T00:00:00Z"));
+        assertThat(SummaryWindow.of(1, Instant.parse("2026-04-16T00:00:00Z"), 1).start())
+                .isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
     }
 
     @Test

@@ -74,10 +74,19 @@ public final class Gaps {
      */
     public static List<Span> find(
             Presence presence, long periodStart, long periodEnd, long asOf, long delayMs, long windowMs) {
+        return find(presence, periodStart, periodEnd, periodStart, asOf, delayMs, windowMs);
+    }
+
+    /**
+     * As {@link #find(Presence, long, long, long, long, long)}, for gaps whose first hour is at or
+     * after {@code from} only (the gaps before it are known to the caller).
+     */
+    public static List<Span> find(
+            Presence presence, long periodStart, long periodEnd, long from, long asOf, long delayMs, long windowMs) {
         List<Span> gaps = new ArrayList<>(2);
         // The last hour that can start a gap seen by asOf.
         long lastStart = Math.min(periodEnd - HOUR, asOf - delayMs - windowMs);
-        long s = periodStart;
+        long s = Math.max(periodStart, from);
         while (s <= lastStart) {
             // Straight to the next hour without reports: most hours of a reporting key hold some.
             s = presence.firstHourWithoutReports(s, lastStart + HOUR);

@@ -1,0 +1,140 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.reconcile.checks.HourBits;
+import io.reckon.jobs.reconcile.checks.SeasonalBaseline;
+import java.util.List;
+
+/**
+ * When a key's next tick is due: the first hour boundary after the current tick at which an open
+ * period's evaluation can change without a new record. A key-hour without records then costs no tick
+ * at all, while every tick that could emit something still happens at the same time as if the key
+ * ticked every hour:
+ *
+ * <ul>
+ *   <li>an hour holding records is closed (its rollup, its verdict): the hour after it;
+ *   <li>usage becomes older than the reporting delay (the matured usage grows, a gap grows): its hour +
+ *       1 h + the delay;
+ *   <li>a run of hours without reports can open a reporting gap: the ticks from its first hour + delay +
+ *       window to its last possible opening tick;
+ *   <li>an empty hour can be a drop only when its baseline weeks held usage (a median above zero needs
+ *       two of the four): the hour after each such hour, looked for a week ahead.
+ * </ul>
+ *
+ * Records ask for their own tick, and a period's finality has its own timer; neither is found here.
+ */
+final class NextTick {
+
+    private static final long WEEK_MS = 7 * 24 * HOUR_MS;
+    /** How far ahead an empty hour that could be a drop is looked for: the rhythm repeats weekly. */
+    private static final long DROP_LOOKAHEAD_MS = WEEK_MS;
+
+    private final ReconSettings settings;
+
+    NextTick(ReconSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The next tick after {@code tick} for the open periods of {@code live}, or -1 when none is due. */
+    long after(List<PeriodState> live, long tick) {
+        long next = Long.MAX_VALUE;
+        for (PeriodState p : live) {
+            if (!p.finalized) {
+                next = Math.min(next, forPeriod(p, live, tick));
+            }
+        }
+        if (next == Long.MAX_VALUE) {
+            return -1;
+        }
+        return Math.max(next, tick + HOUR_MS);
+    }
+
+    private long forPeriod(PeriodState p, List<PeriodState> live, long tick) {
+        long next = Long.MAX_VALUE;
+        int from = p.index(Math.max(p.start, tick - HOUR_MS));
+        int to = p.hours();
+        // An hour holding records closes.
+        int data = Math.min(nextSet(p.usageHours, from, to), nextSet(p.reportHours, from, to));
+        if (data < Integer.MAX_VALUE) {
+            next = Math.min(next, p.hourAt(data) + HOUR_MS);
+        }
+        // Usage matures past the reporting delay.
+        int usage = nextSet(p.usageHours, p.index(Math.max(p.start, p.maturedBefore)), to);
+        if (usage < Integer.MAX_VALUE) {
+            next = Math.min(next, p.hourAt(usage) + HOUR_MS + settings.reportingDelayMs());
+        }
+        next = Math.min(next, gapOpening(p, live, tick));
+        next = Math.min(next, possibleDrop(p, live, tick));
+        return next;
+    }
+
+    /**
+     * The next tick at which a gap could open: after the last report hour r before the tick, the run
+     * starting at s = r + 1 h can open one at ticks s + D + W to s + D + 2W - 1 h.
+     */
+    private long gapOpening(PeriodState p, List<PeriodState> live, long tick) {
+        long last = lastReportHour(live, p, tick);
+        if (last == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long s = last + HOUR_MS;
+        long first = s + settings.reportingDelayMs() + settings.gapWindowMs();
+        long lastTick = s + settings.reportingDelayMs() + 2 * settings.gapWindowMs() - HOUR_MS;
+        long candidate = Math.max(first, tick + HOUR_MS);
+        return candidate <= lastTick ? candidate : Long.MAX_VALUE;
+    }
+
+    /** The last hour before {@code tick} holding reports, in {@code p} or the period before it. */
+    private static long lastReportHour(List<PeriodState> live, PeriodState p, long tick) {
+        for (int i = live.indexOf(p); i >= 0; i--) {
+            PeriodState q = live.get(i);
+            int to = q.index(Math.min(tick, q.end));
+            if (to <= 0) {
+                continue;
+            }
+            int found = HourBits.previousSet(q.reportHours, 0, to);
+            if (found >= 0) {
+                return q.hourAt(found);
+            }
+            if (q != p) {
+                break;
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
+    /** The hour after the next empty hour whose baseline weeks held usage in at least two weeks. */
+    private static long possibleDrop(PeriodState p, List<PeriodState> live, long tick) {
+        long limit = Math.min(p.end, tick + DROP_LOOKAHEAD_MS);
+        for (long h = Math.max(p.start, tick - HOUR_MS); h < limit; h += HOUR_MS) {
+            if (p.hasUsage(h)) {
+                continue; // an hour with records has its tick anyway
+            }
+            int weeks = 0;
+            for (int w = 1; w <= SeasonalBaseline.WEEKS && weeks < 2; w++) {
+                if (hasUsage(live, h - w * WEEK_MS)) {
+                    weeks++;
+                }
+            }
+            if (weeks >= 2) {
+                return h + HOUR_MS;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * Whether {@code hour} held usage, by the bits of the period in state holding it; an hour outside
+     * every period in state counts as holding usage (an extra tick is harmless, a missing one is not).
+     */
+    private static boolean hasUsage(List<PeriodState> live, long hour) {
+        PeriodState q = Periods.holding(live, hour);
+        return q == null || q.hasUsage(hour);
+    }
+
+    private static int nextSet(long[] bits, int from, int to) {
+        int i = HourBits.nextSet(bits, from, to);
+        return i < 0 ? Integer.MAX_VALUE : i;
+    }
+}

@@ -1,0 +1,96 @@
+package io.reckon.jobs.sources;
+
+import io.reckon.jobs.records.MeterEvent;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+
+/**
+ * Lets invoice lines hold event time back but never push it ahead of what usage and reports have
+ * shown (spec v1.1, "Time that cannot be trusted").
+ *
+ * <p>Input 1 is the metering side (usage, CloudEvents usage, reported usage), input 2 the invoice
+ * lines; records of both pass unchanged. An invoice line is timed by its period's end, and lines for a
+ * prepaid or future period are legitimate: with Flink's plain rule (the minimum over the inputs that
+ * are not idle), an invoice partition would decide the job's event time as soon as the metering
+ * partitions went quiet for the idle timeout, and one annual line would make every open period final.
+ * Here the watermark sent on is the metering side's, lowered to the invoice side's while that side is
+ * active; while the metering side is idle this operator is idle too (it sends no watermark, and
+ * downstream ignores it), so invoice lines alone never move event time. At the end of bounded input
+ * the metering side reaches the end of time and the invoice side decides, as before.
+ *
+ * <p>The cost: billing-side finality (the invoice grace) waits for usage or reports to show that time
+ * has passed; an account whose metering stops entirely is evaluated when other accounts' usage moves
+ * the job's event time, or at the end of input.
+ */
+public final class EventTimeFence extends AbstractStreamOperator<MeterEvent>
+        implements TwoInputStreamOperator<MeterEvent, MeterEvent, MeterEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private long metering = Long.MIN_VALUE;
+    private long invoices = Long.MIN_VALUE;
+    private boolean meteringIdle;
+    private boolean invoicesIdle;
+    private long sent = Long.MIN_VALUE;
+    private boolean sentIdle;
+
+    @Override
+    public void processElement1(StreamRecord<MeterEvent> element) {
+        output.collect(element);
+    }
+
+    @Override
+    public void processElement2(StreamRecord<MeterEvent> element) {
+        output.collect(element);
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        metering = Math.max(metering, mark.getTimestamp());
+        forward();
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) throws Exception {
+        invoices = Math.max(invoices, mark.getTimestamp());
+        forward();
+    }
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 0) {
+            meteringIdle = status.isIdle();
+        } else {
+            invoicesIdle = status.isIdle();
+        }
+        forward();
+    }
+
+    private void forward() throws Exception {
+        if (meteringIdle) {
+            if (!sentIdle) {
+                sentIdle = true;
+                output.emitWatermarkStatus(WatermarkStatus.IDLE);
+            }
+            return;
+        }
+        if (sentIdle) {
+            sentIdle = false;
+            output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
+        }
+        long time = fenced(metering, invoices, invoicesIdle);
+        if (time > sent) {
+            sent = time;
+            // Through the operator's own path, so its (unused) timer service stays consistent.
+            super.processWatermark(new Watermark(time));
+        }
+    }
+
+    /** The watermark sent on while the metering side is active. */
+    static long fenced(long metering, long invoices, boolean invoicesIdle) {
+        return invoicesIdle ? metering : Math.min(metering, invoices);
+    }
+}
