@@ -79,8 +79,7 @@ final class Forecasts {
         PeriodForecast.Priced priced;
         Finding upsell;
         try {
-            priced = PeriodForecast.price(
-                    PeriodForecast.project(in), terms.contract(), terms.meter(), periodStart);
+            priced = PeriodForecast.price(PeriodForecast.project(in), terms.contract(), terms.meter(), periodStart);
             upsell = Upsell.finding(
                     terms.contract(),
                     terms.meter(),
@@ -110,6 +109,15 @@ final class Forecasts {
 
         AnomalyKey id = new AnomalyKey(AnomalyType.UPSELL_OPPORTUNITY, p.start);
         if (upsell.holds() || p.hasSignal(AnomalyType.UPSELL_OPPORTUNITY, p.start)) {
+            if (upsell.holds() && !periodFinal) {
+                AnomalyState stored = emitter.stored(id);
+                if (stored != null && stored.isOpen()) {
+                    // The projection moves every hour: an open opportunity keeps the figures it was
+                    // opened with until it stops holding or its period is final (one CRM task, not one
+                    // revision an hour).
+                    return;
+                }
+            }
             emitter.emit(key, id, p.end, p, upsell, periodFinal, watermark);
         }
     }

@@ -15,9 +15,11 @@ public class ForecastRecord {
     public long periodEnd;
     /** The event time the forecast stands for: the tick it was made at. */
     public long asOf;
+
     public String currency;
     /** The usage of the period's hours before {@link #asOf}. */
     public BigDecimal quantitySoFar;
+
     public BigDecimal projectedQuantity;
     public BigDecimal quantityLow;
     public BigDecimal quantityHigh;

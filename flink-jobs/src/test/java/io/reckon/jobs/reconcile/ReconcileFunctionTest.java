@@ -604,7 +604,6 @@ class ReconcileFunctionTest {
         assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
                 .extracting(a -> a.type + "@" + Instant.ofEpochMilli(a.periodStart))
                 .containsExactly("USAGE_SPIKE@2026-03-03T10:00:00Z");
-
     }
 
     @Test

@@ -49,7 +49,8 @@ public final class AnomalyFiles {
             for (JsonNode n : actual) {
                 lines.add(JSON.writeValueAsString(n));
             }
-            Files.write(Path.of(System.getenv("GOLDEN_DUMP"), expected.getParent().getFileName() + ".jsonl"), lines);
+            Files.write(
+                    Path.of(System.getenv("GOLDEN_DUMP"), expected.getParent().getFileName() + ".jsonl"), lines);
         }
         assertThat(actual).as(description).containsExactlyElementsOf(wanted);
     }

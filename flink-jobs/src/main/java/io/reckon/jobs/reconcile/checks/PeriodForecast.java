@@ -57,8 +57,7 @@ public final class PeriodForecast {
 
     public record Projection(BigDecimal quantity, BigDecimal low, BigDecimal high) {}
 
-    public record Priced(
-            Projection projection, long amountMinor, long amountLowMinor, long amountHighMinor) {}
+    public record Priced(Projection projection, long amountMinor, long amountLowMinor, long amountHighMinor) {}
 
     /** The projection; empty-handed (the quantity so far) when nothing is known yet. */
     public static Projection project(Inputs in) {
@@ -83,8 +82,7 @@ public final class PeriodForecast {
             weightHours += PRIOR_HOURS;
         }
         BigDecimal rate = weightedSum.divide(BigDecimal.valueOf(weightHours), SCALE + 6, RoundingMode.HALF_EVEN);
-        BigDecimal projected =
-                soFar.add(rate.multiply(BigDecimal.valueOf(n))).setScale(SCALE, RoundingMode.HALF_EVEN);
+        BigDecimal projected = soFar.add(rate.multiply(BigDecimal.valueOf(n))).setScale(SCALE, RoundingMode.HALF_EVEN);
 
         double sd = standardDeviation(in, e, n, rate.doubleValue());
         BigDecimal half = new BigDecimal(Z80 * sd, MathContext.DECIMAL64).setScale(SCALE, RoundingMode.HALF_UP);
@@ -104,7 +102,9 @@ public final class PeriodForecast {
         if (in.records() > 0 && e > 0) {
             recordsPerHour = (double) in.records() / e;
             double u = in.soFar().doubleValue() / in.records();
-            secondMoment = in.aggregation() == Aggregation.COUNT ? 1 : u * in.largestRecord().doubleValue();
+            secondMoment = in.aggregation() == Aggregation.COUNT
+                    ? 1
+                    : u * in.largestRecord().doubleValue();
         } else {
             // Nothing of this period yet: the prior's rate as if it were one record an hour.
             recordsPerHour = 1;

@@ -44,7 +44,8 @@ public final class Upsell {
 
     /** Whether {@code quantity} exceeds {@code allowance} by at least {@code marginPct} percent. */
     public static boolean beyond(BigDecimal quantity, BigDecimal allowance, int marginPct) {
-        BigDecimal bar = allowance.multiply(BigDecimal.valueOf(100L + marginPct)).divide(BigDecimal.valueOf(100));
+        BigDecimal bar =
+                allowance.multiply(BigDecimal.valueOf(100L + marginPct)).divide(BigDecimal.valueOf(100));
         return quantity.compareTo(bar) >= 0 && quantity.compareTo(allowance) > 0;
     }
 

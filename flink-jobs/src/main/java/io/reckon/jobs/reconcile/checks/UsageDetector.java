@@ -3,6 +3,7 @@ package io.reckon.jobs.reconcile.checks;
 import io.reckon.pricing.Aggregation;
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.function.LongPredicate;
 
 /**
  * USAGE_SPIKE and USAGE_DROP: one hour of a key against a model of the key's own hourly quantity,
@@ -122,10 +123,28 @@ public final class UsageDetector {
             return new Judgement(spike ? Outcome.SPIKE : Outcome.NORMAL, h.value(), b.usual());
         }
         if (low(q, m, s)) {
-            boolean drop = q < m - s.deviations() * Math.sqrt(b.lowSpreadSq()) || run(history, hour, knownFrom, agg, s, h, b, false);
+            boolean drop = q < m - s.deviations() * Math.sqrt(b.lowSpreadSq())
+                    || run(history, hour, knownFrom, agg, s, h, b, false);
             return new Judgement(drop ? Outcome.DROP : Outcome.NORMAL, h.value(), b.usual());
         }
         return new Judgement(Outcome.NORMAL, h.value(), b.usual());
+    }
+
+    /**
+     * Whether an hour without usage can be judged a drop, given which hours held usage: its usual
+     * quantity, the median of the same hour of the previous 4 weeks, is above zero only when at least
+     * two of those 4 hours held usage (the median of 4 is the mean of the middle two), and an hour whose
+     * usual quantity is zero is not judged. Every other spike or drop needs usage in the hour itself, so
+     * this is the one verdict a key's ticks must look ahead for ({@code NextTick}).
+     */
+    public static boolean emptyHourCanDrop(LongPredicate heldUsage, long hour) {
+        int weeks = 0;
+        for (int w = 1; w <= WEEKS; w++) {
+            if (heldUsage.test(hour - w * WEEK_MS) && ++weeks >= WEEKS / 2) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean judgeable(Baseline b, Settings s) {

@@ -47,7 +47,8 @@ public final class HeldOutUsage {
     public record Incident(boolean spike, long start, long end) {}
 
     /** One key: its kind, aggregation, the records of each hour from {@link #ORIGIN}, and its incidents. */
-    public record Key(String name, Kind kind, Aggregation aggregation, List<List<BigDecimal>> hours, List<Incident> incidents) {
+    public record Key(
+            String name, Kind kind, Aggregation aggregation, List<List<BigDecimal>> hours, List<Incident> incidents) {
 
         public UsageDetector.Hour hour(long t) {
             int i = (int) ((t - ORIGIN) / HOUR_MS);

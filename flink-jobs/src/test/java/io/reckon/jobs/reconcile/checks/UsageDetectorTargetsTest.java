@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class UsageDetectorTargetsTest {
 
-    static final UsageDetector.Settings DEFAULTS = io.reckon.jobs.reconcile.ReconSettings.defaults().detector();
+    static final UsageDetector.Settings DEFAULTS =
+            io.reckon.jobs.reconcile.ReconSettings.defaults().detector();
     private static final int DAYS = 63;
 
     /** What the detector said about one key's hours. */
@@ -62,7 +63,8 @@ class UsageDetectorTargetsTest {
         for (Judged j : incidentKeys) {
             for (Incident inc : j.key().incidents()) {
                 Outcome wanted = inc.spike() ? Outcome.SPIKE : Outcome.DROP;
-                int[] tally = (inc.spike() ? spikes : drops).computeIfAbsent(j.key().kind(), k -> new int[2]);
+                int[] tally =
+                        (inc.spike() ? spikes : drops).computeIfAbsent(j.key().kind(), k -> new int[2]);
                 tally[1]++;
                 if (flagged(j, inc, wanted)) {
                     tally[0]++;
@@ -71,7 +73,9 @@ class UsageDetectorTargetsTest {
         }
         int[] s = total(spikes);
         int[] d = total(drops);
-        System.out.printf("held-out spikes found %d/%d %s; drops found %d/%d %s%n", s[0], s[1], show(spikes), d[0], d[1], show(drops));
+        System.out.printf(
+                "held-out spikes found %d/%d %s; drops found %d/%d %s%n",
+                s[0], s[1], show(spikes), d[0], d[1], show(drops));
         assertThat(s[1]).isGreaterThan(200);
         assertThat(d[1]).isGreaterThan(200);
         assertThat((double) s[0] / s[1]).isGreaterThanOrEqualTo(0.90);
@@ -158,7 +162,12 @@ class UsageDetectorTargetsTest {
 
     private static String show(Map<Kind, int[]> m) {
         StringBuilder b = new StringBuilder();
-        m.forEach((k, v) -> b.append(k.name().toLowerCase()).append(' ').append(v[0]).append('/').append(v[1]).append(' '));
+        m.forEach((k, v) -> b.append(k.name().toLowerCase())
+                .append(' ')
+                .append(v[0])
+                .append('/')
+                .append(v[1])
+                .append(' '));
         return b.toString().trim();
     }
 }

@@ -1,0 +1,167 @@
+package io.reckon.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.ContractEvent;
+import io.reckon.jobs.records.ForecastRecord;
+import io.reckon.jobs.records.MeterEvent;
+import io.reckon.jobs.testing.Contracts;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A spike and a drop, a period-end forecast and an upsell opportunity in the operator harness: each is
+ * raised, and once its period (and the period after it, whose baselines read it) is released, the key
+ * keeps no state entry and no timer. Defaults: reporting delay 2 h, allowed lateness 6 h, invoice grace
+ * 72 h, retention 35 days.
+ */
+class SignalsReleaseTest {
+
+    private static final String ACCOUNT = "acct_1";
+    private static final String METER = "api_calls";
+
+    private KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ReconcileFunction(ReconSettings.defaults()),
+                MeterEvent::key,
+                Types.STRING,
+                ReconcileFunction.CONTRACTS);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void aSpikeAndADropLeaveNoStateOrTimerOnceTheirPeriodIsReleased() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        Instant spike = Instant.parse("2026-03-03T10:00:00Z");
+        Instant drop = Instant.parse("2026-03-03T13:00:00Z");
+        for (Instant h = Instant.parse("2026-02-01T00:00:00Z");
+                h.isBefore(Instant.parse("2026-04-01T00:00:00Z"));
+                h = h.plusSeconds(3600)) {
+            boolean low = !h.isBefore(drop) && h.isBefore(drop.plusSeconds(3 * 3600));
+            String q = h.equals(spike) ? "100" : low ? "1" : "10";
+            record(h.plusSeconds(60).toString(), q);
+        }
+        watermark("2026-04-01T06:00:00Z");
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out)
+                .filteredOn(a -> a.finalRevision && a.type.startsWith("USAGE_"))
+                .extracting(a -> a.type + "@" + Instant.ofEpochMilli(a.periodStart))
+                .containsExactlyInAnyOrder("USAGE_SPIKE@2026-03-03T10:00:00Z", "USAGE_DROP@2026-03-03T14:00:00Z");
+        assertThat(keyedStateEntries()).isPositive();
+
+        releaseEverything();
+    }
+
+    @Test
+    void aForecastAndAnUpsellOpportunityLeaveNoStateOrTimerOnceTheirPeriodIsReleased() throws Exception {
+        // 500 units included, 1 cent per unit beyond; 10 units an hour is 6,720 in February.
+        contract(
+                """
+                {"account_id":"acct_1","version":1,"effective_from":"2026-01-01T00:00:00Z","currency":"usd",
+                 "meters":[{"meter":"api_calls","included_quantity":"500",
+                   "pricing":{"model":"per_unit","unit_amount_decimal":"1"}}]}
+                """);
+        for (Instant h = Instant.parse("2026-02-01T00:00:00Z");
+                h.isBefore(Instant.parse("2026-04-01T00:00:00Z"));
+                h = h.plusSeconds(3600)) {
+            record(h.plusSeconds(60).toString(), "10");
+        }
+        watermark("2026-03-16T00:00:00Z");
+        // Mid-March: 360 hours of 10 so far, February's rate (6,720 over 672 h) weighing as 168 hours:
+        // rate (3,600 + 1,680) / 528 = 10 an hour, 3,600 + 10 x 384 = 7,440 projected, 6,940 cents.
+        ForecastRecord mid = forecasts().stream()
+                .filter(f -> f.asOf == ms("2026-03-16T00:00:00Z"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(mid.periodStart).isEqualTo(ms("2026-03-01T00:00:00Z"));
+        assertThat(mid.currency).isEqualTo("usd");
+        assertThat(mid.quantitySoFar).isEqualByComparingTo("3600");
+        assertThat(mid.projectedQuantity).isEqualByComparingTo("7440");
+        assertThat(mid.projectedAmountMinor).isEqualTo(6940);
+        assertThat(mid.amountLowMinor).isLessThan(6940).isGreaterThan(6000);
+        assertThat(mid.amountHighMinor).isGreaterThan(6940).isLessThan(8000);
+        // February and March's projection are both beyond 500 + 20 %: one opportunity, opened once.
+        List<AnomalyRecord> upsell = anomalies().stream()
+                .filter(a -> a.type.equals("UPSELL_OPPORTUNITY"))
+                .toList();
+        assertThat(upsell)
+                .extracting(a -> a.revision + ":" + a.status + "@" + Instant.ofEpochMilli(a.periodStart))
+                .containsExactly("1:open@2026-03-01T00:00:00Z");
+        assertThat(upsell.get(0).amountMinor).isEqualTo(6940);
+
+        watermark("2026-04-01T06:00:00Z");
+        assertThat(anomalies())
+                .filteredOn(a -> a.type.equals("UPSELL_OPPORTUNITY"))
+                .extracting(a -> a.revision + ":" + a.status + ":" + a.finalRevision + ":" + a.amountMinor)
+                .containsExactly("2:updated:true:6940");
+        ForecastRecord last = forecasts().get(forecasts().size() - 1);
+        assertThat(last.finalRevision).isTrue();
+        assertThat(last.projectedQuantity).isEqualByComparingTo("7440");
+        assertThat(last.amountLowMinor).isEqualTo(6940);
+        assertThat(last.amountHighMinor).isEqualTo(6940);
+
+        releaseEverything();
+    }
+
+    /** March is released after its retention, April (whose baselines read March) a month later. */
+    private void releaseEverything() throws Exception {
+        watermark("2026-05-09T00:00:00Z");
+        assertThat(keyedStateEntries()).isPositive();
+        watermark("2026-06-08T00:00:00.001Z");
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(keyedStateEntries()).isZero();
+    }
+
+    private void contract(String json) throws Exception {
+        harness.processBroadcastElement(Contracts.event(json), 0L);
+    }
+
+    /** A usage record and its report, both of {@code quantity}. */
+    private void record(String time, String quantity) throws Exception {
+        harness.processElement(
+                MeterEvent.usage("u" + time, ACCOUNT, METER, ms(time), new BigDecimal(quantity)), ms(time));
+        harness.processElement(
+                MeterEvent.reported("r" + time, ACCOUNT, METER, ms(time), new BigDecimal(quantity)), ms(time));
+    }
+
+    private void watermark(String time) throws Exception {
+        harness.watermark(ms(time));
+    }
+
+    private List<AnomalyRecord> anomalies() {
+        List<AnomalyRecord> out = harness.extractOutputValues();
+        harness.getOutput().clear();
+        return out;
+    }
+
+    private List<ForecastRecord> forecasts() {
+        return harness.getSideOutput(ReconcileFunction.FORECASTS).stream()
+                .map(StreamRecord::getValue)
+                .toList();
+    }
+
+    private int keyedStateEntries() {
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    private static long ms(String iso) {
+        return Instant.parse(iso).toEpochMilli();
+    }
+}
