@@ -93,8 +93,8 @@ class ObjectReuseEquivalenceTest {
         // As the scenario's config.properties: each record is its own corroboration (its input is tiny).
         watermarks.set(io.reckon.jobs.ReconOptions.WATERMARK_CORROBORATION, 1);
         LoadOptions arrivalOrder = LoadOptions.defaults().withOrder(InputOrder.FILE);
-        Outputs copying = replay(scenario, false, watermarks, arrivalOrder);
-        Outputs reusing = replay(scenario, true, watermarks, arrivalOrder);
+        Outputs copying = replayWithTheReportLate(scenario, false, watermarks, arrivalOrder);
+        Outputs reusing = replayWithTheReportLate(scenario, true, watermarks, arrivalOrder);
 
         assertThat(copying.anomalies()).isNotEmpty();
         assertThat(copying.tables().get("hourly_usage")).isNotEmpty();
@@ -117,6 +117,26 @@ class ObjectReuseEquivalenceTest {
             List<DeadLetter> deadLetters,
             Map<InputKind, InputCounts> counts,
             Map<String, List<String>> tables) {}
+
+    /**
+     * A replay of the late-correction scenario in which its report did arrive late. Each input is its
+     * own topic and source and which one reads first is up to the scheduler (see GoldenScenariosTest):
+     * a run in which the report was read before the other inputs moved the watermark is run again.
+     */
+    private Outputs replayWithTheReportLate(
+            Path inputs, boolean objectReuse, Configuration options, LoadOptions loading) throws Exception {
+        Outputs outputs = null;
+        for (int attempt = 0; attempt < 4; attempt++) {
+            outputs = replay(inputs, objectReuse, options, loading);
+            if (outputs.counts().get(InputKind.REPORTED).late() == 1) {
+                return outputs;
+            }
+        }
+        assertThat(outputs.counts().get(InputKind.REPORTED).late())
+                .as("late reports: the scenario's arrival order was not reached in 4 runs")
+                .isEqualTo(1);
+        return outputs;
+    }
 
     private Outputs replay(Path inputs, boolean objectReuse, Configuration options, LoadOptions loading)
             throws Exception {

@@ -209,7 +209,7 @@ public final class ConfluentAvroCodec implements Serializable {
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
             AvroSchema parsed = new AvroSchema(schema.toString());
             try {
-                int id = autoRegister ? client().register(subject, parsed) : client().getId(subject, parsed);
+                int id = autoRegister ? register(subject, parsed) : client().getId(subject, parsed);
                 // The registry holds this schema (or one it deems the same) under the id: records
                 // written with it decode with it, here and in every codec of the JVM.
                 writerSchemas.putIfAbsent(id, schema);
@@ -230,6 +230,29 @@ public final class ConfluentAvroCodec implements Serializable {
                         "schema registry " + urls + " unreachable while registering " + subject, e);
             }
         });
+    }
+
+    /**
+     * Registers {@code schema} under {@code subject}. Registering is idempotent in the Confluent API, but
+     * Apicurio's compatibility API answers 409 ("artifact already exists") to the loser of two parallel
+     * first registrations of a subject, as when two subtasks of a sink start together; the schema is
+     * then registered, and its id is looked up instead of failing the task.
+     */
+    private int register(String subject, AvroSchema schema) throws IOException, RestClientException {
+        try {
+            return client().register(subject, schema);
+        } catch (RestClientException e) {
+            if (e.getStatus() != 409) {
+                throw e;
+            }
+            try {
+                return client().getId(subject, schema);
+            } catch (RestClientException notThere) {
+                // Not registered after all: the 409 was Confluent's "incompatible schema"; report that.
+                e.addSuppressed(notThere);
+                throw e;
+            }
+        }
     }
 
     /**

@@ -106,6 +106,11 @@ class LeastPrivilegeTest {
         grants.forEach((table, g) -> {
             if (table.equals("flyway_schema_history")) {
                 assertThat(g).as(table).containsExactly("reckon_writer:SELECT");
+            } else if (table.equals("sink_dead_letters")) {
+                // Append-only: the jobs add the rows a table refused and never change one.
+                assertThat(g)
+                        .as(table)
+                        .containsExactly("reckon_reader:SELECT", "reckon_writer:INSERT", "reckon_writer:SELECT");
             } else {
                 assertThat(g)
                         .as(table)

@@ -182,6 +182,53 @@ class SchemaRegistryHttpTest {
         registry.verify(0, getRequestedFor(urlPathEqualTo("/schemas/ids/79")));
     }
 
+    /**
+     * Apicurio's compatibility API answers 409 ("artifact already exists") to the second of two parallel
+     * first registrations of a subject; the schema is registered, so its id is looked up.
+     */
+    @Test
+    void aRegistrationLostToAParallelOneUsesTheRegisteredId() throws Exception {
+        registry.stubFor(post(urlPathEqualTo("/subjects/recon.reported-value/versions"))
+                .willReturn(aResponse()
+                        .withStatus(409)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 409, \"message\": \"An artifact with ID"
+                                + " 'recon.reported-value' in group 'null' already exists.\"}")));
+        registry.stubFor(post(urlPathEqualTo("/subjects/recon.reported-value"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"subject\": \"recon.reported-value\", \"id\": 77, \"version\": 1,"
+                                + " \"schema\": "
+                                + JSON.writeValueAsString(
+                                        UsageEvent.getClassSchema().toString())
+                                + "}")));
+
+        byte[] payload = codec().encode("recon.reported-value", AvroFixtures.usageEvent("ev-409"));
+
+        assertThat(ByteBuffer.wrap(payload, 1, 4).getInt()).isEqualTo(77);
+    }
+
+    /** Confluent's 409 means an incompatible schema: the lookup finds nothing, and the 409 is reported. */
+    @Test
+    void anIncompatibleSchemaIsRefusedWithTheRegistrysReason() {
+        registry.stubFor(post(urlPathEqualTo("/subjects/recon.invoices-value/versions"))
+                .willReturn(aResponse()
+                        .withStatus(409)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 409, \"message\": \"Schema being registered is"
+                                + " incompatible with an earlier schema\"}")));
+        registry.stubFor(post(urlPathEqualTo("/subjects/recon.invoices-value"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", CONTENT_TYPE)
+                        .withBody("{\"error_code\": 40403, \"message\": \"Schema not found\"}")));
+
+        assertThatThrownBy(() -> codec().encode("recon.invoices-value", AvroFixtures.usageEvent("ev-x")))
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("HTTP 409")
+                .hasMessageContaining("incompatible");
+    }
+
     @Test
     void encodeThenDecodeRoundTripsThroughTheHttpRegistry() throws Exception {
         registry.stubFor(post(urlPathEqualTo("/subjects/recon.contracts-value/versions"))

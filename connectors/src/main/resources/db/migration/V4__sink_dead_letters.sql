@@ -10,3 +10,8 @@ CREATE TABLE sink_dead_letters (
     written_at    TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX sink_dead_letters_table ON sink_dead_letters (target_table, written_at);
+
+-- The jobs write refused rows (their sequence included); the dashboards may read them.
+GRANT SELECT, INSERT ON sink_dead_letters TO ${writer_role};
+GRANT USAGE ON SEQUENCE sink_dead_letters_id_seq TO ${writer_role};
+GRANT SELECT ON sink_dead_letters TO ${reader_role};
