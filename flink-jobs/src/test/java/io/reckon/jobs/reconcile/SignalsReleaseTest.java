@@ -105,6 +105,10 @@ class SignalsReleaseTest {
                 .extracting(a -> a.revision + ":" + a.status + "@" + Instant.ofEpochMilli(a.periodStart))
                 .containsExactly("1:open@2026-03-01T00:00:00Z");
         assertThat(upsell.get(0).amountMinor).isEqualTo(6940);
+        assertThat(upsell.get(0).explanation)
+                .isEqualTo("api_calls for acct_1: 7,440 projected for March 2026 and 6,720 used in the period before,"
+                        + " against 500 in its plan; usage has outgrown the plan two periods running, the usage beyond"
+                        + " it is worth $69.40 this period: an upsell opportunity (offer the next plan up).");
 
         watermark("2026-04-01T06:00:00Z");
         assertThat(anomalies())

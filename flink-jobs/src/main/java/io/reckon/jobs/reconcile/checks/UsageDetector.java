@@ -14,26 +14,36 @@ import java.util.function.LongPredicate;
  * the previous 4 weeks (a seasonal naive forecast: it follows each key's daily and weekly rhythm; the
  * median ignores one odd week). The <i>spread</i> s is estimated from more data: the residuals of the
  * hours j - 1, j and j + 1 of those 4 weeks, each from its own hour's median (12 residuals: the
- * neighbours add evidence about the key's noise without blurring its level); the 2 largest are left
- * out (a past spike or outage must not mask the next one), and s² = (sum of the 10 smallest squared
- * residuals) / 6 (the divisor corrects for the trimming and the median's 3 degrees of freedom). s² is
- * at least {@link #POISSON_SHARE} x m x u, a quarter of what a Poisson count of records of the key's
- * mean size u would vary (u = quantity per record of those 4 hours for sums, 1 for counts, 0 for
- * maxima): four weeks can look calmer than a sparse key is. The same model is built on the hour's
- * record counts (for every aggregation).
+ * neighbours add evidence about the key's noise without blurring its level); the largest is left out
+ * (a past spike or outage must not mask the next one): trimmed = (sum of the 11 smallest squared
+ * residuals) / 8. Four weeks can look calmer than a sparse key is, so s² = max(trimmed, floor), the
+ * floor being what the key's records can vary by: with rate = records of the 12 hours / 12, rateUp =
+ * rate + 2 sqrt(rate / 12) (an upper bound of the rate), u = quantity per record of the 4 same hours,
+ * x = the largest record of the 12 and r = max(squared record-count residuals / 9, rate / 4):
+ * floor = rateUp x u x (x - u) + r x u² for sums (a random number of records of random sizes, the
+ * size variance bounded by Bhatia-Davis), rateUp for counts, 0 for maxima. A drop uses s<sub>low</sub>²
+ * = max(trimmed, floor / 4) ({@link #POISSON_SHARE}): the floor guards against false spikes, and a key
+ * steadier than Poisson shows its drops sooner. The record counts get the same model (usual rate,
+ * variance r; rateUp when rising).
  *
- * <p><b>Verdicts.</b> With k = {@code reconcile.spike-deviations}, r = {@code reconcile.spike-ratio}
- * and k<sub>d</sub> = {@code reconcile.drop-deviations}:
+ * <p><b>Verdicts.</b> With k = {@code reconcile.spike-deviations} (5), r<sub>s</sub> = {@code
+ * reconcile.spike-ratio} (5), r<sub>d</sub> = {@code reconcile.drop-ratio} (4) and k<sub>d</sub> =
+ * {@code reconcile.drop-deviations} (3.5):
  *
  * <ul>
- *   <li><b>spike</b>: q &gt; r x m and q &gt; m + k x s;
- *   <li><b>drop</b>: the hour is low (r x q &lt; m) and either the hour alone is far below (q &lt; m - k x
- *       s), or the run of consecutive low hours ending with it (at most {@link #MAX_RUN} hours, two or
- *       more) is: its total Q against the summed usual M and spread S = sqrt(sum of s²) satisfies Q &lt;
- *       M - k<sub>d</sub> x S, or the same holds for its record counts (a sparse key whose records thin
- *       out). One sparse hour without records says little; three of them in a row on a key that never
- *       has an empty hour say a lot.
+ *   <li><b>spike</b>: the hour is high (q &gt; r<sub>s</sub> x m) and either alone far above (q &gt; m + k
+ *       x s) or the run of consecutive high hours ending with it (2 to {@link #MAX_RUN} hours) is: its
+ *       total Q &gt; M + k<sub>d</sub> x S (M the summed usual quantities, S = sqrt of the summed s²), or
+ *       its record count is both r<sub>s</sub> times and k<sub>d</sub> spreads above its usual count;
+ *   <li><b>drop</b>: the hour is low (r<sub>d</sub> x q &lt; m) and either alone far below (q &lt; m - k x
+ *       s<sub>low</sub>), or the run of consecutive low hours ending with it is: Q &lt; M - k<sub>d</sub> x
+ *       S<sub>low</sub>, or the same (and a factor r<sub>d</sub>) for its record count (a sparse key whose
+ *       records thin out). One sparse hour without records says little; three of them in a row on a
+ *       key that never has an empty hour say a lot.
  * </ul>
+ *
+ * An episode therefore starts at the hour from which the evidence suffices, which for a drop of a
+ * sparse key is often its second or third hour.
  *
  * <p><b>Not judged</b> (and counted as such): an hour whose baseline reaches before the key's first
  * usage (too young), and an hour that usually has no usage (m = 0) or whose 4 baseline hours held fewer

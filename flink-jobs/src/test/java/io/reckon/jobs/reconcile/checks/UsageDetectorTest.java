@@ -44,11 +44,11 @@ class UsageDetectorTest {
     }
 
     @Test
-    void tenfoldOnAOneRecordKeyIsASpikeAndThreeEmptyHoursADrop() throws Exception {
+    void tenfoldOnAOneRecordKeyIsASpikeAndARunOfEmptyHoursADrop() throws Exception {
         Map<Long, Hour> hours = steady(START, 40 * 24, "10");
         long spike = START + 35 * 24 * H + 10 * H;
         hours.put(spike, hour("100", 1));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             hours.remove(spike + (4 + i) * H);
         }
         assertThat(UsageDetector.judge(hours::get, spike, START, Aggregation.SUM, DEFAULTS)
@@ -64,7 +64,11 @@ class UsageDetectorTest {
         assertThat(UsageDetector.judge(counts, spike + 3 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.NORMAL);
+        // Counted, one record an hour varies like a Poisson count: the fourth empty hour is the evidence.
         assertThat(UsageDetector.judge(counts, spike + 6 * H, START, Aggregation.COUNT, DEFAULTS)
+                        .outcome())
+                .isEqualTo(Outcome.NORMAL);
+        assertThat(UsageDetector.judge(counts, spike + 7 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.DROP);
     }
