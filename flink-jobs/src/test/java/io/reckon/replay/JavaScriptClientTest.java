@@ -76,8 +76,9 @@ class JavaScriptClientTest {
         conf.setString(Replay.PROMETHEUS_PORT_KEY, String.valueOf(freePort()));
         live = Replay.liveJob(conf);
 
-        // 7,500 calls between 10:00 and 11:00, never reported; a later call moves event time past the
-        // 2-hour reporting delay of that hour.
+        // 7,500 calls between 10:00 and 11:00, never reported; three later calls (event time follows
+        // a partition where three records with distinct ids reached it) move it past the 2-hour
+        // reporting delay of that hour.
         String usage = node.produceAvro(
                 stack.bootstrapServers(),
                 stack.schemaRegistryUrl(),
@@ -87,8 +88,10 @@ class JavaScriptClientTest {
                         "usage.jsonl",
                         usage("js-1", "2026-03-02T10:05:00Z", "5000"),
                         usage("js-2", "2026-03-02T10:35:00Z", "2500.5"),
-                        usage("js-3", "2026-03-02T13:30:00Z", "1")));
-        assertThat(usage).contains("produced 3 record(s) to recon.usage");
+                        usage("js-3", "2026-03-02T13:30:00Z", "1"),
+                        usage("js-4", "2026-03-02T13:31:00Z", "1"),
+                        usage("js-5", "2026-03-02T13:32:00Z", "1")));
+        assertThat(usage).contains("produced 5 record(s) to recon.usage");
 
         EmbeddedPostgres.Login reader = stack.jdbcReader();
         Path pgpass = LiveStackInstructions.writePgpass(
