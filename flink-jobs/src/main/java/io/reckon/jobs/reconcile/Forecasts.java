@@ -4,7 +4,6 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
 import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.Finding;
-import io.reckon.jobs.reconcile.checks.HourBits;
 import io.reckon.jobs.reconcile.checks.PeriodForecast;
 import io.reckon.jobs.reconcile.checks.Upsell;
 import io.reckon.jobs.records.ForecastRecord;
@@ -13,12 +12,13 @@ import java.time.Instant;
 
 /**
  * The period-end forecast of one period at a tick (side output {@link ReconOutputs#FORECASTS}) and its
- * UPSELL_OPPORTUNITY. Holds no state of its own: the forecast is made from the period's running
- * aggregates (the matured usage, plus the buckets of the reporting delay's few hours), and the previous
- * period's final quantity, both already read by the tick, so a forecast costs O(1) state reads and
- * nothing is left to release with the period. At the period's metering finality the forecast is its
+ * UPSELL_OPPORTUNITY. Holds no state of its own: the forecast is made from the period's matured usage
+ * (the hours before the tick less the reporting delay) and the previous period's, both already read by
+ * the tick, so a forecast costs no state read and nothing is left to release with the period. At the period's metering finality the forecast is its
  * actual figures, and the opportunity's final revision is a function of the two periods' records alone
- * (any arrival order gives it).
+ * (any arrival order gives it). Made at the ticks the key has ({@link NextTick} skips only ticks at
+ * which nothing can change): hours without a tick add no usage, so each forecast is exact as of its own
+ * tick. Once the previous period is released, an opportunity already raised keeps its last revision.
  */
 final class Forecasts {
 
@@ -46,26 +46,15 @@ final class Forecasts {
             long watermark)
             throws Exception {
         Aggregation agg = terms.meter().aggregation();
-        long cutoff = Math.min(Math.max(asOf, p.start), p.end);
-        Agg soFar;
-        if (periodFinal) {
-            soFar = p.usage;
-        } else {
-            soFar = p.maturedUsage.copy();
-            long from = Math.max(p.maturedBefore, p.start);
-            if (from < cutoff) {
-                for (int i = HourBits.nextSet(p.usageHours, p.index(from), p.index(cutoff));
-                        i >= 0;
-                        i = HourBits.nextSet(p.usageHours, i + 1, p.index(cutoff))) {
-                    HourBucket b = view.bucket(p.hourAt(i));
-                    if (b != null) {
-                        soFar.merge(b.usage);
-                    }
-                }
-            }
-        }
+        // The hours before the tick less the reporting delay: their usage is what the metering side
+        // compares too, and it does not depend on whether a record of the last hour or two reached the
+        // key before or after its tick (arrival order, a restart).
+        long cutoff = periodFinal ? p.end : Math.min(Math.max(asOf - settings.reportingDelayMs(), p.start), p.end);
+        Agg soFar = periodFinal ? p.usage : p.maturedUsage;
         PeriodState previous = view.period(p.start - 1);
-        int elapsed = periodFinal ? p.hours() : (int) ((cutoff - p.start) / HOUR_MS);
+        long priorTo = previous == null ? 0 : Math.min(previous.maturedBefore, previous.end);
+        boolean hasPrior = previous != null && priorTo > previous.start;
+        int elapsed = (int) ((cutoff - p.start) / HOUR_MS);
         PeriodForecast.Inputs in = new PeriodForecast.Inputs(
                 agg,
                 elapsed,
@@ -73,20 +62,12 @@ final class Forecasts {
                 soFar.value(agg),
                 soFar.count,
                 soFar.max,
-                previous == null ? null : previous.usage.value(agg),
-                previous == null ? 0 : previous.hours());
+                hasPrior ? previous.maturedUsage.value(agg) : null,
+                hasPrior ? (int) ((priorTo - previous.start) / HOUR_MS) : 0);
         Instant periodStart = Instant.ofEpochMilli(p.start);
         PeriodForecast.Priced priced;
-        Finding upsell;
         try {
             priced = PeriodForecast.price(PeriodForecast.project(in), terms.contract(), terms.meter(), periodStart);
-            upsell = Upsell.finding(
-                    terms.contract(),
-                    terms.meter(),
-                    periodStart,
-                    in.previousQuantity(),
-                    priced.projection().quantity(),
-                    settings.upsellMarginPct());
         } catch (ArithmeticException e) {
             return; // the period's own evaluation dead-letters a period that cannot be priced
         }
@@ -95,7 +76,7 @@ final class Forecasts {
         f.meter = key.meter();
         f.periodStart = p.start;
         f.periodEnd = p.end;
-        f.asOf = periodFinal ? Math.max(asOf, p.end) : asOf;
+        f.asOf = cutoff;
         f.currency = terms.contract().currency();
         f.quantitySoFar = in.soFar();
         f.projectedQuantity = priced.projection().quantity();
@@ -107,17 +88,53 @@ final class Forecasts {
         f.finalRevision = periodFinal;
         outputs.forecast(f);
 
+        opportunity(key, p, terms, previous, priorTo, priced, periodFinal, watermark);
+    }
+
+    /**
+     * The period's UPSELL_OPPORTUNITY: it needs the previous period's whole usage (matured to its end).
+     * An open opportunity keeps the figures it was opened with until it stops holding or its period is
+     * final (the projection moves every hour: one CRM task, not one revision an hour), and it stops
+     * holding only when the projection no longer exceeds the allowance at all (no margin), so that a
+     * projection hovering around the margin does not open and resolve it by turns. The final revision
+     * applies the margin whatever came before: it is a function of the two periods' records alone.
+     */
+    private void opportunity(
+            MeterKey key,
+            PeriodState p,
+            ContractBook.Terms terms,
+            PeriodState previous,
+            long priorTo,
+            PeriodForecast.Priced priced,
+            boolean periodFinal,
+            long watermark)
+            throws Exception {
         AnomalyKey id = new AnomalyKey(AnomalyType.UPSELL_OPPORTUNITY, p.start);
-        if (upsell.holds() || p.hasSignal(AnomalyType.UPSELL_OPPORTUNITY, p.start)) {
-            if (upsell.holds() && !periodFinal) {
-                AnomalyState stored = emitter.stored(id);
-                if (stored != null && stored.isOpen()) {
-                    // The projection moves every hour: an open opportunity keeps the figures it was
-                    // opened with until it stops holding or its period is final (one CRM task, not one
-                    // revision an hour).
-                    return;
-                }
-            }
+        boolean raised = p.hasSignal(AnomalyType.UPSELL_OPPORTUNITY, p.start);
+        boolean priorWhole = previous != null && priorTo >= previous.end;
+        if (!priorWhole && raised) {
+            // The previous period was released (a late record re-evaluates a final period up to its own
+            // release, which comes after the previous one's): its evidence is gone, the last revision stands.
+            return;
+        }
+        AnomalyState stored = raised ? emitter.stored(id) : null;
+        boolean open = stored != null && stored.isOpen();
+        Finding upsell;
+        try {
+            upsell = Upsell.finding(
+                    terms.contract(),
+                    terms.meter(),
+                    Instant.ofEpochMilli(p.start),
+                    priorWhole ? previous.maturedUsage.value(terms.meter().aggregation()) : null,
+                    priced.projection().quantity(),
+                    open && !periodFinal ? 0 : settings.upsellMarginPct());
+        } catch (ArithmeticException e) {
+            return;
+        }
+        if (open && upsell.holds() && !periodFinal) {
+            return;
+        }
+        if (upsell.holds() || raised) {
             emitter.emit(key, id, p.end, p, upsell, periodFinal, watermark);
         }
     }

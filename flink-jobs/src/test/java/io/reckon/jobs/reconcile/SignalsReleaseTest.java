@@ -84,15 +84,16 @@ class SignalsReleaseTest {
             record(h.plusSeconds(60).toString(), "10");
         }
         watermark("2026-03-16T00:00:00Z");
-        // Mid-March: 360 hours of 10 so far, February's rate (6,720 over 672 h) weighing as 168 hours:
-        // rate (3,600 + 1,680) / 528 = 10 an hour, 3,600 + 10 x 384 = 7,440 projected, 6,940 cents.
+        // The tick of 16 March 00:00 forecasts from the hours before 15 March 22:00 (the reporting delay):
+        // 358 hours of 10, February's rate (6,720 over 672 h) weighing as 168 hours: rate (3,580 + 1,680)
+        // / 526 = 10 an hour, 3,580 + 10 x 386 = 7,440 projected, 6,940 cents.
         ForecastRecord mid = forecasts().stream()
-                .filter(f -> f.asOf == ms("2026-03-16T00:00:00Z"))
+                .filter(f -> f.asOf == ms("2026-03-15T22:00:00Z"))
                 .findFirst()
                 .orElseThrow();
         assertThat(mid.periodStart).isEqualTo(ms("2026-03-01T00:00:00Z"));
         assertThat(mid.currency).isEqualTo("usd");
-        assertThat(mid.quantitySoFar).isEqualByComparingTo("3600");
+        assertThat(mid.quantitySoFar).isEqualByComparingTo("3580");
         assertThat(mid.projectedQuantity).isEqualByComparingTo("7440");
         assertThat(mid.projectedAmountMinor).isEqualTo(6940);
         assertThat(mid.amountLowMinor).isLessThan(6940).isGreaterThan(6000);

@@ -21,7 +21,8 @@ import java.util.function.LongPredicate;
  * rate + 2 sqrt(rate / 12) (an upper bound of the rate), u = quantity per record of the 4 same hours,
  * x = the largest record of the 12 and r = max(squared record-count residuals / 9, rate / 4):
  * floor = rateUp x u x (x - u) + r x u² for sums (a random number of records of random sizes, the
- * size variance bounded by Bhatia-Davis), rateUp for counts, 0 for maxima. A drop uses s<sub>low</sub>²
+ * size variance bounded by Bhatia-Davis), r for counts (a count is a sum of records of size 1, and is
+ * judged exactly as one), 0 for maxima. A drop uses s<sub>low</sub>²
  * = max(trimmed, floor / 4) ({@link #POISSON_SHARE}): the floor guards against false spikes, and a key
  * steadier than Poisson shows its drops sooner. The record counts get the same model (usual rate,
  * variance r; rateUp when rising).
@@ -268,6 +269,9 @@ public final class UsageDetector {
         double rate = allRecords / (3.0 * WEEKS);
         double rateUp = rate + 2 * Math.sqrt(Math.max(rate, 1.0 / (3 * WEEKS)) / (3 * WEEKS));
         double recordSpreadSq = Math.max(squares(recordResiduals), POISSON_SHARE * rate);
+        // A count is judged as the sum of records of size 1 (u = x = 1): a meter counted by one system and
+        // summed over unit events by another (Stripe) gets the same verdicts.
+        double countVariance = recordSpreadSq;
         double floor =
                 switch (agg) {
                     // A sum of N records of sizes X: var = E[N] var(X) + var(N) E[X]^2, with var(X) at
@@ -275,9 +279,9 @@ public final class UsageDetector {
                     case SUM -> {
                         double u = records == 0 ? 0 : sum.doubleValue() / records;
                         double sizeVariance = Math.max(0, u * (largest.doubleValue() - u));
-                        yield rateUp * sizeVariance + recordSpreadSq * u * u;
+                        yield rateUp * sizeVariance + countVariance * u * u;
                     }
-                    case COUNT -> rateUp;
+                    case COUNT -> countVariance;
                     case MAX -> 0;
                 };
         double residualSq = trimmedSquares(residuals);

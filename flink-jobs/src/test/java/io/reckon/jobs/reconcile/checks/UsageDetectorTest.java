@@ -44,7 +44,7 @@ class UsageDetectorTest {
     }
 
     @Test
-    void tenfoldOnAOneRecordKeyIsASpikeAndARunOfEmptyHoursADrop() throws Exception {
+    void tenfoldOnAOneRecordKeyIsASpikeAndARunOfEmptyHoursADropCountedOrSummed() throws Exception {
         Map<Long, Hour> hours = steady(START, 40 * 24, "10");
         long spike = START + 35 * 24 * H + 10 * H;
         hours.put(spike, hour("100", 1));
@@ -64,13 +64,19 @@ class UsageDetectorTest {
         assertThat(UsageDetector.judge(counts, spike + 3 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.NORMAL);
-        // Counted, one record an hour varies like a Poisson count: the fourth empty hour is the evidence.
-        assertThat(UsageDetector.judge(counts, spike + 6 * H, START, Aggregation.COUNT, DEFAULTS)
+        // Counted, the same key is judged as the sum of its records of size 1: the same verdicts.
+        assertThat(UsageDetector.judge(counts, spike + 4 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.NORMAL);
-        assertThat(UsageDetector.judge(counts, spike + 7 * H, START, Aggregation.COUNT, DEFAULTS)
+        assertThat(UsageDetector.judge(counts, spike + 5 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.DROP);
+        UsageDetector.History ones = h -> unitSum(hours.get(h));
+        for (long t = spike - 30 * H; t < spike + 10 * H; t += H) {
+            assertThat(UsageDetector.judge(ones, t, START, Aggregation.SUM, DEFAULTS))
+                    .as("hour %d", t)
+                    .isEqualTo(UsageDetector.judge(counts, t, START, Aggregation.COUNT, DEFAULTS));
+        }
     }
 
     /**
@@ -117,6 +123,15 @@ class UsageDetectorTest {
             hours.put(from + i * H, hour(quantity, 1));
         }
         return hours;
+    }
+
+    /** The hour's records as records of size 1, summed. */
+    private static Hour unitSum(Hour h) {
+        if (h == null) {
+            return null;
+        }
+        BigDecimal n = BigDecimal.valueOf(h.records());
+        return new Hour(n, h.records(), n, BigDecimal.ONE);
     }
 
     /** The hour as a meter of {@code agg} sees it. */
