@@ -100,9 +100,9 @@ public final class AnomalyPresentation {
         }
         if (type == AnomalyType.UPSELL_OPPORTUNITY) {
             String allowance = f.baseline() == null ? "its plan" : Money.quantity(f.baseline()) + " in its plan";
-            String text = meter + " for " + accountId + ": " + Money.quantity(f.actual()) + " projected for "
+            String text = meter + " for " + accountId + ": " + Money.quantity(f.actual()) + " used in "
                     + periodName(start, end) + " and " + Money.quantity(f.reported())
-                    + " used in the period before, against " + allowance;
+                    + " in the period before, against " + allowance;
             return "resolved".equals(status)
                     ? text + "; usage is no longer well beyond the plan."
                     : text + "; usage has outgrown the plan two periods running, the usage beyond it is worth "

@@ -52,7 +52,12 @@ final class Forecasts {
         long cutoff = periodFinal ? p.end : Math.min(Math.max(asOf - settings.reportingDelayMs(), p.start), p.end);
         Agg soFar = periodFinal ? p.usage : p.maturedUsage;
         PeriodState previous = view.period(p.start - 1);
-        long priorTo = previous == null ? 0 : Math.min(previous.maturedBefore, previous.end);
+        // A final previous period counts whole (it may have been created final, by a late record, and
+        // never matured); an open one as far as it matured.
+        long priorTo = previous == null
+                ? 0
+                : previous.finalized ? previous.end : Math.min(previous.maturedBefore, previous.end);
+        Agg prior = previous == null ? null : previous.finalized ? previous.usage : previous.maturedUsage;
         boolean hasPrior = previous != null && priorTo > previous.start;
         int elapsed = (int) ((cutoff - p.start) / HOUR_MS);
         PeriodForecast.Inputs in = new PeriodForecast.Inputs(
@@ -62,7 +67,7 @@ final class Forecasts {
                 soFar.value(agg),
                 soFar.count,
                 soFar.max,
-                hasPrior ? previous.maturedUsage.value(agg) : null,
+                hasPrior ? prior.value(agg) : null,
                 hasPrior ? (int) ((priorTo - previous.start) / HOUR_MS) : 0);
         Instant periodStart = Instant.ofEpochMilli(p.start);
         PeriodForecast.Priced priced;
@@ -88,16 +93,15 @@ final class Forecasts {
         f.finalRevision = periodFinal;
         outputs.forecast(f);
 
-        opportunity(key, p, terms, previous, priorTo, priced, periodFinal, watermark);
+        opportunity(key, p, terms, previous, priorTo, prior, priced, periodFinal, watermark);
     }
 
     /**
-     * The period's UPSELL_OPPORTUNITY: it needs the previous period's whole usage (matured to its end).
-     * An open opportunity keeps the figures it was opened with until it stops holding or its period is
-     * final (the projection moves every hour: one CRM task, not one revision an hour), and it stops
-     * holding only when the projection no longer exceeds the allowance at all (no margin), so that a
-     * projection hovering around the margin does not open and resolve it by turns. The final revision
-     * applies the margin whatever came before: it is a function of the two periods' records alone.
+     * The period's UPSELL_OPPORTUNITY, judged when its metering side is final (and again when late
+     * records change it or the previous period): a function of the two periods' records alone. While
+     * the period is open its projection moves with every tick, and the ticks a key has depend on when
+     * records arrive; a revision per projection would differ from run to run, so the opportunity waits
+     * for the figures that do not (the forecast shows the projection meanwhile).
      */
     private void opportunity(
             MeterKey key,
@@ -105,10 +109,14 @@ final class Forecasts {
             ContractBook.Terms terms,
             PeriodState previous,
             long priorTo,
+            Agg prior,
             PeriodForecast.Priced priced,
             boolean periodFinal,
             long watermark)
             throws Exception {
+        if (!periodFinal) {
+            return;
+        }
         AnomalyKey id = new AnomalyKey(AnomalyType.UPSELL_OPPORTUNITY, p.start);
         boolean raised = p.hasSignal(AnomalyType.UPSELL_OPPORTUNITY, p.start);
         boolean priorWhole = previous != null && priorTo >= previous.end;
@@ -117,25 +125,20 @@ final class Forecasts {
             // release, which comes after the previous one's): its evidence is gone, the last revision stands.
             return;
         }
-        AnomalyState stored = raised ? emitter.stored(id) : null;
-        boolean open = stored != null && stored.isOpen();
         Finding upsell;
         try {
             upsell = Upsell.finding(
                     terms.contract(),
                     terms.meter(),
                     Instant.ofEpochMilli(p.start),
-                    priorWhole ? previous.maturedUsage.value(terms.meter().aggregation()) : null,
+                    priorWhole ? prior.value(terms.meter().aggregation()) : null,
                     priced.projection().quantity(),
-                    open && !periodFinal ? 0 : settings.upsellMarginPct());
+                    settings.upsellMarginPct());
         } catch (ArithmeticException e) {
             return;
         }
-        if (open && upsell.holds() && !periodFinal) {
-            return;
-        }
         if (upsell.holds() || raised) {
-            emitter.emit(key, id, p.end, p, upsell, periodFinal, watermark);
+            emitter.emit(key, id, p.end, p, upsell, true, watermark);
         }
     }
 }

@@ -98,24 +98,23 @@ class SignalsReleaseTest {
         assertThat(mid.projectedAmountMinor).isEqualTo(6940);
         assertThat(mid.amountLowMinor).isLessThan(6940).isGreaterThan(6000);
         assertThat(mid.amountHighMinor).isGreaterThan(6940).isLessThan(8000);
-        // February and March's projection are both beyond 500 + 20 %: one opportunity, opened once.
+        // The opportunity waits for March's final figures.
+        assertThat(anomalies()).noneMatch(a -> a.type.equals("UPSELL_OPPORTUNITY"));
+
+        watermark("2026-04-01T06:00:00Z");
+        // February (6,720) and March (7,440) both beyond 500 + 20 %: the usage beyond the plan is worth
+        // 7,440 - 500 = 6,940 cents.
         List<AnomalyRecord> upsell = anomalies().stream()
                 .filter(a -> a.type.equals("UPSELL_OPPORTUNITY"))
                 .toList();
         assertThat(upsell)
-                .extracting(a -> a.revision + ":" + a.status + "@" + Instant.ofEpochMilli(a.periodStart))
-                .containsExactly("1:open@2026-03-01T00:00:00Z");
-        assertThat(upsell.get(0).amountMinor).isEqualTo(6940);
+                .extracting(a -> a.revision + ":" + a.status + ":" + a.finalRevision + ":" + a.amountMinor + "@"
+                        + Instant.ofEpochMilli(a.periodStart))
+                .containsExactly("1:open:true:6940@2026-03-01T00:00:00Z");
         assertThat(upsell.get(0).explanation)
-                .isEqualTo("api_calls for acct_1: 7,440 projected for March 2026 and 6,720 used in the period before,"
-                        + " against 500 in its plan; usage has outgrown the plan two periods running, the usage beyond"
-                        + " it is worth $69.40 this period: an upsell opportunity (offer the next plan up).");
-
-        watermark("2026-04-01T06:00:00Z");
-        assertThat(anomalies())
-                .filteredOn(a -> a.type.equals("UPSELL_OPPORTUNITY"))
-                .extracting(a -> a.revision + ":" + a.status + ":" + a.finalRevision + ":" + a.amountMinor)
-                .containsExactly("2:updated:true:6940");
+                .isEqualTo("api_calls for acct_1: 7,440 used in March 2026 and 6,720 in the period before, against 500"
+                        + " in its plan; usage has outgrown the plan two periods running, the usage beyond it is"
+                        + " worth $69.40 this period: an upsell opportunity (offer the next plan up).");
         ForecastRecord last = forecasts().get(forecasts().size() - 1);
         assertThat(last.finalRevision).isTrue();
         assertThat(last.projectedQuantity).isEqualByComparingTo("7440");

@@ -16,8 +16,8 @@ import java.util.Optional;
  * usage outgrew its plan. The key's <b>allowance</b> is its meter's included quantity when it has one,
  * else the upper bound of the first tier of graduated or volume pricing (the plan's entry tier); other
  * meters have none. The opportunity holds when the previous period's final quantity and the current
- * period's projected quantity ({@link PeriodForecast}) both exceed the allowance by at least the
- * margin ({@code reconcile.upsell-margin}, percent). Its amount is the projected overage: the price of
+ * period's quantity (its projection, {@link PeriodForecast}, which the job passes once the period is
+ * final: then the actual quantity) both exceed the allowance by at least the margin ({@code reconcile.upsell-margin}, percent). Its amount is the projected overage: the price of
  * the projected quantity less the price of the allowance, both exact with the contract (what the usage
  * beyond the plan is worth this period, a guide for the salesperson, not money owed).
  */
