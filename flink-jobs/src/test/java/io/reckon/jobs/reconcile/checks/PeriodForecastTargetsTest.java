@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,11 @@ class PeriodForecastTargetsTest {
                 outcomes.add(forecast(key, contract, MONTHS[m - 1], MONTHS[m], MONTHS[m + 1]));
             }
         }
+    }
+
+    @AfterAll
+    static void forget() {
+        outcomes.clear();
     }
 
     static ContractVersion contract(Aggregation agg) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,13 @@ class UsageDetectorTargetsTest {
             Kind kind = i % 6 == 5 ? Kind.RARE : judgedKinds[i % judgedKinds.length];
             cleanKeys.add(judge(gen.key("clean" + i, kind, DAYS, false)));
         }
+    }
+
+    /** The keys hold every simulated record: let them go with the class (the fork runs on). */
+    @AfterAll
+    static void forget() {
+        incidentKeys.clear();
+        cleanKeys.clear();
     }
 
     static Judged judge(Key key) throws Exception {
