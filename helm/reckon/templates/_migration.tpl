@@ -38,13 +38,13 @@ spec:
         - name: migrate
           image: {{ printf "%s:%s" $v.image.repository $v.image.tag | quote }}
           imagePullPolicy: {{ $v.image.pullPolicy }}
-          # The reckon command line from the job image; it reads only the options given here.
+          # The migration entry point of the job jar (Flink's lib/ gives it logging and Flink's
+          # configuration classes); it reads only the options given here.
           command:
             - java
             - -cp
-            - /opt/flink/usrlib/*:/opt/flink/lib/*
-            - io.reckon.cli.ReckonCli
-            - migrate
+            - /opt/flink/usrlib/reckon.jar:/opt/flink/lib/*
+            - io.reckon.jobs.MigrateMain
             - -D
             - {{ printf "jdbc.url=%s" (required "jdbc.url is required" $v.jdbc.url) | quote }}
             - -D

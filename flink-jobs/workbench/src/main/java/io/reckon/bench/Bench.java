@@ -1,0 +1,372 @@
+package io.reckon.bench;
+
+import io.reckon.connectors.embedded.EmbeddedStack;
+import io.reckon.jobs.ReconciliationJob;
+import io.reckon.jobs.reconcile.LatencyHistogram;
+import io.reckon.jobs.reconcile.ReconSettings;
+import io.reckon.jobs.reconcile.ReconcileFunction;
+import io.reckon.jobs.reconcile.checks.AnomalyType;
+import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.DeadLetterRecord;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.types.Row;
+
+/**
+ * The benchmark: Reckon's reconciliation job and a Flink SQL baseline on the same generated input,
+ * with the same parallelism, on the same local cluster, one after the other, per input mode and state
+ * backend. A comparison whose findings differ is void.
+ *
+ * <pre>{@code
+ * Bench.Report r = Bench.run(new Bench.Config("sparse", BenchWorkload.Options.defaults(),
+ *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0.1, workDir), System.err);
+ * System.out.println(r.valid());
+ * }</pre>
+ */
+public final class Bench {
+
+    /** Where records come from. */
+    public enum Mode {
+        /** Records already decoded, from a generator source: the job's own cost. */
+        IN_MEMORY("in-memory"),
+        /** Confluent Avro from the embedded Kafka, decoded and validated by the production sources. */
+        KAFKA_AVRO("kafka-avro");
+
+        public final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Keyed state backend. */
+    public enum Backend {
+        HEAP("hashmap"),
+        ROCKSDB("rocksdb");
+
+        public final String flinkName;
+
+        Backend(String flinkName) {
+            this.flinkName = flinkName;
+        }
+    }
+
+    /**
+     * @param baseline whether to run the SQL baseline (without it there is no comparison)
+     * @param warmup the share of the workload each engine first runs once, in memory with heap state,
+     *     so the measured run pays less for class loading and JIT compilation; 0 for none
+     */
+    public record Config(
+            String profile,
+            BenchWorkload.Options workload,
+            List<Mode> modes,
+            List<Backend> backends,
+            boolean baseline,
+            double warmup,
+            Path workDir) {}
+
+    /** Reckon and the baseline on one input, mode and backend. */
+    public record Comparison(
+            String mode, String stateBackend, BenchRun reckon, BenchRun baseline, List<String> differences) {
+
+        public boolean findingsEqual() {
+            return baseline != null && differences.isEmpty();
+        }
+
+        /** Reckon's events per CPU-second over the baseline's. */
+        public Double ratio() {
+            return baseline == null ? null : reckon.eventsPerCpuSecond() / baseline.eventsPerCpuSecond();
+        }
+
+        /** The same ratio with JIT compilation taken out of both. */
+        public Double ratioWithoutJit() {
+            return baseline == null
+                    ? null
+                    : reckon.eventsPerCpuSecondWithoutJit() / baseline.eventsPerCpuSecondWithoutJit();
+        }
+    }
+
+    public record Report(
+            String profile,
+            BenchWorkload.Options workload,
+            long events,
+            int keys,
+            Map<String, Object> machine,
+            Map<String, Long> stateFootprint,
+            List<Comparison> comparisons) {
+
+        /** False when any comparison is void: the baseline's findings differ from Reckon's, or are empty. */
+        public boolean valid() {
+            return comparisons.stream()
+                    .allMatch(c -> c.baseline() == null
+                            || (c.findingsEqual() && !c.reckon().findings().isEmpty()));
+        }
+    }
+
+    private static final ReconciliationJob.Watermarks WATERMARKS =
+            new ReconciliationJob.Watermarks(Duration.ofMinutes(5), Duration.ZERO);
+
+    private Bench() {}
+
+    /**
+     * The baseline's watermarks: Reckon's, unless records arrive days late. A tumbling window drops what
+     * arrives after the watermark passed it, so a SQL user who must count late records holds the
+     * watermark back by the longest delay (and keeps every window open that long).
+     */
+    static ReconciliationJob.Watermarks sqlWatermarks(BenchWorkload w) {
+        return w.options().lateRate() > 0
+                ? new ReconciliationJob.Watermarks(
+                        Duration.ofDays(BenchWorkload.MAX_LATE_DAYS + 1), WATERMARKS.idleTimeout())
+                : WATERMARKS;
+    }
+
+    public static Report run(Config config, PrintStream progress) throws Exception {
+        BenchWorkload w = new BenchWorkload(config.workload());
+        Map<String, Object> machine = Machine.describe();
+        List<Comparison> comparisons = new ArrayList<>();
+        if (config.warmup() > 0) {
+            BenchWorkload small = new BenchWorkload(config.workload()
+                    .withEvents(Math.max(2 * config.workload().lanes(), (long) (w.totalRecords() * config.warmup()))));
+            progress.println("Warm-up: " + small.totalRecords() + " events per engine, in memory, heap state ...");
+            runReckon(small, Mode.IN_MEMORY, Backend.HEAP, null);
+            if (config.baseline()) {
+                runSql(small, Mode.IN_MEMORY, Backend.HEAP, null);
+            }
+        }
+        EmbeddedStack stack = null;
+        try {
+            for (Mode mode : config.modes()) {
+                Configuration kafka = null;
+                if (mode == Mode.KAFKA_AVRO) {
+                    progress.println("Starting the embedded stack and loading " + w.totalRecords()
+                            + " Avro records into Kafka ...");
+                    Path dir = Files.createDirectories(config.workDir()).resolve("stack");
+                    stack = EmbeddedStack.start(dir);
+                    kafka = stack.connectorConfig();
+                    BenchInputs.load(kafka, w);
+                }
+                for (Backend backend : config.backends()) {
+                    progress.printf(
+                            "Reckon, %s, %s state, %d events ...%n", mode.label, backend.flinkName, w.totalRecords());
+                    BenchRun reckon = runReckon(w, mode, backend, kafka);
+                    progress.printf(
+                            "  %.0f events/s, %.0f events per CPU-second%n",
+                            reckon.eventsPerSecond(), reckon.eventsPerCpuSecond());
+                    BenchRun sql = null;
+                    List<String> differences = List.of();
+                    if (config.baseline()) {
+                        progress.printf("Flink SQL baseline, %s, %s state ...%n", mode.label, backend.flinkName);
+                        sql = runSql(w, mode, backend, kafka);
+                        progress.printf(
+                                "  %.0f events/s, %.0f events per CPU-second%n",
+                                sql.eventsPerSecond(), sql.eventsPerCpuSecond());
+                        differences = differences(reckon.findings(), sql.findings());
+                    }
+                    comparisons.add(new Comparison(mode.label, backend.flinkName, reckon, sql, differences));
+                }
+            }
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+        return new Report(
+                config.profile(),
+                config.workload(),
+                w.totalRecords(),
+                w.keys(),
+                machine,
+                StateFootprint.perKey(),
+                comparisons);
+    }
+
+    static StreamExecutionEnvironment environment(int parallelism, Backend backend) {
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration(backend));
+    }
+
+    static Configuration configuration(Backend backend) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(StateBackendOptions.STATE_BACKEND, backend.flinkName);
+        return conf;
+    }
+
+    static BenchRun runReckon(BenchWorkload w, Mode mode, Backend backend, Configuration kafka) throws Exception {
+        int parallelism = w.options().lanes();
+        // Object reuse as in production (ReconciliationMain), so the benchmark measures what runs.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
+                parallelism, ReconciliationJob.withObjectReuse(configuration(backend)));
+        CollectingSink<AnomalyRecord> anomalies = new CollectingSink<>();
+        CollectingSink<DeadLetterRecord> deadLetters = new CollectingSink<>();
+        ReconciliationJob.Outputs outputs = new ReconciliationJob.Outputs(
+                a -> a.sinkTo(anomalies).name("bench-anomalies"),
+                d -> d.sinkTo(deadLetters).name("bench-dead-letters"),
+                r -> r.sinkTo(new DiscardingSink<>()).name("bench-rollups"),
+                u -> u.sinkTo(new DiscardingSink<>()).name("bench-unmapped"));
+        ReconciliationJob.Inputs inputs = mode == Mode.IN_MEMORY ? BenchInputs.inMemory(w) : BenchInputs.kafka(kafka);
+        ReconciliationJob.defineWorkflow(
+                env,
+                WATERMARKS,
+                inputs,
+                outputs,
+                new ReconcileFunction(ReconSettings.defaults()).measuringEmissionLatency());
+        Measured m = execute(env, "reckon-bench");
+
+        long[] latency = m.result().getAccumulatorResult(ReconcileFunction.EMISSION_LATENCY_ACCUMULATOR);
+        List<AnomalyRecord> revisions = anomalies.drain();
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("anomaly_revisions", revisions.size());
+        // The unused inputs (invoices, CloudEvents) of the in-memory mode yield one empty record each.
+        notes.put("dead_letters", deadLetters.drain().size());
+        notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
+        return new BenchRun(
+                "reckon",
+                mode.label,
+                backend.flinkName,
+                parallelism,
+                w.totalRecords(),
+                m.seconds(),
+                m.cpuSeconds(),
+                m.jitSeconds(),
+                percentileMs(latency, 0.50),
+                percentileMs(latency, 0.99),
+                latency == null ? 0 : LatencyHistogram.count(latency),
+                null,
+                m.heapPeak(),
+                m.rssPeak(),
+                reckonFindings(revisions),
+                notes);
+    }
+
+    static BenchRun runSql(BenchWorkload w, Mode mode, Backend backend, Configuration kafka) throws Exception {
+        int parallelism = w.options().lanes();
+        // Flink's default (no object reuse) for the baseline: the table planner does not document a
+        // streaming SQL program as safe with reuse (it turns reuse on by itself only for batch), and
+        // the baseline's own DataStream part (ingest, the Row mapping, the collecting sink) is not
+        // what docs/guarantees.md audits. It measures Flink SQL as a user would run it.
+        StreamExecutionEnvironment env = environment(parallelism, backend);
+        ReconciliationJob.Inputs inputs = mode == Mode.IN_MEMORY ? BenchInputs.inMemory(w) : BenchInputs.kafka(kafka);
+        CollectingSink<Row> sink = SqlBaseline.define(env, sqlWatermarks(w), inputs);
+        Measured m = execute(env, "sql-baseline-bench");
+        List<Row> changelog = sink.drain();
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("changelog_rows", changelog.size());
+        notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
+        return new BenchRun(
+                "flink-sql",
+                mode.label,
+                backend.flinkName,
+                parallelism,
+                w.totalRecords(),
+                m.seconds(),
+                m.cpuSeconds(),
+                m.jitSeconds(),
+                null,
+                null,
+                0,
+                null,
+                m.heapPeak(),
+                m.rssPeak(),
+                SqlBaseline.findings(changelog),
+                notes);
+    }
+
+    /** {@code jitSeconds}: time the JIT compilers spent in the run, part of {@code cpuSeconds}. */
+    private record Measured(
+            JobExecutionResult result,
+            double seconds,
+            double cpuSeconds,
+            double jitSeconds,
+            long heapPeak,
+            long rssPeak) {}
+
+    /**
+     * Runs the job and measures from submission (the local cluster is up by then) to the result. CPU
+     * time is the whole process's: the local cluster runs in this JVM, and nothing else here works
+     * meanwhile (the Kafka broker is a separate process and is not counted).
+     */
+    private static Measured execute(StreamExecutionEnvironment env, String name) throws Exception {
+        ProcessProbe.resetPeaks();
+        JobClient client = env.executeAsync(name);
+        long cpu0 = ProcessProbe.cpuNanos();
+        long jit0 = ProcessProbe.jitMillis();
+        long t0 = System.nanoTime();
+        JobExecutionResult result = client.getJobExecutionResult().get();
+        long t1 = System.nanoTime();
+        long cpu1 = ProcessProbe.cpuNanos();
+        long jit1 = ProcessProbe.jitMillis();
+        return new Measured(
+                result,
+                (t1 - t0) / 1e9,
+                (cpu1 - cpu0) / 1e9,
+                (jit1 - jit0) / 1e3,
+                ProcessProbe.heapPeakBytes(),
+                ProcessProbe.peakRssBytes());
+    }
+
+    /**
+     * Reckon's UNDER_REPORTED_USAGE findings at the end of the input: the last revision of each
+     * anomaly, final (the bounded input closed every period) and not resolved.
+     */
+    static List<BenchFinding> reckonFindings(List<AnomalyRecord> revisions) {
+        Map<String, AnomalyRecord> last = new HashMap<>();
+        for (AnomalyRecord r : revisions) {
+            if (AnomalyType.UNDER_REPORTED_USAGE.name().equals(r.type)) {
+                last.merge(r.anomalyId, r, (a, b) -> a.revision >= b.revision ? a : b);
+            }
+        }
+        List<BenchFinding> out = new ArrayList<>();
+        for (AnomalyRecord r : last.values()) {
+            if (r.finalRevision && !"resolved".equals(r.status)) {
+                out.add(new BenchFinding(
+                        r.accountId, r.meter, r.periodStart, r.actualQuantity, r.reportedQuantity, r.amountMinor));
+            }
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    /** What one side found that the other did not, or found with other figures; empty when equal. */
+    static List<String> differences(List<BenchFinding> reckon, List<BenchFinding> sql) {
+        TreeSet<String> a = new TreeSet<>();
+        reckon.forEach(f -> a.add(f.toString()));
+        TreeSet<String> b = new TreeSet<>();
+        sql.forEach(f -> b.add(f.toString()));
+        List<String> out = new ArrayList<>();
+        for (String s : a) {
+            if (!b.contains(s)) {
+                out.add("only Reckon: " + s);
+            }
+        }
+        for (String s : b) {
+            if (!a.contains(s)) {
+                out.add("only SQL: " + s);
+            }
+        }
+        return out;
+    }
+
+    /** The q-quantile of the latency histogram, in milliseconds; null without samples. */
+    static Double percentileMs(long[] micros, double q) {
+        if (micros == null || LatencyHistogram.count(micros) == 0) {
+            return null;
+        }
+        return LatencyHistogram.percentileMicros(micros, q) / 1000.0;
+    }
+}

@@ -1,0 +1,91 @@
+package io.reckon.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The speed and size targets of docs/benchmarks.md, each beside the value a report measured. A target
+ * that does not apply to the report's workload or modes is left out: the throughput targets are stated
+ * for the dense workload, the others for every workload.
+ */
+final class BenchTargets {
+
+    /** In memory, heap state, dense workload: events per CPU-second of the whole process. */
+    static final long IN_MEMORY_HEAP_DENSE = 1_000_000;
+    /** Kafka + Avro, RocksDB state, dense workload: events per CPU-second. */
+    static final long KAFKA_ROCKSDB_DENSE = 250_000;
+    /** Reckon's events per CPU-second over the SQL baseline's, in every mode. */
+    static final double RATIO = 3.0;
+    /** State per key and 31-day period without dedup ids. */
+    static final long STATE_BYTES = 4_096;
+    /** p99 emission latency after the watermark. */
+    static final double P99_MS = 1_000;
+
+    record Target(String name, String goal, Number measured, boolean met) {
+
+        String measuredText() {
+            if (measured == null) {
+                return "-";
+            }
+            return measured instanceof Double d ? String.format("%,.2f", d) : String.format("%,d", measured);
+        }
+
+        Map<String, Object> tree() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("target", name);
+            m.put("goal", goal);
+            m.put("measured", measured);
+            m.put("met", met);
+            return m;
+        }
+    }
+
+    private BenchTargets() {}
+
+    static List<Target> of(Bench.Report r) {
+        List<Target> out = new ArrayList<>();
+        boolean dense = "dense".equals(r.profile());
+        for (Bench.Comparison c : r.comparisons()) {
+            String where = c.mode() + ", " + c.stateBackend();
+            long perCpu = Math.round(c.reckon().eventsPerCpuSecond());
+            if (dense
+                    && c.mode().equals(Bench.Mode.IN_MEMORY.label)
+                    && c.stateBackend().equals("hashmap")) {
+                out.add(new Target(
+                        "events per CPU-second, " + where,
+                        ">= " + String.format("%,d", IN_MEMORY_HEAP_DENSE),
+                        perCpu,
+                        perCpu >= IN_MEMORY_HEAP_DENSE));
+            }
+            if (dense
+                    && c.mode().equals(Bench.Mode.KAFKA_AVRO.label)
+                    && c.stateBackend().equals("rocksdb")) {
+                out.add(new Target(
+                        "events per CPU-second, " + where,
+                        ">= " + String.format("%,d", KAFKA_ROCKSDB_DENSE),
+                        perCpu,
+                        perCpu >= KAFKA_ROCKSDB_DENSE));
+            }
+            if (c.ratio() != null) {
+                double ratio = Math.round(c.ratio() * 100) / 100.0;
+                out.add(new Target(
+                        "ratio to the SQL baseline, " + where, ">= " + RATIO + "x", ratio, c.ratio() >= RATIO));
+            }
+            Double p99 = c.reckon().latencyP99Ms();
+            if (p99 != null) {
+                out.add(new Target("p99 emission latency (ms), " + where, "< " + (long) P99_MS, p99, p99 < P99_MS));
+            }
+        }
+        Long state = r.stateFootprint().get("total");
+        if (state != null) {
+            out.add(new Target(
+                    "state bytes per key and 31-day period, no dedup ids",
+                    "<= " + String.format("%,d", STATE_BYTES),
+                    state,
+                    state <= STATE_BYTES));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,35 @@
+package io.reckon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code reckon} command line. */
+@Command(
+        name = "reckon",
+        mixinStandardHelpOptions = true,
+        version = "reckon 0.1.0",
+        description = "Real-time revenue-leak detection: reconcile usage, reported usage, invoices and contracts.",
+        subcommands = {
+            ReplayCommand.class,
+            MigrateCommand.class,
+            DemoCommand.class,
+            ActionsCommand.class,
+            BenchCommand.class,
+            StripeBackfillCommand.class,
+            ClusterCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class ReckonCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ReckonCli()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
