@@ -37,7 +37,9 @@ class ClusterFailoverIT {
     @Test
     void aTaskManagerKilledWithSigkillMidRunLeavesExactlyTheOutputsOfAnUndisturbedRun() throws Exception {
         assertThat(JOB_JAR).as("built by ./mvnw package").isRegularFile();
-        try (FaultHarness harness = FaultHarness.start(work.resolve("stack"), SharedHarness.DEFAULT_WORKLOAD);
+        // The long workload (as ManyRestartsLongTest's): with the shared one, a quiet machine finishes the
+        // job before its TaskManager can be killed after the first completed checkpoint.
+        try (FaultHarness harness = FaultHarness.start(work.resolve("stack"), FaultHarness.workload(30, 3));
                 LocalFlinkCluster cluster =
                         LocalFlinkCluster.start(work.resolve("cluster"), options(harness, "undisturbed"))) {
             FlinkRest rest = cluster.rest();

