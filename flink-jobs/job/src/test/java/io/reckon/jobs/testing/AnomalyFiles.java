@@ -44,14 +44,6 @@ public final class AnomalyFiles {
                 wanted.add(JSON.readTree(line));
             }
         }
-        if (System.getenv("GOLDEN_DUMP") != null) {
-            List<String> lines = new ArrayList<>();
-            for (JsonNode n : actual) {
-                lines.add(JSON.writeValueAsString(n));
-            }
-            Files.write(
-                    Path.of(System.getenv("GOLDEN_DUMP"), expected.getParent().getFileName() + ".jsonl"), lines);
-        }
         assertThat(actual).as(description).containsExactlyElementsOf(wanted);
     }
 }
