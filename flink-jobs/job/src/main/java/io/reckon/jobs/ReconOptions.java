@@ -119,5 +119,12 @@ public final class ReconOptions {
                     + " included quantity, or the first price tier) in the previous period and, projected,"
                     + " in the current one.");
 
+    public static final ConfigOption<Boolean> UPSELL_ENABLED = ConfigOptions.key("reconcile.upsell-enabled")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("UPSELL_OPPORTUNITY (an extension of the spec's anomaly types, a sales signal, not a"
+                    + " leak): true emits it into recon.anomalies and the anomaly tables with the other types;"
+                    + " false (the default) emits none. Period-end forecasts are made either way.");
+
     private ReconOptions() {}
 }

@@ -114,8 +114,8 @@ final class Forecasts {
             boolean periodFinal,
             long watermark)
             throws Exception {
-        if (!periodFinal) {
-            return;
+        if (!periodFinal || !settings.upsellEnabled()) {
+            return; // opt-in (reconcile.upsell-enabled): an extension of the spec's types
         }
         AnomalyKey id = new AnomalyKey(AnomalyType.UPSELL_OPPORTUNITY, p.start);
         boolean raised = p.hasSignal(AnomalyType.UPSELL_OPPORTUNITY, p.start);

@@ -18,7 +18,8 @@ public record ReconSettings(
         int spikeMinRecords,
         double dropDeviations,
         int dropRatio,
-        int upsellMarginPct)
+        int upsellMarginPct,
+        boolean upsellEnabled)
         implements Serializable {
 
     public static final long HOUR_MS = 3_600_000L;
@@ -63,7 +64,8 @@ public record ReconSettings(
                 conf.get(ReconOptions.SPIKE_MIN_RECORDS),
                 conf.get(ReconOptions.DROP_DEVIATIONS),
                 conf.get(ReconOptions.DROP_RATIO),
-                conf.get(ReconOptions.UPSELL_MARGIN_PCT));
+                conf.get(ReconOptions.UPSELL_MARGIN_PCT),
+                conf.get(ReconOptions.UPSELL_ENABLED));
     }
 
     /** The usage detector's parameters. */

@@ -24,6 +24,7 @@ final class Signals {
     private final UsageSignals usage;
 
     private final Forecasts forecasts;
+    private final InputReach reach;
 
     Signals(
             ReconSettings settings,
@@ -31,7 +32,9 @@ final class Signals {
             Emitter emitter,
             Periods periods,
             JobCounters counters,
-            ReconOutputs outputs) {
+            ReconOutputs outputs,
+            InputReach reach) {
+        this.reach = reach;
         this.contracts = contracts;
         this.emitter = emitter;
         this.periods = periods;
@@ -53,7 +56,9 @@ final class Signals {
             // nothing to resolve: the signals not shown are only looked up when something changed.
             boolean changed = p.changedFrom != Long.MAX_VALUE || HourBits.any(p.rejudgeHours);
             Set<Long> gapStarts = gaps.evaluate(key, p, terms.get(), view, asOf, periodFinal, changed, tick);
-            Set<AnomalyKey> episodes = usage.evaluate(key, p, terms.get(), view, firstSeen, asOf, periodFinal, tick);
+            // Hours after the input's reach were not observed: neither spikes nor drops (see InputReach).
+            Set<AnomalyKey> episodes = usage.evaluate(
+                    key, p, terms.get(), view, firstSeen, reach.judgeableBefore(asOf), periodFinal, tick);
             forecasts.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
             if (changed || periodFinal) {
                 resolveOthers(key, p, gapStarts, episodes, periodFinal, tick, false);

@@ -34,11 +34,12 @@ class SignalsReleaseTest {
 
     @BeforeEach
     void open() throws Exception {
+        open(ReconSettings.defaults());
+    }
+
+    private void open(ReconSettings settings) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ReconcileFunction(ReconSettings.defaults()),
-                MeterEvent::key,
-                Types.STRING,
-                ReconcileFunction.CONTRACTS);
+                new ReconcileFunction(settings), MeterEvent::key, Types.STRING, ReconcileFunction.CONTRACTS);
     }
 
     @AfterEach
@@ -70,7 +71,41 @@ class SignalsReleaseTest {
     }
 
     @Test
-    void aForecastAndAnUpsellOpportunityLeaveNoStateOrTimerOnceTheirPeriodIsReleased() throws Exception {
+    void hoursAfterTheInputEndsAreNeitherDropsNorSpikes() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        contract(Contracts.perUnit("acct_2", 1, "2026-01-01T00:00:00Z", METER, "1"));
+        Instant stops = Instant.parse("2026-03-10T12:00:00Z");
+        Instant inputEnds = Instant.parse("2026-03-12T00:00:00Z");
+        for (Instant h = Instant.parse("2026-02-01T00:00:00Z"); h.isBefore(inputEnds); h = h.plusSeconds(3600)) {
+            if (h.isBefore(stops)) {
+                record(ACCOUNT, h.plusSeconds(60).toString(), "10");
+            }
+            record("acct_2", h.plusSeconds(3599).toString(), "10");
+        }
+        // The bounded input ends: the watermark jumps to the end of time and every tick of March fires.
+        harness.watermark(Long.MAX_VALUE);
+        List<AnomalyRecord> drops =
+                anomalies().stream().filter(a -> a.type.startsWith("USAGE_")).toList();
+        // acct_1 fell silent while the input went on: a drop once two silent hours are evidence enough,
+        // to the end of the input; acct_2 ran to the end of the input, and the hours after it (to the end
+        // of March) were never observed: no signal of either key reaches past it. The input's last record is
+        // at 23:59:59 on 11 March, so its last hour is not known to be complete and is not judged either.
+        assertThat(drops)
+                .extracting(a -> a.accountId + ":" + a.type + "@" + Instant.ofEpochMilli(a.periodStart))
+                .containsOnly("acct_1:USAGE_DROP@2026-03-10T13:00:00Z");
+        assertThat(drops).filteredOn(a -> a.finalRevision).singleElement().satisfies(a -> assertThat(a.periodEnd)
+                .isEqualTo(inputEnds.toEpochMilli()));
+    }
+
+    @Test
+    void anUpsellOpportunityIsRaisedOnlyWhenTurnedOn() throws Exception {
+        upsellScenario();
+        watermark("2026-04-01T06:00:00Z");
+        assertThat(anomalies()).noneMatch(a -> a.type.equals("UPSELL_OPPORTUNITY"));
+        assertThat(forecasts()).isNotEmpty();
+    }
+
+    private void upsellScenario() throws Exception {
         // 500 units included, 1 cent per unit beyond; 10 units an hour is 6,720 in February.
         contract(
                 """
@@ -83,6 +118,14 @@ class SignalsReleaseTest {
                 h = h.plusSeconds(3600)) {
             record(h.plusSeconds(60).toString(), "10");
         }
+    }
+
+    @Test
+    void aForecastAndAnUpsellOpportunityLeaveNoStateOrTimerOnceTheirPeriodIsReleased() throws Exception {
+        harness.close();
+        open(ReconSettings.from(new org.apache.flink.configuration.Configuration()
+                .set(io.reckon.jobs.ReconOptions.UPSELL_ENABLED, true)));
+        upsellScenario();
         watermark("2026-03-16T00:00:00Z");
         // The tick of 16 March 00:00 forecasts from the hours before 15 March 22:00 (the reporting delay):
         // 358 hours of 10, February's rate (6,720 over 672 h) weighing as 168 hours: rate (3,580 + 1,680)
@@ -139,10 +182,14 @@ class SignalsReleaseTest {
 
     /** A usage record and its report, both of {@code quantity}. */
     private void record(String time, String quantity) throws Exception {
+        record(ACCOUNT, time, quantity);
+    }
+
+    private void record(String account, String time, String quantity) throws Exception {
         harness.processElement(
-                MeterEvent.usage("u" + time, ACCOUNT, METER, ms(time), new BigDecimal(quantity)), ms(time));
+                MeterEvent.usage("u" + time, account, METER, ms(time), new BigDecimal(quantity)), ms(time));
         harness.processElement(
-                MeterEvent.reported("r" + time, ACCOUNT, METER, ms(time), new BigDecimal(quantity)), ms(time));
+                MeterEvent.reported("r" + time, account, METER, ms(time), new BigDecimal(quantity)), ms(time));
     }
 
     private void watermark(String time) throws Exception {

@@ -19,7 +19,9 @@ import java.util.Optional;
  * period's quantity (its projection, {@link PeriodForecast}, which the job passes once the period is
  * final: then the actual quantity) both exceed the allowance by at least the margin ({@code reconcile.upsell-margin}, percent). Its amount is the projected overage: the price of
  * the projected quantity less the price of the allowance, both exact with the contract (what the usage
- * beyond the plan is worth this period, a guide for the salesperson, not money owed).
+ * beyond the plan is worth this period, a guide for the salesperson, not money owed); an opportunity
+ * whose overage is zero is not raised, so a raised one never shows amount 0 (a resolved revision
+ * carries the figures that ended it). Opt-in: {@code reconcile.upsell-enabled}.
  */
 public final class Upsell {
 
@@ -58,10 +60,6 @@ public final class Upsell {
             BigDecimal projected,
             int marginPct) {
         Optional<BigDecimal> allowance = allowance(terms);
-        boolean holds = allowance.isPresent()
-                && previousQuantity != null
-                && beyond(previousQuantity, allowance.get(), marginPct)
-                && beyond(projected, allowance.get(), marginPct);
         long overage = 0;
         if (allowance.isPresent() && projected.compareTo(allowance.get()) > 0) {
             overage = Math.max(
@@ -69,6 +67,13 @@ public final class Upsell {
                     Pricer.priceMinor(contract, terms, periodStart, projected)
                             - Pricer.priceMinor(contract, terms, periodStart, allowance.get()));
         }
+        // Usage beyond the plan that costs nothing more (a volume tier cheaper per unit, a cap) is
+        // nothing a salesperson can sell: an opportunity is raised only with an overage above zero.
+        boolean holds = allowance.isPresent()
+                && previousQuantity != null
+                && beyond(previousQuantity, allowance.get(), marginPct)
+                && beyond(projected, allowance.get(), marginPct)
+                && overage > 0;
         return new Finding(
                 AnomalyType.UPSELL_OPPORTUNITY,
                 holds,
