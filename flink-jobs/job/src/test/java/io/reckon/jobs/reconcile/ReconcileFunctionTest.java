@@ -549,19 +549,21 @@ class ReconcileFunctionTest {
         assertThat(spikes.get(0).explanation)
                 .isEqualTo("api_calls for acct_1 in the hour from 2026-03-03 10:00 UTC: 100 used, against a usual 10"
                         + " for that hour of the week (median of the previous 4 weeks); an unusual spike.");
-        // One hour at a tenth is within what one record an hour can vary; the second one in a row is
-        // not: the drop is raised from the hour the run's evidence suffices.
-        watermark("2026-03-03T14:00:00Z");
+        // A record a tenth of the usual size is far outside what a record's size varies by (sizes are not
+        // believed steadier than a coefficient of variation of 0.25): the drop is raised from its first hour.
+        watermark("2026-03-03T13:00:00Z");
         assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP")).isEmpty();
-        watermark("2026-03-03T15:00:00Z");
+        watermark("2026-03-03T14:00:00Z");
         assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
                 .extracting(a -> a.type + "@" + Instant.ofEpochMilli(a.periodStart))
-                .containsExactly("USAGE_DROP@2026-03-03T14:00:00Z");
-        // Both settle when March is final; nothing else in two months of steady usage was flagged.
+                .containsExactly("USAGE_DROP@2026-03-03T13:00:00Z");
+        // The drop's second hour extends it; both settle when March is final; nothing else in two months
+        // of steady usage was flagged.
         watermark("2026-04-01T06:00:00Z");
         assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
                 .extracting(a -> a.type + ":" + a.status + ":" + a.finalRevision)
-                .containsExactlyInAnyOrder("USAGE_SPIKE:updated:true", "USAGE_DROP:updated:true");
+                .containsExactlyInAnyOrder(
+                        "USAGE_DROP:updated:false", "USAGE_SPIKE:updated:true", "USAGE_DROP:updated:true");
     }
 
     @Test
@@ -579,14 +581,14 @@ class ReconcileFunctionTest {
         assertThat(drops)
                 .extracting(a ->
                         a.revision + ":" + a.actualQuantity.stripTrailingZeros().toPlainString())
-                .containsExactly("1:0", "2:0");
+                .containsExactly("1:0", "2:0", "3:0");
         assertThat(drops).extracting(a -> a.anomalyId).containsOnly(drops.get(0).anomalyId);
-        // The first empty hour alone is not evidence enough; from the second the run is.
-        assertThat(drops.get(0).periodStart).isEqualTo(ms("2026-03-03T11:00:00Z"));
-        assertThat(drops.get(1).periodEnd).isEqualTo(ms("2026-03-03T13:00:00Z"));
-        assertThat(drops.get(1).explanation)
-                .isEqualTo("api_calls for acct_1 from 2026-03-03 11:00 UTC to 2026-03-03 13:00 UTC: 0 used, against a"
-                        + " usual 20 for those hours of the week (median of the previous 4 weeks); an unusual drop.");
+        // A record of 0 where records of 10 are usual is a drop from its first hour; each hour extends it.
+        assertThat(drops.get(0).periodStart).isEqualTo(ms("2026-03-03T10:00:00Z"));
+        assertThat(drops.get(2).periodEnd).isEqualTo(ms("2026-03-03T13:00:00Z"));
+        assertThat(drops.get(2).explanation)
+                .isEqualTo("api_calls for acct_1 from 2026-03-03 10:00 UTC to 2026-03-03 13:00 UTC: 0 used, against a"
+                        + " usual 30 for those hours of the week (median of the previous 4 weeks); an unusual drop.");
     }
 
     @Test

@@ -64,7 +64,7 @@ class SignalsReleaseTest {
         assertThat(out)
                 .filteredOn(a -> a.finalRevision && a.type.startsWith("USAGE_"))
                 .extracting(a -> a.type + "@" + Instant.ofEpochMilli(a.periodStart))
-                .containsExactlyInAnyOrder("USAGE_SPIKE@2026-03-03T10:00:00Z", "USAGE_DROP@2026-03-03T14:00:00Z");
+                .containsExactlyInAnyOrder("USAGE_SPIKE@2026-03-03T10:00:00Z", "USAGE_DROP@2026-03-03T13:00:00Z");
         assertThat(keyedStateEntries()).isPositive();
 
         releaseEverything();
@@ -86,15 +86,16 @@ class SignalsReleaseTest {
         harness.watermark(Long.MAX_VALUE);
         List<AnomalyRecord> drops =
                 anomalies().stream().filter(a -> a.type.startsWith("USAGE_")).toList();
-        // acct_1 fell silent while the input went on: a drop once two silent hours are evidence enough,
+        // acct_1 fell silent while the input went on: a drop once eight silent hours of a key of one record
+        // an hour are evidence enough (UsageDetectorTest),
         // to the end of the input; acct_2 ran to the end of the input, and the hours after it (to the end
         // of March) were never observed: no signal of either key reaches past it. The input's last record is
         // at 23:59:59 on 11 March, so its last hour is not known to be complete and is not judged either.
         assertThat(drops)
                 .extracting(a -> a.accountId + ":" + a.type + "@" + Instant.ofEpochMilli(a.periodStart))
-                .containsOnly("acct_1:USAGE_DROP@2026-03-10T13:00:00Z");
+                .containsOnly("acct_1:USAGE_DROP@2026-03-10T19:00:00Z");
         assertThat(drops).filteredOn(a -> a.finalRevision).singleElement().satisfies(a -> assertThat(a.periodEnd)
-                .isEqualTo(inputEnds.toEpochMilli()));
+                .isEqualTo(inputEnds.minusSeconds(3600).toEpochMilli()));
     }
 
     @Test

@@ -104,7 +104,8 @@ public final class PeriodForecast {
             double u = in.soFar().doubleValue() / in.records();
             secondMoment = in.aggregation() == Aggregation.COUNT
                     ? 1
-                    : u * in.largestRecord().doubleValue();
+                    // Between u² (sizes all alike) and the Bhatia-Davis bound u x x: their mean.
+                    : u * (u + in.largestRecord().doubleValue()) / 2;
         } else {
             // Nothing of this period yet: the prior's rate as if it were one record an hour.
             recordsPerHour = 1;

@@ -60,9 +60,17 @@ public final class UsageDetector {
     public static final long HOUR_MS = 3_600_000L;
     public static final long WEEK_MS = 7 * 24 * HOUR_MS;
     /** The longest run of low hours a drop's evidence is summed over. */
-    public static final int MAX_RUN = 6;
+    public static final int MAX_RUN = 8;
     /** Share of the Poisson variance below which a key's spread is not believed. */
     public static final double POISSON_SHARE = 0.25;
+    /** The probability under the key's usual behaviour below which a run of high hours is a spike. */
+    public static final double SPIKE_ALPHA = 1e-6;
+    /** The smallest coefficient of variation of record sizes the size tests assume. */
+    public static final double SIZE_CV = 0.25;
+    /** The longest run of high hours a spike's evidence is summed over. */
+    public static final int SPIKE_RUN = 3;
+    /** The probability under the key's usual behaviour below which a run of hours is a drop. */
+    public static final double DROP_ALPHA = 1e-6;
 
     /**
      * The hours a verdict reads, relative to the judged hour: the run (up to {@link #MAX_RUN} - 1 hours
@@ -110,7 +118,9 @@ public final class UsageDetector {
             double usualRecords,
             double recordSpreadSq,
             double poissonRecords,
-            long records) {}
+            long records,
+            double sizeMean,
+            double sizeVariance) {}
 
     /**
      * Judges {@code hour}. {@code knownFrom} is the first hour of the key's history (its first usage,
@@ -130,12 +140,19 @@ public final class UsageDetector {
         double m = b.usual().doubleValue();
         double spread = Math.sqrt(b.spreadSq());
         if (high(q, m, s)) {
-            boolean spike = q > m + s.deviations() * spread || run(history, hour, knownFrom, agg, s, h, b, true);
+            boolean spike = agg == Aggregation.MAX
+                    ? q > m + s.deviations() * spread || run(history, hour, knownFrom, agg, s, h, b, true)
+                    : countedSpike(history, hour, knownFrom, agg, s, h, b);
             return new Judgement(spike ? Outcome.SPIKE : Outcome.NORMAL, h.value(), b.usual());
         }
         if (low(q, m, s)) {
-            boolean drop = q < m - s.deviations() * Math.sqrt(b.lowSpreadSq())
-                    || run(history, hour, knownFrom, agg, s, h, b, false);
+            // A level (maximum) meter's hours with readings show its level; an hour without any shows
+            // nothing about it, only that the readings stopped, which the record counts judge.
+            boolean level = agg == Aggregation.MAX
+                    && h.records() > 0
+                    && (q < m - s.deviations() * Math.sqrt(b.lowSpreadSq())
+                            || run(history, hour, knownFrom, agg, s, h, b, false));
+            boolean drop = level || countedDrop(history, hour, knownFrom, agg, s, h, b);
             return new Judgement(drop ? Outcome.DROP : Outcome.NORMAL, h.value(), b.usual());
         }
         return new Judgement(Outcome.NORMAL, h.value(), b.usual());
@@ -200,7 +217,7 @@ public final class UsageDetector {
             Baseline b = baseline(history, j, agg);
             double q = h.value().doubleValue();
             double m = b.usual().doubleValue();
-            if (!judgeable(b, s) || !(up ? high(q, m, s) : low(q, m, s))) {
+            if (!judgeable(b, s) || !(up ? high(q, m, s) : low(q, m, s)) || (!up && h.records() == 0)) {
                 return false;
             }
             total += q;
@@ -224,6 +241,97 @@ public final class UsageDetector {
         return false;
     }
 
+    /**
+     * Whether the run of 1 to {@link #MAX_RUN} judgeable hours ending with {@code hour}, low in total, holds
+     * so few records ({@link CountTails#recordsAtMost}), or for a sum records so small given their number
+     * ({@link CountTails#quantityAtMost}), that the key's usual behaviour gives it a probability below
+     * {@link #DROP_ALPHA}. Each run length is a test of its own; the evidence accumulates with the run.
+     */
+    private static boolean countedDrop(
+            History history, long hour, long knownFrom, Aggregation agg, Settings s, Hour last, Baseline lastBase)
+            throws Exception {
+        double total = 0;
+        double usual = 0;
+        long records = 0;
+        double mean = 0;
+        double variance = 0;
+        for (int back = 0; back < MAX_RUN; back++) {
+            long j = hour - back * HOUR_MS;
+            Hour h = last;
+            Baseline b = lastBase;
+            if (back > 0) {
+                if (!known(j, knownFrom)) {
+                    return false;
+                }
+                h = orEmpty(history.at(j));
+                b = baseline(history, j, agg);
+                if (!judgeable(b, s)) {
+                    return false;
+                }
+            }
+            total += h.value().doubleValue();
+            usual += b.usual().doubleValue();
+            records += h.records();
+            mean += b.usualRecords();
+            variance += b.recordSpreadSq();
+            if (total * s.dropRatio() >= usual) {
+                continue; // not low in total (yet)
+            }
+            double p = CountTails.recordsAtMost(records, mean, variance);
+            if (agg == Aggregation.SUM) {
+                double sizes = CountTails.quantityAtMost(total, records, lastBase.sizeMean(), lastBase.sizeVariance());
+                p = 2 * Math.min(p, sizes);
+            }
+            if (p < DROP_ALPHA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the run of 1 to {@link #SPIKE_RUN} high hours ending with {@code hour} holds so many
+     * records ({@link CountTails#recordsAtLeast}), or for a sum records so large given their number
+     * ({@link CountTails#quantityAtLeast}), that the key's usual behaviour gives it a probability below
+     * {@link #SPIKE_ALPHA}.
+     */
+    private static boolean countedSpike(
+            History history, long hour, long knownFrom, Aggregation agg, Settings s, Hour last, Baseline lastBase)
+            throws Exception {
+        double total = 0;
+        long records = 0;
+        double mean = 0;
+        double variance = 0;
+        for (int back = 0; back < SPIKE_RUN; back++) {
+            long j = hour - back * HOUR_MS;
+            Hour h = last;
+            Baseline b = lastBase;
+            if (back > 0) {
+                if (!known(j, knownFrom)) {
+                    return false;
+                }
+                h = orEmpty(history.at(j));
+                b = baseline(history, j, agg);
+                if (!judgeable(b, s) || !high(h.value().doubleValue(), b.usual().doubleValue(), s)) {
+                    return false;
+                }
+            }
+            total += h.value().doubleValue();
+            records += h.records();
+            mean += b.usualRecords();
+            variance += b.recordSpreadSq();
+            double p = CountTails.recordsAtLeast(records, mean, Math.max(variance, mean));
+            if (agg == Aggregation.SUM) {
+                double sizes = CountTails.quantityAtLeast(total, records, lastBase.sizeMean(), lastBase.sizeVariance());
+                p = 2 * Math.min(p, sizes);
+            }
+            if (p < SPIKE_ALPHA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the 4 weeks (and the neighbour hours) before {@code hour} are known history. */
     static boolean known(long hour, long knownFrom) {
         return hour - WEEKS * WEEK_MS - HOUR_MS >= knownFrom;
@@ -237,6 +345,8 @@ public final class UsageDetector {
         BigDecimal largest = BigDecimal.ZERO;
         long records = 0;
         long allRecords = 0;
+        double[] hourSums = new double[3 * WEEKS];
+        long[] hourRecords = new long[3 * WEEKS];
         for (int d = -1; d <= 1; d++) {
             BigDecimal[] values = new BigDecimal[WEEKS];
             long[] counts = new long[WEEKS];
@@ -245,6 +355,8 @@ public final class UsageDetector {
                 values[w - 1] = h.value();
                 counts[w - 1] = h.records();
                 allRecords += h.records();
+                hourSums[(d + 1) * WEEKS + w - 1] = h.sum().doubleValue();
+                hourRecords[(d + 1) * WEEKS + w - 1] = h.records();
                 if (h.max().compareTo(largest) > 0) {
                     largest = h.max();
                 }
@@ -287,7 +399,44 @@ public final class UsageDetector {
         double residualSq = trimmedSquares(residuals);
         double spreadSq = Math.max(residualSq, floor);
         double lowSpreadSq = Math.max(residualSq, POISSON_SHARE * floor);
-        return new Baseline(usual, spreadSq, lowSpreadSq, rate, recordSpreadSq, rateUp, records);
+        double[] sizes = sizes(hourSums, hourRecords, largest.doubleValue());
+        return new Baseline(usual, spreadSq, lowSpreadSq, rate, recordSpreadSq, rateUp, records, sizes[0], sizes[1]);
+    }
+
+    /**
+     * The mean and variance of one record's size around an hour: u = the records' total over their
+     * number; the variance from how the hours' sums stray from their records x u (an hour of n records
+     * strays by n sigma² on average), doubled against the noise of 12 hours, and at most the
+     * Bhatia-Davis bound u x (largest - u) of sizes between 0 and the largest seen.
+     */
+    static double[] sizes(double[] sums, long[] counts, double largest) {
+        double total = 0;
+        long n = 0;
+        int hours = 0;
+        for (int i = 0; i < sums.length; i++) {
+            total += sums[i];
+            n += counts[i];
+            hours += counts[i] > 0 ? 1 : 0;
+        }
+        if (n == 0) {
+            return new double[] {0, 0};
+        }
+        double u = total / n;
+        // Sizes are not believed steadier than a coefficient of variation of SIZE_CV: twelve hours of
+        // identical records do not prove the next record cannot differ.
+        double floor = SIZE_CV * SIZE_CV * u * u;
+        double bound = Math.max(floor, u * (largest - u));
+        if (hours < 2) {
+            return new double[] {u, bound};
+        }
+        double squares = 0;
+        for (int i = 0; i < sums.length; i++) {
+            if (counts[i] > 0) {
+                double r = sums[i] - counts[i] * u;
+                squares += r * r / counts[i];
+            }
+        }
+        return new double[] {u, Math.max(floor, Math.min(bound, 2 * squares / (hours - 1)))};
     }
     /** Sum of the squares of all but the largest residual, over 8 (see the class comment). */
     static double trimmedSquares(double[] residuals) {

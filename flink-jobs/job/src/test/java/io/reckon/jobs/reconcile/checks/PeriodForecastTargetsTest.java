@@ -36,20 +36,25 @@ class PeriodForecastTargetsTest {
     };
 
     /** One key-period at mid-period: the relative error of the projected amount, and whether the interval held. */
-    record Outcome(Kind kind, Aggregation aggregation, double relativeError, boolean covered) {}
+    record Outcome(long seed, Kind kind, Aggregation aggregation, double relativeError, boolean covered) {}
+
+    /** Seeds of the generator: the targets must hold for each, not for one run's quirks. */
+    static final long[] SEEDS = {20_261_203L, 7L, 99L};
 
     private static final List<Outcome> outcomes = new ArrayList<>();
 
     @BeforeAll
     static void forecastEverything() {
-        HeldOutUsage gen = new HeldOutUsage(20_261_203L);
         Kind[] kinds = {Kind.STEADY, Kind.POISSON, Kind.BURSTY, Kind.OFFICE, Kind.GAUGE};
-        for (int i = 0; i < 300; i++) {
-            Kind kind = kinds[i % kinds.length];
-            Key key = gen.key("k" + i, kind, DAYS, false);
-            ContractVersion contract = contract(key.aggregation());
-            for (int m = 1; m + 1 < MONTHS.length; m++) {
-                outcomes.add(forecast(key, contract, MONTHS[m - 1], MONTHS[m], MONTHS[m + 1]));
+        for (long seed : SEEDS) {
+            HeldOutUsage gen = new HeldOutUsage(seed);
+            for (int i = 0; i < 300; i++) {
+                Kind kind = kinds[i % kinds.length];
+                Key key = gen.key("k" + i, kind, DAYS, false);
+                ContractVersion contract = contract(key.aggregation());
+                for (int m = 1; m + 1 < MONTHS.length; m++) {
+                    outcomes.add(forecast(seed, key, contract, MONTHS[m - 1], MONTHS[m], MONTHS[m + 1]));
+                }
             }
         }
     }
@@ -73,7 +78,8 @@ class PeriodForecastTargetsTest {
                 .build();
     }
 
-    static Outcome forecast(Key key, ContractVersion contract, Instant previous, Instant start, Instant end) {
+    static Outcome forecast(
+            long seed, Key key, ContractVersion contract, Instant previous, Instant start, Instant end) {
         MeterTerms terms = contract.meter("api_calls").orElseThrow();
         int hours = (int) ((end.toEpochMilli() - start.toEpochMilli()) / HOUR_MS);
         int elapsed = hours / 2;
@@ -94,7 +100,7 @@ class PeriodForecastTargetsTest {
         long actual = Pricer.priceMinor(contract, terms, start, whole.value(key.aggregation()));
         double error = Math.abs(priced.amountMinor() - actual) / (double) Math.max(1, actual);
         boolean covered = priced.amountLowMinor() <= actual && actual <= priced.amountHighMinor();
-        return new Outcome(key.kind(), key.aggregation(), error, covered);
+        return new Outcome(seed, key.kind(), key.aggregation(), error, covered);
     }
 
     /** Sum, record count and largest record of the key's hours in [from, to). */
@@ -123,19 +129,30 @@ class PeriodForecastTargetsTest {
 
     @Test
     void atMidPeriodSteadyKeysAreProjectedWithinFivePercent() {
-        Map<Kind, List<Double>> errors = new EnumMap<>(Kind.class);
-        for (Outcome o : outcomes) {
-            errors.computeIfAbsent(o.kind(), k -> new ArrayList<>()).add(o.relativeError());
+        for (long seed : SEEDS) {
+            Map<Kind, List<Double>> errors = new EnumMap<>(Kind.class);
+            for (Outcome o : outcomes) {
+                if (o.seed() == seed) {
+                    errors.computeIfAbsent(o.kind(), k -> new ArrayList<>()).add(o.relativeError());
+                }
+            }
+            StringBuilder shown = new StringBuilder();
+            errors.forEach((k, v) -> shown.append(String.format(" %s %.2f %%", k, 100 * median(v))));
+            System.out.println("held-out forecasts (seed " + seed
+                    + "), median absolute error of the amount at mid-period:" + shown);
+            assertThat(errors.get(Kind.STEADY)).hasSizeGreaterThan(100);
+            assertThat(median(errors.get(Kind.STEADY))).isLessThanOrEqualTo(0.05);
         }
-        StringBuilder shown = new StringBuilder();
-        errors.forEach((k, v) -> shown.append(String.format(" %s %.2f %%", k, 100 * median(v))));
-        System.out.println("held-out forecasts, median absolute error of the amount at mid-period:" + shown);
-        assertThat(errors.get(Kind.STEADY)).hasSizeGreaterThan(100);
-        assertThat(median(errors.get(Kind.STEADY))).isLessThanOrEqualTo(0.05);
     }
 
     @Test
     void theEightyPercentIntervalHoldsTheFinalAmountInThreeQuartersToFiveSixthsOfKeyPeriods() {
+        for (long seed : SEEDS) {
+            coverageOf(seed, outcomes.stream().filter(o -> o.seed() == seed).toList());
+        }
+    }
+
+    private static void coverageOf(long seed, List<Outcome> outcomes) {
         Map<Kind, int[]> byKind = new EnumMap<>(Kind.class);
         int covered = 0;
         for (Outcome o : outcomes) {
@@ -150,12 +167,12 @@ class PeriodForecastTargetsTest {
         byKind.forEach((k, v) -> shown.append(String.format(" %s %d/%d", k, v[0], v[1])));
         double share = (double) covered / outcomes.size();
         System.out.printf(
-                "held-out forecasts, 80 %% interval coverage %.1f %% of %d key-periods:%s%n",
-                100 * share, outcomes.size(), shown);
+                "held-out forecasts (seed %d), 80 %% interval coverage %.1f %% of %d key-periods:%s%n",
+                seed, 100 * share, outcomes.size(), shown);
         // The target is 75 to 85 %; measured 85.8 % (docs/reconciliation.md, "Measured on held-out data":
         // conservative for keys with regular record sizes, too narrow for weekday-only keys). The lower
         // bound is the target; the upper one keeps what the method reaches.
-        assertThat(share).isBetween(0.75, 0.87);
+        assertThat(share).isBetween(0.77, 0.83);
     }
 
     private static double median(List<Double> values) {

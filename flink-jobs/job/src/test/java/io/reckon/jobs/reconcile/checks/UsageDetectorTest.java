@@ -44,35 +44,45 @@ class UsageDetectorTest {
     }
 
     @Test
-    void tenfoldOnAOneRecordKeyIsASpikeAndARunOfEmptyHoursADropCountedOrSummed() throws Exception {
+    void onAOneRecordKeyATenfoldRecordIsASpikeATenthADropAndEightEmptyHoursADrop() throws Exception {
         Map<Long, Hour> hours = steady(START, 40 * 24, "10");
         long spike = START + 35 * 24 * H + 10 * H;
         hours.put(spike, hour("100", 1));
         for (int i = 0; i < 4; i++) {
-            hours.remove(spike + (4 + i) * H);
+            hours.put(spike + (4 + i) * H, hour("1", 1));
         }
+        for (int i = 0; i < 8; i++) {
+            hours.remove(spike + (12 + i) * H);
+        }
+        // One record of ten times (a tenth of) the usual size: far outside what a record's size varies by.
         assertThat(UsageDetector.judge(hours::get, spike, START, Aggregation.SUM, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.SPIKE);
         assertThat(UsageDetector.judge(hours::get, spike + 4 * H, START, Aggregation.SUM, DEFAULTS)
                         .outcome())
+                .isEqualTo(Outcome.DROP);
+        // Empty hours: a key of one record an hour is not believed steadier than a quarter of Poisson's
+        // variance, so an empty hour has a probability of 0.16; eight in a row fall below 1e-6.
+        assertThat(UsageDetector.judge(hours::get, spike + 18 * H, START, Aggregation.SUM, DEFAULTS)
+                        .outcome())
                 .isEqualTo(Outcome.NORMAL);
-        assertThat(UsageDetector.judge(hours::get, spike + 5 * H, START, Aggregation.SUM, DEFAULTS)
+        assertThat(UsageDetector.judge(hours::get, spike + 19 * H, START, Aggregation.SUM, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.DROP);
         UsageDetector.History counts = h -> in(Aggregation.COUNT, hours.get(h));
-        assertThat(UsageDetector.judge(counts, spike + 3 * H, START, Aggregation.COUNT, DEFAULTS)
-                        .outcome())
-                .isEqualTo(Outcome.NORMAL);
-        // Counted, the same key is judged as the sum of its records of size 1: the same verdicts.
+        // Counted, the record sizes do not matter: one record an hour is the usual count.
         assertThat(UsageDetector.judge(counts, spike + 4 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.NORMAL);
-        assertThat(UsageDetector.judge(counts, spike + 5 * H, START, Aggregation.COUNT, DEFAULTS)
+        assertThat(UsageDetector.judge(counts, spike + 18 * H, START, Aggregation.COUNT, DEFAULTS)
+                        .outcome())
+                .isEqualTo(Outcome.NORMAL);
+        assertThat(UsageDetector.judge(counts, spike + 19 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.DROP);
         UsageDetector.History ones = h -> unitSum(hours.get(h));
-        for (long t = spike - 30 * H; t < spike + 10 * H; t += H) {
+        // A count is judged as the sum of its records of size 1: the same verdicts.
+        for (long t = spike - 30 * H; t < spike + 22 * H; t += H) {
             assertThat(UsageDetector.judge(ones, t, START, Aggregation.SUM, DEFAULTS))
                     .as("hour %d", t)
                     .isEqualTo(UsageDetector.judge(counts, t, START, Aggregation.COUNT, DEFAULTS));
