@@ -85,8 +85,9 @@ public final class ReconOptions {
     public static final ConfigOption<Integer> SPIKE_DEVIATIONS = ConfigOptions.key("reconcile.spike-deviations")
             .intType()
             .defaultValue(5)
-            .withDescription("USAGE_SPIKE/USAGE_DROP: how many spreads (the key's own variation around that"
-                    + " hour, at least its Poisson variation) one hour alone must lie from its usual quantity.");
+            .withDescription("USAGE_SPIKE/USAGE_DROP of maximum (level) meters: how many spreads (the key's own"
+                    + " variation around that hour) one hour alone must lie from its usual quantity. Summed and"
+                    + " counted meters are judged by the tail probability of a count model (docs/reconciliation.md).");
 
     public static final ConfigOption<Integer> SPIKE_RATIO = ConfigOptions.key("reconcile.spike-ratio")
             .intType()
@@ -102,8 +103,8 @@ public final class ReconOptions {
     public static final ConfigOption<Double> DROP_DEVIATIONS = ConfigOptions.key("reconcile.drop-deviations")
             .doubleType()
             .defaultValue(3.5)
-            .withDescription("USAGE_SPIKE/USAGE_DROP: how many spreads a run of 2 to 6 consecutive high (or"
-                    + " low) hours must lie from its usual total, in quantity or in record count.");
+            .withDescription("USAGE_SPIKE/USAGE_DROP of maximum (level) meters: how many spreads a run of 2 to 8"
+                    + " consecutive high (or low) hours with readings must lie from its usual total.");
 
     public static final ConfigOption<Integer> SPIKE_MIN_RECORDS = ConfigOptions.key("reconcile.spike-min-records")
             .intType()

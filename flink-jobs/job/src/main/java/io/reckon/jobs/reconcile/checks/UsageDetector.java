@@ -6,52 +6,40 @@ import java.util.Arrays;
 import java.util.function.LongPredicate;
 
 /**
- * USAGE_SPIKE and USAGE_DROP: one hour of a key against a model of the key's own hourly quantity,
- * built from its last four weeks. Works on sparse keys (one record an hour) as on dense ones, because
- * it models how much the key's hours vary instead of refusing to judge them.
+ * USAGE_SPIKE and USAGE_DROP: one hour of a key against a model of the key's own hourly usage, built
+ * from its last four weeks. Works on sparse keys (one record an hour) as on dense ones, because it
+ * models the records and their sizes instead of refusing to judge (docs/reconciliation.md).
  *
- * <p><b>Model of hour j.</b> The <i>usual</i> quantity m is the median of the same hour of the week in
- * the previous 4 weeks (a seasonal naive forecast: it follows each key's daily and weekly rhythm; the
- * median ignores one odd week). The <i>spread</i> s is estimated from more data: the residuals of the
- * hours j - 1, j and j + 1 of those 4 weeks, each from its own hour's median (12 residuals: the
- * neighbours add evidence about the key's noise without blurring its level); the largest is left out
- * (a past spike or outage must not mask the next one): trimmed = (sum of the 11 smallest squared
- * residuals) / 8. Four weeks can look calmer than a sparse key is, so s² = max(trimmed, floor), the
- * floor being what the key's records can vary by: with rate = records of the 12 hours / 12, rateUp =
- * rate + 2 sqrt(rate / 12) (an upper bound of the rate), u = quantity per record of the 4 same hours,
- * x = the largest record of the 12 and r = max(squared record-count residuals / 9, rate / 4):
- * floor = rateUp x u x (x - u) + r x u² for sums (a random number of records of random sizes, the
- * size variance bounded by Bhatia-Davis), r for counts (a count is a sum of records of size 1, and is
- * judged exactly as one), 0 for maxima. A drop uses s<sub>low</sub>²
- * = max(trimmed, floor / 4) ({@link #POISSON_SHARE}): the floor guards against false spikes, and a key
- * steadier than Poisson shows its drops sooner. The record counts get the same model (usual rate,
- * variance r; rateUp when rising).
+ * <p><b>Model of hour j</b>, from the hours j - 1, j and j + 1 of the previous 4 weeks (12 hours): the
+ * <i>usual</i> quantity m is the median of the same hour of the week (a seasonal naive forecast that
+ * follows each key's daily and weekly rhythm); the usual record count M is the 12 hours' mean, its
+ * variance V the squared residuals of the counts from their own hour's median over 9 degrees of
+ * freedom, at least {@link #POISSON_SHARE} x M; a record's size has mean u (quantity over records of
+ * the 12 hours) and a variance from how the hours' sums stray from records x u, doubled, between
+ * ({@link #SIZE_CV} u)² and the Bhatia-Davis bound u x (largest - u).
  *
- * <p><b>Verdicts.</b> With k = {@code reconcile.spike-deviations} (5), r<sub>s</sub> = {@code
- * reconcile.spike-ratio} (5), r<sub>d</sub> = {@code reconcile.drop-ratio} (4) and k<sub>d</sub> =
- * {@code reconcile.drop-deviations} (3.5):
+ * <p><b>Verdicts, summed and counted meters.</b> An hour is high when q &gt; {@code reconcile.spike-ratio}
+ * x m and low when {@code reconcile.drop-ratio} x q &lt; m. A <b>drop</b> is a low hour ending a run of 1
+ * to {@link #MAX_RUN} hours, low in total, whose record count is below what a negative binomial (or
+ * Poisson, or binomial for keys steadier than Poisson) of the run's summed M and V gives probability
+ * {@link #DROP_ALPHA}, or (sums) whose quantity is, given its R records, below what a gamma of R record
+ * sizes does ({@link CountTails}); a <b>spike</b> the same upwards over runs of 1 to {@link #SPIKE_RUN}
+ * high hours ({@link #SPIKE_ALPHA}). A count is judged exactly as a sum of records of size 1.
  *
- * <ul>
- *   <li><b>spike</b>: the hour is high (q &gt; r<sub>s</sub> x m) and either alone far above (q &gt; m + k
- *       x s) or the run of consecutive high hours ending with it (2 to {@link #MAX_RUN} hours) is: its
- *       total Q &gt; M + k<sub>d</sub> x S (M the summed usual quantities, S = sqrt of the summed s²), or
- *       its record count is both r<sub>s</sub> times and k<sub>d</sub> spreads above its usual count;
- *   <li><b>drop</b>: the hour is low (r<sub>d</sub> x q &lt; m) and either alone far below (q &lt; m - k x
- *       s<sub>low</sub>), or the run of consecutive low hours ending with it is: Q &lt; M - k<sub>d</sub> x
- *       S<sub>low</sub>, or the same (and a factor r<sub>d</sub>) for its record count (a sparse key whose
- *       records thin out). One sparse hour without records says little; three of them in a row on a
- *       key that never has an empty hour say a lot.
- * </ul>
+ * <p><b>Maximum (level) meters</b> are judged on their quantity: an hour with readings alone more than
+ * {@code reconcile.spike-deviations} spreads from m, or a run of 2 to {@link #MAX_RUN} such hours more
+ * than {@code reconcile.drop-deviations} summed spreads (s² from the 12 residuals, the largest left
+ * out); an hour without readings says nothing about the level and is judged by its record count only.
  *
- * An episode therefore starts at the hour from which the evidence suffices, which for a drop of a
- * sparse key is often its second or third hour.
+ * <p>An episode therefore starts at the hour from which the evidence suffices, which for a drop of a
+ * sparse key is often a later hour of it.
  *
  * <p><b>Not judged</b> (and counted as such): an hour whose baseline reaches before the key's first
  * usage (too young), and an hour that usually has no usage (m = 0) or whose 4 baseline hours held fewer
  * than {@code reconcile.spike-min-records} records together (too sparse).
  *
- * <p>Arithmetic. The hour's quantity and the usual m are exact decimals (they are shown); the spread
- * and the thresholds are statistics in binary floating point, deterministic in Java 17 (strict IEEE
+ * <p>Arithmetic. The hour's quantity and the usual m are exact decimals (they are shown); the model and
+ * the probabilities are statistics in binary floating point, deterministic in Java 17 (strict IEEE
  * 754), so the same hours always give the same verdict; they never become an amount.
  */
 public final class UsageDetector {
@@ -117,7 +105,7 @@ public final class UsageDetector {
             double lowSpreadSq,
             double usualRecords,
             double recordSpreadSq,
-            double poissonRecords,
+            double highRecords,
             long records,
             double sizeMean,
             double sizeVariance) {}
@@ -206,7 +194,7 @@ public final class UsageDetector {
         double variance = up ? lastBase.spreadSq() : lastBase.lowSpreadSq();
         double records = last.records();
         double usualRecords = lastBase.usualRecords();
-        double recordVariance = up ? lastBase.poissonRecords() : lastBase.recordSpreadSq();
+        double recordVariance = up ? lastBase.highRecords() : lastBase.recordSpreadSq();
         double k = s.dropDeviations();
         for (int back = 1; back < MAX_RUN; back++) {
             long j = hour - back * HOUR_MS;
@@ -225,7 +213,7 @@ public final class UsageDetector {
             variance += up ? b.spreadSq() : b.lowSpreadSq();
             records += h.records();
             usualRecords += b.usualRecords();
-            recordVariance += up ? b.poissonRecords() : b.recordSpreadSq();
+            recordVariance += up ? b.highRecords() : b.recordSpreadSq();
             if (up) {
                 if (total > usual + k * Math.sqrt(variance)
                         || (records > s.ratio() * usualRecords
@@ -318,7 +306,7 @@ public final class UsageDetector {
             }
             total += h.value().doubleValue();
             records += h.records();
-            mean += b.usualRecords();
+            mean += b.highRecords();
             variance += b.recordSpreadSq();
             double p = CountTails.recordsAtLeast(records, mean, Math.max(variance, mean));
             if (agg == Aggregation.SUM) {
@@ -380,7 +368,11 @@ public final class UsageDetector {
         // a sparse key's four weeks can look calmer than it is.
         double rate = allRecords / (3.0 * WEEKS);
         double rateUp = rate + 2 * Math.sqrt(Math.max(rate, 1.0 / (3 * WEEKS)) / (3 * WEEKS));
-        double recordSpreadSq = Math.max(squares(recordResiduals), POISSON_SHARE * rate);
+        // The usual count from the 12 hours is steadier, the same hour's own (its 4 weeks) follows a
+        // rhythm's edge (a busy window opening at 10:00 must not make 09:00 look deserted): a drop is
+        // judged against the lower of the two, a spike against the higher.
+        double sameHour = records / (double) WEEKS;
+        double recordSpreadSq = Math.max(squares(recordResiduals), POISSON_SHARE * Math.min(rate, sameHour));
         // A count is judged as the sum of records of size 1 (u = x = 1): a meter counted by one system and
         // summed over unit events by another (Stripe) gets the same verdicts.
         double countVariance = recordSpreadSq;
@@ -400,7 +392,16 @@ public final class UsageDetector {
         double spreadSq = Math.max(residualSq, floor);
         double lowSpreadSq = Math.max(residualSq, POISSON_SHARE * floor);
         double[] sizes = sizes(hourSums, hourRecords, largest.doubleValue());
-        return new Baseline(usual, spreadSq, lowSpreadSq, rate, recordSpreadSq, rateUp, records, sizes[0], sizes[1]);
+        return new Baseline(
+                usual,
+                spreadSq,
+                lowSpreadSq,
+                Math.min(rate, sameHour),
+                recordSpreadSq,
+                Math.max(rate, sameHour),
+                records,
+                sizes[0],
+                sizes[1]);
     }
 
     /**
