@@ -70,18 +70,58 @@ class SignalsReleaseTest {
         releaseEverything();
     }
 
-    @Test
-    void hoursAfterTheInputEndsAreNeitherDropsNorSpikes() throws Exception {
+    private static final Instant INPUT_ENDS = Instant.parse("2026-03-12T00:00:00Z");
+
+    /** acct_1 stops on 10 March at noon, acct_2 runs to the end of the input (12 March). */
+    private void inputThatEndsEarly() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         contract(Contracts.perUnit("acct_2", 1, "2026-01-01T00:00:00Z", METER, "1"));
         Instant stops = Instant.parse("2026-03-10T12:00:00Z");
-        Instant inputEnds = Instant.parse("2026-03-12T00:00:00Z");
-        for (Instant h = Instant.parse("2026-02-01T00:00:00Z"); h.isBefore(inputEnds); h = h.plusSeconds(3600)) {
+        for (Instant h = Instant.parse("2026-02-01T00:00:00Z"); h.isBefore(INPUT_ENDS); h = h.plusSeconds(3600)) {
             if (h.isBefore(stops)) {
                 record(ACCOUNT, h.plusSeconds(60).toString(), "10");
             }
             record("acct_2", h.plusSeconds(3599).toString(), "10");
         }
+    }
+
+    @Test
+    void theInputsReachSurvivesARestore() throws Exception {
+        harness.close();
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new ReconcileOperator(new ReconcileFunction(ReconSettings.defaults())),
+                MeterEvent::key,
+                Types.STRING,
+                1,
+                1,
+                0);
+        harness.open();
+        inputThatEndsEarly();
+        // As a checkpoint barrier does: the combined records are written to state first.
+        harness.prepareSnapshotPreBarrier(1);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new ReconcileOperator(new ReconcileFunction(ReconSettings.defaults())),
+                MeterEvent::key,
+                Types.STRING,
+                1,
+                1,
+                0);
+        harness.initializeState(snapshot);
+        harness.open();
+        // Restored, the end of the input judges the same hours: up to the reach read before the restart.
+        harness.watermark(Long.MAX_VALUE);
+        assertThat(anomalies().stream().filter(a -> a.type.startsWith("USAGE_")))
+                .extracting(a -> a.accountId + ":" + a.type + "@" + Instant.ofEpochMilli(a.periodStart))
+                .containsOnly("acct_1:USAGE_DROP@2026-03-10T19:00:00Z")
+                .isNotEmpty();
+    }
+
+    @Test
+    void hoursAfterTheInputEndsAreNeitherDropsNorSpikes() throws Exception {
+        inputThatEndsEarly();
+        Instant inputEnds = INPUT_ENDS;
         // The bounded input ends: the watermark jumps to the end of time and every tick of March fires.
         harness.watermark(Long.MAX_VALUE);
         List<AnomalyRecord> drops =
