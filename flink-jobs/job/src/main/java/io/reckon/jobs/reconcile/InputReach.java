@@ -11,8 +11,10 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * remaining ticks of every open period fire; the hours between the last record and the period's end
  * were never observed, and an empty hour there is no evidence of a drop.
  *
- * <p>The reach is the larger of the highest usage event time this subtask has read and the last finite
- * watermark it has seen; the hours a USAGE_SPIKE/USAGE_DROP verdict is given on end at the reach (an
+ * <p>The reach is the larger of the usage event time this subtask has read corroborated by {@link
+ * #CORROBORATION} distinct event times at or after it (the third largest: no single record dated far
+ * ahead, within what input validation lets through, can stretch it, as for the watermark, see {@code
+ * reconcile.watermark-corroboration}) and the last finite watermark it has seen; the hours a USAGE_SPIKE/USAGE_DROP verdict is given on end at the reach (an
  * hour h is judged only when h + 1 h &lt;= reach + 1 ms). While the input is unbounded every tick is at or
  * below the watermark, so nothing changes there; at the end of a bounded input the reach is the
  * subtask's highest usage event time, a maximum over its records and so the same in any arrival order
@@ -26,15 +28,22 @@ final class InputReach {
 
     static final String STATE = "reconcile-input-reach";
 
+    /** Distinct usage event times at or after the reach: the default watermark corroboration. */
+    static final int CORROBORATION = 3;
+
     private ListState<Long> state;
-    private long highestUsage = Long.MIN_VALUE;
+    /** The reach restored from a checkpoint. */
+    private long restored = Long.MIN_VALUE;
+    /** The largest distinct usage event times read, largest first. */
+    private final long[] largest = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+
     private long lastFiniteWatermark = Long.MIN_VALUE;
 
     void restore(FunctionInitializationContext context) throws Exception {
         state = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(STATE, Types.LONG));
         if (context.isRestored()) {
             for (Long reach : state.get()) {
-                highestUsage = Math.max(highestUsage, reach);
+                restored = Math.max(restored, reach);
             }
         }
     }
@@ -47,7 +56,18 @@ final class InputReach {
 
     /** A usage record with this event time was read. */
     void usage(long eventTime) {
-        highestUsage = Math.max(highestUsage, eventTime);
+        if (eventTime <= largest[CORROBORATION - 1]) {
+            return;
+        }
+        int i = 0;
+        while (i < CORROBORATION && largest[i] > eventTime) {
+            i++;
+        }
+        if (largest[i] == eventTime) {
+            return; // not a distinct time
+        }
+        System.arraycopy(largest, i, largest, i + 1, CORROBORATION - 1 - i);
+        largest[i] = eventTime;
     }
 
     /** The watermark reached {@code watermark}; the jump to the end of time is not an observation. */
@@ -59,7 +79,7 @@ final class InputReach {
 
     /** The last event time observed (inclusive); Long.MIN_VALUE when nothing was. */
     long reach() {
-        return Math.max(highestUsage, lastFiniteWatermark);
+        return Math.max(restored, Math.max(largest[CORROBORATION - 1], lastFiniteWatermark));
     }
 
     /**
