@@ -189,6 +189,8 @@ public final class ReckonConfiguration {
             return "an integer";
         } else if (d instanceof Boolean) {
             return "a boolean";
+        } else if (d instanceof Double) {
+            return "a number";
         }
         return "a string";
     }

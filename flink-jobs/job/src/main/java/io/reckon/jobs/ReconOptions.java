@@ -85,21 +85,47 @@ public final class ReconOptions {
     public static final ConfigOption<Integer> SPIKE_DEVIATIONS = ConfigOptions.key("reconcile.spike-deviations")
             .intType()
             .defaultValue(5)
-            .withDescription("USAGE_SPIKE/USAGE_DROP: how many robust deviations (1.5 x MAD) from the seasonal"
-                    + " baseline an hour must be.");
+            .withDescription("USAGE_SPIKE/USAGE_DROP of maximum (level) meters: how many spreads (the key's own"
+                    + " variation around that hour) one hour alone must lie from its usual quantity. Summed and"
+                    + " counted meters are judged by the tail probability of a count model (docs/reconciliation.md).");
 
     public static final ConfigOption<Integer> SPIKE_RATIO = ConfigOptions.key("reconcile.spike-ratio")
             .intType()
-            .defaultValue(3)
-            .withDescription("USAGE_SPIKE/USAGE_DROP: an hour must also be at least this many times above (or"
-                    + " below) its baseline.");
+            .defaultValue(5)
+            .withDescription("USAGE_SPIKE: an hour must also be more than this many times its usual quantity"
+                    + " (the median of that hour of the week in the previous 4 weeks).");
+
+    public static final ConfigOption<Integer> DROP_RATIO = ConfigOptions.key("reconcile.drop-ratio")
+            .intType()
+            .defaultValue(4)
+            .withDescription("USAGE_DROP: an hour must be less than its usual quantity divided by this.");
+
+    public static final ConfigOption<Double> DROP_DEVIATIONS = ConfigOptions.key("reconcile.drop-deviations")
+            .doubleType()
+            .defaultValue(3.5)
+            .withDescription("USAGE_SPIKE/USAGE_DROP of maximum (level) meters: how many spreads a run of 2 to 8"
+                    + " consecutive high (or low) hours with readings must lie from its usual total.");
 
     public static final ConfigOption<Integer> SPIKE_MIN_RECORDS = ConfigOptions.key("reconcile.spike-min-records")
             .intType()
+            .defaultValue(4)
+            .withDescription("USAGE_SPIKE/USAGE_DROP: an hour is judged only when that hour of the week held at"
+                    + " least this many usage records in the previous 4 weeks together (and usually has"
+                    + " usage); other hours are counted as too sparse (metric signals.hours-too-sparse).");
+
+    public static final ConfigOption<Integer> UPSELL_MARGIN_PCT = ConfigOptions.key("reconcile.upsell-margin")
+            .intType()
             .defaultValue(20)
-            .withDescription("USAGE_SPIKE/USAGE_DROP: an hour is judged only when each of its four baseline"
-                    + " weeks had at least this many usage records in that hour. A handful of events per hour"
-                    + " is noise at hourly resolution.");
+            .withDescription("UPSELL_OPPORTUNITY: percent by which a key's usage must exceed its allowance (the"
+                    + " included quantity, or the first price tier) in the previous period and, projected,"
+                    + " in the current one.");
+
+    public static final ConfigOption<Boolean> UPSELL_ENABLED = ConfigOptions.key("reconcile.upsell-enabled")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("UPSELL_OPPORTUNITY (an extension of the spec's anomaly types, a sales signal, not a"
+                    + " leak): true emits it into recon.anomalies and the anomaly tables with the other types;"
+                    + " false (the default) emits none. Period-end forecasts are made either way.");
 
     private ReconOptions() {}
 }

@@ -6,6 +6,7 @@ import io.reckon.jobs.reconcile.ReconcileOperator;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.ForecastRecord;
 import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.Ingested;
 import io.reckon.jobs.records.MeterEvent;
@@ -57,7 +58,18 @@ public final class ReconciliationJob {
             Consumer<DataStream<AnomalyRecord>> anomalies,
             Consumer<DataStream<DeadLetterRecord>> deadLetters,
             Consumer<DataStream<HourlyRollup>> hourlyRollups,
-            Consumer<DataStream<UnmappedUsage>> unmapped) {}
+            Consumer<DataStream<UnmappedUsage>> unmapped,
+            Consumer<DataStream<ForecastRecord>> forecasts) {
+
+        /** Outputs whose period-end forecasts are not consumed. */
+        public Outputs(
+                Consumer<DataStream<AnomalyRecord>> anomalies,
+                Consumer<DataStream<DeadLetterRecord>> deadLetters,
+                Consumer<DataStream<HourlyRollup>> hourlyRollups,
+                Consumer<DataStream<UnmappedUsage>> unmapped) {
+            this(anomalies, deadLetters, hourlyRollups, unmapped, forecasts -> {});
+        }
+    }
 
     /** Watermark settings of the inputs. */
     public record Watermarks(
@@ -167,6 +179,7 @@ public final class ReconciliationJob {
         outputs.deadLetters().accept(deadLetters);
         outputs.hourlyRollups().accept(anomalies.getSideOutput(ReconcileFunction.ROLLUPS));
         outputs.unmapped().accept(anomalies.getSideOutput(ReconcileFunction.UNMAPPED));
+        outputs.forecasts().accept(anomalies.getSideOutput(ReconcileFunction.FORECASTS));
     }
 
     private static SingleOutputStreamOperator<MeterEvent> meterInput(

@@ -7,6 +7,7 @@ import io.reckon.connectors.registry.ConfluentAvroCodec;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.DeadLetterRecord;
 import io.reckon.jobs.records.Ingested;
+import io.reckon.jobs.sinks.ForecastTable;
 import io.reckon.jobs.sinks.OutputRecords;
 import io.reckon.jobs.sinks.PostgresTables;
 import io.reckon.jobs.sources.CloudEventsOptions;
@@ -102,7 +103,8 @@ public final class ReconciliationWiring {
 
     /**
      * Anomalies and dead letters go to their topics through transactional (exactly-once) Kafka sinks;
-     * anomalies, hourly rollups and unmapped usage go to PostgreSQL with idempotent upserts.
+     * anomalies, hourly rollups, unmapped usage and the latest period-end forecasts go to PostgreSQL with
+     * idempotent upserts.
      */
     public static ReconciliationJob.Outputs kafkaAndPostgresOutputs(ReadableConfig conf) {
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
@@ -127,6 +129,7 @@ public final class ReconciliationWiring {
                         .name("dead-letter-topic")
                         .uid("dead-letter-topic"),
                 rollups -> PostgresTables.hourlyRollups(conf, rollups),
-                unmapped -> PostgresTables.unmapped(conf, unmapped));
+                unmapped -> PostgresTables.unmapped(conf, unmapped),
+                forecasts -> ForecastTable.forecasts(conf, forecasts));
     }
 }

@@ -6,6 +6,7 @@ import io.reckon.connectors.embedded.FakeStripeReads;
 import io.reckon.connectors.kafka.Topics;
 import io.reckon.demo.DemoReport;
 import io.reckon.demo.DemoWorkload;
+import io.reckon.demo.ForecastScore;
 import io.reckon.demo.StripeWorld;
 import io.reckon.jobs.ReckonConfiguration;
 import io.reckon.replay.InputOrder;
@@ -108,10 +109,11 @@ public final class DemoCommand implements Callable<Integer> {
             // The workload's files are in arrival order, with records out of order, late and after
             // their period was final on purpose: the demo shows the job absorbing them.
             LoadOptions loading = LoadOptions.defaults().withOrder(InputOrder.FILE);
+            Path forecasts = work.resolve("forecasts.jsonl");
             Replay.Result r;
             DemoStripe.Outcome stripeOutcome = null;
             if (noStripe) {
-                r = Replay.run(stack.connectorConfig(), files(data, true), conf, loading);
+                r = Replay.run(stack.connectorConfig(), files(data, true), conf, loading, c -> {}, forecasts);
             } else {
                 DemoStripe.Outcome[] ingested = new DemoStripe.Outcome[1];
                 try (FakeStripeReads stripe = DemoStripe.standIn(world)) {
@@ -121,7 +123,8 @@ public final class DemoCommand implements Callable<Integer> {
                             files(data, false),
                             conf,
                             loading,
-                            c -> ingested[0] = DemoStripe.ingest(c, stripe, world, work));
+                            c -> ingested[0] = DemoStripe.ingest(c, stripe, world, work),
+                            forecasts);
                 }
                 stripeOutcome = ingested[0];
             }
@@ -138,6 +141,8 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf(
                     "Job ran %.1f s over the embedded Kafka.%n%n", r.jobTime().toMillis() / 1000.0);
             System.out.println(DemoReport.score(workload.truth(), anomalies).render());
+            // The forecasts against what each period ended at (its final forecast: its actual figures).
+            System.out.println(ForecastScore.of(Files.readAllLines(forecasts)).render());
             if (!skipActions) {
                 System.out.println("Running the action job over the anomalies, with local stand-ins for Stripe,"
                         + " HubSpot and a webhook receiver ...");

@@ -47,6 +47,13 @@ public final class ReplayCommand implements Callable<Integer> {
     Path dlq;
 
     @Option(
+            names = "--forecasts",
+            description = "Where to write the period-end forecasts (JSONL): one line per forecast revision, with"
+                    + " account_id, meter, period_start, as_of, currency, projected_quantity, projected_amount_minor,"
+                    + " amount_low_minor and amount_high_minor (an 80 % interval).")
+    Path forecasts;
+
+    @Option(
             names = "--order",
             defaultValue = "event-time",
             converter = OrderConverter.class,
@@ -109,7 +116,9 @@ public final class ReplayCommand implements Callable<Integer> {
                     stack.connectorConfig(),
                     new Replay.InputFiles(contracts, usage, reported, invoices),
                     conf,
-                    loading);
+                    loading,
+                    c -> {},
+                    forecasts);
             Replay.writeAnomalies(r.anomalies(), out);
             if (dlq != null) {
                 Replay.writeDeadLetters(r.deadLetters(), dlq);
@@ -119,7 +128,10 @@ public final class ReplayCommand implements Callable<Integer> {
                     "%d anomaly revisions -> %s%s; job ran %.1f s%n",
                     r.anomalies().size(),
                     out,
-                    dlq == null ? "" : ", " + r.deadLetters().size() + " dead letters -> " + dlq,
+                    (dlq == null ? "" : ", " + r.deadLetters().size() + " dead letters -> " + dlq)
+                            + (forecasts == null
+                                    ? ""
+                                    : ", " + lines(forecasts) + " forecast revisions -> " + forecasts),
                     r.jobTime().toMillis() / 1000.0);
             boolean balanced = r.counts().values().stream().allMatch(InputCounts::balanced);
             if (!balanced) {
@@ -129,6 +141,12 @@ public final class ReplayCommand implements Callable<Integer> {
             return 0;
         } finally {
             org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+        }
+    }
+
+    private static long lines(Path file) throws java.io.IOException {
+        try (java.util.stream.Stream<String> l = Files.lines(file)) {
+            return l.count();
         }
     }
 

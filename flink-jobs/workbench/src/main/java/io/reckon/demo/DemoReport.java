@@ -43,11 +43,9 @@ import java.util.stream.Collectors;
  * gives their number per signal type, how many are on keys without an injected case of that type,
  * how many start at or after the end of the workload's usage (the input ends; the job sees usage
  * drop to nothing), and the rate per key-hour judged. For USAGE_SPIKE and USAGE_DROP that is, for
- * every key, the hours from its first usage + 4 weeks (the seasonal baseline's history) to the end
- * of its last billing period whose four baseline hours each hold at least 20 usage records: the
- * only hours the job judges ({@code reconcile.spike-min-records}; {@link
- * DemoWorkload.Truth#keyHoursJudged()}). Counting the sparse hours the rule skips would make the
- * rate look better than the rule is. REPORTING_GAP runs on every hour, so its denominator is every
+ * every key, the hours up to the end of the input that the job's detector judges, neither too young
+ * nor too sparse ({@link DemoWorkload.Truth#keyHoursJudged()}). Counting the hours it skips would make
+ * the rate look better than the detector is. REPORTING_GAP runs on every hour, so its denominator is every
  * key's hours from its first usage to the end of its last billing period ({@link
  * DemoWorkload.Truth#gapKeyHours()}).
  *
@@ -67,6 +65,13 @@ public final class DemoReport {
             "RENEWAL_DRIFT",
             "MISSED_OVERAGE",
             "OVERBILLED");
+
+    /**
+     * Sales signals (UPSELL_OPPORTUNITY, raised only when {@code reconcile.upsell-enabled} is on): no
+     * leak and no false positive; scored apart against truth of their own type when the truth has some,
+     * otherwise counted with how many carry amount 0.
+     */
+    public static final List<String> OPPORTUNITY_TYPES = List.of("UPSELL_OPPORTUNITY");
 
     /** Signals: scored only when truth for them is given, otherwise counted. */
     public static final List<String> SIGNAL_TYPES = List.of("REPORTING_GAP", "USAGE_SPIKE", "USAGE_DROP");
@@ -183,6 +188,7 @@ public final class DemoReport {
     private final int revisionsRead;
     private final int anomaliesRead;
     private final int unreadableLines;
+    private final Map<String, Integer> zeroAmounts = new TreeMap<>();
 
     private DemoReport(
             Map<String, TypeScore> scores,
@@ -294,6 +300,7 @@ public final class DemoReport {
                 .filter(Finding::counts)
                 .filter(f -> !truthById.containsKey(f.identity()))
                 .filter(f -> !SIGNAL_TYPES.contains(f.identity().type()))
+                .filter(f -> !OPPORTUNITY_TYPES.contains(f.identity().type()))
                 .sorted(Comparator.comparing(f -> sortKey(f.identity())))
                 .forEach(f -> falsePositives.add(new Mismatch(
                         f.identity(),
@@ -315,7 +322,13 @@ public final class DemoReport {
                                 f == null ? "never raised" : "resolved at revision " + f.lastRevision()));
                     }
                 });
-        return new DemoReport(scores, falseSignals, falsePositives, missed, read, revisions.size(), unreadable);
+        DemoReport report =
+                new DemoReport(scores, falseSignals, falsePositives, missed, read, revisions.size(), unreadable);
+        findings.values().stream()
+                .filter(Finding::counts)
+                .filter(f -> OPPORTUNITY_TYPES.contains(f.identity().type()) && f.amountMinor() == 0)
+                .forEach(f -> report.zeroAmounts.merge(f.identity().type(), 1, Integer::sum));
+        return report;
     }
 
     private static Finding finding(Identity id, List<JsonNode> revs) {
@@ -415,6 +428,11 @@ public final class DemoReport {
         return List.copyOf(scores.values());
     }
 
+    /** How many raised anomalies of {@code type} (an opportunity type) carry amount 0. */
+    public int zeroAmount(String type) {
+        return zeroAmounts.getOrDefault(type, 0);
+    }
+
     /** Per signal type, the raised signals that match no truth entry, and their rate. */
     public FalseSignals falseSignals(String type) {
         return falseSignals.getOrDefault(type, new FalseSignals(type, 0, 0, 0, 0));
@@ -455,6 +473,16 @@ public final class DemoReport {
         for (TypeScore s : scores.values()) {
             if (s.injected() == 0 && s.found() == 0) {
                 out.append(String.format(Locale.ROOT, "%-22s not injected%n", s.type()));
+                continue;
+            }
+            if (OPPORTUNITY_TYPES.contains(s.type()) && s.injected() == 0) {
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%-22s %d raised (a sales signal, apart from the leaks; not scored: no injected truth),"
+                                + " %d with amount 0%n",
+                        s.type(),
+                        s.found(),
+                        zeroAmount(s.type())));
                 continue;
             }
             if (s.isSignalWithoutTruth()) {

@@ -1,10 +1,14 @@
 package io.reckon.demo;
 
+import io.reckon.jobs.reconcile.ReconSettings;
+import io.reckon.jobs.reconcile.checks.UsageDetector;
+import io.reckon.pricing.Aggregation;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,17 +17,20 @@ import java.util.function.Function;
 /**
  * The real-time signal rules of the job, replayed over one key's hourly figures so that the truth
  * says exactly which identity (first hour) and which event-time tick the job should raise a signal
- * with. Kept apart from the job's own code on purpose: the demo checks the job, so it must not
- * borrow its arithmetic.
+ * with.
  *
  * <ul>
- *   <li>USAGE_SPIKE / USAGE_DROP: hour h, judged at tick h + 1 h, against the same hour of the week
- *       in the previous four weeks. h is judged only when each of those four hours is on or after
- *       the key's first usage hour and holds at least {@link #MIN_RECORDS} (20) usage records
- *       ({@code reconcile.spike-min-records}); h itself may hold any number, 0 included. m =
- *       median, s = 1.5 x MAD; spike if q &gt; m + 5 s and q &gt; 3 m, drop if q &lt; m - 5 s and
- *       3 q &lt; m; m = 0 is not judged. Consecutive hours of the same verdict are one episode,
- *       named by its first hour; an hour that cannot be judged ends a run like a clean one.
+ *   <li>USAGE_SPIKE / USAGE_DROP: each hour h of a key, judged at tick h + 1 h, by the job's detector
+ *       ({@link UsageDetector}, with the default parameters) over the key's hours; consecutive hours of
+ *       the same verdict are one episode, named by its first hour; an hour that cannot be judged ends a
+ *       run like a clean one. Unlike the leak rules and the gap rule, which the demo recomputes with
+ *       its own arithmetic, this one borrows the job's: which hour an episode starts at is the hour from
+ *       which the method's evidence suffices (often the second or third hour of a sparse key's drop), a
+ *       property of the method and nothing the demo could know otherwise. The method is checked apart,
+ *       against a generator independent of both the detector and the demo ({@code HeldOutUsage} in the
+ *       job's tests), and the cases injected here are what was changed on the key, not what the
+ *       method says. Hours are judged up to the end of the input: the job does not judge hours after
+ *       the data's end ({@code InputReach}).
  *   <li>REPORTING_GAP: at tick T with cutoff C = T - 2 h and window W = 6 h: no report in [C - W,
  *       T), usage in [C - W, C), a report in [C - 2W, C - W). The gap starts at the hour after that
  *       last report and stays open until a report in an hour &gt;= its start exists before a tick.
@@ -36,15 +43,13 @@ final class SignalRules {
     static final String GAP = "REPORTING_GAP";
     static final Duration HOUR = Duration.ofHours(1);
     static final Duration WEEK = Duration.ofDays(7);
-    static final int WEEKS = 4;
-    /** Usage records each baseline hour needs before an hour is judged ({@code reconcile.spike-min-records}). */
-    static final int MIN_RECORDS = 20;
+    static final int WEEKS = UsageDetector.WEEKS;
+    /** The detector's parameters: the job's defaults (the demo runs the job with them). */
+    private static final UsageDetector.Settings DETECTOR =
+            ReconSettings.defaults().detector();
 
     static final Duration REPORTING_DELAY = Duration.ofHours(2);
     static final Duration GAP_WINDOW = Duration.ofHours(6);
-    private static final BigDecimal MAD_SCALE = new BigDecimal("1.5");
-    private static final BigDecimal DEVIATIONS = BigDecimal.valueOf(5);
-    private static final BigDecimal RATIO = BigDecimal.valueOf(3);
 
     private SignalRules() {}
 
@@ -58,86 +63,68 @@ final class SignalRules {
     /** A reporting gap: its first hour, the tick that raises it, and the first report hour after it. */
     record Gap(Instant start, Instant detectableAt, Instant resumedHour) {}
 
-    /** SPIKE, DROP or null for one hour's quantity against its four samples. */
-    static String judge(BigDecimal q, List<BigDecimal> samples) {
-        BigDecimal m = median(samples);
-        if (m.signum() == 0) {
-            return null;
+    /** One key's usage of a sum meter per hour: quantity, records and the largest record. */
+    static Map<Instant, UsageDetector.Hour> hours(List<Instant> times, List<BigDecimal> quantities) {
+        Map<Instant, UsageDetector.Hour> out = new HashMap<>();
+        for (int i = 0; i < times.size(); i++) {
+            Instant h = times.get(i).truncatedTo(ChronoUnit.HOURS);
+            BigDecimal q = quantities.get(i);
+            UsageDetector.Hour was = out.getOrDefault(h, UsageDetector.Hour.EMPTY);
+            BigDecimal sum = was.sum().add(q);
+            out.put(
+                    h,
+                    new UsageDetector.Hour(
+                            sum, was.records() + 1, sum, was.max().max(q)));
         }
-        List<BigDecimal> deviations = new ArrayList<>();
-        for (BigDecimal s : samples) {
-            deviations.add(s.subtract(m).abs());
-        }
-        BigDecimal band = median(deviations).multiply(MAD_SCALE).multiply(DEVIATIONS);
-        if (q.compareTo(m.add(band)) > 0 && q.compareTo(m.multiply(RATIO)) > 0) {
-            return SPIKE;
-        }
-        if (q.compareTo(m.subtract(band)) < 0 && q.multiply(RATIO).compareTo(m) < 0) {
-            return DROP;
-        }
-        return null;
+        return out;
     }
 
-    static BigDecimal median(List<BigDecimal> values) {
-        BigDecimal[] v = values.toArray(new BigDecimal[0]);
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : v[n / 2 - 1].add(v[n / 2]).divide(BigDecimal.valueOf(2));
-    }
-
-    /**
-     * Whether hour h can be judged: each of its four baseline hours is on or after the key's first
-     * usage hour and holds at least {@link #MIN_RECORDS} usage records.
-     *
-     * @param records the key's usage records per hour; absent hours have none
-     */
-    static boolean judgeable(Map<Instant, Integer> records, Instant firstUsageHour, Instant h) {
-        for (int w = 1; w <= WEEKS; w++) {
-            Instant b = h.minus(WEEK.multipliedBy(w));
-            if (b.isBefore(firstUsageHour) || records.getOrDefault(b, 0) < MIN_RECORDS) {
-                return false;
-            }
+    /** The detector's outcome for hour h of a sum meter's key. */
+    static UsageDetector.Judgement judge(Map<Instant, UsageDetector.Hour> hours, Instant firstUsageHour, Instant h) {
+        try {
+            return UsageDetector.judge(
+                    t -> hours.get(Instant.ofEpochMilli(t)),
+                    h.toEpochMilli(),
+                    firstUsageHour.toEpochMilli(),
+                    Aggregation.SUM,
+                    DETECTOR);
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // the history is a map: nothing here throws
         }
-        return true;
     }
 
     /**
-     * The hours of [firstUsageHour + 4 weeks, judgedUntil) that can be judged (see {@link
-     * #judgeable}): the denominator of the false-signal rate.
+     * The hours of [firstUsageHour, judgedUntil) the detector judges (neither too young nor too
+     * sparse): the denominator of the false-signal rate.
      */
-    static long judgedHours(Map<Instant, Integer> records, Instant firstUsageHour, Instant judgedUntil) {
+    static long judgedHours(Map<Instant, UsageDetector.Hour> hours, Instant firstUsageHour, Instant judgedUntil) {
         long n = 0;
-        for (Instant h = firstUsageHour.plus(WEEK.multipliedBy(WEEKS)); h.isBefore(judgedUntil); h = h.plus(HOUR)) {
-            n += judgeable(records, firstUsageHour, h) ? 1 : 0;
+        for (Instant h = firstUsageHour; h.isBefore(judgedUntil); h = h.plus(HOUR)) {
+            n += judge(hours, firstUsageHour, h).outcome().judged() ? 1 : 0;
         }
         return n;
     }
 
     /**
-     * The spike and drop episodes of a key over the hours [firstUsageHour + 4 weeks, judgedUntil).
-     *
-     * @param hourly the key's usage per hour (under its meter's aggregation); absent hours are 0
-     * @param records the key's usage records per hour; absent hours have none
+     * The spike and drop episodes of a key (a sum meter) over the hours [from, judgedUntil), split at the period boundaries {@code periodStarts} as the job's are.
      */
     static List<Episode> episodes(
-            Map<Instant, BigDecimal> hourly,
-            Map<Instant, Integer> records,
+            Map<Instant, UsageDetector.Hour> hours,
             Instant firstUsageHour,
-            Instant judgedUntil) {
+            Instant from,
+            Instant judgedUntil,
+            java.util.function.Predicate<Instant> periodStart) {
         List<Episode> out = new ArrayList<>();
         String runType = null;
         Instant runStart = null;
-        Instant from = firstUsageHour.plus(WEEK.multipliedBy(WEEKS));
         for (Instant h = from; h.isBefore(judgedUntil); h = h.plus(HOUR)) {
-            String verdict = null;
-            if (judgeable(records, firstUsageHour, h)) {
-                List<BigDecimal> samples = new ArrayList<>(WEEKS);
-                for (int w = 1; w <= WEEKS; w++) {
-                    samples.add(hourly.getOrDefault(h.minus(WEEK.multipliedBy(w)), BigDecimal.ZERO));
-                }
-                verdict = judge(hourly.getOrDefault(h, BigDecimal.ZERO), samples);
-            }
-            if (runType != null && !runType.equals(verdict)) {
+            String verdict =
+                    switch (judge(hours, firstUsageHour, h).outcome()) {
+                        case SPIKE -> SPIKE;
+                        case DROP -> DROP;
+                        default -> null;
+                    };
+            if (runType != null && (!runType.equals(verdict) || periodStart.test(h))) {
                 out.add(new Episode(runType, runStart, h));
                 runType = null;
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reckon.demo.DemoWorkload.Options;
 import io.reckon.demo.DemoWorkload.TruthEntry;
 import io.reckon.demo.LeakTiming.Timed;
+import io.reckon.jobs.reconcile.checks.UsageDetector;
 import io.reckon.pricing.Aggregation;
 import io.reckon.pricing.BillingPeriod;
 import io.reckon.pricing.ContractVersion;
@@ -843,10 +844,8 @@ final class WorkloadGenerator {
     }
 
     /**
-     * Weekday hours 10:00-16:00 UTC, where the keys of spike and drop cases are dense. The job judges
-     * an hour only when each of its four baseline weeks holds {@link SignalRules#MIN_RECORDS} usage
-     * records; the workload's keys average far fewer, so without a dense window no case could be
-     * raised. Six hours, not a whole business day, keep the added events near 10,000 per key.
+     * Weekday hours 10:00-16:00 UTC, where the keys of spike and drop cases are dense (a customer's
+     * batch job in business hours), so that a case's episode starts with its first changed hour. Six hours, not a whole business day, keep the added events near 10,000 per key.
      */
     static boolean inDenseWindow(Instant t) {
         ZonedDateTime utc = t.atZone(ZoneOffset.UTC);
@@ -914,10 +913,11 @@ final class WorkloadGenerator {
         String type = factor > 0 ? SignalRules.SPIKE : SignalRules.DROP;
         // The changed hours must make one episode that starts with them. Noise elsewhere on the key
         // may raise signals of its own: they match no case and the report counts them as false.
-        List<SignalRules.Episode> episodes = episodes(p, changed).stream()
-                .filter(e -> e.type().equals(type))
-                .filter(e -> !e.end().isBefore(h0) && !e.start().isAfter(h1))
-                .toList();
+        List<SignalRules.Episode> episodes =
+                episodes(p, changed, h0.minus(Duration.ofDays(1)), h1.plus(Duration.ofDays(1))).stream()
+                        .filter(e -> e.type().equals(type))
+                        .filter(e -> !e.end().isBefore(h0) && !e.start().isAfter(h1))
+                        .toList();
         if (episodes.size() != 1 || !episodes.get(0).start().equals(h0)) {
             return null;
         }
@@ -1064,21 +1064,25 @@ final class WorkloadGenerator {
         return out;
     }
 
-    /** Usage records per hour. */
-    private static Map<Instant, Integer> records(List<Rec> events) {
-        Map<Instant, Integer> out = new HashMap<>();
-        for (Rec u : events) {
-            out.merge(hourOf(u.time()), 1, Integer::sum);
-        }
-        return out;
+    /**
+     * The key's spike and drop episodes over the hours [from, to) (judging every hour of a key for each
+     * placement attempt would cost minutes): an episode that starts before {@code from} is seen to start
+     * at it, so only the episodes well inside the window are exact.
+     */
+    private List<SignalRules.Episode> episodes(Profile p, List<Rec> events, Instant from, Instant to) {
+        Map<Instant, UsageDetector.Hour> hours = detectorHours(events);
+        Instant first = hourOf(events.get(0).time());
+        Instant start = from.isBefore(first) ? first : from;
+        Instant until = to.isAfter(rangeEnd) ? rangeEnd : to;
+        return SignalRules.episodes(hours, first, start, until, h -> BillingPeriod.containing(h, p.anchorDay())
+                .start()
+                .equals(h));
     }
 
-    private List<SignalRules.Episode> episodes(Profile p, List<Rec> events) {
-        Map<Instant, BigDecimal> q = hourly(events);
-        Instant first = hourOf(events.get(0).time());
-        Instant until = BillingPeriod.containing(events.get(events.size() - 1).time(), p.anchorDay())
-                .end();
-        return SignalRules.episodes(q, records(events), first, until);
+    private static Map<Instant, UsageDetector.Hour> detectorHours(List<Rec> events) {
+        return SignalRules.hours(
+                events.stream().map(Rec::time).toList(),
+                events.stream().map(Rec::quantity).toList());
     }
 
     private List<SignalRules.Gap> gaps(Profile p, List<Rec> events, List<Rec> keyReports) {
@@ -1101,10 +1105,10 @@ final class WorkloadGenerator {
     }
 
     /**
-     * The key-hours the spike and drop rules judge: for every key with usage, the hours from its first
-     * usage hour + 4 weeks to the end of its last billing period (the job ticks until then) whose four
-     * baseline hours each hold at least {@link SignalRules#MIN_RECORDS} usage records. Hours the rule
-     * cannot judge can raise no signal, so counting them would dilute the false-signal rate. With
+     * The key-hours the spike and drop detector judges: for every key with usage, the hours from its
+     * first usage hour to the end of the input (the job judges no hour after the data's end) that are
+     * neither too young nor too sparse for it. Hours it cannot judge can raise no signal, so counting
+     * them would dilute the false-signal rate. With
      * {@code gaps}, the key-hours the reporting gap rule runs on instead: every hour from the key's
      * first usage hour to the end of its last billing period.
      */
@@ -1122,7 +1126,8 @@ final class WorkloadGenerator {
                 Instant first = hourOf(events.get(0).time());
                 total += gaps
                         ? Duration.between(first, until).toHours()
-                        : SignalRules.judgedHours(records(events), first, until);
+                        : SignalRules.judgedHours(
+                                detectorHours(events), first, until.isAfter(rangeEnd) ? rangeEnd : until);
             }
         }
         return total;

@@ -36,15 +36,16 @@
  *       inputs at different speeds); USAGE_SPIKE by 1 to 3 hours of a sum meter multiplied by 5 to
  *       9; USAGE_DROP by 3 to 6 hours without usage. Reports follow usage, so neither leaks money.
  *       Each is on an account with no other injection, spikes and drops from the fifth week on
- *       (the seasonal baseline needs four weeks). The job judges an hour only when each of its four
- *       baseline weeks had at least 20 usage records in it ({@code reconcile.spike-min-records}),
- *       which the workload's keys almost never have; so a spike or drop key is made dense: on
+ *       (the seasonal baseline needs four weeks). A spike or drop key is made dense (so that the
+ *       job's detector raises the case from its first changed hour, as a customer's batch job in
+ *       business hours would): on
  *       weekdays from 10:00 to 16:00 UTC, over the whole range, its usage is 25 to 34 events an hour
  *       of the account's usual batch size (about 10,000 events more per key), and the case's hours
  *       lie inside that window. These keys are on accounts billed from the 1st, so their last
  *       period closes with the input. The truth of a signal is its
  *       identity as the job names it (a gap's first hour, an episode's first hour), found by
- *       replaying the job's rules over the changed key ({@code SignalRules}); a placement is kept
+ *       replaying the job's rules over the changed key ({@code SignalRules}; for spikes and drops the
+ *       job's own detector, whose first flagged hour is a property of its method); a placement is kept
  *       only if those hours make one episode or gap starting where designed. The gaps that an
  *       injected reporting outage or dropped seat events imply (no report for 6 h while usage goes
  *       on) are in the truth as well. A gap's amount is priced like the job's: price(usage of the
@@ -53,9 +54,8 @@
  *       catch-up later resolves the gap), with the amount of its last unresolved revision. The
  *       transient UNDER_REPORTED_USAGE a gap opens before its catch-up ends resolved and is not
  *       counted. Signals without a truth entry are false signals, rated per key-hour judged: for
- *       spikes and drops every key's hours from its first usage + 4 weeks to the end of its last
- *       billing period whose four baseline hours each hold at least 20 usage records (the hours the
- *       job judges: in this workload the dense windows of the spike and drop keys); for reporting
+ *       spikes and drops every key's hours up to the end of the input that the job's detector judges
+ *       (neither too young nor too sparse: the hours the job judges); for reporting
  *       gaps every key's hours from its first usage to the end of its last billing period. The
  *       noise is not tuned to keep that rate low: the sum meters' Poisson arrivals and log-normal
  *       batch sizes, the sparse seat events and the storage snapshots every 6 to 12 hours are what

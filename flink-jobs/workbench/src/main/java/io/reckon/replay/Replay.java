@@ -132,6 +132,22 @@ public final class Replay {
             LoadOptions loading,
             BeforeJob beforeJob)
             throws Exception {
+        return run(connectors, files, overrides, loading, beforeJob, null);
+    }
+
+    /**
+     * As {@link #run(Configuration, InputFiles, Configuration, LoadOptions, BeforeJob)}, and when {@code
+     * forecasts} is not null every period-end forecast revision is written to it as a JSON line, ordered
+     * by account, meter, period and as_of ({@code reckon replay --forecasts}).
+     */
+    public static Result run(
+            Configuration connectors,
+            InputFiles files,
+            Configuration overrides,
+            LoadOptions loading,
+            BeforeJob beforeJob,
+            Path forecasts)
+            throws Exception {
         Configuration conf = new Configuration(connectors);
         // Bounded input: no source is ever idle, it finishes; idleness would only add nondeterminism.
         conf.set(ReconOptions.SOURCE_IDLE_TIMEOUT, Duration.ZERO);
@@ -144,19 +160,26 @@ public final class Replay {
         beforeJob.run(conf);
 
         Path checkpoints = Files.createTempDirectory("reckon-checkpoints-");
+        Path forecastParts = forecasts == null ? null : Files.createTempDirectory("reckon-forecasts-");
         StreamExecutionEnvironment env = localEnvironment(conf, checkpoints);
         ReconciliationJob.defineWorkflow(
                 env,
                 ReconSettings.from(conf),
                 ReconciliationJob.Watermarks.from(conf),
                 ReconciliationWiring.kafkaInputs(conf, true),
-                ReconciliationWiring.kafkaAndPostgresOutputs(conf));
+                withForecastLines(ReconciliationWiring.kafkaAndPostgresOutputs(conf), forecastParts));
         long started = System.nanoTime();
         JobExecutionResult job;
         try {
             job = env.execute("reckon-replay");
+            if (forecastParts != null) {
+                ForecastLines.merge(forecastParts, forecasts);
+            }
         } finally {
             org.apache.commons.io.FileUtils.deleteQuietly(checkpoints.toFile());
+            if (forecastParts != null) {
+                org.apache.commons.io.FileUtils.deleteQuietly(forecastParts.toFile());
+            }
         }
         Duration jobTime = Duration.ofNanos(System.nanoTime() - started);
 
@@ -187,6 +210,21 @@ public final class Replay {
         deadLetters.sort(Comparator.comparing(DeadLetter::getSource)
                 .thenComparing(d -> d.getOffset() == null ? -1L : d.getOffset()));
         return new Result(counts, anomalies, deadLetters, jobTime, job);
+    }
+
+    /** The production outputs, and every forecast revision also to part files under {@code parts}. */
+    private static ReconciliationJob.Outputs withForecastLines(ReconciliationJob.Outputs outputs, Path parts) {
+        if (parts == null) {
+            return outputs;
+        }
+        return new ReconciliationJob.Outputs(
+                outputs.anomalies(), outputs.deadLetters(), outputs.hourlyRollups(), outputs.unmapped(), forecasts -> {
+                    outputs.forecasts().accept(forecasts);
+                    forecasts
+                            .sinkTo(new ForecastLines(parts))
+                            .name("forecast-lines")
+                            .uid("forecast-lines");
+                });
     }
 
     /**

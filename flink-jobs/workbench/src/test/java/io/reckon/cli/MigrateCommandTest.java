@@ -46,7 +46,7 @@ class MigrateCommandTest {
             }
             assertThat(exit).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8))
-                    .contains("4 migration(s) applied now as reckon; writer reckon_writer, reader reckon_reader");
+                    .contains("5 migration(s) applied now as reckon; writer reckon_writer, reader reckon_reader");
             SchemaMigrations.requireCurrent(
                     pg.jdbcUrl(), pg.writer().username(), pg.writer().password());
         }

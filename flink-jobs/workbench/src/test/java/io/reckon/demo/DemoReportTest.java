@@ -179,6 +179,22 @@ class DemoReportTest {
     }
 
     @Test
+    void anUpsellOpportunityIsShownApartFromTheLeaksNotAsAFalsePositive() {
+        DemoWorkload.Truth truth =
+                new DemoWorkload.Truth(List.of(), 10_000, 50_000, Instant.parse("2026-04-01T00:00:00Z"));
+        List<String> lines = List.of(
+                signal("UPSELL_OPPORTUNITY", "acct_u", "2026-02-01T00:00:00Z", 1, "open", 6940, "2026-03-01T06:00:00Z"),
+                signal("UPSELL_OPPORTUNITY", "acct_v", "2026-02-01T00:00:00Z", 1, "open", 0, "2026-03-01T06:00:00Z"));
+        DemoReport r = DemoReport.score(truth, lines);
+        assertThat(r.falsePositives()).isEmpty();
+        assertThat(r.zeroAmount("UPSELL_OPPORTUNITY")).isEqualTo(1);
+        assertThat(r.render())
+                .contains("UPSELL_OPPORTUNITY     2 raised (a sales signal, apart from the leaks; not scored: no"
+                        + " injected truth), 1 with amount 0")
+                .contains("All leak types (signals apart): injected 0, found 0");
+    }
+
+    @Test
     void aSignalCountsOnceRaisedEvenIfABackfillResolvedItAndFalseSignalsAreRated() {
         DemoWorkload.Truth truth = new DemoWorkload.Truth(
                 List.of(

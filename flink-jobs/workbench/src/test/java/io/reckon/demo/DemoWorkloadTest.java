@@ -7,6 +7,7 @@ import io.reckon.demo.DemoWorkload.Options;
 import io.reckon.demo.DemoWorkload.TruthEntry;
 import io.reckon.demo.WorkloadFiles.Figures;
 import io.reckon.demo.WorkloadFiles.PeriodKey;
+import io.reckon.jobs.reconcile.checks.UsageDetector;
 import io.reckon.pricing.BillingPeriod;
 import io.reckon.pricing.ContractVersion;
 import io.reckon.pricing.MeterTerms;
@@ -477,51 +478,19 @@ class DemoWorkloadTest {
         return out;
     }
 
-    /** Deduplicated usage records of one key per hour, read back from the files. */
-    private static Map<Instant, Integer> recordsFromFiles(List<WorkloadFiles.Rec> lines, String account, String meter) {
-        Map<Instant, Integer> out = new TreeMap<>();
+    /** Deduplicated usage of one key per hour as the job's detector reads it, from the files. */
+    private static Map<Instant, UsageDetector.Hour> detectorHoursFromFiles(
+            List<WorkloadFiles.Rec> lines, String account, String meter) {
+        List<Instant> times = new java.util.ArrayList<>();
+        List<BigDecimal> quantities = new java.util.ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (WorkloadFiles.Rec r : lines) {
             if (r.account().equals(account) && r.meter().equals(meter) && seen.add(r.id())) {
-                out.merge(r.time().truncatedTo(java.time.temporal.ChronoUnit.HOURS), 1, Integer::sum);
+                times.add(r.time());
+                quantities.add(r.quantity());
             }
         }
-        return out;
-    }
-
-    /**
-     * The spike/drop verdict of an hour, from the rule as spec'd: judged only when each of the four
-     * baseline hours holds at least 20 records; median, 1.5 x MAD, 5 deviations, ratio 3.
-     */
-    private static String verdict(Map<Instant, BigDecimal> hourly, Map<Instant, Integer> records, Instant hour) {
-        List<BigDecimal> samples = new java.util.ArrayList<>();
-        for (int w = 1; w <= 4; w++) {
-            if (records.getOrDefault(hour.minus(WEEK.multipliedBy(w)), 0) < 20) {
-                return null;
-            }
-            samples.add(hourly.getOrDefault(hour.minus(WEEK.multipliedBy(w)), BigDecimal.ZERO));
-        }
-        BigDecimal m = medianOf(samples);
-        List<BigDecimal> deviations =
-                samples.stream().map(x -> x.subtract(m).abs()).toList();
-        BigDecimal band = medianOf(deviations).multiply(new BigDecimal("7.5"));
-        BigDecimal q = hourly.getOrDefault(hour, BigDecimal.ZERO);
-        if (m.signum() == 0) {
-            return null;
-        }
-        if (q.compareTo(m.add(band)) > 0 && q.compareTo(m.multiply(BigDecimal.valueOf(3))) > 0) {
-            return "USAGE_SPIKE";
-        }
-        if (q.compareTo(m.subtract(band)) < 0
-                && q.multiply(BigDecimal.valueOf(3)).compareTo(m) < 0) {
-            return "USAGE_DROP";
-        }
-        return null;
-    }
-
-    private static BigDecimal medianOf(List<BigDecimal> values) {
-        List<BigDecimal> sorted = values.stream().sorted().toList();
-        return sorted.get(1).add(sorted.get(2)).divide(BigDecimal.valueOf(2));
+        return SignalRules.hours(times, quantities);
     }
 
     @Test
@@ -546,29 +515,28 @@ class DemoWorkloadTest {
     }
 
     @Test
-    void spikeAndDropTruthFollowsTheSeasonalRuleRecomputedFromTheFiles() {
+    void spikeAndDropTruthFollowsTheDetectorRecomputedFromTheFiles() {
         int checked = 0;
         for (TruthEntry t : workload.truth()) {
             if (!t.type().equals("USAGE_SPIKE") && !t.type().equals("USAGE_DROP")) {
                 continue;
             }
             Map<Instant, BigDecimal> usage = hourlyFromFiles(files.usageLines, t.accountId(), t.meter());
-            Map<Instant, Integer> records = recordsFromFiles(files.usageLines, t.accountId(), t.meter());
+            Map<Instant, UsageDetector.Hour> hours = detectorHoursFromFiles(files.usageLines, t.accountId(), t.meter());
             Map<Instant, BigDecimal> reported = hourlyFromFiles(files.reportLines, t.accountId(), t.meter());
             Instant h = t.periodStart();
-            // Four full weeks of history, each baseline hour dense enough to be judged (the job's
-            // reconcile.spike-min-records = 20), the hour flagged, and the hour before not: the
-            // episode starts here.
-            assertThat(usage.keySet().iterator().next()).isBeforeOrEqualTo(h.minus(WEEK.multipliedBy(4)));
-            for (int w = 1; w <= 4; w++) {
-                assertThat(records.getOrDefault(h.minus(WEEK.multipliedBy(w)), 0))
-                        .as("%s: usage records %d weeks before", t, w)
-                        .isGreaterThanOrEqualTo(20);
-            }
-            assertThat(verdict(usage, records, h)).as("%s", t).isEqualTo(t.type());
-            assertThat(verdict(usage, records, h.minus(Duration.ofHours(1))))
+            Instant first = usage.keySet().iterator().next();
+            // Four full weeks of history, the hour flagged by the job's detector, and the hour before
+            // not: the episode starts here.
+            assertThat(first).isBeforeOrEqualTo(h.minus(WEEK.multipliedBy(4)));
+            assertThat(SignalRules.judge(hours, first, h).outcome().name())
                     .as("%s", t)
-                    .isNotEqualTo(t.type());
+                    .isEqualTo(t.type().substring("USAGE_".length()));
+            assertThat(SignalRules.judge(hours, first, h.minus(Duration.ofHours(1)))
+                            .outcome()
+                            .name())
+                    .as("%s", t)
+                    .isNotEqualTo(t.type().substring("USAGE_".length()));
             assertThat(t.detectableAt()).isEqualTo(h.plus(Duration.ofHours(1)));
             assertThat(t.amountMinor()).isZero();
             // Reports follow usage hour by hour: the signal is no metering leak.

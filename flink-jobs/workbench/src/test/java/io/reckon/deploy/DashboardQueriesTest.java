@@ -242,6 +242,18 @@ class DashboardQueriesTest {
         assertThat(rowsOf("Failed and skipped actions")).isEmpty();
     }
 
+    @Test
+    void theForecastPanelShowsEachPeriodsLatestForecastAndTheUpsellPanelRuns() throws Exception {
+        List<Map<String, Object>> forecasts = rowsOf("Period-end forecasts (latest, 80 % interval, minor units)");
+        // The README example's March of acct_1 is final: its forecast is its actual figures, 12,000 at 5,250 cents.
+        assertThat(forecasts)
+                .filteredOn(row -> "acct_1".equals(row.get("account_id")) && "api_calls".equals(row.get("meter")))
+                .extracting(row -> ((Number) row.get("projected_amount_minor")).longValue() + ":" + row.get("final"))
+                .containsExactly("5250:true");
+        // The example has no key beyond its allowance two periods running: the query runs and finds none.
+        assertThat(rowsOf("Upsell opportunities")).isEmpty();
+    }
+
     private List<Map<String, Object>> rowsOf(String title) throws Exception {
         List<Map<String, Object>> all = new ArrayList<>();
         boolean found = false;

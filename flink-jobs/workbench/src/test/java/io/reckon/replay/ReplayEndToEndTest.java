@@ -2,10 +2,13 @@ package io.reckon.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reckon.avro.DeadLetter;
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.testing.AnomalyFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,7 +50,10 @@ class ReplayEndToEndTest {
                         EXAMPLES.resolve("usage.jsonl"),
                         EXAMPLES.resolve("reported.jsonl"),
                         EXAMPLES.resolve("invoices.jsonl")),
-                new Configuration());
+                new Configuration(),
+                LoadOptions.defaults(),
+                conf -> {},
+                work.resolve("forecasts.jsonl"));
     }
 
     @AfterAll
@@ -122,6 +128,48 @@ class ReplayEndToEndTest {
                             "SELECT account_id || '/' || meter || ':' || reason || ':' || usage_records"
                                     + " FROM unmapped_usage"))
                     .containsExactly("acct_1/webhooks:meter_not_in_contract:1");
+        }
+    }
+
+    @Test
+    void theForecastsFileHoldsEveryRevisionAndTheTableTheLatest() throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(work.resolve("forecasts.jsonl"))) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        List<JsonNode> march = lines.stream()
+                .filter(n -> n.get("account_id").asText().equals("acct_1")
+                        && n.get("meter").asText().equals("api_calls")
+                        && n.get("period_start").asText().equals("2026-03-01T00:00:00Z"))
+                .toList();
+        // At 10:00 on 2 March: 5,000 in the 34 hours so far, no period before it: 5,000 + 5,000 / 34 x 710
+        // = 109,411.764706; 1,000 included, 10,000 at 0.5 and 98,411.764706 at 0.25 = 29,602.94 cents.
+        JsonNode early = march.stream()
+                .filter(n -> n.get("as_of").asText().equals("2026-03-02T10:00:00Z"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(early.get("currency").asText()).isEqualTo("usd");
+        assertThat(early.get("quantity_so_far").asText()).isEqualTo("5000");
+        assertThat(early.get("projected_quantity").asText()).isEqualTo("109411.764706");
+        assertThat(early.get("projected_amount_minor").asLong()).isEqualTo(29603);
+        assertThat(early.get("amount_low_minor").asLong()).isLessThan(29603);
+        assertThat(early.get("amount_high_minor").asLong()).isGreaterThan(29603);
+        // The last revision is the period's actual figures, the expected amount of the README's anomalies.
+        JsonNode last = march.get(march.size() - 1);
+        assertThat(last.get("final").asBoolean()).isTrue();
+        assertThat(last.get("projected_quantity").asText()).isEqualTo("12000");
+        assertThat(last.get("projected_amount_minor").asLong()).isEqualTo(5250);
+        assertThat(last.get("amount_low_minor").asLong()).isEqualTo(5250);
+        assertThat(last.get("amount_high_minor").asLong()).isEqualTo(5250);
+        assertThat(march).extracting(n -> n.get("as_of").asText()).isSorted();
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
+                Statement s = c.createStatement()) {
+            assertThat(rows(
+                            s,
+                            "SELECT projected_quantity::float8 || ':' || projected_amount_minor || ':' || final"
+                                    + " FROM period_forecasts WHERE account_id = 'acct_1' AND meter = 'api_calls'"
+                                    + " AND period_start = '2026-03-01T00:00:00Z'"))
+                    .containsExactly("12000:5250:true");
         }
     }
 

@@ -48,6 +48,7 @@ class SchemaMigrationsTest {
                         "actions",
                         "action_events",
                         "sink_dead_letters",
+                        "period_forecasts",
                         "flyway_schema_history");
         int historyRows = scalarInt("SELECT count(*) FROM flyway_schema_history");
 
@@ -62,6 +63,7 @@ class SchemaMigrationsTest {
         assertThat(primaryKey("anomaly_revisions")).containsExactly("anomaly_id", "revision");
         assertThat(primaryKey("hourly_usage")).containsExactly("account_id", "meter", "hour_start");
         assertThat(primaryKey("actions")).containsExactly("action_id");
+        assertThat(primaryKey("period_forecasts")).containsExactly("account_id", "meter", "period_start");
         assertThat(primaryKey("action_events")).containsExactly("action_id", "status", "anomaly_revision");
     }
 

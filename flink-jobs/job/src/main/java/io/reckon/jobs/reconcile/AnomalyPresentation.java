@@ -98,6 +98,17 @@ public final class AnomalyPresentation {
                     ? text + "; with the final figures it is within the usual range."
                     : text + (type == AnomalyType.USAGE_SPIKE ? "; an unusual spike." : "; an unusual drop.");
         }
+        if (type == AnomalyType.UPSELL_OPPORTUNITY) {
+            String allowance = f.baseline() == null ? "its plan" : Money.quantity(f.baseline()) + " in its plan";
+            String text = meter + " for " + accountId + ": " + Money.quantity(f.actual()) + " used in "
+                    + periodName(start, end) + " and " + Money.quantity(f.reported())
+                    + " in the period before, against " + allowance;
+            return "resolved".equals(status)
+                    ? text + "; usage is no longer well beyond the plan."
+                    : text + "; usage has outgrown the plan two periods running, the usage beyond it is worth "
+                            + Money.format(f.amountMinor(), f.currency())
+                            + " this period: an upsell opportunity (offer the next plan up).";
+        }
         if (type == AnomalyType.REPORTING_GAP) {
             String gap = meter + " for " + accountId + ": from " + hourName(start) + " to " + hourName(end) + ", "
                     + Money.quantity(f.actual()) + " used and " + Money.quantity(f.reported()) + " reported";

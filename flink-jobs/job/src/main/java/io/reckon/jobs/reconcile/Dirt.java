@@ -3,18 +3,18 @@ package io.reckon.jobs.reconcile;
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
 import io.reckon.jobs.reconcile.checks.HourBits;
-import io.reckon.jobs.reconcile.checks.SeasonalBaseline;
+import io.reckon.jobs.reconcile.checks.UsageDetector;
 
 /**
  * Marks what a change to a key's hours makes stale, so that the next tick evaluates it again: the
- * hour's own period (its figures, gaps and verdict), the verdicts of the hours that use it as a
- * baseline (one to four weeks later, perhaps in the next period), and the previous period, whose gaps
+ * hour's own period (its figures, gaps and verdict), the verdicts of the hours that read it (the runs
+ * that hold it, and the hours whose baselines read it one to four weeks later, perhaps in the next
+ * period: see {@link UsageDetector#READS_AFTER}), the next period's upsell opportunity when that
+ * period is final (it reads this period's quantity), and the previous period, whose gaps
  * may end in it. A final period so marked is evaluated again once, at the next tick: late records
  * are coalesced into at most one revision per anomaly per evaluation.
  */
 final class Dirt {
-
-    private static final long WEEK_MS = 7 * 24 * HOUR_MS;
 
     private final Periods periods;
 
@@ -31,17 +31,19 @@ final class Dirt {
         if (p.finalized) {
             p.reevaluate = true;
         }
-        rejudge(p, hour);
-        for (int w = 1; w <= SeasonalBaseline.WEEKS; w++) {
-            long later = hour + w * WEEK_MS;
-            if (p.contains(later)) {
-                rejudge(p, later);
-            } else {
-                PeriodState q = periods.containing(later, p.anchorDay);
-                if (q != null && rejudge(q, later)) {
-                    periods.put(q);
-                }
-            }
+        // The verdicts that read this hour (UsageDetector): the runs that hold it, and the hours whose
+        // baselines (a week or more later, with their neighbours and runs) read it.
+        rejudgeRange(p, hour, hour + (UsageDetector.MAX_RUN - 1) * HOUR_MS);
+        for (int w = 1; w <= UsageDetector.WEEKS; w++) {
+            long later = hour + w * UsageDetector.WEEK_MS;
+            rejudgeRange(p, later - HOUR_MS, later + UsageDetector.MAX_RUN * HOUR_MS);
+        }
+        // Only a final period can have a final successor (finality follows the periods' order).
+        PeriodState next = p.finalized ? periods.containing(p.end, p.anchorDay) : null;
+        if (next != null && next.finalized) {
+            // Its upsell opportunity reads this period's final quantity.
+            next.reevaluate = true;
+            periods.put(next);
         }
         PeriodState previous = periods.containing(p.start - 1, p.anchorDay);
         if (previous != null && previous.finalized && hour < periods.meteringFinalAt(previous)) {
@@ -63,6 +65,34 @@ final class Dirt {
         rejudgeFrom(p, p.start);
         if (p.finalized) {
             p.reevaluate = true;
+        }
+    }
+
+    /** Marks the judged hours in [from, to] of {@code p} and of the period after it, if in state. */
+    private void rejudgeRange(PeriodState p, long from, long to) throws Exception {
+        PeriodState other = null;
+        long otherStart = Long.MIN_VALUE;
+        boolean marked = false;
+        for (long h = from; h <= to; h += HOUR_MS) {
+            if (p.contains(h)) {
+                rejudge(p, h);
+            } else if (h >= p.end) {
+                long start = periods.startOf(h, p.anchorDay);
+                if (start != otherStart) {
+                    if (marked) {
+                        periods.put(other);
+                    }
+                    otherStart = start;
+                    other = periods.get(start);
+                    marked = false;
+                }
+                if (other != null) {
+                    marked |= rejudge(other, h);
+                }
+            }
+        }
+        if (marked) {
+            periods.put(other);
         }
     }
 

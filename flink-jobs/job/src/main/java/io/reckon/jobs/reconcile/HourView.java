@@ -37,6 +37,11 @@ final class HourView implements Gaps.Presence {
         return b;
     }
 
+    /** The period in state holding {@code time}, or null. */
+    PeriodState period(long time) {
+        return Periods.holding(periods, time);
+    }
+
     @Override
     public boolean usage(long hour) {
         PeriodState p = holding(hour);

@@ -3,7 +3,7 @@ package io.reckon.jobs.reconcile;
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
 import io.reckon.jobs.reconcile.checks.HourBits;
-import io.reckon.jobs.reconcile.checks.SeasonalBaseline;
+import io.reckon.jobs.reconcile.checks.UsageDetector;
 import java.util.List;
 
 /**
@@ -18,11 +18,14 @@ import java.util.List;
  *       1 h + the delay;
  *   <li>a run of hours without reports can open a reporting gap: the ticks from its first hour + delay +
  *       window to its last possible opening tick;
- *   <li>an empty hour can be a drop only when its baseline weeks held usage (a median above zero needs
- *       two of the four): the hour after each such hour, looked for a week ahead.
+ *   <li>an empty hour can be a drop only when the detector says it can ({@link
+ *       UsageDetector#emptyHourCanDrop}: two of its four baseline hours held usage): the hour after each
+ *       such hour, looked for a week ahead. Every other spike or drop is of an hour holding records.
  * </ul>
  *
  * Records ask for their own tick, and a period's finality has its own timer; neither is found here.
+ * The period-end forecast is made at the ticks that happen (see {@link Forecasts}): a key-hour
+ * without a tick adds no usage, so the forecast made at the next tick stands for its own time.
  */
 final class NextTick {
 
@@ -104,20 +107,14 @@ final class NextTick {
         return Long.MIN_VALUE;
     }
 
-    /** The hour after the next empty hour whose baseline weeks held usage in at least two weeks. */
+    /** The hour after the next empty hour that can be a drop. */
     private static long possibleDrop(PeriodState p, List<PeriodState> live, long tick) {
         long limit = Math.min(p.end, tick + DROP_LOOKAHEAD_MS);
         for (long h = Math.max(p.start, tick - HOUR_MS); h < limit; h += HOUR_MS) {
             if (p.hasUsage(h)) {
                 continue; // an hour with records has its tick anyway
             }
-            int weeks = 0;
-            for (int w = 1; w <= SeasonalBaseline.WEEKS && weeks < 2; w++) {
-                if (hasUsage(live, h - w * WEEK_MS)) {
-                    weeks++;
-                }
-            }
-            if (weeks >= 2) {
+            if (UsageDetector.emptyHourCanDrop(hour -> hasUsage(live, hour), h)) {
                 return h + HOUR_MS;
             }
         }

@@ -2,6 +2,7 @@ package io.reckon.jobs.reconcile;
 
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.ForecastRecord;
 import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.UnmappedUsage;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,6 +26,10 @@ final class ReconOutputs {
     static final OutputTag<DeadLetterRecord> REJECTED =
             new OutputTag<>("rejected", TypeInformation.of(DeadLetterRecord.class)) {};
 
+    /** Period-end forecasts of open periods, one per period and tick (see {@code PeriodForecast}). */
+    static final OutputTag<ForecastRecord> FORECASTS =
+            new OutputTag<>("period-forecasts", TypeInformation.of(ForecastRecord.class)) {};
+
     private KeyedBroadcastProcessFunction<String, ?, ?, AnomalyRecord>.ReadOnlyContext context;
     private Collector<AnomalyRecord> out;
 
@@ -45,6 +50,10 @@ final class ReconOutputs {
 
     void unmapped(UnmappedUsage u) {
         context.output(UNMAPPED, u);
+    }
+
+    void forecast(ForecastRecord f) {
+        context.output(FORECASTS, f);
     }
 
     void rejected(DeadLetterRecord d) {

@@ -15,7 +15,11 @@ public record ReconSettings(
         long gapWindowMs,
         int spikeDeviations,
         int spikeRatio,
-        int spikeMinRecords)
+        int spikeMinRecords,
+        double dropDeviations,
+        int dropRatio,
+        int upsellMarginPct,
+        boolean upsellEnabled)
         implements Serializable {
 
     public static final long HOUR_MS = 3_600_000L;
@@ -28,10 +32,12 @@ public record ReconSettings(
         if (gapWindowMs <= 0) {
             throw new IllegalArgumentException("reconcile.gap-window must be at least one hour");
         }
-        if (spikeDeviations < 1 || spikeRatio < 2 || spikeMinRecords < 1) {
-            throw new IllegalArgumentException(
-                    "reconcile.spike-deviations and reconcile.spike-min-records must be >= 1,"
-                            + " reconcile.spike-ratio >= 2");
+        if (spikeDeviations < 1 || spikeRatio < 2 || spikeMinRecords < 1 || !(dropDeviations >= 1) || dropRatio < 2) {
+            throw new IllegalArgumentException("reconcile.spike-deviations, reconcile.drop-deviations and"
+                    + " reconcile.spike-min-records must be >= 1, reconcile.spike-ratio and reconcile.drop-ratio >= 2");
+        }
+        if (upsellMarginPct < 0) {
+            throw new IllegalArgumentException("reconcile.upsell-margin must not be negative");
         }
         if (dedupHorizonMs <= 0) {
             throw new IllegalArgumentException("reconcile.dedup-horizon must be positive");
@@ -55,7 +61,17 @@ public record ReconSettings(
                 conf.get(ReconOptions.GAP_WINDOW).toMillis(),
                 conf.get(ReconOptions.SPIKE_DEVIATIONS),
                 conf.get(ReconOptions.SPIKE_RATIO),
-                conf.get(ReconOptions.SPIKE_MIN_RECORDS));
+                conf.get(ReconOptions.SPIKE_MIN_RECORDS),
+                conf.get(ReconOptions.DROP_DEVIATIONS),
+                conf.get(ReconOptions.DROP_RATIO),
+                conf.get(ReconOptions.UPSELL_MARGIN_PCT),
+                conf.get(ReconOptions.UPSELL_ENABLED));
+    }
+
+    /** The usage detector's parameters. */
+    public io.reckon.jobs.reconcile.checks.UsageDetector.Settings detector() {
+        return new io.reckon.jobs.reconcile.checks.UsageDetector.Settings(
+                spikeDeviations, spikeRatio, spikeMinRecords, dropDeviations, dropRatio);
     }
 
     public static ReconSettings defaults() {

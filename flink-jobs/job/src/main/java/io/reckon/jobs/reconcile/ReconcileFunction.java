@@ -5,6 +5,7 @@ import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.ForecastRecord;
 import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
@@ -54,6 +55,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     public static final OutputTag<UnmappedUsage> UNMAPPED = ReconOutputs.UNMAPPED;
     /** Records rejected by the reconciliation: later than the retention, or in the wrong currency. */
     public static final OutputTag<DeadLetterRecord> REJECTED = ReconOutputs.REJECTED;
+    /** Period-end forecasts of open periods (see {@link Forecasts}). */
+    public static final OutputTag<ForecastRecord> FORECASTS = ReconOutputs.FORECASTS;
 
     /**
      * Accumulator of the emission latency, in microseconds, of revisions emitted by an hourly tick (see
@@ -87,6 +90,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Retention retention;
     private transient Dedup usageIds;
     private transient Dedup reportIds;
+    private transient InputReach reach;
 
     public ReconcileFunction(ReconSettings settings) {
         this.settings = settings;
@@ -155,7 +159,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 counters);
         self[0] = intake;
         PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, outputs, counters);
-        Signals signals = new Signals(settings, contracts, emitter, periods);
+        if (reach == null) {
+            reach = new InputReach();
+        }
+        Signals signals = new Signals(settings, contracts, emitter, periods, counters, outputs, reach);
         ticks = new TickEvaluation(settings, state, periods, ledger, checks, signals, retention, tickRequests, outputs);
     }
 
@@ -163,11 +170,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         totals = CounterTotals.restore(context, COUNTER_TOTALS);
+        reach = new InputReach();
+        reach.restore(context);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         totals.snapshot(counters);
+        reach.snapshot();
     }
 
     @Override
@@ -185,6 +195,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     public void processElement(MeterEvent e, ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
         begin(ctx, out);
         latency.record();
+        if (e.kind == MeterEvent.Kind.USAGE) {
+            reach.usage(e.eventTime);
+        }
         String streamKey = ctx.getCurrentKey();
         MeterKey key = MeterKey.of(e, streamKey);
         TimerService timers = ctx.timerService();
@@ -205,6 +218,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyRecord> out) throws Exception {
         begin(ctx, out);
         latency.timer(ctx.timerService().currentWatermark());
+        reach.watermark(ctx.timerService().currentWatermark());
         String streamKey = ctx.getCurrentKey();
         // Written out before the watermark moved (ReconcileOperator); this covers a timer that fires
         // between records, as interruptible timers do.
@@ -248,6 +262,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     void takeOverLegacyIds() throws Exception {
         usageIds.takeOverLegacy();
         reportIds.takeOverLegacy();
+    }
+
+    /** The watermark reached {@code watermark} (called by {@link ReconcileOperator} before its timers). */
+    void watermarkReached(long watermark) {
+        reach.watermark(watermark);
     }
 
     boolean combinedFull() {

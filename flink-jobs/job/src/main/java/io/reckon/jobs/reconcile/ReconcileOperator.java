@@ -115,6 +115,7 @@ public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, Mete
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         writeCombined();
+        function().watermarkReached(mark.getTimestamp());
         super.processWatermark(mark);
     }
 

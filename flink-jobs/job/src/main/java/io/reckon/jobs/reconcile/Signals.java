@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.Finding;
 import io.reckon.jobs.reconcile.checks.HourBits;
@@ -8,7 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The signals of one billing period (REPORTING_GAP, USAGE_SPIKE, USAGE_DROP), evaluated as of a tick:
+ * The signals of one billing period (REPORTING_GAP, USAGE_SPIKE, USAGE_DROP, UPSELL_OPPORTUNITY) and its
+ * period-end forecast ({@link Forecasts}), evaluated as of a tick:
  * what the key's hours show now is emitted, and a signal of the period that they no longer show is
  * resolved. Because the signals are a function of the hours, late records that change the hours they
  * were judged on change them too, and their final set is the same in any arrival order.
@@ -21,12 +23,24 @@ final class Signals {
     private final GapSignals gaps;
     private final UsageSignals usage;
 
-    Signals(ReconSettings settings, ContractBook contracts, Emitter emitter, Periods periods) {
+    private final Forecasts forecasts;
+    private final InputReach reach;
+
+    Signals(
+            ReconSettings settings,
+            ContractBook contracts,
+            Emitter emitter,
+            Periods periods,
+            JobCounters counters,
+            ReconOutputs outputs,
+            InputReach reach) {
+        this.reach = reach;
         this.contracts = contracts;
         this.emitter = emitter;
         this.periods = periods;
         this.gaps = new GapSignals(settings, emitter);
-        this.usage = new UsageSignals(settings, emitter);
+        this.usage = new UsageSignals(settings, emitter, counters);
+        this.forecasts = new Forecasts(settings, emitter, outputs);
     }
 
     /**
@@ -42,9 +56,12 @@ final class Signals {
             // nothing to resolve: the signals not shown are only looked up when something changed.
             boolean changed = p.changedFrom != Long.MAX_VALUE || HourBits.any(p.rejudgeHours);
             Set<Long> gapStarts = gaps.evaluate(key, p, terms.get(), view, asOf, periodFinal, changed, tick);
-            Set<AnomalyKey> episodes = usage.evaluate(key, p, terms.get(), view, firstSeen, asOf, periodFinal, tick);
+            // Hours after the input's reach were not observed: neither spikes nor drops (see InputReach).
+            Set<AnomalyKey> episodes = usage.evaluate(
+                    key, p, terms.get(), view, firstSeen, reach.judgeableBefore(asOf), periodFinal, tick);
+            forecasts.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
             if (changed || periodFinal) {
-                resolveOthers(key, p, gapStarts, episodes, periodFinal, tick);
+                resolveOthers(key, p, gapStarts, episodes, periodFinal, tick, false);
             }
         } else {
             // Unmapped: nothing is judged, and a signal of an earlier contract no longer stands.
@@ -52,17 +69,26 @@ final class Signals {
             p.dropHours = HourBits.create(p.hours());
             p.rejudgeHours = HourBits.create(p.hours());
             p.judgedBefore = Math.max(p.judgedBefore, Math.min(Math.max(asOf, p.start), p.end));
-            resolveOthers(key, p, Set.of(), Set.of(), periodFinal, tick);
+            resolveOthers(key, p, Set.of(), Set.of(), periodFinal, tick, true);
         }
         p.changedFrom = Long.MAX_VALUE;
     }
 
     /** Resolves the period's signals that the hours no longer show; settles resolved ones when final. */
     private void resolveOthers(
-            MeterKey key, PeriodState p, Set<Long> gapStarts, Set<AnomalyKey> episodes, boolean periodFinal, long tick)
+            MeterKey key,
+            PeriodState p,
+            Set<Long> gapStarts,
+            Set<AnomalyKey> episodes,
+            boolean periodFinal,
+            long tick,
+            boolean unmapped)
             throws Exception {
         for (long code : p.signalAnomalies) {
             AnomalyKey id = new AnomalyKey(PeriodState.signalType(code), PeriodState.signalStart(code));
+            if (id.type() == AnomalyType.UPSELL_OPPORTUNITY && !unmapped) {
+                continue; // evaluated with the forecast
+            }
             boolean shown =
                     id.type() == AnomalyType.REPORTING_GAP ? gapStarts.contains(id.start()) : episodes.contains(id);
             if (shown) {

@@ -2,38 +2,42 @@ package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
+import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.Episodes;
 import io.reckon.jobs.reconcile.checks.Finding;
 import io.reckon.jobs.reconcile.checks.HourBits;
-import io.reckon.jobs.reconcile.checks.SeasonalBaseline;
+import io.reckon.jobs.reconcile.checks.UsageDetector;
 import io.reckon.pricing.Aggregation;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * USAGE_SPIKE and USAGE_DROP of one billing period. Each hour is judged once against its seasonal
- * baseline ({@link SeasonalBaseline}) and its verdict kept in the period's hour bits; an hour is judged
- * again when its own records, the baseline hours it was judged on, or the key's first-seen time change.
+ * USAGE_SPIKE and USAGE_DROP of one billing period. Each hour is judged once against the key's own
+ * model ({@link UsageDetector}) and its verdict kept in the period's hour bits; an hour is judged again
+ * when the hours its verdict read ({@link Dirt}) or the key's first-seen time change. Each hour is
+ * counted once as judged, too young or too sparse (metrics {@code signals.hours-*}).
  * Runs of hours with the same verdict are the episodes ({@link Episodes}); an episode's figures sum
  * its hours' usage, reports and baselines.
  */
 final class UsageSignals {
 
-    private static final long WEEK_MS = 7 * 24 * HOUR_MS;
-
-    private final ReconSettings settings;
     private final Emitter emitter;
+    private final UsageDetector.Settings detector;
+    private final JobCounters.Counter judgedHours;
+    private final JobCounters.Counter tooYoung;
+    private final JobCounters.Counter tooSparse;
 
-    UsageSignals(ReconSettings settings, Emitter emitter) {
-        this.settings = settings;
+    UsageSignals(ReconSettings settings, Emitter emitter, JobCounters counters) {
         this.emitter = emitter;
+        this.detector = settings.detector();
+        // Every hour of a key with a contract is counted once, when a tick first reaches it.
+        this.judgedHours = counters.counter("signals.hours-judged");
+        this.tooYoung = counters.counter("signals.hours-too-young");
+        this.tooSparse = counters.counter("signals.hours-too-sparse");
     }
 
     /** One hour's verdict and figures. */
@@ -62,12 +66,12 @@ final class UsageSignals {
                 i >= 0;
                 i = HourBits.nextSet(p.rejudgeHours, i + 1, already)) {
             long h = p.hourAt(i);
-            judgedNow.put(h, judge(p, view, firstSeen, h, agg));
+            judgedNow.put(h, judge(p, view, firstSeen, h, agg, false));
             firstChanged = Math.min(firstChanged, h);
         }
         for (int i = already; i < judgeTo; i++) {
             long h = p.hourAt(i);
-            judgedNow.put(h, judge(p, view, firstSeen, h, agg));
+            judgedNow.put(h, judge(p, view, firstSeen, h, agg, true));
         }
         p.rejudgeHours = HourBits.create(p.hours());
         p.judgedBefore = Math.max(p.judgedBefore, p.hourAt(judgeTo));
@@ -129,7 +133,7 @@ final class UsageSignals {
         for (long h = from; h < end; h += HOUR_MS) {
             Judged j = judgedNow.get(h);
             if (j == null) {
-                j = judge(p, view, firstSeen, h, agg);
+                j = judge(p, view, firstSeen, h, agg, false);
             }
             actual = actual.add(j.quantity());
             reported = reported.add(j.reported());
@@ -138,30 +142,41 @@ final class UsageSignals {
         return new Finding(id.type(), true, terms.contract().currency(), actual, reported, 0, 0, null, 0, baseline);
     }
 
-    /** The verdict of one hour; none when the key's history is too short or too thin to judge it. */
-    private Judged judge(PeriodState p, HourView view, Long firstSeen, long hour, Aggregation agg) throws Exception {
+    /** The verdict of one hour (see {@link UsageDetector}); none when it cannot be judged. */
+    private Judged judge(PeriodState p, HourView view, Long firstSeen, long hour, Aggregation agg, boolean count)
+            throws Exception {
         HourBucket b = view.bucket(hour);
-        BigDecimal q = b == null ? BigDecimal.ZERO : b.usage.value(agg);
         BigDecimal reported = b == null ? BigDecimal.ZERO : b.reported.value(agg);
-        if (firstSeen == null || hour - SeasonalBaseline.WEEKS * WEEK_MS < Ledger.floorHour(firstSeen)) {
-            // Unknown history (before the key's first usage): decided before reading any bucket.
+        if (firstSeen == null) {
+            BigDecimal q = b == null ? BigDecimal.ZERO : b.usage.value(agg);
+            if (count) {
+                tooYoung.inc();
+            }
             return new Judged(q, reported, null, null);
         }
-        List<BigDecimal> samples = new ArrayList<>(SeasonalBaseline.WEEKS);
-        for (int w = 1; w <= SeasonalBaseline.WEEKS; w++) {
-            HourBucket s = view.bucket(hour - w * WEEK_MS);
-            if (s == null || s.usage.count < settings.spikeMinRecords()) {
-                // Too few records in that hour of that week to be a stable baseline.
-                return new Judged(q, reported, null, null);
+        UsageDetector.Judgement j =
+                UsageDetector.judge(h -> hour(view, h, agg), hour, Ledger.floorHour(firstSeen), agg, detector);
+        if (count) {
+            switch (j.outcome()) {
+                case TOO_YOUNG -> tooYoung.inc();
+                case TOO_SPARSE -> tooSparse.inc();
+                default -> judgedHours.inc();
             }
-            samples.add(s.usage.value(agg));
         }
-        Optional<SeasonalBaseline.Verdict> v =
-                SeasonalBaseline.judge(q, samples, settings.spikeDeviations(), settings.spikeRatio());
-        return new Judged(
-                q,
-                reported,
-                SeasonalBaseline.median(samples),
-                v.map(SeasonalBaseline.Verdict::type).orElse(null));
+        AnomalyType verdict =
+                switch (j.outcome()) {
+                    case SPIKE -> AnomalyType.USAGE_SPIKE;
+                    case DROP -> AnomalyType.USAGE_DROP;
+                    default -> null;
+                };
+        return new Judged(j.quantity(), reported, j.usual(), verdict);
+    }
+
+    private static UsageDetector.Hour hour(HourView view, long hour, Aggregation agg) throws Exception {
+        HourBucket b = view.bucket(hour);
+        if (b == null || b.usage.count == 0) {
+            return UsageDetector.Hour.EMPTY;
+        }
+        return new UsageDetector.Hour(b.usage.value(agg), b.usage.count, b.usage.sum, b.usage.max);
     }
 }

@@ -6,6 +6,7 @@ import io.reckon.avro.Anomaly;
 import io.reckon.avro.DeadLetter;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.ForecastRecord;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -94,6 +95,26 @@ public final class OutputRecords {
         n.put("explanation", a.getExplanation());
         n.put("event_time_watermark", a.getEventTimeWatermark().toString());
         n.put("detected_at", a.getDetectedAt().toString());
+        return n.toString();
+    }
+
+    /** One revision of a period-end forecast as a JSON line (times as ISO-8601 instants, like anomalies). */
+    public static String toJson(ForecastRecord f) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("account_id", f.accountId);
+        n.put("meter", f.meter);
+        n.put("period_start", Instant.ofEpochMilli(f.periodStart).toString());
+        n.put("period_end", Instant.ofEpochMilli(f.periodEnd).toString());
+        n.put("as_of", Instant.ofEpochMilli(f.asOf).toString());
+        n.put("currency", f.currency);
+        n.put("quantity_so_far", plain(f.quantitySoFar));
+        n.put("projected_quantity", plain(f.projectedQuantity));
+        n.put("quantity_low", plain(f.quantityLow));
+        n.put("quantity_high", plain(f.quantityHigh));
+        n.put("projected_amount_minor", f.projectedAmountMinor);
+        n.put("amount_low_minor", f.amountLowMinor);
+        n.put("amount_high_minor", f.amountHighMinor);
+        n.put("final", f.finalRevision);
         return n.toString();
     }
 

@@ -526,15 +526,15 @@ class ReconcileFunctionTest {
     }
 
     @Test
-    void anHourFarFromItsSeasonalBaselineIsASpikeOrADrop() throws Exception {
-        // One record per hour: below the default evidence of 20 records per baseline hour.
-        withOption("reconcile.spike-min-records", "1");
+    void anHourFarFromItsSeasonalBaselineIsASpikeAndARunOfLowHoursADrop() throws Exception {
+        // One record per hour, judged with the defaults.
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         Instant start = Instant.parse("2026-02-01T00:00:00Z");
         Instant spikeHour = Instant.parse("2026-03-03T10:00:00Z");
-        Instant dropHour = Instant.parse("2026-03-03T14:00:00Z");
+        Instant dropHour = Instant.parse("2026-03-03T13:00:00Z");
         for (Instant h = start; h.isBefore(Instant.parse("2026-04-01T00:00:00Z")); h = h.plusSeconds(3600)) {
-            String q = h.equals(spikeHour) ? "100" : h.equals(dropHour) ? "1" : "10";
+            boolean low = !h.isBefore(dropHour) && h.isBefore(dropHour.plusSeconds(2 * 3600));
+            String q = h.equals(spikeHour) ? "100" : low ? "1" : "10";
             usage("u" + h, h.plusSeconds(60).toString(), q);
             reported("r" + h, h.plusSeconds(60).toString(), q);
         }
@@ -549,20 +549,25 @@ class ReconcileFunctionTest {
         assertThat(spikes.get(0).explanation)
                 .isEqualTo("api_calls for acct_1 in the hour from 2026-03-03 10:00 UTC: 100 used, against a usual 10"
                         + " for that hour of the week (median of the previous 4 weeks); an unusual spike.");
-        watermark("2026-03-03T15:00:00Z");
+        // A record a tenth of the usual size is far outside what a record's size varies by (sizes are not
+        // believed steadier than a coefficient of variation of 0.25): the drop is raised from its first hour.
+        watermark("2026-03-03T13:00:00Z");
+        assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP")).isEmpty();
+        watermark("2026-03-03T14:00:00Z");
         assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
                 .extracting(a -> a.type + "@" + Instant.ofEpochMilli(a.periodStart))
-                .containsExactly("USAGE_DROP@2026-03-03T14:00:00Z");
-        // Both settle when March is final; nothing else in two months of steady usage was flagged.
+                .containsExactly("USAGE_DROP@2026-03-03T13:00:00Z");
+        // The drop's second hour extends it; both settle when March is final; nothing else in two months
+        // of steady usage was flagged.
         watermark("2026-04-01T06:00:00Z");
         assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
                 .extracting(a -> a.type + ":" + a.status + ":" + a.finalRevision)
-                .containsExactlyInAnyOrder("USAGE_SPIKE:updated:true", "USAGE_DROP:updated:true");
+                .containsExactlyInAnyOrder(
+                        "USAGE_DROP:updated:false", "USAGE_SPIKE:updated:true", "USAGE_DROP:updated:true");
     }
 
     @Test
     void consecutiveDropHoursAreOneEpisode() throws Exception {
-        withOption("reconcile.spike-min-records", "1");
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         Instant start = Instant.parse("2026-02-01T00:00:00Z");
         Instant outage = Instant.parse("2026-03-03T10:00:00Z");
@@ -578,6 +583,8 @@ class ReconcileFunctionTest {
                         a.revision + ":" + a.actualQuantity.stripTrailingZeros().toPlainString())
                 .containsExactly("1:0", "2:0", "3:0");
         assertThat(drops).extracting(a -> a.anomalyId).containsOnly(drops.get(0).anomalyId);
+        // A record of 0 where records of 10 are usual is a drop from its first hour; each hour extends it.
+        assertThat(drops.get(0).periodStart).isEqualTo(ms("2026-03-03T10:00:00Z"));
         assertThat(drops.get(2).periodEnd).isEqualTo(ms("2026-03-03T13:00:00Z"));
         assertThat(drops.get(2).explanation)
                 .isEqualTo("api_calls for acct_1 from 2026-03-03 10:00 UTC to 2026-03-03 13:00 UTC: 0 used, against a"
@@ -585,7 +592,7 @@ class ReconcileFunctionTest {
     }
 
     @Test
-    void hoursWithFewRecordsAreNotJudgedForSpikesByDefault() throws Exception {
+    void aSparseKeysTenfoldHourIsASpikeWithTheDefaults() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         Instant start = Instant.parse("2026-02-01T00:00:00Z");
         Instant spikeHour = Instant.parse("2026-03-03T10:00:00Z");
@@ -595,8 +602,10 @@ class ReconcileFunctionTest {
             reported("r" + h, h.plusSeconds(60).toString(), q);
         }
         watermark("2026-03-03T12:00:00Z");
-        // Tenfold, but one record an hour is no stable baseline (reconcile.spike-min-records = 20).
-        assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP")).isEmpty();
+        // One record an hour: the key's own variation is small, tenfold is far outside it.
+        assertThat(signals(anomalies(), "USAGE_SPIKE", "USAGE_DROP"))
+                .extracting(a -> a.type + "@" + Instant.ofEpochMilli(a.periodStart))
+                .containsExactly("USAGE_SPIKE@2026-03-03T10:00:00Z");
     }
 
     @Test

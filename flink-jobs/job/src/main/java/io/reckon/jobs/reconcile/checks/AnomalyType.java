@@ -1,6 +1,6 @@
 package io.reckon.jobs.reconcile.checks;
 
-/** The anomaly types of the reconciliation spec. */
+/** The anomaly types of the reconciliation spec, and UPSELL_OPPORTUNITY, an extension. */
 public enum AnomalyType {
     UNDER_REPORTED_USAGE(true),
     OVER_REPORTED_USAGE(true),
@@ -10,7 +10,9 @@ public enum AnomalyType {
     OVERBILLED(true),
     REPORTING_GAP(false),
     USAGE_SPIKE(false),
-    USAGE_DROP(false);
+    USAGE_DROP(false),
+    /** An extension of the spec's types: usage outgrew the plan (see {@link Upsell}). */
+    UPSELL_OPPORTUNITY(false);
 
     private final boolean leak;
 

@@ -1,0 +1,144 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.reconcile.checks.AnomalyType;
+import io.reckon.jobs.reconcile.checks.Finding;
+import io.reckon.jobs.reconcile.checks.PeriodForecast;
+import io.reckon.jobs.reconcile.checks.Upsell;
+import io.reckon.jobs.records.ForecastRecord;
+import io.reckon.pricing.Aggregation;
+import java.time.Instant;
+
+/**
+ * The period-end forecast of one period at a tick (side output {@link ReconOutputs#FORECASTS}) and its
+ * UPSELL_OPPORTUNITY. Holds no state of its own: the forecast is made from the period's matured usage
+ * (the hours before the tick less the reporting delay) and the previous period's, both already read by
+ * the tick, so a forecast costs no state read and nothing is left to release with the period. At the period's metering finality the forecast is its
+ * actual figures, and the opportunity's final revision is a function of the two periods' records alone
+ * (any arrival order gives it). Made at the ticks the key has ({@link NextTick} skips only ticks at
+ * which nothing can change): hours without a tick add no usage, so each forecast is exact as of its own
+ * tick. Once the previous period is released, an opportunity already raised keeps its last revision.
+ */
+final class Forecasts {
+
+    private final ReconSettings settings;
+    private final Emitter emitter;
+    private final ReconOutputs outputs;
+
+    Forecasts(ReconSettings settings, Emitter emitter, ReconOutputs outputs) {
+        this.settings = settings;
+        this.emitter = emitter;
+        this.outputs = outputs;
+    }
+
+    /**
+     * Emits the forecast of {@code p} as of {@code asOf} (capped at the period's metering final by the
+     * caller; every record counts when {@code periodFinal}) and evaluates its opportunity.
+     */
+    void evaluate(
+            MeterKey key,
+            PeriodState p,
+            ContractBook.Terms terms,
+            HourView view,
+            long asOf,
+            boolean periodFinal,
+            long watermark)
+            throws Exception {
+        Aggregation agg = terms.meter().aggregation();
+        // The hours before the tick less the reporting delay: their usage is what the metering side
+        // compares too, and it does not depend on whether a record of the last hour or two reached the
+        // key before or after its tick (arrival order, a restart).
+        long cutoff = periodFinal ? p.end : Math.min(Math.max(asOf - settings.reportingDelayMs(), p.start), p.end);
+        Agg soFar = periodFinal ? p.usage : p.maturedUsage;
+        PeriodState previous = view.period(p.start - 1);
+        // A final previous period counts whole (it may have been created final, by a late record, and
+        // never matured); an open one as far as it matured.
+        long priorTo = previous == null
+                ? 0
+                : previous.finalized ? previous.end : Math.min(previous.maturedBefore, previous.end);
+        Agg prior = previous == null ? null : previous.finalized ? previous.usage : previous.maturedUsage;
+        boolean hasPrior = previous != null && priorTo > previous.start;
+        int elapsed = (int) ((cutoff - p.start) / HOUR_MS);
+        PeriodForecast.Inputs in = new PeriodForecast.Inputs(
+                agg,
+                elapsed,
+                p.hours(),
+                soFar.value(agg),
+                soFar.count,
+                soFar.max,
+                hasPrior ? prior.value(agg) : null,
+                hasPrior ? (int) ((priorTo - previous.start) / HOUR_MS) : 0);
+        Instant periodStart = Instant.ofEpochMilli(p.start);
+        PeriodForecast.Priced priced;
+        try {
+            priced = PeriodForecast.price(PeriodForecast.project(in), terms.contract(), terms.meter(), periodStart);
+        } catch (ArithmeticException e) {
+            return; // the period's own evaluation dead-letters a period that cannot be priced
+        }
+        ForecastRecord f = new ForecastRecord();
+        f.accountId = key.accountId();
+        f.meter = key.meter();
+        f.periodStart = p.start;
+        f.periodEnd = p.end;
+        f.asOf = cutoff;
+        f.currency = terms.contract().currency();
+        f.quantitySoFar = in.soFar();
+        f.projectedQuantity = priced.projection().quantity();
+        f.quantityLow = priced.projection().low();
+        f.quantityHigh = priced.projection().high();
+        f.projectedAmountMinor = priced.amountMinor();
+        f.amountLowMinor = priced.amountLowMinor();
+        f.amountHighMinor = priced.amountHighMinor();
+        f.finalRevision = periodFinal;
+        outputs.forecast(f);
+
+        opportunity(key, p, terms, previous, priorTo, prior, priced, periodFinal, watermark);
+    }
+
+    /**
+     * The period's UPSELL_OPPORTUNITY, judged when its metering side is final (and again when late
+     * records change it or the previous period): a function of the two periods' records alone. While
+     * the period is open its projection moves with every tick, and the ticks a key has depend on when
+     * records arrive; a revision per projection would differ from run to run, so the opportunity waits
+     * for the figures that do not (the forecast shows the projection meanwhile).
+     */
+    private void opportunity(
+            MeterKey key,
+            PeriodState p,
+            ContractBook.Terms terms,
+            PeriodState previous,
+            long priorTo,
+            Agg prior,
+            PeriodForecast.Priced priced,
+            boolean periodFinal,
+            long watermark)
+            throws Exception {
+        if (!periodFinal || !settings.upsellEnabled()) {
+            return; // opt-in (reconcile.upsell-enabled): an extension of the spec's types
+        }
+        AnomalyKey id = new AnomalyKey(AnomalyType.UPSELL_OPPORTUNITY, p.start);
+        boolean raised = p.hasSignal(AnomalyType.UPSELL_OPPORTUNITY, p.start);
+        boolean priorWhole = previous != null && priorTo >= previous.end;
+        if (!priorWhole && raised) {
+            // The previous period was released (a late record re-evaluates a final period up to its own
+            // release, which comes after the previous one's): its evidence is gone, the last revision stands.
+            return;
+        }
+        Finding upsell;
+        try {
+            upsell = Upsell.finding(
+                    terms.contract(),
+                    terms.meter(),
+                    Instant.ofEpochMilli(p.start),
+                    priorWhole ? prior.value(terms.meter().aggregation()) : null,
+                    priced.projection().quantity(),
+                    settings.upsellMarginPct());
+        } catch (ArithmeticException e) {
+            return;
+        }
+        if (upsell.holds() || raised) {
+            emitter.emit(key, id, p.end, p, upsell, true, watermark);
+        }
+    }
+}

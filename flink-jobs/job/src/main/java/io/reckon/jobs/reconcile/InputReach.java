@@ -1,0 +1,97 @@
+package io.reckon.jobs.reconcile;
+
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+
+/**
+ * How far in event time the input has been observed, so that hours after the data's real end are not
+ * judged as usage drops. When a bounded input ends, the watermark jumps to the end of time and the
+ * remaining ticks of every open period fire; the hours between the last record and the period's end
+ * were never observed, and an empty hour there is no evidence of a drop.
+ *
+ * <p>The reach is the larger of the usage event time this subtask has read corroborated by {@link
+ * #CORROBORATION} distinct event times at or after it (the third largest: no single record dated far
+ * ahead, within what input validation lets through, can stretch it, as for the watermark, see {@code
+ * reconcile.watermark-corroboration}) and the last finite watermark it has seen; the hours a USAGE_SPIKE/USAGE_DROP verdict is given on end at the reach (an
+ * hour h is judged only when h + 1 h &lt;= reach + 1 ms). While the input is unbounded every tick is at or
+ * below the watermark, so nothing changes there; at the end of a bounded input the reach is the
+ * subtask's highest usage event time, a maximum over its records and so the same in any arrival order
+ * (the last finite watermark decides only for a subtask whose keys all fell silent before the others',
+ * and then only by what the watermark had reached).
+ *
+ * <p>Kept in operator state (union list state, the maximum taken on restore), so a restart between the
+ * last record and the end of the input judges the same hours.
+ */
+final class InputReach {
+
+    static final String STATE = "reconcile-input-reach";
+
+    /** Distinct usage event times at or after the reach: the default watermark corroboration. */
+    static final int CORROBORATION = 3;
+
+    private ListState<Long> state;
+    /** The reach restored from a checkpoint. */
+    private long restored = Long.MIN_VALUE;
+    /** The largest distinct usage event times read, largest first. */
+    private final long[] largest = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+
+    private long lastFiniteWatermark = Long.MIN_VALUE;
+
+    void restore(FunctionInitializationContext context) throws Exception {
+        state = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(STATE, Types.LONG));
+        if (context.isRestored()) {
+            for (Long reach : state.get()) {
+                restored = Math.max(restored, reach);
+            }
+        }
+    }
+
+    void snapshot() throws Exception {
+        if (state != null) {
+            state.update(java.util.List.of(reach()));
+        }
+    }
+
+    /** A usage record with this event time was read. */
+    void usage(long eventTime) {
+        if (eventTime <= largest[CORROBORATION - 1]) {
+            return;
+        }
+        int i = 0;
+        while (i < CORROBORATION && largest[i] > eventTime) {
+            i++;
+        }
+        if (largest[i] == eventTime) {
+            return; // not a distinct time
+        }
+        System.arraycopy(largest, i, largest, i + 1, CORROBORATION - 1 - i);
+        largest[i] = eventTime;
+    }
+
+    /** The watermark reached {@code watermark}; the jump to the end of time is not an observation. */
+    void watermark(long watermark) {
+        if (watermark != Long.MAX_VALUE) {
+            lastFiniteWatermark = Math.max(lastFiniteWatermark, watermark);
+        }
+    }
+
+    /** The last event time observed (inclusive); Long.MIN_VALUE when nothing was. */
+    long reach() {
+        return Math.max(restored, Math.max(largest[CORROBORATION - 1], lastFiniteWatermark));
+    }
+
+    /**
+     * The end (exclusive, on an hour boundary) of the hours that can be judged as of {@code asOf}: the
+     * hours before {@code asOf} that end at or before the reach.
+     */
+    long judgeableBefore(long asOf) {
+        long reach = reach();
+        if (reach == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        long end = Math.floorDiv(reach + 1, ReconSettings.HOUR_MS) * ReconSettings.HOUR_MS;
+        return Math.min(asOf, end);
+    }
+}

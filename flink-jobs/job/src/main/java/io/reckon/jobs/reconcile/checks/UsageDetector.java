@@ -1,0 +1,486 @@
+package io.reckon.jobs.reconcile.checks;
+
+import io.reckon.pricing.Aggregation;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.function.LongPredicate;
+
+/**
+ * USAGE_SPIKE and USAGE_DROP: one hour of a key against a model of the key's own hourly usage, built
+ * from its last four weeks. Works on sparse keys (one record an hour) as on dense ones, because it
+ * models the records and their sizes instead of refusing to judge (docs/reconciliation.md).
+ *
+ * <p><b>Model of hour j</b>, from the hours j - 1, j and j + 1 of the previous 4 weeks (12 hours): the
+ * <i>usual</i> quantity m is the median of the same hour of the week (a seasonal naive forecast that
+ * follows each key's daily and weekly rhythm); the usual record count M is the 12 hours' mean, its
+ * variance V the squared residuals of the counts from their own hour's median over 9 degrees of
+ * freedom, at least {@link #POISSON_SHARE} x M; a record's size has mean u (quantity over records of
+ * the 12 hours) and a variance from how the hours' sums stray from records x u, doubled, between
+ * ({@link #SIZE_CV} u)² and the Bhatia-Davis bound u x (largest - u).
+ *
+ * <p><b>Verdicts, summed and counted meters.</b> An hour is high when q &gt; {@code reconcile.spike-ratio}
+ * x m and low when {@code reconcile.drop-ratio} x q &lt; m. A <b>drop</b> is a low hour ending a run of 1
+ * to {@link #MAX_RUN} hours, low in total, whose record count is below what a negative binomial (or
+ * Poisson, or binomial for keys steadier than Poisson) of the run's summed M and V gives probability
+ * {@link #DROP_ALPHA}, or (sums) whose quantity is, given its R records, below what a gamma of R record
+ * sizes does ({@link CountTails}); a <b>spike</b> the same upwards over runs of 1 to {@link #SPIKE_RUN}
+ * high hours ({@link #SPIKE_ALPHA}). A count is judged exactly as a sum of records of size 1.
+ *
+ * <p><b>Maximum (level) meters</b> are judged on their quantity: an hour with readings alone more than
+ * {@code reconcile.spike-deviations} spreads from m, or a run of 2 to {@link #MAX_RUN} such hours more
+ * than {@code reconcile.drop-deviations} summed spreads (s² from the 12 residuals, the largest left
+ * out); an hour without readings says nothing about the level and is judged by its record count only.
+ *
+ * <p>An episode therefore starts at the hour from which the evidence suffices, which for a drop of a
+ * sparse key is often a later hour of it.
+ *
+ * <p><b>Not judged</b> (and counted as such): an hour whose baseline reaches before the key's first
+ * usage (too young), and an hour that usually has no usage (m = 0) or whose 4 baseline hours held fewer
+ * than {@code reconcile.spike-min-records} records together (too sparse).
+ *
+ * <p>Arithmetic. The hour's quantity and the usual m are exact decimals (they are shown); the model and
+ * the probabilities are statistics in binary floating point, deterministic in Java 17 (strict IEEE
+ * 754), so the same hours always give the same verdict; they never become an amount.
+ */
+public final class UsageDetector {
+
+    public static final int WEEKS = 4;
+    public static final long HOUR_MS = 3_600_000L;
+    public static final long WEEK_MS = 7 * 24 * HOUR_MS;
+    /** The longest run of low hours a drop's evidence is summed over. */
+    public static final int MAX_RUN = 8;
+    /** Share of the Poisson variance below which a key's spread is not believed. */
+    public static final double POISSON_SHARE = 0.25;
+    /** The probability under the key's usual behaviour below which a run of high hours is a spike. */
+    public static final double SPIKE_ALPHA = 1e-6;
+    /** The smallest coefficient of variation of record sizes the size tests assume. */
+    public static final double SIZE_CV = 0.25;
+    /** The longest run of high hours a spike's evidence is summed over. */
+    public static final int SPIKE_RUN = 3;
+    /** The probability under the key's usual behaviour below which a run of hours is a drop. */
+    public static final double DROP_ALPHA = 1e-6;
+
+    /**
+     * The hours a verdict reads, relative to the judged hour: the run (up to {@link #MAX_RUN} - 1 hours
+     * before it) and, for each hour of it, its neighbours in each of the previous 4 weeks. A change to
+     * hour x therefore changes the verdicts of x .. x + MAX_RUN - 1 and of x + w weeks - 1 .. x + w weeks +
+     * MAX_RUN for w = 1..4.
+     */
+    public static final int READS_AFTER = MAX_RUN - 1;
+
+    private UsageDetector() {}
+
+    /** One hour of the key in the meter's aggregation, and how many usage records it holds. */
+    public record Hour(BigDecimal value, long records, BigDecimal sum, BigDecimal max) {
+        public static final Hour EMPTY = new Hour(BigDecimal.ZERO, 0, BigDecimal.ZERO, BigDecimal.ZERO);
+    }
+
+    /** The key's hours; an hour without usage is {@link Hour#EMPTY} (or null). */
+    @FunctionalInterface
+    public interface History {
+        Hour at(long hour) throws Exception;
+    }
+
+    public record Settings(int deviations, int ratio, int minRecords, double dropDeviations, int dropRatio) {}
+
+    public enum Outcome {
+        SPIKE,
+        DROP,
+        NORMAL,
+        TOO_YOUNG,
+        TOO_SPARSE;
+
+        public boolean judged() {
+            return this == SPIKE || this == DROP || this == NORMAL;
+        }
+    }
+
+    /** The verdict on one hour, its quantity and its usual quantity (null when not judged). */
+    public record Judgement(Outcome outcome, BigDecimal quantity, BigDecimal usual) {}
+
+    /** The model of one hour: usual value, spread (squared), the same for record counts. */
+    record Baseline(
+            BigDecimal usual,
+            double spreadSq,
+            double lowSpreadSq,
+            double usualRecords,
+            double recordSpreadSq,
+            double highRecords,
+            long records,
+            double sizeMean,
+            double sizeVariance) {}
+
+    /**
+     * Judges {@code hour}. {@code knownFrom} is the first hour of the key's history (its first usage,
+     * floored to the hour): hours before it are unknown, not empty.
+     */
+    public static Judgement judge(History history, long hour, long knownFrom, Aggregation agg, Settings s)
+            throws Exception {
+        Hour h = orEmpty(history.at(hour));
+        if (!known(hour, knownFrom)) {
+            return new Judgement(Outcome.TOO_YOUNG, h.value(), null);
+        }
+        Baseline b = baseline(history, hour, agg);
+        if (!judgeable(b, s)) {
+            return new Judgement(Outcome.TOO_SPARSE, h.value(), null);
+        }
+        double q = h.value().doubleValue();
+        double m = b.usual().doubleValue();
+        double spread = Math.sqrt(b.spreadSq());
+        if (high(q, m, s)) {
+            boolean spike = agg == Aggregation.MAX
+                    ? q > m + s.deviations() * spread || run(history, hour, knownFrom, agg, s, h, b, true)
+                    : countedSpike(history, hour, knownFrom, agg, s, h, b);
+            return new Judgement(spike ? Outcome.SPIKE : Outcome.NORMAL, h.value(), b.usual());
+        }
+        if (low(q, m, s)) {
+            // A level (maximum) meter's hours with readings show its level; an hour without any shows
+            // nothing about it, only that the readings stopped, which the record counts judge.
+            boolean level = agg == Aggregation.MAX
+                    && h.records() > 0
+                    && (q < m - s.deviations() * Math.sqrt(b.lowSpreadSq())
+                            || run(history, hour, knownFrom, agg, s, h, b, false));
+            boolean drop = level || countedDrop(history, hour, knownFrom, agg, s, h, b);
+            return new Judgement(drop ? Outcome.DROP : Outcome.NORMAL, h.value(), b.usual());
+        }
+        return new Judgement(Outcome.NORMAL, h.value(), b.usual());
+    }
+
+    /**
+     * Whether an hour without usage can be judged a drop, given which hours held usage: its usual
+     * quantity, the median of the same hour of the previous 4 weeks, is above zero only when at least
+     * two of those 4 hours held usage (the median of 4 is the mean of the middle two), and an hour whose
+     * usual quantity is zero is not judged. Every other spike or drop needs usage in the hour itself, so
+     * this is the one verdict a key's ticks must look ahead for ({@code NextTick}).
+     */
+    public static boolean emptyHourCanDrop(LongPredicate heldUsage, long hour) {
+        int weeks = 0;
+        for (int w = 1; w <= WEEKS; w++) {
+            if (heldUsage.test(hour - w * WEEK_MS) && ++weeks >= WEEKS / 2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean judgeable(Baseline b, Settings s) {
+        return b.usual().signum() > 0 && b.records() >= s.minRecords();
+    }
+
+    private static boolean high(double q, double m, Settings s) {
+        return q > s.ratio() * m;
+    }
+
+    private static boolean low(double q, double m, Settings s) {
+        return q * s.dropRatio() < m;
+    }
+
+    /**
+     * Whether the run of consecutive high (or low) hours ending with {@code hour}, itself high (low),
+     * holds enough evidence together: in its quantity, or in its record count.
+     */
+    private static boolean run(
+            History history,
+            long hour,
+            long knownFrom,
+            Aggregation agg,
+            Settings s,
+            Hour last,
+            Baseline lastBase,
+            boolean up)
+            throws Exception {
+        double total = last.value().doubleValue();
+        double usual = lastBase.usual().doubleValue();
+        double variance = up ? lastBase.spreadSq() : lastBase.lowSpreadSq();
+        double records = last.records();
+        double usualRecords = lastBase.usualRecords();
+        double recordVariance = up ? lastBase.highRecords() : lastBase.recordSpreadSq();
+        double k = s.dropDeviations();
+        for (int back = 1; back < MAX_RUN; back++) {
+            long j = hour - back * HOUR_MS;
+            if (!known(j, knownFrom)) {
+                return false;
+            }
+            Hour h = orEmpty(history.at(j));
+            Baseline b = baseline(history, j, agg);
+            double q = h.value().doubleValue();
+            double m = b.usual().doubleValue();
+            if (!judgeable(b, s) || !(up ? high(q, m, s) : low(q, m, s)) || (!up && h.records() == 0)) {
+                return false;
+            }
+            total += q;
+            usual += m;
+            variance += up ? b.spreadSq() : b.lowSpreadSq();
+            records += h.records();
+            usualRecords += b.usualRecords();
+            recordVariance += up ? b.highRecords() : b.recordSpreadSq();
+            if (up) {
+                if (total > usual + k * Math.sqrt(variance)
+                        || (records > s.ratio() * usualRecords
+                                && records > usualRecords + k * Math.sqrt(recordVariance))) {
+                    return true;
+                }
+            } else if (total < usual - k * Math.sqrt(variance)
+                    || (records * s.dropRatio() < usualRecords
+                            && records < usualRecords - k * Math.sqrt(recordVariance))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the run of 1 to {@link #MAX_RUN} judgeable hours ending with {@code hour}, low in total, holds
+     * so few records ({@link CountTails#recordsAtMost}), or for a sum records so small given their number
+     * ({@link CountTails#quantityAtMost}), that the key's usual behaviour gives it a probability below
+     * {@link #DROP_ALPHA}. Each run length is a test of its own; the evidence accumulates with the run.
+     */
+    private static boolean countedDrop(
+            History history, long hour, long knownFrom, Aggregation agg, Settings s, Hour last, Baseline lastBase)
+            throws Exception {
+        double total = 0;
+        double usual = 0;
+        long records = 0;
+        double mean = 0;
+        double variance = 0;
+        for (int back = 0; back < MAX_RUN; back++) {
+            long j = hour - back * HOUR_MS;
+            Hour h = last;
+            Baseline b = lastBase;
+            if (back > 0) {
+                if (!known(j, knownFrom)) {
+                    return false;
+                }
+                h = orEmpty(history.at(j));
+                b = baseline(history, j, agg);
+                if (!judgeable(b, s)) {
+                    return false;
+                }
+            }
+            total += h.value().doubleValue();
+            usual += b.usual().doubleValue();
+            records += h.records();
+            mean += b.usualRecords();
+            variance += b.recordSpreadSq();
+            if (total * s.dropRatio() >= usual) {
+                continue; // not low in total (yet)
+            }
+            double p = CountTails.recordsAtMost(records, mean, variance);
+            if (agg == Aggregation.SUM) {
+                double sizes = CountTails.quantityAtMost(total, records, lastBase.sizeMean(), lastBase.sizeVariance());
+                p = 2 * Math.min(p, sizes);
+            }
+            if (p < DROP_ALPHA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the run of 1 to {@link #SPIKE_RUN} high hours ending with {@code hour} holds so many
+     * records ({@link CountTails#recordsAtLeast}), or for a sum records so large given their number
+     * ({@link CountTails#quantityAtLeast}), that the key's usual behaviour gives it a probability below
+     * {@link #SPIKE_ALPHA}.
+     */
+    private static boolean countedSpike(
+            History history, long hour, long knownFrom, Aggregation agg, Settings s, Hour last, Baseline lastBase)
+            throws Exception {
+        double total = 0;
+        long records = 0;
+        double mean = 0;
+        double variance = 0;
+        for (int back = 0; back < SPIKE_RUN; back++) {
+            long j = hour - back * HOUR_MS;
+            Hour h = last;
+            Baseline b = lastBase;
+            if (back > 0) {
+                if (!known(j, knownFrom)) {
+                    return false;
+                }
+                h = orEmpty(history.at(j));
+                b = baseline(history, j, agg);
+                if (!judgeable(b, s) || !high(h.value().doubleValue(), b.usual().doubleValue(), s)) {
+                    return false;
+                }
+            }
+            total += h.value().doubleValue();
+            records += h.records();
+            mean += b.highRecords();
+            variance += b.recordSpreadSq();
+            double p = CountTails.recordsAtLeast(records, mean, Math.max(variance, mean));
+            if (agg == Aggregation.SUM) {
+                double sizes = CountTails.quantityAtLeast(total, records, lastBase.sizeMean(), lastBase.sizeVariance());
+                p = 2 * Math.min(p, sizes);
+            }
+            if (p < SPIKE_ALPHA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the 4 weeks (and the neighbour hours) before {@code hour} are known history. */
+    static boolean known(long hour, long knownFrom) {
+        return hour - WEEKS * WEEK_MS - HOUR_MS >= knownFrom;
+    }
+
+    static Baseline baseline(History history, long hour, Aggregation agg) throws Exception {
+        BigDecimal[] same = new BigDecimal[WEEKS];
+        double[] residuals = new double[3 * WEEKS];
+        double[] recordResiduals = new double[3 * WEEKS];
+        BigDecimal sum = BigDecimal.ZERO;
+        BigDecimal largest = BigDecimal.ZERO;
+        long records = 0;
+        long allRecords = 0;
+        double[] hourSums = new double[3 * WEEKS];
+        long[] hourRecords = new long[3 * WEEKS];
+        for (int d = -1; d <= 1; d++) {
+            BigDecimal[] values = new BigDecimal[WEEKS];
+            long[] counts = new long[WEEKS];
+            for (int w = 1; w <= WEEKS; w++) {
+                Hour h = orEmpty(history.at(hour + d * HOUR_MS - w * WEEK_MS));
+                values[w - 1] = h.value();
+                counts[w - 1] = h.records();
+                allRecords += h.records();
+                hourSums[(d + 1) * WEEKS + w - 1] = h.sum().doubleValue();
+                hourRecords[(d + 1) * WEEKS + w - 1] = h.records();
+                if (h.max().compareTo(largest) > 0) {
+                    largest = h.max();
+                }
+                if (d == 0) {
+                    sum = sum.add(h.sum());
+                    records += h.records();
+                }
+            }
+            BigDecimal median = median(values);
+            double countMedian = median(counts);
+            for (int w = 0; w < WEEKS; w++) {
+                residuals[(d + 1) * WEEKS + w] = values[w].subtract(median).doubleValue();
+                recordResiduals[(d + 1) * WEEKS + w] = counts[w] - countMedian;
+            }
+            if (d == 0) {
+                System.arraycopy(values, 0, same, 0, WEEKS);
+            }
+        }
+        BigDecimal usual = median(same);
+        // The key's record rate around this hour, and an upper bound of it (mean + 2 standard errors):
+        // a sparse key's four weeks can look calmer than it is.
+        double rate = allRecords / (3.0 * WEEKS);
+        double rateUp = rate + 2 * Math.sqrt(Math.max(rate, 1.0 / (3 * WEEKS)) / (3 * WEEKS));
+        // The usual count from the 12 hours is steadier, the same hour's own (its 4 weeks) follows a
+        // rhythm's edge (a busy window opening at 10:00 must not make 09:00 look deserted): a drop is
+        // judged against the lower of the two, a spike against the higher.
+        double sameHour = records / (double) WEEKS;
+        double recordSpreadSq = Math.max(squares(recordResiduals), POISSON_SHARE * Math.min(rate, sameHour));
+        // A count is judged as the sum of records of size 1 (u = x = 1): a meter counted by one system and
+        // summed over unit events by another (Stripe) gets the same verdicts.
+        double countVariance = recordSpreadSq;
+        double floor =
+                switch (agg) {
+                    // A sum of N records of sizes X: var = E[N] var(X) + var(N) E[X]^2, with var(X) at
+                    // most u x (largest - u) for sizes between 0 and the largest seen (Bhatia-Davis).
+                    case SUM -> {
+                        double u = records == 0 ? 0 : sum.doubleValue() / records;
+                        double sizeVariance = Math.max(0, u * (largest.doubleValue() - u));
+                        yield rateUp * sizeVariance + countVariance * u * u;
+                    }
+                    case COUNT -> countVariance;
+                    case MAX -> 0;
+                };
+        double residualSq = trimmedSquares(residuals);
+        double spreadSq = Math.max(residualSq, floor);
+        double lowSpreadSq = Math.max(residualSq, POISSON_SHARE * floor);
+        double[] sizes = sizes(hourSums, hourRecords, largest.doubleValue());
+        return new Baseline(
+                usual,
+                spreadSq,
+                lowSpreadSq,
+                Math.min(rate, sameHour),
+                recordSpreadSq,
+                Math.max(rate, sameHour),
+                records,
+                sizes[0],
+                sizes[1]);
+    }
+
+    /**
+     * The mean and variance of one record's size around an hour: u = the records' total over their
+     * number; the variance from how the hours' sums stray from their records x u (an hour of n records
+     * strays by n sigma² on average), doubled against the noise of 12 hours, and at most the
+     * Bhatia-Davis bound u x (largest - u) of sizes between 0 and the largest seen.
+     */
+    static double[] sizes(double[] sums, long[] counts, double largest) {
+        double total = 0;
+        long n = 0;
+        int hours = 0;
+        for (int i = 0; i < sums.length; i++) {
+            total += sums[i];
+            n += counts[i];
+            hours += counts[i] > 0 ? 1 : 0;
+        }
+        if (n == 0) {
+            return new double[] {0, 0};
+        }
+        double u = total / n;
+        // Sizes are not believed steadier than a coefficient of variation of SIZE_CV: twelve hours of
+        // identical records do not prove the next record cannot differ.
+        double floor = SIZE_CV * SIZE_CV * u * u;
+        double bound = Math.max(floor, u * (largest - u));
+        if (hours < 2) {
+            return new double[] {u, bound};
+        }
+        double squares = 0;
+        for (int i = 0; i < sums.length; i++) {
+            if (counts[i] > 0) {
+                double r = sums[i] - counts[i] * u;
+                squares += r * r / counts[i];
+            }
+        }
+        return new double[] {u, Math.max(floor, Math.min(bound, 2 * squares / (hours - 1)))};
+    }
+    /** Sum of the squares of all but the largest residual, over 8 (see the class comment). */
+    static double trimmedSquares(double[] residuals) {
+        double[] squares = new double[residuals.length];
+        for (int i = 0; i < residuals.length; i++) {
+            squares[i] = residuals[i] * residuals[i];
+        }
+        Arrays.sort(squares);
+        double sum = 0;
+        for (int i = 0; i < squares.length - 1; i++) {
+            sum += squares[i];
+        }
+        return sum / 8;
+    }
+
+    /** Sum of the squares of the residuals over their 9 degrees of freedom (3 medians of 4). */
+    static double squares(double[] residuals) {
+        double sum = 0;
+        for (double r : residuals) {
+            sum += r * r;
+        }
+        return sum / 9;
+    }
+
+    /** The median; for an even count the mean of the middle two (exact: halving a decimal is exact). */
+    public static BigDecimal median(BigDecimal[] values) {
+        BigDecimal[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        if (n % 2 == 1) {
+            return sorted[n / 2];
+        }
+        return sorted[n / 2 - 1].add(sorted[n / 2]).divide(BigDecimal.valueOf(2));
+    }
+
+    static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static Hour orEmpty(Hour h) {
+        return h == null ? Hour.EMPTY : h;
+    }
+}

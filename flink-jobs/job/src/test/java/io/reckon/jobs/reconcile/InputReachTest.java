@@ -1,0 +1,41 @@
+package io.reckon.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class InputReachTest {
+
+    private static long ms(String iso) {
+        return Instant.parse(iso).toEpochMilli();
+    }
+
+    @Test
+    void theReachIsTheThirdLargestDistinctUsageTimeOrTheLastFiniteWatermark() {
+        InputReach reach = new InputReach();
+        assertThat(reach.judgeableBefore(ms("2026-03-12T00:00:00Z"))).isEqualTo(Long.MIN_VALUE);
+        reach.usage(ms("2026-03-10T09:59:59.999Z"));
+        reach.usage(ms("2026-03-10T10:30:00Z"));
+        reach.usage(ms("2026-03-10T10:30:00Z")); // the same time again: not a second witness
+        reach.usage(ms("2026-03-10T11:15:00Z"));
+        // One record dated far ahead does not stretch the reach.
+        reach.usage(ms("2026-12-01T00:00:00Z"));
+        assertThat(reach.reach()).isEqualTo(ms("2026-03-10T10:30:00Z"));
+        // Hours that end at or before the reach + 1 ms: the 10:00 hour is not complete.
+        assertThat(reach.judgeableBefore(Long.MAX_VALUE)).isEqualTo(ms("2026-03-10T10:00:00Z"));
+        assertThat(reach.judgeableBefore(ms("2026-03-10T09:00:00Z"))).isEqualTo(ms("2026-03-10T09:00:00Z"));
+        // The jump to the end of time is no observation; a finite watermark is.
+        reach.watermark(Long.MAX_VALUE);
+        assertThat(reach.reach()).isEqualTo(ms("2026-03-10T10:30:00Z"));
+        reach.watermark(ms("2026-03-10T14:00:00Z"));
+        assertThat(reach.judgeableBefore(Long.MAX_VALUE)).isEqualTo(ms("2026-03-10T14:00:00Z"));
+        // Whatever the order the records came in, the same reach.
+        InputReach other = new InputReach();
+        other.usage(ms("2026-12-01T00:00:00Z"));
+        other.usage(ms("2026-03-10T11:15:00Z"));
+        other.usage(ms("2026-03-10T10:30:00Z"));
+        other.usage(ms("2026-03-10T09:59:59.999Z"));
+        assertThat(other.reach()).isEqualTo(ms("2026-03-10T10:30:00Z"));
+    }
+}
