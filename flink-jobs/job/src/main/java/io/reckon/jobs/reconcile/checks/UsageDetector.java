@@ -2,7 +2,6 @@ package io.reckon.jobs.reconcile.checks;
 
 import io.reckon.pricing.Aggregation;
 import java.math.BigDecimal;
-import java.util.Arrays;
 import java.util.function.LongPredicate;
 
 /**
@@ -98,18 +97,6 @@ public final class UsageDetector {
     /** The verdict on one hour, its quantity and its usual quantity (null when not judged). */
     public record Judgement(Outcome outcome, BigDecimal quantity, BigDecimal usual) {}
 
-    /** The model of one hour: usual value, spread (squared), the same for record counts. */
-    record Baseline(
-            BigDecimal usual,
-            double spreadSq,
-            double lowSpreadSq,
-            double usualRecords,
-            double recordSpreadSq,
-            double highRecords,
-            long records,
-            double sizeMean,
-            double sizeVariance) {}
-
     /**
      * Judges {@code hour}. {@code knownFrom} is the first hour of the key's history (its first usage,
      * floored to the hour): hours before it are unknown, not empty.
@@ -120,7 +107,7 @@ public final class UsageDetector {
         if (!known(hour, knownFrom)) {
             return new Judgement(Outcome.TOO_YOUNG, h.value(), null);
         }
-        Baseline b = baseline(history, hour, agg);
+        HourModel.Baseline b = HourModel.of(history, hour, agg);
         if (!judgeable(b, s)) {
             return new Judgement(Outcome.TOO_SPARSE, h.value(), null);
         }
@@ -163,7 +150,7 @@ public final class UsageDetector {
         return false;
     }
 
-    private static boolean judgeable(Baseline b, Settings s) {
+    private static boolean judgeable(HourModel.Baseline b, Settings s) {
         return b.usual().signum() > 0 && b.records() >= s.minRecords();
     }
 
@@ -186,7 +173,7 @@ public final class UsageDetector {
             Aggregation agg,
             Settings s,
             Hour last,
-            Baseline lastBase,
+            HourModel.Baseline lastBase,
             boolean up)
             throws Exception {
         double total = last.value().doubleValue();
@@ -202,7 +189,7 @@ public final class UsageDetector {
                 return false;
             }
             Hour h = orEmpty(history.at(j));
-            Baseline b = baseline(history, j, agg);
+            HourModel.Baseline b = HourModel.of(history, j, agg);
             double q = h.value().doubleValue();
             double m = b.usual().doubleValue();
             if (!judgeable(b, s) || !(up ? high(q, m, s) : low(q, m, s)) || (!up && h.records() == 0)) {
@@ -236,7 +223,13 @@ public final class UsageDetector {
      * {@link #DROP_ALPHA}. Each run length is a test of its own; the evidence accumulates with the run.
      */
     private static boolean countedDrop(
-            History history, long hour, long knownFrom, Aggregation agg, Settings s, Hour last, Baseline lastBase)
+            History history,
+            long hour,
+            long knownFrom,
+            Aggregation agg,
+            Settings s,
+            Hour last,
+            HourModel.Baseline lastBase)
             throws Exception {
         double total = 0;
         double usual = 0;
@@ -246,13 +239,13 @@ public final class UsageDetector {
         for (int back = 0; back < MAX_RUN; back++) {
             long j = hour - back * HOUR_MS;
             Hour h = last;
-            Baseline b = lastBase;
+            HourModel.Baseline b = lastBase;
             if (back > 0) {
                 if (!known(j, knownFrom)) {
                     return false;
                 }
                 h = orEmpty(history.at(j));
-                b = baseline(history, j, agg);
+                b = HourModel.of(history, j, agg);
                 if (!judgeable(b, s)) {
                     return false;
                 }
@@ -284,7 +277,13 @@ public final class UsageDetector {
      * {@link #SPIKE_ALPHA}.
      */
     private static boolean countedSpike(
-            History history, long hour, long knownFrom, Aggregation agg, Settings s, Hour last, Baseline lastBase)
+            History history,
+            long hour,
+            long knownFrom,
+            Aggregation agg,
+            Settings s,
+            Hour last,
+            HourModel.Baseline lastBase)
             throws Exception {
         double total = 0;
         long records = 0;
@@ -293,13 +292,13 @@ public final class UsageDetector {
         for (int back = 0; back < SPIKE_RUN; back++) {
             long j = hour - back * HOUR_MS;
             Hour h = last;
-            Baseline b = lastBase;
+            HourModel.Baseline b = lastBase;
             if (back > 0) {
                 if (!known(j, knownFrom)) {
                     return false;
                 }
                 h = orEmpty(history.at(j));
-                b = baseline(history, j, agg);
+                b = HourModel.of(history, j, agg);
                 if (!judgeable(b, s) || !high(h.value().doubleValue(), b.usual().doubleValue(), s)) {
                     return false;
                 }
@@ -323,161 +322,6 @@ public final class UsageDetector {
     /** Whether the 4 weeks (and the neighbour hours) before {@code hour} are known history. */
     static boolean known(long hour, long knownFrom) {
         return hour - WEEKS * WEEK_MS - HOUR_MS >= knownFrom;
-    }
-
-    static Baseline baseline(History history, long hour, Aggregation agg) throws Exception {
-        BigDecimal[] same = new BigDecimal[WEEKS];
-        double[] residuals = new double[3 * WEEKS];
-        double[] recordResiduals = new double[3 * WEEKS];
-        BigDecimal sum = BigDecimal.ZERO;
-        BigDecimal largest = BigDecimal.ZERO;
-        long records = 0;
-        long allRecords = 0;
-        double[] hourSums = new double[3 * WEEKS];
-        long[] hourRecords = new long[3 * WEEKS];
-        for (int d = -1; d <= 1; d++) {
-            BigDecimal[] values = new BigDecimal[WEEKS];
-            long[] counts = new long[WEEKS];
-            for (int w = 1; w <= WEEKS; w++) {
-                Hour h = orEmpty(history.at(hour + d * HOUR_MS - w * WEEK_MS));
-                values[w - 1] = h.value();
-                counts[w - 1] = h.records();
-                allRecords += h.records();
-                hourSums[(d + 1) * WEEKS + w - 1] = h.sum().doubleValue();
-                hourRecords[(d + 1) * WEEKS + w - 1] = h.records();
-                if (h.max().compareTo(largest) > 0) {
-                    largest = h.max();
-                }
-                if (d == 0) {
-                    sum = sum.add(h.sum());
-                    records += h.records();
-                }
-            }
-            BigDecimal median = median(values);
-            double countMedian = median(counts);
-            for (int w = 0; w < WEEKS; w++) {
-                residuals[(d + 1) * WEEKS + w] = values[w].subtract(median).doubleValue();
-                recordResiduals[(d + 1) * WEEKS + w] = counts[w] - countMedian;
-            }
-            if (d == 0) {
-                System.arraycopy(values, 0, same, 0, WEEKS);
-            }
-        }
-        BigDecimal usual = median(same);
-        // The key's record rate around this hour, and an upper bound of it (mean + 2 standard errors):
-        // a sparse key's four weeks can look calmer than it is.
-        double rate = allRecords / (3.0 * WEEKS);
-        double rateUp = rate + 2 * Math.sqrt(Math.max(rate, 1.0 / (3 * WEEKS)) / (3 * WEEKS));
-        // The usual count from the 12 hours is steadier, the same hour's own (its 4 weeks) follows a
-        // rhythm's edge (a busy window opening at 10:00 must not make 09:00 look deserted): a drop is
-        // judged against the lower of the two, a spike against the higher.
-        double sameHour = records / (double) WEEKS;
-        double recordSpreadSq = Math.max(squares(recordResiduals), POISSON_SHARE * Math.min(rate, sameHour));
-        // A count is judged as the sum of records of size 1 (u = x = 1): a meter counted by one system and
-        // summed over unit events by another (Stripe) gets the same verdicts.
-        double countVariance = recordSpreadSq;
-        double floor =
-                switch (agg) {
-                    // A sum of N records of sizes X: var = E[N] var(X) + var(N) E[X]^2, with var(X) at
-                    // most u x (largest - u) for sizes between 0 and the largest seen (Bhatia-Davis).
-                    case SUM -> {
-                        double u = records == 0 ? 0 : sum.doubleValue() / records;
-                        double sizeVariance = Math.max(0, u * (largest.doubleValue() - u));
-                        yield rateUp * sizeVariance + countVariance * u * u;
-                    }
-                    case COUNT -> countVariance;
-                    case MAX -> 0;
-                };
-        double residualSq = trimmedSquares(residuals);
-        double spreadSq = Math.max(residualSq, floor);
-        double lowSpreadSq = Math.max(residualSq, POISSON_SHARE * floor);
-        double[] sizes = sizes(hourSums, hourRecords, largest.doubleValue());
-        return new Baseline(
-                usual,
-                spreadSq,
-                lowSpreadSq,
-                Math.min(rate, sameHour),
-                recordSpreadSq,
-                Math.max(rate, sameHour),
-                records,
-                sizes[0],
-                sizes[1]);
-    }
-
-    /**
-     * The mean and variance of one record's size around an hour: u = the records' total over their
-     * number; the variance from how the hours' sums stray from their records x u (an hour of n records
-     * strays by n sigma² on average), doubled against the noise of 12 hours, and at most the
-     * Bhatia-Davis bound u x (largest - u) of sizes between 0 and the largest seen.
-     */
-    static double[] sizes(double[] sums, long[] counts, double largest) {
-        double total = 0;
-        long n = 0;
-        int hours = 0;
-        for (int i = 0; i < sums.length; i++) {
-            total += sums[i];
-            n += counts[i];
-            hours += counts[i] > 0 ? 1 : 0;
-        }
-        if (n == 0) {
-            return new double[] {0, 0};
-        }
-        double u = total / n;
-        // Sizes are not believed steadier than a coefficient of variation of SIZE_CV: twelve hours of
-        // identical records do not prove the next record cannot differ.
-        double floor = SIZE_CV * SIZE_CV * u * u;
-        double bound = Math.max(floor, u * (largest - u));
-        if (hours < 2) {
-            return new double[] {u, bound};
-        }
-        double squares = 0;
-        for (int i = 0; i < sums.length; i++) {
-            if (counts[i] > 0) {
-                double r = sums[i] - counts[i] * u;
-                squares += r * r / counts[i];
-            }
-        }
-        return new double[] {u, Math.max(floor, Math.min(bound, 2 * squares / (hours - 1)))};
-    }
-    /** Sum of the squares of all but the largest residual, over 8 (see the class comment). */
-    static double trimmedSquares(double[] residuals) {
-        double[] squares = new double[residuals.length];
-        for (int i = 0; i < residuals.length; i++) {
-            squares[i] = residuals[i] * residuals[i];
-        }
-        Arrays.sort(squares);
-        double sum = 0;
-        for (int i = 0; i < squares.length - 1; i++) {
-            sum += squares[i];
-        }
-        return sum / 8;
-    }
-
-    /** Sum of the squares of the residuals over their 9 degrees of freedom (3 medians of 4). */
-    static double squares(double[] residuals) {
-        double sum = 0;
-        for (double r : residuals) {
-            sum += r * r;
-        }
-        return sum / 9;
-    }
-
-    /** The median; for an even count the mean of the middle two (exact: halving a decimal is exact). */
-    public static BigDecimal median(BigDecimal[] values) {
-        BigDecimal[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        if (n % 2 == 1) {
-            return sorted[n / 2];
-        }
-        return sorted[n / 2 - 1].add(sorted[n / 2]).divide(BigDecimal.valueOf(2));
-    }
-
-    static double median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
     private static Hour orEmpty(Hour h) {
