@@ -50,7 +50,7 @@ public final class ReplayCommand implements Callable<Integer> {
             names = "--forecasts",
             description = "Where to write the period-end forecasts (JSONL): one line per forecast revision, with"
                     + " account_id, meter, period_start, as_of, currency, projected_quantity, projected_amount_minor,"
-                    + " amount_low_minor and amount_high_minor (an 80 % interval).")
+                    + " amount_low_minor and amount_high_minor (an 80 %% interval).")
     Path forecasts;
 
     @Option(
