@@ -25,6 +25,7 @@ final class Signals {
 
     private final Forecasts forecasts;
     private final InputReach reach;
+    private final long reportingDelayMs;
 
     Signals(
             ReconSettings settings,
@@ -35,6 +36,7 @@ final class Signals {
             ReconOutputs outputs,
             InputReach reach) {
         this.reach = reach;
+        this.reportingDelayMs = settings.reportingDelayMs();
         this.contracts = contracts;
         this.emitter = emitter;
         this.periods = periods;
@@ -59,7 +61,13 @@ final class Signals {
             // Hours after the input's reach were not observed: neither spikes nor drops (see InputReach).
             Set<AnomalyKey> episodes = usage.evaluate(
                     key, p, terms.get(), view, firstSeen, reach.judgeableBefore(asOf), periodFinal, tick);
-            forecasts.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
+            // Nor are they forecast from: a forecast stands on the hours before the tick less the
+            // reporting delay, and would take unobserved hours for empty ones. The period's final
+            // forecast is its actual figures.
+            long forecastFrom = asOf - reportingDelayMs;
+            if (periodFinal || reach.judgeableBefore(forecastFrom) >= forecastFrom) {
+                forecasts.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
+            }
             if (changed || periodFinal) {
                 resolveOthers(key, p, gapStarts, episodes, periodFinal, tick, false);
             }

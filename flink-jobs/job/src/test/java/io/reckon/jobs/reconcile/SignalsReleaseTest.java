@@ -139,6 +139,24 @@ class SignalsReleaseTest {
     }
 
     @Test
+    void noForecastIsMadeAsOfHoursAfterTheInputEndsButEachPeriodGetsItsFinalOne() throws Exception {
+        inputThatEndsEarly();
+        harness.watermark(Long.MAX_VALUE);
+        List<ForecastRecord> march = forecasts().stream()
+                .filter(f -> f.periodStart == ms("2026-03-01T00:00:00Z"))
+                .toList();
+        // A forecast stands on the hours before its as_of (the tick less the 2 h reporting delay): none
+        // stands on hours after the input's reach (21:59:59 on 11 March, InputReach), so none is as of
+        // a time after 22:00.
+        assertThat(march).filteredOn(f -> !f.finalRevision).isNotEmpty().allSatisfy(f -> assertThat(f.asOf)
+                .isLessThanOrEqualTo(ms("2026-03-11T22:00:00Z")));
+        assertThat(march)
+                .filteredOn(f -> f.finalRevision)
+                .extracting(f -> f.accountId)
+                .containsExactlyInAnyOrder(ACCOUNT, "acct_2");
+    }
+
+    @Test
     void anUpsellOpportunityIsRaisedOnlyWhenTurnedOn() throws Exception {
         upsellScenario();
         watermark("2026-04-01T06:00:00Z");
