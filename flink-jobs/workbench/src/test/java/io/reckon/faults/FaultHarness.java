@@ -188,12 +188,23 @@ final class FaultHarness implements AutoCloseable {
     /** A job running on its MiniCluster, as the {@code during} action sees it. */
     record Running(MiniCluster cluster, JobID job, RunMonitor monitor) {
 
+        /**
+         * Waits for {@code count} checkpoints that complete from now on, by their completion time: the
+         * monitor polls, so a checkpoint completed before a kill can be registered after it, and counting
+         * registrations would let the next kill land before the job recovered from the last one.
+         */
         void awaitCompletedCheckpoints(int count, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
-            int target = monitor.completedCheckpoints().size() + count;
-            while (monitor.completedCheckpoints().size() < target && System.nanoTime() < deadline && !finished()) {
+            long from = System.currentTimeMillis();
+            while (completedSince(from) < count && System.nanoTime() < deadline && !finished()) {
                 Thread.sleep(50);
             }
+        }
+
+        private long completedSince(long from) {
+            return monitor.completedCheckpoints().values().stream()
+                    .filter(t -> t > from)
+                    .count();
         }
 
         boolean finished() {
