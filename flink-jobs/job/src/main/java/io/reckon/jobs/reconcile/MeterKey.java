@@ -20,10 +20,6 @@ public final class MeterKey {
         this.streamKey = streamKey;
     }
 
-    public MeterKey(String accountId, String meter) {
-        this(accountId, meter, MeterEvent.keyOf(accountId, meter));
-    }
-
     /** The key taken apart from the string the stream carries. */
     public static MeterKey of(String streamKey) {
         int i = streamKey.indexOf('\u001f');
