@@ -36,52 +36,69 @@ final class HourModel {
 
     /** The model of {@code hour} from the key's previous four weeks (see {@link UsageDetector}). */
     static Baseline of(History history, long hour, Aggregation agg) throws Exception {
-        BigDecimal[] same = new BigDecimal[WEEKS];
-        double[] residuals = new double[3 * WEEKS];
-        double[] recordResiduals = new double[3 * WEEKS];
+        Hour[][] grid = new Hour[3][WEEKS];
+        long allWeeksRecords = 0;
+        for (int d = -1; d <= 1; d++) {
+            for (int w = 1; w <= WEEKS; w++) {
+                Hour h = orEmpty(history.at(hour + d * HOUR_MS - w * WEEK_MS));
+                grid[d + 1][w - 1] = h;
+                allWeeksRecords += d == 0 ? h.records() : 0;
+            }
+        }
+        int odd = OddWeek.of(grid);
+        int weeks = odd < 0 ? WEEKS : WEEKS - 1;
+        BigDecimal[] same = new BigDecimal[weeks];
+        double[] residuals = new double[3 * weeks];
+        double[] recordResiduals = new double[3 * weeks];
         BigDecimal sum = BigDecimal.ZERO;
         BigDecimal largest = BigDecimal.ZERO;
         long records = 0;
         long allRecords = 0;
-        double[] hourSums = new double[3 * WEEKS];
-        long[] hourRecords = new long[3 * WEEKS];
-        for (int d = -1; d <= 1; d++) {
-            BigDecimal[] values = new BigDecimal[WEEKS];
-            long[] counts = new long[WEEKS];
-            for (int w = 1; w <= WEEKS; w++) {
-                Hour h = orEmpty(history.at(hour + d * HOUR_MS - w * WEEK_MS));
-                values[w - 1] = h.value();
-                counts[w - 1] = h.records();
+        double[] hourSums = new double[3 * weeks];
+        long[] hourRecords = new long[3 * weeks];
+        for (int d = 0; d < 3; d++) {
+            BigDecimal[] values = new BigDecimal[weeks];
+            long[] counts = new long[weeks];
+            int i = 0;
+            for (int w = 0; w < WEEKS; w++) {
+                if (w == odd) {
+                    continue;
+                }
+                Hour h = grid[d][w];
+                values[i] = h.value();
+                counts[i] = h.records();
                 allRecords += h.records();
-                hourSums[(d + 1) * WEEKS + w - 1] = h.sum().doubleValue();
-                hourRecords[(d + 1) * WEEKS + w - 1] = h.records();
+                hourSums[d * weeks + i] = h.sum().doubleValue();
+                hourRecords[d * weeks + i] = h.records();
                 if (h.max().compareTo(largest) > 0) {
                     largest = h.max();
                 }
-                if (d == 0) {
+                if (d == 1) {
                     sum = sum.add(h.sum());
                     records += h.records();
                 }
+                i++;
             }
             BigDecimal median = median(values);
             double countMedian = median(counts);
-            for (int w = 0; w < WEEKS; w++) {
-                residuals[(d + 1) * WEEKS + w] = values[w].subtract(median).doubleValue();
-                recordResiduals[(d + 1) * WEEKS + w] = counts[w] - countMedian;
+            for (int w = 0; w < weeks; w++) {
+                residuals[d * weeks + w] = values[w].subtract(median).doubleValue();
+                recordResiduals[d * weeks + w] = counts[w] - countMedian;
             }
-            if (d == 0) {
-                System.arraycopy(values, 0, same, 0, WEEKS);
+            if (d == 1) {
+                System.arraycopy(values, 0, same, 0, weeks);
             }
         }
         BigDecimal usual = median(same);
+        int n = 3 * weeks;
         // The key's record rate around this hour, and an upper bound of it (mean + 2 standard errors):
         // a sparse key's four weeks can look calmer than it is.
-        double rate = allRecords / (3.0 * WEEKS);
-        double rateUp = rate + 2 * Math.sqrt(Math.max(rate, 1.0 / (3 * WEEKS)) / (3 * WEEKS));
+        double rate = allRecords / (double) n;
+        double rateUp = rate + 2 * Math.sqrt(Math.max(rate, 1.0 / n) / n);
         // The usual count from the 12 hours is steadier, the same hour's own (its 4 weeks) follows a
         // rhythm's edge (a busy window opening at 10:00 must not make 09:00 look deserted): a drop is
         // judged against the lower of the two, a spike against the higher.
-        double sameHour = records / (double) WEEKS;
+        double sameHour = records / (double) weeks;
         double recordSpreadSq = Math.max(squares(recordResiduals), POISSON_SHARE * Math.min(rate, sameHour));
         // A count is judged as the sum of records of size 1 (u = x = 1): a meter counted by one system and
         // summed over unit events by another (Stripe) gets the same verdicts.
@@ -109,7 +126,7 @@ final class HourModel {
                 Math.min(rate, sameHour),
                 recordSpreadSq,
                 Math.max(rate, sameHour),
-                records,
+                allWeeksRecords,
                 sizes[0],
                 sizes[1]);
     }
@@ -149,7 +166,10 @@ final class HourModel {
         }
         return new double[] {u, Math.max(floor, Math.min(bound, 2 * squares / (hours - 1)))};
     }
-    /** Sum of the squares of all but the largest residual, over 8 (see the class comment). */
+    /**
+     * Sum of the squares of all but the largest residual, over their degrees of freedom (one per
+     * residual left, less one per median: 8 of 12 residuals from 3 medians of 4).
+     */
     static double trimmedSquares(double[] residuals) {
         double[] squares = new double[residuals.length];
         for (int i = 0; i < residuals.length; i++) {
@@ -160,16 +180,16 @@ final class HourModel {
         for (int i = 0; i < squares.length - 1; i++) {
             sum += squares[i];
         }
-        return sum / 8;
+        return sum / (residuals.length - 4);
     }
 
-    /** Sum of the squares of the residuals over their 9 degrees of freedom (3 medians of 4). */
+    /** Sum of the squares of the residuals over their degrees of freedom (9 of 12: 3 medians of 4). */
     static double squares(double[] residuals) {
         double sum = 0;
         for (double r : residuals) {
             sum += r * r;
         }
-        return sum / 9;
+        return sum / (residuals.length - 3);
     }
 
     /** The median; for an even count the mean of the middle two (exact: halving a decimal is exact). */

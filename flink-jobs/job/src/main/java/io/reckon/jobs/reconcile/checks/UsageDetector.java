@@ -15,7 +15,9 @@ import java.util.function.LongPredicate;
  * variance V the squared residuals of the counts from their own hour's median over 9 degrees of
  * freedom, at least {@link #POISSON_SHARE} x M; a record's size has mean u (quantity over records of
  * the 12 hours) and a variance from how the hours' sums stray from records x u, doubled, between
- * ({@link #SIZE_CV} u)² and the Bhatia-Davis bound u x (largest - u).
+ * ({@link #SIZE_CV} u)² and the Bhatia-Davis bound u x (largest - u). A baseline week whose hours
+ * held an incident of their own is left out first ({@link OddWeek}), and the model is built from the
+ * other three (9 hours, the degrees of freedom adjusted).
  *
  * <p><b>Verdicts, summed and counted meters.</b> An hour is high when q &gt; {@code reconcile.spike-ratio}
  * x m and low when {@code reconcile.drop-ratio} x q &lt; m. A <b>drop</b> is a low hour ending a run of 1

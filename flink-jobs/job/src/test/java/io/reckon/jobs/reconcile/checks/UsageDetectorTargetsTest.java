@@ -27,7 +27,7 @@ class UsageDetectorTargetsTest {
     static final UsageDetector.Settings DEFAULTS =
             io.reckon.jobs.reconcile.ReconSettings.defaults().detector();
     private static final int DAYS = 63;
-    static final long[] SEEDS = {20_260_312L, 7L, 99L, 4_242L};
+    static final long[] SEEDS = {20_260_312L, 7L, 99L, 4_242L, 11L, 12L, 13L, 14L};
 
     /** What the detector found on one seed's keys. */
     record Tally(
@@ -130,16 +130,18 @@ class UsageDetectorTargetsTest {
 
     @Test
     void spikesAndDropsOnTheHeldOutGeneratorAreFound() {
+        int[] allSpikes = new int[2];
         for (Tally t : tallies) {
             int[] s = total(t.spikes());
             int[] d = total(t.drops());
             assertThat(s[1]).isGreaterThan(200);
             assertThat(d[1]).isGreaterThan(200);
-            // The target is 90 %; measured 88.0 to 89.7 % over the four seeds. The misses are mostly
-            // weekday-only keys whose incidents the generator places at the same hour every week (a
-            // spike in the baseline weeks lifts the usual count) and over-dispersed keys.
-            assertThat((double) s[0] / s[1]).as("seed %d spikes", t.seed()).isGreaterThanOrEqualTo(0.86);
-            // The target is 90 %; measured 60.8 to 65.3 %: keys with 1 to 3 records an hour cannot show a
+            allSpikes[0] += s[0];
+            allSpikes[1] += s[1];
+            // Measured 91.2 to 93.5 % on seven seeds, 89.4 % on seed 13 (its misses: over-dispersed keys
+            // whose spike hours are within their own bursts, and weekday keys at the edge of their day).
+            assertThat((double) s[0] / s[1]).as("seed %d spikes", t.seed()).isGreaterThanOrEqualTo(0.89);
+            // The target is 90 %; measured 61.9 to 66.7 %: keys with 1 to 3 records an hour cannot show a
             // 3-hour drop to a tenth at the false-signal rate asked (an empty 3 hours happens on such a
             // key every few hundred hours), and the evidence of longer drops accumulates too slowly on
             // over-dispersed keys. This bound keeps what the method reaches.
@@ -148,13 +150,15 @@ class UsageDetectorTargetsTest {
             int[] gauge = t.drops().get(Kind.GAUGE);
             assertThat((double) gauge[0] / gauge[1]).isGreaterThanOrEqualTo(0.95);
         }
+        // The target: at least 90 % of the spikes, over all seeds.
+        assertThat((double) allSpikes[0] / allSpikes[1]).isGreaterThanOrEqualTo(0.90);
     }
 
     @Test
     void cleanKeysRaiseAboutOneFalseSignalPerTenThousandJudgedHours() {
         for (Tally t : tallies) {
             assertThat(t.judged()).isGreaterThan(100_000);
-            // The target is 1 per 10,000; measured 0.69, 0.78, 0.78 and 1.27 over the four seeds.
+            // The target is 1 per 10,000 over all seeds; per seed measured 0.78 to 1.27.
             assertThat(t.falseSignals() * 10_000.0 / t.judged())
                     .as("seed %d", t.seed())
                     .isLessThanOrEqualTo(1.5);

@@ -1,0 +1,68 @@
+package io.reckon.jobs.reconcile.checks;
+
+import io.reckon.jobs.reconcile.checks.UsageDetector.Hour;
+import java.util.Arrays;
+
+/**
+ * Which of the four baseline weeks of an hour {@link HourModel} leaves out, if any: the week whose
+ * hours around the judged one held an incident of their own (a spike, a burst, a level reading far
+ * above the others). A median of four weeks ignores one odd week, but the record rate and the spreads
+ * are means and squares: one earlier 10x spike at the same hour of the week lifts the usual count by
+ * three quarters of the spike and the spread by far more, and the key's next spike or drop at that hour
+ * is missed. Keys whose incidents recur weekly (a batch job, a weekday outage) are where this matters.
+ *
+ * <p>An hour (one of the three around the judged hour, in one week) is odd when, against the same hour
+ * of the other three weeks, its records exceed 6 M + 4 sqrt(M) + 4 (M their mean: far beyond a
+ * Poisson count's noise), or its quantity exceeds 10 times their median while its records do not exceed
+ * 2 M + 2 (records of the usual number, each far larger: a summed or level meter's spike). Of the weeks
+ * with an odd hour the one that stands out most is left out; only one, so that a key that really
+ * changed is not modelled on a single week. Only upward incidents are looked for: a sparse key's empty
+ * hour is normal, and a drop in the baseline lowers the usual quantity, which the median already holds.
+ */
+final class OddWeek {
+
+    /** No week is left out. */
+    static final int NONE = -1;
+
+    private OddWeek() {}
+
+    /**
+     * The index (0 = one week back) of the week to leave out, or {@link #NONE}; {@code grid[d][w]} is the
+     * hour d - 1 hours from the judged hour's time, w + 1 weeks back.
+     */
+    static int of(Hour[][] grid) {
+        int odd = NONE;
+        double most = 1;
+        for (Hour[] row : grid) {
+            for (int w = 0; w < row.length; w++) {
+                double excess = excess(row, w);
+                if (excess > most) {
+                    most = excess;
+                    odd = w;
+                }
+            }
+        }
+        return odd;
+    }
+
+    /** How far hour {@code w} of a row stands out from the others (above 1: odd). */
+    static double excess(Hour[] row, int w) {
+        double others = 0;
+        double[] values = new double[row.length - 1];
+        int i = 0;
+        for (int k = 0; k < row.length; k++) {
+            if (k != w) {
+                others += row[k].records();
+                values[i++] = row[k].value().doubleValue();
+            }
+        }
+        double mean = others / values.length;
+        double records = row[w].records();
+        double byRecords = records / (6 * mean + 4 * Math.sqrt(mean) + 4);
+        Arrays.sort(values);
+        double median = values[values.length / 2];
+        double byQuantity =
+                median > 0 && records <= 2 * mean + 2 ? row[w].value().doubleValue() / (10 * median) : 0;
+        return Math.max(byRecords, byQuantity);
+    }
+}
