@@ -15,6 +15,7 @@ import io.reckon.jobs.sources.EventTimeFence;
 import io.reckon.jobs.sources.IngestSplit;
 import io.reckon.jobs.sources.IngestWatermarks;
 import io.reckon.jobs.sources.InputKind;
+import io.reckon.jobs.sources.WatermarksOnly;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -156,13 +157,21 @@ public final class ReconciliationJob {
 
         // Every contract reaches every subtask (broadcast state). The operator is Flink's keyed broadcast
         // operator plus the points where records combined per key and hour are written to state.
-        // Invoice lines may hold event time back but never move it past what metering has shown.
-        SingleOutputStreamOperator<MeterEvent> fenced = usage.union(usageCloudEvents, reported)
+        // Invoice lines may hold event time back but never move it past what metering has shown: they
+        // pass the fence, which sees the metering side's watermarks (a filter chained to each decoder
+        // passes its watermarks and no record), and the metering records go straight to the keyed
+        // operator, whose event time is the minimum over both, i.e. the fence's (never above the
+        // metering side's). The metering records cross the network once.
+        SingleOutputStreamOperator<MeterEvent> fencedInvoices = watermarksOf(usage, InputKind.USAGE)
+                .union(
+                        watermarksOf(usageCloudEvents, InputKind.USAGE_CLOUDEVENTS),
+                        watermarksOf(reported, InputKind.REPORTED))
                 .connect(invoices)
                 .transform("event-time-fence", TypeInformation.of(MeterEvent.class), new EventTimeFence())
                 .uid("event-time-fence");
 
-        SingleOutputStreamOperator<AnomalyRecord> anomalies = fenced.keyBy(MeterEvent::key)
+        SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(usageCloudEvents, reported, fencedInvoices)
+                .keyBy(MeterEvent::key)
                 .connect(contracts.broadcast())
                 .transform("reconcile", TypeInformation.of(AnomalyRecord.class), new ReconcileOperator(reconcile))
                 .uid("reconcile");
@@ -180,6 +189,16 @@ public final class ReconciliationJob {
         outputs.hourlyRollups().accept(anomalies.getSideOutput(ReconcileFunction.ROLLUPS));
         outputs.unmapped().accept(anomalies.getSideOutput(ReconcileFunction.UNMAPPED));
         outputs.forecasts().accept(anomalies.getSideOutput(ReconcileFunction.FORECASTS));
+    }
+
+    /**
+     * The watermarks of one metering input without its records, for the fence: a filter chained to the
+     * decoder (one input edge, the same parallelism), so no record leaves the decoder's task this way.
+     */
+    private static DataStream<MeterEvent> watermarksOf(SingleOutputStreamOperator<MeterEvent> decoded, InputKind kind) {
+        return decoded.filter(new WatermarksOnly())
+                .name(kind.label() + "-watermarks")
+                .uid(kind.label() + "-watermarks");
     }
 
     private static SingleOutputStreamOperator<MeterEvent> meterInput(
