@@ -16,10 +16,15 @@ import java.util.Arrays;
  * Poisson count's noise), or its quantity exceeds 10 times their median while its records do not exceed
  * 2 M + 2 (records of the usual number, each far larger: a summed or level meter's spike). Of the weeks
  * with an odd hour the one that stands out most is left out; only one, so that a key that really
- * changed is not modelled on a single week. Only upward incidents are looked for: a sparse key's empty
- * hour is normal, and a drop in the baseline lowers the usual quantity, which the median already holds.
+ * changed is not modelled on a single week. When no week stands out upwards, a week whose three hours
+ * together held fewer than a third of the other weeks' mean records, so few that a Poisson count of that
+ * mean gives them a probability below {@link #SHORTFALL_ALPHA}, is left out (an earlier drop widens the
+ * spread of the counts and hides the next drop); a sparse key's empty hours never are that unlikely.
  */
 final class OddWeek {
+
+    /** The probability below which a week's shortfall of records makes it odd. */
+    static final double SHORTFALL_ALPHA = 1e-6;
 
     /** No week is left out. */
     static final int NONE = -1;
@@ -42,7 +47,40 @@ final class OddWeek {
                 }
             }
         }
+        if (odd == NONE) {
+            double least = SHORTFALL_ALPHA;
+            for (int w = 0; w < grid[0].length; w++) {
+                double p = shortfall(grid, w);
+                if (p < least) {
+                    least = p;
+                    odd = w;
+                }
+            }
+        }
         return odd;
+    }
+
+    /**
+     * How likely week w's records over the three hours are, as few as they are, for a Poisson count of
+     * the other weeks' mean; 1 when they are not below a third of it.
+     */
+    static double shortfall(Hour[][] grid, int w) {
+        long mine = 0;
+        long others = 0;
+        for (Hour[] row : grid) {
+            for (int k = 0; k < row.length; k++) {
+                if (k == w) {
+                    mine += row[k].records();
+                } else {
+                    others += row[k].records();
+                }
+            }
+        }
+        double mean = others / (double) (grid[0].length - 1);
+        if (mine * 3 >= mean) {
+            return 1;
+        }
+        return CountTails.recordsAtMost(mine, mean, mean);
     }
 
     /** How far hour {@code w} of a row stands out from the others (above 1: odd). */

@@ -37,6 +37,17 @@ class OddWeekTest {
     }
 
     @Test
+    void aWeekWithAlmostNoRecordsOfADenseKeyIsLeftOutButNotAnEmptyWeekOfASparseOne() {
+        Hour[][] dense = grid(new long[][] {{6, 7, 0, 5}, {6, 5, 1, 7}, {7, 6, 0, 6}}, "10");
+        assertThat(OddWeek.of(dense)).isEqualTo(2);
+        Hour[][] sparse = grid(new long[][] {{1, 2, 0, 1}, {2, 1, 0, 2}, {1, 2, 0, 1}}, "10");
+        assertThat(OddWeek.of(sparse)).isEqualTo(OddWeek.NONE);
+        // A week that stands out upwards is left out before one that falls short.
+        Hour[][] both = grid(new long[][] {{6, 7, 0, 60}, {6, 5, 1, 70}, {7, 6, 0, 6}}, "10");
+        assertThat(OddWeek.of(both)).isEqualTo(3);
+    }
+
+    @Test
     void atMostOneWeekIsLeftOutTheOneThatStandsOutMost() {
         Hour[][] grid = grid(new long[][] {{6, 6, 6, 6}, {6, 60, 6, 200}, {6, 6, 6, 6}}, "10");
         assertThat(OddWeek.of(grid)).isEqualTo(3);

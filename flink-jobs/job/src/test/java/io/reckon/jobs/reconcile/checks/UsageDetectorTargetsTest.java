@@ -141,10 +141,11 @@ class UsageDetectorTargetsTest {
             // Measured 91.2 to 93.5 % on seven seeds, 89.4 % on seed 13 (its misses: over-dispersed keys
             // whose spike hours are within their own bursts, and weekday keys at the edge of their day).
             assertThat((double) s[0] / s[1]).as("seed %d spikes", t.seed()).isGreaterThanOrEqualTo(0.89);
-            // The target is 90 %; measured 61.9 to 66.7 %: keys with 1 to 3 records an hour cannot show a
+            // The target is 90 %; measured 62.7 to 68.0 %: keys with 1 to 3 records an hour cannot show a
             // 3-hour drop to a tenth at the false-signal rate asked (an empty 3 hours happens on such a
             // key every few hundred hours), and the evidence of longer drops accumulates too slowly on
-            // over-dispersed keys. This bound keeps what the method reaches.
+            // over-dispersed keys. An oracle that knows each key's true law finds about 86 % of these drops
+            // (docs/analysis/drop-ceiling.py). This bound keeps what the method reaches.
             assertThat((double) d[0] / d[1]).as("seed %d drops", t.seed()).isGreaterThanOrEqualTo(0.60);
             // On the keys whose noise allows it (level meters, steady record sizes), drops are found.
             int[] gauge = t.drops().get(Kind.GAUGE);
