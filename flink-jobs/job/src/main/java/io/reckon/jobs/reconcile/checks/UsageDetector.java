@@ -24,7 +24,8 @@ import java.util.function.LongPredicate;
  * to {@link #MAX_RUN} hours, low in total, whose record count is below what a negative binomial (or
  * Poisson, or binomial for keys steadier than Poisson) of the run's summed M and V gives probability
  * {@link #DROP_ALPHA}, or (sums) whose quantity is, given its R records, below what a gamma of R record
- * sizes does ({@link CountTails}); a <b>spike</b> the same upwards over runs of 1 to {@link #SPIKE_RUN}
+ * sizes does ({@link CountTails}; the size's mean from the judged hour's model, its variance the mean of
+ * the run's hours' models: one hour's model can make sizes look steadier than they are); a <b>spike</b> the same upwards over runs of 1 to {@link #SPIKE_RUN}
  * high hours ({@link #SPIKE_ALPHA}). A count is judged exactly as a sum of records of size 1.
  *
  * <p><b>Maximum (level) meters</b> are judged on their quantity: an hour with readings alone more than
@@ -238,6 +239,7 @@ public final class UsageDetector {
         long records = 0;
         double mean = 0;
         double variance = 0;
+        double sizeVariance = 0;
         for (int back = 0; back < MAX_RUN; back++) {
             long j = hour - back * HOUR_MS;
             Hour h = last;
@@ -257,12 +259,15 @@ public final class UsageDetector {
             records += h.records();
             mean += b.usualRecords();
             variance += b.recordSpreadSq();
+            // The size variance of the run's hours pooled: one hour's model from 12 hours of one to three
+            // records can make sizes look steadier than they are.
+            sizeVariance = (sizeVariance * back + b.sizeVariance()) / (back + 1);
             if (total * s.dropRatio() >= usual) {
                 continue; // not low in total (yet)
             }
             double p = CountTails.recordsAtMost(records, mean, variance);
             if (agg == Aggregation.SUM) {
-                double sizes = CountTails.quantityAtMost(total, records, lastBase.sizeMean(), lastBase.sizeVariance());
+                double sizes = CountTails.quantityAtMost(total, records, lastBase.sizeMean(), sizeVariance);
                 p = 2 * Math.min(p, sizes);
             }
             if (p < DROP_ALPHA) {
@@ -291,6 +296,7 @@ public final class UsageDetector {
         long records = 0;
         double mean = 0;
         double variance = 0;
+        double sizeVariance = 0;
         for (int back = 0; back < SPIKE_RUN; back++) {
             long j = hour - back * HOUR_MS;
             Hour h = last;
@@ -309,9 +315,10 @@ public final class UsageDetector {
             records += h.records();
             mean += b.highRecords();
             variance += b.recordSpreadSq();
+            sizeVariance = (sizeVariance * back + b.sizeVariance()) / (back + 1);
             double p = CountTails.recordsAtLeast(records, mean, Math.max(variance, mean));
             if (agg == Aggregation.SUM) {
-                double sizes = CountTails.quantityAtLeast(total, records, lastBase.sizeMean(), lastBase.sizeVariance());
+                double sizes = CountTails.quantityAtLeast(total, records, lastBase.sizeMean(), sizeVariance);
                 p = 2 * Math.min(p, sizes);
             }
             if (p < SPIKE_ALPHA) {
