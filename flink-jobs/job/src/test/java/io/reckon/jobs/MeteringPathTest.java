@@ -1,0 +1,82 @@
+package io.reckon.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reckon.connectors.jdbc.JdbcOptions;
+import io.reckon.connectors.kafka.KafkaOptions;
+import io.reckon.jobs.reconcile.ReconSettings;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.JobEdge;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production graph's metering path: each metering input's records go from their decoder's task
+ * straight to the keyed reconciliation (one network crossing), and only their watermarks reach the
+ * invoice fence, through a filter chained to the decoder. The fence's rule itself is tested in
+ * {@code EventTimeFenceTest}, its effect on a running job in {@code UntrustedTimeTest}.
+ */
+class MeteringPathTest {
+
+    @Test
+    void meteringRecordsGoStraightToTheReconciliationAndOnlyInvoiceLinesPassTheFence() {
+        JobGraph graph = productionGraph();
+        JobVertex reconcile = vertex(graph, "reconcile");
+        JobVertex fence = vertex(graph, "event-time-fence");
+        for (String input : List.of("usage", "usage_cloudevents", "reported")) {
+            JobVertex decoder = vertex(graph, input + "-decode");
+            assertThat(vertex(graph, input + "-watermarks"))
+                    .as("the watermark filter runs in the decoder's task")
+                    .isSameAs(decoder);
+            assertThat(sources(reconcile))
+                    .as("%s feeds the reconciliation directly", input)
+                    .contains(decoder);
+            assertThat(sources(fence))
+                    .as("%s's watermarks reach the fence", input)
+                    .contains(decoder);
+        }
+        JobVertex invoices = vertex(graph, "invoices-decode");
+        assertThat(sources(fence)).contains(invoices);
+        assertThat(sources(reconcile)).doesNotContain(invoices).contains(fence);
+    }
+
+    private static JobGraph productionGraph() {
+        Configuration conf = new Configuration();
+        // Building the graph opens no connection; these only need to be well-formed.
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9");
+        conf.set(JdbcOptions.URL, "jdbc:postgresql://127.0.0.1:9/reckon");
+        conf.set(JdbcOptions.PASSWORD, "unused");
+        conf.set(ConfigOptions.key("schema-registry.url").stringType().noDefaultValue(), "mock://path");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        ReconciliationJob.defineWorkflow(
+                env,
+                ReconSettings.from(conf),
+                ReconciliationJob.Watermarks.from(conf),
+                ReconciliationWiring.kafkaInputs(conf, false),
+                ReconciliationWiring.kafkaAndPostgresOutputs(conf));
+        return env.getStreamGraph().getJobGraph();
+    }
+
+    /** The task whose chain holds the operator named {@code name}. */
+    private static JobVertex vertex(JobGraph graph, String name) {
+        for (JobVertex v : graph.getVertices()) {
+            for (String operator : v.getName().replace("Source: ", "").split(" -> ")) {
+                if (operator.equals(name)) {
+                    return v;
+                }
+            }
+        }
+        throw new AssertionError("no task holds " + name);
+    }
+
+    private static List<JobVertex> sources(JobVertex v) {
+        return v.getInputs().stream()
+                .map(JobEdge::getSource)
+                .map(ds -> ds.getProducer())
+                .toList();
+    }
+}
