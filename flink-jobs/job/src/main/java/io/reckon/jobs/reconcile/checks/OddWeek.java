@@ -1,7 +1,8 @@
 package io.reckon.jobs.reconcile.checks;
 
+import static io.reckon.jobs.reconcile.checks.UsageDetector.WEEKS;
+
 import io.reckon.jobs.reconcile.checks.UsageDetector.Hour;
-import java.util.Arrays;
 
 /**
  * Which of the four baseline weeks of an hour {@link HourModel} leaves out, if any: the week whose
@@ -38,9 +39,17 @@ final class OddWeek {
     static int of(Hour[][] grid) {
         int odd = NONE;
         double most = 1;
+        double[] values = new double[WEEKS];
+        long[] records = new long[WEEKS];
         for (Hour[] row : grid) {
-            for (int w = 0; w < row.length; w++) {
-                double excess = excess(row, w);
+            long total = 0;
+            for (int w = 0; w < WEEKS; w++) {
+                values[w] = row[w].value().doubleValue();
+                records[w] = row[w].records();
+                total += records[w];
+            }
+            for (int w = 0; w < WEEKS; w++) {
+                double excess = excess(values, records, total, w);
                 if (excess > most) {
                     most = excess;
                     odd = w;
@@ -83,24 +92,23 @@ final class OddWeek {
         return CountTails.recordsAtMost(mine, mean, mean);
     }
 
-    /** How far hour {@code w} of a row stands out from the others (above 1: odd). */
-    static double excess(Hour[] row, int w) {
-        double others = 0;
-        double[] values = new double[row.length - 1];
-        int i = 0;
-        for (int k = 0; k < row.length; k++) {
-            if (k != w) {
-                others += row[k].records();
-                values[i++] = row[k].value().doubleValue();
-            }
-        }
-        double mean = others / values.length;
-        double records = row[w].records();
-        double byRecords = records / (6 * mean + 4 * Math.sqrt(mean) + 4);
-        Arrays.sort(values);
-        double median = values[values.length / 2];
-        double byQuantity =
-                median > 0 && records <= 2 * mean + 2 ? row[w].value().doubleValue() / (10 * median) : 0;
+    /**
+     * How far hour {@code w} of a row (its weeks' quantities and records, {@code total} records in all)
+     * stands out from the other three (above 1: odd).
+     */
+    static double excess(double[] values, long[] records, long total, int w) {
+        double mean = (total - records[w]) / (double) (WEEKS - 1);
+        double byRecords = records[w] / (6 * mean + 4 * Math.sqrt(mean) + 4);
+        double median = medianOfOthers(values, w);
+        double byQuantity = median > 0 && records[w] <= 2 * mean + 2 ? values[w] / (10 * median) : 0;
         return Math.max(byRecords, byQuantity);
+    }
+
+    /** The median of the three values other than {@code w}'s. */
+    private static double medianOfOthers(double[] values, int w) {
+        double a = values[(w + 1) % WEEKS];
+        double b = values[(w + 2) % WEEKS];
+        double c = values[(w + 3) % WEEKS];
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 }
