@@ -9,6 +9,7 @@ import io.reckon.demo.DemoWorkload;
 import io.reckon.demo.ForecastScore;
 import io.reckon.demo.StripeWorld;
 import io.reckon.jobs.ReckonConfiguration;
+import io.reckon.jobs.ReconOptions;
 import io.reckon.replay.InputOrder;
 import io.reckon.replay.LoadOptions;
 import io.reckon.replay.Replay;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Option;
             "Starts the embedded stack, generates the workload, serves its invoices and reported usage from a",
             "local Stripe stand-in that the Stripe ingest job reads into Kafka, replays the usage and contracts",
             "through the reconciliation job and prints precision, recall, amounts and detection latency per",
-            "anomaly type; then runs the action job with local stand-ins for Stripe and HubSpot and prints the",
-            "draft invoices against the leaked total."
+            "anomaly type (UPSELL_OPPORTUNITY apart: the demo turns reconcile.upsell-enabled on unless --config",
+            "or the environment sets it); then runs the action job with local stand-ins for Stripe and HubSpot",
+            "and prints the draft invoices against the leaked total and the CRM tasks per policy rule."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -73,6 +75,32 @@ public final class DemoCommand implements Callable<Integer> {
                 billingSide ? data.resolve(DemoWorkload.INVOICES_FILE) : null);
     }
 
+    /**
+     * The demo turns UPSELL_OPPORTUNITY on for its own run (the job's default leaves it off), so that its
+     * report scores the opportunities and its action policy's {@code upsell-task} creates CRM tasks; a
+     * configuration that sets {@code reconcile.upsell-enabled} itself (file or environment) is obeyed.
+     *
+     * @return whether the run raises opportunities
+     */
+    static boolean withUpsell(Configuration conf) {
+        if (!conf.contains(ReconOptions.UPSELL_ENABLED)) {
+            conf.set(ReconOptions.UPSELL_ENABLED, true);
+        }
+        return conf.get(ReconOptions.UPSELL_ENABLED);
+    }
+
+    /** The truth without its opportunities, for a run that raises none. */
+    private static DemoWorkload.Truth withoutUpsell(DemoWorkload workload) {
+        DemoWorkload.Truth t = workload.truth();
+        return new DemoWorkload.Truth(
+                t.stream()
+                        .filter(e -> !DemoReport.OPPORTUNITY_TYPES.contains(e.type()))
+                        .toList(),
+                t.keyHoursJudged(),
+                t.gapKeyHours(),
+                t.inputEnd());
+    }
+
     @Override
     public Integer call() throws Exception {
         Configuration jobOptions;
@@ -105,6 +133,11 @@ public final class DemoCommand implements Callable<Integer> {
         // The file's options apply; where to connect is the embedded stack's business.
         Configuration conf = new Configuration(jobOptions);
         conf.addAll(stack.connectorConfig());
+        boolean upsell = withUpsell(conf);
+        if (upsell) {
+            System.out.println("UPSELL_OPPORTUNITY is on for this run (reconcile.upsell-enabled: true; the job's"
+                    + " default is false): the report scores it and the action policy's upsell-task acts on it.");
+        }
         try {
             // The workload's files are in arrival order, with records out of order, late and after
             // their period was final on purpose: the demo shows the job absorbing them.
@@ -140,7 +173,12 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.print(Replay.summary(r));
             System.out.printf(
                     "Job ran %.1f s over the embedded Kafka.%n%n", r.jobTime().toMillis() / 1000.0);
-            System.out.println(DemoReport.score(workload.truth(), anomalies).render());
+            if (!upsell) {
+                System.out.println("UPSELL_OPPORTUNITY is off (reconcile.upsell-enabled: false in the configuration):"
+                        + " its truth is left unscored.");
+            }
+            System.out.println(DemoReport.score(upsell ? workload.truth() : withoutUpsell(workload), anomalies)
+                    .render());
             // The forecasts against what each period ended at (its final forecast: its actual figures).
             System.out.println(ForecastScore.of(Files.readAllLines(forecasts)).render());
             if (!skipActions) {

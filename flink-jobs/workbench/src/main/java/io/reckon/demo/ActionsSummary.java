@@ -5,8 +5,10 @@ import io.reckon.avro.Anomaly;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -19,8 +21,17 @@ import java.util.TreeMap;
  * @param tasks CRM tasks created
  * @param deliveries distinct webhook deliveries
  * @param steps action steps by status
+ * @param tasksByRule CRM task actions (distinct action ids, whatever their last step) per policy rule
+ *     that chose them, e.g. {@code upsell-task} for the UPSELL_OPPORTUNITY tasks of the demo's policy
  */
-public record ActionsSummary(Map<String, Money> byCurrency, int tasks, int deliveries, Map<String, Integer> steps) {
+public record ActionsSummary(
+        Map<String, Money> byCurrency,
+        int tasks,
+        int deliveries,
+        Map<String, Integer> steps,
+        Map<String, Integer> tasksByRule) {
+
+    private static final String CRM_TASK = "crm_task";
 
     public static final List<String> RECOVERABLE_TYPES =
             List.of("UNDER_REPORTED_USAGE", "UNBILLED_USAGE", "MISSED_OVERAGE", "RENEWAL_DRIFT");
@@ -59,10 +70,16 @@ public record ActionsSummary(Map<String, Money> byCurrency, int tasks, int deliv
             byCurrency.merge(i.currency(), new Money(0, 0, 1, i.totalMinor()), Money::plus);
         }
         Map<String, Integer> byStatus = new TreeMap<>();
+        Map<String, Set<String>> taskIds = new TreeMap<>();
         for (Action s : steps) {
             byStatus.merge(s.getStatus(), 1, Integer::sum);
+            if (CRM_TASK.equals(s.getKind())) {
+                taskIds.computeIfAbsent(s.getPolicy(), k -> new HashSet<>()).add(s.getActionId());
+            }
         }
-        return new ActionsSummary(byCurrency, tasks, deliveries, byStatus);
+        Map<String, Integer> tasksByRule = new TreeMap<>();
+        taskIds.forEach((rule, ids) -> tasksByRule.put(rule, ids.size()));
+        return new ActionsSummary(byCurrency, tasks, deliveries, byStatus, tasksByRule);
     }
 
     /** The table a person reads after the demo. */
@@ -83,7 +100,16 @@ public record ActionsSummary(Map<String, Money> byCurrency, int tasks, int deliv
                     "  %-8s %12d %16s %15d %16s %9s%n",
                     e.getKey(), m.leaks, major(m.leakedMinor), m.invoices, major(m.invoicedMinor), share));
         }
-        s.append(String.format("  CRM tasks for a person: %d; webhook deliveries: %d%n", tasks, deliveries));
+        s.append(String.format("  CRM tasks for a person: %d", tasks));
+        if (!tasksByRule.isEmpty()) {
+            StringBuilder rules = new StringBuilder();
+            tasksByRule.forEach((rule, n) -> rules.append(rules.isEmpty() ? "" : ", ")
+                    .append(rule)
+                    .append(' ')
+                    .append(n));
+            s.append(" (by policy rule: ").append(rules).append(')');
+        }
+        s.append(String.format("; webhook deliveries: %d%n", deliveries));
         s.append("  action steps: ")
                 .append(steps.isEmpty() ? "none" : steps.toString().replaceAll("[{}]", ""))
                 .append('\n');

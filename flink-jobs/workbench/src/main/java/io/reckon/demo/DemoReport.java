@@ -39,6 +39,10 @@ import java.util.stream.Collectors;
  * revision that is not resolved. The detection time is the {@code event_time_watermark} of the
  * first revision that is not resolved.
  *
+ * <p>UPSELL_OPPORTUNITY, a sales signal, is scored like the leak types (its last revision decides) but
+ * listed apart, after the leaks' total, and left out of it: its amount is what the usage beyond the
+ * plan is worth, not money leaked.
+ *
  * <p>False signal rate: a raised signal that matches no truth entry is a false signal. The report
  * gives their number per signal type, how many are on keys without an injected case of that type,
  * how many start at or after the end of the workload's usage (the input ends; the job sees usage
@@ -475,15 +479,8 @@ public final class DemoReport {
                 out.append(String.format(Locale.ROOT, "%-22s not injected%n", s.type()));
                 continue;
             }
-            if (OPPORTUNITY_TYPES.contains(s.type()) && s.injected() == 0) {
-                out.append(String.format(
-                        Locale.ROOT,
-                        "%-22s %d raised (a sales signal, apart from the leaks; not scored: no injected truth),"
-                                + " %d with amount 0%n",
-                        s.type(),
-                        s.found(),
-                        zeroAmount(s.type())));
-                continue;
+            if (OPPORTUNITY_TYPES.contains(s.type())) {
+                continue; // sales signals come after the leaks' total, apart from them
             }
             if (s.isSignalWithoutTruth()) {
                 out.append(String.format(Locale.ROOT, "%-22s %d raised (a signal, not scored)%n", s.type(), s.found()));
@@ -546,9 +543,66 @@ public final class DemoReport {
                 .append(", found ")
                 .append(money(foundAmount))
                 .append('\n');
+        for (String type : OPPORTUNITY_TYPES) {
+            appendOpportunity(out, type(type));
+        }
         appendList(out, "False positives", falsePositives);
         appendList(out, "Missed", missed);
         return out.toString();
+    }
+
+    /**
+     * A sales signal, apart from the leaks: scored like them when the truth holds cases of its type
+     * (its amount is the usage beyond the plan, priced: what an upsell is worth, not money leaked),
+     * otherwise counted.
+     */
+    private void appendOpportunity(StringBuilder out, TypeScore s) {
+        if (s.injected() == 0 && s.found() == 0) {
+            return; // off, or nothing to find: nothing to say
+        }
+        out.append('\n');
+        if (s.injected() == 0) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-22s %d raised (a sales signal, apart from the leaks; not scored: no injected truth),"
+                            + " %d with amount 0%n",
+                    s.type(),
+                    s.found(),
+                    zeroAmount(s.type())));
+            return;
+        }
+        out.append(s.type()).append(" (a sales signal, scored apart from the leaks)\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "  in truth %d, found %d, true positives %d; precision %s, recall %s; %d found with amount 0%n",
+                s.injected(),
+                s.found(),
+                s.truePositives(),
+                percent(s.precision()),
+                percent(s.recall()),
+                zeroAmount(s.type())));
+        out.append("  usage beyond the plan, priced: in truth ")
+                .append(money(s.injectedAmount()))
+                .append(", found ")
+                .append(money(s.foundAmount()))
+                .append(" (true positives ")
+                .append(money(s.truePositiveAmount()))
+                .append(")\n");
+        if (s.truePositives() > 0) {
+            out.append("  raised after the period's metering became final (event time): ");
+            if (s.latencies().isEmpty()) {
+                out.append("none measured");
+            } else {
+                out.append("median ")
+                        .append(hours(s.medianLatency().orElseThrow()))
+                        .append(", max ")
+                        .append(hours(s.maxLatency().orElseThrow()));
+            }
+            if (s.detectedAtEndOfInput() > 0) {
+                out.append("; ").append(s.detectedAtEndOfInput()).append(" only at the end of the input");
+            }
+            out.append('\n');
+        }
     }
 
     private static void appendFalseSignals(StringBuilder out, FalseSignals f) {

@@ -60,6 +60,21 @@
  *       noise is not tuned to keep that rate low: the sum meters' Poisson arrivals and log-normal
  *       batch sizes, the sparse seat events and the storage snapshots every 6 to 12 hours are what
  *       the rules see.
+ *   <li>Upsell opportunities (UPSELL_OPPORTUNITY, a sales signal; {@code reckon demo} turns
+ *       {@code reconcile.upsell-enabled} on for its run): the truth holds every (account, meter,
+ *       period) whose usage and the previous period's both reach the meter's allowance (included
+ *       quantity, else the first of several tiers) plus the default margin of 20 %, with usage beyond
+ *       the allowance worth more than 0 ({@code UpsellTruth}, written out apart from the job's
+ *       detector). The workload's plans are small for much of its usage, so most are the accounts' own
+ *       ({@code method} organic); on top, six clean keys (no leak, signal, late record or invoice
+ *       noise on the account, one contract version, billed from the 1st, no minimum) get an included
+ *       quantity at most 1/1.6 of their usage in each of the last two periods ({@code outgrown_plan}),
+ *       and six more one just under their usage, so that every period exceeds it by less than the
+ *       margin (near misses, negatives). Only contracts change, drawn from a Random of their own after
+ *       every other injection: usage, reports and every other case stay as they were, and the
+ *       changed keys' invoices bill their reports with the new plan. An opportunity is detectable when
+ *       its period's metering side is final (period end + 6 h); its amount is price(usage) -
+ *       price(allowance).
  *   <li>Invoice noise on clean keys: a draft line with a wrong amount that a later record of the
  *       same line_id corrects, a voided extra line, and two lines in another currency than the
  *       contract's (the job dead-letters them; their keys keep a correct line).

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reckon.avro.Anomaly;
 import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.connectors.embedded.FakeStripeReads;
+import io.reckon.demo.DemoReport;
 import io.reckon.demo.DemoWorkload;
 import io.reckon.demo.StripeWorld;
 import io.reckon.jobs.sources.InputKind;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * revision of every anomaly (type, figures, amount, status), although the Stripe path turns the
  * pipeline's reports into hourly summaries and every invoice record into invoice events; and they raise
  * the same signals. (Anomalies that open and resolve on the way may differ: the direct path has
- * reports that arrive late, Stripe's summaries have none.)
+ * reports that arrive late, Stripe's summaries have none.) Both run as {@code reckon demo} does, with
+ * UPSELL_OPPORTUNITY on: the opportunities are scored against the workload's truth, and the demo's
+ * action policy gives each a CRM task.
  */
 class DemoThroughStripeTest {
 
@@ -64,7 +67,7 @@ class DemoThroughStripeTest {
                             directFiles.resolve(DemoWorkload.USAGE_FILE),
                             directFiles.resolve(DemoWorkload.REPORTED_FILE),
                             directFiles.resolve(DemoWorkload.INVOICES_FILE)),
-                    new Configuration(),
+                    demoConfiguration(stack),
                     LoadOptions.defaults().withOrder(InputOrder.FILE));
             viaKafka = finalRevisions(r.anomalies());
         }
@@ -76,6 +79,7 @@ class DemoThroughStripeTest {
         Map<String, String> viaStripe;
         DemoStripe.Outcome[] ingested = new DemoStripe.Outcome[1];
         Replay.Result r;
+        DemoActions.Outcome actions;
         try (EmbeddedStack stack = EmbeddedStack.start(work.resolve("stack-stripe"));
                 FakeStripeReads stripe = DemoStripe.standIn(world)) {
             r = Replay.run(
@@ -85,10 +89,11 @@ class DemoThroughStripeTest {
                             files.resolve(DemoWorkload.USAGE_FILE),
                             null,
                             null),
-                    new Configuration(),
+                    demoConfiguration(stack),
                     LoadOptions.defaults().withOrder(InputOrder.FILE),
                     c -> ingested[0] = DemoStripe.ingest(c, stripe, world, work));
             viaStripe = finalRevisions(r.anomalies());
+            actions = DemoActions.run(demoConfiguration(stack), work, r.anomalies());
         }
 
         assertThat(viaStripe).isEqualTo(viaKafka);
@@ -96,7 +101,28 @@ class DemoThroughStripeTest {
         for (DemoWorkload.TruthEntry t : workload.truth()) {
             assertThat(viaStripe.values()).anyMatch(v -> v.startsWith(t.type() + " " + t.accountId()));
         }
-        assertThat(workload.truth()).extracting(DemoWorkload.TruthEntry::type).contains("UNBILLED_USAGE");
+        assertThat(workload.truth()).extracting(DemoWorkload.TruthEntry::type).contains("UNBILLED_USAGE", UPSELL);
+
+        // The opportunities against the truth: every one found, none other (the near misses included).
+        Path anomalies = work.resolve("anomalies.jsonl");
+        Replay.writeAnomalies(r.anomalies(), anomalies);
+        DemoReport.TypeScore upsell =
+                DemoReport.score(workload.truth(), anomalies).type(UPSELL);
+        assertThat(upsell.injected())
+                .isEqualTo(workload.truth().stream()
+                        .filter(t -> t.type().equals(UPSELL))
+                        .count())
+                .isPositive();
+        assertThat(upsell.recall()).hasValue(1.0);
+        assertThat(upsell.precision()).hasValue(1.0);
+        // The demo's policy (upsell-task) gives every opportunity raised a CRM task.
+        long raised = r.anomalies().stream()
+                .filter(a -> a.getType().equals(UPSELL))
+                .map(Anomaly::getAnomalyId)
+                .distinct()
+                .count();
+        assertThat(actions.summary().tasksByRule()).containsEntry("upsell-task", (int) raised);
+        assertThat(raised).isGreaterThanOrEqualTo(upsell.found());
         assertThat(ingested[0].counts().summaries()).isEqualTo(world.stats().summaries());
         assertThat(r.counts().get(InputKind.REPORTED).read())
                 .isEqualTo(world.stats().summaries());
@@ -106,6 +132,16 @@ class DemoThroughStripeTest {
         assertThat(DemoStripe.summary(world, ingested[0]))
                 .contains(String.format(
                         "%,d hourly meter event summaries", world.stats().summaries()));
+    }
+
+    private static final String UPSELL = "UPSELL_OPPORTUNITY";
+
+    /** The configuration of {@code reckon demo} without --config: the stack's, upsell opportunities on. */
+    private static Configuration demoConfiguration(EmbeddedStack stack) {
+        Configuration conf = new Configuration();
+        conf.addAll(stack.connectorConfig());
+        assertThat(DemoCommand.withUpsell(conf)).isTrue();
+        return conf;
     }
 
     private static final List<String> SIGNALS = List.of("REPORTING_GAP", "USAGE_SPIKE", "USAGE_DROP");

@@ -25,19 +25,29 @@ class ActionsSummaryTest {
         ActionsSummary s = ActionsSummary.of(
                 revisions,
                 List.of(new ActionsSummary.Invoice("usd", 12_345)),
-                1,
+                3,
                 2,
-                List.of(step("executed"), step("executed"), step("approved")));
+                List.of(
+                        step("executed"),
+                        step("executed"),
+                        step("approved"),
+                        task("act-u1", "upsell-task", "proposed"),
+                        task("act-u1", "upsell-task", "executed"),
+                        task("act-u2", "upsell-task", "proposed"),
+                        task("act-l1", "task-other-leaks", "executed")));
 
         assertThat(s.byCurrency())
                 .isEqualTo(Map.of(
                         "usd", new ActionsSummary.Money(1, 12_345, 1, 12_345),
                         "eur", new ActionsSummary.Money(1, 500, 0, 0)));
-        assertThat(s.steps()).isEqualTo(Map.of("executed", 2, "approved", 1));
+        assertThat(s.steps()).isEqualTo(Map.of("executed", 4, "approved", 1, "proposed", 2));
+        // Tasks per rule count actions, not their steps; the webhook step is no task.
+        assertThat(s.tasksByRule()).isEqualTo(Map.of("upsell-task", 2, "task-other-leaks", 1));
         assertThat(s.render())
                 .contains("  usd                 1           123.45               1           123.45   100.0 %")
                 .contains("  eur                 1             5.00               0             0.00     0.0 %")
-                .contains("CRM tasks for a person: 1; webhook deliveries: 2");
+                .contains("CRM tasks for a person: 3 (by policy rule: task-other-leaks 1, upsell-task 2);"
+                        + " webhook deliveries: 2");
     }
 
     private static Anomaly anomaly(
@@ -73,13 +83,21 @@ class ActionsSummaryTest {
                 .setActionId("act")
                 .setAnomalyId("a")
                 .setAnomalyRevision(1)
-                .setKind("crm_task")
+                .setKind("webhook")
                 .setStatus(status)
                 .setPolicy("p")
                 .setAccountId("acct")
                 .setAmountMinor(1)
                 .setCurrency("usd")
                 .setOccurredAt(Instant.EPOCH)
+                .build();
+    }
+
+    private static Action task(String actionId, String rule, String status) {
+        return Action.newBuilder(step(status))
+                .setActionId(actionId)
+                .setKind("crm_task")
+                .setPolicy(rule)
                 .build();
     }
 }

@@ -195,6 +195,56 @@ class DemoReportTest {
     }
 
     @Test
+    void upsellTruthIsScoredApartFromTheLeaksWithPrecisionAndRecall() {
+        Instant feb = Instant.parse("2026-02-01T00:00:00Z");
+        Instant finalAt = Instant.parse("2026-03-01T06:00:00Z");
+        DemoWorkload.Truth truth = new DemoWorkload.Truth(
+                List.of(
+                        new TruthEntry("UPSELL_OPPORTUNITY", "acct_u", "api_calls", feb, 6940, finalAt, "usd"),
+                        new TruthEntry("UPSELL_OPPORTUNITY", "acct_w", "api_calls", feb, 1200, finalAt, "usd"),
+                        new TruthEntry("UNBILLED_USAGE", "acct_b", "api_calls", feb, 5000, finalAt, "usd")),
+                10_000,
+                50_000,
+                Instant.parse("2026-04-01T00:00:00Z"));
+        List<String> lines = List.of(
+                signal("UPSELL_OPPORTUNITY", "acct_u", "2026-02-01T00:00:00Z", 1, "open", 6940, "2026-03-01T08:00:00Z"),
+                // acct_w's opportunity was raised, then resolved by a late record: its last revision decides.
+                signal("UPSELL_OPPORTUNITY", "acct_w", "2026-02-01T00:00:00Z", 1, "open", 1200, "2026-03-01T06:00:00Z"),
+                signal(
+                        "UPSELL_OPPORTUNITY",
+                        "acct_w",
+                        "2026-02-01T00:00:00Z",
+                        2,
+                        "resolved",
+                        0,
+                        "2026-03-02T00:00:00Z"),
+                // A key near but below the margin: raised, not in the truth.
+                signal("UPSELL_OPPORTUNITY", "acct_n", "2026-02-01T00:00:00Z", 1, "open", 300, "2026-03-01T06:00:00Z"),
+                signal("UNBILLED_USAGE", "acct_b", "2026-02-01T00:00:00Z", 1, "open", 5000, "2026-03-04T00:00:00Z"));
+        DemoReport r = DemoReport.score(truth, lines);
+
+        DemoReport.TypeScore upsell = r.type("UPSELL_OPPORTUNITY");
+        assertThat(upsell.injected()).isEqualTo(2);
+        assertThat(upsell.found()).isEqualTo(2);
+        assertThat(upsell.truePositives()).isEqualTo(1);
+        assertThat(upsell.precision()).hasValue(0.5);
+        assertThat(upsell.recall()).hasValue(0.5);
+        assertThat(upsell.medianLatency()).contains(Duration.ofHours(2));
+        // Not a leak: neither in the leaks' total nor among their false positives; missed like a leak.
+        assertThat(r.falsePositives()).isEmpty();
+        assertThat(r.missed()).extracting(m -> m.identity().accountId()).containsExactly("acct_w");
+        String text = r.render();
+        assertThat(text)
+                .contains("All leak types (signals apart): injected 1, found 1, true positives 1")
+                .contains("UPSELL_OPPORTUNITY (a sales signal, scored apart from the leaks)\n"
+                        + "  in truth 2, found 2, true positives 1; precision 50.0%, recall 50.0%; 0 found with"
+                        + " amount 0\n"
+                        + "  usage beyond the plan, priced: in truth $81.40, found $72.40 (true positives $69.40)\n"
+                        + "  raised after the period's metering became final (event time): median 2.0 h, max 2.0 h\n");
+        assertThat(text.indexOf("UPSELL_OPPORTUNITY (a sales signal")).isGreaterThan(text.indexOf("All leak types"));
+    }
+
+    @Test
     void aSignalCountsOnceRaisedEvenIfABackfillResolvedItAndFalseSignalsAreRated() {
         DemoWorkload.Truth truth = new DemoWorkload.Truth(
                 List.of(

@@ -221,6 +221,99 @@ class DemoWorkloadTest {
         return afterFinal;
     }
 
+    private static final String UPSELL = "UPSELL_OPPORTUNITY";
+
+    /**
+     * The upsell truth, recomputed from the files alone (contracts.jsonl and the deduplicated
+     * usage.jsonl) with the rule of docs/reconciliation.md: every key-period whose usage and the
+     * previous period's reach the allowance (included quantity, else the first of several tiers) plus
+     * 20 %, with usage beyond the allowance worth more than 0, is in the truth with that worth, and no
+     * other. The placed cases are among them; the near misses (above the plan, under the margin) not.
+     */
+    @Test
+    void upsellTruthIsEveryKeyPeriodWhoseUsageOutgrewItsPlanTwoPeriodsRunning() {
+        Map<PeriodKey, Long> expected = new HashMap<>();
+        int nearMisses = 0;
+        for (Map.Entry<PeriodKey, Figures> e : files.figures.entrySet()) {
+            PeriodKey key = e.getKey();
+            ContractVersion contract = files.contracts
+                    .get(key.account())
+                    .applicableTo(key.periodStart())
+                    .orElse(null);
+            MeterTerms terms =
+                    contract == null ? null : contract.meter(key.meter()).orElse(null);
+            BigDecimal allowance = terms == null ? null : allowanceOf(terms);
+            BillingPeriod previous = BillingPeriod.containing(
+                    key.periodStart().minusSeconds(1),
+                    files.contracts.get(key.account()).versions().get(0).billingAnchorDay());
+            Figures before = files.figures.get(new PeriodKey(key.account(), key.meter(), previous.start()));
+            if (allowance == null || before == null) {
+                continue;
+            }
+            BigDecimal bar = allowance.multiply(new BigDecimal("1.2"));
+            BigDecimal now = e.getValue().actual;
+            BigDecimal then = before.actual;
+            if (now.compareTo(bar) >= 0 && then.compareTo(bar) >= 0) {
+                long overage = Pricer.priceMinor(contract, terms, key.periodStart(), now)
+                        - Pricer.priceMinor(contract, terms, key.periodStart(), allowance);
+                if (overage > 0) {
+                    expected.put(key, overage);
+                }
+            } else if (now.compareTo(allowance) > 0
+                    && then.compareTo(allowance) > 0
+                    && now.compareTo(bar) < 0
+                    && then.compareTo(bar) < 0) {
+                nearMisses++;
+            }
+        }
+        Map<PeriodKey, Long> truth = new HashMap<>();
+        for (TruthEntry t : workload.truth()) {
+            if (t.type().equals(UPSELL)) {
+                truth.put(new PeriodKey(t.accountId(), t.meter(), t.periodStart()), t.amountMinor());
+            }
+        }
+        assertThat(truth).isEqualTo(expected);
+        assertThat(nearMisses).isGreaterThanOrEqualTo(6);
+
+        // The placed cases: on accounts of their own, at least 1.6 times the plan in both periods.
+        Map<String, Long> byMethod = new TreeMap<>();
+        Set<String> placedMeters = new TreeSet<>();
+        for (String line : workload.lines(DemoWorkload.TRUTH_FILE)) {
+            JsonNode n = readJson(line);
+            if (!n.get("type").asText().equals(UPSELL)) {
+                continue;
+            }
+            String method = n.get("method").asText();
+            byMethod.merge(method, 1L, Long::sum);
+            if (method.equals("outgrown_plan")) {
+                placedMeters.add(n.get("meter").asText());
+                BigDecimal allowance = new BigDecimal(n.get("allowance").asText());
+                assertThat(new BigDecimal(n.get("actual_quantity").asText()))
+                        .isGreaterThanOrEqualTo(allowance.multiply(new BigDecimal("1.6")));
+                String account = n.get("account_id").asText();
+                assertThat(workload.truth().stream()
+                                .filter(t -> t.accountId().equals(account)
+                                        && !t.type().equals(UPSELL)))
+                        .as(account)
+                        .isEmpty();
+            }
+        }
+        assertThat(byMethod).containsOnlyKeys("organic", "outgrown_plan");
+        assertThat(byMethod.get("outgrown_plan")).isGreaterThanOrEqualTo(6);
+        assertThat(placedMeters).containsExactlyInAnyOrder("api_calls", "storage_gb", "seats");
+        assertThat(workload.stats()).containsEntry("upsell_cases", 6L).containsEntry("upsell_near_misses", 6L);
+    }
+
+    private static BigDecimal allowanceOf(MeterTerms terms) {
+        if (terms.includedQuantity().signum() > 0) {
+            return terms.includedQuantity();
+        }
+        List<io.reckon.pricing.Tier> tiers = terms.pricing() instanceof io.reckon.pricing.Graduated g
+                ? g.tiers()
+                : terms.pricing() instanceof io.reckon.pricing.Volume v ? v.tiers() : List.of();
+        return tiers.size() > 1 ? tiers.get(0).upTo() : null;
+    }
+
     private static final Set<String> METERING_TYPES = Set.of("UNDER_REPORTED_USAGE", "OVER_REPORTED_USAGE");
     private static final Set<String> BILLING_TYPES =
             Set.of("UNBILLED_USAGE", "RENEWAL_DRIFT", "MISSED_OVERAGE", "OVERBILLED");
@@ -240,12 +333,17 @@ class DemoWorkloadTest {
                         "OVERBILLED",
                         "REPORTING_GAP",
                         "USAGE_SPIKE",
-                        "USAGE_DROP");
+                        "USAGE_DROP",
+                        "UPSELL_OPPORTUNITY");
         byType.values().forEach(count -> assertThat(count).isGreaterThanOrEqualTo(3));
-        assertThat(truth.stream()
+        // Every leak and signal on a key-period of its own; an opportunity (a key's usage against its
+        // plan) may sit on a key-period with a leak.
+        List<TruthEntry> injections =
+                truth.stream().filter(t -> !t.type().equals(UPSELL)).toList();
+        assertThat(injections.stream()
                         .map(t -> new PeriodKey(t.accountId(), t.meter(), t.periodStart()))
                         .distinct())
-                .hasSize(truth.size());
+                .hasSize(injections.size());
         for (String type : List.of("UNDER_REPORTED_USAGE", "OVER_REPORTED_USAGE", "MISSED_OVERAGE", "OVERBILLED")) {
             assertThat(truth.stream().filter(t -> t.type().equals(type)).map(TruthEntry::meter))
                     .as(type)
@@ -255,7 +353,10 @@ class DemoWorkloadTest {
                 .isEqualTo(truth);
         for (TruthEntry t : truth) {
             BillingPeriod period = period(t);
-            if (SIGNAL_TYPES.contains(t.type())) {
+            if (t.type().equals(UPSELL)) {
+                // Judged when the period's metering side is final.
+                assertThat(t.detectableAt()).as("%s", t).isEqualTo(period.end().plus(Duration.ofHours(6)));
+            } else if (SIGNAL_TYPES.contains(t.type())) {
                 // A signal is raised at an hour tick after its first hour, while its period is open.
                 assertThat(t.detectableAt())
                         .as("%s", t)
@@ -421,7 +522,9 @@ class DemoWorkloadTest {
 
     @Test
     void invoicesHoldReplacedVoidAndWrongCurrencyLines() {
+        // The keys of the leaks and signals; an opportunity says nothing about a key's invoices.
         Set<PeriodKey> truthKeys = workload.truth().stream()
+                .filter(t -> !t.type().equals(UPSELL))
                 .map(t -> new PeriodKey(t.accountId(), t.meter(), t.periodStart()))
                 .collect(Collectors.toSet());
         Map<String, List<JsonNode>> byLineId = new HashMap<>();
@@ -505,7 +608,10 @@ class DemoWorkloadTest {
             }
             byMethod.merge(method, 1L, Long::sum);
             String account = n.get("account_id").asText();
-            assertThat(workload.truth().stream().filter(t -> t.accountId().equals(account)))
+            // No other injection; an opportunity of the account's own usage against its plan may be there.
+            assertThat(workload.truth().stream()
+                            .filter(t ->
+                                    t.accountId().equals(account) && !t.type().equals(UPSELL)))
                     .as(account)
                     .hasSize(1);
         }
