@@ -240,6 +240,9 @@ public final class UsageDetector {
         double mean = 0;
         double variance = 0;
         double sizeVariance = 0;
+        EmptyHours empty = new EmptyHours();
+        empty.add(history, hour + HOUR_MS, lastBase);
+        empty.add(history, hour, lastBase);
         for (int back = 0; back < MAX_RUN; back++) {
             long j = hour - back * HOUR_MS;
             Hour h = last;
@@ -254,6 +257,7 @@ public final class UsageDetector {
                     return false;
                 }
             }
+            empty.add(history, j - HOUR_MS, b);
             total += h.value().doubleValue();
             usual += b.usual().doubleValue();
             records += h.records();
@@ -266,6 +270,9 @@ public final class UsageDetector {
                 continue; // not low in total (yet)
             }
             double p = CountTails.recordsAtMost(records, mean, variance);
+            if (records == 0) {
+                p *= Math.pow(empty.calibration(), back + 1);
+            }
             if (agg == Aggregation.SUM) {
                 double sizes = CountTails.quantityAtMost(total, records, lastBase.sizeMean(), sizeVariance);
                 p = 2 * Math.min(p, sizes);

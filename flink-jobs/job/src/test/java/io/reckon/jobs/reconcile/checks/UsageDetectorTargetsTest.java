@@ -141,12 +141,12 @@ class UsageDetectorTargetsTest {
             // Measured 91.2 to 93.5 % on seven seeds, 89.4 % on seed 13 (its misses: over-dispersed keys
             // whose spike hours are within their own bursts, and weekday keys at the edge of their day).
             assertThat((double) s[0] / s[1]).as("seed %d spikes", t.seed()).isGreaterThanOrEqualTo(0.89);
-            // The target is 90 %; measured 61.6 to 67.5 %: keys with 1 to 3 records an hour cannot show a
+            // The target is 90 %; measured 65.0 to 71.6 %: keys with 1 to 3 records an hour cannot show a
             // 3-hour drop to a tenth at the false-signal rate asked (an empty 3 hours happens on such a
             // key every few hundred hours), and the evidence of longer drops accumulates too slowly on
             // over-dispersed keys. An oracle that knows each key's true law finds about 86 % of these drops
             // (docs/analysis/drop-ceiling.py). This bound keeps what the method reaches.
-            assertThat((double) d[0] / d[1]).as("seed %d drops", t.seed()).isGreaterThanOrEqualTo(0.60);
+            assertThat((double) d[0] / d[1]).as("seed %d drops", t.seed()).isGreaterThanOrEqualTo(0.63);
             // On the keys whose noise allows it (level meters, steady record sizes), drops are found.
             int[] gauge = t.drops().get(Kind.GAUGE);
             assertThat((double) gauge[0] / gauge[1]).isGreaterThanOrEqualTo(0.95);
@@ -159,7 +159,7 @@ class UsageDetectorTargetsTest {
     void cleanKeysRaiseAboutOneFalseSignalPerTenThousandJudgedHours() {
         for (Tally t : tallies) {
             assertThat(t.judged()).isGreaterThan(100_000);
-            // The target is 1 per 10,000 over all seeds; per seed measured 0.69 to 1.17.
+            // The target is 1 per 10,000 over all seeds; per seed measured 0.69 to 1.27.
             assertThat(t.falseSignals() * 10_000.0 / t.judged())
                     .as("seed %d", t.seed())
                     .isLessThanOrEqualTo(1.5);
