@@ -503,28 +503,8 @@ public final class DemoReport {
                     s.truePositives(),
                     percent(s.precision()),
                     percent(s.recall())));
-            out.append("  leaked amount: injected ")
-                    .append(money(s.injectedAmount()))
-                    .append(", found ")
-                    .append(money(s.foundAmount()))
-                    .append(" (true positives ")
-                    .append(money(s.truePositiveAmount()))
-                    .append(")\n");
-            if (s.truePositives() > 0) {
-                out.append("  detection latency (event time): ");
-                if (s.latencies().isEmpty()) {
-                    out.append("none measured");
-                } else {
-                    out.append("median ")
-                            .append(hours(s.medianLatency().orElseThrow()))
-                            .append(", max ")
-                            .append(hours(s.maxLatency().orElseThrow()));
-                }
-                if (s.detectedAtEndOfInput() > 0) {
-                    out.append("; ").append(s.detectedAtEndOfInput()).append(" only at the end of the input");
-                }
-                out.append('\n');
-            }
+            appendAmounts(out, "  leaked amount: injected ", s);
+            appendLatency(out, "  detection latency (event time): ", s);
             if (SIGNAL_TYPES.contains(s.type())) {
                 appendFalseSignals(out, falseSignals(s.type()));
             }
@@ -581,28 +561,39 @@ public final class DemoReport {
                 percent(s.precision()),
                 percent(s.recall()),
                 zeroAmount(s.type())));
-        out.append("  usage beyond the plan, priced: in truth ")
+        appendAmounts(out, "  usage beyond the plan, priced: in truth ", s);
+        appendLatency(out, "  raised after the period's metering became final (event time): ", s);
+    }
+
+    /** The amounts line of one type's score: in truth, found, and found among the true positives. */
+    private static void appendAmounts(StringBuilder out, String label, TypeScore s) {
+        out.append(label)
                 .append(money(s.injectedAmount()))
                 .append(", found ")
                 .append(money(s.foundAmount()))
                 .append(" (true positives ")
                 .append(money(s.truePositiveAmount()))
                 .append(")\n");
-        if (s.truePositives() > 0) {
-            out.append("  raised after the period's metering became final (event time): ");
-            if (s.latencies().isEmpty()) {
-                out.append("none measured");
-            } else {
-                out.append("median ")
-                        .append(hours(s.medianLatency().orElseThrow()))
-                        .append(", max ")
-                        .append(hours(s.maxLatency().orElseThrow()));
-            }
-            if (s.detectedAtEndOfInput() > 0) {
-                out.append("; ").append(s.detectedAtEndOfInput()).append(" only at the end of the input");
-            }
-            out.append('\n');
+    }
+
+    /** The latency line of one type's score, when it has true positives. */
+    private static void appendLatency(StringBuilder out, String label, TypeScore s) {
+        if (s.truePositives() == 0) {
+            return;
         }
+        out.append(label);
+        if (s.latencies().isEmpty()) {
+            out.append("none measured");
+        } else {
+            out.append("median ")
+                    .append(hours(s.medianLatency().orElseThrow()))
+                    .append(", max ")
+                    .append(hours(s.maxLatency().orElseThrow()));
+        }
+        if (s.detectedAtEndOfInput() > 0) {
+            out.append("; ").append(s.detectedAtEndOfInput()).append(" only at the end of the input");
+        }
+        out.append('\n');
     }
 
     private static void appendFalseSignals(StringBuilder out, FalseSignals f) {
