@@ -2,15 +2,8 @@ package io.reckon.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reckon.connectors.jdbc.JdbcOptions;
-import io.reckon.connectors.kafka.KafkaOptions;
-import io.reckon.jobs.ReconciliationJob;
-import io.reckon.jobs.ReconciliationWiring;
-import io.reckon.jobs.reconcile.ReconSettings;
+import io.reckon.jobs.testing.ProductionGraph;
 import java.util.List;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
@@ -24,20 +17,7 @@ class StableUidsTest {
 
     @Test
     void everyOperatorOfTheProductionJobGraphHasAnExplicitUniqueUid() {
-        Configuration conf = new Configuration();
-        // Building the graph opens no connection; these only need to be well-formed.
-        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9");
-        conf.set(JdbcOptions.URL, "jdbc:postgresql://127.0.0.1:9/reckon");
-        conf.set(JdbcOptions.PASSWORD, "unused");
-        conf.set(ConfigOptions.key("schema-registry.url").stringType().noDefaultValue(), "mock://uids");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        ReconciliationJob.defineWorkflow(
-                env,
-                ReconSettings.from(conf),
-                ReconciliationJob.Watermarks.from(conf),
-                ReconciliationWiring.kafkaInputs(conf, false),
-                ReconciliationWiring.kafkaAndPostgresOutputs(conf));
-        StreamGraph graph = env.getStreamGraph();
+        StreamGraph graph = ProductionGraph.build();
 
         List<String> withoutUid = graph.getStreamNodes().stream()
                 .filter(n -> n.getTransformationUID() == null)

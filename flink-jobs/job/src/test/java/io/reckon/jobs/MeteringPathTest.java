@@ -2,16 +2,11 @@ package io.reckon.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reckon.connectors.jdbc.JdbcOptions;
-import io.reckon.connectors.kafka.KafkaOptions;
-import io.reckon.jobs.reconcile.ReconSettings;
+import io.reckon.jobs.testing.ProductionGraph;
 import java.util.List;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobgraph.JobEdge;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +19,7 @@ class MeteringPathTest {
 
     @Test
     void meteringRecordsGoStraightToTheReconciliationAndOnlyInvoiceLinesPassTheFence() {
-        JobGraph graph = productionGraph();
+        JobGraph graph = ProductionGraph.build().getJobGraph();
         JobVertex reconcile = vertex(graph, "reconcile");
         JobVertex fence = vertex(graph, "event-time-fence");
         for (String input : List.of("usage", "usage_cloudevents", "reported")) {
@@ -42,23 +37,6 @@ class MeteringPathTest {
         JobVertex invoices = vertex(graph, "invoices-decode");
         assertThat(sources(fence)).contains(invoices);
         assertThat(sources(reconcile)).doesNotContain(invoices).contains(fence);
-    }
-
-    private static JobGraph productionGraph() {
-        Configuration conf = new Configuration();
-        // Building the graph opens no connection; these only need to be well-formed.
-        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9");
-        conf.set(JdbcOptions.URL, "jdbc:postgresql://127.0.0.1:9/reckon");
-        conf.set(JdbcOptions.PASSWORD, "unused");
-        conf.set(ConfigOptions.key("schema-registry.url").stringType().noDefaultValue(), "mock://path");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        ReconciliationJob.defineWorkflow(
-                env,
-                ReconSettings.from(conf),
-                ReconciliationJob.Watermarks.from(conf),
-                ReconciliationWiring.kafkaInputs(conf, false),
-                ReconciliationWiring.kafkaAndPostgresOutputs(conf));
-        return env.getStreamGraph().getJobGraph();
     }
 
     /** The task whose chain holds the operator named {@code name}. */
