@@ -187,15 +187,15 @@ public final class UsageDetector {
         double recordVariance = up ? lastBase.highRecords() : lastBase.recordSpreadSq();
         double k = s.dropDeviations();
         for (int back = 1; back < MAX_RUN; back++) {
-            long j = hour - back * HOUR_MS;
-            if (!known(j, knownFrom)) {
+            Step step = step(history, hour - back * HOUR_MS, knownFrom, agg, s);
+            if (step == null) {
                 return false;
             }
-            Hour h = orEmpty(history.at(j));
-            HourModel.Baseline b = HourModel.of(history, j, agg);
+            Hour h = step.hour();
+            HourModel.Baseline b = step.model();
             double q = h.value().doubleValue();
             double m = b.usual().doubleValue();
-            if (!judgeable(b, s) || !(up ? high(q, m, s) : low(q, m, s)) || (!up && h.records() == 0)) {
+            if (!(up ? high(q, m, s) : low(q, m, s)) || (!up && h.records() == 0)) {
                 return false;
             }
             total += q;
@@ -248,14 +248,12 @@ public final class UsageDetector {
             Hour h = last;
             HourModel.Baseline b = lastBase;
             if (back > 0) {
-                if (!known(j, knownFrom)) {
+                Step step = step(history, j, knownFrom, agg, s);
+                if (step == null) {
                     return false;
                 }
-                h = orEmpty(history.at(j));
-                b = HourModel.of(history, j, agg);
-                if (!judgeable(b, s)) {
-                    return false;
-                }
+                h = step.hour();
+                b = step.model();
             }
             empty.add(history, j - HOUR_MS, b);
             total += h.value().doubleValue();
@@ -309,14 +307,16 @@ public final class UsageDetector {
             Hour h = last;
             HourModel.Baseline b = lastBase;
             if (back > 0) {
-                if (!known(j, knownFrom)) {
+                Step step = step(history, j, knownFrom, agg, s);
+                if (step == null
+                        || !high(
+                                step.hour().value().doubleValue(),
+                                step.model().usual().doubleValue(),
+                                s)) {
                     return false;
                 }
-                h = orEmpty(history.at(j));
-                b = HourModel.of(history, j, agg);
-                if (!judgeable(b, s) || !high(h.value().doubleValue(), b.usual().doubleValue(), s)) {
-                    return false;
-                }
+                h = step.hour();
+                b = step.model();
             }
             total += h.value().doubleValue();
             records += h.records();
@@ -333,6 +333,21 @@ public final class UsageDetector {
             }
         }
         return false;
+    }
+
+    /** One earlier hour of a run: its usage and its model. */
+    private record Step(Hour hour, HourModel.Baseline model) {}
+
+    /**
+     * Hour {@code j} of a run and its model, or null when the run cannot reach it: its history is not
+     * known or it cannot be judged (the three run walks above stop there).
+     */
+    private static Step step(History history, long j, long knownFrom, Aggregation agg, Settings s) throws Exception {
+        if (!known(j, knownFrom)) {
+            return null;
+        }
+        HourModel.Baseline b = HourModel.of(history, j, agg);
+        return judgeable(b, s) ? new Step(orEmpty(history.at(j)), b) : null;
     }
 
     /** Whether the 4 weeks (and the neighbour hours) before {@code hour} are known history. */
