@@ -16,8 +16,9 @@ import io.reckon.jobs.reconcile.checks.UsageDetector.Hour;
  * as a binomial, which still gives an empty hour a probability of a few percent. A key that sends one
  * to three records every hour has none: its baseline hours show no empty hour where the model expects
  * several. The <i>calibration</i> (Z + 1) / (E + 1), at most 1, with Z the empty baseline hours and E
- * the empty hours the model expects among them, scales the probability the model gives a run of empty
- * hours, once per hour of the run. For a key whose empty hours the model predicts well, Z is near E and
+ * the empty hours the model expects among them, scales the probability the model gives a run, once
+ * per empty hour of the run (a drop that thins a key's records often leaves one in some of its hours;
+ * the empty ones are still the evidence). For a key whose empty hours the model predicts well, Z is near E and
  * nothing changes; with E empty hours expected and none seen by chance (probability e^-E), the run
  * needs about one more empty hour to be judged a drop.
  */

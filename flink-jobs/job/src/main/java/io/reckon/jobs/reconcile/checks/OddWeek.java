@@ -25,7 +25,7 @@ import io.reckon.jobs.reconcile.checks.UsageDetector.Hour;
 final class OddWeek {
 
     /** The probability below which a week's shortfall of records makes it odd. */
-    static final double SHORTFALL_ALPHA = 1e-6;
+    static final double SHORTFALL_ALPHA = 1e-4;
 
     /** No week is left out. */
     static final int NONE = -1;

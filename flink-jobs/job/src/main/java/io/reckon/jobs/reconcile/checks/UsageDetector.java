@@ -241,6 +241,7 @@ public final class UsageDetector {
         double variance = 0;
         double sizeVariance = 0;
         EmptyHours empty = new EmptyHours();
+        int emptyHours = 0;
         empty.add(history, hour + HOUR_MS, lastBase);
         empty.add(history, hour, lastBase);
         for (int back = 0; back < MAX_RUN; back++) {
@@ -259,6 +260,7 @@ public final class UsageDetector {
             total += h.value().doubleValue();
             usual += b.usual().doubleValue();
             records += h.records();
+            emptyHours += h.records() == 0 ? 1 : 0;
             mean += b.usualRecords();
             variance += b.recordSpreadSq();
             // The size variance of the run's hours pooled: one hour's model from 12 hours of one to three
@@ -268,9 +270,9 @@ public final class UsageDetector {
                 continue; // not low in total (yet)
             }
             double p = CountTails.recordsAtMost(records, mean, variance);
-            if (records == 0) {
-                p *= Math.pow(empty.calibration(), back + 1);
-            }
+            // Each empty hour of the run, whether or not others kept a record, is weighed by how often
+            // the key's baseline hours were really empty (a thinned hour often keeps one record).
+            p *= Math.pow(empty.calibration(), emptyHours);
             if (agg == Aggregation.SUM) {
                 double sizes = CountTails.quantityAtMost(total, records, lastBase.sizeMean(), sizeVariance);
                 p = 2 * Math.min(p, sizes);

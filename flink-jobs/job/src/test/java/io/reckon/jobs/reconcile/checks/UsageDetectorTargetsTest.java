@@ -27,7 +27,11 @@ class UsageDetectorTargetsTest {
     static final UsageDetector.Settings DEFAULTS =
             io.reckon.jobs.reconcile.ReconSettings.defaults().detector();
     private static final int DAYS = 63;
-    static final long[] SEEDS = {20_260_312L, 7L, 99L, 4_242L, 11L, 12L, 13L, 14L};
+    /**
+     * The first eight seeds are those the detector's settings were chosen on; 15 to 20 were first run
+     * when the empty-hour weighing was extended to runs that kept a record, before and after it.
+     */
+    static final long[] SEEDS = {20_260_312L, 7L, 99L, 4_242L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L};
 
     /** What the detector found on one seed's keys. */
     record Tally(
@@ -131,6 +135,7 @@ class UsageDetectorTargetsTest {
     @Test
     void spikesAndDropsOnTheHeldOutGeneratorAreFound() {
         int[] allSpikes = new int[2];
+        int[] allDrops = new int[2];
         for (Tally t : tallies) {
             int[] s = total(t.spikes());
             int[] d = total(t.drops());
@@ -138,28 +143,34 @@ class UsageDetectorTargetsTest {
             assertThat(d[1]).isGreaterThan(200);
             allSpikes[0] += s[0];
             allSpikes[1] += s[1];
-            // Measured 91.2 to 93.5 % on seven seeds, 89.4 % on seed 13 (its misses: over-dispersed keys
+            // Measured 89.4 to 93.5 % per seed, below 90 % on seeds 13 and 17 (their misses: over-dispersed keys
             // whose spike hours are within their own bursts, and weekday keys at the edge of their day).
             assertThat((double) s[0] / s[1]).as("seed %d spikes", t.seed()).isGreaterThanOrEqualTo(0.89);
-            // The target is 90 %; measured 65.0 to 71.6 %: keys with 1 to 3 records an hour cannot show a
-            // 3-hour drop to a tenth at the false-signal rate asked (an empty 3 hours happens on such a
-            // key every few hundred hours), and the evidence of longer drops accumulates too slowly on
-            // over-dispersed keys. An oracle that knows each key's true law finds about 86 % of these drops
-            // (docs/analysis/drop-ceiling.py). This bound keeps what the method reaches.
-            assertThat((double) d[0] / d[1]).as("seed %d drops", t.seed()).isGreaterThanOrEqualTo(0.63);
+            // The target is 90 %; measured 63.2 to 74.0 % per seed: a model of 12 baseline hours cannot
+            // know that a key with 1 to 3 records an hour never has an empty one, so its 3-hour drop to a
+            // tenth is judged at the false-signal rate asked only when enough of its hours are empty, and
+            // the evidence of longer drops accumulates too slowly on over-dispersed keys. An oracle that
+            // knows each key's true law finds about 86 % of these drops (docs/analysis/drop-ceiling.py).
+            // This bound keeps what the method reaches.
+            assertThat((double) d[0] / d[1]).as("seed %d drops", t.seed()).isGreaterThanOrEqualTo(0.62);
+            allDrops[0] += d[0];
+            allDrops[1] += d[1];
             // On the keys whose noise allows it (level meters, steady record sizes), drops are found.
             int[] gauge = t.drops().get(Kind.GAUGE);
             assertThat((double) gauge[0] / gauge[1]).isGreaterThanOrEqualTo(0.95);
         }
         // The target: at least 90 % of the spikes, over all seeds.
         assertThat((double) allSpikes[0] / allSpikes[1]).isGreaterThanOrEqualTo(0.90);
+        // Not the target (90 %): 70.2 % measured over all seeds, 68.5 % before empty hours were weighed in
+        // runs that kept a record.
+        assertThat((double) allDrops[0] / allDrops[1]).isGreaterThanOrEqualTo(0.69);
     }
 
     @Test
     void cleanKeysRaiseAboutOneFalseSignalPerTenThousandJudgedHours() {
         for (Tally t : tallies) {
             assertThat(t.judged()).isGreaterThan(100_000);
-            // The target is 1 per 10,000 over all seeds; per seed measured 0.69 to 1.27.
+            // The target is 1 per 10,000 over all seeds; per seed measured 0.29 to 1.27.
             assertThat(t.falseSignals() * 10_000.0 / t.judged())
                     .as("seed %d", t.seed())
                     .isLessThanOrEqualTo(1.5);
