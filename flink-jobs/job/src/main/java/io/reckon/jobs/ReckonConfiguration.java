@@ -182,17 +182,31 @@ public final class ReckonConfiguration {
 
     /** The type of an option in words, from its default (options without one are strings here). */
     public static String typeName(ConfigOption<?> option) {
-        Object d = option.hasDefaultValue() ? option.defaultValue() : "";
-        if (d instanceof Duration) {
+        Class<?> type = option.hasDefaultValue() ? option.defaultValue().getClass() : declaredType(option);
+        if (type == Duration.class) {
             return "a duration";
-        } else if (d instanceof Integer || d instanceof Long) {
+        } else if (type == Integer.class || type == Long.class) {
             return "an integer";
-        } else if (d instanceof Boolean) {
+        } else if (type == Boolean.class) {
             return "a boolean";
-        } else if (d instanceof Double) {
+        } else if (type == Double.class) {
             return "a number";
         }
         return "a string";
+    }
+
+    /**
+     * The type an option without a default was declared with. Flink keeps {@code ConfigOption#getClazz}
+     * package-private and offers no public accessor, hence reflection; String when it cannot be read.
+     */
+    private static Class<?> declaredType(ConfigOption<?> option) {
+        try {
+            java.lang.reflect.Method m = ConfigOption.class.getDeclaredMethod("getClazz");
+            m.setAccessible(true);
+            return (Class<?>) m.invoke(option);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return String.class;
+        }
     }
 
     /**

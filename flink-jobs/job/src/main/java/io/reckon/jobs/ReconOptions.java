@@ -127,5 +127,15 @@ public final class ReconOptions {
                     + " leak): true emits it into recon.anomalies and the anomaly tables with the other types;"
                     + " false (the default) emits none. Period-end forecasts are made either way.");
 
+    public static final ConfigOption<Long> INPUT_END = ConfigOptions.key("reconcile.input-end")
+            .longType()
+            .noDefaultValue()
+            .withDescription("For a bounded input: the event time (epoch milliseconds) its usage is known to reach,"
+                    + " the k-th largest distinct usage event time of the whole input (k as in"
+                    + " reconcile.watermark-corroboration). Every subtask then judges USAGE_SPIKE/USAGE_DROP up to"
+                    + " it, whatever its own keys reached, so the answer does not depend on when the last"
+                    + " watermark before the end of the input was emitted. reckon replay sets it from its usage"
+                    + " file; unset, each subtask goes by what it read.");
+
     private ReconOptions() {}
 }

@@ -40,17 +40,30 @@ final class InputLoader {
      * @param runs sorted runs written to temporary files (0 when the input fitted the sort memory)
      * @param time how long the loading took, sorting and handing on included
      * @param sortTime the part of it spent ordering: buffering, writing the runs and merging them
+     * @param end where the valid records reach in event time ({@link InputEnd}), or {@link
+     *     io.reckon.jobs.sources.CorroboratedTime#NONE}
      */
-    record Result(long lines, long deadLettered, long ordered, int runs, Duration time, Duration sortTime) {}
+    record Result(long lines, long deadLettered, long ordered, int runs, Duration time, Duration sortTime, long end) {}
 
     private final ConfluentAvroCodec codec;
     private final LoadOptions options;
     private final Sink sink;
+    private final InputEnd end;
 
+    /** Measures the input's end with the job's default corroboration and future skew. */
     InputLoader(ConfluentAvroCodec codec, LoadOptions options, Sink sink) {
+        this(
+                codec,
+                options,
+                sink,
+                InputEnd.of(new org.apache.flink.configuration.Configuration(), System.currentTimeMillis()));
+    }
+
+    InputLoader(ConfluentAvroCodec codec, LoadOptions options, Sink sink, InputEnd end) {
         this.codec = codec;
         this.options = options;
         this.sink = sink;
+        this.end = end;
     }
 
     Result load(InputKind kind, Path file) throws IOException {
@@ -83,6 +96,9 @@ final class InputLoader {
                         dead++;
                         continue;
                     }
+                    if (c.eventTime() != null) {
+                        end.add(c.eventTime().toEpochMilli());
+                    }
                     byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
                     if (ordered) {
                         long t = System.nanoTime();
@@ -114,7 +130,8 @@ final class InputLoader {
                     ordered ? sorter.size() : 0,
                     sorter.runsWritten(),
                     Duration.ofNanos(System.nanoTime() - started),
-                    Duration.ofNanos(sortNanos));
+                    Duration.ofNanos(sortNanos),
+                    end.end());
         }
     }
 

@@ -229,7 +229,10 @@ public final class Replay {
 
     /**
      * Creates the topics and produces the files into them, as {@link #run} does before it starts the
-     * job; for callers that run the job graph themselves (e.g. on a cluster they control).
+     * job; for callers that run the job graph themselves (e.g. on a cluster they control). Sets {@code
+     * reconcile.input-end} in {@code conf} to where the usage file reaches ({@link InputEnd}) unless
+     * it is set already, so that the job built from {@code conf} judges usage signals up to the same
+     * end on every subtask.
      *
      * @return per input, {lines read, lines dead-lettered by the loader}
      */
@@ -250,8 +253,14 @@ public final class Replay {
                     loaded.put(kind, new long[] {0, 0});
                     continue;
                 }
-                InputLoader.Result r = load(admin, codec, loading, kind, file);
+                InputLoader.Result r =
+                        load(admin, codec, loading, kind, file, InputEnd.of(conf, System.currentTimeMillis()));
                 loaded.put(kind, new long[] {r.lines(), r.deadLettered()});
+                if (kind == InputKind.USAGE
+                        && r.end() != io.reckon.jobs.sources.CorroboratedTime.NONE
+                        && !conf.contains(ReconOptions.INPUT_END)) {
+                    conf.set(ReconOptions.INPUT_END, r.end());
+                }
             }
         }
         return loaded;
@@ -405,16 +414,20 @@ public final class Replay {
 
     /** Produces one file into its topic, in batches of {@value #LOAD_BATCH} records. */
     private static InputLoader.Result load(
-            TopicAdmin admin, ConfluentAvroCodec codec, LoadOptions loading, InputKind kind, Path file)
+            TopicAdmin admin, ConfluentAvroCodec codec, LoadOptions loading, InputKind kind, Path file, InputEnd end)
             throws IOException {
         List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>(LOAD_BATCH);
-        InputLoader loader = new InputLoader(codec, loading, record -> {
-            batch.add(record);
-            if (batch.size() >= LOAD_BATCH) {
-                admin.produceAll(batch);
-                batch.clear();
-            }
-        });
+        InputLoader loader = new InputLoader(
+                codec,
+                loading,
+                record -> {
+                    batch.add(record);
+                    if (batch.size() >= LOAD_BATCH) {
+                        admin.produceAll(batch);
+                        batch.clear();
+                    }
+                },
+                end);
         InputLoader.Result r = loader.load(kind, file);
         admin.produceAll(batch);
         LOG.info(

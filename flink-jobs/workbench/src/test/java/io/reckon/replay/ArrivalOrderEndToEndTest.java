@@ -126,6 +126,14 @@ class ArrivalOrderEndToEndTest {
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(2));
         ReconciliationJob.withObjectReuse(conf);
         Replay.produce(conf, files, LoadOptions.defaults().withOrder(InputOrder.FILE));
+        // Every order tells the job the same end of the usage input: its third largest distinct time.
+        long[] usageTimes = records.stream()
+                .filter(r -> r.kind == MeterEvent.Kind.USAGE)
+                .mapToLong(r -> r.eventTime)
+                .distinct()
+                .sorted()
+                .toArray();
+        assertThat(conf.get(io.reckon.jobs.ReconOptions.INPUT_END)).isEqualTo(usageTimes[usageTimes.length - 3]);
 
         Path checkpoints = Files.createTempDirectory(work, "checkpoints-");
         StreamExecutionEnvironment env = Replay.localEnvironment(conf, checkpoints);

@@ -165,6 +165,33 @@ class InputLoaderTest {
     }
 
     @Test
+    void theInputsEndIsItsThirdLargestDistinctEventTimeWithinTheFutureTheJobAccepts() throws Exception {
+        Path file = write(
+                "usage.jsonl",
+                bytes(usage("e-1", "2026-03-02T12:00:00Z", "1")),
+                bytes(usage("e-2", "2026-03-02T13:00:00Z", "1")),
+                bytes(usage("e-3", "2026-03-02T13:00:00Z", "1")), // the same time: no second witness
+                bytes(usage("e-4", "2026-03-02T11:00:00Z", "1")),
+                bytes(usage("e-5", "2026-03-02T14:00:00Z", "1")),
+                // Further ahead of the wall clock than the job accepts: it dead-letters them.
+                bytes(usage("e-6", "2099-01-01T00:00:00Z", "1")),
+                bytes(usage("e-7", "2099-01-02T00:00:00Z", "1")),
+                bytes(usage("e-8", "2099-01-03T00:00:00Z", "1")));
+        for (InputOrder order : InputOrder.values()) {
+            assertThat(load(order, InputKind.USAGE, file).end())
+                    .as("%s order", order)
+                    .isEqualTo(Instant.parse("2026-03-02T12:00:00Z").toEpochMilli());
+        }
+        Path two = write(
+                "two.jsonl",
+                bytes(usage("e-1", "2026-03-02T12:00:00Z", "1")),
+                bytes(usage("e-2", "2026-03-02T13:00:00Z", "1")));
+        assertThat(load(InputOrder.EVENT_TIME, InputKind.USAGE, two).end())
+                .as("fewer than three distinct times reach nothing")
+                .isEqualTo(io.reckon.jobs.sources.CorroboratedTime.NONE);
+    }
+
+    @Test
     void anEmptyFileAndAFileOfOneLine() throws Exception {
         InputLoader.Result empty = load(InputOrder.EVENT_TIME, InputKind.USAGE, write("empty.jsonl"));
         assertThat(empty.lines()).isZero();

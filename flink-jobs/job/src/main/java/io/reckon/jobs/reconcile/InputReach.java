@@ -19,7 +19,11 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * below the watermark, so nothing changes there; at the end of a bounded input the reach is the
  * subtask's highest usage event time, a maximum over its records and so the same in any arrival order
  * (the last finite watermark decides only for a subtask whose keys all fell silent before the others',
- * and then only by what the watermark had reached).
+ * and then only by what the watermark had reached, which depends on when the last watermark before
+ * the end was emitted). When the whole input's end is known ({@code reconcile.input-end}, which {@code
+ * reckon replay} sets from its sorted usage file), the reach is the larger of it and what this
+ * subtask read, and the watermark plays no part: every subtask judges up to the same end in every
+ * run.
  *
  * <p>Kept in operator state (union list state, the maximum taken on restore), so a restart between the
  * last record and the end of the input judges the same hours.
@@ -38,6 +42,14 @@ final class InputReach {
     private final long[] largest = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
 
     private long lastFiniteWatermark = Long.MIN_VALUE;
+
+    /** Where the whole input is known to reach, or {@link ReconSettings#NO_INPUT_END}. */
+    private final long inputEnd;
+
+    /** @param inputEnd where the whole bounded input is known to reach, or {@link ReconSettings#NO_INPUT_END} */
+    InputReach(long inputEnd) {
+        this.inputEnd = inputEnd;
+    }
 
     void restore(FunctionInitializationContext context) throws Exception {
         state = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(STATE, Types.LONG));
@@ -79,7 +91,8 @@ final class InputReach {
 
     /** The last event time observed (inclusive); Long.MIN_VALUE when nothing was. */
     long reach() {
-        return Math.max(restored, Math.max(largest[CORROBORATION - 1], lastFiniteWatermark));
+        long observed = inputEnd != ReconSettings.NO_INPUT_END ? inputEnd : lastFiniteWatermark;
+        return Math.max(restored, Math.max(largest[CORROBORATION - 1], observed));
     }
 
     /**

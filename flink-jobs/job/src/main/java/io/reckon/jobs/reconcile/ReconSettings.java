@@ -19,8 +19,12 @@ public record ReconSettings(
         double dropDeviations,
         int dropRatio,
         int upsellMarginPct,
-        boolean upsellEnabled)
+        boolean upsellEnabled,
+        long inputEndMs)
         implements Serializable {
+
+    /** {@link #inputEndMs} when reconcile.input-end is not set. */
+    public static final long NO_INPUT_END = Long.MIN_VALUE;
 
     public static final long HOUR_MS = 3_600_000L;
 
@@ -65,7 +69,8 @@ public record ReconSettings(
                 conf.get(ReconOptions.DROP_DEVIATIONS),
                 conf.get(ReconOptions.DROP_RATIO),
                 conf.get(ReconOptions.UPSELL_MARGIN_PCT),
-                conf.get(ReconOptions.UPSELL_ENABLED));
+                conf.get(ReconOptions.UPSELL_ENABLED),
+                conf.getOptional(ReconOptions.INPUT_END).orElse(NO_INPUT_END));
     }
 
     /** The usage detector's parameters. */

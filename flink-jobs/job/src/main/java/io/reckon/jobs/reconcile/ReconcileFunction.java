@@ -160,7 +160,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         self[0] = intake;
         PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, outputs, counters);
         if (reach == null) {
-            reach = new InputReach();
+            reach = new InputReach(settings.inputEndMs());
         }
         Signals signals = new Signals(settings, contracts, emitter, periods, counters, outputs, reach);
         ticks = new TickEvaluation(settings, state, periods, ledger, checks, signals, retention, tickRequests, outputs);
@@ -170,7 +170,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         totals = CounterTotals.restore(context, COUNTER_TOTALS);
-        reach = new InputReach();
+        reach = new InputReach(settings.inputEndMs());
         reach.restore(context);
     }
 

@@ -13,7 +13,7 @@ class InputReachTest {
 
     @Test
     void theReachIsTheThirdLargestDistinctUsageTimeOrTheLastFiniteWatermark() {
-        InputReach reach = new InputReach();
+        InputReach reach = new InputReach(ReconSettings.NO_INPUT_END);
         assertThat(reach.judgeableBefore(ms("2026-03-12T00:00:00Z"))).isEqualTo(Long.MIN_VALUE);
         reach.usage(ms("2026-03-10T09:59:59.999Z"));
         reach.usage(ms("2026-03-10T10:30:00Z"));
@@ -31,11 +31,38 @@ class InputReachTest {
         reach.watermark(ms("2026-03-10T14:00:00Z"));
         assertThat(reach.judgeableBefore(Long.MAX_VALUE)).isEqualTo(ms("2026-03-10T14:00:00Z"));
         // Whatever the order the records came in, the same reach.
-        InputReach other = new InputReach();
+        InputReach other = new InputReach(ReconSettings.NO_INPUT_END);
         other.usage(ms("2026-12-01T00:00:00Z"));
         other.usage(ms("2026-03-10T11:15:00Z"));
         other.usage(ms("2026-03-10T10:30:00Z"));
         other.usage(ms("2026-03-10T09:59:59.999Z"));
         assertThat(other.reach()).isEqualTo(ms("2026-03-10T10:30:00Z"));
+    }
+
+    @Test
+    void aKnownInputEndIsEverySubtasksReachWhateverItsLastWatermark() {
+        long end = ms("2026-03-10T18:30:00Z");
+        // A subtask whose keys fell silent at 10:30, while the input goes on to 18:30.
+        InputReach silent = new InputReach(end);
+        silent.usage(ms("2026-03-10T09:00:00Z"));
+        silent.usage(ms("2026-03-10T10:00:00Z"));
+        silent.usage(ms("2026-03-10T10:30:00Z"));
+        assertThat(silent.judgeableBefore(Long.MAX_VALUE)).isEqualTo(ms("2026-03-10T18:00:00Z"));
+        // The last finite watermark before the end, which depends on when it was emitted, changes nothing.
+        InputReach early = new InputReach(end);
+        early.watermark(ms("2026-03-10T12:00:00Z"));
+        InputReach late = new InputReach(end);
+        late.watermark(ms("2026-03-10T20:00:00Z"));
+        assertThat(early.reach()).isEqualTo(end).isEqualTo(late.reach());
+        // Without it, the same subtask went by its watermark.
+        InputReach unknown = new InputReach(ReconSettings.NO_INPUT_END);
+        unknown.watermark(ms("2026-03-10T20:00:00Z"));
+        assertThat(unknown.reach()).isEqualTo(ms("2026-03-10T20:00:00Z"));
+        // A subtask's own records beyond the known end still count (records the loader did not see).
+        InputReach beyond = new InputReach(end);
+        for (String t : new String[] {"2026-03-11T01:00:00Z", "2026-03-11T02:00:00Z", "2026-03-11T03:00:00Z"}) {
+            beyond.usage(ms(t));
+        }
+        assertThat(beyond.reach()).isEqualTo(ms("2026-03-11T01:00:00Z"));
     }
 }

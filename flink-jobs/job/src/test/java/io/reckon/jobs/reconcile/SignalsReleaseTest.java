@@ -74,6 +74,11 @@ class SignalsReleaseTest {
 
     /** acct_1 stops on 10 March at noon, acct_2 runs to the end of the input (12 March). */
     private void inputThatEndsEarly() throws Exception {
+        inputThatEndsEarly(true);
+    }
+
+    /** As {@link #inputThatEndsEarly()}; without acct_2: a subtask that holds only the key that fell silent. */
+    private void inputThatEndsEarly(boolean withAcct2) throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         contract(Contracts.perUnit("acct_2", 1, "2026-01-01T00:00:00Z", METER, "1"));
         Instant stops = Instant.parse("2026-03-10T12:00:00Z");
@@ -81,8 +86,43 @@ class SignalsReleaseTest {
             if (h.isBefore(stops)) {
                 record(ACCOUNT, h.plusSeconds(60).toString(), "10");
             }
-            record("acct_2", h.plusSeconds(3599).toString(), "10");
+            if (withAcct2) {
+                record("acct_2", h.plusSeconds(3599).toString(), "10");
+            }
         }
+    }
+
+    @Test
+    void aSubtaskWhoseKeysFellSilentJudgesUpToTheKnownInputEndWhateverItsLastWatermark() throws Exception {
+        // The subtask of acct_1 alone; the rest of the input (acct_2's, on another subtask) reaches 21:59:59
+        // on 11 March. The last watermark this subtask sees before the end of the input depends on when the
+        // sources last emitted one: an early one and a late one.
+        ReconSettings knownEnd = ReconSettings.from(new org.apache.flink.configuration.Configuration()
+                .set(io.reckon.jobs.ReconOptions.INPUT_END, ms("2026-03-11T21:59:59Z")));
+        for (String lastWatermark : List.of("2026-03-10T13:00:00Z", "2026-03-11T20:00:00Z")) {
+            harness.close();
+            open(knownEnd);
+            inputThatEndsEarly(false);
+            watermark(lastWatermark);
+            harness.watermark(Long.MAX_VALUE);
+            List<AnomalyRecord> drops = anomalies().stream()
+                    .filter(a -> a.type.startsWith("USAGE_"))
+                    .toList();
+            // The same as when acct_2 is on the same subtask (hoursAfterTheInputEndsAreNeitherDropsNorSpikes).
+            assertThat(drops)
+                    .as("last watermark %s", lastWatermark)
+                    .extracting(a -> a.accountId + ":" + a.type + "@" + Instant.ofEpochMilli(a.periodStart))
+                    .containsOnly("acct_1:USAGE_DROP@2026-03-10T16:00:00Z");
+            assertThat(drops).filteredOn(a -> a.finalRevision).singleElement().satisfies(a -> assertThat(a.periodEnd)
+                    .isEqualTo(INPUT_ENDS.minusSeconds(3 * 3600).toEpochMilli()));
+        }
+        // Without the known end, the early watermark left the silent hours unobserved: no drop at all.
+        harness.close();
+        open(ReconSettings.defaults());
+        inputThatEndsEarly(false);
+        watermark("2026-03-10T13:00:00Z");
+        harness.watermark(Long.MAX_VALUE);
+        assertThat(anomalies()).noneMatch(a -> a.type.startsWith("USAGE_"));
     }
 
     @Test
