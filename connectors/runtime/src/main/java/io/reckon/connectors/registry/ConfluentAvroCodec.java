@@ -7,19 +7,16 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaParseException;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
@@ -360,126 +357,23 @@ public final class ConfluentAvroCodec implements Serializable {
         Schema writer = writerSchema(id);
         SpecificData model = SpecificData.getForClass(type);
         Schema reader = model.getSchema(type);
-        SchemaCompatibility.SchemaPairCompatibility compatibility =
-                SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
-        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            String details = compatibility.getResult().getIncompatibilities().stream()
-                    .limit(3)
-                    .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
-                    .collect(Collectors.joining("; "));
+        String incompatibility = SchemaPairs.incompatibility(reader, writer);
+        if (incompatibility != null) {
             return new Resolution<>(
                     null,
                     "writer schema id " + id + " (" + writer.getFullName() + ") is incompatible with " + type.getName()
-                            + ": " + details);
-        }
-        String logical = logicalTypeMismatch(reader, writer, "");
-        if (logical != null) {
-            return new Resolution<>(
-                    null,
-                    "writer schema id " + id + " (" + writer.getFullName() + ") is incompatible with " + type.getName()
-                            + ": " + logical);
+                            + ": " + incompatibility);
         }
         // Avro's fast reader (a precomputed plan instead of a ResolvingDecoder, about twice as fast) runs
         // only for exactly SpecificData, not for a subclass: the list-array model is kept to the types
         // that hold arrays (contracts, rare), and the per-record inputs get the fast reader.
-        SpecificData data = holdsArray(reader, new HashSet<>()) ? new ListArraySpecificData(model) : model;
+        SpecificData data = SchemaPairs.holdsArray(reader, new HashSet<>()) ? new ListArraySpecificData(model) : model;
         return new Resolution<>(new SpecificDatumReader<>(writer, reader, data), null);
     }
 
     /** The model that reads {@code type} from payloads carrying {@code schemaId}; for tests. */
     <T extends SpecificRecord> GenericData readerModel(int schemaId, Class<T> type) throws UndecodableRecordException {
         return resolution(schemaId, type).reader.getData();
-    }
-
-    /** Whether values of {@code schema} can hold an Avro array anywhere inside. */
-    static boolean holdsArray(Schema schema, Set<String> seen) {
-        return switch (schema.getType()) {
-            case ARRAY -> true;
-            case MAP -> holdsArray(schema.getValueType(), seen);
-            case UNION -> schema.getTypes().stream().anyMatch(t -> holdsArray(t, seen));
-            case RECORD ->
-                seen.add(schema.getFullName())
-                        && schema.getFields().stream().anyMatch(f -> holdsArray(f.schema(), seen));
-            default -> false;
-        };
-    }
-
-    /**
-     * Avro's resolution promotes string to bytes, so a decimal written as a string would be read as the
-     * unscaled bytes of its text: "12.5" becomes 0.825372213. A reader field with a logical type (a
-     * decimal, a timestamp) therefore requires the same logical type, and for decimals the same scale,
-     * on the writer side. Returns the first mismatch, or null. Hand-written: Avro's compatibility
-     * checker ignores logical types by design.
-     */
-    static String logicalTypeMismatch(Schema reader, Schema writer, String path) {
-        if (reader.getType() == Schema.Type.UNION) {
-            if (writer.getType() == Schema.Type.UNION) {
-                for (Schema w : writer.getTypes()) {
-                    Schema r = reader.getTypes().stream()
-                            .filter(b -> b.getType() == w.getType()
-                                    || (b.getLogicalType() != null
-                                            && w.getType() != Schema.Type.NULL
-                                            && b.getType() != Schema.Type.NULL))
-                            .findFirst()
-                            .orElse(null);
-                    if (r != null) {
-                        String m = logicalTypeMismatch(r, w, path);
-                        if (m != null) {
-                            return m;
-                        }
-                    }
-                }
-                return null;
-            }
-            for (Schema r : reader.getTypes()) {
-                if (r.getType() != Schema.Type.NULL) {
-                    return logicalTypeMismatch(r, writer, path);
-                }
-            }
-            return null;
-        }
-        org.apache.avro.LogicalType expected = reader.getLogicalType();
-        if (expected != null) {
-            org.apache.avro.LogicalType actual = writer.getLogicalType();
-            if (actual == null || !actual.getName().equals(expected.getName())) {
-                return "field " + path + " is written as " + writer.getType().getName()
-                        + (actual == null ? "" : " (" + actual.getName() + ")") + " but must be " + expected.getName();
-            }
-            if (expected instanceof org.apache.avro.LogicalTypes.Decimal d
-                    && ((org.apache.avro.LogicalTypes.Decimal) actual).getScale() != d.getScale()) {
-                return "field " + path + " is written with decimal scale "
-                        + ((org.apache.avro.LogicalTypes.Decimal) actual).getScale() + " but must have scale "
-                        + d.getScale();
-            }
-            return null;
-        }
-        switch (reader.getType()) {
-            case RECORD:
-                if (writer.getType() != Schema.Type.RECORD) {
-                    return null;
-                }
-                for (Schema.Field rf : reader.getFields()) {
-                    Schema.Field wf = writer.getField(rf.name());
-                    if (wf != null) {
-                        String m = logicalTypeMismatch(
-                                rf.schema(), wf.schema(), path.isEmpty() ? rf.name() : path + "." + rf.name());
-                        if (m != null) {
-                            return m;
-                        }
-                    }
-                }
-                return null;
-            case ARRAY:
-                return writer.getType() == Schema.Type.ARRAY
-                        ? logicalTypeMismatch(reader.getElementType(), writer.getElementType(), path + "[]")
-                        : null;
-            case MAP:
-                return writer.getType() == Schema.Type.MAP
-                        ? logicalTypeMismatch(reader.getValueType(), writer.getValueType(), path + "{}")
-                        : null;
-            default:
-                return null;
-        }
     }
 
     private Schema writerSchema(int id) throws UndecodableRecordException {
@@ -565,31 +459,4 @@ public final class ConfluentAvroCodec implements Serializable {
     private record WriterKey(Schema schema, GenericData model) {}
 
     private record Resolution<T>(SpecificDatumReader<T> reader, String incompatibility) {}
-
-    /**
-     * The generated class's model, except that Avro arrays are read into {@link ArrayList}s instead of
-     * {@code GenericData.Array}. The latter compares its elements with the plain {@code GenericData}
-     * model, which knows no logical types: {@code equals} on a decoded {@code Contract} (meters with
-     * nullable decimals) throws "Unknown datum type java.math.BigDecimal". ArrayList compares with the
-     * elements' own {@code equals}, which use the generated class's model. Avro's fast reader does not
-     * run for a subclass of SpecificData, so only types that hold arrays are read with this model.
-     */
-    private static final class ListArraySpecificData extends SpecificData {
-
-        ListArraySpecificData(SpecificData base) {
-            super(base.getClassLoader());
-            base.getConversions().forEach(this::addLogicalTypeConversion);
-        }
-
-        @Override
-        public Object newArray(Object old, int size, Schema schema) {
-            if (old instanceof Collection<?> reusable) {
-                @SuppressWarnings("unchecked")
-                Collection<Object> list = (Collection<Object>) reusable;
-                list.clear();
-                return list;
-            }
-            return new ArrayList<>(size);
-        }
-    }
 }

@@ -63,7 +63,7 @@ class ConfluentAvroCodecTest {
 
         var model = codec.readerModel(schemaId, record.getClass());
 
-        boolean holdsArray = ConfluentAvroCodec.holdsArray(record.getSchema(), new HashSet<>());
+        boolean holdsArray = SchemaPairs.holdsArray(record.getSchema(), new HashSet<>());
         // Of the contracts in avro/, only Contract has arrays (meters, tiers).
         assertThat(holdsArray).isEqualTo(record instanceof Contract);
         // The fast reader runs only for exactly SpecificData (FastReaderBuilder.isSupportedData).
