@@ -185,8 +185,8 @@ final class StripeInvoices {
             Rec r = records.get(Math.max(0, records.size() - states + s));
             String meterId = accounts.meter(r.account(), r.meter())
                     .map(StripeAccounts.StripeMeter::id)
-                    .orElse(WorkloadGenerator.stripeMeterId(r.meter()));
-            String priceId = WorkloadGenerator.stripePriceId(r.meter(), r.currency());
+                    .orElse(DemoAccounts.stripeMeterId(r.meter()));
+            String priceId = DemoAccounts.stripePriceId(r.meter(), r.currency());
             prices.putIfAbsent(priceId, new Price(priceId, meterId));
             out.add(new Line(r.lineId(), priceId, r.periodStart(), r.periodEnd(), r.quantity(), r.amount()));
         }

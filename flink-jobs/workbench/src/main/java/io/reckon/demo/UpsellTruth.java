@@ -84,7 +84,7 @@ final class UpsellTruth {
             String account,
             String meter,
             BillingPeriod period,
-            List<WorkloadGenerator.Rec> usage,
+            List<WorkloadDraft.Rec> usage,
             int marginPct) {
         Optional<ContractVersion> contract = book.applicable(account, period.start());
         Optional<MeterTerms> terms = contract.flatMap(v -> v.meter(meter));
@@ -122,8 +122,8 @@ final class UpsellTruth {
                 currency);
     }
 
-    private static BigDecimal quantity(MeterTerms terms, List<WorkloadGenerator.Rec> usage, BillingPeriod period) {
-        List<Timed> in = WorkloadGenerator.timed(usage, period);
-        return WorkloadGenerator.aggregate(terms.aggregation(), in);
+    private static BigDecimal quantity(MeterTerms terms, List<WorkloadDraft.Rec> usage, BillingPeriod period) {
+        List<Timed> in = WorkloadDraft.timed(usage, period);
+        return WorkloadDraft.aggregate(terms.aggregation(), in);
     }
 }
