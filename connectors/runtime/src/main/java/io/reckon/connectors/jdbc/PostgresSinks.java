@@ -90,9 +90,34 @@ public final class PostgresSinks {
             TypeSerializer<T> serializer,
             String table,
             SerializableFunction<T, String> describe) {
+        return committedOnCheckpoint(conf, sql, binder, serializer, table, describe, null);
+    }
+
+    /**
+     * As {@link #committedOnCheckpoint(ReadableConfig, String, JdbcStatementBuilder, TypeSerializer,
+     * String, SerializableFunction)}, writing of the rows of one checkpoint interval only those no later
+     * row of the same key supersedes ({@link Supersession}, which must match the upsert's guard).
+     *
+     * @param supersession null: every row is written
+     */
+    public static <T> Sink<T> committedOnCheckpoint(
+            ReadableConfig conf,
+            String sql,
+            JdbcStatementBuilder<T> binder,
+            TypeSerializer<T> serializer,
+            String table,
+            SerializableFunction<T, String> describe,
+            Supersession<T> supersession) {
         requireIdempotent(sql);
         return new CheckpointCommittedJdbcSink<>(
-                connectionOptions(conf), sql, binder, serializer, table, describe, conf.get(JdbcOptions.BATCH_SIZE));
+                connectionOptions(conf),
+                sql,
+                binder,
+                serializer,
+                table,
+                describe,
+                conf.get(JdbcOptions.BATCH_SIZE),
+                supersession);
     }
 
     static JdbcConnectionOptions connectionOptions(ReadableConfig conf) {

@@ -1,10 +1,12 @@
 package io.reckon.jobs.sinks;
 
 import io.reckon.connectors.jdbc.PostgresSinks;
+import io.reckon.connectors.jdbc.Supersession;
 import io.reckon.jobs.records.ForecastRecord;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.ReadableConfig;
@@ -41,7 +43,13 @@ public final class ForecastTable {
                         TypeInformation.of(ForecastRecord.class).createSerializer(new SerializerConfigImpl()),
                         "period_forecasts",
                         f -> "account_id=" + f.accountId + " meter=" + f.meter + " period_start=" + f.periodStart
-                                + " as_of=" + f.asOf))
+                                + " as_of=" + f.asOf,
+                        // The upsert's guard, which is transitive: never an earlier as_of, never a final
+                        // forecast replaced by one that is not.
+                        Supersession.when(
+                                f -> List.of(f.accountId, f.meter, f.periodStart),
+                                (later, earlier) ->
+                                        (later.finalRevision || !earlier.finalRevision) && earlier.asOf <= later.asOf)))
                 .name("period-forecasts-table")
                 .uid("period-forecasts-table-committed");
     }

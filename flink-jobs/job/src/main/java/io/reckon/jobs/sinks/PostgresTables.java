@@ -1,6 +1,7 @@
 package io.reckon.jobs.sinks;
 
 import io.reckon.connectors.jdbc.PostgresSinks;
+import io.reckon.connectors.jdbc.Supersession;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.UnmappedUsage;
@@ -8,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -54,7 +56,9 @@ public final class PostgresTables {
                         PostgresTables::bindAnomaly,
                         serializer(AnomalyRecord.class),
                         "anomalies",
-                        PostgresTables::describeAnomaly))
+                        PostgresTables::describeAnomaly,
+                        // The upsert's guard: a revision replaces one not newer than itself.
+                        Supersession.when(a -> a.anomalyId, (later, earlier) -> earlier.revision <= later.revision)))
                 .name("anomalies-table")
                 .uid("anomalies-table-committed");
         anomalies
@@ -76,7 +80,8 @@ public final class PostgresTables {
                         PostgresTables::bindRollup,
                         serializer(HourlyRollup.class),
                         "hourly_usage",
-                        r -> "account_id=" + r.accountId + " meter=" + r.meter + " hour_start=" + r.hourStart))
+                        r -> "account_id=" + r.accountId + " meter=" + r.meter + " hour_start=" + r.hourStart,
+                        Supersession.lastWins(r -> List.of(r.accountId, r.meter, r.hourStart))))
                 .name("hourly-usage-table")
                 .uid("hourly-usage-table-committed");
     }
@@ -88,7 +93,8 @@ public final class PostgresTables {
                         PostgresTables::bindUnmapped,
                         serializer(UnmappedUsage.class),
                         "unmapped_usage",
-                        u -> "account_id=" + u.accountId + " meter=" + u.meter + " period_start=" + u.periodStart))
+                        u -> "account_id=" + u.accountId + " meter=" + u.meter + " period_start=" + u.periodStart,
+                        Supersession.lastWins(u -> List.of(u.accountId, u.meter, u.periodStart))))
                 .name("unmapped-usage-table")
                 .uid("unmapped-usage-table-committed");
     }
