@@ -108,11 +108,11 @@ class DemoReportTest {
 
     @Test
     void moneyIsFormattedAsPeopleReadIt() {
-        assertThat(DemoReport.money(123456, "usd")).isEqualTo("$1,234.56");
-        assertThat(DemoReport.money(1200, "eur")).isEqualTo("€12.00");
-        assertThat(DemoReport.money(-5, "usd")).isEqualTo("-$0.05");
-        assertThat(DemoReport.money(500, "jpy")).isEqualTo("¥500");
-        assertThat(DemoReport.money(Map.of())).isEqualTo("none");
+        assertThat(DemoReportText.money(123456, "usd")).isEqualTo("$1,234.56");
+        assertThat(DemoReportText.money(1200, "eur")).isEqualTo("€12.00");
+        assertThat(DemoReportText.money(-5, "usd")).isEqualTo("-$0.05");
+        assertThat(DemoReportText.money(500, "jpy")).isEqualTo("¥500");
+        assertThat(DemoReportText.money(Map.of())).isEqualTo("none");
     }
 
     @Test
