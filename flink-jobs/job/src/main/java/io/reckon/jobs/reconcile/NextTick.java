@@ -107,13 +107,22 @@ final class NextTick {
         return Long.MIN_VALUE;
     }
 
-    /** The hour after the next empty hour that can be a drop. */
+    /**
+     * The hour after the next empty hour that can be a drop. Only the empty hours are looked at (an
+     * hour with records has its tick anyway), found by the usage bits a word at a time: a key with
+     * records in most hours has few to look at.
+     */
     private static long possibleDrop(PeriodState p, List<PeriodState> live, long tick) {
+        long from = Math.max(p.start, tick - HOUR_MS);
         long limit = Math.min(p.end, tick + DROP_LOOKAHEAD_MS);
-        for (long h = Math.max(p.start, tick - HOUR_MS); h < limit; h += HOUR_MS) {
-            if (p.hasUsage(h)) {
-                continue; // an hour with records has its tick anyway
-            }
+        if (from >= limit) {
+            return Long.MAX_VALUE;
+        }
+        int to = p.index(limit);
+        for (int i = HourBits.nextClear(p.usageHours, p.index(from), to);
+                i >= 0;
+                i = HourBits.nextClear(p.usageHours, i + 1, to)) {
+            long h = p.hourAt(i);
             if (UsageDetector.emptyHourCanDrop(hour -> hasUsage(live, hour), h)) {
                 return h + HOUR_MS;
             }
