@@ -423,6 +423,9 @@ final class FaultHarness implements AutoCloseable {
                     if (status == JobStatus.RESTARTING && last != JobStatus.RESTARTING) {
                         restarts++;
                     }
+                    // A restart shorter than the poll interval is not seen as a state; the tasks' attempt
+                    // numbers keep count of it (every task of the job's one region restarts each time).
+                    restarts = Math.max(restarts, highestAttempt(graph));
                     last = status;
                     var snapshot = graph.getCheckpointStatsSnapshot();
                     if (snapshot != null) {
@@ -449,6 +452,14 @@ final class FaultHarness implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        private static int highestAttempt(AccessExecutionGraph graph) {
+            int highest = 0;
+            for (var vertex : graph.getAllExecutionVertices()) {
+                highest = Math.max(highest, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+            }
+            return highest;
         }
 
         void finish() throws InterruptedException {
