@@ -112,7 +112,7 @@ final class NextTick {
      * hour with records has its tick anyway), found by the usage bits a word at a time: a key with
      * records in most hours has few to look at.
      */
-    private static long possibleDrop(PeriodState p, List<PeriodState> live, long tick) {
+    static long possibleDrop(PeriodState p, List<PeriodState> live, long tick) {
         long from = Math.max(p.start, tick - HOUR_MS);
         long limit = Math.min(p.end, tick + DROP_LOOKAHEAD_MS);
         if (from >= limit) {
