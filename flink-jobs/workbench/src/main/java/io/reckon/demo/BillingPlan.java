@@ -204,13 +204,7 @@ final class BillingPlan extends WorkloadDraft {
             case OLD_PRICES -> lines.add(base.with(c.reported(), c.pricedWithoutEscalation(), base.status()));
             case DOUBLE_BILLED -> {
                 lines.add(base);
-                lines.add(new InvoiceRecord(
-                        base.invoiceId() + "_2",
-                        base.lineId() + "_2",
-                        base.quantity(),
-                        base.amountMinor(),
-                        base.currency(),
-                        base.status()));
+                lines.add(base.again(base.status()));
             }
             case INFLATED_QUANTITY -> {
                 BigDecimal inflated = c.reported()
@@ -322,13 +316,7 @@ final class BillingPlan extends WorkloadDraft {
                 replaced++;
             } else if (voided < 1) {
                 lines.add(base);
-                lines.add(new InvoiceRecord(
-                        base.invoiceId() + "_2",
-                        base.lineId() + "_2",
-                        base.quantity(),
-                        base.amountMinor(),
-                        base.currency(),
-                        "void"));
+                lines.add(base.again("void"));
                 voided++;
             } else {
                 lines.add(base);

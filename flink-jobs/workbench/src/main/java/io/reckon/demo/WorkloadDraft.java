@@ -207,6 +207,11 @@ class WorkloadDraft {
         InvoiceRecord onInvoice(String newInvoiceId) {
             return new InvoiceRecord(newInvoiceId, lineId, quantity, amountMinor, currency, status);
         }
+
+        /** The same line once more, on a second invoice of its own, with {@code newStatus}. */
+        InvoiceRecord again(String newStatus) {
+            return new InvoiceRecord(invoiceId + "_2", lineId + "_2", quantity, amountMinor, currency, newStatus);
+        }
     }
 
     Rec newUsage(Profile p, String meter, Instant t, BigDecimal q) {
