@@ -2,6 +2,7 @@ package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
+import io.reckon.jobs.reconcile.checks.EmptyHours;
 import io.reckon.jobs.reconcile.checks.HourBits;
 import io.reckon.jobs.reconcile.checks.UsageDetector;
 
@@ -24,9 +25,9 @@ final class Dirt {
 
     /**
      * The records of {@code hour} in {@code p} (which the caller writes back) changed after a tick had
-     * passed it (or {@code p} is final).
+     * passed it (or {@code p} is final); {@code emptiness} when the hour became empty or stopped being so.
      */
-    void hourChanged(PeriodState p, long hour) throws Exception {
+    void hourChanged(PeriodState p, long hour, boolean emptiness) throws Exception {
         p.changed(hour);
         if (p.finalized) {
             p.reevaluate = true;
@@ -37,6 +38,16 @@ final class Dirt {
         for (int w = 1; w <= UsageDetector.WEEKS; w++) {
             long later = hour + w * UsageDetector.WEEK_MS;
             rejudgeRange(p, later - HOUR_MS, later + UsageDetector.MAX_RUN * HOUR_MS);
+        }
+        if (emptiness) {
+            // Drop runs weigh the empty hours of the same hour of day on each of the previous days
+            // (EmptyHours); the days a whole number of weeks back were marked above.
+            for (int d = 1; d <= EmptyHours.DAYS; d++) {
+                if (d % 7 != 0) {
+                    long later = hour + d * EmptyHours.DAY_MS;
+                    rejudgeRange(p, later - HOUR_MS, later + UsageDetector.MAX_RUN * HOUR_MS);
+                }
+            }
         }
         // Only a final period can have a final successor (finality follows the periods' order).
         PeriodState next = p.finalized ? periods.containing(p.end, p.anchorDay) : null;

@@ -128,7 +128,8 @@ final class RecordIntake {
             }
             if (hour + HOUR_MS <= watermark) {
                 // Its hour already closed: it is judged again, and its rollup row rewritten now.
-                dirt.hourChanged(p, hour);
+                boolean emptiness = usage && bucket.usage.count == (c.sign() > 0 ? 1 : 0);
+                dirt.hourChanged(p, hour, emptiness);
                 outputs.rollup(Ledger.rollup(key, hour, bucket));
             }
             if (p.finalized) {

@@ -112,7 +112,7 @@ class SignalsReleaseTest {
             assertThat(drops)
                     .as("last watermark %s", lastWatermark)
                     .extracting(a -> a.accountId + ":" + a.type + "@" + Instant.ofEpochMilli(a.periodStart))
-                    .containsOnly("acct_1:USAGE_DROP@2026-03-10T16:00:00Z");
+                    .containsOnly("acct_1:USAGE_DROP@2026-03-10T14:00:00Z");
             assertThat(drops).filteredOn(a -> a.finalRevision).singleElement().satisfies(a -> assertThat(a.periodEnd)
                     .isEqualTo(INPUT_ENDS.minusSeconds(3 * 3600).toEpochMilli()));
         }
@@ -154,7 +154,7 @@ class SignalsReleaseTest {
         harness.watermark(Long.MAX_VALUE);
         assertThat(anomalies().stream().filter(a -> a.type.startsWith("USAGE_")))
                 .extracting(a -> a.accountId + ":" + a.type + "@" + Instant.ofEpochMilli(a.periodStart))
-                .containsOnly("acct_1:USAGE_DROP@2026-03-10T16:00:00Z")
+                .containsOnly("acct_1:USAGE_DROP@2026-03-10T14:00:00Z")
                 .isNotEmpty();
     }
 
@@ -166,14 +166,14 @@ class SignalsReleaseTest {
         harness.watermark(Long.MAX_VALUE);
         List<AnomalyRecord> drops =
                 anomalies().stream().filter(a -> a.type.startsWith("USAGE_")).toList();
-        // acct_1 fell silent while the input went on: a drop once five silent hours of a key of one record
+        // acct_1 fell silent while the input went on: a drop once three silent hours of a key of one record
         // every hour are evidence enough (UsageDetectorTest: its baseline hours were never empty),
         // to the end of the input; acct_2 ran to the end of the input, and the hours after it (to the end
         // of March) were never observed: no signal of either key reaches past it. The input's reach is its
         // third largest usage time (InputReach), 21:59:59 on 11 March: the hours to 21:00 are judged.
         assertThat(drops)
                 .extracting(a -> a.accountId + ":" + a.type + "@" + Instant.ofEpochMilli(a.periodStart))
-                .containsOnly("acct_1:USAGE_DROP@2026-03-10T16:00:00Z");
+                .containsOnly("acct_1:USAGE_DROP@2026-03-10T14:00:00Z");
         assertThat(drops).filteredOn(a -> a.finalRevision).singleElement().satisfies(a -> assertThat(a.periodEnd)
                 .isEqualTo(inputEnds.minusSeconds(3 * 3600).toEpochMilli()));
     }

@@ -66,7 +66,8 @@ public final class UsageDetector {
      * The hours a verdict reads, relative to the judged hour: the run (up to {@link #MAX_RUN} - 1 hours
      * before it) and, for each hour of it, its neighbours in each of the previous 4 weeks. A change to
      * hour x therefore changes the verdicts of x .. x + MAX_RUN - 1 and of x + w weeks - 1 .. x + w weeks +
-     * MAX_RUN for w = 1..4.
+     * MAX_RUN for w = 1..4; when x becomes empty or stops being so, also those of x + d days - 1 .. x + d
+     * days + MAX_RUN for d = 1..28 (a drop run's empty hours are weighed by them, {@link EmptyHours}).
      */
     public static final int READS_AFTER = MAX_RUN - 1;
 

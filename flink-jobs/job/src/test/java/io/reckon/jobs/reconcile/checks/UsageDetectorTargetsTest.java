@@ -146,13 +146,13 @@ class UsageDetectorTargetsTest {
             // Measured 89.4 to 93.5 % per seed, below 90 % on seeds 13 and 17 (their misses: over-dispersed keys
             // whose spike hours are within their own bursts, and weekday keys at the edge of their day).
             assertThat((double) s[0] / s[1]).as("seed %d spikes", t.seed()).isGreaterThanOrEqualTo(0.89);
-            // The target is 90 %; measured 63.2 to 74.0 % per seed: a model of 12 baseline hours cannot
-            // know that a key with 1 to 3 records an hour never has an empty one, so its 3-hour drop to a
-            // tenth is judged at the false-signal rate asked only when enough of its hours are empty, and
-            // the evidence of longer drops accumulates too slowly on over-dispersed keys. An oracle that
-            // knows each key's true law finds about 86 % of these drops (docs/analysis/drop-ceiling.py).
-            // This bound keeps what the method reaches.
-            assertThat((double) d[0] / d[1]).as("seed %d drops", t.seed()).isGreaterThanOrEqualTo(0.62);
+            // The target is 90 %; measured 67.1 to 76.2 % per seed: the evidence of a 3-hour drop to a
+            // tenth accumulates too slowly on over-dispersed keys and on sparse Poisson ones (two records an
+            // hour thinned to a tenth are within their own variation), and the office keys' baseline weeks
+            // often hold an earlier incident at the same hour. An oracle that knows each key's true law
+            // finds about 86 % of these drops (docs/analysis/drop-ceiling.py). This bound keeps what the
+            // method reaches.
+            assertThat((double) d[0] / d[1]).as("seed %d drops", t.seed()).isGreaterThanOrEqualTo(0.65);
             allDrops[0] += d[0];
             allDrops[1] += d[1];
             // On the keys whose noise allows it (level meters, steady record sizes), drops are found.
@@ -161,9 +161,10 @@ class UsageDetectorTargetsTest {
         }
         // The target: at least 90 % of the spikes, over all seeds.
         assertThat((double) allSpikes[0] / allSpikes[1]).isGreaterThanOrEqualTo(0.90);
-        // Not the target (90 %): 70.2 % measured over all seeds, 68.5 % before empty hours were weighed in
-        // runs that kept a record.
-        assertThat((double) allDrops[0] / allDrops[1]).isGreaterThanOrEqualTo(0.69);
+        // Not the target (90 %): 72.6 % measured over all seeds; 70.2 % when a run's empty hours were
+        // weighed by the same weekday's hours only, 68.5 % before they were weighed in runs that kept a
+        // record.
+        assertThat((double) allDrops[0] / allDrops[1]).isGreaterThanOrEqualTo(0.715);
     }
 
     @Test

@@ -44,7 +44,7 @@ class UsageDetectorTest {
     }
 
     @Test
-    void onAOneRecordKeyATenfoldRecordIsASpikeATenthADropAndFiveEmptyHoursADrop() throws Exception {
+    void onAOneRecordKeyATenfoldRecordIsASpikeATenthADropAndThreeEmptyHoursADrop() throws Exception {
         Map<Long, Hour> hours = steady(START, 40 * 24, "10");
         long spike = START + 35 * 24 * H + 10 * H;
         hours.put(spike, hour("100", 1));
@@ -62,13 +62,14 @@ class UsageDetectorTest {
                         .outcome())
                 .isEqualTo(Outcome.DROP);
         // Empty hours: a key of one record an hour is not believed steadier than a quarter of Poisson's
-        // variance, so the model gives an empty hour a probability of 0.16; but none of the key's baseline
-        // hours was empty where the model expects about one in six (EmptyHours), which scales that down
-        // about five times per hour: the fifth empty hour in a row falls below 1e-6 (the eighth without).
-        assertThat(UsageDetector.judge(hours::get, spike + 15 * H, START, Aggregation.SUM, DEFAULTS)
+        // variance, so the model gives an empty hour a probability of 0.16; but none of the key's hours at
+        // that time of day was empty over 28 days, where the model expects about one in six (EmptyHours),
+        // which scales that down about twenty times per hour: the third empty hour in a row falls below
+        // 1e-6 (the eighth without).
+        assertThat(UsageDetector.judge(hours::get, spike + 13 * H, START, Aggregation.SUM, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.NORMAL);
-        assertThat(UsageDetector.judge(hours::get, spike + 16 * H, START, Aggregation.SUM, DEFAULTS)
+        assertThat(UsageDetector.judge(hours::get, spike + 14 * H, START, Aggregation.SUM, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.DROP);
         UsageDetector.History counts = h -> in(Aggregation.COUNT, hours.get(h));
@@ -76,10 +77,10 @@ class UsageDetectorTest {
         assertThat(UsageDetector.judge(counts, spike + 4 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.NORMAL);
-        assertThat(UsageDetector.judge(counts, spike + 15 * H, START, Aggregation.COUNT, DEFAULTS)
+        assertThat(UsageDetector.judge(counts, spike + 13 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.NORMAL);
-        assertThat(UsageDetector.judge(counts, spike + 16 * H, START, Aggregation.COUNT, DEFAULTS)
+        assertThat(UsageDetector.judge(counts, spike + 14 * H, START, Aggregation.COUNT, DEFAULTS)
                         .outcome())
                 .isEqualTo(Outcome.DROP);
         UsageDetector.History ones = h -> unitSum(hours.get(h));
