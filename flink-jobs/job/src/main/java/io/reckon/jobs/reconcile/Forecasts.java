@@ -4,17 +4,20 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
 import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.Finding;
+import io.reckon.jobs.reconcile.checks.LevelGrowth;
 import io.reckon.jobs.reconcile.checks.PeriodForecast;
 import io.reckon.jobs.reconcile.checks.Upsell;
 import io.reckon.jobs.records.ForecastRecord;
 import io.reckon.pricing.Aggregation;
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
  * The period-end forecast of one period at a tick (side output {@link ReconOutputs#FORECASTS}) and its
  * UPSELL_OPPORTUNITY. Holds no state of its own: the forecast is made from the period's matured usage
  * (the hours before the tick less the reporting delay) and the previous period's, both already read by
- * the tick, so a forecast costs no state read and nothing is left to release with the period. At the period's metering finality the forecast is its
+ * the tick (a maximum meter's also from the hours of two windows of its period, {@link LevelGrowth}),
+ * so nothing is left to release with the period. At the period's metering finality the forecast is its
  * actual figures, and the opportunity's final revision is a function of the two periods' records alone
  * (any arrival order gives it). Made at the ticks the key has ({@link NextTick} skips only ticks at
  * which nothing can change): hours without a tick add no usage, so each forecast is exact as of its own
@@ -68,7 +71,8 @@ final class Forecasts {
                 soFar.count,
                 soFar.max,
                 hasPrior ? prior.value(agg) : null,
-                hasPrior ? (int) ((priorTo - previous.start) / HOUR_MS) : 0);
+                hasPrior ? (int) ((priorTo - previous.start) / HOUR_MS) : 0,
+                agg == Aggregation.MAX && !periodFinal ? LevelGrowth.of(h -> maxOf(view, h), p.start, cutoff) : null);
         Instant periodStart = Instant.ofEpochMilli(p.start);
         PeriodForecast.Priced priced;
         try {
@@ -94,6 +98,12 @@ final class Forecasts {
         outputs.forecast(f);
 
         opportunity(key, p, terms, previous, priorTo, prior, priced, periodFinal, watermark);
+    }
+
+    /** The hour's largest usage reading, null when it has none. */
+    private static BigDecimal maxOf(HourView view, long hour) throws Exception {
+        HourBucket b = view.bucket(hour);
+        return b == null || b.usage.count == 0 ? null : b.usage.max;
     }
 
     /**

@@ -26,8 +26,10 @@ import java.time.Instant;
  *       = n x (r / e) x u x x x (1 + n / e). The interval is projected -/+ 1.2816 standard deviations
  *       (a normal 80 % interval), never below the quantity so far. The statistics are binary floating
  *       point; the projection and the bounds are decimals priced exactly.
- *   <li><b>max</b>: a maximum never falls: projected = the larger of the maximum so far and the previous
- *       period's; the interval runs from the maximum so far to that.
+ *   <li><b>max</b> (a level): a maximum never falls: projected = the larger of the maximum so far and
+ *       the previous period's, and of the maximum so far plus the level's growth carried on when its
+ *       typical reading grew ({@link LevelGrowth}); the interval runs from the maximum so far up. At the
+ *       period's end, the maximum so far.
  * </ul>
  *
  * Amounts are {@link Pricer#priceMinor} of the three quantities; for volume pricing, where more can cost
@@ -39,6 +41,9 @@ public final class PeriodForecast {
     public static final int PRIOR_HOURS = 168;
 
     private static final double Z80 = 1.2815515655446004;
+    /** The high end of a growing level's interval: this many times the growth carried on. */
+    static final BigDecimal GROWTH_HIGH = new BigDecimal("1.5");
+
     private static final int SCALE = 6;
 
     private PeriodForecast() {}
@@ -52,7 +57,15 @@ public final class PeriodForecast {
             long records,
             BigDecimal largestRecord,
             BigDecimal previousQuantity,
-            int previousHours) {}
+            int previousHours,
+            Growth growth) {}
+
+    /**
+     * How a level (a maximum meter) moved: its typical reading {@code then} and {@code now}, {@code
+     * hours} apart (see {@code Forecasts}: medians of hourly maxima a whole number of weeks apart);
+     * null when not known.
+     */
+    public record Growth(BigDecimal then, BigDecimal now, int hours) {}
 
     public record Projection(BigDecimal quantity, BigDecimal low, BigDecimal high) {}
 
@@ -65,8 +78,7 @@ public final class PeriodForecast {
         BigDecimal soFar = in.soFar();
         boolean hasPrior = in.previousQuantity() != null && in.previousHours() > 0;
         if (in.aggregation() == Aggregation.MAX) {
-            BigDecimal high = hasPrior ? soFar.max(in.previousQuantity()) : soFar;
-            return new Projection(high, soFar, high);
+            return level(soFar, hasPrior ? in.previousQuantity() : null, in.growth(), n);
         }
         if (n == 0 || (e == 0 && !hasPrior)) {
             return new Projection(soFar, soFar, soFar);
@@ -96,6 +108,34 @@ public final class PeriodForecast {
             projected = projected.setScale(0, RoundingMode.HALF_EVEN);
         }
         return new Projection(projected, low, high);
+    }
+
+    /**
+     * A maximum (a level): it never falls below the maximum so far M, and reaches the previous period's
+     * M_prev again when it holds steady. A level that grew ({@link Growth}: its typical reading now
+     * above the one some weeks before) is carried on at that rate g for the n hours left: projected =
+     * max(M_prev, M + g x n), the interval from M to max(M_prev, M + {@link #GROWTH_HIGH} x g x n).
+     * Storage that grows a few percent a month ends its period above the maximum at mid-period; without
+     * the growth, its forecast fell short by the growth of the remaining half. Typical readings, not
+     * maxima, measure the growth: one spike raises M (and the period's final maximum with it), not g.
+     */
+    private static Projection level(BigDecimal soFar, BigDecimal previous, Growth growth, int n) {
+        if (n == 0) {
+            return new Projection(soFar, soFar, soFar);
+        }
+        BigDecimal steady = previous == null ? soFar : soFar.max(previous);
+        if (growth == null || growth.hours() <= 0 || growth.now().compareTo(growth.then()) <= 0) {
+            return new Projection(steady, soFar, steady);
+        }
+        BigDecimal grown = growth.now()
+                .subtract(growth.then())
+                .multiply(BigDecimal.valueOf(n))
+                .divide(BigDecimal.valueOf(growth.hours()), SCALE, RoundingMode.HALF_EVEN);
+        BigDecimal projected = soFar.add(grown).max(steady);
+        BigDecimal high = soFar.add(grown.multiply(GROWTH_HIGH))
+                .setScale(SCALE, RoundingMode.HALF_EVEN)
+                .max(steady);
+        return new Projection(projected, soFar, high);
     }
 
     private static double standardDeviation(Inputs in, int e, int n, double rate) {

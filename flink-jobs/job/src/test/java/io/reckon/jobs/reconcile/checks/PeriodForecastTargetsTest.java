@@ -95,12 +95,28 @@ class PeriodForecastTargetsTest {
                 soFar.records,
                 soFar.max,
                 prior.value(key.aggregation()),
-                priorHours);
+                priorHours,
+                key.aggregation() == Aggregation.MAX
+                        ? growth(key, start.toEpochMilli(), start.toEpochMilli() + elapsed * HOUR_MS)
+                        : null);
         PeriodForecast.Priced priced = PeriodForecast.price(PeriodForecast.project(in), contract, terms, start);
         long actual = Pricer.priceMinor(contract, terms, start, whole.value(key.aggregation()));
         double error = Math.abs(priced.amountMinor() - actual) / (double) Math.max(1, actual);
         boolean covered = priced.amountLowMinor() <= actual && actual <= priced.amountHighMinor();
         return new Outcome(seed, key.kind(), key.aggregation(), error, covered);
+    }
+
+    /** The level's growth as the job measures it ({@code Forecasts}). */
+    private static PeriodForecast.Growth growth(Key key, long start, long cutoff) {
+        try {
+            return LevelGrowth.of(h -> maxOf(key.hour(h)), start, cutoff);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static BigDecimal maxOf(UsageDetector.Hour h) {
+        return h == null || h.records() == 0 ? null : h.max();
     }
 
     /** Sum, record count and largest record of the key's hours in [from, to). */
