@@ -7,10 +7,12 @@ import io.reckon.jobs.reconcile.checks.Finding;
 import io.reckon.jobs.reconcile.checks.LevelGrowth;
 import io.reckon.jobs.reconcile.checks.PeriodForecast;
 import io.reckon.jobs.reconcile.checks.Upsell;
+import io.reckon.jobs.reconcile.checks.WeeklyRhythm;
 import io.reckon.jobs.records.ForecastRecord;
 import io.reckon.pricing.Aggregation;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * The period-end forecast of one period at a tick (side output {@link ReconOutputs#FORECASTS}) and its
@@ -24,6 +26,8 @@ import java.time.Instant;
  * tick. Once the previous period is released, an opportunity already raised keeps its last revision.
  */
 final class Forecasts {
+
+    private static final long DAY_MS = 24 * HOUR_MS;
 
     private final ReconSettings settings;
     private final Emitter emitter;
@@ -72,7 +76,9 @@ final class Forecasts {
                 soFar.max,
                 hasPrior ? prior.value(agg) : null,
                 hasPrior ? (int) ((priorTo - previous.start) / HOUR_MS) : 0,
-                agg == Aggregation.MAX && !periodFinal ? LevelGrowth.of(h -> maxOf(view, h), p.start, cutoff) : null);
+                agg == Aggregation.MAX && !periodFinal ? LevelGrowth.of(h -> maxOf(view, h), p.start, cutoff) : null,
+                agg == Aggregation.MAX ? null : rhythm(p, previous, view, agg, cutoff),
+                weekday(p.start));
         Instant periodStart = Instant.ofEpochMilli(p.start);
         PeriodForecast.Priced priced;
         try {
@@ -98,6 +104,55 @@ final class Forecasts {
         outputs.forecast(f);
 
         opportunity(key, p, terms, previous, priorTo, prior, priced, periodFinal, watermark);
+    }
+
+    /**
+     * The key's weekly rhythm from the whole days of the previous period and of this one before {@code
+     * cutoff}; null without a previous period whose days are known (one restored from an older state
+     * layout and final before this version: its days are read the next time it is evaluated).
+     */
+    private static WeeklyRhythm rhythm(PeriodState p, PeriodState previous, HourView view, Aggregation agg, long cutoff)
+            throws Exception {
+        double[] days = wholeDays(p, view, agg, cutoff);
+        if (previous == null
+                || previous.dayTotals == null
+                || previous.dayTotalsAggregation != agg.ordinal()
+                || previous.daysKnown == 0) {
+            return null;
+        }
+        return WeeklyRhythm.of(
+                Arrays.copyOf(previous.dayTotals, previous.daysKnown), weekday(previous.start), days, weekday(p.start));
+    }
+
+    /**
+     * The totals of the whole days of {@code p} before {@code cutoff}, kept in {@code p} as they become
+     * whole (the caller writes {@code p} back): a day is read from its hourly buckets once, and again
+     * only when one of its hours changed ({@link PeriodState#changed}).
+     */
+    private static double[] wholeDays(PeriodState p, HourView view, Aggregation agg, long cutoff) throws Exception {
+        int whole = (int) ((cutoff - p.start) / DAY_MS);
+        if (p.dayTotals == null || p.dayTotalsAggregation != agg.ordinal()) {
+            p.dayTotals = new double[(int) ((p.end - p.start + DAY_MS - 1) / DAY_MS)];
+            p.dayTotalsAggregation = agg.ordinal();
+            p.daysKnown = 0;
+        }
+        for (int d = p.daysKnown; d < whole; d++) {
+            double total = 0;
+            for (long h = p.start + d * DAY_MS; h < p.start + (d + 1) * DAY_MS; h += HOUR_MS) {
+                HourBucket b = p.hasUsage(h) ? view.bucket(h) : null;
+                if (b != null) {
+                    total += agg == Aggregation.COUNT ? b.usage.count : b.usage.sum.doubleValue();
+                }
+            }
+            p.dayTotals[d] = total;
+        }
+        p.daysKnown = Math.max(p.daysKnown, whole);
+        return Arrays.copyOf(p.dayTotals, whole);
+    }
+
+    /** The weekday of a UTC midnight, 0 = Monday (1 January 1970 was a Thursday). */
+    static int weekday(long midnight) {
+        return (int) Math.floorMod(Math.floorDiv(midnight, DAY_MS) + 3, 7L);
     }
 
     /** The hour's largest usage reading, null when it has none. */

@@ -79,6 +79,17 @@ public class PeriodState {
     public boolean reevaluate;
 
     /**
+     * The usage of each whole day of the period, in the meter's aggregation ({@link
+     * #dayTotalsAggregation}, the ordinal of sum or count), for the forecast's weekly rhythm: a cache of
+     * the hourly buckets, valid for the first {@link #daysKnown} days and cut back to the day of an hour
+     * whose records change after a tick passed it ({@link #changed}). Null until the first forecast.
+     */
+    public double[] dayTotals;
+
+    public int dayTotalsAggregation = -1;
+    public int daysKnown;
+
+    /**
      * The signal anomalies (gaps, spikes, drops) with state whose first hour lies in this period, each
      * as its first hour plus the type's ordinal, ascending; null when not known yet (previous layout).
      */
@@ -153,6 +164,7 @@ public class PeriodState {
     /** Notes that the records of {@code hour} changed after a tick had passed it. */
     public void changed(long hour) {
         changedFrom = Math.min(changedFrom, hour);
+        daysKnown = Math.min(daysKnown, (int) Math.max(0, (hour - start) / (24 * HOUR_MS)));
     }
 
     /** Notes that an anomaly of a period type now has state for this period. */

@@ -7,6 +7,7 @@ import io.reckon.pricing.Pricer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * What an open billing period of a key will end at: the projected final quantity with an 80 %
@@ -16,16 +17,21 @@ import java.time.Instant;
  * quantity S (exact), r records so far and the largest record x:
  *
  * <ul>
- *   <li><b>sum and count</b>: the hourly rate is the period's own run rate S / e blended with the
- *       previous period's (its final quantity over its hours), the previous period weighing as one
- *       week of hours ({@link #PRIOR_HOURS}): early in a period the previous one speaks, later the
- *       period's own weeks do. Projected = S + rate x n, exact decimals (rounded to 6 places).
- *   <li><b>interval</b>: the remaining usage of a Poisson number of records (rate r / e an hour) of
- *       sizes whose second moment is at most u x x (u = S / r, sizes between 0 and the largest, the
- *       Bhatia-Davis bound), plus the uncertainty of the rate itself, which grows with n / e: variance
- *       = n x (r / e) x u x x x (1 + n / e). The interval is projected -/+ 1.2816 standard deviations
- *       (a normal 80 % interval), never below the quantity so far. The statistics are binary floating
- *       point; the projection and the bounds are decimals priced exactly.
+ *   <li><b>sum and count, with the key's weekly rhythm</b> ({@link WeeklyRhythm}, from the whole days of
+ *       the previous period and of this one): the hours left at the usual usage of their weekdays,
+ *       scaled by how the period so far compares with its own usual usage; the interval from how whole
+ *       days stray from their weekday's usual usage (see {@link #seasonal}).
+ *   <li><b>sum and count without it</b> (too few whole days): the hourly rate is the period's own run
+ *       rate S / e blended with the previous period's (its final quantity over its hours), the previous
+ *       period weighing as one week of hours ({@link #PRIOR_HOURS}): early in a period the previous one
+ *       speaks, later the period's own weeks do. Projected = S + rate x n, exact decimals (rounded to 6
+ *       places). The interval: the remaining usage of a Poisson number of records (rate r / e an hour)
+ *       of sizes whose second moment lies between u² and u x x (u = S / r, sizes between 0 and the
+ *       largest, the Bhatia-Davis bound; their mean is taken), plus the uncertainty of the rate itself,
+ *       which grows with n / e: variance = n x (r / e) x u x (u + x) / 2 x (1 + n / (e + 168)),
+ *       projected -/+ 1.2816 standard deviations.
+ *   <li>Either interval is never below the quantity so far. The statistics are binary floating point;
+ *       the projection and the bounds are decimals priced exactly.
  *   <li><b>max</b> (a level): a maximum never falls: projected = the larger of the maximum so far and
  *       the previous period's, and of the maximum so far plus the level's growth carried on when its
  *       typical reading grew ({@link LevelGrowth}); the interval runs from the maximum so far up. At the
@@ -58,7 +64,9 @@ public final class PeriodForecast {
             BigDecimal largestRecord,
             BigDecimal previousQuantity,
             int previousHours,
-            Growth growth) {}
+            Growth growth,
+            WeeklyRhythm rhythm,
+            int startWeekday) {}
 
     /**
      * How a level (a maximum meter) moved: its typical reading {@code then} and {@code now}, {@code
@@ -83,23 +91,31 @@ public final class PeriodForecast {
         if (n == 0 || (e == 0 && !hasPrior)) {
             return new Projection(soFar, soFar, soFar);
         }
-        // rate = (S + prior rate x P) / (e + P), exact to 6 places.
-        BigDecimal weightedSum = soFar;
-        int weightHours = e;
-        if (hasPrior) {
-            weightedSum = weightedSum.add(in.previousQuantity()
-                    .multiply(BigDecimal.valueOf(PRIOR_HOURS))
-                    .divide(BigDecimal.valueOf(in.previousHours()), SCALE + 6, RoundingMode.HALF_EVEN));
-            weightHours += PRIOR_HOURS;
+        BigDecimal projected;
+        double halfWidth;
+        Seasonal seasonal = in.rhythm() == null ? null : seasonal(in, soFar, e, n);
+        if (seasonal != null) {
+            projected = seasonal.projected();
+            halfWidth = seasonal.halfWidth();
+        } else {
+            // rate = (S + prior rate x P) / (e + P), exact to 6 places.
+            BigDecimal weightedSum = soFar;
+            int weightHours = e;
+            if (hasPrior) {
+                weightedSum = weightedSum.add(in.previousQuantity()
+                        .multiply(BigDecimal.valueOf(PRIOR_HOURS))
+                        .divide(BigDecimal.valueOf(in.previousHours()), SCALE + 6, RoundingMode.HALF_EVEN));
+                weightHours += PRIOR_HOURS;
+            }
+            BigDecimal rate = weightedSum.divide(BigDecimal.valueOf(weightHours), SCALE + 6, RoundingMode.HALF_EVEN);
+            projected = soFar.add(rate.multiply(BigDecimal.valueOf(n))).setScale(SCALE, RoundingMode.HALF_EVEN);
+            halfWidth = Z80 * standardDeviation(in, e, n, rate.doubleValue());
         }
-        BigDecimal rate = weightedSum.divide(BigDecimal.valueOf(weightHours), SCALE + 6, RoundingMode.HALF_EVEN);
-        BigDecimal projected = soFar.add(rate.multiply(BigDecimal.valueOf(n))).setScale(SCALE, RoundingMode.HALF_EVEN);
 
-        double sd = standardDeviation(in, e, n, rate.doubleValue());
         // The half-width is a statistic (a double) made a decimal at 6 places through its shortest decimal
         // form: the exact binary expansion (new BigDecimal(double)) costs a BigInteger power of five per
         // forecast, a tenth of the hourly tick's time.
-        BigDecimal half = BigDecimal.valueOf(Z80 * sd).setScale(SCALE, RoundingMode.HALF_UP);
+        BigDecimal half = BigDecimal.valueOf(halfWidth).setScale(SCALE, RoundingMode.HALF_UP);
         BigDecimal low = projected.subtract(half).max(soFar);
         BigDecimal high = projected.add(half);
         if (in.aggregation() == Aggregation.COUNT) {
@@ -138,23 +154,69 @@ public final class PeriodForecast {
         return new Projection(projected, soFar, high);
     }
 
-    private static double standardDeviation(Inputs in, int e, int n, double rate) {
-        double recordsPerHour;
-        double secondMoment;
-        if (in.records() > 0 && e > 0) {
-            recordsPerHour = (double) in.records() / e;
-            double u = in.soFar().doubleValue() / in.records();
-            secondMoment = in.aggregation() == Aggregation.COUNT
-                    ? 1
-                    // Between u² (sizes all alike) and the Bhatia-Davis bound u x x: their mean.
-                    : u * (u + in.largestRecord().doubleValue()) / 2;
-        } else {
-            // Nothing of this period yet: the prior's rate as if it were one record an hour.
-            recordsPerHour = 1;
-            secondMoment = rate * rate;
+    private record Seasonal(BigDecimal projected, double halfWidth) {}
+
+    /**
+     * With the key's weekly rhythm: the hours left at the usual usage of their weekdays, scaled by how
+     * the period so far compares with its own usual usage (a week of the usual usage weighing as the
+     * previous period's say, as {@link #PRIOR_HOURS} does for the run rate); the interval from how whole
+     * days stray from their weekday's usual usage, over the n / 24 days left, plus the uncertainty of
+     * the level itself: variance = n / 24 x v x (1 + n / (e + 168)), and half-width the 90 % quantile
+     * of Student's t with the variance's degrees of freedom (v is estimated from 40 days or so) times
+     * its square root. Null when the usual usage is 0.
+     */
+    private static Seasonal seasonal(Inputs in, BigDecimal soFar, int e, int n) {
+        WeeklyRhythm rhythm = in.rhythm();
+        int weekday = in.startWeekday();
+        double week = 7 * rhythm.usualWeekDay();
+        double usualSoFar = rhythm.usualHours(weekday, 0, e);
+        if (usualSoFar + week <= 0) {
+            return null;
         }
+        double level = (soFar.doubleValue() + week) / (usualSoFar + week);
+        double left = level * rhythm.usualHours(weekday, e, e + n);
+        BigDecimal projected = soFar.add(BigDecimal.valueOf(left).setScale(SCALE, RoundingMode.HALF_EVEN));
+        // Days are not believed steadier than a quarter of what a Poisson count of the day's records
+        // would give them (UsageDetector.POISSON_SHARE, the detector's floor): a key that sent the same
+        // every day for six weeks can still move.
+        double dayVariance =
+                Math.max(rhythm.dayVariance(), UsageDetector.POISSON_SHARE * 24 * poissonHourVariance(in, e, left / n));
+        double variance = n / 24.0 * dayVariance * (1 + (double) n / (e + PRIOR_HOURS));
+        return new Seasonal(projected, t80(rhythm.degrees()) * Math.sqrt(variance));
+    }
+
+    /** Student's t 90 % quantiles by degrees of freedom, computed once (Apache Commons Math). */
+    private static final double[] T80 = new double[128];
+
+    static {
+        for (int d = 1; d < T80.length; d++) {
+            T80[d] = new TDistribution(null, d).inverseCumulativeProbability(0.9);
+        }
+    }
+
+    private static double t80(int degrees) {
+        return degrees < T80.length ? T80[Math.max(1, degrees)] : Z80;
+    }
+
+    private static double standardDeviation(Inputs in, int e, int n, double rate) {
         double rateUncertainty = e > 0 ? (double) n / (e + (in.previousQuantity() == null ? 0 : PRIOR_HOURS)) : 1;
-        return Math.sqrt(n * recordsPerHour * secondMoment * (1 + rateUncertainty));
+        return Math.sqrt(n * poissonHourVariance(in, e, rate) * (1 + rateUncertainty));
+    }
+
+    /**
+     * One hour's variance as a Poisson number of records (r / e an hour) of sizes whose second moment
+     * lies between u² (all alike) and the Bhatia-Davis bound u x x (u = S / r, x the largest): their
+     * mean. Before any record of the period, the rate as if it were one record an hour.
+     */
+    private static double poissonHourVariance(Inputs in, int e, double rate) {
+        if (in.records() > 0 && e > 0) {
+            double u = in.soFar().doubleValue() / in.records();
+            double secondMoment = in.aggregation() == Aggregation.COUNT
+                    ? 1
+                    : u * (u + in.largestRecord().doubleValue()) / 2;
+            return (double) in.records() / e * secondMoment;
+        }
+        return rate * rate;
     }
 
     /** The projection priced with the contract of the period starting at {@code periodStart}. */

@@ -104,6 +104,8 @@ class LevelForecastTest {
                 new BigDecimal(soFar),
                 new BigDecimal(previous),
                 PERIOD_HOURS,
-                growth));
+                growth,
+                null,
+                0));
     }
 }

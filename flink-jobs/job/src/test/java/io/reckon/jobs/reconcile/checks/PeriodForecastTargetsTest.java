@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The forecast targets on the held-out generator ({@link HeldOutUsage}), on clean keys over calendar
  * months (March and April 2026, each with the month before as its previous period): at mid-period,
  * the median absolute error of the projected amount is at most 5 % on steady keys (met), and the 80 %
- * interval holds the final amount in 75 to 85 % of key-periods (measured 85.8 %, see below).
+ * interval holds the final amount in 75 to 85 % of key-periods, and of each kind of key nearly so (see below).
  */
 class PeriodForecastTargetsTest {
 
@@ -98,12 +98,38 @@ class PeriodForecastTargetsTest {
                 priorHours,
                 key.aggregation() == Aggregation.MAX
                         ? growth(key, start.toEpochMilli(), start.toEpochMilli() + elapsed * HOUR_MS)
-                        : null);
+                        : null,
+                key.aggregation() == Aggregation.MAX
+                        ? null
+                        : WeeklyRhythm.of(
+                                dayTotals(key, previous.toEpochMilli(), start.toEpochMilli()),
+                                weekday(previous),
+                                dayTotals(key, start.toEpochMilli(), start.toEpochMilli() + elapsed * HOUR_MS),
+                                weekday(start)),
+                weekday(start));
         PeriodForecast.Priced priced = PeriodForecast.price(PeriodForecast.project(in), contract, terms, start);
         long actual = Pricer.priceMinor(contract, terms, start, whole.value(key.aggregation()));
         double error = Math.abs(priced.amountMinor() - actual) / (double) Math.max(1, actual);
         boolean covered = priced.amountLowMinor() <= actual && actual <= priced.amountHighMinor();
         return new Outcome(seed, key.kind(), key.aggregation(), error, covered);
+    }
+
+    /** The totals of the whole days in [from, to), in the key's aggregation, as the job keeps them. */
+    private static double[] dayTotals(Key key, long from, long to) {
+        int days = (int) ((to - from) / (24 * HOUR_MS));
+        double[] totals = new double[days];
+        for (int d = 0; d < days; d++) {
+            long day = from + d * 24 * HOUR_MS;
+            totals[d] = totals(key, day, day + 24 * HOUR_MS)
+                    .value(key.aggregation())
+                    .doubleValue();
+        }
+        return totals;
+    }
+
+    /** 0 = Monday. */
+    private static int weekday(Instant midnight) {
+        return midnight.atZone(java.time.ZoneOffset.UTC).getDayOfWeek().getValue() - 1;
     }
 
     /** The level's growth as the job measures it ({@code Forecasts}). */
@@ -185,10 +211,15 @@ class PeriodForecastTargetsTest {
         System.out.printf(
                 "held-out forecasts (seed %d), 80 %% interval coverage %.1f %% of %d key-periods:%s%n",
                 seed, 100 * share, outcomes.size(), shown);
-        // The target is 75 to 85 %; measured 85.8 % (docs/reconciliation.md, "Measured on held-out data":
-        // conservative for keys with regular record sizes, too narrow for weekday-only keys). The lower
-        // bound is the target; the upper one keeps what the method reaches.
-        assertThat(share).isBetween(0.77, 0.83);
+        // The target is 75 to 85 %, for every seed; measured 81.5 / 80.5 / 76.5 %. Each kind of key too, not
+        // only their mix: measured 72.5 to 86.7 % (with the Poisson count of records instead of the key's
+        // own days, 50 to 99 %: steady keys' intervals too wide, weekday-only keys' too narrow).
+        for (Map.Entry<Kind, int[]> k : byKind.entrySet()) {
+            assertThat((double) k.getValue()[0] / k.getValue()[1])
+                    .as("seed %d, %s keys", seed, k.getKey())
+                    .isBetween(0.70, 0.90);
+        }
+        assertThat(share).isBetween(0.75, 0.85);
     }
 
     private static double median(List<Double> values) {
