@@ -71,23 +71,15 @@ public final class LevelGrowth {
             if (maxima.size() < 2) {
                 return null;
             }
-            BigDecimal median = medianOf(maxima);
+            BigDecimal median = HourModel.median(maxima.toArray(BigDecimal[]::new));
             List<BigDecimal> deviations = new ArrayList<>(maxima.size());
             for (BigDecimal m : maxima) {
                 deviations.add(m.subtract(median).abs());
             }
-            double spread = 1.4826 * medianOf(deviations).doubleValue();
+            double spread = 1.4826
+                    * HourModel.median(deviations.toArray(BigDecimal[]::new)).doubleValue();
             double error = 1.2533 * spread / Math.sqrt(maxima.size());
             return new Window(median, error * error);
         }
-    }
-
-    /** The median (the mean of the middle two of an even number). */
-    private static BigDecimal medianOf(List<BigDecimal> values) {
-        values.sort(null);
-        int k = values.size();
-        return k % 2 == 1
-                ? values.get(k / 2)
-                : values.get(k / 2 - 1).add(values.get(k / 2)).divide(BigDecimal.valueOf(2));
     }
 }
