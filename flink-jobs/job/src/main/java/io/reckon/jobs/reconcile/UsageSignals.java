@@ -155,7 +155,7 @@ final class UsageSignals {
             return new Judged(q, reported, null, null);
         }
         UsageDetector.Judgement j =
-                UsageDetector.judge(h -> hour(view, h, agg), hour, Ledger.floorHour(firstSeen), agg, detector);
+                UsageDetector.judge(history(view, agg), hour, Ledger.floorHour(firstSeen), agg, detector);
         if (count) {
             switch (j.outcome()) {
                 case TOO_YOUNG -> tooYoung.inc();
@@ -170,6 +170,21 @@ final class UsageSignals {
                     default -> null;
                 };
         return new Judged(j.quantity(), reported, j.usual(), verdict);
+    }
+
+    /** The key's hours as the detector reads them; whether an hour held usage from the hour bits. */
+    private static UsageDetector.History history(HourView view, Aggregation agg) {
+        return new UsageDetector.History() {
+            @Override
+            public UsageDetector.Hour at(long hour) throws Exception {
+                return UsageSignals.hour(view, hour, agg);
+            }
+
+            @Override
+            public boolean heldUsage(long hour) {
+                return view.usage(hour);
+            }
+        };
     }
 
     private static UsageDetector.Hour hour(HourView view, long hour, Aggregation agg) throws Exception {

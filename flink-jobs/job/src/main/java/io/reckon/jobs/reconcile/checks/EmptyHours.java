@@ -3,7 +3,6 @@ package io.reckon.jobs.reconcile.checks;
 import static io.reckon.jobs.reconcile.checks.UsageDetector.HOUR_MS;
 
 import io.reckon.jobs.reconcile.checks.UsageDetector.History;
-import io.reckon.jobs.reconcile.checks.UsageDetector.Hour;
 
 /**
  * How often a key's hours were really empty against how often its count model says they would be, over
@@ -41,8 +40,7 @@ public final class EmptyHours {
     void add(History history, long hour, HourModel.Baseline model) throws Exception {
         double empty = CountTails.recordsAtMost(0, model.usualRecords(), model.recordSpreadSq());
         for (int d = 1; d <= DAYS; d++) {
-            Hour h = history.at(hour - d * DAY_MS);
-            if (h == null || h.records() == 0) {
+            if (!history.heldUsage(hour - d * DAY_MS)) {
                 seen++;
             }
             expected += empty;

@@ -2,6 +2,7 @@ package io.reckon.jobs.reconcile.checks;
 
 import io.reckon.pricing.Aggregation;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.function.LongPredicate;
 
 /**
@@ -82,6 +83,12 @@ public final class UsageDetector {
     @FunctionalInterface
     public interface History {
         Hour at(long hour) throws Exception;
+
+        /** Whether the hour held usage: {@link #at}'s, or cheaper where the key keeps a bit per hour. */
+        default boolean heldUsage(long hour) throws Exception {
+            Hour h = at(hour);
+            return h != null && h.records() > 0;
+        }
     }
 
     public record Settings(int deviations, int ratio, int minRecords, double dropDeviations, int dropRatio) {}
@@ -98,7 +105,10 @@ public final class UsageDetector {
         }
     }
 
-    /** The verdict on one hour, its quantity and its usual quantity (null when not judged). */
+    /**
+     * The verdict on one hour, its quantity and its usual quantity (null when not judged, or when the
+     * hour is normal against every usual quantity its model could have: see {@link #plainlyNormal}).
+     */
     public record Judgement(Outcome outcome, BigDecimal quantity, BigDecimal usual) {}
 
     /**
@@ -111,6 +121,15 @@ public final class UsageDetector {
         if (!known(hour, knownFrom)) {
             return new Judgement(Outcome.TOO_YOUNG, h.value(), null);
         }
+        if (plainlyNormal(history, hour, h, s)) {
+            return new Judgement(Outcome.NORMAL, h.value(), null);
+        }
+        return byModel(history, hour, knownFrom, agg, s, h);
+    }
+
+    /** The verdict on a known hour {@code h} from its model (what {@link #judge} does past the shortcut). */
+    static Judgement byModel(History history, long hour, long knownFrom, Aggregation agg, Settings s, Hour h)
+            throws Exception {
         HourModel.Baseline b = HourModel.of(history, hour, agg);
         if (!judgeable(b, s)) {
             return new Judgement(Outcome.TOO_SPARSE, h.value(), null);
@@ -152,6 +171,31 @@ public final class UsageDetector {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the hour is normal whichever baseline week its model leaves out ({@link OddWeek}): it is
+     * judgeable, and neither high nor low against any usual quantity its model can have. The usual
+     * quantity is the median of the same hour of the four weeks or of three of them; with the four
+     * sorted, x1 to x4, every such median lies between x2 and x3 (leaving out x1 or x2 gives x3, x3 or
+     * x4 gives x2), and "high" only gets likelier as the median falls, "low" as it rises. So the hour is
+     * normal for sure when x2 &gt; 0, it is not high against x2 and not low against x3: the verdict then
+     * needs these 4 hours and not the model of 12 (a cheaper tick, the same verdict).
+     */
+    static boolean plainlyNormal(History history, long hour, Hour h, Settings s) throws Exception {
+        double[] weeks = new double[WEEKS];
+        long records = 0;
+        for (int w = 1; w <= WEEKS; w++) {
+            Hour x = orEmpty(history.at(hour - w * WEEK_MS));
+            weeks[w - 1] = x.value().doubleValue();
+            records += x.records();
+        }
+        if (records < s.minRecords()) {
+            return false;
+        }
+        Arrays.sort(weeks);
+        double q = h.value().doubleValue();
+        return weeks[1] > 0 && !high(q, weeks[1], s) && !low(q, weeks[2], s);
     }
 
     private static boolean judgeable(HourModel.Baseline b, Settings s) {
