@@ -16,10 +16,11 @@ import java.util.Arrays;
 
 /**
  * The period-end forecast of one period at a tick (side output {@link ReconOutputs#FORECASTS}) and its
- * UPSELL_OPPORTUNITY. Holds no state of its own: the forecast is made from the period's matured usage
- * (the hours before the tick less the reporting delay) and the previous period's, both already read by
- * the tick (a maximum meter's also from the hours of two windows of its period, {@link LevelGrowth}),
- * so nothing is left to release with the period. At the period's metering finality the forecast is its
+ * UPSELL_OPPORTUNITY. Holds no state of its own beyond a cache in the period's: the forecast is made
+ * from the period's matured usage (the hours before the tick less the reporting delay) and the previous
+ * period's, both already read by the tick, from the two periods' day totals ({@link
+ * PeriodState#dayTotals}, read from the hourly buckets once a day) and, for a maximum meter, from the
+ * hours of two windows of its period ({@link LevelGrowth}); nothing is left to release with the period. At the period's metering finality the forecast is its
  * actual figures, and the opportunity's final revision is a function of the two periods' records alone
  * (any arrival order gives it). Made at the ticks the key has ({@link NextTick} skips only ticks at
  * which nothing can change): hours without a tick add no usage, so each forecast is exact as of its own
@@ -109,7 +110,8 @@ final class Forecasts {
     /**
      * The key's weekly rhythm from the whole days of the previous period and of this one before {@code
      * cutoff}; null without a previous period whose days are known (one restored from an older state
-     * layout and final before this version: its days are read the next time it is evaluated).
+     * layout and final before this version: its days are read the next time it is evaluated). This
+     * period's days are kept either way: the next period reads them.
      */
     private static WeeklyRhythm rhythm(PeriodState p, PeriodState previous, HourView view, Aggregation agg, long cutoff)
             throws Exception {
