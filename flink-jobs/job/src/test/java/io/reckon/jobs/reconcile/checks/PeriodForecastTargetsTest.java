@@ -39,7 +39,7 @@ class PeriodForecastTargetsTest {
     record Outcome(long seed, Kind kind, Aggregation aggregation, double relativeError, boolean covered) {}
 
     /** Seeds of the generator: the targets must hold for each, not for one run's quirks. */
-    static final long[] SEEDS = {20_261_203L, 7L, 99L};
+    static final long[] SEEDS = {20_261_203L, 7L, 99L, 11L, 12L, 13L, 14L, 15L};
 
     private static final List<Outcome> outcomes = new ArrayList<>();
 
@@ -211,9 +211,11 @@ class PeriodForecastTargetsTest {
         System.out.printf(
                 "held-out forecasts (seed %d), 80 %% interval coverage %.1f %% of %d key-periods:%s%n",
                 seed, 100 * share, outcomes.size(), shown);
-        // The target is 75 to 85 %, for every seed; measured 81.5 / 80.5 / 76.5 %. Each kind of key too, not
-        // only their mix: measured 72.5 to 86.7 % (with the Poisson count of records instead of the key's
-        // own days, 50 to 99 %: steady keys' intervals too wide, weekday-only keys' too narrow).
+        // The target is 75 to 85 %, for every seed; measured 76.5 to 81.8 % over the eight (seeds 11 to 15
+        // first run with the weekly rhythm in place, nothing changed after). Each kind of key too, not only
+        // their mix: measured 72.5 to 88.3 % (with the Poisson count of records instead of the key's own
+        // days, 50 to 99 % on the first three seeds: steady keys' intervals too wide, weekday-only keys'
+        // too narrow).
         for (Map.Entry<Kind, int[]> k : byKind.entrySet()) {
             assertThat((double) k.getValue()[0] / k.getValue()[1])
                     .as("seed %d, %s keys", seed, k.getKey())
