@@ -82,6 +82,9 @@ class ArrivalOrderPropertyTest {
                 .as("%s delivery, contracts first: %s", delivery, contractsFirst)
                 .isEmpty();
         assertThat(actual.allFinal()).isTrue();
+        // Late records are coalesced: one revision per anomaly per evaluation, in any order.
+        assertThat(actual.mostRevisionsPerEvaluation()).isEqualTo(1);
+        assertThat(expected.mostRevisionsPerEvaluation()).isEqualTo(1);
         assertThat(other.rejected()).as("no record is refused").isEmpty();
     }
 }

@@ -16,21 +16,60 @@ import java.util.TreeMap;
  */
 public final class FinalAnomalies {
 
+    private static final long HOUR_MS = 3_600_000L;
+
     private final Map<String, AnomalyRecord> last = new TreeMap<>();
     private final int revisions;
+    private final Map<String, Integer> revisionsById = new TreeMap<>();
+    private int mostPerEvaluation;
 
     public FinalAnomalies(List<AnomalyRecord> revisions) {
+        Map<String, Integer> perEvaluation = new java.util.HashMap<>();
         for (AnomalyRecord r : revisions) {
             AnomalyRecord before = last.get(r.anomalyId);
             if (before == null || r.revision > before.revision) {
                 last.put(r.anomalyId, r);
             }
+            revisionsById.merge(r.anomalyId, 1, Integer::sum);
+            String evaluation = r.anomalyId + "@" + Math.floorDiv(r.eventTimeWatermark, HOUR_MS);
+            mostPerEvaluation = Math.max(mostPerEvaluation, perEvaluation.merge(evaluation, 1, Integer::sum));
         }
         this.revisions = revisions.size();
     }
 
+    /**
+     * The most revisions one anomaly got in one evaluation: with the watermark in the same event-time
+     * hour (evaluations run at the hours the watermark passes, and once at the end of the input).
+     */
+    public int mostRevisionsPerEvaluation() {
+        return mostPerEvaluation;
+    }
+
     public int revisions() {
         return revisions;
+    }
+
+    /**
+     * The revisions of the anomalies that {@code other} emitted too ({@code shared}), or of those it
+     * never emitted: what a run saw only while some of its records were still missing.
+     */
+    public int revisionsOf(FinalAnomalies other, boolean shared) {
+        int n = 0;
+        for (Map.Entry<String, Integer> e : revisionsById.entrySet()) {
+            if (other.revisionsById.containsKey(e.getKey()) == shared) {
+                n += e.getValue();
+            }
+        }
+        return n;
+    }
+
+    /** How many anomalies this run emitted that {@code other} never did. */
+    public int anomaliesNotIn(FinalAnomalies other) {
+        int n = 0;
+        for (String id : revisionsById.keySet()) {
+            n += other.revisionsById.containsKey(id) ? 0 : 1;
+        }
+        return n;
     }
 
     /** The anomalies whose last revision is not resolved, each as a line of the compared fields. */
