@@ -2,6 +2,7 @@ package io.reckon.jobs.testing;
 
 import io.reckon.jobs.records.AnomalyRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +25,7 @@ public final class FinalAnomalies {
     private int mostPerEvaluation;
 
     public FinalAnomalies(List<AnomalyRecord> revisions) {
-        Map<String, Integer> perEvaluation = new java.util.HashMap<>();
+        Map<String, Integer> perEvaluation = new HashMap<>();
         for (AnomalyRecord r : revisions) {
             AnomalyRecord before = last.get(r.anomalyId);
             if (before == null || r.revision > before.revision) {
