@@ -44,7 +44,7 @@ final class Dirt {
             // (EmptyHours); the days a whole number of weeks back were marked above.
             for (int d = 1; d <= EmptyHours.DAYS; d++) {
                 if (d % 7 != 0) {
-                    long later = hour + d * EmptyHours.DAY_MS;
+                    long later = hour + d * UsageDetector.DAY_MS;
                     rejudgeRange(p, later - HOUR_MS, later + UsageDetector.MAX_RUN * HOUR_MS);
                 }
             }

@@ -1,6 +1,7 @@
 package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.DAY_MS;
 
 import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.Finding;
@@ -27,8 +28,6 @@ import java.util.Arrays;
  * tick. Once the previous period is released, an opportunity already raised keeps its last revision.
  */
 final class Forecasts {
-
-    private static final long DAY_MS = 24 * HOUR_MS;
 
     private final ReconSettings settings;
     private final Emitter emitter;

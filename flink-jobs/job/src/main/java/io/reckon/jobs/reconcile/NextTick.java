@@ -29,9 +29,8 @@ import java.util.List;
  */
 final class NextTick {
 
-    private static final long WEEK_MS = 7 * 24 * HOUR_MS;
     /** How far ahead an empty hour that could be a drop is looked for: the rhythm repeats weekly. */
-    private static final long DROP_LOOKAHEAD_MS = WEEK_MS;
+    private static final long DROP_LOOKAHEAD_MS = UsageDetector.WEEK_MS;
 
     private final ReconSettings settings;
 

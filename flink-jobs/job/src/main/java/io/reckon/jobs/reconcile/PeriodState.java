@@ -4,6 +4,7 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
 import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.HourBits;
+import io.reckon.jobs.reconcile.checks.UsageDetector;
 import java.util.Arrays;
 
 /**
@@ -164,7 +165,7 @@ public class PeriodState {
     /** Notes that the records of {@code hour} changed after a tick had passed it. */
     public void changed(long hour) {
         changedFrom = Math.min(changedFrom, hour);
-        daysKnown = Math.min(daysKnown, (int) Math.max(0, (hour - start) / (24 * HOUR_MS)));
+        daysKnown = Math.min(daysKnown, (int) Math.max(0, (hour - start) / UsageDetector.DAY_MS));
     }
 
     /** Notes that an anomaly of a period type now has state for this period. */

@@ -1,5 +1,7 @@
 package io.reckon.jobs.testing;
 
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
 import io.reckon.jobs.records.AnomalyRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +18,6 @@ import java.util.TreeMap;
  * for an anomaly in both runs, whether it stands.
  */
 public final class FinalAnomalies {
-
-    private static final long HOUR_MS = 3_600_000L;
 
     private final Map<String, AnomalyRecord> last = new TreeMap<>();
     private final int revisions;

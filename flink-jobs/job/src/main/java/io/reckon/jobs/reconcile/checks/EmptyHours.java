@@ -1,6 +1,6 @@
 package io.reckon.jobs.reconcile.checks;
 
-import static io.reckon.jobs.reconcile.checks.UsageDetector.HOUR_MS;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.DAY_MS;
 
 import io.reckon.jobs.reconcile.checks.UsageDetector.History;
 
@@ -30,8 +30,6 @@ public final class EmptyHours {
 
     /** How many days back the same hour of day is read. */
     public static final int DAYS = 28;
-
-    public static final long DAY_MS = 24 * HOUR_MS;
 
     private double seen;
     private double expected;

@@ -1,5 +1,8 @@
 package io.reckon.jobs.reconcile.checks;
 
+import static io.reckon.jobs.reconcile.checks.UsageDetector.DAY_MS;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.HOUR_MS;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +17,6 @@ import java.util.List;
  */
 public final class LevelGrowth {
 
-    public static final long HOUR_MS = UsageDetector.HOUR_MS;
-    public static final long DAY_MS = 24 * HOUR_MS;
     /** The days each median reads: two, so that a level read three times a day has six readings. */
     public static final int WINDOW_DAYS = 2;
 

@@ -49,7 +49,8 @@ public final class UsageDetector {
 
     public static final int WEEKS = 4;
     public static final long HOUR_MS = 3_600_000L;
-    public static final long WEEK_MS = 7 * 24 * HOUR_MS;
+    public static final long DAY_MS = 24 * HOUR_MS;
+    public static final long WEEK_MS = 7 * DAY_MS;
     /** The longest run of low hours a drop's evidence is summed over. */
     public static final int MAX_RUN = 8;
     /** Share of the Poisson variance below which a key's spread is not believed. */
