@@ -4,6 +4,7 @@ import io.reckon.pricing.Aggregation;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -46,9 +47,26 @@ public final class HeldOutUsage {
 
     public record Incident(boolean spike, long start, long end) {}
 
-    /** One key: its kind, aggregation, the records of each hour from {@link #ORIGIN}, and its incidents. */
+    /** The exact law of a key's record count in hour i (from {@link #ORIGIN}), before any incident. */
+    @FunctionalInterface
+    public interface CountLaw {
+        /** P(k records) for k = 0, 1, ... (the tail beyond the array's end is negligible). */
+        double[] at(int i);
+    }
+
+    /**
+     * One key: its kind, aggregation, the records of each hour from {@link #ORIGIN}, its incidents,
+     * whether its incidents scale the quantities (or else thin or multiply the records), and the law of
+     * its record counts.
+     */
     public record Key(
-            String name, Kind kind, Aggregation aggregation, List<List<BigDecimal>> hours, List<Incident> incidents) {
+            String name,
+            Kind kind,
+            Aggregation aggregation,
+            List<List<BigDecimal>> hours,
+            List<Incident> incidents,
+            boolean scaled,
+            CountLaw law) {
 
         public UsageDetector.Hour hour(long t) {
             int i = (int) ((t - ORIGIN) / HOUR_MS);
@@ -147,7 +165,7 @@ public final class HeldOutUsage {
             }
             hours.add(records);
         }
-        return new Key(name, kind, agg, hours, truth);
+        return new Key(name, kind, agg, hours, truth, scaleQuantities, shape::countLaw);
     }
 
     /** The normal behaviour of one key. */
@@ -197,6 +215,37 @@ public final class HeldOutUsage {
 
         private double daily(int hourOfDay) {
             return 1 + 0.7 * Math.cos(2 * Math.PI * (hourOfDay - peakHour) / 24.0);
+        }
+
+        /** The law {@link #records} draws hour i's count from. */
+        double[] countLaw(int i) {
+            int hourOfDay = i % 24;
+            double[] p = new double[kind == Kind.STEADY || kind == Kind.GAUGE ? 5 : 160];
+            switch (kind) {
+                case STEADY -> {
+                    double[] day = {0, 0.15, 0.35, 0.5};
+                    double[] night = {0, 0.6, 0.3, 0.1};
+                    System.arraycopy(isDay(hourOfDay) ? day : night, 0, p, 0, 4);
+                }
+                case GAUGE -> Arrays.fill(p, 1, 5, 0.25);
+                case POISSON, RARE, OFFICE -> {
+                    double lambda = rate(i);
+                    p[0] = Math.exp(-lambda);
+                    for (int k = 1; k < p.length; k++) {
+                        p[k] = p[k - 1] * lambda / k;
+                    }
+                }
+                case BURSTY -> {
+                    // A Poisson whose rate is a gamma of shape 4 and mean lambda: negative binomial.
+                    double lambda = rate(i);
+                    double q = lambda / (4 + lambda);
+                    p[0] = Math.pow(1 - q, 4);
+                    for (int k = 1; k < p.length; k++) {
+                        p[k] = p[k - 1] * (k + 3) / k * q;
+                    }
+                }
+            }
+            return p;
         }
 
         List<BigDecimal> records(int i) {

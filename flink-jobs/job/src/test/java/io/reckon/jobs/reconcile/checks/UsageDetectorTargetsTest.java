@@ -7,6 +7,7 @@ import io.reckon.jobs.reconcile.checks.HeldOutUsage.Key;
 import io.reckon.jobs.reconcile.checks.HeldOutUsage.Kind;
 import io.reckon.jobs.reconcile.checks.UsageDetector.Outcome;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,10 @@ class UsageDetectorTargetsTest {
             long seed,
             Map<Kind, int[]> spikes,
             Map<Kind, int[]> drops,
+            Map<Kind, int[]> ceiling,
             long judged,
+            long judgedAway,
+            long signalsAway,
             long young,
             long sparse,
             long falseSignals,
@@ -66,7 +70,18 @@ class UsageDetectorTargetsTest {
                     t.falseByKind(),
                     t.young(),
                     t.sparse());
+            System.out.printf("held-out seed %d: drop ceiling %s%n", t.seed(), showCeiling(t.ceiling()));
         }
+        Map<Kind, int[]> all = new EnumMap<>(Kind.class);
+        for (Tally t : tallies) {
+            t.ceiling().forEach((k, v) -> {
+                int[] sum = all.computeIfAbsent(k, x -> new int[6]);
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += v[i];
+                }
+            });
+        }
+        System.out.printf("held-out, all seeds: drop ceiling %s%n", showCeiling(all));
     }
 
     static Tally tally(long seed) throws Exception {
@@ -74,15 +89,32 @@ class UsageDetectorTargetsTest {
         Kind[] judgedKinds = {Kind.STEADY, Kind.POISSON, Kind.BURSTY, Kind.OFFICE, Kind.GAUGE};
         Map<Kind, int[]> spikes = new EnumMap<>(Kind.class);
         Map<Kind, int[]> drops = new EnumMap<>(Kind.class);
+        Map<Kind, int[]> ceiling = new EnumMap<>(Kind.class);
+        long[] away = new long[2];
         for (int i = 0; i < 150; i++) {
             Key key = gen.key("inc" + i, judgedKinds[i % judgedKinds.length], DAYS, true);
             Outcome[] outcomes = judge(key);
+            signalsAwayFromIncidents(key, outcomes, away);
             for (Incident inc : key.incidents()) {
                 Outcome wanted = inc.spike() ? Outcome.SPIKE : Outcome.DROP;
                 int[] tally = (inc.spike() ? spikes : drops).computeIfAbsent(key.kind(), k -> new int[2]);
                 tally[1]++;
-                if (flagged(outcomes, inc, wanted)) {
+                boolean found = flagged(outcomes, inc, wanted);
+                if (found) {
                     tally[0]++;
+                }
+                if (!inc.spike()) {
+                    // {drops, the oracle's at 1e-6, of those the detector's, the oracle's at 1e-5, the oracle's
+                    // whose baseline weeks held at most one incident at their hours, of those the detector's}
+                    int[] c = ceiling.computeIfAbsent(key.kind(), k -> new int[6]);
+                    boolean oracle = DropOracle.evidence(key, inc) < UsageDetector.DROP_ALPHA;
+                    boolean clearBaseline = DropOracle.echoes(key, inc) <= 1;
+                    c[0]++;
+                    c[1] += oracle ? 1 : 0;
+                    c[2] += oracle && found ? 1 : 0;
+                    c[3] += DropOracle.evidence(key, inc) < 10 * UsageDetector.DROP_ALPHA ? 1 : 0;
+                    c[4] += oracle && clearBaseline ? 1 : 0;
+                    c[5] += oracle && clearBaseline && found ? 1 : 0;
                 }
             }
         }
@@ -117,7 +149,44 @@ class UsageDetectorTargetsTest {
             }
         }
         return new Tally(
-                seed, spikes, drops, judged, young, sparse, falseSignals, byKind, 180L * DAYS * 24, fewestRareSparse);
+                seed,
+                spikes,
+                drops,
+                ceiling,
+                judged,
+                away[0],
+                away[1],
+                young,
+                sparse,
+                falseSignals,
+                byKind,
+                180L * DAYS * 24,
+                fewestRareSparse);
+    }
+
+    /**
+     * Adds to {judged hours, signals} those of a key with incidents, away from its incidents (from 2 hours
+     * before one to {@link UsageDetector#MAX_RUN} hours after it): what earlier incidents in the baseline
+     * weeks make of ordinary hours.
+     */
+    private static void signalsAwayFromIncidents(Key key, Outcome[] outcomes, long[] away) {
+        boolean[] near = new boolean[outcomes.length];
+        for (Incident inc : key.incidents()) {
+            int from = (int) ((inc.start() - HeldOutUsage.ORIGIN) / HeldOutUsage.HOUR_MS) - 2;
+            int to = (int) ((inc.end() - HeldOutUsage.ORIGIN) / HeldOutUsage.HOUR_MS) + UsageDetector.MAX_RUN;
+            Arrays.fill(near, Math.max(0, from), Math.min(near.length, to), true);
+        }
+        Outcome previous = null;
+        for (int i = 0; i < outcomes.length; i++) {
+            Outcome o = near[i] ? null : outcomes[i];
+            if (o != null && o.judged()) {
+                away[0]++;
+            }
+            if ((o == Outcome.SPIKE || o == Outcome.DROP) && o != previous) {
+                away[1]++;
+            }
+            previous = o;
+        }
     }
 
     static Outcome[] judge(Key key) throws Exception {
@@ -149,9 +218,9 @@ class UsageDetectorTargetsTest {
             // The target is 90 %; measured 67.1 to 76.2 % per seed: the evidence of a 3-hour drop to a
             // tenth accumulates too slowly on over-dispersed keys and on sparse Poisson ones (two records an
             // hour thinned to a tenth are within their own variation), and the office keys' baseline weeks
-            // often hold an earlier incident at the same hour. An oracle that knows each key's true law
-            // finds about 86 % of these drops (docs/analysis/drop-ceiling.py). This bound keeps what the
-            // method reaches.
+            // often hold an earlier incident at the same hour. An oracle that knows each key's exact law
+            // finds 86.6 % of these drops ({@link #dropsAreFoundWhereTheEvidenceAllows}). This bound keeps
+            // what the method reaches.
             assertThat((double) d[0] / d[1]).as("seed %d drops", t.seed()).isGreaterThanOrEqualTo(0.65);
             allDrops[0] += d[0];
             allDrops[1] += d[1];
@@ -185,10 +254,74 @@ class UsageDetectorTargetsTest {
     }
 
     @Test
+    void earlierIncidentsRaiseNoMoreFalseSignalsThanCleanKeys() {
+        long judged = tallies.stream().mapToLong(Tally::judgedAway).sum();
+        long signals = tallies.stream().mapToLong(Tally::signalsAway).sum();
+        System.out.printf(
+                "held-out, all seeds: keys with incidents, away from them: %d judged key-hours, %d signals (%.2f per"
+                        + " 10,000)%n",
+                judged, signals, signals * 10_000.0 / judged);
+        assertThat(judged).isGreaterThan(1_000_000);
+        // Measured 0.98 per 10,000 (clean keys: 0.84).
+        assertThat(signals * 10_000.0 / judged).isLessThanOrEqualTo(1.2);
+    }
+
+    @Test
     void aRareKeyIsReportedTooSparseNotSilentlySkipped() {
         for (Tally t : tallies) {
             assertThat(t.fewestRareSparse()).isGreaterThan(DAYS * 24 / 2);
         }
+    }
+
+    /**
+     * Drops on the held-out generator that any detector held to the drop probability (1e-6) could find:
+     * the exact-law oracle ({@link DropOracle}) finds fewer than the 90 % the target asks for, so the
+     * target is beyond this generator; the detector is held to the share of the oracle's it finds.
+     */
+    @Test
+    void dropsAreFoundWhereTheEvidenceAllows() {
+        int[] all = new int[6];
+        for (Tally t : tallies) {
+            t.ceiling().values().forEach(v -> {
+                for (int i = 0; i < all.length; i++) {
+                    all[i] += v[i];
+                }
+            });
+        }
+        double ceiling = (double) all[1] / all[0];
+        // Measured 86.6 % at 1e-6 and 89.2 % at 1e-5 over the fourteen seeds.
+        assertThat(ceiling).isBetween(0.80, 0.90);
+        assertThat((double) all[3] / all[0]).isLessThan(0.90);
+        // Of the drops the oracle finds, the detector finds 83.0 %.
+        assertThat((double) all[2] / all[1]).isGreaterThanOrEqualTo(0.82);
+    }
+
+    private static String showCeiling(Map<Kind, int[]> m) {
+        int[] t = new int[6];
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, v) -> {
+            for (int i = 0; i < t.length; i++) {
+                t[i] += v[i];
+            }
+            b.append(String.format(
+                    " %s %d/%d/%d/%d (%d/%d)", k.name().toLowerCase(), v[2], v[1], v[3], v[0], v[5], v[4]));
+        });
+        return String.format(
+                        "(detector's among the oracle's / oracle at 1e-6 / at 1e-5 / drops (the same where at most"
+                                + " one baseline week held an incident)) %d/%d/%d/%d (%d/%d): oracle %.1f %% at 1e-6,"
+                                + " %.1f %% at 1e-5, detector %.1f %% of the oracle's (%.1f %% where at most one"
+                                + " baseline week held an incident);",
+                        t[2],
+                        t[1],
+                        t[3],
+                        t[0],
+                        t[5],
+                        t[4],
+                        100.0 * t[1] / t[0],
+                        100.0 * t[3] / t[0],
+                        100.0 * t[2] / t[1],
+                        100.0 * t[5] / t[4])
+                + b;
     }
 
     private static boolean flagged(Outcome[] outcomes, Incident inc, Outcome wanted) {
