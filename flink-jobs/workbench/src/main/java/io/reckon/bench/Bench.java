@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -35,7 +37,8 @@ import org.apache.flink.types.Row;
  *
  * <pre>{@code
  * Bench.Report r = Bench.run(new Bench.Config("sparse", BenchWorkload.Options.defaults(),
- *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0.1, workDir), System.err);
+ *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0.1,
+ *         Bench.DEFAULT_MANAGED_MEMORY, workDir), System.err);
  * System.out.println(r.valid());
  * }</pre>
  */
@@ -71,6 +74,8 @@ public final class Bench {
      * @param baseline whether to run the SQL baseline (without it there is no comparison)
      * @param warmup the share of the workload each engine first runs once, in memory with heap state,
      *     so the measured run pays less for class loading and JIT compilation; 0 for none
+     * @param managedMemory Flink's managed memory for the local cluster, which RocksDB takes its block
+     *     cache and write buffers from ({@link #DEFAULT_MANAGED_MEMORY})
      */
     public record Config(
             String profile,
@@ -79,7 +84,18 @@ public final class Bench {
             List<Backend> backends,
             boolean baseline,
             double warmup,
+            MemorySize managedMemory,
             Path workDir) {}
+
+    /**
+     * The managed memory both engines run with. A local environment has 128 MB unless told otherwise,
+     * shared by its slots: RocksDB's block cache and write buffers then hold a small part of the ids of a
+     * large workload, and every lookup of a new id reads and decompresses blocks from files (10,000,000
+     * dense events took 695 CPU-seconds with it, 74 with 1 GB). A TaskManager of the production chart
+     * (8 GB, 2 slots) has about 2.8 GB of managed memory (Flink's default share, 0.4); 1 GB for this
+     * process's 2 slots stays below that.
+     */
+    public static final MemorySize DEFAULT_MANAGED_MEMORY = MemorySize.parse("1g");
 
     /** Reckon and the baseline on one input, mode and backend. */
     public record Comparison(
@@ -108,6 +124,7 @@ public final class Bench {
             long events,
             int keys,
             Map<String, Object> machine,
+            long managedMemoryBytes,
             Map<String, Long> stateFootprint,
             List<Comparison> comparisons) {
 
@@ -144,9 +161,9 @@ public final class Bench {
             BenchWorkload small = new BenchWorkload(config.workload()
                     .withEvents(Math.max(2 * config.workload().lanes(), (long) (w.totalRecords() * config.warmup()))));
             progress.println("Warm-up: " + small.totalRecords() + " events per engine, in memory, heap state ...");
-            runReckon(small, Mode.IN_MEMORY, Backend.HEAP, null);
+            runReckon(small, Mode.IN_MEMORY, Backend.HEAP, config.managedMemory(), null);
             if (config.baseline()) {
-                runSql(small, Mode.IN_MEMORY, Backend.HEAP, null);
+                runSql(small, Mode.IN_MEMORY, Backend.HEAP, config.managedMemory(), null);
             }
         }
         EmbeddedStack stack = null;
@@ -164,7 +181,7 @@ public final class Bench {
                 for (Backend backend : config.backends()) {
                     progress.printf(
                             "Reckon, %s, %s state, %d events ...%n", mode.label, backend.flinkName, w.totalRecords());
-                    BenchRun reckon = runReckon(w, mode, backend, kafka);
+                    BenchRun reckon = runReckon(w, mode, backend, config.managedMemory(), kafka);
                     progress.printf(
                             "  %.0f events/s, %.0f events per CPU-second%n",
                             reckon.eventsPerSecond(), reckon.eventsPerCpuSecond());
@@ -172,7 +189,7 @@ public final class Bench {
                     List<String> differences = List.of();
                     if (config.baseline()) {
                         progress.printf("Flink SQL baseline, %s, %s state ...%n", mode.label, backend.flinkName);
-                        sql = runSql(w, mode, backend, kafka);
+                        sql = runSql(w, mode, backend, config.managedMemory(), kafka);
                         progress.printf(
                                 "  %.0f events/s, %.0f events per CPU-second%n",
                                 sql.eventsPerSecond(), sql.eventsPerCpuSecond());
@@ -192,26 +209,29 @@ public final class Bench {
                 w.totalRecords(),
                 w.keys(),
                 machine,
+                config.managedMemory().getBytes(),
                 StateFootprint.perKey(),
                 comparisons);
     }
 
-    static StreamExecutionEnvironment environment(int parallelism, Backend backend) {
-        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration(backend));
+    static StreamExecutionEnvironment environment(int parallelism, Backend backend, MemorySize managed) {
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration(backend, managed));
     }
 
-    static Configuration configuration(Backend backend) {
+    static Configuration configuration(Backend backend, MemorySize managed) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend.flinkName);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, managed);
         return conf;
     }
 
-    static BenchRun runReckon(BenchWorkload w, Mode mode, Backend backend, Configuration kafka) throws Exception {
+    static BenchRun runReckon(BenchWorkload w, Mode mode, Backend backend, MemorySize managed, Configuration kafka)
+            throws Exception {
         int parallelism = w.options().lanes();
         // Object reuse as in production (ReconciliationMain), so the benchmark measures what runs.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-                parallelism, ReconciliationJob.withObjectReuse(configuration(backend)));
+                parallelism, ReconciliationJob.withObjectReuse(configuration(backend, managed)));
         CollectingSink<AnomalyRecord> anomalies = new CollectingSink<>();
         CollectingSink<DeadLetterRecord> deadLetters = new CollectingSink<>();
         ReconciliationJob.Outputs outputs = new ReconciliationJob.Outputs(
@@ -254,13 +274,14 @@ public final class Bench {
                 notes);
     }
 
-    static BenchRun runSql(BenchWorkload w, Mode mode, Backend backend, Configuration kafka) throws Exception {
+    static BenchRun runSql(BenchWorkload w, Mode mode, Backend backend, MemorySize managed, Configuration kafka)
+            throws Exception {
         int parallelism = w.options().lanes();
         // Flink's default (no object reuse) for the baseline: the table planner does not document a
         // streaming SQL program as safe with reuse (it turns reuse on by itself only for batch), and
         // the baseline's own DataStream part (ingest, the Row mapping, the collecting sink) is not
         // what docs/guarantees.md audits. It measures Flink SQL as a user would run it.
-        StreamExecutionEnvironment env = environment(parallelism, backend);
+        StreamExecutionEnvironment env = environment(parallelism, backend, managed);
         ReconciliationJob.Inputs inputs = mode == Mode.IN_MEMORY ? BenchInputs.inMemory(w) : BenchInputs.kafka(kafka);
         CollectingSink<Row> sink = SqlBaseline.define(env, sqlWatermarks(w), inputs);
         Measured m = execute(env, "sql-baseline-bench");

@@ -37,6 +37,7 @@ public final class BenchReport {
         workload.put("parallelism", o.lanes());
         root.put("workload", workload);
         root.put("machine", r.machine());
+        root.put("flink_managed_memory_bytes", r.managedMemoryBytes());
         Map<String, Object> state = new LinkedHashMap<>(r.stateFootprint());
         state.put(
                 "method",
@@ -104,13 +105,14 @@ public final class BenchReport {
     public static String text(Bench.Report r) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(
-                "%s profile: %,d events, %d keys, %d days, parallelism %d, seed %d%n",
+                "%s profile: %,d events, %d keys, %d days, parallelism %d, seed %d, managed memory %d MB%n",
                 r.profile(),
                 r.events(),
                 r.keys(),
                 r.workload().days(),
                 r.workload().lanes(),
-                r.workload().seed()));
+                r.workload().seed(),
+                r.managedMemoryBytes() >> 20));
         s.append(String.format(
                 "%-11s %-8s %-9s %12s %14s %14s %8s %8s %10s %10s %9s%n",
                 "mode",

@@ -173,9 +173,24 @@ public final class BenchWorkload implements Serializable {
     private final long perInput;
     private final long laneSize;
     private final long spanMs;
+    /**
+     * The account and meter names, built once: concatenating them for every record cost the sources
+     * about a sixth of their time, which both engines were charged for.
+     */
+    private final String[] accountNames;
+
+    private final String[] meterNames;
 
     public BenchWorkload(Options options) {
         this.options = options;
+        this.accountNames = new String[options.accounts()];
+        for (int a = 0; a < accountNames.length; a++) {
+            accountNames[a] = "acct-" + a;
+        }
+        this.meterNames = new String[options.meters()];
+        for (int m = 0; m < meterNames.length; m++) {
+            meterNames[m] = "m" + m;
+        }
         long half = Math.max(1, options.events() / 2);
         this.laneSize = Math.max(1, half / options.lanes());
         this.perInput = laneSize * options.lanes();
@@ -270,11 +285,11 @@ public final class BenchWorkload implements Serializable {
     }
 
     private String account(long l) {
-        return "acct-" + key(l) / options.meters();
+        return accountNames[(int) (key(l) / options.meters())];
     }
 
     private String meter(long l) {
-        return "m" + key(l) % options.meters();
+        return meterNames[(int) (key(l) % options.meters())];
     }
 
     private long eventTime(long l) {

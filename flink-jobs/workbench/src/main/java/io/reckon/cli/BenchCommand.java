@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,6 +95,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + " the measured runs (default ${DEFAULT-VALUE}; 1 runs it once in full).")
     double warmup;
 
+    @Option(
+            names = "--managed-memory",
+            defaultValue = "1g",
+            description = "Flink managed memory of the local cluster, where RocksDB keeps its block cache and"
+                    + " write buffers (default ${DEFAULT-VALUE}; Flink's local default is 128m).")
+    String managedMemory;
+
     @Option(names = "--dir", description = "Working directory for the embedded stack (default: a new temp dir).")
     Path dir;
 
@@ -106,7 +114,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<Bench.Backend> backends;
         BenchWorkload.Options options;
         BenchProfile chosen;
+        MemorySize managed;
         try {
+            managed = managedMemory(managedMemory);
             modes = switch (mode) {
                 case "in-memory" -> List.of(Bench.Mode.IN_MEMORY);
                 case "kafka-avro" -> List.of(Bench.Mode.KAFKA_AVRO);
@@ -153,7 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-");
         Bench.Report report = Bench.run(
-                new Bench.Config(chosen.label, options, modes, backends, !noBaseline, noWarmup ? 0 : warmup, work),
+                new Bench.Config(
+                        chosen.label, options, modes, backends, !noBaseline, noWarmup ? 0 : warmup, managed, work),
                 System.err);
         System.out.print(json ? BenchReport.json(report) + "\n" : BenchReport.text(report));
         if (!report.valid()) {
@@ -161,6 +172,19 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    private static MemorySize managedMemory(String text) {
+        MemorySize size;
+        try {
+            size = MemorySize.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--managed-memory must be a size such as 512m or 2g, not " + text);
+        }
+        if (size.getBytes() < MemorySize.parse("16m").getBytes()) {
+            throw new IllegalArgumentException("--managed-memory must be at least 16m, not " + text);
+        }
+        return size;
     }
 
     private static <T> T or(T given, T profile) {

@@ -32,7 +32,14 @@ class BenchSmokeTest {
 
         Bench.Report report = Bench.run(
                 new Bench.Config(
-                        "sparse", options, List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0, work),
+                        "sparse",
+                        options,
+                        List.of(Bench.Mode.IN_MEMORY),
+                        List.of(Bench.Backend.HEAP),
+                        true,
+                        0,
+                        Bench.DEFAULT_MANAGED_MEMORY,
+                        work),
                 System.err);
 
         assertThat(report.comparisons()).hasSize(1);
@@ -95,14 +102,24 @@ class BenchSmokeTest {
 
         Bench.Report report = Bench.run(
                 new Bench.Config(
-                        "late", options, List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0, work),
+                        "late",
+                        options,
+                        List.of(Bench.Mode.IN_MEMORY),
+                        List.of(Bench.Backend.HEAP),
+                        true,
+                        0,
+                        Bench.DEFAULT_MANAGED_MEMORY,
+                        work),
                 System.err);
 
         Bench.Comparison c = report.comparisons().get(0);
         assertThat(c.reckon().findings()).isNotEmpty();
         assertThat(c.differences()).isEmpty();
         assertThat(report.valid()).isTrue();
-        assertThat(BenchReport.json(report)).contains("\"late_rate\" : 0.05").contains("\"targets\"");
+        assertThat(BenchReport.json(report))
+                .contains("\"late_rate\" : 0.05")
+                .contains("\"targets\"")
+                .contains("\"flink_managed_memory_bytes\" : 1073741824");
     }
 
     @Test
