@@ -30,17 +30,7 @@ class BenchSmokeTest {
                 .withRates(0.02, 0.1, 0.3)
                 .withSeed(7);
 
-        Bench.Report report = Bench.run(
-                new Bench.Config(
-                        "sparse",
-                        options,
-                        List.of(Bench.Mode.IN_MEMORY),
-                        List.of(Bench.Backend.HEAP),
-                        true,
-                        0,
-                        Bench.DEFAULT_MANAGED_MEMORY,
-                        work),
-                System.err);
+        Bench.Report report = Bench.run(inMemoryWithHeap("sparse", options), System.err);
 
         assertThat(report.comparisons()).hasSize(1);
         Bench.Comparison c = report.comparisons().get(0);
@@ -100,17 +90,7 @@ class BenchSmokeTest {
         assertThat(late).as("records a day or more late").isGreaterThan(200);
         assertThat(lateCopies).as("copies a day or more after the first").isGreaterThan(200);
 
-        Bench.Report report = Bench.run(
-                new Bench.Config(
-                        "late",
-                        options,
-                        List.of(Bench.Mode.IN_MEMORY),
-                        List.of(Bench.Backend.HEAP),
-                        true,
-                        0,
-                        Bench.DEFAULT_MANAGED_MEMORY,
-                        work),
-                System.err);
+        Bench.Report report = Bench.run(inMemoryWithHeap("late", options), System.err);
 
         Bench.Comparison c = report.comparisons().get(0);
         assertThat(c.reckon().findings()).isNotEmpty();
@@ -133,5 +113,18 @@ class BenchSmokeTest {
         BenchWorkload other = new BenchWorkload(
                 BenchWorkload.Options.defaults().withEvents(10_000).withSeed(43));
         assertThat(other.usage(5)).isNotEqualTo(a.usage(5));
+    }
+
+    /** One comparison in memory with heap state, without a warm-up. */
+    private Bench.Config inMemoryWithHeap(String profile, BenchWorkload.Options options) {
+        return new Bench.Config(
+                profile,
+                options,
+                List.of(Bench.Mode.IN_MEMORY),
+                List.of(Bench.Backend.HEAP),
+                true,
+                0,
+                Bench.DEFAULT_MANAGED_MEMORY,
+                work);
     }
 }
