@@ -9,9 +9,10 @@ import io.reckon.jobs.reconcile.checks.HeldOutUsage.Key;
  * exact probability, under that law, of as few records as the drop left over the most telling window
  * of consecutive hours inside it. A drop that scaled the quantities (the records kept, each a tenth)
  * is taken as found: its evidence is the sizes, which this oracle does not weigh, so the ceiling is
- * generous. It makes no correction for testing many windows and estimates nothing, so no detector
- * held to the same probability can find more; one that must learn each key's law from its history
- * finds less.
+ * generous. It makes no correction for testing many windows and estimates nothing, so no detector that
+ * judges a thinned drop at the same probability finds more (a thinned drop keeps the sizes of the
+ * records it keeps: its records' count is all the evidence there is); one that must learn each key's
+ * law from its history finds less.
  */
 final class DropOracle {
 
