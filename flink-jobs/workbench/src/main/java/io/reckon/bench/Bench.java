@@ -95,7 +95,9 @@ public final class Bench {
      * (8 GB, 2 slots) has about 2.8 GB of managed memory (Flink's default share, 0.4); 1 GB for this
      * process's 2 slots stays below that.
      */
-    public static final MemorySize DEFAULT_MANAGED_MEMORY = MemorySize.parse("1g");
+    public static final String DEFAULT_MANAGED_MEMORY_SIZE = "1g";
+
+    public static final MemorySize DEFAULT_MANAGED_MEMORY = MemorySize.parse(DEFAULT_MANAGED_MEMORY_SIZE);
 
     /** Reckon and the baseline on one input, mode and backend. */
     public record Comparison(

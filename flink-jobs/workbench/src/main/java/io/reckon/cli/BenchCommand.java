@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--managed-memory",
-            defaultValue = "1g",
+            defaultValue = Bench.DEFAULT_MANAGED_MEMORY_SIZE,
             description = "Flink managed memory of the local cluster, where RocksDB keeps its block cache and"
                     + " write buffers (default ${DEFAULT-VALUE}; Flink's local default is 128m).")
     String managedMemory;
