@@ -37,7 +37,7 @@ import org.apache.flink.types.Row;
  *
  * <pre>{@code
  * Bench.Report r = Bench.run(new Bench.Config("sparse", BenchWorkload.Options.defaults(),
- *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, 0.1,
+ *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, false, 0.1,
  *         Bench.DEFAULT_MANAGED_MEMORY, workDir), System.err);
  * System.out.println(r.valid());
  * }</pre>
@@ -72,6 +72,8 @@ public final class Bench {
 
     /**
      * @param baseline whether to run the SQL baseline (without it there is no comparison)
+     * @param floor whether to run the floor too ({@link FloorFunction}): the job's graph without the
+     *     reconciling, the most events per CPU-second any reconciliation in that graph could reach
      * @param warmup the share of the workload each engine first runs once, in memory with heap state,
      *     so the measured run pays less for class loading and JIT compilation; 0 for none
      * @param managedMemory Flink's managed memory for the local cluster, which RocksDB takes its block
@@ -83,6 +85,7 @@ public final class Bench {
             List<Mode> modes,
             List<Backend> backends,
             boolean baseline,
+            boolean floor,
             double warmup,
             MemorySize managedMemory,
             Path workDir) {}
@@ -99,9 +102,14 @@ public final class Bench {
 
     public static final MemorySize DEFAULT_MANAGED_MEMORY = MemorySize.parse(DEFAULT_MANAGED_MEMORY_SIZE);
 
-    /** Reckon and the baseline on one input, mode and backend. */
+    /** Reckon and the baseline on one input, mode and backend; the floor where it was run, else null. */
     public record Comparison(
-            String mode, String stateBackend, BenchRun reckon, BenchRun baseline, List<String> differences) {
+            String mode,
+            String stateBackend,
+            BenchRun reckon,
+            BenchRun baseline,
+            List<String> differences,
+            BenchRun floor) {
 
         public boolean findingsEqual() {
             return baseline != null && differences.isEmpty();
@@ -197,7 +205,17 @@ public final class Bench {
                                 sql.eventsPerSecond(), sql.eventsPerCpuSecond());
                         differences = differences(reckon.findings(), sql.findings());
                     }
-                    comparisons.add(new Comparison(mode.label, backend.flinkName, reckon, sql, differences));
+                    BenchRun floor = null;
+                    if (config.floor()) {
+                        progress.printf(
+                                "Floor (the job's graph, no reconciling), %s, %s state ...%n",
+                                mode.label, backend.flinkName);
+                        floor = runFloor(w, mode, backend, config.managedMemory(), kafka);
+                        progress.printf(
+                                "  %.0f events/s, %.0f events per CPU-second%n",
+                                floor.eventsPerSecond(), floor.eventsPerCpuSecond());
+                    }
+                    comparisons.add(new Comparison(mode.label, backend.flinkName, reckon, sql, differences, floor));
                 }
             }
         } finally {
@@ -230,38 +248,27 @@ public final class Bench {
 
     static BenchRun runReckon(BenchWorkload w, Mode mode, Backend backend, MemorySize managed, Configuration kafka)
             throws Exception {
-        int parallelism = w.options().lanes();
-        // Object reuse as in production (ReconciliationMain), so the benchmark measures what runs.
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-                parallelism, ReconciliationJob.withObjectReuse(configuration(backend, managed)));
-        CollectingSink<AnomalyRecord> anomalies = new CollectingSink<>();
-        CollectingSink<DeadLetterRecord> deadLetters = new CollectingSink<>();
-        ReconciliationJob.Outputs outputs = new ReconciliationJob.Outputs(
-                a -> a.sinkTo(anomalies).name("bench-anomalies"),
-                d -> d.sinkTo(deadLetters).name("bench-dead-letters"),
-                r -> r.sinkTo(new DiscardingSink<>()).name("bench-rollups"),
-                u -> u.sinkTo(new DiscardingSink<>()).name("bench-unmapped"));
-        ReconciliationJob.Inputs inputs = mode == Mode.IN_MEMORY ? BenchInputs.inMemory(w) : BenchInputs.kafka(kafka);
-        ReconciliationJob.defineWorkflow(
-                env,
-                WATERMARKS,
-                inputs,
-                outputs,
-                new ReconcileFunction(ReconSettings.defaults()).measuringEmissionLatency());
-        Measured m = execute(env, "reckon-bench");
-
+        Ran ran = runGraph(
+                w,
+                mode,
+                backend,
+                managed,
+                kafka,
+                new ReconcileFunction(ReconSettings.defaults()).measuringEmissionLatency(),
+                "reckon-bench");
+        Measured m = ran.measured();
         long[] latency = m.result().getAccumulatorResult(ReconcileFunction.EMISSION_LATENCY_ACCUMULATOR);
-        List<AnomalyRecord> revisions = anomalies.drain();
+        List<AnomalyRecord> revisions = ran.anomalies().drain();
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("anomaly_revisions", revisions.size());
         // The unused inputs (invoices, CloudEvents) of the in-memory mode yield one empty record each.
-        notes.put("dead_letters", deadLetters.drain().size());
+        notes.put("dead_letters", ran.deadLetters().drain().size());
         notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
         return new BenchRun(
                 "reckon",
                 mode.label,
                 backend.flinkName,
-                parallelism,
+                w.options().lanes(),
                 w.totalRecords(),
                 m.seconds(),
                 m.cpuSeconds(),
@@ -274,6 +281,63 @@ public final class Bench {
                 m.rssPeak(),
                 reckonFindings(revisions),
                 notes);
+    }
+
+    /** The floor: Reckon's job graph whose reconcile function only counts what it is handed. */
+    static BenchRun runFloor(BenchWorkload w, Mode mode, Backend backend, MemorySize managed, Configuration kafka)
+            throws Exception {
+        Ran ran = runGraph(w, mode, backend, managed, kafka, new FloorFunction(), "floor-bench");
+        Measured m = ran.measured();
+        Long delivered = m.result().getAccumulatorResult(FloorFunction.DELIVERED);
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("records_delivered", delivered == null ? 0L : delivered);
+        notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
+        return new BenchRun(
+                "floor",
+                mode.label,
+                backend.flinkName,
+                w.options().lanes(),
+                w.totalRecords(),
+                m.seconds(),
+                m.cpuSeconds(),
+                m.jitSeconds(),
+                null,
+                null,
+                0,
+                null,
+                m.heapPeak(),
+                m.rssPeak(),
+                List.of(),
+                notes);
+    }
+
+    /** A run of the reconciliation job's graph, with the outputs it collected. */
+    private record Ran(
+            Measured measured, CollectingSink<AnomalyRecord> anomalies, CollectingSink<DeadLetterRecord> deadLetters) {}
+
+    private static Ran runGraph(
+            BenchWorkload w,
+            Mode mode,
+            Backend backend,
+            MemorySize managed,
+            Configuration kafka,
+            ReconcileFunction reconcile,
+            String name)
+            throws Exception {
+        int parallelism = w.options().lanes();
+        // Object reuse as in production (ReconciliationMain), so the benchmark measures what runs.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
+                parallelism, ReconciliationJob.withObjectReuse(configuration(backend, managed)));
+        CollectingSink<AnomalyRecord> anomalies = new CollectingSink<>();
+        CollectingSink<DeadLetterRecord> deadLetters = new CollectingSink<>();
+        ReconciliationJob.Outputs outputs = new ReconciliationJob.Outputs(
+                a -> a.sinkTo(anomalies).name("bench-anomalies"),
+                d -> d.sinkTo(deadLetters).name("bench-dead-letters"),
+                r -> r.sinkTo(new DiscardingSink<>()).name("bench-rollups"),
+                u -> u.sinkTo(new DiscardingSink<>()).name("bench-unmapped"));
+        ReconciliationJob.Inputs inputs = mode == Mode.IN_MEMORY ? BenchInputs.inMemory(w) : BenchInputs.kafka(kafka);
+        ReconciliationJob.defineWorkflow(env, WATERMARKS, inputs, outputs, reconcile);
+        return new Ran(execute(env, name), anomalies, deadLetters);
     }
 
     static BenchRun runSql(BenchWorkload w, Mode mode, Backend backend, MemorySize managed, Configuration kafka)

@@ -85,6 +85,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-baseline", description = "Run Reckon only (no comparison).")
     boolean noBaseline;
 
+    @Option(
+            names = "--floor",
+            description = "Also run the floor in each mode: the job's graph with a reconcile function that only"
+                    + " counts its records, the most events per CPU-second any reconciliation in that graph"
+                    + " could reach; each throughput target is then shown with its ceiling.")
+    boolean floor;
+
     @Option(names = "--no-warmup", description = "Skip the warm-up run of each engine.")
     boolean noWarmup;
 
@@ -164,7 +171,15 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-");
         Bench.Report report = Bench.run(
                 new Bench.Config(
-                        chosen.label, options, modes, backends, !noBaseline, noWarmup ? 0 : warmup, managed, work),
+                        chosen.label,
+                        options,
+                        modes,
+                        backends,
+                        !noBaseline,
+                        floor,
+                        noWarmup ? 0 : warmup,
+                        managed,
+                        work),
                 System.err);
         System.out.print(json ? BenchReport.json(report) + "\n" : BenchReport.text(report));
         if (!report.valid()) {

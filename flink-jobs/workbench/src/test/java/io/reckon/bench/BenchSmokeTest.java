@@ -30,7 +30,7 @@ class BenchSmokeTest {
                 .withRates(0.02, 0.1, 0.3)
                 .withSeed(7);
 
-        Bench.Report report = Bench.run(inMemoryWithHeap("sparse", options), System.err);
+        Bench.Report report = Bench.run(inMemoryWithHeap("sparse", options, true), System.err);
 
         assertThat(report.comparisons()).hasSize(1);
         Bench.Comparison c = report.comparisons().get(0);
@@ -56,6 +56,14 @@ class BenchSmokeTest {
         assertThat(c.ratio()).isPositive();
         assertThat(report.stateFootprint().get("total")).isPositive();
         assertThat(BenchReport.json(report)).contains("\"findings_equal\" : true");
+
+        // The floor is the same graph: its keyed operator was handed every usage and reported record.
+        BenchRun floor = c.floor();
+        assertThat(floor.engine()).isEqualTo("floor");
+        assertThat(floor.notes()).containsEntry("records_delivered", 20_000L);
+        assertThat(floor.findings()).isEmpty();
+        assertThat(floor.eventsPerCpuSecond()).isPositive();
+        assertThat(BenchReport.text(report)).contains("floor");
     }
 
     /**
@@ -90,12 +98,13 @@ class BenchSmokeTest {
         assertThat(late).as("records a day or more late").isGreaterThan(200);
         assertThat(lateCopies).as("copies a day or more after the first").isGreaterThan(200);
 
-        Bench.Report report = Bench.run(inMemoryWithHeap("late", options), System.err);
+        Bench.Report report = Bench.run(inMemoryWithHeap("late", options, false), System.err);
 
         Bench.Comparison c = report.comparisons().get(0);
         assertThat(c.reckon().findings()).isNotEmpty();
         assertThat(c.differences()).isEmpty();
         assertThat(report.valid()).isTrue();
+        assertThat(c.floor()).isNull();
         assertThat(BenchReport.json(report))
                 .contains("\"late_rate\" : 0.05")
                 .contains("\"targets\"")
@@ -115,14 +124,15 @@ class BenchSmokeTest {
         assertThat(other.usage(5)).isNotEqualTo(a.usage(5));
     }
 
-    /** One comparison in memory with heap state, without a warm-up. */
-    private Bench.Config inMemoryWithHeap(String profile, BenchWorkload.Options options) {
+    /** One comparison in memory with heap state, without a warm-up; with the floor if asked. */
+    private Bench.Config inMemoryWithHeap(String profile, BenchWorkload.Options options, boolean floor) {
         return new Bench.Config(
                 profile,
                 options,
                 List.of(Bench.Mode.IN_MEMORY),
                 List.of(Bench.Backend.HEAP),
                 true,
+                floor,
                 0,
                 Bench.DEFAULT_MANAGED_MEMORY,
                 work);
