@@ -72,8 +72,9 @@ public final class Bench {
 
     /**
      * @param baseline whether to run the SQL baseline (without it there is no comparison)
-     * @param floor whether to run the floor too ({@link FloorFunction}): the job's graph without the
-     *     reconciling, the most events per CPU-second any reconciliation in that graph could reach
+     * @param floor whether to run the two floors too ({@link FloorFunction}): the job's graph without
+     *     the reconciling, with and without keeping the ids, the most events per CPU-second any
+     *     reconciliation in that graph could reach
      * @param warmup the share of the workload each engine first runs once, in memory with heap state,
      *     so the measured run pays less for class loading and JIT compilation; 0 for none
      * @param managedMemory Flink's managed memory for the local cluster, which RocksDB takes its block
@@ -102,14 +103,23 @@ public final class Bench {
 
     public static final MemorySize DEFAULT_MANAGED_MEMORY = MemorySize.parse(DEFAULT_MANAGED_MEMORY_SIZE);
 
-    /** Reckon and the baseline on one input, mode and backend; the floor where it was run, else null. */
+    /**
+     * Reckon and the baseline on one input, mode and backend; the two floors ({@link FloorFunction})
+     * where they were run, else null.
+     */
     public record Comparison(
             String mode,
             String stateBackend,
             BenchRun reckon,
             BenchRun baseline,
             List<String> differences,
-            BenchRun floor) {
+            BenchRun floor,
+            BenchRun floorWithIds) {
+
+        /** The floor that bounds an exact reconciliation: the one keeping ids, else the plain one. */
+        public BenchRun ceiling() {
+            return floorWithIds != null ? floorWithIds : floor;
+        }
 
         public boolean findingsEqual() {
             return baseline != null && differences.isEmpty();
@@ -206,16 +216,13 @@ public final class Bench {
                         differences = differences(reckon.findings(), sql.findings());
                     }
                     BenchRun floor = null;
+                    BenchRun floorWithIds = null;
                     if (config.floor()) {
-                        progress.printf(
-                                "Floor (the job's graph, no reconciling), %s, %s state ...%n",
-                                mode.label, backend.flinkName);
-                        floor = runFloor(w, mode, backend, config.managedMemory(), kafka);
-                        progress.printf(
-                                "  %.0f events/s, %.0f events per CPU-second%n",
-                                floor.eventsPerSecond(), floor.eventsPerCpuSecond());
+                        floor = runFloor(w, mode, backend, config.managedMemory(), kafka, false, progress);
+                        floorWithIds = runFloor(w, mode, backend, config.managedMemory(), kafka, true, progress);
                     }
-                    comparisons.add(new Comparison(mode.label, backend.flinkName, reckon, sql, differences, floor));
+                    comparisons.add(new Comparison(
+                            mode.label, backend.flinkName, reckon, sql, differences, floor, floorWithIds));
                 }
             }
         } finally {
@@ -283,17 +290,32 @@ public final class Bench {
                 notes);
     }
 
-    /** The floor: Reckon's job graph whose reconcile function only counts what it is handed. */
-    static BenchRun runFloor(BenchWorkload w, Mode mode, Backend backend, MemorySize managed, Configuration kafka)
+    /** A floor: Reckon's job graph whose reconcile function only counts (and keeps the ids, if asked). */
+    static BenchRun runFloor(
+            BenchWorkload w,
+            Mode mode,
+            Backend backend,
+            MemorySize managed,
+            Configuration kafka,
+            boolean keepIds,
+            PrintStream progress)
             throws Exception {
-        Ran ran = runGraph(w, mode, backend, managed, kafka, new FloorFunction(), "floor-bench");
+        FloorFunction function = keepIds ? FloorFunction.keepingIds() : FloorFunction.countingOnly();
+        String engine = keepIds ? "floor+ids" : "floor";
+        progress.printf(
+                "Floor (the job's graph, no reconciling%s), %s, %s state ...%n",
+                keepIds ? ", ids kept" : "", mode.label, backend.flinkName);
+        Ran ran = runGraph(w, mode, backend, managed, kafka, function, "floor-bench");
         Measured m = ran.measured();
         Long delivered = m.result().getAccumulatorResult(FloorFunction.DELIVERED);
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("records_delivered", delivered == null ? 0L : delivered);
         notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
+        progress.printf(
+                "  %.0f events/s, %.0f events per CPU-second%n",
+                w.totalRecords() / m.seconds(), w.totalRecords() / m.cpuSeconds());
         return new BenchRun(
-                "floor",
+                engine,
                 mode.label,
                 backend.flinkName,
                 w.options().lanes(),

@@ -52,6 +52,7 @@ public final class BenchReport {
             m.put("reckon", run(c.reckon(), r.stateFootprint().get("total")));
             m.put("baseline", c.baseline() == null ? null : run(c.baseline(), null));
             m.put("floor", c.floor() == null ? null : run(c.floor(), null));
+            m.put("floor_with_ids", c.floorWithIds() == null ? null : run(c.floorWithIds(), null));
             m.put("ratio_events_per_cpu_second", c.ratio());
             m.put("ratio_events_per_cpu_second_without_jit", c.ratioWithoutJit());
             m.put(
@@ -131,6 +132,9 @@ public final class BenchReport {
             row(s, c, c.reckon());
             if (c.floor() != null) {
                 row(s, c, c.floor());
+            }
+            if (c.floorWithIds() != null) {
+                row(s, c, c.floorWithIds());
             }
             if (c.baseline() != null) {
                 row(s, c, c.baseline());

@@ -10,9 +10,10 @@ import java.util.Map;
  * that does not apply to the report's workload or modes is left out: the throughput targets are stated
  * for the dense workload, the others for every workload.
  *
- * <p>Where the report ran the floor ({@link FloorFunction}), a throughput target also carries its
- * ceiling: the floor's events per CPU-second, or for the ratio the floor's over the baseline's. No
- * reconciliation in the job's graph can pass it, so a target above its ceiling is out of reach.
+ * <p>Where the report ran the floors ({@link FloorFunction}), a throughput target also carries its
+ * ceiling: the events per CPU-second of the floor that keeps the ids ({@link
+ * Bench.Comparison#ceiling}), or for the ratio that over the baseline's. No exact reconciliation in the
+ * job's graph can pass it, so a target above its ceiling is out of reach.
  */
 final class BenchTargets {
 
@@ -83,7 +84,8 @@ final class BenchTargets {
         for (Bench.Comparison c : r.comparisons()) {
             String where = c.mode() + ", " + c.stateBackend();
             long perCpu = Math.round(c.reckon().eventsPerCpuSecond());
-            Long floorPerCpu = c.floor() == null ? null : Math.round(c.floor().eventsPerCpuSecond());
+            Long floorPerCpu =
+                    c.ceiling() == null ? null : Math.round(c.ceiling().eventsPerCpuSecond());
             if (dense
                     && c.mode().equals(Bench.Mode.IN_MEMORY.label)
                     && c.stateBackend().equals("hashmap")) {
@@ -105,10 +107,10 @@ final class BenchTargets {
                         floorPerCpu));
             }
             if (c.ratio() != null) {
-                Double ceiling = c.floor() == null
+                Double ceiling = c.ceiling() == null
                         ? null
                         : twoDigits(
-                                c.floor().eventsPerCpuSecond() / c.baseline().eventsPerCpuSecond());
+                                c.ceiling().eventsPerCpuSecond() / c.baseline().eventsPerCpuSecond());
                 out.add(new Target(
                         "ratio to the SQL baseline, " + where,
                         ">= " + RATIO + "x",

@@ -6,25 +6,50 @@ import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.MeterEvent;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
  * The benchmark's floor: the reconciliation job's graph (sources, decoding, watermarks, the invoice
  * fence, the contract broadcast, the keyed exchange into the reconcile operator) with a reconcile
- * function that only counts the records it is handed. What it costs per event is what Flink and the
- * inputs cost before any reconciling, so no implementation that reconciles every record in this graph
- * runs more events per CPU-second than it does: a target above the floor is out of reach of the design,
- * not of the code.
+ * function that does next to nothing with the records it is handed. What it costs per event is what
+ * Flink and the inputs cost before any reconciling, so no implementation that reconciles every record
+ * in this graph runs more events per CPU-second than it does: a target above the floor is out of
+ * reach of the design, not of the code.
+ *
+ * <p>Two floors: one that only counts the records, and one that also remembers each record's id in
+ * keyed state (a map per key and input, id to event time), the one write per record that no exact
+ * deduplication can do without, since a copy may arrive at any time within the retention.
  */
 final class FloorFunction extends ReconcileFunction {
 
     /** Accumulator of the usage and reported records the keyed operator was handed. */
     static final String DELIVERED = "bench.floor-delivered";
 
+    private final boolean keepsIds;
     private transient LongCounter delivered;
+    private transient MapState<String, Long> usageIds;
+    private transient MapState<String, Long> reportIds;
 
-    FloorFunction() {
+    private FloorFunction(boolean keepsIds) {
         super(ReconSettings.defaults());
+        this.keepsIds = keepsIds;
+    }
+
+    /** Counts the records and does nothing else. */
+    static FloorFunction countingOnly() {
+        return new FloorFunction(false);
+    }
+
+    /** Counts the records and puts each id into keyed state. */
+    static FloorFunction keepingIds() {
+        return new FloorFunction(true);
+    }
+
+    boolean keepsIds() {
+        return keepsIds;
     }
 
     @Override
@@ -32,17 +57,27 @@ final class FloorFunction extends ReconcileFunction {
         super.open(openContext);
         delivered = new LongCounter();
         getRuntimeContext().addAccumulator(DELIVERED, delivered);
+        if (keepsIds) {
+            usageIds = getRuntimeContext()
+                    .getMapState(new MapStateDescriptor<>("floor-usage-ids", Types.STRING, Types.LONG));
+            reportIds = getRuntimeContext()
+                    .getMapState(new MapStateDescriptor<>("floor-report-ids", Types.STRING, Types.LONG));
+        }
     }
 
     @Override
-    public void processElement(MeterEvent e, ReadOnlyContext ctx, Collector<AnomalyRecord> out) {
-        if (e.kind != MeterEvent.Kind.INVOICE_LINE) {
-            delivered.add(1L);
+    public void processElement(MeterEvent e, ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
+        if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
+            return;
+        }
+        delivered.add(1L);
+        if (keepsIds) {
+            (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).put(e.id, e.eventTime);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyRecord> out) {
-        // No state, no timers: nothing is ever registered.
+        // No timers: nothing is ever registered.
     }
 }

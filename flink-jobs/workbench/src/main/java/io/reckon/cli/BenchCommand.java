@@ -87,9 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--floor",
-            description = "Also run the floor in each mode: the job's graph with a reconcile function that only"
-                    + " counts its records, the most events per CPU-second any reconciliation in that graph"
-                    + " could reach; each throughput target is then shown with its ceiling.")
+            description = "Also run the two floors in each mode: the job's graph with a reconcile function that"
+                    + " only counts its records, and one that also keeps each id in keyed state, the most"
+                    + " events per CPU-second an exact reconciliation in that graph could reach; each"
+                    + " throughput target is then shown with its ceiling.")
     boolean floor;
 
     @Option(names = "--no-warmup", description = "Skip the warm-up run of each engine.")

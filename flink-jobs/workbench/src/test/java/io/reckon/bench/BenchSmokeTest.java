@@ -57,13 +57,16 @@ class BenchSmokeTest {
         assertThat(report.stateFootprint().get("total")).isPositive();
         assertThat(BenchReport.json(report)).contains("\"findings_equal\" : true");
 
-        // The floor is the same graph: its keyed operator was handed every usage and reported record.
-        BenchRun floor = c.floor();
-        assertThat(floor.engine()).isEqualTo("floor");
-        assertThat(floor.notes()).containsEntry("records_delivered", 20_000L);
-        assertThat(floor.findings()).isEmpty();
-        assertThat(floor.eventsPerCpuSecond()).isPositive();
-        assertThat(BenchReport.text(report)).contains("floor");
+        // The floors are the same graph: their keyed operator was handed every usage and reported record.
+        assertThat(c.floor().engine()).isEqualTo("floor");
+        assertThat(c.floorWithIds().engine()).isEqualTo("floor+ids");
+        assertThat(c.ceiling()).isSameAs(c.floorWithIds());
+        for (BenchRun floor : List.of(c.floor(), c.floorWithIds())) {
+            assertThat(floor.notes()).containsEntry("records_delivered", 20_000L);
+            assertThat(floor.findings()).isEmpty();
+            assertThat(floor.eventsPerCpuSecond()).isPositive();
+        }
+        assertThat(BenchReport.text(report)).contains("floor+ids");
     }
 
     /**

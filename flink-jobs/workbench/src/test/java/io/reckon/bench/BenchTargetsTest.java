@@ -74,7 +74,10 @@ class BenchTargetsTest {
                 List.of(comparisons));
     }
 
-    /** Runs of 10,000,000 events with the given events per CPU-second; no floor when {@code floor} is null. */
+    /**
+     * Runs of 10,000,000 events with the given events per CPU-second; {@code floor} is the floor that
+     * keeps the ids, the plain floor runs half as much again. No floors when {@code floor} is null.
+     */
     private static Bench.Comparison comparison(String mode, String backend, long reckon, long baseline, Long floor) {
         return new Bench.Comparison(
                 mode,
@@ -82,7 +85,8 @@ class BenchTargetsTest {
                 run("reckon", mode, backend, reckon),
                 run("flink-sql", mode, backend, baseline),
                 List.of(),
-                floor == null ? null : run("floor", mode, backend, floor));
+                floor == null ? null : run("floor", mode, backend, floor * 3 / 2),
+                floor == null ? null : run("floor+ids", mode, backend, floor));
     }
 
     private static BenchRun run(String engine, String mode, String backend, long eventsPerCpuSecond) {
