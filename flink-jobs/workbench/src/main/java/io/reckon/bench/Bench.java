@@ -271,6 +271,7 @@ public final class Bench {
         // The unused inputs (invoices, CloudEvents) of the in-memory mode yield one empty record each.
         notes.put("dead_letters", ran.deadLetters().drain().size());
         notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
+        notes.put("gc_cpu_seconds", m.gcSeconds());
         return new BenchRun(
                 "reckon",
                 mode.label,
@@ -311,6 +312,7 @@ public final class Bench {
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("records_delivered", delivered == null ? 0L : delivered);
         notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
+        notes.put("gc_cpu_seconds", m.gcSeconds());
         progress.printf(
                 "  %.0f events/s, %.0f events per CPU-second%n",
                 w.totalRecords() / m.seconds(), w.totalRecords() / m.cpuSeconds());
@@ -377,6 +379,7 @@ public final class Bench {
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("changelog_rows", changelog.size());
         notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
+        notes.put("gc_cpu_seconds", m.gcSeconds());
         return new BenchRun(
                 "flink-sql",
                 mode.label,
@@ -396,12 +399,17 @@ public final class Bench {
                 notes);
     }
 
-    /** {@code jitSeconds}: time the JIT compilers spent in the run, part of {@code cpuSeconds}. */
+    /**
+     * {@code jitSeconds}: time the JIT compilers spent in the run, part of {@code cpuSeconds};
+     * {@code gcSeconds}: CPU time of the garbage collector's threads in the run, part of it too (null
+     * where /proc is not available).
+     */
     private record Measured(
             JobExecutionResult result,
             double seconds,
             double cpuSeconds,
             double jitSeconds,
+            Double gcSeconds,
             long heapPeak,
             long rssPeak) {}
 
@@ -415,16 +423,19 @@ public final class Bench {
         JobClient client = env.executeAsync(name);
         long cpu0 = ProcessProbe.cpuNanos();
         long jit0 = ProcessProbe.jitMillis();
+        long gc0 = ProcessProbe.gcMillis();
         long t0 = System.nanoTime();
         JobExecutionResult result = client.getJobExecutionResult().get();
         long t1 = System.nanoTime();
         long cpu1 = ProcessProbe.cpuNanos();
         long jit1 = ProcessProbe.jitMillis();
+        long gc1 = ProcessProbe.gcMillis();
         return new Measured(
                 result,
                 (t1 - t0) / 1e9,
                 (cpu1 - cpu0) / 1e9,
                 (jit1 - jit0) / 1e3,
+                gc0 < 0 || gc1 < 0 ? null : (gc1 - gc0) / 1e3,
                 ProcessProbe.heapPeakBytes(),
                 ProcessProbe.peakRssBytes());
     }

@@ -1,5 +1,6 @@
 package io.reckon.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,11 @@ final class Machine {
         m.put("memory_total", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        m.put(
+                "garbage_collectors",
+                ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(GarbageCollectorMXBean::getName)
+                        .toList());
         m.put("load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return m;
     }

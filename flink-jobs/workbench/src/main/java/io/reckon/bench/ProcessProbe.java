@@ -6,6 +6,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * What the benchmark reads off its own process: CPU time of all threads (the local cluster runs in
@@ -34,7 +35,7 @@ final class ProcessProbe {
      * not available, the JVM's figure.
      */
     static long jitMillis() {
-        long fromKernel = compilerThreadsCpuMillis();
+        long fromKernel = threadsCpuMillis(ProcessProbe::isCompilerThread);
         if (fromKernel >= 0) {
             return fromKernel;
         }
@@ -42,8 +43,27 @@ final class ProcessProbe {
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
-    /** Sum of user and system time of the compiler threads, or -1 where /proc is not readable. */
-    static long compilerThreadsCpuMillis() {
+    /**
+     * CPU time the garbage collector's threads have used so far, in milliseconds, part of {@link
+     * #cpuNanos}: the parallel workers of every collector and G1's concurrent marking and refinement
+     * threads, from the kernel's per-thread accounting; -1 where /proc is not available. Collection
+     * work done by the VM thread itself (a serial phase) is not included, so this is a lower bound.
+     */
+    static long gcMillis() {
+        return threadsCpuMillis(ProcessProbe::isGcThread);
+    }
+
+    static boolean isCompilerThread(String name) {
+        return name.contains("CompilerThre");
+    }
+
+    /** Thread names as the kernel keeps them (15 characters): "GC Thread#0", "G1 Conc#0", "G1 Refine#0". */
+    static boolean isGcThread(String name) {
+        return name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("ParGC");
+    }
+
+    /** Sum of user and system time of the threads whose name passes, or -1 where /proc is not readable. */
+    static long threadsCpuMillis(Predicate<String> named) {
         Path tasks = Path.of("/proc/self/task");
         if (!Files.isDirectory(tasks)) {
             return -1;
@@ -51,7 +71,7 @@ final class ProcessProbe {
         long ticks = 0;
         try (var all = Files.list(tasks)) {
             for (Path task : (Iterable<Path>) all::iterator) {
-                ticks += compilerTicks(task.resolve("stat"));
+                ticks += threadTicks(task.resolve("stat"), named);
             }
         } catch (Exception unreadable) {
             return -1;
@@ -62,8 +82,8 @@ final class ProcessProbe {
     /** Linux's USER_HZ, the unit of the times in /proc (100 on every common platform). */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
-    /** utime + stime of one thread if it is a JIT compiler thread, else 0 (also when it just ended). */
-    static long compilerTicks(Path stat) {
+    /** utime + stime of one thread if its name passes, else 0 (also when it just ended). */
+    static long threadTicks(Path stat, Predicate<String> named) {
         String line;
         try {
             line = Files.readString(stat);
@@ -76,7 +96,7 @@ final class ProcessProbe {
             return 0;
         }
         String name = line.substring(open + 1, close);
-        if (!name.contains("CompilerThre")) {
+        if (!named.test(name)) {
             return 0;
         }
         // Fields after the name: state is field 3; utime and stime are fields 14 and 15.

@@ -3,6 +3,7 @@ package io.reckon.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reckon.jobs.records.MeterEvent;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,6 +54,11 @@ class BenchSmokeTest {
             assertThat(reckon.latencyP99Ms()).isGreaterThanOrEqualTo(reckon.latencyP50Ms());
         }
         assertThat(reckon.heapPeakBytes()).isPositive();
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            assertThat((Double) reckon.notes().get("gc_cpu_seconds"))
+                    .isGreaterThanOrEqualTo(0.0)
+                    .isLessThanOrEqualTo(reckon.cpuSeconds());
+        }
         assertThat(c.ratio()).isPositive();
         assertThat(report.stateFootprint().get("total")).isPositive();
         assertThat(BenchReport.json(report)).contains("\"findings_equal\" : true");
