@@ -164,7 +164,8 @@ public final class BenchReport {
                     t.goal(),
                     t.measuredText(),
                     t.ceilingText(),
-                    (t.met() ? "met" : "NOT MET") + (Boolean.FALSE.equals(t.attainable()) ? ", out of reach" : "")));
+                    (t.met() ? "met" : "NOT MET")
+                            + (Boolean.FALSE.equals(t.withinCeiling()) ? ", above the ceiling" : "")));
         }
         s.append(
                 r.valid()

@@ -88,9 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--floor",
             description = "Also run the two floors in each mode: the job's graph with a reconcile function that"
-                    + " only counts its records, and one that also keeps each id in keyed state, the most"
-                    + " events per CPU-second an exact reconciliation in that graph could reach; each"
-                    + " throughput target is then shown with its ceiling.")
+                    + " only counts its records, and one that also keeps each id in keyed state; each"
+                    + " throughput target is then shown with its ceiling, the second floor's figure.")
     boolean floor;
 
     @Option(names = "--no-warmup", description = "Skip the warm-up run of each engine.")
