@@ -73,8 +73,7 @@ public final class Bench {
     /**
      * @param baseline whether to run the SQL baseline (without it there is no comparison)
      * @param floor whether to run the two floors too ({@link FloorFunction}): the job's graph without
-     *     the reconciling, with and without keeping the ids, the most events per CPU-second any
-     *     reconciliation in that graph could reach
+     *     the reconciling, with and without keeping each id as a state entry
      * @param warmup the share of the workload each engine first runs once, in memory with heap state,
      *     so the measured run pays less for class loading and JIT compilation; 0 for none
      * @param managedMemory Flink's managed memory for the local cluster, which RocksDB takes its block
@@ -116,7 +115,7 @@ public final class Bench {
             BenchRun floor,
             BenchRun floorWithIds) {
 
-        /** The floor that bounds an exact reconciliation: the one keeping ids, else the plain one. */
+        /** The floor that bounds Reckon's layout of state (the one keeping ids), else the plain one. */
         public BenchRun ceiling() {
             return floorWithIds != null ? floorWithIds : floor;
         }
@@ -202,24 +201,22 @@ public final class Bench {
                     progress.printf(
                             "Reckon, %s, %s state, %d events ...%n", mode.label, backend.flinkName, w.totalRecords());
                     BenchRun reckon = runReckon(w, mode, backend, config.managedMemory(), kafka);
-                    progress.printf(
-                            "  %.0f events/s, %.0f events per CPU-second%n",
-                            reckon.eventsPerSecond(), reckon.eventsPerCpuSecond());
+                    printRate(progress, reckon);
                     BenchRun sql = null;
                     List<String> differences = List.of();
                     if (config.baseline()) {
                         progress.printf("Flink SQL baseline, %s, %s state ...%n", mode.label, backend.flinkName);
                         sql = runSql(w, mode, backend, config.managedMemory(), kafka);
-                        progress.printf(
-                                "  %.0f events/s, %.0f events per CPU-second%n",
-                                sql.eventsPerSecond(), sql.eventsPerCpuSecond());
+                        printRate(progress, sql);
                         differences = differences(reckon.findings(), sql.findings());
                     }
                     BenchRun floor = null;
                     BenchRun floorWithIds = null;
                     if (config.floor()) {
                         floor = runFloor(w, mode, backend, config.managedMemory(), kafka, false, progress);
+                        printRate(progress, floor);
                         floorWithIds = runFloor(w, mode, backend, config.managedMemory(), kafka, true, progress);
+                        printRate(progress, floorWithIds);
                     }
                     comparisons.add(new Comparison(
                             mode.label, backend.flinkName, reckon, sql, differences, floor, floorWithIds));
@@ -291,6 +288,11 @@ public final class Bench {
                 notes);
     }
 
+    private static void printRate(PrintStream progress, BenchRun run) {
+        progress.printf(
+                "  %.0f events/s, %.0f events per CPU-second%n", run.eventsPerSecond(), run.eventsPerCpuSecond());
+    }
+
     /** A floor: Reckon's job graph whose reconcile function only counts (and keeps the ids, if asked). */
     static BenchRun runFloor(
             BenchWorkload w,
@@ -313,9 +315,6 @@ public final class Bench {
         notes.put("records_delivered", delivered == null ? 0L : delivered);
         notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
         notes.put("gc_cpu_seconds", m.gcSeconds());
-        progress.printf(
-                "  %.0f events/s, %.0f events per CPU-second%n",
-                w.totalRecords() / m.seconds(), w.totalRecords() / m.cpuSeconds());
         return new BenchRun(
                 engine,
                 mode.label,

@@ -156,7 +156,7 @@ public final class BenchReport {
         s.append(String.format(
                 "State per (account, meter) key, 31-day period, no dedup ids: %,d bytes%n",
                 r.stateFootprint().get("total")));
-        s.append("Targets (docs/benchmarks.md; ceiling: what the floor allows):\n");
+        s.append("Targets (docs/benchmarks.md; ceiling: the floor that keeps ids):\n");
         for (BenchTargets.Target t : BenchTargets.of(r)) {
             s.append(String.format(
                     "  %-62s %14s %14s %14s  %s%n",

@@ -30,8 +30,8 @@ final class BenchTargets {
     static final double P99_MS = 1_000;
 
     /**
-     * @param ceiling the most the job's graph allows (see above), null where the floor was not run or
-     *     the target is not a throughput
+     * @param ceiling the most the job's graph allows with one state entry per id (see above), null
+     *     where the floors were not run or the target is not a throughput
      * @param withinCeiling whether the goal is at most the ceiling; null without a ceiling
      */
     record Target(String name, String goal, Number measured, boolean met, Number ceiling, Boolean withinCeiling) {
@@ -52,17 +52,18 @@ final class BenchTargets {
         }
 
         String ceilingText() {
-            if (ceiling == null) {
-                return "-";
-            }
-            return ceiling instanceof Double d ? String.format("%,.2f", d) : String.format("%,d", ceiling);
+            return text(ceiling);
         }
 
         String measuredText() {
-            if (measured == null) {
+            return text(measured);
+        }
+
+        private static String text(Number n) {
+            if (n == null) {
                 return "-";
             }
-            return measured instanceof Double d ? String.format("%,.2f", d) : String.format("%,d", measured);
+            return n instanceof Double d ? String.format("%,.2f", d) : String.format("%,d", n);
         }
 
         Map<String, Object> tree() {
@@ -85,7 +86,7 @@ final class BenchTargets {
         for (Bench.Comparison c : r.comparisons()) {
             String where = c.mode() + ", " + c.stateBackend();
             long perCpu = Math.round(c.reckon().eventsPerCpuSecond());
-            Long floorPerCpu =
+            Long ceilingPerCpu =
                     c.ceiling() == null ? null : Math.round(c.ceiling().eventsPerCpuSecond());
             if (dense
                     && c.mode().equals(Bench.Mode.IN_MEMORY.label)
@@ -95,7 +96,7 @@ final class BenchTargets {
                         ">= " + String.format("%,d", IN_MEMORY_HEAP_DENSE),
                         IN_MEMORY_HEAP_DENSE,
                         perCpu,
-                        floorPerCpu));
+                        ceilingPerCpu));
             }
             if (dense
                     && c.mode().equals(Bench.Mode.KAFKA_AVRO.label)
@@ -105,7 +106,7 @@ final class BenchTargets {
                         ">= " + String.format("%,d", KAFKA_ROCKSDB_DENSE),
                         KAFKA_ROCKSDB_DENSE,
                         perCpu,
-                        floorPerCpu));
+                        ceilingPerCpu));
             }
             if (c.ratio() != null) {
                 Double ceiling = c.ceiling() == null
