@@ -130,12 +130,6 @@ public final class BenchReport {
                 "findings"));
         for (Bench.Comparison c : r.comparisons()) {
             row(s, c, c.reckon());
-            if (c.floor() != null) {
-                row(s, c, c.floor());
-            }
-            if (c.floorWithIds() != null) {
-                row(s, c, c.floorWithIds());
-            }
             if (c.baseline() != null) {
                 row(s, c, c.baseline());
                 s.append(String.format(
@@ -151,6 +145,12 @@ public final class BenchReport {
                 c.differences().stream()
                         .limit(5)
                         .forEach(d -> s.append("    ").append(d).append('\n'));
+            }
+            if (c.floor() != null) {
+                row(s, c, c.floor());
+            }
+            if (c.floorWithIds() != null) {
+                row(s, c, c.floorWithIds());
             }
         }
         s.append(String.format(
