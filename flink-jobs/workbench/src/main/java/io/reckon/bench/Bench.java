@@ -267,25 +267,7 @@ public final class Bench {
         notes.put("anomaly_revisions", revisions.size());
         // The unused inputs (invoices, CloudEvents) of the in-memory mode yield one empty record each.
         notes.put("dead_letters", ran.deadLetters().drain().size());
-        notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
-        notes.put("gc_cpu_seconds", m.gcSeconds());
-        return new BenchRun(
-                "reckon",
-                mode.label,
-                backend.flinkName,
-                w.options().lanes(),
-                w.totalRecords(),
-                m.seconds(),
-                m.cpuSeconds(),
-                m.jitSeconds(),
-                percentileMs(latency, 0.50),
-                percentileMs(latency, 0.99),
-                latency == null ? 0 : LatencyHistogram.count(latency),
-                null,
-                m.heapPeak(),
-                m.rssPeak(),
-                reckonFindings(revisions),
-                notes);
+        return m.run("reckon", w, mode, backend, latency, reckonFindings(revisions), notes);
     }
 
     private static void printRate(PrintStream progress, BenchRun run) {
@@ -313,25 +295,7 @@ public final class Bench {
         Long delivered = m.result().getAccumulatorResult(FloorFunction.DELIVERED);
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("records_delivered", delivered == null ? 0L : delivered);
-        notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
-        notes.put("gc_cpu_seconds", m.gcSeconds());
-        return new BenchRun(
-                engine,
-                mode.label,
-                backend.flinkName,
-                w.options().lanes(),
-                w.totalRecords(),
-                m.seconds(),
-                m.cpuSeconds(),
-                m.jitSeconds(),
-                null,
-                null,
-                0,
-                null,
-                m.heapPeak(),
-                m.rssPeak(),
-                List.of(),
-                notes);
+        return m.run(engine, w, mode, backend, null, List.of(), notes);
     }
 
     /** A run of the reconciliation job's graph, with the outputs it collected. */
@@ -377,25 +341,7 @@ public final class Bench {
         List<Row> changelog = sink.drain();
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("changelog_rows", changelog.size());
-        notes.put("flink_net_runtime_ms", m.result().getNetRuntime());
-        notes.put("gc_cpu_seconds", m.gcSeconds());
-        return new BenchRun(
-                "flink-sql",
-                mode.label,
-                backend.flinkName,
-                parallelism,
-                w.totalRecords(),
-                m.seconds(),
-                m.cpuSeconds(),
-                m.jitSeconds(),
-                null,
-                null,
-                0,
-                null,
-                m.heapPeak(),
-                m.rssPeak(),
-                SqlBaseline.findings(changelog),
-                notes);
+        return m.run("flink-sql", w, mode, backend, null, SqlBaseline.findings(changelog), notes);
     }
 
     /**
@@ -410,7 +356,41 @@ public final class Bench {
             double jitSeconds,
             Double gcSeconds,
             long heapPeak,
-            long rssPeak) {}
+            long rssPeak) {
+
+        /**
+         * The run's figures: its latency histogram (null where not measured), findings and notes, to which
+         * the job's net runtime and the collector's CPU are added.
+         */
+        BenchRun run(
+                String engine,
+                BenchWorkload w,
+                Mode mode,
+                Backend backend,
+                long[] latency,
+                List<BenchFinding> findings,
+                Map<String, Object> notes) {
+            notes.put("flink_net_runtime_ms", result.getNetRuntime());
+            notes.put("gc_cpu_seconds", gcSeconds);
+            return new BenchRun(
+                    engine,
+                    mode.label,
+                    backend.flinkName,
+                    w.options().lanes(),
+                    w.totalRecords(),
+                    seconds,
+                    cpuSeconds,
+                    jitSeconds,
+                    percentileMs(latency, 0.50),
+                    percentileMs(latency, 0.99),
+                    latency == null ? 0 : LatencyHistogram.count(latency),
+                    null,
+                    heapPeak,
+                    rssPeak,
+                    findings,
+                    notes);
+        }
+    }
 
     /**
      * Runs the job and measures from submission (the local cluster is up by then) to the result. CPU
