@@ -265,6 +265,8 @@ public final class Bench {
         List<AnomalyRecord> revisions = ran.anomalies().drain();
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("anomaly_revisions", revisions.size());
+        Long ticks = m.result().getAccumulatorResult(ReconcileFunction.TICKS_COUNTER);
+        notes.put("ticks", ticks == null ? 0L : ticks);
         // The unused inputs (invoices, CloudEvents) of the in-memory mode yield one empty record each.
         notes.put("dead_letters", ran.deadLetters().drain().size());
         return m.run("reckon", w, mode, backend, latency, reckonFindings(revisions), notes);

@@ -19,7 +19,13 @@ public enum BenchProfile {
      * The sparse workload's events spread over 10x the keys (2,500 accounts x 2 meters): about 0.27
      * events per key and hour, so most key-hours hold no record. What a key-hour without records costs.
      */
-    WIDE("wide", BenchWorkload.Options.defaults().withKeys(2_500, 2));
+    WIDE("wide", BenchWorkload.Options.defaults().withKeys(2_500, 2)),
+    /**
+     * The sparse workload's 500 keys, plus 4,500 quiet keys with about one record a week each (2,500
+     * accounts x 2 meters, 500 of the keys busy): 3,300,000 more key-hours, almost all without records.
+     * Against sparse, what a key-hour without records costs on its own.
+     */
+    QUIET("quiet", BenchWorkload.Options.defaults().withKeys(2_500, 2).withBusyKeys(500));
 
     public final String label;
     public final BenchWorkload.Options options;
@@ -35,6 +41,6 @@ public enum BenchProfile {
                 return p;
             }
         }
-        throw new IllegalArgumentException("--profile must be sparse, dense, late or wide, not " + label);
+        throw new IllegalArgumentException("--profile must be sparse, dense, late, wide or quiet, not " + label);
     }
 }

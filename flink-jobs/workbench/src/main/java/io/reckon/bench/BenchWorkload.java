@@ -56,6 +56,9 @@ public final class BenchWorkload implements Serializable {
      * @param lateRate share of records that arrive 1 to 20 days after their event time (late for the
      *     reconciliation's five-minute watermark, inside its retention); when above 0, every duplicate is
      *     also a late copy, of a record of the same lane 1 to 20 days of event time earlier
+     * @param busyKeys when above 0 and below the keys, only the first {@code busyKeys} keys get most
+     *     records, and every other key (a quiet one) about one a week at a random time: the period of a
+     *     quiet key stays open with almost all of its hours empty; 0 spreads records over every key
      */
     public record Options(
             long events,
@@ -66,6 +69,7 @@ public final class BenchWorkload implements Serializable {
             double outOfOrderRate,
             double underReportedShare,
             double lateRate,
+            int busyKeys,
             long seed,
             int lanes)
             implements Serializable {
@@ -78,6 +82,9 @@ public final class BenchWorkload implements Serializable {
             if (!rate(duplicateRate) || !rate(outOfOrderRate) || !rate(underReportedShare) || !rate(lateRate)) {
                 throw new IllegalArgumentException("rates and shares must be within [0, 1]");
             }
+            if (busyKeys < 0 || busyKeys > (long) accounts * meters) {
+                throw new IllegalArgumentException("busy keys must be within [0, accounts x meters]");
+            }
         }
 
         private static boolean rate(double r) {
@@ -85,7 +92,7 @@ public final class BenchWorkload implements Serializable {
         }
 
         public static Options defaults() {
-            return new Options(2_000_000, 250, 2, 31, 0.01, 0.05, 0.05, 0, 42, 2);
+            return new Options(2_000_000, 250, 2, 31, 0.01, 0.05, 0.05, 0, 0, 42, 2);
         }
 
         public Options withEvents(long n) {
@@ -98,13 +105,24 @@ public final class BenchWorkload implements Serializable {
                     outOfOrderRate,
                     underReportedShare,
                     lateRate,
+                    busyKeys,
                     seed,
                     lanes);
         }
 
         public Options withKeys(int a, int m) {
             return new Options(
-                    events, a, m, days, duplicateRate, outOfOrderRate, underReportedShare, lateRate, seed, lanes);
+                    events,
+                    a,
+                    m,
+                    days,
+                    duplicateRate,
+                    outOfOrderRate,
+                    underReportedShare,
+                    lateRate,
+                    busyKeys,
+                    seed,
+                    lanes);
         }
 
         public Options withDays(int d) {
@@ -117,13 +135,24 @@ public final class BenchWorkload implements Serializable {
                     outOfOrderRate,
                     underReportedShare,
                     lateRate,
+                    busyKeys,
                     seed,
                     lanes);
         }
 
         public Options withRates(double duplicates, double outOfOrder, double underReported) {
             return new Options(
-                    events, accounts, meters, days, duplicates, outOfOrder, underReported, lateRate, seed, lanes);
+                    events,
+                    accounts,
+                    meters,
+                    days,
+                    duplicates,
+                    outOfOrder,
+                    underReported,
+                    lateRate,
+                    busyKeys,
+                    seed,
+                    lanes);
         }
 
         public Options withLateRate(double late) {
@@ -136,6 +165,23 @@ public final class BenchWorkload implements Serializable {
                     outOfOrderRate,
                     underReportedShare,
                     late,
+                    busyKeys,
+                    seed,
+                    lanes);
+        }
+
+        /** Only the first {@code busy} keys get most records; the others about one a week (0: all busy). */
+        public Options withBusyKeys(int busy) {
+            return new Options(
+                    events,
+                    accounts,
+                    meters,
+                    days,
+                    duplicateRate,
+                    outOfOrderRate,
+                    underReportedShare,
+                    lateRate,
+                    busy,
                     seed,
                     lanes);
         }
@@ -150,6 +196,7 @@ public final class BenchWorkload implements Serializable {
                     outOfOrderRate,
                     underReportedShare,
                     lateRate,
+                    busyKeys,
                     s,
                     lanes);
         }
@@ -164,6 +211,7 @@ public final class BenchWorkload implements Serializable {
                     outOfOrderRate,
                     underReportedShare,
                     lateRate,
+                    busyKeys,
                     seed,
                     l);
         }
@@ -181,6 +229,12 @@ public final class BenchWorkload implements Serializable {
 
     private final String[] meterNames;
 
+    /** The keys that get most records ({@link Options#busyKeys}). */
+    private final int busyKeys;
+
+    /** The share of logical records that go to a quiet key: about one per quiet key and week. */
+    private final double quietShare;
+
     public BenchWorkload(Options options) {
         this.options = options;
         this.accountNames = new String[options.accounts()];
@@ -195,6 +249,14 @@ public final class BenchWorkload implements Serializable {
         this.laneSize = Math.max(1, half / options.lanes());
         this.perInput = laneSize * options.lanes();
         this.spanMs = Duration.ofDays(options.days()).toMillis();
+        int keys = options.accounts() * options.meters();
+        this.busyKeys = options.busyKeys() > 0 ? options.busyKeys() : keys;
+        this.quietShare = Math.min(1, (keys - busyKeys) * (options.days() / 7.0) / perInput);
+    }
+
+    /** The keys that get most records; the others are quiet (all keys when none is). */
+    public int busyKeys() {
+        return busyKeys;
     }
 
     public Options options() {
@@ -281,7 +343,11 @@ public final class BenchWorkload implements Serializable {
     }
 
     private long key(long l) {
-        return Math.floorMod(mix(options.seed(), l), keys());
+        long h = mix(options.seed(), l);
+        if (busyKeys < keys() && unit(mix(options.seed() ^ 0x0b05_1e55L, l)) < quietShare) {
+            return busyKeys + Math.floorMod(h, keys() - busyKeys);
+        }
+        return Math.floorMod(h, busyKeys);
     }
 
     private String account(long l) {

@@ -30,7 +30,8 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "sparse",
             description = "Workload: sparse (2,000,000 events, 250 accounts), dense (10,000,000 events, 100"
                     + " accounts), late (sparse with 5 %% of records 1 to 20 days late and late duplicates) or"
-                    + " wide (sparse over 2,500 accounts); the options below override it (default"
+                    + " wide (sparse over 2,500 accounts) or quiet (sparse plus 4,500 keys with a record a"
+                    + " week); the options below override it (default"
                     + " ${DEFAULT-VALUE}).")
     String profile;
 
@@ -141,15 +142,18 @@ public final class BenchCommand implements Callable<Integer> {
             }
             BenchProfile named = BenchProfile.parse(profile);
             BenchWorkload.Options p = named.options;
+            int accountsChosen = or(accounts, p.accounts());
+            int metersChosen = or(meters, p.meters());
             options = new BenchWorkload.Options(
                     or(events, p.events()),
-                    or(accounts, p.accounts()),
-                    or(meters, p.meters()),
+                    accountsChosen,
+                    metersChosen,
                     or(days, p.days()),
                     or(duplicateRate, p.duplicateRate()),
                     or(outOfOrderRate, p.outOfOrderRate()),
                     or(underReportedShare, p.underReportedShare()),
                     or(lateRate, p.lateRate()),
+                    Math.min(p.busyKeys(), accountsChosen * metersChosen),
                     seed,
                     parallelism);
             chosen = named;

@@ -133,6 +133,34 @@ class BenchSmokeTest {
         assertThat(other.usage(5)).isNotEqualTo(a.usage(5));
     }
 
+    /**
+     * The quiet workload is the sparse one with a few records moved to quiet keys: every other record is
+     * the sparse workload's own, and a quiet key gets about one record a week.
+     */
+    @Test
+    void theQuietWorkloadIsSparsesPlusKeysWithARecordAWeek() {
+        BenchWorkload quiet = new BenchWorkload(BenchProfile.QUIET.options.withEvents(400_000));
+        BenchWorkload sparse = new BenchWorkload(BenchProfile.SPARSE.options.withEvents(400_000));
+        assertThat(quiet.keys()).isEqualTo(5_000);
+        assertThat(quiet.busyKeys()).isEqualTo(sparse.keys()).isEqualTo(500);
+        Map<String, Long> perQuietKey = new HashMap<>();
+        for (long i = 0; i < quiet.recordsPerInput(); i++) {
+            MeterEvent u = quiet.usage(i);
+            MeterEvent r = quiet.reported(i);
+            assertThat(r.key()).isEqualTo(u.key());
+            if (Integer.parseInt(u.accountId.substring("acct-".length())) >= 250) {
+                perQuietKey.merge(u.key(), 1L, Long::sum);
+            } else {
+                assertThat(u).isEqualTo(sparse.usage(i));
+                assertThat(r).isEqualTo(sparse.reported(i));
+            }
+        }
+        double perKeyAndWeek =
+                perQuietKey.values().stream().mapToLong(Long::longValue).sum() / 4_500.0 / (31 / 7.0);
+        assertThat(perKeyAndWeek).isBetween(0.9, 1.1);
+        assertThat(perQuietKey).hasSizeGreaterThan(4_400);
+    }
+
     /** One comparison in memory with heap state, without a warm-up; with the floor if asked. */
     private Bench.Config inMemoryWithHeap(String profile, BenchWorkload.Options options, boolean floor) {
         return new Bench.Config(

@@ -64,6 +64,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      */
     public static final String EMISSION_LATENCY_ACCUMULATOR = "reconcile.emission-latency-us";
 
+    /**
+     * Counter of the ticks evaluated: a key's timer at an hour boundary, due only when the key's figures
+     * can change then ({@link NextTick}), so it grows with the keys whose figures change, not with all.
+     */
+    public static final String TICKS_COUNTER = "reconcile.ticks";
+
     private final ReconSettings settings;
     private boolean measureEmissionLatency;
     private boolean combine;
@@ -91,6 +97,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Dedup usageIds;
     private transient Dedup reportIds;
     private transient InputReach reach;
+    private transient JobCounters.Counter ticksEvaluated;
 
     public ReconcileFunction(ReconSettings settings) {
         this.settings = settings;
@@ -164,6 +171,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
         Signals signals = new Signals(settings, contracts, emitter, periods, counters, outputs, reach);
         ticks = new TickEvaluation(settings, state, periods, ledger, checks, signals, retention, tickRequests, outputs);
+        ticksEvaluated = counters.counter(TICKS_COUNTER);
     }
 
     /** Restores the counts of the last checkpoint: a restart goes on counting from them. */
@@ -227,6 +235,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             retention.dropRetiredHours(timestamp);
             return;
         }
+        ticksEvaluated.inc();
         MeterKey key = MeterKey.of(streamKey);
         List<PeriodState> live = periods.all();
         if (!live.isEmpty()
@@ -267,6 +276,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     /** The watermark reached {@code watermark} (called by {@link ReconcileOperator} before its timers). */
     void watermarkReached(long watermark) {
         reach.watermark(watermark);
+    }
+
+    /** The ticks evaluated so far, restored totals included. */
+    long ticksEvaluated() {
+        return ticksEvaluated.total();
     }
 
     boolean combinedFull() {
