@@ -59,6 +59,9 @@ class BenchSmokeTest {
                     .isGreaterThanOrEqualTo(0.0)
                     .isLessThanOrEqualTo(reckon.cpuSeconds());
         }
+        // Ticks happen (hours with records close and mature), about one per key-hour of the 3 days
+        // with records, not one per key and hour of the 31-day period they belong to (14,880).
+        assertThat((Long) reckon.notes().get("ticks")).isPositive().isLessThan(20L * 4 * 24);
         assertThat(c.ratio()).isPositive();
         assertThat(report.stateFootprint().get("total")).isPositive();
         assertThat(BenchReport.json(report)).contains("\"findings_equal\" : true");

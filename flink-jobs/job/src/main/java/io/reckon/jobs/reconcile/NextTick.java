@@ -19,8 +19,12 @@ import java.util.List;
  *   <li>a run of hours without reports can open a reporting gap: the ticks from its first hour + delay +
  *       window to its last possible opening tick;
  *   <li>an empty hour can be a drop only when the detector says it can ({@link
- *       UsageDetector#emptyHourCanDrop}: two of its four baseline hours held usage): the hour after each
- *       such hour, looked for a week ahead. Every other spike or drop is of an hour holding records.
+ *       UsageDetector#emptyHourCanDrop}: two of its four baseline hours held usage) and its four weeks
+ *       before are known history (from {@link UsageDetector#firstKnownHour} after the key's first usage;
+ *       a key without usage has none): the hour after each such hour, looked for a week ahead. Every
+ *       other spike or drop is of an hour holding records. A key in its first four weeks thus ticks when
+ *       its records' hours close and mature, not every hour; later, an empty hour has a tick only
+ *       where usage was usual at that hour of the week.
  * </ul>
  *
  * Records ask for their own tick, and a period's finality has its own timer; neither is found here.
@@ -38,12 +42,16 @@ final class NextTick {
         this.settings = settings;
     }
 
-    /** The next tick after {@code tick} for the open periods of {@code live}, or -1 when none is due. */
-    long after(List<PeriodState> live, long tick) {
+    /**
+     * The next tick after {@code tick} for the open periods of {@code live}, or -1 when none is due.
+     *
+     * @param firstSeen the event time of the key's first usage, null when it has none
+     */
+    long after(List<PeriodState> live, long tick, Long firstSeen) {
         long next = Long.MAX_VALUE;
         for (PeriodState p : live) {
             if (!p.finalized) {
-                next = Math.min(next, forPeriod(p, live, tick));
+                next = Math.min(next, forPeriod(p, live, tick, firstSeen));
             }
         }
         if (next == Long.MAX_VALUE) {
@@ -52,7 +60,7 @@ final class NextTick {
         return Math.max(next, tick + HOUR_MS);
     }
 
-    private long forPeriod(PeriodState p, List<PeriodState> live, long tick) {
+    private long forPeriod(PeriodState p, List<PeriodState> live, long tick, Long firstSeen) {
         long next = Long.MAX_VALUE;
         int from = p.index(Math.max(p.start, tick - HOUR_MS));
         int to = p.hours();
@@ -67,7 +75,7 @@ final class NextTick {
             next = Math.min(next, p.hourAt(usage) + HOUR_MS + settings.reportingDelayMs());
         }
         next = Math.min(next, gapOpening(p, live, tick));
-        next = Math.min(next, possibleDrop(p, live, tick));
+        next = Math.min(next, possibleDrop(p, live, tick, firstSeen));
         return next;
     }
 
@@ -109,10 +117,15 @@ final class NextTick {
     /**
      * The hour after the next empty hour that can be a drop. Only the empty hours are looked at (an
      * hour with records has its tick anyway), found by the usage bits a word at a time: a key with
-     * records in most hours has few to look at.
+     * records in most hours has few to look at. Hours before the first known one are not looked at:
+     * they get no verdict.
      */
-    static long possibleDrop(PeriodState p, List<PeriodState> live, long tick) {
-        long from = Math.max(p.start, tick - HOUR_MS);
+    static long possibleDrop(PeriodState p, List<PeriodState> live, long tick, Long firstSeen) {
+        if (firstSeen == null) {
+            return Long.MAX_VALUE;
+        }
+        long known = UsageDetector.firstKnownHour(Ledger.floorHour(firstSeen));
+        long from = Math.max(Math.max(p.start, tick - HOUR_MS), known);
         long limit = Math.min(p.end, tick + DROP_LOOKAHEAD_MS);
         if (from >= limit) {
             return Long.MAX_VALUE;

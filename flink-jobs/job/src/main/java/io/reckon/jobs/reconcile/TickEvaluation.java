@@ -96,7 +96,7 @@ final class TickEvaluation {
             }
         }
         if (anyOpen) {
-            long next = nextTick.after(live, tick);
+            long next = nextTick.after(live, tick, firstSeen);
             if (next > 0) {
                 ticks.at(timers, key.streamKey(), next);
             }

@@ -18,6 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +39,25 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
     KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harnessFor(
             ReconcileFunction function) throws Exception {
         return open(new ReconcileOperator(function), null);
+    }
+
+    /**
+     * The operator asks every key with state for a tick when its contract changes; the function alone
+     * would reprice at the key's next due tick, which for this key is none before the period ends.
+     */
+    @Test
+    void aCorrectedContractRepricesTheOpenPeriodAtTheNextHour() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        watermark("2026-03-10T13:00:00Z");
+        assertThat(anomalies()).extracting(a -> a.amountMinor).containsExactly(100L);
+        // Same version number: a correction of the price.
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "4"));
+        watermark("2026-03-10T14:00:00Z");
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).status).isEqualTo("updated");
+        assertThat(out.get(0).amountMinor).isEqualTo(400);
     }
 
     @ParameterizedTest

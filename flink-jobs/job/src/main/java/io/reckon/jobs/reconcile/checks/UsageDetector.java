@@ -162,7 +162,8 @@ public final class UsageDetector {
      * quantity, the median of the same hour of the previous 4 weeks, is above zero only when at least
      * two of those 4 hours held usage (the median of 4 is the mean of the middle two), and an hour whose
      * usual quantity is zero is not judged. Every other spike or drop needs usage in the hour itself, so
-     * this is the one verdict a key's ticks must look ahead for ({@code NextTick}).
+     * this is the one verdict a key's ticks must look ahead for ({@code NextTick}), from the {@link
+     * #firstKnownHour} on: an earlier hour gets no verdict at all.
      */
     public static boolean emptyHourCanDrop(LongPredicate heldUsage, long hour) {
         int weeks = 0;
@@ -400,7 +401,15 @@ public final class UsageDetector {
 
     /** Whether the 4 weeks (and the neighbour hours) before {@code hour} are known history. */
     static boolean known(long hour, long knownFrom) {
-        return hour - WEEKS * WEEK_MS - HOUR_MS >= knownFrom;
+        return hour >= firstKnownHour(knownFrom);
+    }
+
+    /**
+     * The first hour whose 4 weeks before (and the neighbour hours) are known history when the key's
+     * history starts at {@code knownFrom}: every earlier hour is too young for any verdict.
+     */
+    public static long firstKnownHour(long knownFrom) {
+        return knownFrom + WEEKS * WEEK_MS + HOUR_MS;
     }
 
     private static Hour orEmpty(Hour h) {
