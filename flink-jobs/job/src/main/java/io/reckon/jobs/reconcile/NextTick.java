@@ -16,8 +16,8 @@ import java.util.List;
  *   <li>an hour holding records is closed (its rollup, its verdict): the hour after it;
  *   <li>usage becomes older than the reporting delay (the matured usage grows, a gap grows): its hour +
  *       1 h + the delay;
- *   <li>a run of hours without reports can open a reporting gap: the ticks from its first hour + delay +
- *       window to its last possible opening tick;
+ *   <li>a run of hours without reports can open a reporting gap: the first tick at which the window
+ *       of the gap check holds the run's first usage hour, if any;
  *   <li>an empty hour can be a drop only when the detector says it can ({@link
  *       UsageDetector#emptyHourCanDrop}: two of its four baseline hours held usage) and its four weeks
  *       before are known history (from {@link UsageDetector#firstKnownHour} after the key's first usage;
@@ -37,9 +37,19 @@ final class NextTick {
     private static final long DROP_LOOKAHEAD_MS = UsageDetector.WEEK_MS;
 
     private final ReconSettings settings;
+    private final boolean everyHour;
 
     NextTick(ReconSettings settings) {
+        this(settings, false);
+    }
+
+    /**
+     * @param everyHour every hour boundary while a period is open, due or not: the reference that
+     *     skipping hours must give the same revisions as (TickSkippingTest)
+     */
+    NextTick(ReconSettings settings, boolean everyHour) {
         this.settings = settings;
+        this.everyHour = everyHour;
     }
 
     /**
@@ -51,7 +61,7 @@ final class NextTick {
         long next = Long.MAX_VALUE;
         for (PeriodState p : live) {
             if (!p.finalized) {
-                next = Math.min(next, forPeriod(p, live, tick, firstSeen));
+                next = everyHour ? tick + HOUR_MS : Math.min(next, forPeriod(p, live, tick, firstSeen));
             }
         }
         if (next == Long.MAX_VALUE) {
@@ -81,7 +91,10 @@ final class NextTick {
 
     /**
      * The next tick at which a gap could open: after the last report hour r before the tick, the run
-     * starting at s = r + 1 h can open one at ticks s + D + W to s + D + 2W - 1 h.
+     * starting at s = r + 1 h opens one at the first tick T from s + D + W to s + D + 2W - 1 h at which
+     * an hour in [s, T - D) holds usage, T = max(s + D + W, u + 1 h + D) for the run's first usage
+     * hour u. A run without usage opens none. Once open, a gap moves only when its usage matures or a
+     * record arrives, which have their own ticks.
      */
     private long gapOpening(PeriodState p, List<PeriodState> live, long tick) {
         long last = lastReportHour(live, p, tick);
@@ -89,10 +102,16 @@ final class NextTick {
             return Long.MAX_VALUE;
         }
         long s = last + HOUR_MS;
-        long first = s + settings.reportingDelayMs() + settings.gapWindowMs();
         long lastTick = s + settings.reportingDelayMs() + 2 * settings.gapWindowMs() - HOUR_MS;
-        long candidate = Math.max(first, tick + HOUR_MS);
-        return candidate <= lastTick ? candidate : Long.MAX_VALUE;
+        for (long u = s; u < lastTick - settings.reportingDelayMs(); u += HOUR_MS) {
+            if (hasUsage(live, u)) {
+                long opens = Math.max(
+                        s + settings.reportingDelayMs() + settings.gapWindowMs(),
+                        u + HOUR_MS + settings.reportingDelayMs());
+                return opens > tick && opens <= lastTick ? opens : Long.MAX_VALUE;
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /** The last hour before {@code tick} holding reports, in {@code p} or the period before it. */

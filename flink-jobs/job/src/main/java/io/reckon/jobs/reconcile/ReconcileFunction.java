@@ -73,6 +73,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private final ReconSettings settings;
     private boolean measureEmissionLatency;
     private boolean combine;
+    private boolean tickEveryHour;
 
     /** Operator state of the counts (duplicates, late, unmapped, rejected, anomalies), kept across restarts. */
     static final String COUNTER_TOTALS = "reconcile-counter-totals";
@@ -106,6 +107,15 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     /** Records the emission latency of tick-driven revisions in {@link #EMISSION_LATENCY_ACCUMULATOR}. */
     public ReconcileFunction measuringEmissionLatency() {
         this.measureEmissionLatency = true;
+        return this;
+    }
+
+    /**
+     * Ticks every key with an open period at every hour boundary instead of only when an evaluation can
+     * change ({@link NextTick}): the reference that skipping hours is tested against.
+     */
+    ReconcileFunction tickingEveryHour() {
+        this.tickEveryHour = true;
         return this;
     }
 
@@ -170,7 +180,17 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             reach = new InputReach(settings.inputEndMs());
         }
         Signals signals = new Signals(settings, contracts, emitter, periods, counters, outputs, reach);
-        ticks = new TickEvaluation(settings, state, periods, ledger, checks, signals, retention, tickRequests, outputs);
+        ticks = new TickEvaluation(
+                settings,
+                state,
+                periods,
+                ledger,
+                checks,
+                signals,
+                retention,
+                tickRequests,
+                outputs,
+                new NextTick(settings, tickEveryHour));
         ticksEvaluated = counters.counter(TICKS_COUNTER);
     }
 

@@ -43,7 +43,8 @@ final class TickEvaluation {
             Signals signals,
             Retention retention,
             Ticks ticks,
-            ReconOutputs outputs) {
+            ReconOutputs outputs,
+            NextTick nextTick) {
         this.settings = settings;
         this.state = state;
         this.periods = periods;
@@ -53,7 +54,7 @@ final class TickEvaluation {
         this.retention = retention;
         this.ticks = ticks;
         this.outputs = outputs;
-        this.nextTick = new NextTick(settings);
+        this.nextTick = nextTick;
     }
 
     void onTimer(MeterKey key, List<PeriodState> live, long tick, TimerService timers) throws Exception {

@@ -33,9 +33,20 @@ final class OperatorRun {
             boolean contractsFirst,
             long seed)
             throws Exception {
+        return run(new ReconcileFunction(settings), contracts, records, contractsFirst, seed);
+    }
+
+    /** As {@link #run(ReconSettings, List, List, boolean, long)}, with the function given. */
+    static Result run(
+            ReconcileFunction function,
+            List<ContractEvent> contracts,
+            List<MeterEvent> records,
+            boolean contractsFirst,
+            long seed)
+            throws Exception {
         KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
                 new KeyedBroadcastOperatorTestHarness<>(
-                        new ReconcileOperator(new ReconcileFunction(settings)), MeterEvent::key, Types.STRING, 1, 1, 0);
+                        new ReconcileOperator(function), MeterEvent::key, Types.STRING, 1, 1, 0);
         h.open();
         Random r = new Random(seed);
         List<ContractEvent> pending = new ArrayList<>(contracts);

@@ -85,7 +85,8 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
         assertThat(a.size()).as("number of %s", what).isEqualTo(e.size());
     }
 
-    private static String fields(Object o) {
+    /** Every public field of a record, but the wall-clock detectedAt. */
+    static String fields(Object o) {
         StringBuilder b = new StringBuilder(o.getClass().getSimpleName());
         for (java.lang.reflect.Field f : o.getClass().getFields()) {
             if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
