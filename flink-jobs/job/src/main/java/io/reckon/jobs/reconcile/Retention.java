@@ -1,7 +1,5 @@
 package io.reckon.jobs.reconcile;
 
-import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -105,17 +103,19 @@ final class Retention {
             return;
         }
         long[] kept = new long[retired.length];
+        long[] due = new long[retired.length];
         int n = 0;
+        int d = 0;
         for (int i = 0; i < retired.length; i += 3) {
             if (retired[i + 2] <= now) {
-                for (long h = retired[i]; h < retired[i + 1]; h += HOUR_MS) {
-                    state.hours.remove(h);
-                }
+                System.arraycopy(retired, i, due, d, 3);
+                d += 3;
             } else {
                 System.arraycopy(retired, i, kept, n, 3);
                 n += 3;
             }
         }
+        removeBuckets(due, d);
         if (n == 0) {
             state.retiredHours.clear();
             if (periods.isEmpty()) {
@@ -126,6 +126,31 @@ final class Retention {
             }
         } else if (n < retired.length) {
             state.retiredHours.update(Arrays.copyOf(kept, n));
+        }
+    }
+
+    /**
+     * Removes the buckets of the hours in the first {@code length / 3} ranges of {@code ranges} (start,
+     * end, time). The buckets the key holds are visited, not every hour of the ranges: a key holds a
+     * bucket only for an hour with records, and with RocksDB the removal of an hour without one still
+     * writes a tombstone, which made every empty key-hour cost a write at its period's retirement.
+     */
+    private void removeBuckets(long[] ranges, int length) throws Exception {
+        if (length == 0) {
+            return;
+        }
+        List<Long> gone = new ArrayList<>();
+        for (Long hour : state.hours.keys()) {
+            for (int i = 0; i < length; i += 3) {
+                if (ranges[i] <= hour && hour < ranges[i + 1]) {
+                    gone.add(hour);
+                    break;
+                }
+            }
+        }
+        // Removed one by one after the visit: the heap backend drops a key's map once it is empty.
+        for (Long hour : gone) {
+            state.hours.remove(hour);
         }
     }
 }
