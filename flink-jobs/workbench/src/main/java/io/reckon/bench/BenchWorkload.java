@@ -96,124 +96,90 @@ public final class BenchWorkload implements Serializable {
         }
 
         public Options withEvents(long n) {
-            return new Options(
-                    n,
-                    accounts,
-                    meters,
-                    days,
-                    duplicateRate,
-                    outOfOrderRate,
-                    underReportedShare,
-                    lateRate,
-                    busyKeys,
-                    seed,
-                    lanes);
+            return change(d -> d.events = n);
         }
 
         public Options withKeys(int a, int m) {
-            return new Options(
-                    events,
-                    a,
-                    m,
-                    days,
-                    duplicateRate,
-                    outOfOrderRate,
-                    underReportedShare,
-                    lateRate,
-                    busyKeys,
-                    seed,
-                    lanes);
+            return change(d -> {
+                d.accounts = a;
+                d.meters = m;
+            });
         }
 
-        public Options withDays(int d) {
-            return new Options(
-                    events,
-                    accounts,
-                    meters,
-                    d,
-                    duplicateRate,
-                    outOfOrderRate,
-                    underReportedShare,
-                    lateRate,
-                    busyKeys,
-                    seed,
-                    lanes);
+        public Options withDays(int n) {
+            return change(d -> d.days = n);
         }
 
         public Options withRates(double duplicates, double outOfOrder, double underReported) {
-            return new Options(
-                    events,
-                    accounts,
-                    meters,
-                    days,
-                    duplicates,
-                    outOfOrder,
-                    underReported,
-                    lateRate,
-                    busyKeys,
-                    seed,
-                    lanes);
+            return change(d -> {
+                d.duplicateRate = duplicates;
+                d.outOfOrderRate = outOfOrder;
+                d.underReportedShare = underReported;
+            });
         }
 
         public Options withLateRate(double late) {
-            return new Options(
-                    events,
-                    accounts,
-                    meters,
-                    days,
-                    duplicateRate,
-                    outOfOrderRate,
-                    underReportedShare,
-                    late,
-                    busyKeys,
-                    seed,
-                    lanes);
+            return change(d -> d.lateRate = late);
         }
 
         /** Only the first {@code busy} keys get most records; the others about one a week (0: all busy). */
         public Options withBusyKeys(int busy) {
-            return new Options(
-                    events,
-                    accounts,
-                    meters,
-                    days,
-                    duplicateRate,
-                    outOfOrderRate,
-                    underReportedShare,
-                    lateRate,
-                    busy,
-                    seed,
-                    lanes);
+            return change(d -> d.busyKeys = busy);
         }
 
         public Options withSeed(long s) {
-            return new Options(
-                    events,
-                    accounts,
-                    meters,
-                    days,
-                    duplicateRate,
-                    outOfOrderRate,
-                    underReportedShare,
-                    lateRate,
-                    busyKeys,
-                    s,
-                    lanes);
+            return change(d -> d.seed = s);
         }
 
         public Options withLanes(int l) {
+            return change(d -> d.lanes = l);
+        }
+
+        /** These options with what {@code edit} sets changed: the one place that lists every field. */
+        private Options change(java.util.function.Consumer<Draft> edit) {
+            Draft d = new Draft(this);
+            edit.accept(d);
             return new Options(
-                    events,
-                    accounts,
-                    meters,
-                    days,
-                    duplicateRate,
-                    outOfOrderRate,
-                    underReportedShare,
-                    lateRate,
-                    busyKeys,
-                    seed,
-                    l);
+                    d.events,
+                    d.accounts,
+                    d.meters,
+                    d.days,
+                    d.duplicateRate,
+                    d.outOfOrderRate,
+                    d.underReportedShare,
+                    d.lateRate,
+                    d.busyKeys,
+                    d.seed,
+                    d.lanes);
+        }
+    }
+
+    /** The fields of an {@link Options} being changed, before the new one is checked. */
+    private static final class Draft {
+        long events;
+        int accounts;
+        int meters;
+        int days;
+        double duplicateRate;
+        double outOfOrderRate;
+        double underReportedShare;
+        double lateRate;
+        int busyKeys;
+        long seed;
+        int lanes;
+
+        Draft(Options o) {
+            events = o.events();
+            accounts = o.accounts();
+            meters = o.meters();
+            days = o.days();
+            duplicateRate = o.duplicateRate();
+            outOfOrderRate = o.outOfOrderRate();
+            underReportedShare = o.underReportedShare();
+            lateRate = o.lateRate();
+            busyKeys = o.busyKeys();
+            seed = o.seed();
+            lanes = o.lanes();
         }
     }
 

@@ -25,7 +25,8 @@ import org.apache.flink.configuration.Configuration;
  */
 class ArrivalOrderPropertyTest {
 
-    private static final ReconSettings SETTINGS = settings();
+    /** A retention long enough for every generated record; every hour with usage in its baseline weeks judged. */
+    static final ReconSettings SETTINGS = settings();
 
     private static ReconSettings settings() {
         Configuration c = new Configuration();

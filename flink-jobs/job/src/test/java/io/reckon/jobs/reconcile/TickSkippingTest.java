@@ -8,7 +8,6 @@ import io.reckon.jobs.testing.ArrivalScenario;
 import io.reckon.jobs.testing.Contracts;
 import io.reckon.jobs.testing.Deliveries;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,6 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.apache.flink.configuration.Configuration;
 
 /**
  * A key ticks only at the hours at which an evaluation can change without a new record ({@link
@@ -35,15 +33,7 @@ class TickSkippingTest {
     private static final int HOURS = 59 * 24;
     private static final String QUIET = "acct_quiet";
 
-    private static final ReconSettings SETTINGS = settings();
-
-    private static ReconSettings settings() {
-        Configuration c = new Configuration();
-        c.setString("reconcile.state-retention", Duration.ofDays(120).toMillis() + " ms");
-        // Judges every hour with usage in its baseline weeks: sparse keys raise spikes and drops too.
-        c.setString("reconcile.spike-min-records", "1");
-        return ReconSettings.from(c);
-    }
+    private static final ReconSettings SETTINGS = ArrivalOrderPropertyTest.SETTINGS;
 
     @Provide
     Arbitrary<ArrivalScenario.Shape> shapes() {
