@@ -28,7 +28,7 @@ public final class BenchReport {
         workload.put("accounts", o.accounts());
         workload.put("meters", o.meters());
         workload.put("keys", r.keys());
-        workload.put("busy_keys", o.busyKeys() > 0 ? o.busyKeys() : r.keys());
+        workload.put("busy_keys", o.busyKeyCount());
         workload.put("days", o.days());
         workload.put("duplicate_rate", o.duplicateRate());
         workload.put("out_of_order_rate", o.outOfOrderRate());

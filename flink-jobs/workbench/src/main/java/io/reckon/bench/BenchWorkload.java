@@ -87,6 +87,11 @@ public final class BenchWorkload implements Serializable {
             }
         }
 
+        /** The keys that get most records: {@link #busyKeys}, or every key when it is 0. */
+        public int busyKeyCount() {
+            return busyKeys > 0 ? busyKeys : accounts * meters;
+        }
+
         private static boolean rate(double r) {
             return r >= 0 && r <= 1;
         }
@@ -216,7 +221,7 @@ public final class BenchWorkload implements Serializable {
         this.perInput = laneSize * options.lanes();
         this.spanMs = Duration.ofDays(options.days()).toMillis();
         int keys = options.accounts() * options.meters();
-        this.busyKeys = options.busyKeys() > 0 ? options.busyKeys() : keys;
+        this.busyKeys = options.busyKeyCount();
         this.quietShare = Math.min(1, (keys - busyKeys) * (options.days() / 7.0) / perInput);
     }
 
