@@ -87,6 +87,14 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
 
     /** Every public field of a record, but the wall-clock detectedAt. */
     static String fields(Object o) {
+        return fields(o, false);
+    }
+
+    /**
+     * As {@link #fields(Object)}; with {@code decimalsByValue}, a decimal is shown by its value, without
+     * trailing zeros, as every sink compares and writes it (at scale 9).
+     */
+    static String fields(Object o, boolean decimalsByValue) {
         StringBuilder b = new StringBuilder(o.getClass().getSimpleName());
         for (java.lang.reflect.Field f : o.getClass().getFields()) {
             if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
@@ -101,7 +109,9 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
                         .append(
                                 v instanceof byte[] bytes
                                         ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
-                                        : v);
+                                        : decimalsByValue && v instanceof java.math.BigDecimal d
+                                                ? d.stripTrailingZeros().toPlainString()
+                                                : v);
             } catch (IllegalAccessException ex) {
                 throw new AssertionError(ex);
             }
