@@ -15,10 +15,12 @@ import org.apache.flink.api.common.state.MapState;
  * far apart the copies arrive, the copies that count are the same. A copy earlier than the one that
  * counted takes its place (the figures move with it); an exact copy, the common retry, adds nothing.
  *
- * <p>Cost: one map entry per id, the id plus {@link IdCopiesSerializer}'s encoding (15 bytes for one
- * copy of a scale-9 quantity; on the heap, four objects: see {@link IdCopies}), for as long as a copy within the horizon could still arrive for a
- * retained period (docs/reconciliation.md, "Deduplication"). Ids of the previous state layout are
- * taken over when a job first starts from a savepoint of it ({@link #takeOverLegacy}).
+ * <p>Cost: per id, the id plus {@link IdCopiesSerializer}'s encoding (15 bytes for one copy of a
+ * scale-9 quantity), for as long as a copy within the horizon could still arrive for a retained period
+ * (docs/reconciliation.md, "Deduplication"): with RocksDB one map entry each, with heap state a slot of
+ * the key's {@link IdTable} (see {@link IdStore}). Ids of the first state layout are taken over when a
+ * job first starts from a savepoint of it ({@link #takeOverLegacy}), and so are ids kept in the other
+ * layout ({@link #takeOverOtherLayout}).
  */
 final class Dedup {
 
@@ -28,13 +30,17 @@ final class Dedup {
      */
     static final int MAX_COPIES = 16;
 
-    private final MapState<String, IdCopies> copies;
+    private final IdStore copies;
+    /** The same ids in the layout not in use: empty but for a key restored from a savepoint of it. */
+    private final IdStore otherLayout;
+
     private final MapState<String, Long> legacy;
     private final long horizonMs;
     private final String idName;
 
-    Dedup(MapState<String, IdCopies> copies, MapState<String, Long> legacy, long horizonMs, String idName) {
+    Dedup(IdStore copies, IdStore otherLayout, MapState<String, Long> legacy, long horizonMs, String idName) {
         this.copies = copies;
+        this.otherLayout = otherLayout;
         this.legacy = legacy;
         this.horizonMs = horizonMs;
         this.idName = idName;
@@ -92,6 +98,22 @@ final class Dedup {
         legacy.clear();
     }
 
+    /**
+     * Takes the current key's ids kept in the layout not in use over (a savepoint taken with the other
+     * state backend), once, at the first start from it. An id in both keeps the copies of the layout in
+     * use: it was written after the restore.
+     */
+    void takeOverOtherLayout() throws Exception {
+        List<Map.Entry<String, IdCopies>> moved = new ArrayList<>();
+        otherLayout.forEachEntry((id, c) -> moved.add(Map.entry(id, c)));
+        for (Map.Entry<String, IdCopies> e : moved) {
+            if (!copies.contains(e.getKey())) {
+                copies.put(e.getKey(), e.getValue());
+            }
+        }
+        otherLayout.clear();
+    }
+
     /** The copies that stop counting and those that start, from {@code before} to {@code after}. */
     private List<Change> difference(IdCopies before, IdCopies after) {
         boolean[] was = CopyRule.counted(before.times(), horizonMs);
@@ -123,14 +145,13 @@ final class Dedup {
 
     /** Hands every copy that counts to {@code each} (its time and quantity); null quantities are skipped. */
     void forEachCounted(BiConsumer<Long, BigDecimal> each) throws Exception {
-        for (Map.Entry<String, IdCopies> e : copies.entries()) {
-            IdCopies c = e.getValue();
+        copies.forEach(c -> {
             if (c.size() == 1) {
                 BigDecimal q = c.quantity(0);
                 if (q != null) {
                     each.accept(c.time(0), q);
                 }
-                continue;
+                return;
             }
             boolean[] counted = CopyRule.counted(c.times(), horizonMs);
             for (int i = 0; i < c.size(); i++) {
@@ -138,7 +159,7 @@ final class Dedup {
                     each.accept(c.time(i), c.quantity(i));
                 }
             }
-        }
+        });
     }
 
     /**
@@ -146,11 +167,7 @@ final class Dedup {
      * before {@code keepFrom}, the start of the first period that still accepts records.
      */
     void sweep(long keepFrom) throws Exception {
-        for (Iterator<Map.Entry<String, IdCopies>> it = copies.iterator(); it.hasNext(); ) {
-            if (it.next().getValue().latest() + horizonMs < keepFrom) {
-                it.remove();
-            }
-        }
+        copies.removeLatestBefore(keepFrom - horizonMs);
         for (Iterator<Map.Entry<String, Long>> it = legacy.iterator(); it.hasNext(); ) {
             if (it.next().getValue() + horizonMs < keepFrom) {
                 it.remove();

@@ -68,6 +68,26 @@ public final class IdCopies {
         return new IdCopies(new long[] {time}, new BigDecimal[] {quantity});
     }
 
+    /** One copy held inline (see {@link #isInline}). */
+    static IdCopies inline(long time, long unscaled, int scale) {
+        return new IdCopies(time, unscaled, scale);
+    }
+
+    /** Whether this is one copy whose quantity is held as an unscaled long and a scale. */
+    boolean isInline() {
+        return times == null;
+    }
+
+    /** The unscaled quantity of an inline copy. */
+    long inlineUnscaled() {
+        return unscaled;
+    }
+
+    /** The scale of an inline copy's quantity. */
+    int inlineScale() {
+        return scale;
+    }
+
     public int size() {
         return times == null ? 1 : times.length;
     }

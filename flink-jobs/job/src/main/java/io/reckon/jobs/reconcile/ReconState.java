@@ -27,6 +27,8 @@ final class ReconState {
     static final String FIRST_SEEN = "first-seen";
     static final String USAGE_COPIES = "usage-copies";
     static final String REPORT_COPIES = "report-copies";
+    static final String USAGE_ID_TABLE = "usage-id-table";
+    static final String REPORT_ID_TABLE = "report-id-table";
     static final String SUMMARIES = "report-summaries";
     static final String RETIRED_HOURS = "retired-hours";
 
@@ -44,10 +46,14 @@ final class ReconState {
     final ValueState<Integer> anchor;
     /** Earliest event time of the key's usage: before it, history is unknown, not zero. */
     final ValueState<Long> firstSeen;
-    /** Deduplication: the copies of each usage event_id. */
+    /** Deduplication: the copies of each usage event_id, an entry each (the layout for RocksDB). */
     final MapState<String, IdCopies> usageCopies;
-    /** Deduplication: the copies of each report_id of kind event. */
+    /** Deduplication: the copies of each report_id of kind event, an entry each. */
     final MapState<String, IdCopies> reportCopies;
+    /** Deduplication: the copies of every usage event_id in one table (the layout for heap state). */
+    final ValueState<IdTable> usageIdTable;
+    /** Deduplication: the copies of every report_id of kind event in one table. */
+    final ValueState<IdTable> reportIdTable;
     /** The record that counts of each report_id of kind summary. */
     final MapState<String, SummaryState> summaries;
     /**
@@ -80,6 +86,8 @@ final class ReconState {
                 new MapStateDescriptor<>(USAGE_COPIES, Types.STRING, TypeInformation.of(IdCopies.class)));
         reportCopies = rc.getMapState(
                 new MapStateDescriptor<>(REPORT_COPIES, Types.STRING, TypeInformation.of(IdCopies.class)));
+        usageIdTable = rc.getState(new ValueStateDescriptor<>(USAGE_ID_TABLE, IdTableSerializer.INSTANCE));
+        reportIdTable = rc.getState(new ValueStateDescriptor<>(REPORT_ID_TABLE, IdTableSerializer.INSTANCE));
         summaries = rc.getMapState(
                 new MapStateDescriptor<>(SUMMARIES, Types.STRING, TypeInformation.of(SummaryState.class)));
         retiredHours = rc.getState(

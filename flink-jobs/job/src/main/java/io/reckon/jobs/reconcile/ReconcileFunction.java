@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
@@ -74,6 +76,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private boolean measureEmissionLatency;
     private boolean combine;
     private boolean tickEveryHour;
+    private boolean idTables;
 
     /** Operator state of the counts (duplicates, late, unmapped, rejected, anomalies), kept across restarts. */
     static final String COUNTER_TOTALS = "reconcile-counter-totals";
@@ -119,6 +122,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         return this;
     }
 
+    /**
+     * Set by {@link ReconcileOperator} with heap state, before the function opens: the deduplication
+     * ids are kept in one table per key ({@link TableIdStore}) instead of an entry per id.
+     */
+    void keepIdsInTables(boolean tables) {
+        this.idTables = tables;
+    }
+
     /** Set by {@link ReconcileOperator}: records of open hours are combined ({@link RecordCombiner}). */
     void combineRecords() {
         this.combine = true;
@@ -138,8 +149,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         latency = new EmissionLatency(histogram);
         legacy = new LegacyLayout(state);
         periods = new Periods(state, settings, legacy);
-        usageIds = new Dedup(state.usageCopies, state.legacyUsageIds, settings.dedupHorizonMs(), "event_id");
-        reportIds = new Dedup(state.reportCopies, state.legacyReportIds, settings.dedupHorizonMs(), "report_id");
+        usageIds = dedup(state.usageCopies, state.usageIdTable, state.legacyUsageIds, "event_id");
+        reportIds = dedup(state.reportCopies, state.reportIdTable, state.legacyReportIds, "report_id");
         Summaries summaries = new Summaries(state.summaries);
         Ledger ledger = new Ledger(state, (usage, each) -> {
             if (usage) {
@@ -192,6 +203,18 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 outputs,
                 new NextTick(settings, tickEveryHour));
         ticksEvaluated = counters.counter(TICKS_COUNTER);
+    }
+
+    private Dedup dedup(
+            MapState<String, IdCopies> entries,
+            ValueState<IdTable> table,
+            MapState<String, Long> legacy,
+            String idName) {
+        IdStore perEntry = new EntryIdStore(entries);
+        IdStore perKey = new TableIdStore(table);
+        return idTables
+                ? new Dedup(perKey, perEntry, legacy, settings.dedupHorizonMs(), idName)
+                : new Dedup(perEntry, perKey, legacy, settings.dedupHorizonMs(), idName);
     }
 
     /** Restores the counts of the last checkpoint: a restart goes on counting from them. */
@@ -287,10 +310,24 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     /** Names of the states of the previous layout's deduplication ids, to find the keys that hold some. */
     static final List<String> LEGACY_ID_STATES = List.of("usage-ids", "report-ids");
 
-    /** Takes the current key's deduplication ids of the previous layout over (see Dedup#takeOverLegacy). */
-    void takeOverLegacyIds() throws Exception {
+    /**
+     * Names of the states whose deduplication ids this function takes over when a key holds some: the
+     * first layout's, and those of the layout not in use ({@link IdStore}).
+     */
+    List<String> idStatesToTakeOver() {
+        List<String> other = idTables
+                ? List.of(ReconState.USAGE_COPIES, ReconState.REPORT_COPIES)
+                : List.of(ReconState.USAGE_ID_TABLE, ReconState.REPORT_ID_TABLE);
+        return java.util.stream.Stream.concat(LEGACY_ID_STATES.stream(), other.stream())
+                .toList();
+    }
+
+    /** Takes the current key's deduplication ids of the first layout and of the other layout over. */
+    void takeOverIds() throws Exception {
         usageIds.takeOverLegacy();
         reportIds.takeOverLegacy();
+        usageIds.takeOverOtherLayout();
+        reportIds.takeOverOtherLayout();
     }
 
     /** The watermark reached {@code watermark} (called by {@link ReconcileOperator} before its timers). */

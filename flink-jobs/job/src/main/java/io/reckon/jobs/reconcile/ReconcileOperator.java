@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -57,27 +58,31 @@ public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, Mete
 
     @Override
     public void open() throws Exception {
+        // Heap state keeps each key's ids in one table; an entry per id is what suits RocksDB (and any
+        // backend that wraps another, such as the changelog backend, which logs every change it sees).
+        function().keepIdsInTables(getKeyedStateBackend() instanceof HeapKeyedStateBackend);
         super.open();
         timers = new SimpleTimerService(getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
-        takeOverLegacyIds();
+        takeOverIds();
     }
 
     /**
-     * Deduplication ids of the previous state layout are taken over once, at the first start from such
-     * a savepoint, for every key that holds some (a job that never had them finds no key), so that the
+     * Deduplication ids of the first state layout, and those kept in the layout of the other state
+     * backend (a savepoint taken with it), are taken over once, at the first start from such a
+     * savepoint, for every key that holds some (a job that never had them finds no key), so that the
      * per-record path never looks for them.
      */
-    private void takeOverLegacyIds() throws Exception {
+    private void takeOverIds() throws Exception {
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-        for (String name : ReconcileFunction.LEGACY_ID_STATES) {
+        for (String name : function().idStatesToTakeOver()) {
             try (Stream<String> all = backend.getKeys(name, VoidNamespace.INSTANCE)) {
                 all.forEach(keys::add);
             }
         }
         for (String key : keys) {
             setCurrentKey(key);
-            function().takeOverLegacyIds();
+            function().takeOverIds();
         }
     }
 
