@@ -101,6 +101,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Dedup usageIds;
     private transient Dedup reportIds;
     private transient InputReach reach;
+    private transient WatermarkFloor watermarkFloor;
     private transient JobCounters.Counter ticksEvaluated;
 
     public ReconcileFunction(ReconSettings settings) {
@@ -223,12 +224,15 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         totals = CounterTotals.restore(context, COUNTER_TOTALS);
         reach = new InputReach(settings.inputEndMs());
         reach.restore(context);
+        watermarkFloor = new WatermarkFloor();
+        watermarkFloor.restore(context);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         totals.snapshot(counters);
         reach.snapshot();
+        watermarkFloor.snapshot();
     }
 
     @Override
@@ -251,7 +255,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
         String streamKey = ctx.getCurrentKey();
         MeterKey key = MeterKey.of(e, streamKey);
-        TimerService timers = ctx.timerService();
+        TimerService timers = timers(ctx.timerService());
         int anchorDay = combiner.anchorOf(streamKey);
         if (anchorDay < 0 || e.kind == MeterEvent.Kind.INVOICE_LINE) {
             combiner.flush(streamKey);
@@ -268,8 +272,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AnomalyRecord> out) throws Exception {
         begin(ctx, out);
-        latency.timer(ctx.timerService().currentWatermark());
-        reach.watermark(ctx.timerService().currentWatermark());
+        TimerService timers = timers(ctx.timerService());
+        latency.timer(timers.currentWatermark());
+        reach.watermark(timers.currentWatermark());
         String streamKey = ctx.getCurrentKey();
         // Written out before the watermark moved (ReconcileOperator); this covers a timer that fires
         // between records, as interruptible timers do.
@@ -281,11 +286,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         ticksEvaluated.inc();
         MeterKey key = MeterKey.of(streamKey);
         List<PeriodState> live = periods.all();
-        if (!live.isEmpty()
-                && rebucketing.ensure(key, contracts.anchorDay(key.accountId()), timestamp, ctx.timerService())) {
+        if (!live.isEmpty() && rebucketing.ensure(key, contracts.anchorDay(key.accountId()), timestamp, timers)) {
             live = periods.all();
         }
-        ticks.onTimer(key, live, timestamp, ctx.timerService());
+        ticks.onTimer(key, live, timestamp, timers);
         legacy.takeUpgraded();
     }
 
@@ -333,6 +337,15 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     /** The watermark reached {@code watermark} (called by {@link ReconcileOperator} before its timers). */
     void watermarkReached(long watermark) {
         reach.watermark(watermark);
+        watermarkFloor.watermark(watermark);
+    }
+
+    /**
+     * The timer service the function works with: {@code timers}, whose watermark is at least the one
+     * reached before the restore it started from ({@link WatermarkFloor}).
+     */
+    TimerService timers(TimerService timers) {
+        return watermarkFloor == null ? timers : watermarkFloor.over(timers);
     }
 
     /** The ticks evaluated so far, restored totals included. */

@@ -98,7 +98,7 @@ public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, Mete
     public void processElement2(StreamRecord<ContractEvent> element) throws Exception {
         writeCombined();
         super.processElement2(element);
-        if (ReconcileFunction.evaluationsMayExist(timers.currentWatermark())) {
+        if (ReconcileFunction.evaluationsMayExist(function().timers(timers).currentWatermark())) {
             reevaluateKeysOf(element.getValue().accountId);
         }
     }
@@ -113,7 +113,7 @@ public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, Mete
         }
         for (String key : keys) {
             setCurrentKey(key);
-            function().contractChanged(key, timers);
+            function().contractChanged(key, function().timers(timers));
         }
     }
 
