@@ -1,6 +1,5 @@
 package io.reckon.jobs.reconcile;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -14,61 +13,68 @@ import java.util.function.Consumer;
  * <p>With one map entry per id, heap state holds four objects per id for as long as its period is
  * retained (the map's node, the id's string and its bytes, the copies), hundreds of thousands per key
  * and month on a busy meter, and the garbage collector copies and marks every one of them: most of the
- * CPU that keeping ids costs (docs/benchmarks.md). Here an id with one copy whose quantity fits in a
- * long (almost every id) is a slot of parallel arrays, its characters in a shared array, and the key
- * holds about ten objects however many ids it has. Other ids (several copies, a wider quantity, a copy
- * of the first layout without a quantity) are kept as {@link IdCopies} in a small map beside them.
+ * CPU that keeping ids cost (docs/benchmarks.md, ninth round). Here an id with one copy whose quantity
+ * fits in a long (almost every id) is a slot of parallel arrays and its characters in a shared array
+ * ({@link IdSlots}), in segments of at most {@link #MAX_SEGMENT_SLOTS} slots chosen by the id's hash:
+ * a key holds a few objects per segment however many ids it has. Other ids (several copies, a wider
+ * quantity, a copy of the first layout without a quantity) are kept as {@link IdCopies} in a small map
+ * beside them; an id is in exactly one of the two.
  *
  * <p>Written by hand because the point is the absence of an object per id: the primitive-keyed maps of
- * the usual collection libraries still hold each String key as an object. Open addressing with linear
- * probing, at most {@link #MAX_LOAD_PERCENT} % full; a slot matches an id by its hash and then by
- * comparing every character, so a collision never makes two ids one.
+ * the usual collection libraries still hold each String key as an object.
  *
- * <p>Not thread-safe; one instance per key and input, mutated in place (see {@link TableIdStore}).
+ * <p>Not thread-safe; one instance per key and input, changed in place (see {@link TableIdStore}).
  */
 final class IdTable {
 
-    static final int MAX_LOAD_PERCENT = 60;
-    private static final int MIN_SLOTS = 16;
+    /** Slots of a segment beyond which the table splits into twice the segments instead. */
+    static final int MAX_SEGMENT_SLOTS = 4096;
+
     /** The longest id kept in a slot: its length is stored in one char. Longer ones go to {@link #others}. */
     private static final int MAX_SLOT_ID_CHARS = Character.MAX_VALUE;
 
-    /** Per slot: the id's hash, never 0; 0 marks a free slot. */
-    private int[] hashes;
+    private final int maxSegmentSlots;
+    /** The segments; an id's is chosen by the top {@link #segmentBits} bits of its mixed hash. */
+    private IdSlots[] segments;
 
-    private long[] times;
-    private long[] unscaled;
-    private byte[] scales;
-    /** Per slot: where the id's length and characters start in {@link #chars}. */
-    private int[] names;
-
-    /** The ids of the slots, each as its length (one char) followed by its characters. */
-    private char[] chars;
-
-    private int charsUsed;
-    /** Characters of ids no longer in a slot (removed or moved to {@link #others}). */
-    private int charsFree;
-
-    private int used;
+    private int segmentBits;
     /** Ids that do not fit a slot; null while there are none. */
     private Map<String, IdCopies> others;
 
     IdTable() {
-        this(MIN_SLOTS, 64);
+        this(MAX_SEGMENT_SLOTS);
     }
 
-    private IdTable(int slots, int characters) {
-        hashes = new int[slots];
-        times = new long[slots];
-        unscaled = new long[slots];
-        scales = new byte[slots];
-        names = new int[slots];
-        chars = new char[characters];
+    /** A table whose segments split past {@code maxSegmentSlots} slots (small in tests, to split often). */
+    IdTable(int maxSegmentSlots) {
+        this.maxSegmentSlots = maxSegmentSlots;
+        this.segments = new IdSlots[] {new IdSlots(IdSlots.MIN_SLOTS)};
+    }
+
+    /** The id's hash as stored: never 0, which marks a free slot. */
+    static int hashOf(String id) {
+        int h = id.hashCode();
+        return h == 0 ? 1 : h;
+    }
+
+    /** The hash's bits mixed (murmur3's finalizer): low bits pick the slot, high bits the segment. */
+    static int mix(int hash) {
+        int h = hash;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
     }
 
     /** Number of ids. */
     int size() {
-        return used + (others == null ? 0 : others.size());
+        int n = others == null ? 0 : others.size();
+        for (IdSlots s : segments) {
+            n += s.size();
+        }
+        return n;
     }
 
     boolean isEmpty() {
@@ -83,44 +89,55 @@ final class IdTable {
                 return c;
             }
         }
-        int slot = find(id);
-        return slot < 0 ? null : slotCopies(slot);
+        int hash = hashOf(id);
+        IdSlots segment = segmentOf(hash);
+        int slot = segment.find(id, hash);
+        return slot < 0 ? null : segment.copies(slot);
     }
 
     boolean contains(String id) {
-        return (others != null && others.containsKey(id)) || find(id) >= 0;
+        int hash = hashOf(id);
+        return (others != null && others.containsKey(id)) || segmentOf(hash).find(id, hash) >= 0;
     }
 
     /** Sets the copies of {@code id}, replacing any it had. */
     void put(String id, IdCopies copies) {
-        int slot = find(id);
-        if (fitsSlot(id, copies)) {
-            if (others != null) {
-                others.remove(id);
+        int hash = hashOf(id);
+        IdSlots segment = segmentOf(hash);
+        int slot = segment.find(id, hash);
+        if (!fitsSlot(id, copies)) {
+            if (slot >= 0) {
+                segment.remove(slot);
             }
-            if (slot < 0) {
-                slot = insert(id);
+            if (others == null) {
+                others = new HashMap<>();
             }
-            times[slot] = copies.time(0);
-            unscaled[slot] = copies.inlineUnscaled();
-            scales[slot] = (byte) copies.inlineScale();
+            others.put(id, copies);
             return;
         }
         if (slot >= 0) {
-            removeSlot(slot);
+            segment.set(slot, copies.time(0), copies.inlineUnscaled(), copies.inlineScale());
+            return;
         }
-        if (others == null) {
-            others = new HashMap<>();
+        if (others != null && others.remove(id) != null && others.isEmpty()) {
+            others = null;
         }
-        others.put(id, copies);
+        if (segment.full()) {
+            if (segment.capacity() >= maxSegmentSlots) {
+                split();
+                segment = segmentOf(hash);
+            }
+            if (segment.full()) {
+                segment.grow();
+            }
+        }
+        segment.insert(id, hash, copies.time(0), copies.inlineUnscaled(), copies.inlineScale());
     }
 
     /** Hands the copies of every id to {@code each}. */
     void forEach(Consumer<IdCopies> each) {
-        for (int s = 0; s < hashes.length; s++) {
-            if (hashes[s] != 0) {
-                each.accept(slotCopies(s));
-            }
+        for (IdSlots s : segments) {
+            s.forEach(each);
         }
         if (others != null) {
             others.values().forEach(each);
@@ -129,27 +146,18 @@ final class IdTable {
 
     /** Hands every id and its copies to {@code each}. */
     void forEachEntry(BiConsumer<String, IdCopies> each) {
-        for (int s = 0; s < hashes.length; s++) {
-            if (hashes[s] != 0) {
-                each.accept(name(s), slotCopies(s));
-            }
+        for (IdSlots s : segments) {
+            s.forEachEntry(each);
         }
         if (others != null) {
             others.forEach(each);
         }
     }
 
-    /** Forgets every id whose latest copy is before {@code cutoff}; the arrays shrink to what is left. */
+    /** Forgets every id whose latest copy is before {@code cutoff}; the segments shrink to what is left. */
     void removeLatestBefore(long cutoff) {
-        int kept = 0;
-        for (int s = 0; s < hashes.length; s++) {
-            if (hashes[s] != 0 && times[s] >= cutoff) {
-                kept++;
-            }
-        }
-        if (kept < used) {
-            long[] before = times; // rebuild replaces the arrays; the filter reads the old slots
-            rebuild(slotsFor(kept), s -> before[s] >= cutoff);
+        for (IdSlots s : segments) {
+            s.removeBefore(cutoff);
         }
         if (others != null) {
             for (Iterator<IdCopies> it = others.values().iterator(); it.hasNext(); ) {
@@ -165,18 +173,40 @@ final class IdTable {
 
     /** A copy sharing nothing mutable with this table. */
     IdTable copy() {
-        IdTable c = new IdTable(0, 0);
-        c.hashes = hashes.clone();
-        c.times = times.clone();
-        c.unscaled = unscaled.clone();
-        c.scales = scales.clone();
-        c.names = names.clone();
-        c.chars = Arrays.copyOf(chars, charsUsed);
-        c.charsUsed = charsUsed;
-        c.charsFree = charsFree;
-        c.used = used;
+        IdTable c = new IdTable(maxSegmentSlots);
+        c.segments = new IdSlots[segments.length];
+        for (int i = 0; i < segments.length; i++) {
+            c.segments[i] = segments[i].copy();
+        }
+        c.segmentBits = segmentBits;
         c.others = others == null ? null : new HashMap<>(others); // IdCopies are immutable
         return c;
+    }
+
+    private IdSlots segmentOf(int hash) {
+        return segments[segmentBits == 0 ? 0 : mix(hash) >>> (32 - segmentBits)];
+    }
+
+    /** Twice the segments, each id moved to the one the next bit of its mixed hash names. */
+    private void split() {
+        int bits = segmentBits + 1;
+        java.util.function.IntUnaryOperator route = h -> mix(h) >>> (32 - bits);
+        IdSlots[] next = new IdSlots[segments.length * 2];
+        int[] counts = new int[next.length];
+        for (IdSlots s : segments) {
+            int[] c = s.routeCounts(route, next.length);
+            for (int i = 0; i < next.length; i++) {
+                counts[i] += c[i];
+            }
+        }
+        for (int i = 0; i < next.length; i++) {
+            next[i] = new IdSlots(IdSlots.slotsFor(counts[i] + 1));
+        }
+        for (IdSlots s : segments) {
+            s.moveTo(next, route);
+        }
+        segments = next;
+        segmentBits = bits;
     }
 
     private static boolean fitsSlot(String id, IdCopies copies) {
@@ -184,172 +214,5 @@ final class IdTable {
                 && copies.inlineScale() >= Byte.MIN_VALUE
                 && copies.inlineScale() <= Byte.MAX_VALUE
                 && id.length() <= MAX_SLOT_ID_CHARS;
-    }
-
-    private IdCopies slotCopies(int slot) {
-        return IdCopies.inline(times[slot], unscaled[slot], scales[slot]);
-    }
-
-    /** The id's hash as stored: never 0, which marks a free slot. */
-    private static int hashOf(String id) {
-        int h = id.hashCode();
-        return h == 0 ? 1 : h;
-    }
-
-    /** The slot a hash is looked for first: its bits mixed (murmur3's finalizer), then masked. */
-    private static int home(int hash, int mask) {
-        int h = hash;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h & mask;
-    }
-
-    /** The slot holding {@code id}, or -1. */
-    private int find(String id) {
-        int hash = hashOf(id);
-        int mask = hashes.length - 1;
-        for (int s = home(hash, mask); hashes[s] != 0; s = (s + 1) & mask) {
-            if (hashes[s] == hash && nameEquals(s, id)) {
-                return s;
-            }
-        }
-        return -1;
-    }
-
-    private boolean nameEquals(int slot, String id) {
-        int at = names[slot];
-        int length = chars[at];
-        if (length != id.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (chars[at + 1 + i] != id.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private String name(int slot) {
-        int at = names[slot];
-        return new String(chars, at + 1, chars[at]);
-    }
-
-    /** Takes a free slot for {@code id} (not present) and stores its name; returns the slot. */
-    private int insert(String id) {
-        if ((used + 1) * 100L > (long) hashes.length * MAX_LOAD_PERCENT) {
-            rebuild(hashes.length * 2, s -> true);
-        }
-        int hash = hashOf(id);
-        int mask = hashes.length - 1;
-        int s = home(hash, mask);
-        while (hashes[s] != 0) {
-            s = (s + 1) & mask;
-        }
-        hashes[s] = hash;
-        names[s] = appendName(id);
-        used++;
-        return s;
-    }
-
-    private int appendName(String id) {
-        int need = charsUsed + 1 + id.length();
-        if (need > chars.length) {
-            chars = Arrays.copyOf(chars, Math.max(need, chars.length * 2));
-        }
-        int at = charsUsed;
-        chars[at] = (char) id.length();
-        id.getChars(0, id.length(), chars, at + 1);
-        charsUsed = need;
-        return at;
-    }
-
-    /**
-     * Frees {@code slot} by shifting back the entries after it that probed past it (deletion without
-     * tombstones: every id stays reachable from its home slot).
-     */
-    private void removeSlot(int slot) {
-        charsFree += 1 + chars[names[slot]];
-        int mask = hashes.length - 1;
-        int free = slot;
-        for (int s = (free + 1) & mask; hashes[s] != 0; s = (s + 1) & mask) {
-            int home = home(hashes[s], mask);
-            boolean reachable = free <= s ? free < home && home <= s : free < home || home <= s;
-            if (!reachable) {
-                moveSlot(s, free);
-                free = s;
-            }
-        }
-        hashes[free] = 0;
-        used--;
-        if (charsFree > charsUsed / 2 && charsUsed > 1024) {
-            rebuild(hashes.length, s -> true);
-        }
-    }
-
-    private void moveSlot(int from, int to) {
-        hashes[to] = hashes[from];
-        times[to] = times[from];
-        unscaled[to] = unscaled[from];
-        scales[to] = scales[from];
-        names[to] = names[from];
-    }
-
-    private interface SlotFilter {
-        boolean keep(int slot);
-    }
-
-    /**
-     * Re-inserts the slots {@code keep} accepts (it is asked by the index of the slot before the
-     * rebuild) into {@code slots} slots, their names packed anew.
-     */
-    private void rebuild(int slots, SlotFilter keep) {
-        int[] oldHashes = hashes;
-        long[] oldTimes = times;
-        long[] oldUnscaled = unscaled;
-        byte[] oldScales = scales;
-        int[] oldNames = names;
-        char[] oldChars = chars;
-        hashes = new int[slots];
-        times = new long[slots];
-        unscaled = new long[slots];
-        scales = new byte[slots];
-        names = new int[slots];
-        chars = new char[Math.max(64, charsUsed - charsFree)];
-        charsUsed = 0;
-        charsFree = 0;
-        used = 0;
-        int mask = slots - 1;
-        for (int o = 0; o < oldHashes.length; o++) {
-            if (oldHashes[o] == 0 || !keep.keep(o)) {
-                continue;
-            }
-            int s = home(oldHashes[o], mask);
-            while (hashes[s] != 0) {
-                s = (s + 1) & mask;
-            }
-            hashes[s] = oldHashes[o];
-            times[s] = oldTimes[o];
-            unscaled[s] = oldUnscaled[o];
-            scales[s] = oldScales[o];
-            int at = oldNames[o];
-            int length = 1 + oldChars[at];
-            System.arraycopy(oldChars, at, chars, charsUsed, length);
-            names[s] = charsUsed;
-            charsUsed += length;
-            used++;
-        }
-    }
-
-    /** The power of two of slots that holds {@code ids} within the load limit. */
-    static int slotsFor(int ids) {
-        int slots = MIN_SLOTS;
-        while (ids * 100L > (long) slots * MAX_LOAD_PERCENT) {
-            slots *= 2;
-        }
-        return slots;
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * removals by time, the table holds exactly the map's ids and copies. The ids are drawn from a small
  * set in groups that share their String hash ("Aa" and "BB" hash alike, so "evt-3AaBB" and "evt-3BBAa"
  * do), so that probing, collisions, runs that wrap around the end of the slots and the shifting back on
- * removal are exercised, not just the common case of an id alone in its slot.
+ * removal are exercised, not just the common case of an id alone in its slot; and with segments small
+ * enough that every try splits the table.
  */
 class IdTableTest {
 
@@ -88,8 +89,10 @@ class IdTableTest {
     }
 
     @Property(tries = 300)
-    void holdsExactlyTheIdsOfAPlainMap(@ForAll("operations") List<Op> ops) throws Exception {
-        IdTable table = new IdTable();
+    void holdsExactlyTheIdsOfAPlainMap(@ForAll("operations") List<Op> ops, @ForAll boolean smallSegments)
+            throws Exception {
+        // Segments of 16 slots split after 9 ids: the ids of every try spread over several segments.
+        IdTable table = smallSegments ? new IdTable(IdSlots.MIN_SLOTS) : new IdTable();
         Map<String, IdCopies> model = new HashMap<>();
         for (Op op : ops) {
             if (op instanceof Put p) {
@@ -112,6 +115,7 @@ class IdTableTest {
 
     @Test
     void growsAndShrinksWithItsIds() {
+        // 10,000 ids: more than one segment of the default size holds.
         IdTable table = new IdTable();
         for (int i = 0; i < 10_000; i++) {
             table.put("evt-" + i, IdCopies.one(i, BigDecimal.valueOf(i, 9)));
