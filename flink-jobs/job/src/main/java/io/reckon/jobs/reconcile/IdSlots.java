@@ -39,18 +39,28 @@ final class IdSlots {
     private int used;
 
     IdSlots(int slots) {
+        this(slots, slots * 4);
+    }
+
+    /** A segment of {@code slots} slots with room for {@code characters} characters of ids. */
+    IdSlots(int slots, int characters) {
         hashes = new int[slots];
         times = new long[slots];
         unscaled = new long[slots];
         scales = new byte[slots];
         names = new int[slots];
-        chars = new char[Math.max(16, slots * 4)];
+        chars = new char[Math.max(16, characters)];
     }
 
     private IdSlots() {}
 
     int size() {
         return used;
+    }
+
+    /** Characters the ids of this segment take (each id's length one more). */
+    int liveChars() {
+        return charsUsed - charsFree;
     }
 
     int capacity() {

@@ -193,14 +193,22 @@ final class IdTable {
         java.util.function.IntUnaryOperator route = h -> mix(h) >>> (32 - bits);
         IdSlots[] next = new IdSlots[segments.length * 2];
         int[] counts = new int[next.length];
+        long ids = 0;
+        long chars = 0;
         for (IdSlots s : segments) {
             int[] c = s.routeCounts(route, next.length);
             for (int i = 0; i < next.length; i++) {
                 counts[i] += c[i];
             }
+            ids += s.size();
+            chars += s.liveChars();
         }
+        // Each new segment as large as a full one, about half used: it grows no sooner than a segment
+        // that doubled would, with room for its ids' characters and as many again.
         for (int i = 0; i < next.length; i++) {
-            next[i] = new IdSlots(IdSlots.slotsFor(counts[i] + 1));
+            int slots = Math.max(maxSegmentSlots, IdSlots.slotsFor(counts[i] + 1));
+            int characters = (int) Math.min(Integer.MAX_VALUE / 2, 2 * chars * counts[i] / Math.max(1, ids));
+            next[i] = new IdSlots(slots, characters);
         }
         for (IdSlots s : segments) {
             s.moveTo(next, route);
