@@ -13,8 +13,8 @@ import java.util.Map;
  * <p>Where the report ran the floors ({@link FloorFunction}), a throughput target also carries its
  * ceiling: the events per CPU-second of the floor that keeps the ids ({@link
  * Bench.Comparison#ceiling}), or for the ratio that over the baseline's. No reconciliation that keeps
- * each id as its own state entry can pass it in the job's graph, so a target above its ceiling needs
- * another layout, not faster code.
+ * every id in the layout Reckon's deduplication has for the state backend can pass it in the job's
+ * graph, so a target above its ceiling needs another layout, not faster code.
  */
 final class BenchTargets {
 
@@ -30,7 +30,7 @@ final class BenchTargets {
     static final double P99_MS = 1_000;
 
     /**
-     * @param ceiling the most the job's graph allows with one state entry per id (see above), null
+     * @param ceiling the most the job's graph allows with the ids kept as deduplication keeps them, null
      *     where the floors were not run or the target is not a throughput
      * @param withinCeiling whether the goal is at most the ceiling; null without a ceiling
      */

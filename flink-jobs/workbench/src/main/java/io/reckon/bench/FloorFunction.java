@@ -6,9 +6,6 @@ import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.MeterEvent;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
@@ -17,11 +14,12 @@ import org.apache.flink.util.Collector;
  * function that does next to nothing with the records it is handed. What it costs per event is what
  * Flink and the inputs cost before any reconciling.
  *
- * <p>Two floors: one that only counts the records, and one that also remembers each record's id in
- * keyed state (a map per key and input, id to event time), the one write per record that a
- * deduplication keeping each id as its own state entry, as Reckon's does, cannot do without. No
- * implementation in this graph runs more events per CPU-second than the first, and none with that
- * layout of the ids more than the second: a target above them needs another design, not faster code.
+ * <p>Two floors: one that only counts the records, and one that also admits each record's id into
+ * Reckon's own deduplication, in the layout it has for the state backend (a table per key with heap
+ * state, an entry per id with RocksDB): the lookup and write per record that keeping every id for as
+ * long as its period is retained cannot do without. No implementation in this graph runs more events
+ * per CPU-second than the first, and none with that layout of the ids more than the second: a target
+ * above them needs another design, not faster code.
  */
 final class FloorFunction extends ReconcileFunction {
 
@@ -30,8 +28,6 @@ final class FloorFunction extends ReconcileFunction {
 
     private final boolean keepsIds;
     private transient LongCounter delivered;
-    private transient MapState<String, Long> usageIds;
-    private transient MapState<String, Long> reportIds;
 
     private FloorFunction(boolean keepsIds) {
         super(ReconSettings.defaults());
@@ -43,7 +39,7 @@ final class FloorFunction extends ReconcileFunction {
         return new FloorFunction(false);
     }
 
-    /** Counts the records and puts each id into keyed state. */
+    /** Counts the records and admits each id into deduplication. */
     static FloorFunction keepingIds() {
         return new FloorFunction(true);
     }
@@ -57,12 +53,6 @@ final class FloorFunction extends ReconcileFunction {
         super.open(openContext);
         delivered = new LongCounter();
         getRuntimeContext().addAccumulator(DELIVERED, delivered);
-        if (keepsIds) {
-            usageIds = getRuntimeContext()
-                    .getMapState(new MapStateDescriptor<>("floor-usage-ids", Types.STRING, Types.LONG));
-            reportIds = getRuntimeContext()
-                    .getMapState(new MapStateDescriptor<>("floor-report-ids", Types.STRING, Types.LONG));
-        }
     }
 
     @Override
@@ -72,7 +62,7 @@ final class FloorFunction extends ReconcileFunction {
         }
         delivered.add(1L);
         if (keepsIds) {
-            (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).put(e.id, e.eventTime);
+            admitIdOnly(e);
         }
     }
 

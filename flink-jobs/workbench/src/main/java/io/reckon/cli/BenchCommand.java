@@ -89,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--floor",
             description = "Also run the two floors in each mode: the job's graph with a reconcile function that"
-                    + " only counts its records, and one that also keeps each id in keyed state; each"
+                    + " only counts its records, and one that also keeps each id as deduplication does; each"
                     + " throughput target is then shown with its ceiling, the second floor's figure.")
     boolean floor;
 
