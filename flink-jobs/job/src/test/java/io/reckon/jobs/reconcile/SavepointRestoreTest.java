@@ -59,6 +59,43 @@ class SavepointRestoreTest {
     }
 
     /**
+     * A contract that arrives right after a restore, before the first watermark, reprices the periods
+     * already evaluated, the final February ones included, as it does without the restore (no record
+     * of that account's February arrives afterwards to have them evaluated again anyway).
+     */
+    @org.junit.jupiter.api.Test
+    void aContractRightAfterARestoreReevaluatesWhatWasEvaluatedBefore() throws Exception {
+        List<UpgradeScenario.Step> before = UpgradeScenario.before();
+        List<UpgradeScenario.Step> after = new ArrayList<>();
+        after.add(
+                new UpgradeScenario.Contract(
+                        io.reckon.jobs.testing.Contracts.event(
+                                """
+                {"account_id":"acct_b","version":2,"effective_from":"2026-01-01T00:00:00Z","currency":"eur",
+                 "meters":[{"meter":"api_calls","pricing":{"model":"graduated","tiers":[
+                    {"up_to":"500","unit_amount_decimal":"2","flat_amount_minor":0},
+                    {"up_to":null,"unit_amount_decimal":"1","flat_amount_minor":100}]}}]}
+                """)));
+        after.addAll(UpgradeScenario.after());
+        List<UpgradeScenario.Step> all = new ArrayList<>(before);
+        all.addAll(after);
+
+        Run fresh = run(new HashMapStateBackend(), null, all);
+        Run first = run(new HashMapStateBackend(), null, before);
+        Run second = run(new HashMapStateBackend(), first.snapshot(), after);
+
+        List<AnomalyRecord> restored = new ArrayList<>(first.anomalies());
+        restored.addAll(second.anomalies());
+        FinalAnomalies expected = new FinalAnomalies(fresh.anomalies());
+        FinalAnomalies unrepriced = new FinalAnomalies(
+                run(new HashMapStateBackend(), null, UpgradeScenario.all()).anomalies());
+        assertThat(expected.differencesFrom(unrepriced))
+                .as("the new price changes answers")
+                .isNotEmpty();
+        assertThat(new FinalAnomalies(restored).differencesFrom(expected)).isEmpty();
+    }
+
+    /**
      * For every fifth usage record of the open period before the cut: an exact copy, and for every
      * tenth also a copy a minute earlier with one unit more, which takes the first copy's place.
      */
