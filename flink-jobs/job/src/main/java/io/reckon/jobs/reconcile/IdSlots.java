@@ -85,9 +85,14 @@ final class IdSlots {
 
     /** Stores a new id (not present, the segment not {@link #full}) with its one copy. */
     void insert(String id, int hash, long time, long unscaledQuantity, int scale) {
+        place(hash, appendName(id), time, unscaledQuantity, scale);
+    }
+
+    /** Puts an id that is not here into a free slot: its hash, where its name starts, its copy. */
+    private void place(int hash, int nameAt, long time, long unscaledQuantity, int scale) {
         int s = freeSlot(hash);
         hashes[s] = hash;
-        names[s] = appendName(id);
+        names[s] = nameAt;
         set(s, time, unscaledQuantity, scale);
         used++;
     }
@@ -128,11 +133,7 @@ final class IdSlots {
         for (int s = 0; s < hashes.length; s++) {
             if (hashes[s] != 0) {
                 IdSlots to = into[route.applyAsInt(hashes[s])];
-                int t = to.freeSlot(hashes[s]);
-                to.hashes[t] = hashes[s];
-                to.names[t] = to.appendName(chars, names[s]);
-                to.set(t, times[s], unscaled[s], scales[s]);
-                to.used++;
+                to.place(hashes[s], to.appendName(chars, names[s]), times[s], unscaled[s], scales[s]);
             }
         }
     }
@@ -270,11 +271,7 @@ final class IdSlots {
         used = 0;
         for (int o = 0; o < oldHashes.length; o++) {
             if (oldHashes[o] != 0 && oldTimes[o] >= keepFrom) {
-                int s = freeSlot(oldHashes[o]);
-                hashes[s] = oldHashes[o];
-                names[s] = appendName(oldChars, oldNames[o]);
-                set(s, oldTimes[o], oldUnscaled[o], oldScales[o]);
-                used++;
+                place(oldHashes[o], appendName(oldChars, oldNames[o]), oldTimes[o], oldUnscaled[o], oldScales[o]);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.reckon.jobs.reconcile;
 
-import java.io.IOException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ValueState;
@@ -19,19 +18,15 @@ final class TableIdStore implements IdStore {
         this.table = table;
     }
 
-    private IdTable read() throws IOException {
-        return table.value();
-    }
-
     @Override
     public IdCopies get(String id) throws Exception {
-        IdTable t = read();
+        IdTable t = table.value();
         return t == null ? null : t.get(id);
     }
 
     @Override
     public void put(String id, IdCopies copies) throws Exception {
-        IdTable t = read();
+        IdTable t = table.value();
         if (t == null) {
             t = new IdTable();
             t.put(id, copies);
@@ -43,13 +38,13 @@ final class TableIdStore implements IdStore {
 
     @Override
     public boolean contains(String id) throws Exception {
-        IdTable t = read();
+        IdTable t = table.value();
         return t != null && t.contains(id);
     }
 
     @Override
     public void forEach(Consumer<IdCopies> each) throws Exception {
-        IdTable t = read();
+        IdTable t = table.value();
         if (t != null) {
             t.forEach(each);
         }
@@ -57,7 +52,7 @@ final class TableIdStore implements IdStore {
 
     @Override
     public void forEachEntry(BiConsumer<String, IdCopies> each) throws Exception {
-        IdTable t = read();
+        IdTable t = table.value();
         if (t != null) {
             t.forEachEntry(each);
         }
@@ -65,7 +60,7 @@ final class TableIdStore implements IdStore {
 
     @Override
     public void removeLatestBefore(long cutoff) throws Exception {
-        IdTable t = read();
+        IdTable t = table.value();
         if (t != null) {
             t.removeLatestBefore(cutoff);
             if (t.isEmpty()) {
