@@ -48,9 +48,8 @@ final class Dedup {
 
     /** Admits one copy of {@code id}: what it changes in the figures. */
     Admission admit(String id, long time, BigDecimal quantity) throws Exception {
-        IdCopies known = copies.get(id);
+        IdCopies known = copies.putIfAbsent(id, IdCopies.one(time, quantity));
         if (known == null) {
-            copies.put(id, IdCopies.one(time, quantity));
             return Admission.counted(time, quantity);
         }
         if (known.contains(time, quantity)) {

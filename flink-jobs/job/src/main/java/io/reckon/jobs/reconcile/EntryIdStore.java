@@ -20,6 +20,16 @@ final class EntryIdStore implements IdStore {
         return copies.get(id);
     }
 
+    /** A read, and a write when the id is new: RocksDB has no lookup that also inserts. */
+    @Override
+    public IdCopies putIfAbsent(String id, IdCopies c) throws Exception {
+        IdCopies known = copies.get(id);
+        if (known == null) {
+            copies.put(id, c);
+        }
+        return known;
+    }
+
     @Override
     public void put(String id, IdCopies c) throws Exception {
         copies.put(id, c);

@@ -17,6 +17,9 @@ final class HourView implements Gaps.Presence {
 
     private final Ledger ledger;
     private final List<PeriodState> periods;
+    /** What {@link #read} holds for an hour read and found empty. */
+    private static final HourBucket EMPTY = new HourBucket();
+
     private final Map<Long, HourBucket> read = new HashMap<>();
     /** The period the last question fell in: questions come in runs of neighbouring hours. */
     private PeriodState last;
@@ -28,13 +31,16 @@ final class HourView implements Gaps.Presence {
 
     /** The bucket of {@code hour}, or null when it holds nothing. */
     HourBucket bucket(long hour) throws Exception {
-        if (read.containsKey(hour)) {
-            return read.get(hour);
-        }
         PeriodState p = holding(hour);
-        HourBucket b = p != null && !p.hasUsage(hour) && !p.hasReports(hour) ? null : ledger.bucket(hour);
-        read.put(hour, b);
-        return b;
+        if (p != null && !p.hasUsage(hour) && !p.hasReports(hour)) {
+            return null; // the hour bits say so: no read, nothing to remember
+        }
+        HourBucket b = read.get(hour);
+        if (b == null) {
+            b = ledger.bucket(hour);
+            read.put(hour, b == null ? EMPTY : b);
+        }
+        return b == EMPTY ? null : b;
     }
 
     /** The period in state holding {@code time}, or null. */

@@ -72,25 +72,36 @@ final class IdSlots {
         return (used + 1) * 100L > (long) hashes.length * MAX_LOAD_PERCENT;
     }
 
-    /** The slot holding {@code id} (whose stored hash is {@code hash}), or -1. */
+    /**
+     * The slot holding {@code id} (whose stored hash is {@code hash}), or, when it is not here, a
+     * negative number: -1 - the free slot that ended the search, where the id would be inserted.
+     */
     int find(String id, int hash) {
         int mask = hashes.length - 1;
-        for (int s = IdTable.mix(hash) & mask; hashes[s] != 0; s = (s + 1) & mask) {
+        int s = IdTable.mix(hash) & mask;
+        for (; hashes[s] != 0; s = (s + 1) & mask) {
             if (hashes[s] == hash && nameEquals(s, id)) {
                 return s;
             }
         }
-        return -1;
+        return -1 - s;
     }
 
     /** Stores a new id (not present, the segment not {@link #full}) with its one copy. */
     void insert(String id, int hash, long time, long unscaledQuantity, int scale) {
-        place(hash, appendName(id), time, unscaledQuantity, scale);
+        place(freeSlot(hash), hash, appendName(id), time, unscaledQuantity, scale);
     }
 
-    /** Puts an id that is not here into a free slot: its hash, where its name starts, its copy. */
-    private void place(int hash, int nameAt, long time, long unscaledQuantity, int scale) {
-        int s = freeSlot(hash);
+    /**
+     * {@link #insert} into the free slot that {@link #find} returned for the id ({@code notFound}), the
+     * segment unchanged since: the id's probe is not repeated.
+     */
+    void insertAt(int notFound, String id, int hash, long time, long unscaledQuantity, int scale) {
+        place(-1 - notFound, hash, appendName(id), time, unscaledQuantity, scale);
+    }
+
+    /** Puts an id that is not here into free slot {@code s}: its hash, where its name starts, its copy. */
+    private void place(int s, int hash, int nameAt, long time, long unscaledQuantity, int scale) {
         hashes[s] = hash;
         names[s] = nameAt;
         set(s, time, unscaledQuantity, scale);
@@ -133,7 +144,13 @@ final class IdSlots {
         for (int s = 0; s < hashes.length; s++) {
             if (hashes[s] != 0) {
                 IdSlots to = into[route.applyAsInt(hashes[s])];
-                to.place(hashes[s], to.appendName(chars, names[s]), times[s], unscaled[s], scales[s]);
+                to.place(
+                        to.freeSlot(hashes[s]),
+                        hashes[s],
+                        to.appendName(chars, names[s]),
+                        times[s],
+                        unscaled[s],
+                        scales[s]);
             }
         }
     }
@@ -271,7 +288,13 @@ final class IdSlots {
         used = 0;
         for (int o = 0; o < oldHashes.length; o++) {
             if (oldHashes[o] != 0 && oldTimes[o] >= keepFrom) {
-                place(oldHashes[o], appendName(oldChars, oldNames[o]), oldTimes[o], oldUnscaled[o], oldScales[o]);
+                place(
+                        freeSlot(oldHashes[o]),
+                        oldHashes[o],
+                        appendName(oldChars, oldNames[o]),
+                        oldTimes[o],
+                        oldUnscaled[o],
+                        oldScales[o]);
             }
         }
     }

@@ -16,6 +16,12 @@ interface IdStore {
     /** The copies of {@code id}, or null. */
     IdCopies get(String id) throws Exception;
 
+    /**
+     * The copies of {@code id} when it has any (nothing changes), else null after setting {@code
+     * copies} for it.
+     */
+    IdCopies putIfAbsent(String id, IdCopies copies) throws Exception;
+
     /** Sets the copies of {@code id}, replacing any it had. */
     void put(String id, IdCopies copies) throws Exception;
 

@@ -100,11 +100,36 @@ final class IdTable {
         return (others != null && others.containsKey(id)) || segmentOf(hash).find(id, hash) >= 0;
     }
 
+    /**
+     * The copies of {@code id} when it has any, else null after storing {@code copies} for it: the
+     * lookup of a new id, the common case, and its insertion share one hash and one probe.
+     */
+    IdCopies putIfAbsent(String id, IdCopies copies) {
+        if (others != null) {
+            IdCopies c = others.get(id);
+            if (c != null) {
+                return c;
+            }
+        }
+        int hash = hashOf(id);
+        IdSlots segment = segmentOf(hash);
+        int slot = segment.find(id, hash);
+        if (slot >= 0) {
+            return segment.copies(slot);
+        }
+        put(id, hash, segment, slot, copies);
+        return null;
+    }
+
     /** Sets the copies of {@code id}, replacing any it had. */
     void put(String id, IdCopies copies) {
         int hash = hashOf(id);
         IdSlots segment = segmentOf(hash);
-        int slot = segment.find(id, hash);
+        put(id, hash, segment, segment.find(id, hash), copies);
+    }
+
+    /** {@link #put} once the id's segment and {@link IdSlots#find} in it are known. */
+    private void put(String id, int hash, IdSlots segment, int slot, IdCopies copies) {
         if (!fitsSlot(id, copies)) {
             if (slot >= 0) {
                 segment.remove(slot);
@@ -122,14 +147,16 @@ final class IdTable {
         if (others != null && others.remove(id) != null && others.isEmpty()) {
             others = null;
         }
+        if (!segment.full()) {
+            segment.insertAt(slot, id, hash, copies.time(0), copies.inlineUnscaled(), copies.inlineScale());
+            return;
+        }
+        if (segment.capacity() >= maxSegmentSlots) {
+            split();
+            segment = segmentOf(hash);
+        }
         if (segment.full()) {
-            if (segment.capacity() >= maxSegmentSlots) {
-                split();
-                segment = segmentOf(hash);
-            }
-            if (segment.full()) {
-                segment.grow();
-            }
+            segment.grow();
         }
         segment.insert(id, hash, copies.time(0), copies.inlineUnscaled(), copies.inlineScale());
     }

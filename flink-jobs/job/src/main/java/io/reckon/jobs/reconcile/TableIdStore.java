@@ -25,6 +25,16 @@ final class TableIdStore implements IdStore {
     }
 
     @Override
+    public IdCopies putIfAbsent(String id, IdCopies copies) throws Exception {
+        IdTable t = table.value();
+        if (t == null) {
+            put(id, copies);
+            return null;
+        }
+        return t.putIfAbsent(id, copies);
+    }
+
+    @Override
     public void put(String id, IdCopies copies) throws Exception {
         IdTable t = table.value();
         if (t == null) {

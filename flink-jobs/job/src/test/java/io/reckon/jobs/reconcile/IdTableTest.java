@@ -19,8 +19,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link IdTable} against a plain map of the same ids: after any sequence of puts, replacements and
- * removals by time, the table holds exactly the map's ids and copies. The ids are drawn from a small
+ * {@link IdTable} against a plain map of the same ids: after any sequence of puts, puts if absent,
+ * replacements and removals by time, the table holds exactly the map's ids and copies. The ids are drawn from a small
  * set in groups that share their String hash ("Aa" and "BB" hash alike, so "evt-3AaBB" and "evt-3BBAa"
  * do), so that probing, collisions, runs that wrap around the end of the slots and the shifting back on
  * removal are exercised, not just the common case of an id alone in its slot; and with segments small
@@ -44,9 +44,12 @@ class IdTableTest {
     }
 
     /** One operation on the table and the model. */
-    sealed interface Op permits Put, RemoveBefore, CopyAndDiverge {}
+    sealed interface Op permits Put, PutIfAbsent, RemoveBefore, CopyAndDiverge {}
 
     record Put(String id, IdCopies copies) implements Op {}
+
+    /** Stores the copies only for an id without any, and must return the copies it had. */
+    record PutIfAbsent(String id, IdCopies copies) implements Op {}
 
     record RemoveBefore(long cutoff) implements Op {}
 
@@ -78,10 +81,12 @@ class IdTableTest {
         Arbitrary<Op> put = Combinators.combine(
                         id, Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, one), net.jqwik.api.Tuple.of(1, several)))
                 .as(Put::new);
+        Arbitrary<Op> putIfAbsent = Combinators.combine(id, one).as(PutIfAbsent::new);
         Arbitrary<Op> remove = time.map(RemoveBefore::new);
         Arbitrary<Op> copy = id.map(CopyAndDiverge::new);
         return Arbitraries.frequencyOf(
                         net.jqwik.api.Tuple.of(12, put),
+                        net.jqwik.api.Tuple.of(6, putIfAbsent),
                         net.jqwik.api.Tuple.of(1, remove),
                         net.jqwik.api.Tuple.of(1, copy))
                 .list()
@@ -98,6 +103,10 @@ class IdTableTest {
             if (op instanceof Put p) {
                 table.put(p.id(), p.copies());
                 model.put(p.id(), p.copies());
+            } else if (op instanceof PutIfAbsent p) {
+                assertThat(table.putIfAbsent(p.id(), p.copies()))
+                        .as("copies of %s before", p.id())
+                        .isEqualTo(model.putIfAbsent(p.id(), p.copies()));
             } else if (op instanceof RemoveBefore r) {
                 table.removeLatestBefore(r.cutoff());
                 model.values().removeIf(c -> c.latest() < r.cutoff());
