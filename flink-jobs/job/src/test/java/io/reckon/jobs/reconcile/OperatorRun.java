@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
@@ -44,9 +45,24 @@ final class OperatorRun {
             boolean contractsFirst,
             long seed)
             throws Exception {
+        return run(function, contracts, records, contractsFirst, seed, null);
+    }
+
+    /** As above, with {@code backend} as the state backend (null: the harness's, heap state). */
+    static Result run(
+            ReconcileFunction function,
+            List<ContractEvent> contracts,
+            List<MeterEvent> records,
+            boolean contractsFirst,
+            long seed,
+            StateBackend backend)
+            throws Exception {
         KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
                 new KeyedBroadcastOperatorTestHarness<>(
                         new ReconcileOperator(function), MeterEvent::key, Types.STRING, 1, 1, 0);
+        if (backend != null) {
+            h.setStateBackend(backend);
+        }
         h.open();
         Random r = new Random(seed);
         List<ContractEvent> pending = new ArrayList<>(contracts);
