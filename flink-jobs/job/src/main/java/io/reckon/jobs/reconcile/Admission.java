@@ -1,6 +1,5 @@
 package io.reckon.jobs.reconcile;
 
-import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -19,9 +18,11 @@ record Admission(Outcome outcome, List<Change> changes, String refusal) {
 
     static final Admission DUPLICATE = new Admission(Outcome.DUPLICATE, List.of(), null);
 
-    static Admission counted(long time, BigDecimal quantity) {
-        return new Admission(Outcome.COUNTED, List.of(Change.add(time, quantity)), null);
-    }
+    /**
+     * The record counts as it is, its own event time and quantity: the one change, which the caller
+     * knows, is not listed (nothing is allocated for the common case).
+     */
+    static final Admission COUNTED = new Admission(Outcome.COUNTED, List.of(), null);
 
     static Admission changed(List<Change> changes) {
         return changes.isEmpty() ? DUPLICATE : new Admission(Outcome.CHANGED, changes, null);

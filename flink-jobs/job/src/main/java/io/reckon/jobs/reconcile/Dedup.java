@@ -50,7 +50,7 @@ final class Dedup {
     Admission admit(String id, long time, BigDecimal quantity) throws Exception {
         IdCopies known = copies.putIfAbsent(id, IdCopies.one(time, quantity));
         if (known == null) {
-            return Admission.counted(time, quantity);
+            return Admission.COUNTED;
         }
         if (known.contains(time, quantity)) {
             return Admission.DUPLICATE;
@@ -81,7 +81,7 @@ final class Dedup {
             return Admission.refused(idName + " " + id + " already has " + MAX_COPIES + " distinct copies");
         }
         copies.put(id, known.with(time, quantity));
-        return Admission.counted(time, quantity);
+        return Admission.COUNTED;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.reckon.jobs.reconcile;
 
 import io.reckon.jobs.reconcile.checks.CopyRule;
+import io.reckon.jobs.records.DecimalCodec;
 import java.math.BigDecimal;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -63,7 +64,7 @@ public final class IdCopies {
 
     static IdCopies one(long time, BigDecimal quantity) {
         if (quantity != null && quantity.precision() <= MAX_INLINE_DIGITS) {
-            return new IdCopies(time, quantity.unscaledValue().longValueExact(), quantity.scale());
+            return new IdCopies(time, DecimalCodec.unscaledLong(quantity), quantity.scale());
         }
         return new IdCopies(new long[] {time}, new BigDecimal[] {quantity});
     }

@@ -282,7 +282,9 @@ final class IdSlots {
         unscaled = new long[slots];
         scales = new byte[slots];
         names = new int[slots];
-        chars = new char[Math.max(16, live)];
+        // Room for the characters of as many ids as the new slots hold at the same load: a segment
+        // that doubles would otherwise copy its characters again at its next insertion.
+        chars = new char[(int) Math.max(16, Math.min(Integer.MAX_VALUE / 2, (long) live * slots / oldHashes.length))];
         charsUsed = 0;
         charsFree = 0;
         used = 0;

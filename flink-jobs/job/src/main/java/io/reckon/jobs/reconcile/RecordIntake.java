@@ -91,7 +91,7 @@ final class RecordIntake {
             case REFUSED -> rejections.record(e, a.refusal());
             case COUNTED -> {
                 if (!combiner.add(key, streamKey, usage, e.eventTime, e.quantity, anchorDay, timers)) {
-                    apply(key, e, a.changes(), anchorDay, timers);
+                    apply(key, e, List.of(Change.add(e.eventTime, e.quantity)), anchorDay, timers);
                 }
             }
             case CHANGED -> {

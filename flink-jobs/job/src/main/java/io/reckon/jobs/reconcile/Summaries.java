@@ -27,7 +27,7 @@ final class Summaries {
         SummaryState kept = summaries.get(e.id);
         if (kept == null) {
             summaries.put(e.id, SummaryState.of(e));
-            return Admission.counted(e.eventTime, e.quantity);
+            return Admission.COUNTED;
         }
         int content = CopyRule.compare(e.eventTime, e.quantity, kept.eventTime, kept.quantity);
         if (content == 0 && e.updatedAt == kept.updatedAt) {

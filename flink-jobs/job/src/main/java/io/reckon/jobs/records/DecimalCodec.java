@@ -47,7 +47,7 @@ public final class DecimalCodec {
      * BigDecimal#unscaledValue()}, which builds a {@code BigInteger} per call: this runs for every
      * quantity sent between operators or written to state.
      */
-    static long unscaledLong(BigDecimal value) {
+    public static long unscaledLong(BigDecimal value) {
         return value.precision() <= LONG_DIGITS
                 ? value.movePointRight(value.scale()).longValue()
                 : value.unscaledValue().longValue();
