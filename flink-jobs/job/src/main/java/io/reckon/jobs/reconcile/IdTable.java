@@ -83,16 +83,7 @@ final class IdTable {
 
     /** The copies of {@code id}, or null when it has none. */
     IdCopies get(String id) {
-        if (others != null) {
-            IdCopies c = others.get(id);
-            if (c != null) {
-                return c;
-            }
-        }
-        int hash = hashOf(id);
-        IdSlots segment = segmentOf(hash);
-        int slot = segment.find(id, hash);
-        return slot < 0 ? null : segment.copies(slot);
+        return lookUp(id, null);
     }
 
     boolean contains(String id) {
@@ -105,6 +96,11 @@ final class IdTable {
      * lookup of a new id, the common case, and its insertion share one hash and one probe.
      */
     IdCopies putIfAbsent(String id, IdCopies copies) {
+        return lookUp(id, copies);
+    }
+
+    /** The copies of {@code id}; when it has none, null, after storing {@code absent} unless it is null. */
+    private IdCopies lookUp(String id, IdCopies absent) {
         if (others != null) {
             IdCopies c = others.get(id);
             if (c != null) {
@@ -117,7 +113,9 @@ final class IdTable {
         if (slot >= 0) {
             return segment.copies(slot);
         }
-        put(id, hash, segment, slot, copies);
+        if (absent != null) {
+            put(id, hash, segment, slot, absent);
+        }
         return null;
     }
 

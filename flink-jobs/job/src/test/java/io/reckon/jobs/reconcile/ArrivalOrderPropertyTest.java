@@ -75,15 +75,20 @@ class ArrivalOrderPropertyTest {
         OperatorRun.Result other = OperatorRun.run(
                 SETTINGS, input.contracts(), delivery.order(input.records(), seed), contractsFirst, seed);
 
+        assertSameFinalAnomalies(ordered, other, delivery + " delivery, contracts first: " + contractsFirst);
+    }
+
+    /**
+     * {@code other} ends with the final anomalies of {@code ordered} (which finds some), all final, no
+     * record refused, and late records coalesced: one revision per anomaly per evaluation in both.
+     */
+    static void assertSameFinalAnomalies(OperatorRun.Result ordered, OperatorRun.Result other, String run) {
         FinalAnomalies expected = new FinalAnomalies(ordered.anomalies());
         FinalAnomalies actual = new FinalAnomalies(other.anomalies());
         assertThat(expected.standing()).as("the ordered run finds anomalies").isNotEmpty();
         List<String> differences = actual.differencesFrom(expected);
-        assertThat(differences)
-                .as("%s delivery, contracts first: %s", delivery, contractsFirst)
-                .isEmpty();
+        assertThat(differences).as(run).isEmpty();
         assertThat(actual.allFinal()).isTrue();
-        // Late records are coalesced: one revision per anomaly per evaluation, in any order.
         assertThat(actual.mostRevisionsPerEvaluation()).isEqualTo(1);
         assertThat(expected.mostRevisionsPerEvaluation()).isEqualTo(1);
         assertThat(other.rejected()).as("no record is refused").isEmpty();

@@ -1,11 +1,7 @@
 package io.reckon.jobs.reconcile;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.reckon.jobs.testing.ArrivalScenario;
 import io.reckon.jobs.testing.Deliveries;
-import io.reckon.jobs.testing.FinalAnomalies;
-import java.util.List;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -50,15 +46,7 @@ class RocksDbArrivalOrderPropertyTest {
                 seed,
                 new EmbeddedRocksDBStateBackend());
 
-        FinalAnomalies expected = new FinalAnomalies(heap.anomalies());
-        FinalAnomalies actual = new FinalAnomalies(rocks.anomalies());
-        assertThat(expected.standing()).as("the heap run finds anomalies").isNotEmpty();
-        List<String> differences = actual.differencesFrom(expected);
-        assertThat(differences)
-                .as("RocksDB, %s delivery, contracts first: %s", delivery, contractsFirst)
-                .isEmpty();
-        assertThat(actual.allFinal()).isTrue();
-        assertThat(actual.mostRevisionsPerEvaluation()).isEqualTo(1);
-        assertThat(rocks.rejected()).as("no record is refused").isEmpty();
+        ArrivalOrderPropertyTest.assertSameFinalAnomalies(
+                heap, rocks, "RocksDB, " + delivery + " delivery, contracts first: " + contractsFirst);
     }
 }
