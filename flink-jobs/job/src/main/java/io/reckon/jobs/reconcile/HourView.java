@@ -15,11 +15,11 @@ import java.util.Map;
  */
 final class HourView implements Gaps.Presence {
 
-    private final Ledger ledger;
-    private final List<PeriodState> periods;
     /** What {@link #read} holds for an hour read and found empty. */
     private static final HourBucket EMPTY = new HourBucket();
 
+    private final Ledger ledger;
+    private final List<PeriodState> periods;
     private final Map<Long, HourBucket> read = new HashMap<>();
     /** The period the last question fell in: questions come in runs of neighbouring hours. */
     private PeriodState last;
