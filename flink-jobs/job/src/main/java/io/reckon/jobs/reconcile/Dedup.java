@@ -17,10 +17,10 @@ import org.apache.flink.api.common.state.MapState;
  *
  * <p>Cost: per id, the id plus {@link IdCopiesSerializer}'s encoding (15 bytes for one copy of a
  * scale-9 quantity), for as long as a copy within the horizon could still arrive for a retained period
- * (docs/reconciliation.md, "Deduplication"): with RocksDB one map entry each, with heap state a slot of
- * the key's {@link IdTable} (see {@link IdStore}). Ids of the first state layout are taken over when a
- * job first starts from a savepoint of it ({@link #takeOverLegacy}), and so are ids kept in the other
- * layout ({@link #takeOverOtherLayout}).
+ * (docs/reconciliation.md, "Deduplication"): with RocksDB one map entry each (and a key's marker, see
+ * {@link EntryIdStore}), with heap state a slot of the key's {@link IdTable} (see {@link IdStore}).
+ * Ids of the first state layout are taken over when a job first starts from a savepoint of it ({@link
+ * #takeOverLegacy}), and so are ids kept in the other layout ({@link #takeOverOtherLayout}).
  */
 final class Dedup {
 
