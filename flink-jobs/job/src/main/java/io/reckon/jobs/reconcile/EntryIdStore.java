@@ -15,9 +15,9 @@ import org.apache.flink.api.common.state.MapState;
  * key's map reads past the end of the key's range until RocksDB meets a live entry of any key. A sweep
  * removes most of a key's ids at once, and when a bounded input ends every key is swept and then
  * cleared, so each clear walked over the removed ids of all keys after it, a time that grew with the
- * square of the keys: about 40 % of the reconciling threads' time over a 93-day input. A string is written
- * as its length plus one and then its characters, so the empty id sorts first in its key's range, and
- * a walk past a key stops at the next key's marker.
+ * square of the keys: about 40 % of the reconciling threads' time over a 93-day input. A string is
+ * written as its length plus one and then its characters, so the empty id sorts first in its key's
+ * range, and a walk past a key stops at the next key's marker.
  */
 final class EntryIdStore implements IdStore {
 
