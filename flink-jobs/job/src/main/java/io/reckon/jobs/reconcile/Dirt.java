@@ -72,7 +72,7 @@ final class Dirt {
 
     /** The whole period is evaluated again: a contract changed. */
     void all(PeriodState p) {
-        p.changed(p.start);
+        p.changedAll();
         rejudgeFrom(p, p.start);
         if (p.finalized) {
             p.reevaluate = true;

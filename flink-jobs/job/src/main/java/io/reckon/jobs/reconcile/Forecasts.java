@@ -118,17 +118,21 @@ final class Forecasts {
         if (previous == null
                 || previous.dayTotals == null
                 || previous.dayTotalsAggregation != agg.ordinal()
-                || previous.daysKnown == 0) {
+                || previous.daysUpToDate() == 0) {
             return null;
         }
         return WeeklyRhythm.of(
-                Arrays.copyOf(previous.dayTotals, previous.daysKnown), weekday(previous.start), days, weekday(p.start));
+                Arrays.copyOf(previous.dayTotals, previous.daysUpToDate()),
+                weekday(previous.start),
+                days,
+                weekday(p.start));
     }
 
     /**
      * The totals of the whole days of {@code p} before {@code cutoff}, kept in {@code p} as they become
      * whole (the caller writes {@code p} back): a day is read from its hourly buckets once, and again
-     * only when one of its hours changed ({@link PeriodState#changed}).
+     * only when one of its hours changed ({@link PeriodState#changed}). A day's total is always summed
+     * from its hours in order, so it is the same however often and in whatever order its hours changed.
      */
     private static double[] wholeDays(PeriodState p, HourView view, Aggregation agg, long cutoff) throws Exception {
         int whole = (int) ((cutoff - p.start) / DAY_MS);
@@ -136,19 +140,29 @@ final class Forecasts {
             p.dayTotals = new double[(int) ((p.end - p.start + DAY_MS - 1) / DAY_MS)];
             p.dayTotalsAggregation = agg.ordinal();
             p.daysKnown = 0;
+            p.staleDays = 0;
         }
+        for (long stale = p.staleDays; stale != 0; stale &= stale - 1) {
+            int d = Long.numberOfTrailingZeros(stale);
+            p.dayTotals[d] = dayTotal(p, view, agg, d);
+        }
+        p.staleDays = 0;
         for (int d = p.daysKnown; d < whole; d++) {
-            double total = 0;
-            for (long h = p.start + d * DAY_MS; h < p.start + (d + 1) * DAY_MS; h += HOUR_MS) {
-                HourBucket b = p.hasUsage(h) ? view.bucket(h) : null;
-                if (b != null) {
-                    total += agg == Aggregation.COUNT ? b.usage.count : b.usage.sum.doubleValue();
-                }
-            }
-            p.dayTotals[d] = total;
+            p.dayTotals[d] = dayTotal(p, view, agg, d);
         }
         p.daysKnown = Math.max(p.daysKnown, whole);
         return Arrays.copyOf(p.dayTotals, whole);
+    }
+
+    private static double dayTotal(PeriodState p, HourView view, Aggregation agg, int day) throws Exception {
+        double total = 0;
+        for (long h = p.start + day * DAY_MS; h < p.start + (day + 1) * DAY_MS; h += HOUR_MS) {
+            HourBucket b = p.hasUsage(h) ? view.bucket(h) : null;
+            if (b != null) {
+                total += agg == Aggregation.COUNT ? b.usage.count : b.usage.sum.doubleValue();
+            }
+        }
+        return total;
     }
 
     /** The weekday of a UTC midnight, 0 = Monday (1 January 1970 was a Thursday). */

@@ -11,9 +11,16 @@ import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -71,6 +78,7 @@ class ForecastRhythmTest {
         records(FROM, Instant.parse("2026-03-12T00:00:00Z"), t -> true);
         watermark("2026-03-12T00:00:00Z");
         ForecastRecord inOrder = latest();
+        double[] daysInOrder = marchDayTotals();
         harness.close();
 
         open();
@@ -86,6 +94,22 @@ class ForecastRhythmTest {
         assertThat(late.projectedQuantity).isEqualByComparingTo(inOrder.projectedQuantity);
         assertThat(late.quantityLow).isEqualByComparingTo(inOrder.quantityLow);
         assertThat(late.quantityHigh).isEqualByComparingTo(inOrder.quantityHigh);
+        // The day of the late record was read again, and only its total changed.
+        assertThat(marchDayTotals()).containsExactly(daysInOrder);
+        assertThat(daysInOrder[2]).isEqualTo(260.0);
+    }
+
+    /** The whole days' totals March's state keeps for the forecast, up to date or not. */
+    private double[] marchDayTotals() throws Exception {
+        KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(
+                MeterEvent.usage("any", ACCOUNT, METER, 0, BigDecimal.ONE).key());
+        MapState<Long, PeriodState> periods = backend.getPartitionedState(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                new MapStateDescriptor<>(ReconState.PERIODS, Types.LONG, TypeInformation.of(PeriodState.class)));
+        PeriodState march = periods.get(Instant.parse("2026-03-01T00:00:00Z").toEpochMilli());
+        return Arrays.copyOf(march.dayTotals, march.daysKnown);
     }
 
     private void open() throws Exception {
