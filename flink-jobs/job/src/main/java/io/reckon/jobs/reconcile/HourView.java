@@ -4,28 +4,23 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
 import io.reckon.jobs.reconcile.checks.Gaps;
 import io.reckon.jobs.reconcile.checks.HourBits;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A key's hours as one evaluation sees them: which hours hold usage and reports (from the hour bits of
  * the periods in state, and from the hourly buckets for hours outside them), and the buckets
- * themselves, each read at most once per evaluation (a read is a seek on RocksDB).
+ * themselves, through one {@link HourStore.Reader} (with RocksDB each hour read once per evaluation,
+ * a read being a seek; with heap state the key's table looked up once).
  */
 final class HourView implements Gaps.Presence {
 
-    /** What {@link #read} holds for an hour read and found empty. */
-    private static final HourBucket EMPTY = new HourBucket();
-
-    private final Ledger ledger;
+    private final HourStore.Reader buckets;
     private final List<PeriodState> periods;
-    private final Map<Long, HourBucket> read = new HashMap<>();
     /** The period the last question fell in: questions come in runs of neighbouring hours. */
     private PeriodState last;
 
     HourView(Ledger ledger, List<PeriodState> periods) {
-        this.ledger = ledger;
+        this.buckets = ledger.reader();
         this.periods = periods;
     }
 
@@ -35,12 +30,7 @@ final class HourView implements Gaps.Presence {
         if (p != null && !p.hasUsage(hour) && !p.hasReports(hour)) {
             return null; // the hour bits say so: no read, nothing to remember
         }
-        HourBucket b = read.get(hour);
-        if (b == null) {
-            b = ledger.bucket(hour);
-            read.put(hour, b == null ? EMPTY : b);
-        }
-        return b == EMPTY ? null : b;
+        return buckets.get(hour);
     }
 
     /** The period in state holding {@code time}, or null. */

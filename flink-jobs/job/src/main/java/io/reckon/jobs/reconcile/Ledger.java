@@ -5,6 +5,8 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import io.reckon.jobs.reconcile.checks.HourBits;
 import io.reckon.jobs.records.HourlyRollup;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -36,8 +38,29 @@ final class Ledger {
         return Math.floorDiv(t, HOUR_MS) * HOUR_MS;
     }
 
-    HourBucket bucket(long hour) throws Exception {
-        return state.hours.get(hour);
+    /** A reader of the key's hourly buckets for one evaluation ({@link HourStore#reader}). */
+    HourStore.Reader reader() {
+        return state.hours.reader();
+    }
+
+    /**
+     * Takes the current key's hourly buckets kept in the layout not in use over (a savepoint taken with
+     * the other state backend), once, at the first start from it. An hour in both keeps the bucket of
+     * the layout in use: it was written after the restore.
+     */
+    void takeOverOtherLayout() throws Exception {
+        List<Long> hours = new ArrayList<>();
+        List<HourBucket> buckets = new ArrayList<>();
+        state.hoursOtherLayout.forEach((hour, bucket) -> {
+            hours.add(hour);
+            buckets.add(bucket);
+        });
+        for (int i = 0; i < hours.size(); i++) {
+            if (state.hours.get(hours.get(i)) == null) {
+                state.hours.put(hours.get(i), buckets.get(i));
+            }
+        }
+        state.hoursOtherLayout.clear();
     }
 
     /**

@@ -48,20 +48,18 @@ final class Rebucketing {
         List<PeriodState> old = periods.all();
         resolveOldCut(key, old, watermark);
         Map<Long, PeriodState> rebuilt = new HashMap<>();
-        for (Map.Entry<Long, HourBucket> h : state.hours.entries()) {
-            long hour = h.getKey();
+        state.hours.forEach((hour, b) -> {
             if (retention.retired(hour)) {
-                continue;
+                return;
             }
             BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(hour), wanted);
             PeriodState p = rebuilt.computeIfAbsent(
                     bp.start().toEpochMilli(), s -> PeriodState.of(s, bp.end().toEpochMilli(), wanted));
-            HourBucket b = h.getValue();
             p.usage.merge(b.usage);
             p.reported.merge(b.reported);
             p.markHour(hour, true, b.usage.count > 0);
             p.markHour(hour, false, b.reported.count > 0);
-        }
+        });
         periods.clear();
         state.anomalies.clear();
         long now = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : Ticks.floorHour(watermark);

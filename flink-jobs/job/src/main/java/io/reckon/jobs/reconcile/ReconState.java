@@ -19,6 +19,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 final class ReconState {
 
     static final String HOURS = "hours";
+    static final String HOUR_TABLE = "hour-table";
     static final String PERIODS = "periods";
     static final String PERIOD_STARTS = "period-starts";
     static final String ANOMALIES = "anomalies";
@@ -32,8 +33,14 @@ final class ReconState {
     static final String SUMMARIES = "report-summaries";
     static final String RETIRED_HOURS = "retired-hours";
 
-    /** Usage and reported records per UTC hour (epoch millis of the hour start). */
-    final MapState<Long, HourBucket> hours;
+    /**
+     * Usage and reported records per UTC hour (epoch millis of the hour start), in the layout of the
+     * state backend ({@link HourStore}): an entry each in {@link #HOURS}, or one table per key in
+     * {@link #HOUR_TABLE}.
+     */
+    final HourStore hours;
+    /** The hourly buckets in the other layout: empty but for a key restored from a savepoint of it. */
+    final HourStore hoursOtherLayout;
     /** The key's billing periods by start. */
     final MapState<Long, PeriodState> periods;
     /** The keys of {@link #periods}, ascending: a timer reads its periods with point lookups. */
@@ -71,8 +78,14 @@ final class ReconState {
     /** First layout: the spike or drop run going on; now derived from the hour verdicts. */
     final ValueState<SignalEpisode> legacyEpisode;
 
-    ReconState(RuntimeContext rc) {
-        hours = rc.getMapState(new MapStateDescriptor<>(HOURS, Types.LONG, TypeInformation.of(HourBucket.class)));
+    /** @param tables whether a key's hours are kept in one table (heap state) */
+    ReconState(RuntimeContext rc, boolean tables) {
+        HourStore perEntry = new EntryHourStore(
+                rc.getMapState(new MapStateDescriptor<>(HOURS, Types.LONG, TypeInformation.of(HourBucket.class))));
+        HourStore perKey =
+                new TableHourStore(rc.getState(new ValueStateDescriptor<>(HOUR_TABLE, HourTableSerializer.INSTANCE)));
+        hours = tables ? perKey : perEntry;
+        hoursOtherLayout = tables ? perEntry : perKey;
         periods = rc.getMapState(new MapStateDescriptor<>(PERIODS, Types.LONG, TypeInformation.of(PeriodState.class)));
         periodStarts = rc.getState(
                 new ValueStateDescriptor<>(PERIOD_STARTS, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));

@@ -76,7 +76,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private boolean measureEmissionLatency;
     private boolean combine;
     private boolean tickEveryHour;
-    private boolean idTables;
+    private boolean tables;
 
     /** Operator state of the counts (duplicates, late, unmapped, rejected, anomalies), kept across restarts. */
     static final String COUNTER_TOTALS = "reconcile-counter-totals";
@@ -100,6 +100,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Retention retention;
     private transient Dedup usageIds;
     private transient Dedup reportIds;
+    private transient Ledger ledger;
     private transient InputReach reach;
     private transient WatermarkFloor watermarkFloor;
     private transient JobCounters.Counter ticksEvaluated;
@@ -125,10 +126,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     /**
      * Set by {@link ReconcileOperator} with heap state, before the function opens: the deduplication
-     * ids are kept in one table per key ({@link TableIdStore}) instead of an entry per id.
+     * ids and the hourly buckets are kept in one table each per key ({@link TableIdStore}, {@link
+     * TableHourStore}) instead of an entry per id and per hour.
      */
-    void keepIdsInTables(boolean tables) {
-        this.idTables = tables;
+    void keepInTables(boolean tables) {
+        this.tables = tables;
     }
 
     /** Set by {@link ReconcileOperator}: records of open hours are combined ({@link RecordCombiner}). */
@@ -138,7 +140,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     @Override
     public void open(OpenContext openContext) {
-        state = new ReconState(getRuntimeContext());
+        state = new ReconState(getRuntimeContext(), tables);
         counters = new JobCounters(getRuntimeContext(), totals == null ? java.util.Map.of() : totals.restored());
         contracts = new ContractBook();
         outputs = new ReconOutputs();
@@ -153,7 +155,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         usageIds = dedup(state.usageCopies, state.usageIdTable, state.legacyUsageIds, "event_id");
         reportIds = dedup(state.reportCopies, state.reportIdTable, state.legacyReportIds, "report_id");
         Summaries summaries = new Summaries(state.summaries);
-        Ledger ledger = new Ledger(state, (usage, each) -> {
+        ledger = new Ledger(state, (usage, each) -> {
             if (usage) {
                 usageIds.forEachCounted(each);
             } else {
@@ -213,7 +215,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             String idName) {
         IdStore perEntry = new EntryIdStore(entries);
         IdStore perKey = new TableIdStore(table);
-        return idTables
+        return tables
                 ? new Dedup(perKey, perEntry, legacy, settings.dedupHorizonMs(), idName)
                 : new Dedup(perEntry, perKey, legacy, settings.dedupHorizonMs(), idName);
     }
@@ -315,23 +317,28 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     static final List<String> LEGACY_ID_STATES = List.of("usage-ids", "report-ids");
 
     /**
-     * Names of the states whose deduplication ids this function takes over when a key holds some: the
-     * first layout's, and those of the layout not in use ({@link IdStore}).
+     * Names of the states this function takes over when a key holds some: the first layout's
+     * deduplication ids, and the ids and hourly buckets of the layout not in use ({@link IdStore},
+     * {@link HourStore}).
      */
-    List<String> idStatesToTakeOver() {
-        List<String> other = idTables
-                ? List.of(ReconState.USAGE_COPIES, ReconState.REPORT_COPIES)
-                : List.of(ReconState.USAGE_ID_TABLE, ReconState.REPORT_ID_TABLE);
+    List<String> statesToTakeOver() {
+        List<String> other = tables
+                ? List.of(ReconState.USAGE_COPIES, ReconState.REPORT_COPIES, ReconState.HOURS)
+                : List.of(ReconState.USAGE_ID_TABLE, ReconState.REPORT_ID_TABLE, ReconState.HOUR_TABLE);
         return java.util.stream.Stream.concat(LEGACY_ID_STATES.stream(), other.stream())
                 .toList();
     }
 
-    /** Takes the current key's deduplication ids of the first layout and of the other layout over. */
-    void takeOverIds() throws Exception {
+    /**
+     * Takes the current key's deduplication ids of the first layout, and its ids and hourly buckets of
+     * the other layout, over.
+     */
+    void takeOverOtherLayouts() throws Exception {
         usageIds.takeOverLegacy();
         reportIds.takeOverLegacy();
         usageIds.takeOverOtherLayout();
         reportIds.takeOverOtherLayout();
+        ledger.takeOverOtherLayout();
     }
 
     /** The watermark reached {@code watermark} (called by {@link ReconcileOperator} before its timers). */

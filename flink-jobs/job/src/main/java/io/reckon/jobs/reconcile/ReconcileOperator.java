@@ -58,31 +58,32 @@ public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, Mete
 
     @Override
     public void open() throws Exception {
-        // Heap state keeps each key's ids in one table; an entry per id is what suits RocksDB (and any
-        // backend that wraps another, such as the changelog backend, which logs every change it sees).
-        function().keepIdsInTables(getKeyedStateBackend() instanceof HeapKeyedStateBackend);
+        // Heap state keeps each key's ids and hours in one table each; an entry per id and per hour is
+        // what suits RocksDB (and any backend that wraps another, such as the changelog backend, which
+        // logs every change it sees).
+        function().keepInTables(getKeyedStateBackend() instanceof HeapKeyedStateBackend);
         super.open();
         timers = new SimpleTimerService(getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
-        takeOverIds();
+        takeOverOtherLayouts();
     }
 
     /**
-     * Deduplication ids of the first state layout, and those kept in the layout of the other state
-     * backend (a savepoint taken with it), are taken over once, at the first start from such a
-     * savepoint, for every key that holds some (a job that never had them finds no key), so that the
-     * per-record path never looks for them.
+     * Deduplication ids of the first state layout, and the ids and hourly buckets kept in the layout
+     * of the other state backend (a savepoint taken with it), are taken over once, at the first start
+     * from such a savepoint, for every key that holds some (a job that never had them finds no key),
+     * so that the per-record path never looks for them.
      */
-    private void takeOverIds() throws Exception {
+    private void takeOverOtherLayouts() throws Exception {
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-        for (String name : function().idStatesToTakeOver()) {
+        for (String name : function().statesToTakeOver()) {
             try (Stream<String> all = backend.getKeys(name, VoidNamespace.INSTANCE)) {
                 all.forEach(keys::add);
             }
         }
         for (String key : keys) {
             setCurrentKey(key);
-            function().takeOverIds();
+            function().takeOverOtherLayouts();
         }
     }
 

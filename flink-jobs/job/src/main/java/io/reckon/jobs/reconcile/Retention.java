@@ -139,18 +139,13 @@ final class Retention {
         if (length == 0) {
             return;
         }
-        List<Long> gone = new ArrayList<>();
-        for (Long hour : state.hours.keys()) {
+        state.hours.removeIf(hour -> {
             for (int i = 0; i < length; i += 3) {
                 if (ranges[i] <= hour && hour < ranges[i + 1]) {
-                    gone.add(hour);
-                    break;
+                    return true;
                 }
             }
-        }
-        // Removed one by one after the visit: the heap backend drops a key's map once it is empty.
-        for (Long hour : gone) {
-            state.hours.remove(hour);
-        }
+            return false;
+        });
     }
 }

@@ -1,0 +1,40 @@
+package io.reckon.jobs.reconcile;
+
+import java.util.function.LongPredicate;
+
+/**
+ * Where the current key's hourly buckets are kept. Two layouts of the same contents, as for the ids
+ * ({@link IdStore}): one keyed-state entry per hour ({@link EntryHourStore}, for RocksDB, where an
+ * entry is read and written on its own) and one table per key ({@link TableHourStore}, for heap
+ * state, where a lookup in the key's map of boxed hours walks a node and a boxed hour per read, and
+ * a tick reads some twelve hours of the weeks before each hour it judges). {@link ReconcileOperator}
+ * picks the layout by the state backend; a key's hours in the other layout are taken over at the
+ * first start from a savepoint that holds them.
+ */
+interface HourStore {
+
+    /** The buckets as one evaluation reads them, valid until the key's next record or timer. */
+    interface Reader {
+        /** The bucket of {@code hour}, or null. */
+        HourBucket get(long hour) throws Exception;
+    }
+
+    /** The bucket of {@code hour}, or null. */
+    HourBucket get(long hour) throws Exception;
+
+    /** Sets the bucket of {@code hour}: a bucket read and changed is put back (RocksDB writes it). */
+    void put(long hour, HourBucket bucket) throws Exception;
+
+    void remove(long hour) throws Exception;
+
+    /** Hands every hour and its bucket to {@code each}. */
+    void forEach(HourTable.HourConsumer each) throws Exception;
+
+    /** Forgets the bucket of every hour {@code gone} accepts. */
+    void removeIf(LongPredicate gone) throws Exception;
+
+    /** A reader for one evaluation, which reads the key's hours with one state access at most. */
+    Reader reader();
+
+    void clear();
+}
