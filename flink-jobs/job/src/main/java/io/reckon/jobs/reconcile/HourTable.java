@@ -2,7 +2,6 @@ package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
-import java.util.Arrays;
 import java.util.function.LongPredicate;
 
 /**
@@ -162,18 +161,5 @@ final class HourTable {
     private static int slotOf(long hour, int mask) {
         long n = Math.floorDiv(hour, HOUR_MS);
         return (int) ((n * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-    }
-
-    @Override
-    public String toString() {
-        long[] present = new long[used];
-        int n = 0;
-        for (int i = 0; i < buckets.length; i++) {
-            if (buckets[i] != null) {
-                present[n++] = hours[i];
-            }
-        }
-        Arrays.sort(present);
-        return "HourTable" + Arrays.toString(present);
     }
 }
