@@ -17,7 +17,8 @@ import java.util.Arrays;
 
 /**
  * The period-end forecast of one period at a tick (side output {@link ReconOutputs#FORECASTS}) and its
- * UPSELL_OPPORTUNITY. Holds no state of its own beyond a cache in the period's: the forecast is made
+ * UPSELL_OPPORTUNITY. Holds no state of its own beyond caches in the period's (its day totals, and the
+ * last tick's rhythm, which is not state): the forecast is made
  * from the period's matured usage (the hours before the tick less the reporting delay) and the previous
  * period's, both already read by the tick, from the two periods' day totals ({@link
  * PeriodState#dayTotals}, read from the hourly buckets once a day) and, for a maximum meter, from the
@@ -114,27 +115,38 @@ final class Forecasts {
      */
     private static WeeklyRhythm rhythm(PeriodState p, PeriodState previous, HourView view, Aggregation agg, long cutoff)
             throws Exception {
-        double[] days = wholeDays(p, view, agg, cutoff);
+        int whole = wholeDays(p, view, agg, cutoff);
         if (previous == null
                 || previous.dayTotals == null
                 || previous.dayTotalsAggregation != agg.ordinal()
                 || previous.daysUpToDate() == 0) {
             return null;
         }
-        return WeeklyRhythm.of(
-                Arrays.copyOf(previous.dayTotals, previous.daysUpToDate()),
+        int priorDays = previous.daysUpToDate();
+        // The rhythm of the previous tick when its days are the same (they change once a day, or when a
+        // late record changes one): a cache of a function of the days, so the same days give it.
+        WeeklyRhythm last = p.rhythm;
+        if (last != null
+                && last.isOf(
+                        previous.dayTotals, priorDays, weekday(previous.start), p.dayTotals, whole, weekday(p.start))) {
+            return last;
+        }
+        WeeklyRhythm rhythm = WeeklyRhythm.of(
+                Arrays.copyOf(previous.dayTotals, priorDays),
                 weekday(previous.start),
-                days,
+                Arrays.copyOf(p.dayTotals, whole),
                 weekday(p.start));
+        p.rhythm = rhythm;
+        return rhythm;
     }
 
     /**
-     * The totals of the whole days of {@code p} before {@code cutoff}, kept in {@code p} as they become
+     * The number of whole days of {@code p} before {@code cutoff}, their totals kept in {@code p} as they become
      * whole (the caller writes {@code p} back): a day is read from its hourly buckets once, and again
      * only when one of its hours changed ({@link PeriodState#changed}). A day's total is always summed
      * from its hours in order, so it is the same however often and in whatever order its hours changed.
      */
-    private static double[] wholeDays(PeriodState p, HourView view, Aggregation agg, long cutoff) throws Exception {
+    private static int wholeDays(PeriodState p, HourView view, Aggregation agg, long cutoff) throws Exception {
         int whole = (int) ((cutoff - p.start) / DAY_MS);
         if (p.dayTotals == null || p.dayTotalsAggregation != agg.ordinal()) {
             p.dayTotals = new double[(int) ((p.end - p.start + DAY_MS - 1) / DAY_MS)];
@@ -151,7 +163,7 @@ final class Forecasts {
             p.dayTotals[d] = dayTotal(p, view, agg, d);
         }
         p.daysKnown = Math.max(p.daysKnown, whole);
-        return Arrays.copyOf(p.dayTotals, whole);
+        return whole;
     }
 
     private static double dayTotal(PeriodState p, HourView view, Aggregation agg, int day) throws Exception {

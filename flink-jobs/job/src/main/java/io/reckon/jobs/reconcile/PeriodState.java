@@ -5,6 +5,7 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.HourBits;
 import io.reckon.jobs.reconcile.checks.UsageDetector;
+import io.reckon.jobs.reconcile.checks.WeeklyRhythm;
 import java.util.Arrays;
 
 /**
@@ -102,6 +103,13 @@ public class PeriodState {
      * as its first hour plus the type's ordinal, ascending; null when not known yet (previous layout).
      */
     public long[] signalAnomalies;
+
+    /**
+     * The forecast's weekly rhythm as of the last tick, with the days it was computed from ({@link
+     * Forecasts}): not state (transient fields are no part of Flink's POJO type), so with RocksDB, or
+     * after a restore, it is computed again from the days.
+     */
+    transient WeeklyRhythm rhythm;
 
     public PeriodState() {}
 

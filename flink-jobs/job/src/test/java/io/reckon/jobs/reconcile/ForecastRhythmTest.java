@@ -40,7 +40,7 @@ class ForecastRhythmTest {
     private static final Instant FROM = Instant.parse("2026-02-01T00:00:00Z");
     private static final Instant LATE = Instant.parse("2026-03-03T05:00:00Z");
 
-    /** The one hour of 30 instead of its weekday's 10, or null. */
+    /** The one hour of 10,000 instead of its weekday's 10 (a day far from its weekday's usual), or null. */
     private Instant odd;
 
     private KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harness;
@@ -78,6 +78,7 @@ class ForecastRhythmTest {
         records(FROM, Instant.parse("2026-03-12T00:00:00Z"), t -> true);
         watermark("2026-03-12T00:00:00Z");
         ForecastRecord inOrder = latest();
+        List<ForecastRecord> allInOrder = march();
         double[] daysInOrder = marchDayTotals();
         harness.close();
 
@@ -94,9 +95,30 @@ class ForecastRhythmTest {
         assertThat(late.projectedQuantity).isEqualByComparingTo(inOrder.projectedQuantity);
         assertThat(late.quantityLow).isEqualByComparingTo(inOrder.quantityLow);
         assertThat(late.quantityHigh).isEqualByComparingTo(inOrder.quantityHigh);
+        // So is every forecast after it, the first ones too, whose whole days are the same as before the
+        // record: the rhythm of the day totals as they are now, not as the last tick saw them.
+        long arrived = Instant.parse("2026-03-10T00:00:00Z").toEpochMilli() - 2 * 3_600_000L;
+        List<ForecastRecord> after =
+                march().stream().filter(f -> f.asOf > arrived).toList();
+        assertThat(after).hasSizeGreaterThan(40);
+        for (ForecastRecord f : after) {
+            ForecastRecord same = allInOrder.stream()
+                    .filter(g -> g.asOf == f.asOf)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(f.projectedQuantity)
+                    .as("as of %s", Instant.ofEpochMilli(f.asOf))
+                    .isEqualByComparingTo(same.projectedQuantity);
+            assertThat(f.quantityLow)
+                    .as("as of %s", Instant.ofEpochMilli(f.asOf))
+                    .isEqualByComparingTo(same.quantityLow);
+            assertThat(f.quantityHigh)
+                    .as("as of %s", Instant.ofEpochMilli(f.asOf))
+                    .isEqualByComparingTo(same.quantityHigh);
+        }
         // The day of the late record was read again, and only its total changed.
         assertThat(marchDayTotals()).containsExactly(daysInOrder);
-        assertThat(daysInOrder[2]).isEqualTo(260.0);
+        assertThat(daysInOrder[2]).isEqualTo(10230.0);
     }
 
     /** The whole days' totals March's state keeps for the forecast, up to date or not. */
@@ -123,7 +145,7 @@ class ForecastRhythmTest {
     }
 
     /**
-     * One usage record and its report every hour in [from, to): 10 on weekdays, 2 at weekends, and 30 in
+     * One usage record and its report every hour in [from, to): 10 on weekdays, 2 at weekends, and 10,000 in
      * the hour {@link #odd}.
      */
     private void records(Instant from, Instant to, Predicate<Instant> which) throws Exception {
@@ -136,7 +158,7 @@ class ForecastRhythmTest {
 
     private void record(Instant hour) throws Exception {
         DayOfWeek day = hour.atZone(ZoneOffset.UTC).getDayOfWeek();
-        String q = hour.equals(odd) ? "30" : day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY ? "2" : "10";
+        String q = hour.equals(odd) ? "10000" : day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY ? "2" : "10";
         long t = hour.plusSeconds(60).toEpochMilli();
         harness.processElement(MeterEvent.usage("u" + t, ACCOUNT, METER, t, new BigDecimal(q)), t);
         harness.processElement(MeterEvent.reported("r" + t, ACCOUNT, METER, t, new BigDecimal(q)), t);
@@ -148,13 +170,17 @@ class ForecastRhythmTest {
 
     /** The forecast of March with the latest as_of. */
     private ForecastRecord latest() {
-        List<ForecastRecord> march = harness.getSideOutput(ReconcileFunction.FORECASTS).stream()
+        return march().stream()
+                .max(java.util.Comparator.comparingLong(f -> f.asOf))
+                .orElseThrow();
+    }
+
+    /** Every forecast of March so far. */
+    private List<ForecastRecord> march() {
+        return harness.getSideOutput(ReconcileFunction.FORECASTS).stream()
                 .map(StreamRecord::getValue)
                 .filter(f ->
                         f.periodStart == Instant.parse("2026-03-01T00:00:00Z").toEpochMilli())
                 .toList();
-        return march.stream()
-                .max(java.util.Comparator.comparingLong(f -> f.asOf))
-                .orElseThrow();
     }
 }

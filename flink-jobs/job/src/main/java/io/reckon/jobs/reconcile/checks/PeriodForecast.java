@@ -112,10 +112,10 @@ public final class PeriodForecast {
             halfWidth = Z80 * standardDeviation(in, e, n, rate.doubleValue());
         }
 
-        // The half-width is a statistic (a double) made a decimal at 6 places through its shortest decimal
-        // form: the exact binary expansion (new BigDecimal(double)) costs a BigInteger power of five per
-        // forecast, a tenth of the hourly tick's time.
-        BigDecimal half = BigDecimal.valueOf(halfWidth).setScale(SCALE, RoundingMode.HALF_UP);
+        // The half-width is a statistic (a double) made a decimal at 6 places through its decimal form
+        // (RoundedDouble: the same decimal as BigDecimal.valueOf, cheaper): the exact binary expansion
+        // (new BigDecimal(double)) costs a BigInteger power of five per forecast, a tenth of the tick.
+        BigDecimal half = RoundedDouble.of(halfWidth, SCALE, RoundingMode.HALF_UP);
         BigDecimal low = projected.subtract(half).max(soFar);
         BigDecimal high = projected.add(half);
         if (in.aggregation() == Aggregation.COUNT) {
@@ -175,7 +175,7 @@ public final class PeriodForecast {
         }
         double level = (soFar.doubleValue() + week) / (usualSoFar + week);
         double left = level * rhythm.usualHours(weekday, e, e + n);
-        BigDecimal projected = soFar.add(BigDecimal.valueOf(left).setScale(SCALE, RoundingMode.HALF_EVEN));
+        BigDecimal projected = soFar.add(RoundedDouble.of(left, SCALE, RoundingMode.HALF_EVEN));
         // Days are not believed steadier than a quarter of what a Poisson count of the day's records
         // would give them (UsageDetector.POISSON_SHARE, the detector's floor): a key that sent the same
         // every day for six weeks can still move.

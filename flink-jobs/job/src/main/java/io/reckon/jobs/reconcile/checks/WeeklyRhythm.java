@@ -1,5 +1,7 @@
 package io.reckon.jobs.reconcile.checks;
 
+import java.util.Arrays;
+
 /**
  * A key's usage by day of the week, from the whole days of its previous period and of its period so
  * far, for the period-end forecast ({@link PeriodForecast}): the usual usage of each weekday (the
@@ -23,16 +25,35 @@ public final class WeeklyRhythm {
     private final double residualVariance;
     private final int degrees;
 
-    private WeeklyRhythm(double[] usual, double residualVariance, int degrees) {
+    /** The days it was computed from, kept for {@link #isOf}. */
+    private final double[] prior;
+
+    private final int priorWeekday;
+    private final double[] days;
+    private final int weekday;
+
+    private WeeklyRhythm(
+            double[] usual,
+            double residualVariance,
+            int degrees,
+            double[] prior,
+            int priorWeekday,
+            double[] days,
+            int weekday) {
         this.usual = usual;
         this.residualVariance = residualVariance;
         this.degrees = degrees;
+        this.prior = prior;
+        this.priorWeekday = priorWeekday;
+        this.days = days;
+        this.weekday = weekday;
     }
 
     /**
      * The rhythm of the whole days {@code prior} of the previous period (its first day a {@code
      * priorWeekday}, 0 = Monday) and {@code days} of the period so far (its first a {@code weekday}); null
-     * when the previous period holds fewer than a week of whole days or the days fewer than 7 + 5.
+     * when the previous period holds fewer than a week of whole days or the days fewer than 7 + 5. The
+     * arrays are kept ({@link #isOf}): the caller hands copies it does not change.
      */
     public static WeeklyRhythm of(double[] prior, int priorWeekday, double[] days, int weekday) {
         if (prior == null || prior.length < MIN_PRIOR_DAYS) {
@@ -71,7 +92,22 @@ public final class WeeklyRhythm {
             double r = days[i] - all[(weekday + i) % 7];
             squares += r * r;
         }
-        return new WeeklyRhythm(usual, squares / (n - 7), n - 7);
+        return new WeeklyRhythm(usual, squares / (n - 7), n - 7, prior, priorWeekday, days, weekday);
+    }
+
+    /**
+     * Whether this is the rhythm of the first {@code priorLength} days of {@code prior} and the first
+     * {@code dayCount} of {@code days} (the same days, bit for bit, the same weekdays): {@link #of} would
+     * compute it again, the same. A period's forecast reads its rhythm at every tick, and its days
+     * change once a day or when a late record changes one.
+     */
+    public boolean isOf(double[] prior, int priorLength, int priorWeekday, double[] days, int dayCount, int weekday) {
+        int known = this.days == null ? 0 : this.days.length;
+        return priorWeekday == this.priorWeekday
+                && weekday == this.weekday
+                && Arrays.equals(this.prior, 0, this.prior.length, prior, 0, priorLength)
+                && known == dayCount
+                && (known == 0 || Arrays.equals(this.days, 0, known, days, 0, dayCount));
     }
 
     /** The usual usage of one day that is a {@code weekday} (0 = Monday). */

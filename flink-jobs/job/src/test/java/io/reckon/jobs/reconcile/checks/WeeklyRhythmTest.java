@@ -42,4 +42,32 @@ class WeeklyRhythmTest {
         assertThat(WeeklyRhythm.of(new double[] {1, 2, 3, 4, 5, 6, 7}, 0, new double[5], 0))
                 .isNotNull();
     }
+
+    @Test
+    void isTheRhythmOfTheSameDaysOnlyBitForBit() {
+        double[] days = {100, 100, 0, 0};
+        WeeklyRhythm r = WeeklyRhythm.of(PRIOR.clone(), 0, new double[] {100, 100}, 0);
+        // The live arrays are longer than the days they hold so far: only the first days count.
+        double[] prior = java.util.Arrays.copyOf(PRIOR, 20);
+        assertThat(r.isOf(prior, PRIOR.length, 0, days, 2, 0)).isTrue();
+        assertThat(r.isOf(prior, PRIOR.length, 0, days, 3, 0)).as("a day more").isFalse();
+        assertThat(r.isOf(prior, PRIOR.length - 1, 0, days, 2, 0))
+                .as("a prior day less")
+                .isFalse();
+        assertThat(r.isOf(prior, PRIOR.length, 1, days, 2, 0))
+                .as("another weekday")
+                .isFalse();
+        assertThat(r.isOf(prior, PRIOR.length, 0, days, 2, 3))
+                .as("another weekday")
+                .isFalse();
+        days[1] = Math.nextUp(100);
+        assertThat(r.isOf(prior, PRIOR.length, 0, days, 2, 0))
+                .as("a day changed")
+                .isFalse();
+        days[1] = 100;
+        prior[8] = 131;
+        assertThat(r.isOf(prior, PRIOR.length, 0, days, 2, 0))
+                .as("a prior day changed")
+                .isFalse();
+    }
 }
