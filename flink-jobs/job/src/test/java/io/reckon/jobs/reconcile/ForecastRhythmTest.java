@@ -121,6 +121,27 @@ class ForecastRhythmTest {
         assertThat(daysInOrder[2]).isEqualTo(10230.0);
     }
 
+    @Test
+    void aPeriodIsFirstForecastAsOfItsStartOnceThePreviousPeriodsHoursHaveMatured() throws Exception {
+        open();
+        records(FROM, Instant.parse("2026-03-01T04:00:00Z"), t -> true);
+        for (Instant w = Instant.parse("2026-02-28T20:00:00Z");
+                !w.isAfter(Instant.parse("2026-03-01T04:00:00Z"));
+                w = w.plusSeconds(3600)) {
+            harness.watermark(w.toEpochMilli());
+        }
+        long start = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
+        // The ticks at 00:00 and 01:00 are less than the reporting delay (2 h) into March: they forecast
+        // February, not March, whose forecast as of its start would otherwise lean on a February
+        // missing its last hour or two, a different one for each of those ticks.
+        assertThat(march()).extracting(f -> f.asOf).containsExactly(start, start + 3_600_000L, start + 7_200_000L);
+        ForecastRecord first = march().get(0);
+        // As of March's start: February's 28 days whole (20 weekdays of 240, 8 weekend days of 48), and
+        // March's 31 days at February's rhythm: 22 weekdays and 9 weekend days, 5,712.
+        assertThat(first.quantitySoFar).isEqualByComparingTo("0");
+        assertThat(first.projectedQuantity).isEqualByComparingTo("5712");
+    }
+
     /** The whole days' totals March's state keeps for the forecast, up to date or not. */
     private double[] marchDayTotals() throws Exception {
         KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
