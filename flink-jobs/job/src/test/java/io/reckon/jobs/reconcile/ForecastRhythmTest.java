@@ -131,9 +131,9 @@ class ForecastRhythmTest {
             harness.watermark(w.toEpochMilli());
         }
         long start = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
-        // The ticks at 00:00 and 01:00 are less than the reporting delay (2 h) into March: they forecast
-        // February, not March, whose forecast as of its start would otherwise lean on a February
-        // missing its last hour or two, a different one for each of those ticks.
+        // March is in state from the start (its records arrived with February's), but no tick before March
+        // 02:00 (its start plus the reporting delay) forecasts it: a forecast as of its start made then
+        // would lean on a February missing its last hours, a different part of it at each tick.
         assertThat(march()).extracting(f -> f.asOf).containsExactly(start, start + 3_600_000L, start + 7_200_000L);
         ForecastRecord first = march().get(0);
         // As of March's start: February's 28 days whole (20 weekdays of 240, 8 weekend days of 48), and
