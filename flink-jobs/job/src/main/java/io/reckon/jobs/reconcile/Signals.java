@@ -63,10 +63,11 @@ final class Signals {
                     key, p, terms.get(), view, firstSeen, reach.judgeableBefore(asOf), periodFinal, tick);
             // Nor are they forecast from: a forecast stands on the hours before the tick less the
             // reporting delay, and would take unobserved hours for empty ones. The period's final
-            // forecast is its actual figures. A tick less than the delay into the period forecasts
-            // nothing of it yet: none of its hours is before the forecast's as_of, and the previous
-            // period's last hours, which that forecast leans on, are still maturing, so a forecast as of
-            // the period's start made then would depend on which of those ticks the key had.
+            // forecast is its actual figures. A tick before the period's start plus the delay (the
+            // period may be in state already, its records read ahead) forecasts nothing of it yet: none
+            // of its hours is before the forecast's as_of, and the previous period's last hours, which
+            // that forecast leans on, are still maturing, so a forecast as of the period's start made
+            // then would depend on which of those ticks the key had.
             long forecastFrom = asOf - reportingDelayMs;
             if (periodFinal || (forecastFrom >= p.start && reach.judgeableBefore(forecastFrom) >= forecastFrom)) {
                 forecasts.evaluate(key, p, terms.get(), view, asOf, periodFinal, tick);
