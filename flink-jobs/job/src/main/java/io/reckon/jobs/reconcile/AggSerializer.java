@@ -27,8 +27,12 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * Special tags: {@code 0x0F} the general form (count, then sum and max in full form: negative or
  * large scales, a null sum), {@code 0x1F} a null aggregate, {@code 0x2F} reserved for a null {@link
- * HourBucket}. An empty aggregate (count 0, sum and max {@code BigDecimal.ZERO}) is the single byte
- * {@code 0x00}; one record of {@code 12.5} takes 6 bytes, three records at scale 9 14.
+ * HourBucket}, {@code 0x3F} the shifted form, {@code 0x4F} reserved for a bucket's reported aggregate
+ * equal to its usage ({@link HourBucketSerializer}). An empty aggregate (count 0, sum and max {@code
+ * BigDecimal.ZERO}) is the single byte {@code 0x00}; one record of {@code 12.5} takes 6 bytes.
+ *
+ * <p>The shifted form ({@link ShiftedAgg}) is for quantities whose unscaled values end in zeros, as
+ * those decoded from Avro do: three records of tenths at scale 9 take 7 bytes instead of 14.
  *
  * <p>Usage (through {@code @TypeInfo} on {@link Agg}, any {@code TypeInformation.of(Agg.class)} or POJO
  * field of type {@code Agg} uses it):
@@ -47,6 +51,8 @@ public final class AggSerializer extends TypeSerializerSingleton<Agg> {
     static final int GENERAL_TAG = 0x0F;
     static final int NULL_AGG_TAG = 0x1F;
     static final int NULL_BUCKET_TAG = 0x2F;
+    static final int SHIFTED_TAG = 0x3F;
+    static final int SAME_AS_USAGE_TAG = 0x4F;
 
     private static final int SUM_ZERO_NO_COUNT = 0;
     private static final int SUM_ZERO_WITH_COUNT = 3;
@@ -130,6 +136,9 @@ public final class AggSerializer extends TypeSerializerSingleton<Agg> {
         int sumKind = DecimalCodec.kind(sum);
         int sumCode = sumKind != DecimalCodec.ZERO ? sumKind : a.count == 0 ? SUM_ZERO_NO_COUNT : SUM_ZERO_WITH_COUNT;
         int maxCode = max != null && max.scale() == sum.scale() ? DecimalCodec.kind(max) : MAX_OWN_SCALE;
+        if (sumKind == DecimalCodec.LONG && maxCode == DecimalCodec.LONG && ShiftedAgg.write(a.count, sum, max, out)) {
+            return;
+        }
         out.writeByte(sum.scale() | sumCode << 4 | maxCode << 6);
         if (sumCode != SUM_ZERO_NO_COUNT) {
             DecimalCodec.writeUnsigned(out, a.count);
@@ -148,6 +157,9 @@ public final class AggSerializer extends TypeSerializerSingleton<Agg> {
         if (scale > MAX_COMPACT_SCALE) {
             if (tag == NULL_AGG_TAG) {
                 return null;
+            }
+            if (tag == SHIFTED_TAG) {
+                return ShiftedAgg.read(in, reuse == null ? new Agg() : reuse);
             }
             if (tag != GENERAL_TAG) {
                 throw new IOException("Corrupt aggregate: tag " + tag);

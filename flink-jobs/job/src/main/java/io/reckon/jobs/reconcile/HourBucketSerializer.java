@@ -1,6 +1,7 @@
 package io.reckon.jobs.reconcile;
 
 import java.io.IOException;
+import java.util.Objects;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -8,9 +9,13 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Compact, exact serializer of an {@link HourBucket}: its usage and reported aggregates in {@link
- * AggSerializer}'s encoding, back to back, with no header of its own. An hour with usage and no
- * reports costs the usage aggregate plus one byte (one record of {@code 12.5}: 7 bytes; the POJO
- * serializer took 61; three records a side at scale 9: 28 bytes, 79 as a POJO). A null bucket is the single tag byte {@code 0x2F}.
+ * AggSerializer}'s encoding, back to back, with no header of its own. A reported aggregate equal to
+ * the usage one (the same count, and sum and max of the same value and scale: an hour whose records
+ * were all reported as measured, what a sound metering pipeline sends) is the single tag byte
+ * {@code 0x4F}. An hour with usage and no reports costs the usage aggregate plus one byte (one record
+ * of {@code 12.5}: 7 bytes; the POJO serializer took 61). Three records a side of tenths at scale 9,
+ * as decoded from Avro: 8 bytes when reported as measured, 14 when not (79 as a POJO). A null bucket
+ * is the single tag byte {@code 0x2F}.
  *
  * <p>Hand-written for the reasons given in {@link AggSerializer}: the reconcile operator keeps 744 of
  * these per key and period, in RocksDB, where every access (de)serializes one.
@@ -72,7 +77,17 @@ public final class HourBucketSerializer extends TypeSerializerSingleton<HourBuck
             return;
         }
         AggSerializer.write(record.usage, target);
-        AggSerializer.write(record.reported, target);
+        // An hour with no records either side stays two zero bytes, as short and as it always was.
+        if (record.usage != null && record.usage.count != 0 && sameAggregate(record.usage, record.reported)) {
+            target.writeByte(AggSerializer.SAME_AS_USAGE_TAG);
+        } else {
+            AggSerializer.write(record.reported, target);
+        }
+    }
+
+    /** Field by field, each decimal with its scale: what reads back from the one as the other. */
+    private static boolean sameAggregate(Agg a, Agg b) {
+        return b != null && a.count == b.count && Objects.equals(a.sum, b.sum) && Objects.equals(a.max, b.max);
     }
 
     @Override
@@ -88,7 +103,16 @@ public final class HourBucketSerializer extends TypeSerializerSingleton<HourBuck
         }
         HourBucket b = reuse == null ? new HourBucket() : reuse;
         b.usage = AggSerializer.read(tag, source, b.usage);
-        b.reported = AggSerializer.read(source.readUnsignedByte(), source, b.reported);
+        int reportedTag = source.readUnsignedByte();
+        if (reportedTag != AggSerializer.SAME_AS_USAGE_TAG) {
+            b.reported = AggSerializer.read(reportedTag, source, b.reported);
+        } else if (b.usage == null) {
+            throw new IOException("Corrupt hour: reported as its usage, which is null");
+        } else {
+            // A bucket's two aggregates are never one object: the operator changes them in place.
+            b.reported = AggSerializer.copyInto(
+                    b.usage, b.reported == null || b.reported == b.usage ? new Agg() : b.reported);
+        }
         return b;
     }
 

@@ -5,8 +5,10 @@ import static io.reckon.jobs.reconcile.CompactSerializers.bytes;
 import static io.reckon.jobs.reconcile.CompactSerializers.read;
 import static io.reckon.jobs.reconcile.CompactSerializers.same;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reckon.jobs.records.CompactTypeInfo;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -140,13 +142,18 @@ class AggSerializerTest extends SerializerTestBase<Agg> {
                     default -> random.nextInt();
                 };
         BigInteger unscaled =
-                switch (random.nextInt(6)) {
+                switch (random.nextInt(7)) {
                     case 0 -> BigInteger.ZERO;
                     case 1 -> BigInteger.valueOf(random.nextInt(10_000) - 5_000);
                     case 2 -> BigInteger.valueOf(random.nextLong());
                     case 3 -> BigInteger.valueOf(random.nextLong() >> random.nextInt(64));
                     case 4 -> new BigInteger(64 + random.nextInt(200), random);
-                    default -> new BigInteger(64 + random.nextInt(200), random).negate();
+                    case 5 -> new BigInteger(64 + random.nextInt(200), random).negate();
+                    // Values ending in zeros, as quantities decoded at the Avro scale of 9 do.
+                    default ->
+                        BigInteger.valueOf(random.nextLong() >> random.nextInt(64))
+                                .divide(BigInteger.TEN.pow(random.nextInt(19)))
+                                .multiply(BigInteger.TEN.pow(random.nextInt(19)));
                 };
         return new BigDecimal(unscaled, scale);
     }
@@ -167,7 +174,7 @@ class AggSerializerTest extends SerializerTestBase<Agg> {
     @Test
     void threeRecordsAtScaleNineTakeFourteenBytesAgainstThirtyNineAsAPojo() throws Exception {
         Agg a = new Agg();
-        for (long unscaled : new long[] {37_400_000_000L, 37_400_001_000L, 37_400_002_000L}) {
+        for (long unscaled : new long[] {37_400_000_001L, 37_400_001_000L, 37_400_002_000L}) {
             a.add(BigDecimal.valueOf(unscaled, 9));
         }
         int compact = bytes(AggSerializer.INSTANCE, a).length;
@@ -175,6 +182,85 @@ class AggSerializerTest extends SerializerTestBase<Agg> {
         System.err.println("Agg of three records at scale 9: " + compact + " bytes, " + pojo + " as a POJO");
         assertThat(compact).isEqualTo(14);
         assertThat(pojo).isGreaterThan(2 * compact);
+    }
+
+    @Test
+    void threeRecordsOfTenthsAtScaleNineTakeSevenBytesShifted() throws Exception {
+        Agg a = new Agg();
+        for (String q : new String[] {"37.400000000", "12.100000000", "60.700000000"}) {
+            a.add(new BigDecimal(q));
+        }
+        byte[] b = bytes(AggSerializer.INSTANCE, a);
+        // Tag, scale 9 and 8 zeros, count 3, then 1102 and 607 as two-byte zig-zag varints.
+        assertThat(b).hasSize(7);
+        assertThat(b[0] & 0xFF).isEqualTo(AggSerializer.SHIFTED_TAG);
+        assertThat(b[1] & 0xFF).isEqualTo(9 | 8 << 4);
+        Agg back = read(AggSerializer.INSTANCE, b, null);
+        assertThat(back.sum.toString()).isEqualTo("110.200000000");
+        assertThat(back.max.toString()).isEqualTo("60.700000000");
+        assertThat(back.count).isEqualTo(3);
+    }
+
+    /**
+     * The shifted form is taken only where it is shorter: no aggregate whose sum and max are longs at
+     * one compact scale takes more than the tag, the count and the two unscaled values as varints.
+     */
+    @Test
+    void noAggregateOfLongsAtOneScaleTakesMoreThanItsUnscaledValues() throws Exception {
+        Random random = new Random(20_261_205L);
+        int shifted = 0;
+        for (int i = 0; i < 20_000; i++) {
+            int scale = random.nextInt(AggSerializer.MAX_COMPACT_SCALE + 1);
+            long s = randomLongEndingInZeros(random);
+            long m = randomLongEndingInZeros(random);
+            long count = random.nextInt(5_000);
+            Agg a = agg(count, BigDecimal.valueOf(s, scale), BigDecimal.valueOf(m, scale));
+            byte[] b = bytes(AggSerializer.INSTANCE, a);
+            int bound = 1 + varintLength(count) + zigZagLength(s) + zigZagLength(m);
+            assertThat(b.length).as("%s / %s", a.sum, a.max).isLessThanOrEqualTo(bound);
+            assertThat(same(read(AggSerializer.INSTANCE, b, null), a)).isTrue();
+            if ((b[0] & 0xFF) == AggSerializer.SHIFTED_TAG) {
+                assertThat(b.length).isLessThan(bound);
+                shifted++;
+            }
+        }
+        assertThat(shifted).isGreaterThan(5_000);
+    }
+
+    private static long randomLongEndingInZeros(Random random) {
+        long v;
+        do {
+            long zeros = (long) Math.pow(10, random.nextInt(19));
+            v = (random.nextLong() >> random.nextInt(64)) / zeros * zeros;
+        } while (v == 0);
+        return v;
+    }
+
+    private static int varintLength(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private static int zigZagLength(long x) {
+        return varintLength((x << 1) ^ (x >> 63));
+    }
+
+    @Test
+    void aShiftedFormThatOverflowsALongOrShiftsNothingIsCorrupt() throws Exception {
+        // Scale 0, 15 zeros, count 1, sum 10^6 (times 10^15 is past a long), max 1.
+        byte[] overflow = {(byte) AggSerializer.SHIFTED_TAG, (byte) (15 << 4), 1, (byte) 0x80, (byte) 0x89, 0x7A, 2};
+        assertThatThrownBy(() -> read(AggSerializer.INSTANCE, overflow, null))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no long");
+        byte[] noShift = {(byte) AggSerializer.SHIFTED_TAG, 9, 1, 2, 2};
+        assertThatThrownBy(() -> read(AggSerializer.INSTANCE, noShift, null)).isInstanceOf(IOException.class);
+        byte[] sameAsUsage = {(byte) AggSerializer.SAME_AS_USAGE_TAG};
+        assertThatThrownBy(() -> read(AggSerializer.INSTANCE, sameAsUsage, null))
+                .isInstanceOf(IOException.class);
     }
 
     @ParameterizedTest

@@ -7,8 +7,10 @@ import static io.reckon.jobs.reconcile.CompactSerializers.formerPojoSerializer;
 import static io.reckon.jobs.reconcile.CompactSerializers.read;
 import static io.reckon.jobs.reconcile.CompactSerializers.same;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reckon.jobs.records.CompactTypeInfo;
+import io.reckon.jobs.records.DecimalCodec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -89,7 +91,17 @@ class HourBucketSerializerTest extends SerializerTestBase<HourBucket> {
         HourBucketSerializer s = HourBucketSerializer.INSTANCE;
         HourBucket reuse = new HourBucket();
         for (int i = 0; i < 10_000; i++) {
-            HourBucket b = bucket(randomAgg(random), randomAgg(random));
+            Agg usage = randomAgg(random);
+            // A quarter reported as measured: the one-byte form, with either scale of an equal value.
+            Agg reported = random.nextInt(4) > 0 || usage.sum == null
+                    ? randomAgg(random)
+                    : agg(
+                            usage.count,
+                            random.nextBoolean() || usage.sum.scale() > 100
+                                    ? usage.sum
+                                    : usage.sum.setScale(usage.sum.scale() + 1),
+                            usage.max);
+            HourBucket b = bucket(usage, reported);
             byte[] bytes = bytes(s, b);
             assertThat(same(read(s, bytes, null), b)).as("bucket %d", i).isTrue();
             assertThat(same(read(s, bytes, reuse), b)).isTrue();
@@ -125,19 +137,79 @@ class HourBucketSerializerTest extends SerializerTestBase<HourBucket> {
     }
 
     @Test
-    void oneUsageRecordAtTheAvroScaleOfNineIsThirteenBytes() throws Exception {
+    void oneUsageRecordAtTheAvroScaleOfNineIsEightBytes() throws Exception {
+        // The usage shifted (tag, scale and zeros, count, 125 twice), then the empty reported byte.
         HourBucket b = usageOnly("12.500000000");
-        assertThat(bytes(HourBucketSerializer.INSTANCE, b)).hasSize(13);
+        assertThat(bytes(HourBucketSerializer.INSTANCE, b)).hasSize(8);
     }
 
     @Test
-    void aFullHourOfThreeRecordsPerSideAtScaleNineIsTwentyEightBytes() throws Exception {
+    void aFullHourReportedAsMeasuredIsItsUsageAndOneByte() throws Exception {
         HourBucket b = fullHour();
-        int compact = bytes(HourBucketSerializer.INSTANCE, b).length;
+        byte[] bytes = bytes(HourBucketSerializer.INSTANCE, b);
         int pojo = bytes(formerPojoSerializer(HourBucket.class), b).length;
-        System.err.println("HourBucket 3+3 records at scale 9: " + compact + " bytes, " + pojo + " as a POJO");
-        assertThat(compact).isEqualTo(28);
-        assertThat(pojo).isGreaterThan(2 * compact);
+        System.err.println("HourBucket 3+3 records at scale 9: " + bytes.length + " bytes, " + pojo + " as a POJO");
+        assertThat(bytes).hasSize(14 + 1);
+        assertThat(bytes[14] & 0xFF).isEqualTo(AggSerializer.SAME_AS_USAGE_TAG);
+        assertThat(pojo).isGreaterThan(5 * bytes.length);
+
+        HourBucket back = read(HourBucketSerializer.INSTANCE, bytes, null);
+        assertThat(same(back, b)).isTrue();
+        assertThat(back.reported).isNotSameAs(back.usage);
+        back.reported.add(BigDecimal.ONE);
+        assertThat(same(back.usage, b.usage)).isTrue();
+    }
+
+    @Test
+    void anHourOfTenthsAtScaleNineIsSevenBytesASideAndEightReportedAsMeasured() throws Exception {
+        HourBucket b = new HourBucket();
+        for (String q : new String[] {"37.400000000", "12.100000000", "60.700000000"}) {
+            b.usage.add(new BigDecimal(q));
+            b.reported.add(new BigDecimal(q));
+        }
+        assertThat(bytes(HourBucketSerializer.INSTANCE, b)).hasSize(7 + 1);
+        b.reported = new Agg();
+        for (String q : new String[] {"37.400000000", "12.100000000", "30.350000000"}) {
+            b.reported.add(new BigDecimal(q));
+        }
+        assertThat(bytes(HourBucketSerializer.INSTANCE, b)).hasSize(7 + 7);
+    }
+
+    /** State written before the shifted and reported-as-measured forms reads back as it was written. */
+    @Test
+    void anHourInTheEarlierCompactFormStillReads() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(32);
+        // Usage: scale 9, a long sum and a long max at that scale; count 3.
+        out.writeByte(9 | DecimalCodec.LONG << 4 | DecimalCodec.LONG << 6);
+        DecimalCodec.writeUnsigned(out, 3);
+        DecimalCodec.writeZigZag(out, 110_200_000_000L);
+        DecimalCodec.writeZigZag(out, 60_700_000_000L);
+        // Reported: the same aggregate written again in full.
+        out.write(out.getCopyOfBuffer());
+        HourBucket b = read(HourBucketSerializer.INSTANCE, out.getCopyOfBuffer(), null);
+        assertThat(b.usage.sum.toString()).isEqualTo("110.200000000");
+        assertThat(b.usage.max.toString()).isEqualTo("60.700000000");
+        assertThat(b.usage.count).isEqualTo(3);
+        assertThat(same(b.reported, b.usage)).isTrue();
+        assertThat(bytes(HourBucketSerializer.INSTANCE, b)).hasSize(7 + 1);
+    }
+
+    @Test
+    void anEqualValueOfAnotherScaleIsNotReportedAsMeasured() throws Exception {
+        HourBucket b = bucket(agg(1, "37.4", "37.4"), agg(1, "37.400000000", "37.400000000"));
+        HourBucket back = read(HourBucketSerializer.INSTANCE, bytes(HourBucketSerializer.INSTANCE, b), null);
+        assertThat(back.reported.sum.toString()).isEqualTo("37.400000000");
+        assertThat(back.usage.sum.toString()).isEqualTo("37.4");
+    }
+
+    @Test
+    void reportedAsMeasuredWithoutUsageOrInPlaceOfTheUsageIsCorrupt() {
+        byte[] nullUsage = {(byte) AggSerializer.NULL_AGG_TAG, (byte) AggSerializer.SAME_AS_USAGE_TAG};
+        assertThatThrownBy(() -> read(HourBucketSerializer.INSTANCE, nullUsage, null))
+                .isInstanceOf(IOException.class);
+        byte[] first = {(byte) AggSerializer.SAME_AS_USAGE_TAG, 0};
+        assertThatThrownBy(() -> read(HourBucketSerializer.INSTANCE, first, null))
+                .isInstanceOf(IOException.class);
     }
 
     @Test
