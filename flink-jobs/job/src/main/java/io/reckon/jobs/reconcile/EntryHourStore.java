@@ -8,8 +8,9 @@ import java.util.function.LongPredicate;
 import org.apache.flink.api.common.state.MapState;
 
 /**
- * The hours of a key as one map-state entry each: the layout for RocksDB, where each entry is read
- * and written on its own, so a record touches its hour's entry alone.
+ * The hours of a key as one map-state entry each: the layout of the first state layout, and of
+ * RocksDB's until an entry per day ({@link DayHourStore}) replaced it; read only to take a savepoint's
+ * hours over.
  */
 final class EntryHourStore implements HourStore {
 

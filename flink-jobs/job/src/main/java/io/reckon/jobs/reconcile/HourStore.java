@@ -3,13 +3,14 @@ package io.reckon.jobs.reconcile;
 import java.util.function.LongPredicate;
 
 /**
- * Where the current key's hourly buckets are kept. Two layouts of the same contents, as for the ids
- * ({@link IdStore}): one keyed-state entry per hour ({@link EntryHourStore}, for RocksDB, where an
- * entry is read and written on its own) and one table per key ({@link TableHourStore}, for heap
- * state, where a lookup in the key's map of boxed hours walks a node and a boxed hour per read, and
- * a tick reads some twelve hours of the weeks before each hour it judges). {@link ReconcileOperator}
- * picks the layout by the state backend; a key's hours in the other layout are taken over at the
- * first start from a savepoint that holds them.
+ * Where the current key's hourly buckets are kept. Layouts of the same contents, as for the ids
+ * ({@link IdStore}): one keyed-state entry per UTC day ({@link DayHourStore}, for RocksDB, where an
+ * entry is read and written on its own and each carries its own key), and one table per key ({@link
+ * TableHourStore}, for heap state, where a lookup in the key's map of boxed hours walks a node and a
+ * boxed hour per read, and a tick reads some twelve hours of the weeks before each hour it judges).
+ * {@link ReconcileOperator} picks the layout by the state backend; a key's hours in the other layout,
+ * or in the former one of an entry per hour ({@link EntryHourStore}), are taken over at the first
+ * start from a savepoint that holds them.
  */
 interface HourStore {
 

@@ -64,19 +64,28 @@ public final class HourTableSerializer extends TypeSerializerSingleton<HourTable
         }
         Arrays.sort(hours);
         for (int i = 0; i < hours.length; i++) {
-            if (hours[i] % HOUR_MS != 0) {
-                throw new IOException("Hour table holds " + hours[i] + ", not the start of an hour");
-            }
             byHour[i] = table.get(hours[i]);
         }
+        write(hours, byHour, out);
+    }
+
+    /**
+     * Writes a table of the given hours (ascending starts of hours) and their buckets, as {@link
+     * #serialize} writes one: for measuring the layout's size without building a table.
+     */
+    public static void write(long[] hours, HourBucket[] buckets, DataOutputView out) throws IOException {
         DecimalCodec.writeUnsigned(out, hours.length);
         for (int i = 0; i < hours.length; i++) {
+            if (hours[i] % HOUR_MS != 0 || (i > 0 && hours[i] <= hours[i - 1]) || buckets[i] == null) {
+                throw new IOException("Hour table holds " + hours[i]
+                        + ": not the start of an hour after the one before, with records");
+            }
             if (i == 0) {
                 DecimalCodec.writeZigZag(out, hours[0] / HOUR_MS);
             } else {
                 DecimalCodec.writeUnsigned(out, (hours[i] - hours[i - 1]) / HOUR_MS);
             }
-            HourBucketSerializer.INSTANCE.serialize(byHour[i], out);
+            HourBucketSerializer.INSTANCE.serialize(buckets[i], out);
         }
     }
 

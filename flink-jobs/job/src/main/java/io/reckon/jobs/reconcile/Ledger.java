@@ -44,23 +44,25 @@ final class Ledger {
     }
 
     /**
-     * Takes the current key's hourly buckets kept in the layout not in use over (a savepoint taken with
-     * the other state backend), once, at the first start from it. An hour in both keeps the bucket of
-     * the layout in use: it was written after the restore.
+     * Takes the current key's hourly buckets kept in the layouts not in use over (a savepoint taken
+     * with the other state backend, or before the days), once, at the first start from it. An hour in
+     * both keeps the bucket of the layout in use: it was written after the restore.
      */
-    void takeOverOtherLayout() throws Exception {
-        List<Long> hours = new ArrayList<>();
-        List<HourBucket> buckets = new ArrayList<>();
-        state.hoursOtherLayout.forEach((hour, bucket) -> {
-            hours.add(hour);
-            buckets.add(bucket);
-        });
-        for (int i = 0; i < hours.size(); i++) {
-            if (state.hours.get(hours.get(i)) == null) {
-                state.hours.put(hours.get(i), buckets.get(i));
+    void takeOverOtherLayouts() throws Exception {
+        for (HourStore other : state.hoursOtherLayouts) {
+            List<Long> hours = new ArrayList<>();
+            List<HourBucket> buckets = new ArrayList<>();
+            other.forEach((hour, bucket) -> {
+                hours.add(hour);
+                buckets.add(bucket);
+            });
+            for (int i = 0; i < hours.size(); i++) {
+                if (state.hours.get(hours.get(i)) == null) {
+                    state.hours.put(hours.get(i), buckets.get(i));
+                }
             }
+            other.clear();
         }
-        state.hoursOtherLayout.clear();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -8,6 +9,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 
 /**
  * Every keyed state of the reconcile operator, in one place. The descriptor names are the savepoint
@@ -20,6 +22,7 @@ final class ReconState {
 
     static final String HOURS = "hours";
     static final String HOUR_TABLE = "hour-table";
+    static final String HOUR_DAYS = "hour-days";
     static final String PERIODS = "periods";
     static final String PERIOD_STARTS = "period-starts";
     static final String ANOMALIES = "anomalies";
@@ -35,12 +38,15 @@ final class ReconState {
 
     /**
      * Usage and reported records per UTC hour (epoch millis of the hour start), in the layout of the
-     * state backend ({@link HourStore}): an entry each in {@link #HOURS}, or one table per key in
-     * {@link #HOUR_TABLE}.
+     * state backend ({@link HourStore}): an entry per day in {@link #HOUR_DAYS}, or one table per key
+     * in {@link #HOUR_TABLE}.
      */
     final HourStore hours;
-    /** The hourly buckets in the other layout: empty but for a key restored from a savepoint of it. */
-    final HourStore hoursOtherLayout;
+    /**
+     * The hourly buckets in the layouts not in use: the other backend's, and an entry per hour in
+     * {@link #HOURS} (RocksDB's until the days); empty but for a key restored from a savepoint of them.
+     */
+    final List<HourStore> hoursOtherLayouts;
     /** The key's billing periods by start. */
     final MapState<Long, PeriodState> periods;
     /** The keys of {@link #periods}, ascending: a timer reads its periods with point lookups. */
@@ -84,8 +90,10 @@ final class ReconState {
                 rc.getMapState(new MapStateDescriptor<>(HOURS, Types.LONG, TypeInformation.of(HourBucket.class))));
         HourStore perKey =
                 new TableHourStore(rc.getState(new ValueStateDescriptor<>(HOUR_TABLE, HourTableSerializer.INSTANCE)));
-        hours = tables ? perKey : perEntry;
-        hoursOtherLayout = tables ? perEntry : perKey;
+        HourStore perDay = new DayHourStore(rc.getMapState(
+                new MapStateDescriptor<>(HOUR_DAYS, LongSerializer.INSTANCE, HourDaySerializer.INSTANCE)));
+        hours = tables ? perKey : perDay;
+        hoursOtherLayouts = List.of(tables ? perDay : perKey, perEntry);
         periods = rc.getMapState(new MapStateDescriptor<>(PERIODS, Types.LONG, TypeInformation.of(PeriodState.class)));
         periodStarts = rc.getState(
                 new ValueStateDescriptor<>(PERIOD_STARTS, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));

@@ -318,13 +318,14 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     /**
      * Names of the states this function takes over when a key holds some: the first layout's
-     * deduplication ids, and the ids and hourly buckets of the layout not in use ({@link IdStore},
-     * {@link HourStore}).
+     * deduplication ids, the ids of the layout not in use ({@link IdStore}), and the hourly buckets
+     * of the layouts not in use ({@link HourStore}).
      */
     List<String> statesToTakeOver() {
         List<String> other = tables
-                ? List.of(ReconState.USAGE_COPIES, ReconState.REPORT_COPIES, ReconState.HOURS)
-                : List.of(ReconState.USAGE_ID_TABLE, ReconState.REPORT_ID_TABLE, ReconState.HOUR_TABLE);
+                ? List.of(ReconState.USAGE_COPIES, ReconState.REPORT_COPIES, ReconState.HOURS, ReconState.HOUR_DAYS)
+                : List.of(
+                        ReconState.USAGE_ID_TABLE, ReconState.REPORT_ID_TABLE, ReconState.HOUR_TABLE, ReconState.HOURS);
         return java.util.stream.Stream.concat(LEGACY_ID_STATES.stream(), other.stream())
                 .toList();
     }
@@ -338,7 +339,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         reportIds.takeOverLegacy();
         usageIds.takeOverOtherLayout();
         reportIds.takeOverOtherLayout();
-        ledger.takeOverOtherLayout();
+        ledger.takeOverOtherLayouts();
     }
 
     /** The watermark reached {@code watermark} (called by {@link ReconcileOperator} before its timers). */

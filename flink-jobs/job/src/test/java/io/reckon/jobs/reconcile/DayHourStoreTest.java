@@ -1,0 +1,177 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DayHourStore} against a sorted map of the same hours: after any sequence of puts,
+ * replacements, removals and removals by range, the store holds exactly the map's hours and buckets,
+ * a reader sees them, every day is an entry of its own start holding only its own hours, and each
+ * day's bytes read back by {@link HourDaySerializer} hold the same. Hours come in runs of neighbours
+ * and far apart (before 1970 too, where a day's start is below its hours' and floor division
+ * matters), with buckets of every size, quantities at several scales among them.
+ */
+class DayHourStoreTest {
+
+    private static final long BASE = 490_000L * HOUR_MS;
+
+    sealed interface Op permits Put, Remove, RemoveRange {}
+
+    record Put(long hour, long records, int scale) implements Op {}
+
+    record Remove(long hour) implements Op {}
+
+    record RemoveRange(long from, long to) implements Op {}
+
+    @Provide
+    Arbitrary<List<Op>> operations() {
+        Arbitrary<Long> near = Arbitraries.longs().between(0, 120).map(h -> BASE + h * HOUR_MS);
+        Arbitrary<Long> far = Arbitraries.longs().between(-200_000, 600_000).map(h -> h * HOUR_MS);
+        Arbitrary<Long> hour = Arbitraries.frequencyOf(Tuple.of(6, near), Tuple.of(1, far));
+        Arbitrary<Op> put = Combinators.combine(
+                        hour,
+                        Arbitraries.longs().between(1, 300),
+                        Arbitraries.integers().between(0, 12))
+                .as(Put::new);
+        Arbitrary<Op> remove = hour.map(Remove::new);
+        Arbitrary<Op> range = Combinators.combine(near, Arbitraries.longs().between(0, 60))
+                .as((from, hours) -> new RemoveRange(from, from + hours * HOUR_MS));
+        return Arbitraries.frequencyOf(Tuple.of(12, put), Tuple.of(4, remove), Tuple.of(1, range))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(400);
+    }
+
+    @Property(tries = 300)
+    void holdsWhatAMapOfTheSameHoursHolds(@ForAll("operations") List<Op> ops) throws Exception {
+        InMemoryState.OfMap<Long, HourDay> days = new InMemoryState.OfMap<>();
+        DayHourStore store = new DayHourStore(days);
+        TreeMap<Long, HourBucket> model = new TreeMap<>();
+        for (Op op : ops) {
+            if (op instanceof Put p) {
+                HourBucket b = bucket(p.records(), p.scale());
+                store.put(p.hour(), b);
+                model.put(p.hour(), b);
+                assertThat(CompactSerializers.same(store.get(p.hour()), b)).isTrue();
+            } else if (op instanceof Remove r) {
+                store.remove(r.hour());
+                model.remove(r.hour());
+                assertThat(store.get(r.hour())).isNull();
+            } else {
+                RemoveRange r = (RemoveRange) op;
+                store.removeIf(h -> r.from() <= h && h < r.to());
+                model.subMap(r.from(), r.to()).clear();
+            }
+        }
+        assertHolds(store, days, model);
+    }
+
+    @Test
+    void anHourChangedInItsDayLeavesTheOtherHoursBytesAsTheyWere() throws Exception {
+        HourDay day = HourDay.EMPTY;
+        for (int h = 0; h < HourDay.HOURS; h++) {
+            day = day.with(h, bucket(h + 1, 9));
+        }
+        HourDay changed = day.with(7, bucket(500, 1));
+        for (int h = 0; h < HourDay.HOURS; h++) {
+            HourBucket expected = h == 7 ? bucket(500, 1) : bucket(h + 1, 9);
+            assertThat(CompactSerializers.same(changed.get(h), expected))
+                    .as("hour %d", h)
+                    .isTrue();
+        }
+        assertThat(day.without(7).get(7)).isNull();
+        assertThat(day.without(7).without(7).hours()).isEqualTo(day.without(7).hours());
+        assertThat(changed.get(7)).isNotSameAs(changed.get(7));
+    }
+
+    @Test
+    void aDayWhoseBytesDoNotHoldItsHoursIsCorrupt() throws Exception {
+        HourDay day = HourDay.EMPTY.with(3, bucket(2, 9)).with(20, bucket(5, 0));
+        byte[] bytes = bytes(day);
+        // Hour bits: one hour more than the bytes hold; one fewer.
+        assertThatThrownBy(() -> read(withHours(bytes, day.hours() | 1 << 11))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> read(withHours(bytes, day.hours() & ~(1 << 20))))
+                .isInstanceOf(IOException.class);
+        // The first bucket's length (after the three bytes of hours and the one of the day's length)
+        // past the end of the day.
+        byte[] beyond = bytes.clone();
+        beyond[4] = 0x7F;
+        assertThatThrownBy(() -> read(beyond)).isInstanceOf(IOException.class);
+        // A length byte cut short.
+        assertThatThrownBy(() -> read(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+                .isInstanceOf(IOException.class);
+        assertThat(read(bytes).hours()).isEqualTo(day.hours());
+    }
+
+    private static void assertHolds(
+            DayHourStore store, InMemoryState.OfMap<Long, HourDay> days, TreeMap<Long, HourBucket> model)
+            throws Exception {
+        Map<Long, HourBucket> seen = new TreeMap<>();
+        store.forEach(seen::put);
+        assertThat(seen.keySet()).isEqualTo(model.keySet());
+        HourStore.Reader reader = store.reader();
+        for (Map.Entry<Long, HourBucket> e : model.entrySet()) {
+            assertThat(CompactSerializers.same(seen.get(e.getKey()), e.getValue()))
+                    .isTrue();
+            assertThat(CompactSerializers.same(reader.get(e.getKey()), e.getValue()))
+                    .isTrue();
+            assertThat(reader.get(e.getKey() + HOUR_MS) == null).isEqualTo(!model.containsKey(e.getKey() + HOUR_MS));
+        }
+        for (Map.Entry<Long, HourDay> d : days.entries()) {
+            assertThat(d.getKey() % HourDay.DAY_MS).isZero();
+            assertThat(d.getValue().isEmpty()).as("an empty day is removed").isFalse();
+            HourDay back = read(bytes(d.getValue()));
+            assertThat(back.hours()).isEqualTo(d.getValue().hours());
+            back.forEach(d.getKey(), (hour, b) -> {
+                assertThat(HourDay.dayOf(hour)).isEqualTo(d.getKey());
+                assertThat(CompactSerializers.same(b, model.get(hour))).isTrue();
+            });
+        }
+    }
+
+    /** A bucket of {@code records} usage records, reported as measured but for every third hour. */
+    private static HourBucket bucket(long records, int scale) {
+        HourBucket b = new HourBucket();
+        for (long i = 0; i < records; i++) {
+            BigDecimal q = BigDecimal.valueOf(i * 37 + 1, 1).setScale(scale, java.math.RoundingMode.DOWN);
+            b.usage.add(q);
+            b.reported.add(records % 3 == 0 ? q.add(BigDecimal.ONE) : q);
+        }
+        return b;
+    }
+
+    private static byte[] bytes(HourDay day) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        HourDaySerializer.INSTANCE.serialize(day, out);
+        return out.getCopyOfBuffer();
+    }
+
+    private static HourDay read(byte[] bytes) throws IOException {
+        return HourDaySerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
+    }
+
+    private static byte[] withHours(byte[] bytes, int hours) {
+        byte[] b = bytes.clone();
+        b[0] = (byte) hours;
+        b[1] = (byte) (hours >>> 8);
+        b[2] = (byte) (hours >>> 16);
+        return b;
+    }
+}

@@ -1,0 +1,135 @@
+package io.reckon.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reckon.jobs.reconcile.upgrade.UpgradeScenario;
+import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.ContractEvent;
+import io.reckon.jobs.records.MeterEvent;
+import io.reckon.jobs.testing.FinalAnomalies;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The upgrade of RocksDB state from an entry per hour ({@link EntryHourStore}, the layout of every
+ * savepoint taken with RocksDB before the days) to an entry per day ({@link DayHourStore}): a
+ * savepoint whose hours are entries, restored, ends the stream with the final anomalies of one
+ * uninterrupted run. The savepoint is made from one of the current layout by moving each key's hours
+ * from its days into entries of the former state ("hours", the same name and serializer).
+ */
+class HourEntriesUpgradeTest {
+
+    @Test
+    void aSavepointWithAnEntryPerHourRestoresIntoDaysAndChangesNoAnswer() throws Exception {
+        List<UpgradeScenario.Step> before = UpgradeScenario.before();
+        List<UpgradeScenario.Step> all = new ArrayList<>(before);
+        all.addAll(UpgradeScenario.after());
+
+        List<AnomalyRecord> fresh = run(null, all).anomalies();
+        Run first = run(null, before);
+        DaysToEntries move = new DaysToEntries();
+        OperatorSubtaskState entries = rewrite(first.snapshot(), move);
+        assertThat(move.hours).as("hours moved into entries").isGreaterThan(500);
+
+        List<AnomalyRecord> upgraded = new ArrayList<>(first.anomalies());
+        upgraded.addAll(run(entries, UpgradeScenario.after()).anomalies());
+        FinalAnomalies expected = new FinalAnomalies(fresh);
+        assertThat(expected.standing()).hasSizeGreaterThan(5);
+        assertThat(new FinalAnomalies(upgraded).differencesFrom(expected)).isEmpty();
+    }
+
+    private record Run(List<AnomalyRecord> anomalies, OperatorSubtaskState snapshot) {}
+
+    private static Run run(OperatorSubtaskState restore, List<UpgradeScenario.Step> steps) throws Exception {
+        try (KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new ReconcileOperator(new ReconcileFunction(ReconSettings.defaults())),
+                        MeterEvent::key,
+                        Types.STRING,
+                        1,
+                        1,
+                        0)) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            if (restore != null) {
+                h.initializeState(restore);
+            }
+            h.open();
+            UpgradeScenario.feed(h, steps);
+            return new Run(new ArrayList<>(h.extractOutputValues()), savepoint(h));
+        }
+    }
+
+    private static OperatorSubtaskState rewrite(OperatorSubtaskState snapshot, DaysToEntries move) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(move, in -> in, Types.STRING, 1, 1, 0)) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.initializeState(snapshot);
+            h.open();
+            return savepoint(h);
+        }
+    }
+
+    private static OperatorSubtaskState savepoint(
+            org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness<?> h) throws Exception {
+        return h.snapshotWithLocalState(1L, 1L, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState();
+    }
+
+    /** At its start, moves every key's hours from their days into an entry per hour. */
+    private static final class DaysToEntries extends AbstractStreamOperator<String>
+            implements OneInputStreamOperator<String, String> {
+
+        long hours;
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            MapState<Long, HourDay> days = state(new MapStateDescriptor<>(
+                    ReconState.HOUR_DAYS, LongSerializer.INSTANCE, HourDaySerializer.INSTANCE));
+            MapState<Long, HourBucket> entries =
+                    state(new MapStateDescriptor<>(ReconState.HOURS, Types.LONG, TypeInformation.of(HourBucket.class)));
+            org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+            List<String> keys;
+            try (Stream<String> all = backend.getKeys(ReconState.HOUR_DAYS, VoidNamespace.INSTANCE)) {
+                keys = all.toList();
+            }
+            for (String key : keys) {
+                setCurrentKey(key);
+                for (Map.Entry<Long, HourDay> d : days.entries()) {
+                    d.getValue().forEach(d.getKey(), (hour, bucket) -> {
+                        entries.put(hour, bucket);
+                        hours++;
+                    });
+                }
+                days.clear();
+            }
+        }
+
+        private <K, V> MapState<K, V> state(MapStateDescriptor<K, V> descriptor) throws Exception {
+            return getKeyedStateBackend()
+                    .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+        }
+
+        @Override
+        public void processElement(StreamRecord<String> element) {}
+    }
+}
