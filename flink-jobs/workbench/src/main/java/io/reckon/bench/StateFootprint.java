@@ -1,14 +1,17 @@
 package io.reckon.bench;
 
-import io.reckon.jobs.reconcile.Agg;
+import io.reckon.jobs.reconcile.AggSerializer;
 import io.reckon.jobs.reconcile.AnomalyState;
 import io.reckon.jobs.reconcile.HourBucket;
+import io.reckon.jobs.reconcile.HourDaySerializer;
+import io.reckon.jobs.reconcile.HourTableSerializer;
 import io.reckon.jobs.reconcile.IdCopies;
 import io.reckon.jobs.reconcile.PeriodState;
 import io.reckon.jobs.records.MeterEvent;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -27,9 +30,17 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * asks for it separately).
  *
  * <p>The key is the worst case the benchmark's workload produces: usage and reports in every hour of
- * the period (744 hourly buckets), the period's aggregates, one open anomaly, the anchor,
- * first-seen and period-index values and three timers (next tick, metering final, billing final). Quantities carry the
- * scale 9 of the Avro contract, as records decoded from Kafka do.
+ * the period (744 hourly buckets of three records a side), reports that miss half of every fourth
+ * record (an under-reporting key, so most hours' reports differ from their usage), the period's
+ * aggregates, one open anomaly, the anchor, first-seen and period-index values and three timers
+ * (next tick, metering final, billing final). The quantities are the workload's own ({@link
+ * BenchWorkload}: tenths from 0.1 to 100.0), at the scale 9 of the Avro contract, as records decoded
+ * from Kafka carry them.
+ *
+ * <p>Two layouts of the hours: {@code total} has them as RocksDB keeps them (an entry per UTC day,
+ * each with its own key, {@code HourDaySerializer}), {@code total_heap_layout} as a checkpoint of heap
+ * state holds them (one table per key, {@code HourTableSerializer}). {@code
+ * hourly_buckets_entry_per_hour} is what RocksDB's former layout, an entry per hour, took for them.
  */
 final class StateFootprint {
 
@@ -38,6 +49,10 @@ final class StateFootprint {
     private static final int KEY_GROUP_BYTES = 2;
 
     private static final int NAMESPACE_BYTES = 1;
+
+    private static final int RECORDS_PER_HOUR = 3;
+    /** The scale of quantities in the Avro contract. */
+    private static final int AVRO_SCALE = 9;
 
     private StateFootprint() {}
 
@@ -58,28 +73,49 @@ final class StateFootprint {
         String key = MeterEvent.keyOf("acct-1234", "api_calls");
         long prefix = KEY_GROUP_BYTES + size(keys, key) + NAMESPACE_BYTES;
 
-        long hours = 0;
+        BenchWorkload workload = new BenchWorkload(BenchWorkload.Options.defaults()
+                .withEvents(2L * HOURS * RECORDS_PER_HOUR)
+                .withRates(0, 0, 1));
+        long[] starts = new long[HOURS];
+        HourBucket[] byHour = new HourBucket[HOURS];
+        PeriodState p = PeriodState.of(0L, Duration.ofDays(31).toMillis(), 1);
+        long perHourEntries = 0;
         for (int h = 0; h < HOURS; h++) {
             HourBucket b = new HourBucket();
-            for (int r = 0; r < 3; r++) {
-                b.usage.add(quantity(37_400_000_000L + h * 1_000L + r));
-                b.reported.add(quantity(37_400_000_000L + h * 1_000L + r));
+            for (int r = 0; r < RECORDS_PER_HOUR; r++) {
+                long index = (long) h * RECORDS_PER_HOUR + r;
+                b.usage.add(workload.usage(index).quantity.setScale(AVRO_SCALE));
+                b.reported.add(workload.reported(index).quantity.setScale(AVRO_SCALE));
             }
-            hours += prefix + size(longs, (long) h * Duration.ofHours(1).toMillis()) + size(buckets, b);
+            starts[h] = h * Duration.ofHours(1).toMillis();
+            byHour[h] = b;
+            perHourEntries += prefix + size(longs, starts[h]) + size(buckets, b);
+            p.usage.merge(b.usage);
+            p.reported.merge(b.reported);
+        }
+        DataOutputSerializer table = new DataOutputSerializer(64);
+        HourTableSerializer.write(starts, byHour, table);
+        long hourTable = prefix + table.length();
+        // RocksDB's layout: an entry per UTC day of the key's hours (the period starts at midnight).
+        long hours = 0;
+        for (int d = 0; d < HOURS / 24; d++) {
+            DataOutputSerializer day = new DataOutputSerializer(64);
+            HourDaySerializer.write(
+                    Arrays.copyOfRange(starts, d * 24, d * 24 + 24),
+                    Arrays.copyOfRange(byHour, d * 24, d * 24 + 24),
+                    day);
+            hours += prefix + size(longs, starts[d * 24]) + day.length();
         }
 
-        PeriodState p = PeriodState.of(0L, Duration.ofDays(31).toMillis(), 1);
-        p.usage = full(HOURS * 3);
-        p.maturedUsage = full(HOURS * 3);
-        p.reported = full(HOURS * 3);
-        p.reportedSoFar = full(HOURS * 3);
+        p.maturedUsage = AggSerializer.INSTANCE.copy(p.usage);
+        p.reportedSoFar = AggSerializer.INSTANCE.copy(p.reported);
         long period = prefix + size(longs, p.start) + size(periods, p);
 
         AnomalyState a = new AnomalyState();
         a.revision = 12;
         a.status = "updated";
         a.actualQuantity = p.usage.sum;
-        a.reportedQuantity = p.reported.sum.subtract(quantity(9_000_000_000_000L));
+        a.reportedQuantity = p.reported.sum;
         a.expectedAmountMinor = 418_000;
         a.pricedReportedAmountMinor = 372_000;
         a.amountMinor = 46_000;
@@ -88,8 +124,8 @@ final class StateFootprint {
         long anomaly = prefix + size(keys, "UNDER_REPORTED_USAGE|0") + size(anomalies, a);
 
         // The anchor day, the first-seen time and the index of period starts (one period).
-        TypeSerializer<long[]> starts = PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO.createSerializer(config);
-        long values = 3 * prefix + size(ints, 1) + size(longs, 0L) + size(starts, new long[] {p.start});
+        TypeSerializer<long[]> index = PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO.createSerializer(config);
+        long values = 3 * prefix + size(ints, 1) + size(longs, 0L) + size(index, new long[] {p.start});
         // A timer is its key group, key, namespace and timestamp.
         long timers = 3 * (prefix + 8);
 
@@ -105,17 +141,12 @@ final class StateFootprint {
         parts.put("values", values);
         parts.put("timers", timers);
         parts.put("total", hours + period + anomaly + values + timers);
+        parts.put("hour_table_heap_layout", hourTable);
+        parts.put("hourly_buckets_entry_per_hour", perHourEntries);
+        parts.put("total_heap_layout", hourTable + period + anomaly + values + timers);
         parts.put("bytes_per_dedup_id", perId);
-        parts.put("dedup_ids_of_31_days", 2L * HOURS * 3 * perId);
+        parts.put("dedup_ids_of_31_days", 2L * HOURS * RECORDS_PER_HOUR * perId);
         return parts;
-    }
-
-    private static Agg full(long records) {
-        Agg a = new Agg();
-        a.sum = quantity(records * 37_400_000_000L);
-        a.count = records;
-        a.max = quantity(99_900_000_000L);
-        return a;
     }
 
     private static BigDecimal quantity(long unscaled) {

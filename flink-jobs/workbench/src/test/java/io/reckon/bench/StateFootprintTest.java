@@ -16,13 +16,26 @@ class StateFootprintTest {
 
         long sum = parts.entrySet().stream()
                 // The total is the state without dedup ids, which are measured on their own.
-                .filter(e -> !List.of("total", "bytes_per_dedup_id", "dedup_ids_of_31_days")
+                .filter(e -> !List.of(
+                                "total",
+                                "hour_table_heap_layout",
+                                "hourly_buckets_entry_per_hour",
+                                "total_heap_layout",
+                                "bytes_per_dedup_id",
+                                "dedup_ids_of_31_days")
                         .contains(e.getKey()))
                 .mapToLong(Map.Entry::getValue)
                 .sum();
         assertThat(parts.get("total")).isEqualTo(sum);
         // 744 hourly entries of 31 bytes of RocksDB key (key group, key, namespace, hour) and a
-        // compact bucket of two aggregates of three records at scale 9 (28 bytes; 79 as a POJO).
-        assertThat(parts.get("hourly_buckets")).isLessThanOrEqualTo(744L * (31 + 28));
+        // compact bucket of two aggregates of three records at scale 9 (at most 28 bytes; 79 as a POJO).
+        assertThat(parts.get("hourly_buckets_entry_per_hour")).isLessThanOrEqualTo(744L * (31 + 28));
+        // 31 daily entries instead: the RocksDB key once a day, a byte of length per hour.
+        assertThat(parts.get("hourly_buckets"))
+                .isLessThanOrEqualTo(parts.get("hourly_buckets_entry_per_hour") - 744L * 31 + 31L * (31 + 3 + 2) + 744);
+        // The heap layout holds the same hours without a key per hour: the rest of the state is shared.
+        assertThat(parts.get("total_heap_layout") - parts.get("hour_table_heap_layout"))
+                .isEqualTo(parts.get("total") - parts.get("hourly_buckets"));
+        assertThat(parts.get("hour_table_heap_layout")).isLessThan(parts.get("hourly_buckets_entry_per_hour") / 2);
     }
 }
