@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reckon.jobs.reconcile.upgrade.UpgradeScenario;
 import io.reckon.jobs.records.AnomalyRecord;
-import io.reckon.jobs.records.ContractEvent;
-import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.testing.FinalAnomalies;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,6 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +35,11 @@ import org.junit.jupiter.api.Test;
  */
 class HourEntriesUpgradeTest {
 
+    private static SavepointRestoreTest.Run run(OperatorSubtaskState restore, List<UpgradeScenario.Step> steps)
+            throws Exception {
+        return SavepointRestoreTest.run(new EmbeddedRocksDBStateBackend(), restore, steps);
+    }
+
     @Test
     void aSavepointWithAnEntryPerHourRestoresIntoDaysAndChangesNoAnswer() throws Exception {
         List<UpgradeScenario.Step> before = UpgradeScenario.before();
@@ -45,7 +47,7 @@ class HourEntriesUpgradeTest {
         all.addAll(UpgradeScenario.after());
 
         List<AnomalyRecord> fresh = run(null, all).anomalies();
-        Run first = run(null, before);
+        SavepointRestoreTest.Run first = run(null, before);
         DaysToEntries move = new DaysToEntries();
         OperatorSubtaskState entries = rewrite(first.snapshot(), move);
         assertThat(move.hours).as("hours moved into entries").isGreaterThan(500);
@@ -55,27 +57,6 @@ class HourEntriesUpgradeTest {
         FinalAnomalies expected = new FinalAnomalies(fresh);
         assertThat(expected.standing()).hasSizeGreaterThan(5);
         assertThat(new FinalAnomalies(upgraded).differencesFrom(expected)).isEmpty();
-    }
-
-    private record Run(List<AnomalyRecord> anomalies, OperatorSubtaskState snapshot) {}
-
-    private static Run run(OperatorSubtaskState restore, List<UpgradeScenario.Step> steps) throws Exception {
-        try (KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new ReconcileOperator(new ReconcileFunction(ReconSettings.defaults())),
-                        MeterEvent::key,
-                        Types.STRING,
-                        1,
-                        1,
-                        0)) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-            if (restore != null) {
-                h.initializeState(restore);
-            }
-            h.open();
-            UpgradeScenario.feed(h, steps);
-            return new Run(new ArrayList<>(h.extractOutputValues()), savepoint(h));
-        }
     }
 
     private static OperatorSubtaskState rewrite(OperatorSubtaskState snapshot, DaysToEntries move) throws Exception {

@@ -121,9 +121,10 @@ class SavepointRestoreTest {
         return copies;
     }
 
-    private record Run(List<AnomalyRecord> anomalies, OperatorSubtaskState snapshot) {}
+    record Run(List<AnomalyRecord> anomalies, OperatorSubtaskState snapshot) {}
 
-    private static Run run(StateBackend backend, OperatorSubtaskState restore, List<UpgradeScenario.Step> steps)
+    /** Runs {@code steps} on the backend, from {@code restore} if not null, and takes a canonical savepoint. */
+    static Run run(StateBackend backend, OperatorSubtaskState restore, List<UpgradeScenario.Step> steps)
             throws Exception {
         try (KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
                 new KeyedBroadcastOperatorTestHarness<>(
