@@ -11,8 +11,9 @@ import org.apache.flink.api.common.state.MapState;
  * The hours of a key as one map-state entry per UTC day ({@link HourDay}): the layout for RocksDB.
  * An entry per hour carried a RocksDB key (key group, key, namespace and hour, some 31 bytes) for
  * some 13 bytes of figures; a day's entry carries one key for up to 24 hours. A record's hour reads
- * and writes its day's bytes, which hold the other hours encoded and are copied as they are; a tick
- * that judges an hour reads the days of its baseline hours, about half as many entries as hours.
+ * and writes its day's bytes, which hold the other hours encoded and are copied as they are; the
+ * twelve baseline hours of an hour a tick judges lie in four days (eight when they straddle midnight),
+ * each read once by the tick's reader.
  */
 final class DayHourStore implements HourStore {
 

@@ -18,7 +18,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * is the single tag byte {@code 0x2F}.
  *
  * <p>Hand-written for the reasons given in {@link AggSerializer}: the reconcile operator keeps 744 of
- * these per key and period, in RocksDB, where every access (de)serializes one.
+ * these per key and period, in RocksDB (within day entries, {@link HourDay}), where every access
+ * (de)serializes them.
  *
  * <pre>{@code
  * MapStateDescriptor<Long, HourBucket> hours =

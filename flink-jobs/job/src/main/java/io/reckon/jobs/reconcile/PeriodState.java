@@ -94,7 +94,7 @@ public class PeriodState {
 
     /**
      * Bit {@code d}: day {@code d}'s total is out of date. A late record changes one day, and only that
-     * day is read again (with RocksDB 24 reads instead of one per hour of every later day).
+     * day is read again (with RocksDB its day entry instead of every later day's).
      */
     public long staleDays;
 

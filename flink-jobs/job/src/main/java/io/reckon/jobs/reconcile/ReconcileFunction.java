@@ -127,7 +127,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     /**
      * Set by {@link ReconcileOperator} with heap state, before the function opens: the deduplication
      * ids and the hourly buckets are kept in one table each per key ({@link TableIdStore}, {@link
-     * TableHourStore}) instead of an entry per id and per hour.
+     * TableHourStore}) instead of an entry per id and one per day of hours.
      */
     void keepInTables(boolean tables) {
         this.tables = tables;

@@ -58,7 +58,7 @@ public class ReconcileOperator extends CoBroadcastWithKeyedOperator<String, Mete
 
     @Override
     public void open() throws Exception {
-        // Heap state keeps each key's ids and hours in one table each; an entry per id and per hour is
+        // Heap state keeps each key's ids and hours in one table each; an entry per id and per day of hours is
         // what suits RocksDB (and any backend that wraps another, such as the changelog backend, which
         // logs every change it sees).
         function().keepInTables(getKeyedStateBackend() instanceof HeapKeyedStateBackend);
