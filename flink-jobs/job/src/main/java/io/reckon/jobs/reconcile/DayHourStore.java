@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.function.LongPredicate;
 import org.apache.flink.api.common.state.MapState;
 
@@ -47,6 +48,37 @@ final class DayHourStore implements HourStore {
             } else if (rest != day) {
                 days.put(start, rest);
             }
+        }
+    }
+
+    /**
+     * Reads and writes each day once, not once per hour: every key's hours of a savepoint with an
+     * entry per hour come through here at the first start from it.
+     */
+    @Override
+    public void putAbsent(SortedMap<Long, HourBucket> taken) throws Exception {
+        long start = 0;
+        HourDay read = null;
+        HourDay day = null;
+        for (Map.Entry<Long, HourBucket> e : taken.entrySet()) {
+            long hourDay = HourDay.dayOf(e.getKey());
+            if (day == null || hourDay != start) {
+                writeIfChanged(start, read, day);
+                start = hourDay;
+                read = days.get(start);
+                day = read == null ? HourDay.EMPTY : read;
+            }
+            int h = HourDay.hourOfDay(e.getKey());
+            if ((day.hours() & 1 << h) == 0) {
+                day = day.with(h, e.getValue());
+            }
+        }
+        writeIfChanged(start, read, day);
+    }
+
+    private void writeIfChanged(long start, HourDay read, HourDay day) throws Exception {
+        if (day != null && day != read && !day.isEmpty()) {
+            days.put(start, day);
         }
     }
 

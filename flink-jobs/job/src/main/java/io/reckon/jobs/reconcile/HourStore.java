@@ -1,5 +1,7 @@
 package io.reckon.jobs.reconcile;
 
+import java.util.Map;
+import java.util.SortedMap;
 import java.util.function.LongPredicate;
 
 /**
@@ -27,6 +29,18 @@ interface HourStore {
     void put(long hour, HourBucket bucket) throws Exception;
 
     void remove(long hour) throws Exception;
+
+    /**
+     * Sets the bucket of every hour of {@code taken} that has none here: the hours of a layout not in
+     * use, taken over at the first start from a savepoint that holds them.
+     */
+    default void putAbsent(SortedMap<Long, HourBucket> taken) throws Exception {
+        for (Map.Entry<Long, HourBucket> e : taken.entrySet()) {
+            if (get(e.getKey()) == null) {
+                put(e.getKey(), e.getValue());
+            }
+        }
+    }
 
     /** Hands every hour and its bucket to {@code each}. */
     void forEach(HourTable.HourConsumer each) throws Exception;

@@ -5,8 +5,7 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import io.reckon.jobs.reconcile.checks.HourBits;
 import io.reckon.jobs.records.HourlyRollup;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -50,18 +49,12 @@ final class Ledger {
      */
     void takeOverOtherLayouts() throws Exception {
         for (HourStore other : state.hoursOtherLayouts) {
-            List<Long> hours = new ArrayList<>();
-            List<HourBucket> buckets = new ArrayList<>();
-            other.forEach((hour, bucket) -> {
-                hours.add(hour);
-                buckets.add(bucket);
-            });
-            for (int i = 0; i < hours.size(); i++) {
-                if (state.hours.get(hours.get(i)) == null) {
-                    state.hours.put(hours.get(i), buckets.get(i));
-                }
+            TreeMap<Long, HourBucket> taken = new TreeMap<>();
+            other.forEach(taken::put);
+            if (!taken.isEmpty()) {
+                state.hours.putAbsent(taken);
+                other.clear();
             }
-            other.clear();
         }
     }
 

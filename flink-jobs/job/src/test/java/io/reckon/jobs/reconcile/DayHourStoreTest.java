@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link DayHourStore} against a sorted map of the same hours: after any sequence of puts,
- * replacements, removals and removals by range, the store holds exactly the map's hours and buckets,
+ * replacements, removals, removals by range and hours taken over where absent, the store holds exactly the map's hours and buckets,
  * a reader sees them, every day is an entry of its own start holding only its own hours, and each
  * day's bytes read back by {@link HourDaySerializer} hold the same. Hours come in runs of neighbours
  * and far apart (before 1970 too, where a day's start is below its hours' and floor division
@@ -32,13 +32,16 @@ class DayHourStoreTest {
 
     private static final long BASE = 490_000L * HOUR_MS;
 
-    sealed interface Op permits Put, Remove, RemoveRange {}
+    sealed interface Op permits Put, Remove, RemoveRange, PutAbsent {}
 
     record Put(long hour, long records, int scale) implements Op {}
 
     record Remove(long hour) implements Op {}
 
     record RemoveRange(long from, long to) implements Op {}
+
+    /** Hours of another layout taken over: each sets its bucket only where the store has none. */
+    record PutAbsent(List<Put> puts) implements Op {}
 
     @Provide
     Arbitrary<List<Op>> operations() {
@@ -53,7 +56,9 @@ class DayHourStoreTest {
         Arbitrary<Op> remove = hour.map(Remove::new);
         Arbitrary<Op> range = Combinators.combine(near, Arbitraries.longs().between(0, 60))
                 .as((from, hours) -> new RemoveRange(from, from + hours * HOUR_MS));
-        return Arbitraries.frequencyOf(Tuple.of(12, put), Tuple.of(4, remove), Tuple.of(1, range))
+        Arbitrary<Op> putAbsent = put.map(Put.class::cast).list().ofMaxSize(60).map(PutAbsent::new);
+        return Arbitraries.frequencyOf(
+                        Tuple.of(12, put), Tuple.of(4, remove), Tuple.of(1, range), Tuple.of(1, putAbsent))
                 .list()
                 .ofMinSize(1)
                 .ofMaxSize(400);
@@ -74,6 +79,11 @@ class DayHourStoreTest {
                 store.remove(r.hour());
                 model.remove(r.hour());
                 assertThat(store.get(r.hour())).isNull();
+            } else if (op instanceof PutAbsent a) {
+                TreeMap<Long, HourBucket> taken = new TreeMap<>();
+                a.puts().forEach(p -> taken.put(p.hour(), bucket(p.records(), p.scale())));
+                store.putAbsent(taken);
+                taken.forEach(model::putIfAbsent);
             } else {
                 RemoveRange r = (RemoveRange) op;
                 store.removeIf(h -> r.from() <= h && h < r.to());
