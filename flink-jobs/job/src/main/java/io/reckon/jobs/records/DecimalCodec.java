@@ -39,6 +39,13 @@ public final class DecimalCodec {
         return value.precision() <= LONG_DIGITS || value.unscaledValue().bitLength() <= 63 ? LONG : BIG;
     }
 
+    /**
+     * Bytes of the longest unscaled value read: some 9,800 digits, where input holds at most 100 (and
+     * the sums, products and prices made of them a few dozen more). A corrupt length beyond it is
+     * refused before its bytes are allocated (it could ask for 2 GB).
+     */
+    static final int MAX_UNSCALED_BYTES = 1 << 12;
+
     /** Any unscaled value of this many digits fits in a long. */
     private static final int LONG_DIGITS = 18;
 
@@ -72,7 +79,7 @@ public final class DecimalCodec {
                 return BigDecimal.valueOf(readZigZag(in), scale);
             case BIG:
                 long length = readUnsigned(in);
-                if (length <= 0 || length > Integer.MAX_VALUE) {
+                if (length <= 0 || length > MAX_UNSCALED_BYTES) {
                     throw new IOException("Corrupt decimal: length " + length);
                 }
                 byte[] bytes = new byte[(int) length];
