@@ -11,8 +11,8 @@ import org.apache.flink.api.common.state.MapState;
 /**
  * The hours of a key as one map-state entry per UTC day ({@link HourDay}): the layout for RocksDB.
  * An entry per hour carried a RocksDB key (key group, key, namespace and hour, some 31 bytes) for
- * some 13 bytes of figures; a day's entry carries one key for up to 24 hours. A record's hour reads
- * and writes its day's bytes, which hold the other hours encoded and are copied as they are; the
+ * some 13 bytes of figures; a day's entry carries one key for up to 24 hours, their figures packed in
+ * bit columns. A record's hour reads and writes its day, whose other hours are re-packed with it; the
  * twelve baseline hours of an hour a tick judges lie in four days (eight when they straddle midnight),
  * each read once by the tick's reader.
  */
@@ -94,12 +94,13 @@ final class DayHourStore implements HourStore {
         List<Long> starts = new ArrayList<>();
         List<HourDay> rests = new ArrayList<>();
         for (Map.Entry<Long, HourDay> d : days.entries()) {
-            HourDay rest = d.getValue();
+            int keep = d.getValue().hours();
             for (int h = 0; h < HourDay.HOURS; h++) {
-                if ((rest.hours() & 1 << h) != 0 && gone.test(d.getKey() + h * ReconSettings.HOUR_MS)) {
-                    rest = rest.without(h);
+                if ((keep & 1 << h) != 0 && gone.test(d.getKey() + h * ReconSettings.HOUR_MS)) {
+                    keep &= ~(1 << h);
                 }
             }
+            HourDay rest = d.getValue().keeping(keep);
             if (rest != d.getValue()) {
                 starts.add(d.getKey());
                 rests.add(rest);

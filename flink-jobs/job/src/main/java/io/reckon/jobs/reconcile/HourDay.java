@@ -10,13 +10,18 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * The hourly buckets of one key in one UTC day, kept encoded: which of the 24 hours have a bucket (a
- * bit each), and their buckets in {@link HourBucketSerializer}'s encoding, each after its length as a
- * varint, in the order of the hours. Immutable: {@link #with} and {@link #without} return a new day.
+ * bit each), and their figures, in one of two forms. Packed ({@link PackedHours}): the figures of all
+ * the day's hours as bit columns, an hour reported as measured costing no bit for its reports; what a
+ * change of an hour writes whenever every figure's unscaled value fits in a long. Per hour: each bucket
+ * in {@link HourBucketSerializer}'s encoding after its length as a varint, in the order of the hours;
+ * what days hold that were written before the packed form, or that have a figure beyond a long.
+ * Immutable: {@link #with} and {@link #without} return a new day.
  *
  * <p>The unit of the hours with RocksDB ({@link DayHourStore}): one state entry per key and day
  * instead of one per hour, so that a key's 744 hours of a 31-day period carry 31 RocksDB keys (key
- * group, key, namespace and day: some 31 bytes each) instead of 744, and a bucket is decoded only when
- * its hour is read; changing an hour copies the other hours' bytes as they are.
+ * group, key, namespace and day: some 31 bytes each) instead of 744. An hour is read without decoding
+ * the others; a change of an hour re-packs the day (a day in the per-hour form is packed at its first
+ * change, when it can be).
  */
 final class HourDay {
 
@@ -24,16 +29,41 @@ final class HourDay {
     static final long DAY_MS = HOURS * HOUR_MS;
     static final int ALL_HOURS = (1 << HOURS) - 1;
 
-    static final HourDay EMPTY = new HourDay(0, new byte[0]);
+    static final HourDay EMPTY = new HourDay(0, new byte[0], false);
+
+    /**
+     * Fewer hours are kept per hour: a packed day's column headers (some 20 bytes) outweigh what bits
+     * save on three hours (a bucket of three records reported as measured is 9 bytes per hour).
+     */
+    static final int PACKED_FROM_HOURS = 4;
 
     /** Bit h: hour h of the day has a bucket. */
     private final int hours;
-    /** The buckets of the set bits, ascending, each as a varint length and its bytes. */
+    /**
+     * Packed: the {@link PackedHours} payload of the set bits' buckets, ascending. Per hour: the buckets
+     * of the set bits, ascending, each as a varint length and its bytes.
+     */
     private final byte[] buckets;
 
-    private HourDay(int hours, byte[] buckets) {
+    private final boolean packed;
+
+    /** The packed columns' reader, made at the first read of an hour (an hour of a tick reads several). */
+    private BitColumns.Reader reader;
+
+    private HourDay(int hours, byte[] buckets, boolean packed) {
         this.hours = hours;
         this.buckets = buckets;
+        this.packed = packed;
+    }
+
+    /** A packed day of the given hours (not none) and payload, as {@link HourDaySerializer} reads them, checked. */
+    static HourDay packed(int hours, byte[] payload) throws IOException {
+        if (hours == 0 || (hours & ~ALL_HOURS) != 0) {
+            throw new IOException("Corrupt hour day: packed hours " + Integer.toHexString(hours));
+        }
+        HourDay day = new HourDay(hours, payload, true);
+        day.reader = PackedHours.reader(payload, Integer.bitCount(hours));
+        return day;
     }
 
     /**
@@ -44,7 +74,7 @@ final class HourDay {
         if ((hours & ~ALL_HOURS) != 0) {
             throw new IOException("Corrupt hour day: hours " + Integer.toHexString(hours));
         }
-        HourDay day = new HourDay(hours, buckets);
+        HourDay day = new HourDay(hours, buckets, false);
         if (day.offsetOf(HOURS) != buckets.length) {
             throw new IOException(
                     "Corrupt hour day: " + buckets.length + " bytes for " + Integer.bitCount(hours) + " hours");
@@ -66,8 +96,13 @@ final class HourDay {
         return hours;
     }
 
+    /** The packed payload, or the per-hour buckets' bytes ({@link #isPacked}). */
     byte[] buckets() {
         return buckets;
+    }
+
+    boolean isPacked() {
+        return packed;
     }
 
     boolean isEmpty() {
@@ -79,6 +114,16 @@ final class HourDay {
         if ((hours & 1 << h) == 0) {
             return null;
         }
+        if (packed) {
+            try {
+                if (reader == null) {
+                    reader = PackedHours.reader(buckets, Integer.bitCount(hours));
+                }
+                return PackedHours.bucket(reader, buckets[0], indexOf(h));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Corrupt packed hours in a day of hours", e);
+            }
+        }
         return decode(offsetOf(h));
     }
 
@@ -87,6 +132,119 @@ final class HourDay {
         if (bucket == null) {
             throw new IllegalArgumentException("an hour without records has no bucket: remove it");
         }
+        int all = hours | 1 << h;
+        long[] figures = Integer.bitCount(all) >= PACKED_FROM_HOURS ? PackedHours.figuresOf(bucket) : null;
+        if (figures != null) {
+            long[][] others = columnsOf(hours & ~(1 << h));
+            if (others != null) {
+                int n = Integer.bitCount(hours & ~(1 << h));
+                int i = indexOf(h);
+                long[][] next = new long[PackedHours.COLUMNS][n + 1];
+                for (int c = 0; c < PackedHours.COLUMNS; c++) {
+                    System.arraycopy(others[c], 0, next[c], 0, i);
+                    next[c][i] = figures[c];
+                    System.arraycopy(others[c], i, next[c], i + 1, n - i);
+                }
+                return new HourDay(all, PackedHours.pack(next, n + 1), true);
+            }
+        }
+        return perHour().withPerHour(h, bucket);
+    }
+
+    /** This day without hour {@code h}'s bucket (itself when it had none). */
+    HourDay without(int h) {
+        return keeping(hours & ~(1 << h));
+    }
+
+    /** This day with only the hours of {@code keep} (bit h: hour h), itself when it has no other. */
+    HourDay keeping(int keep) {
+        int rest = hours & keep;
+        if (rest == hours) {
+            return this;
+        }
+        if (rest == 0) {
+            return EMPTY;
+        }
+        int n = Integer.bitCount(rest);
+        if (n >= PACKED_FROM_HOURS) {
+            long[][] columns = columnsOf(rest);
+            if (columns != null) {
+                return new HourDay(rest, PackedHours.pack(columns, n), true);
+            }
+        }
+        HourDay day = perHour();
+        for (int h = 0; h < HOURS; h++) {
+            if ((hours & ~rest & 1 << h) != 0) {
+                day = day.withoutPerHour(h);
+            }
+        }
+        return day;
+    }
+
+    /**
+     * The figures of the hours of {@code keep} (some of this day's) as {@link PackedHours} columns, in the
+     * order of the hours, or null when one has no packed form.
+     */
+    private long[][] columnsOf(int keep) {
+        int n = Integer.bitCount(hours);
+        long[][] columns = new long[PackedHours.COLUMNS][Integer.bitCount(keep)];
+        long[][] all = null;
+        if (packed) {
+            try {
+                if (reader == null) {
+                    reader = PackedHours.reader(buckets, n);
+                }
+                all = PackedHours.unpack(reader, buckets[0], n);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Corrupt packed hours in a day of hours", e);
+            }
+            if (keep == hours) {
+                return all;
+            }
+        }
+        int offset = 0;
+        int i = 0;
+        int row = 0;
+        for (int h = 0; h < HOURS; h++) {
+            if ((hours & 1 << h) == 0) {
+                continue;
+            }
+            if ((keep & 1 << h) != 0) {
+                long[] figures = packed ? null : PackedHours.figuresOf(decode(offset));
+                if (!packed && figures == null) {
+                    return null;
+                }
+                for (int c = 0; c < PackedHours.COLUMNS; c++) {
+                    columns[c][row] = packed ? all[c][i] : figures[c];
+                }
+                row++;
+            }
+            if (!packed) {
+                offset = nextOffset(offset);
+            }
+            i++;
+        }
+        return columns;
+    }
+
+    /** This day in the per-hour form: itself when it is in it. */
+    private HourDay perHour() {
+        if (!packed) {
+            return this;
+        }
+        long[][] columns = columnsOf(hours);
+        HourDay day = EMPTY;
+        int i = 0;
+        for (int h = 0; h < HOURS; h++) {
+            if ((hours & 1 << h) != 0) {
+                day = day.withPerHour(h, PackedHours.bucket(columns, i++));
+            }
+        }
+        return day;
+    }
+
+    /** {@link #with} in the per-hour form, of a day in it: the other hours' bytes are copied as they are. */
+    private HourDay withPerHour(int h, HourBucket bucket) {
         DataOutputSerializer encoded = new DataOutputSerializer(32);
         try {
             HourBucketSerializer.INSTANCE.serialize(bucket, encoded);
@@ -97,27 +255,34 @@ final class HourDay {
             DecimalCodec.writeUnsigned(out, encoded.length());
             out.write(encoded.getSharedBuffer(), 0, encoded.length());
             out.write(buckets, end, buckets.length - end);
-            return new HourDay(hours | 1 << h, out.getCopyOfBuffer());
+            return new HourDay(hours | 1 << h, out.getCopyOfBuffer(), false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** This day without hour {@code h}'s bucket (itself when it had none). */
-    HourDay without(int h) {
-        if ((hours & 1 << h) == 0) {
-            return this;
-        }
+    /** {@link #without} in the per-hour form, of a day in it with hour {@code h}. */
+    private HourDay withoutPerHour(int h) {
         int start = offsetOf(h);
         int end = nextOffset(start);
-        byte[] rest = new byte[buckets.length - (end - start)];
-        System.arraycopy(buckets, 0, rest, 0, start);
-        System.arraycopy(buckets, end, rest, start, buckets.length - end);
-        return new HourDay(hours & ~(1 << h), rest);
+        byte[] remaining = new byte[buckets.length - (end - start)];
+        System.arraycopy(buckets, 0, remaining, 0, start);
+        System.arraycopy(buckets, end, remaining, start, buckets.length - end);
+        return new HourDay(hours & ~(1 << h), remaining, false);
     }
 
     /** Hands each hour of the day that has a bucket, and its bucket, to {@code each}, in order. */
     void forEach(long day, HourTable.HourConsumer each) throws Exception {
+        if (packed) {
+            long[][] columns = columnsOf(hours);
+            int i = 0;
+            for (int h = 0; h < HOURS; h++) {
+                if ((hours & 1 << h) != 0) {
+                    each.accept(day + h * HOUR_MS, PackedHours.bucket(columns, i++));
+                }
+            }
+            return;
+        }
         int offset = 0;
         for (int h = 0; h < HOURS; h++) {
             if ((hours & 1 << h) != 0) {
@@ -125,6 +290,11 @@ final class HourDay {
                 offset = nextOffset(offset);
             }
         }
+    }
+
+    /** The row of hour {@code h} among the day's hours: how many of them come before it. */
+    private int indexOf(int h) {
+        return Integer.bitCount(hours & ((1 << h) - 1));
     }
 
     /** Where the bucket of hour {@code h}, or the first after it, starts (the length when none). */

@@ -10,9 +10,11 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Serializer of an {@link HourDay}: its hours as three bytes (bit h of the 24: hour h has a bucket),
- * then the length of its buckets' bytes as a varint and those bytes as the day holds them. Reading
- * checks that the bytes hold one bucket per hour and nothing more; a bucket itself is decoded when its
- * hour is read. An {@link HourDay} is immutable, so a copy is the day itself.
+ * then, for a day in the per-hour form, the length of its buckets' bytes as a varint and those bytes as
+ * the day holds them; for a packed day a zero byte (no day of hours has no bytes in the per-hour form),
+ * the payload's length as a varint and the payload. Reading checks that the bytes hold one bucket per
+ * hour and nothing more (the packed columns' headers against their bits); a bucket itself is decoded
+ * when its hour is read. An {@link HourDay} is immutable, so a copy is the day itself.
  */
 public final class HourDaySerializer extends TypeSerializerSingleton<HourDay> {
 
@@ -20,8 +22,12 @@ public final class HourDaySerializer extends TypeSerializerSingleton<HourDay> {
 
     public static final HourDaySerializer INSTANCE = new HourDaySerializer();
 
-    /** More bytes than 24 buckets of any real hour take: a longer day is corrupt state. */
-    private static final long MAX_BYTES = 1L << 26;
+    /**
+     * More bytes than 24 buckets of any real hour take (a figure of 100 digits, more than a sum of any
+     * number of quantities of the 76 digits input allows, takes some 45 bytes; an hour of four such, some
+     * 200): a longer day is corrupt state, refused before its bytes are allocated.
+     */
+    private static final long MAX_BYTES = 1L << 16;
 
     @Override
     public boolean isImmutableType() {
@@ -55,6 +61,9 @@ public final class HourDaySerializer extends TypeSerializerSingleton<HourDay> {
         out.writeByte(hours >>> 8);
         out.writeByte(hours >>> 16);
         byte[] buckets = day.buckets();
+        if (day.isPacked()) {
+            out.writeByte(0);
+        }
         DecimalCodec.writeUnsigned(out, buckets.length);
         out.write(buckets);
     }
@@ -78,12 +87,16 @@ public final class HourDaySerializer extends TypeSerializerSingleton<HourDay> {
     public HourDay deserialize(DataInputView in) throws IOException {
         int hours = in.readUnsignedByte() | in.readUnsignedByte() << 8 | in.readUnsignedByte() << 16;
         long length = DecimalCodec.readUnsigned(in);
+        boolean packed = length == 0 && hours != 0;
+        if (packed) {
+            length = DecimalCodec.readUnsigned(in);
+        }
         if (length < 0 || length > MAX_BYTES) {
             throw new IOException("Corrupt hour day: " + length + " bytes");
         }
         byte[] buckets = new byte[(int) length];
         in.readFully(buckets);
-        return HourDay.of(hours, buckets);
+        return packed ? HourDay.packed(hours, buckets) : HourDay.of(hours, buckets);
     }
 
     @Override

@@ -94,7 +94,7 @@ class DayHourStoreTest {
     }
 
     @Test
-    void anHourChangedInItsDayLeavesTheOtherHoursBytesAsTheyWere() throws Exception {
+    void anHourChangedInItsDayLeavesTheOtherHoursAsTheyWere() throws Exception {
         HourDay day = HourDay.EMPTY;
         for (int h = 0; h < HourDay.HOURS; h++) {
             day = day.with(h, bucket(h + 1, 9));

@@ -1,0 +1,115 @@
+package io.reckon.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link BitColumns}: any columns of longs read back exactly, in the bits {@link BitColumns#cost}
+ * says; any bytes read as columns give values or an {@link IOException}, nothing else.
+ */
+class BitColumnsTest {
+
+    @Provide
+    Arbitrary<List<long[]>> columns() {
+        Arbitrary<Long> small = Arbitraries.longs().between(-5, 300);
+        Arbitrary<Long> tens = tens();
+        Arbitrary<Long> any = Arbitraries.longs();
+        Arbitrary<Long> edge = Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L, 1_000_000_000_000_000_000L);
+        Arbitrary<Long> value =
+                Arbitraries.frequencyOf(Tuple.of(4, small), Tuple.of(4, tens), Tuple.of(2, any), Tuple.of(1, edge));
+        return Arbitraries.integers().between(0, 30).flatMap(n -> Arbitraries.frequencyOf(
+                        Tuple.of(3, value.array(long[].class).ofSize(n)), Tuple.of(1, value.map(v -> constant(n, v))))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(12));
+    }
+
+    @Property(tries = 500)
+    void anyColumnsReadBackInTheBitsTheirCostSays(@ForAll("columns") List<long[]> columns) throws IOException {
+        int n = columns.get(0).length;
+        List<long[]> same = columns.stream().filter(c -> c.length == n).toList();
+        BitColumns.Writer out = new BitColumns.Writer(n);
+        long bits = 0;
+        for (long[] c : same) {
+            out.column(c);
+            bits += BitColumns.cost(c, n);
+        }
+        byte[] bytes = out.toBytes();
+        assertThat(bytes.length).isEqualTo((int) ((bits + 7) / 8));
+        BitColumns.Reader in = new BitColumns.Reader(bytes, 0, same.size(), n);
+        for (int c = 0; c < same.size(); c++) {
+            for (int i = 0; i < n; i++) {
+                assertThat(in.get(c, i)).as("column %d, row %d", c, i).isEqualTo(same.get(c)[i]);
+            }
+        }
+    }
+
+    @Test
+    void aColumnOfEqualValuesIsItsHeaderAlone() throws IOException {
+        BitColumns.Writer out = new BitColumns.Writer(24);
+        out.column(constant(24, 9));
+        assertThat(out.toBytes()).containsExactly(0, 18);
+        // Tenths at scale 9: eight zeros shifted out, 24 values from 1 to 1000 in ten bits each.
+        long[] tenths = new long[24];
+        for (int i = 0; i < 24; i++) {
+            tenths[i] = (1 + i * 43L) * 100_000_000L;
+        }
+        assertThat(BitColumns.cost(tenths, 24)).isEqualTo(8 * 3 + 24 * 10);
+        assertThat(BitColumns.zerosOf(tenths, 24)).isEqualTo(8);
+    }
+
+    @Property(tries = 2000)
+    void anyBytesReadAsColumnsGiveValuesOrAnIoException(
+            @ForAll byte[] bytes, @ForAll @IntRange(max = 12) int columns, @ForAll @IntRange(max = 30) int n) {
+        try {
+            BitColumns.Reader in = new BitColumns.Reader(bytes, 0, columns, n);
+            for (int c = 0; c < columns; c++) {
+                for (int i = 0; i < n; i++) {
+                    in.get(c, i);
+                }
+            }
+        } catch (IOException expected) {
+            // corrupt: the only way out besides values
+        }
+    }
+
+    @Test
+    void headersCutShortOrBitsOfAnotherLengthAreCorrupt() throws IOException {
+        BitColumns.Writer out = new BitColumns.Writer(3);
+        out.column(new long[] {5, 6, 7});
+        byte[] bytes = out.toBytes();
+        assertThatThrownBy(() -> new BitColumns.Reader(java.util.Arrays.copyOf(bytes, 1), 0, 1, 3))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new BitColumns.Reader(java.util.Arrays.copyOf(bytes, bytes.length + 1), 0, 1, 3))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new BitColumns.Reader(bytes, 0, 1, 5)).isInstanceOf(IOException.class);
+        byte[] padded = bytes.clone();
+        padded[padded.length - 1] |= (byte) 0x80;
+        assertThatThrownBy(() -> new BitColumns.Reader(padded, 0, 1, 3)).isInstanceOf(IOException.class);
+        assertThat(new BitColumns.Reader(bytes, 0, 1, 3).get(0, 2)).isEqualTo(7);
+    }
+
+    private static long[] constant(int n, long v) {
+        long[] c = new long[n];
+        java.util.Arrays.fill(c, v);
+        return c;
+    }
+
+    /** Values ending in decimal zeros, as quantities at a scale of 9 do. */
+    private static Arbitrary<Long> tens() {
+        return Arbitraries.longs()
+                .between(-100_000, 100_000)
+                .flatMap(v -> Arbitraries.integers().between(0, 13).map(z -> v * (long) Math.pow(10, z)));
+    }
+}
