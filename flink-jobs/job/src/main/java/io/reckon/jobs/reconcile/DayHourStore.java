@@ -82,6 +82,18 @@ final class DayHourStore implements HourStore {
         }
     }
 
+    /** Packs the day's figures in bit columns ({@link HourDay#settled}), once. */
+    @Override
+    public void settle(long dayStart) throws Exception {
+        HourDay day = days.get(dayStart);
+        if (day != null) {
+            HourDay settled = day.settled();
+            if (settled != day) {
+                days.put(dayStart, settled);
+            }
+        }
+    }
+
     @Override
     public void forEach(HourTable.HourConsumer each) throws Exception {
         for (Map.Entry<Long, HourDay> d : days.entries()) {

@@ -10,18 +10,24 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * The hourly buckets of one key in one UTC day, kept encoded: which of the 24 hours have a bucket (a
- * bit each), and their figures, in one of two forms. Packed ({@link PackedHours}): the figures of all
- * the day's hours as bit columns, an hour reported as measured costing no bit for its reports; what a
- * change of an hour writes whenever every figure's unscaled value fits in a long. Per hour: each bucket
- * in {@link HourBucketSerializer}'s encoding after its length as a varint, in the order of the hours;
- * what days hold that were written before the packed form, or that have a figure beyond a long.
- * Immutable: {@link #with} and {@link #without} return a new day.
+ * bit each), and their figures, in one of two forms. Per hour: each bucket in {@link
+ * HourBucketSerializer}'s encoding after its length as a varint, in the order of the hours; a change
+ * of an hour copies the other hours' bytes as they are. Packed ({@link PackedHours}): the figures of
+ * all the day's hours as bit columns, an hour reported as measured costing no bit for its reports;
+ * about half the bytes of the per-hour form for a day of usage and reports in every hour, but a change of an hour
+ * re-packs the day.
+ *
+ * <p>So a day is packed once its hours have matured ({@link #settled}, at the tick that matures its
+ * last hour), when records in time order have stopped changing it, and then stays packed: a late
+ * record re-packs it. A day has four hours or more to be packed (fewer take less per hour) and every
+ * figure's unscaled value in a long (otherwise it stays per hour). Days written before the packed form
+ * are in the per-hour form and read as they were. Immutable: {@link #with} and {@link #without} return
+ * a new day.
  *
  * <p>The unit of the hours with RocksDB ({@link DayHourStore}): one state entry per key and day
  * instead of one per hour, so that a key's 744 hours of a 31-day period carry 31 RocksDB keys (key
  * group, key, namespace and day: some 31 bytes each) instead of 744. An hour is read without decoding
- * the others; a change of an hour re-packs the day (a day in the per-hour form is packed at its first
- * change, when it can be).
+ * the others.
  */
 final class HourDay {
 
@@ -32,8 +38,8 @@ final class HourDay {
     static final HourDay EMPTY = new HourDay(0, new byte[0], false);
 
     /**
-     * Fewer hours are kept per hour: a packed day's column headers (some 20 bytes) outweigh what bits
-     * save on three hours (a bucket of three records reported as measured is 9 bytes per hour).
+     * A day of fewer hours stays per hour: a packed day's column headers (some 20 bytes) outweigh what
+     * bits save on three hours (a bucket of three records reported as measured is 9 bytes per hour).
      */
     static final int PACKED_FROM_HOURS = 4;
 
@@ -54,6 +60,39 @@ final class HourDay {
         this.hours = hours;
         this.buckets = buckets;
         this.packed = packed;
+    }
+
+    /**
+     * The day of the given hours of the day (ascending, 0 to 23, distinct) and their buckets, packed at
+     * once when it has {@link #PACKED_FROM_HOURS} hours or more and every figure fits in a long.
+     */
+    static HourDay of(int[] hoursOfDay, HourBucket[] buckets, int n) {
+        int mask = 0;
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && hoursOfDay[i] <= hoursOfDay[i - 1]) {
+                throw new IllegalArgumentException("hours of a day out of order: " + hoursOfDay[i]);
+            }
+            mask |= 1 << hoursOfDay[i];
+        }
+        long[][] columns = n >= PACKED_FROM_HOURS ? new long[PackedHours.COLUMNS][n] : null;
+        for (int i = 0; i < n && columns != null; i++) {
+            long[] figures = PackedHours.figuresOf(buckets[i]);
+            if (figures == null) {
+                columns = null;
+            } else {
+                for (int c = 0; c < PackedHours.COLUMNS; c++) {
+                    columns[c][i] = figures[c];
+                }
+            }
+        }
+        if (columns != null) {
+            return new HourDay(mask, PackedHours.pack(columns, n), true);
+        }
+        HourDay day = EMPTY;
+        for (int i = 0; i < n; i++) {
+            day = day.withPerHour(hoursOfDay[i], buckets[i]);
+        }
+        return day;
     }
 
     /** A packed day of the given hours (not none) and payload, as {@link HourDaySerializer} reads them, checked. */
@@ -133,7 +172,8 @@ final class HourDay {
             throw new IllegalArgumentException("an hour without records has no bucket: remove it");
         }
         int all = hours | 1 << h;
-        long[] figures = Integer.bitCount(all) >= PACKED_FROM_HOURS ? PackedHours.figuresOf(bucket) : null;
+        boolean pack = packed && Integer.bitCount(all) >= PACKED_FROM_HOURS;
+        long[] figures = pack ? PackedHours.figuresOf(bucket) : null;
         if (figures != null) {
             long[][] others = columnsOf(hours & ~(1 << h));
             if (others != null) {
@@ -151,6 +191,18 @@ final class HourDay {
         return perHour().withPerHour(h, bucket);
     }
 
+    /**
+     * This day packed, when it is not and can be: four hours or more, every figure's unscaled value in a
+     * long; otherwise itself.
+     */
+    HourDay settled() {
+        if (packed || Integer.bitCount(hours) < PACKED_FROM_HOURS) {
+            return this;
+        }
+        long[][] columns = columnsOf(hours);
+        return columns == null ? this : new HourDay(hours, PackedHours.pack(columns, Integer.bitCount(hours)), true);
+    }
+
     /** This day without hour {@code h}'s bucket (itself when it had none). */
     HourDay without(int h) {
         return keeping(hours & ~(1 << h));
@@ -166,7 +218,7 @@ final class HourDay {
             return EMPTY;
         }
         int n = Integer.bitCount(rest);
-        if (n >= PACKED_FROM_HOURS) {
+        if (packed && n >= PACKED_FROM_HOURS) {
             long[][] columns = columnsOf(rest);
             if (columns != null) {
                 return new HourDay(rest, PackedHours.pack(columns, n), true);

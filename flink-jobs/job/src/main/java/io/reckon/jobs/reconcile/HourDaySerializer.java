@@ -73,14 +73,22 @@ public final class HourDaySerializer extends TypeSerializerSingleton<HourDay> {
      * #serialize} writes it: for measuring the layout's size without the state.
      */
     public static void write(long[] hours, HourBucket[] buckets, DataOutputView out) throws IOException {
-        HourDay day = HourDay.EMPTY;
-        for (int i = 0; i < hours.length; i++) {
-            if (HourDay.dayOf(hours[i]) != HourDay.dayOf(hours[0])) {
-                throw new IOException("Hours " + hours[0] + " and " + hours[i] + " are not of one day");
+        write(hours, buckets, 0, hours.length, out);
+    }
+
+    /** {@link #write} of the hours from index {@code from} (inclusive) to {@code to} (exclusive). */
+    static void write(long[] hours, HourBucket[] buckets, int from, int to, DataOutputView out) throws IOException {
+        int[] hoursOfDay = new int[HourDay.HOURS];
+        HourBucket[] inOrder = new HourBucket[HourDay.HOURS];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (HourDay.dayOf(hours[i]) != HourDay.dayOf(hours[from]) || (i > from && hours[i] <= hours[i - 1])) {
+                throw new IOException("Hours " + hours[from] + " and " + hours[i] + " are not ascending in one day");
             }
-            day = day.with(HourDay.hourOfDay(hours[i]), buckets[i]);
+            hoursOfDay[n] = HourDay.hourOfDay(hours[i]);
+            inOrder[n++] = buckets[i];
         }
-        INSTANCE.serialize(day, out);
+        INSTANCE.serialize(HourDay.of(hoursOfDay, inOrder, n), out);
     }
 
     @Override

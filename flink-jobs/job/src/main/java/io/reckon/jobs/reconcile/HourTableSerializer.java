@@ -4,6 +4,7 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
 import io.reckon.jobs.records.DecimalCodec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -12,10 +13,12 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializer of an {@link HourTable} for checkpoints and savepoints: the number of hours as a varint,
- * then the hours in ascending order, the first as its number since the epoch (zigzag varint) and each
- * next as the hours since the one before (a varint, one byte for neighbouring hours), each followed by
- * its bucket in {@link HourBucketSerializer}'s encoding. {@link #copy} is a deep copy: the heap backend
+ * Serializer of an {@link HourTable} for checkpoints and savepoints: a marker (a varint beyond any count
+ * of hours a table can have), the number of UTC days with hours, then each day, the first as its number
+ * since the epoch (zigzag varint) and each next as the days since the one before, followed by its hours
+ * as {@link HourDaySerializer} writes a day (packed in bit columns when it can be). Tables written before
+ * the days (the number of hours, then each hour as its distance from the one before and its bucket in
+ * {@link HourBucketSerializer}'s encoding) still read. {@link #copy} is a deep copy: the heap backend
  * copies a key's table before changing it while a snapshot still holds it.
  */
 public final class HourTableSerializer extends TypeSerializerSingleton<HourTable> {
@@ -26,6 +29,12 @@ public final class HourTableSerializer extends TypeSerializerSingleton<HourTable
 
     /** More hours than a key can hold: a longer count is corrupt state. */
     private static final long MAX_HOURS = 1L << 24;
+
+    /** Written in place of the number of hours: the table's hours follow by day. */
+    private static final long DAYS_MARKER = MAX_HOURS + 1;
+
+    /** More days than a key's hours can span. */
+    private static final long MAX_DAYS = MAX_HOURS / HourDay.HOURS + 1;
 
     @Override
     public boolean isImmutableType() {
@@ -74,24 +83,43 @@ public final class HourTableSerializer extends TypeSerializerSingleton<HourTable
      * #serialize} writes one: for measuring the layout's size without building a table.
      */
     public static void write(long[] hours, HourBucket[] buckets, DataOutputView out) throws IOException {
-        DecimalCodec.writeUnsigned(out, hours.length);
+        int days = 0;
         for (int i = 0; i < hours.length; i++) {
             if (hours[i] % HOUR_MS != 0 || (i > 0 && hours[i] <= hours[i - 1]) || buckets[i] == null) {
                 throw new IOException("Hour table holds " + hours[i]
                         + ": not the start of an hour after the one before, with records");
             }
-            if (i == 0) {
-                DecimalCodec.writeZigZag(out, hours[0] / HOUR_MS);
-            } else {
-                DecimalCodec.writeUnsigned(out, (hours[i] - hours[i - 1]) / HOUR_MS);
+            if (i == 0 || HourDay.dayOf(hours[i]) != HourDay.dayOf(hours[i - 1])) {
+                days++;
             }
-            HourBucketSerializer.INSTANCE.serialize(buckets[i], out);
+        }
+        DecimalCodec.writeUnsigned(out, DAYS_MARKER);
+        DecimalCodec.writeUnsigned(out, days);
+        int from = 0;
+        long previous = 0;
+        while (from < hours.length) {
+            long day = HourDay.dayOf(hours[from]) / HourDay.DAY_MS;
+            int to = from + 1;
+            while (to < hours.length && HourDay.dayOf(hours[to]) == HourDay.dayOf(hours[from])) {
+                to++;
+            }
+            if (from == 0) {
+                DecimalCodec.writeZigZag(out, day);
+            } else {
+                DecimalCodec.writeUnsigned(out, day - previous);
+            }
+            HourDaySerializer.write(hours, buckets, from, to, out);
+            previous = day;
+            from = to;
         }
     }
 
     @Override
     public HourTable deserialize(DataInputView in) throws IOException {
         long n = DecimalCodec.readUnsigned(in);
+        if (n == DAYS_MARKER) {
+            return readDays(in);
+        }
         if (n < 0 || n > MAX_HOURS) {
             throw new IOException("Corrupt hour table: count " + n);
         }
@@ -105,6 +133,43 @@ public final class HourTableSerializer extends TypeSerializerSingleton<HourTable
                 throw new IOException("Corrupt hour table at hour " + i);
             }
             table.put(hour, bucket);
+        }
+        return table;
+    }
+
+    private static HourTable readDays(DataInputView in) throws IOException {
+        long days = DecimalCodec.readUnsigned(in);
+        if (days < 0 || days > MAX_DAYS) {
+            throw new IOException("Corrupt hour table: " + days + " days");
+        }
+        HourTable table = new HourTable();
+        long day = 0;
+        for (long d = 0; d < days; d++) {
+            long step = d == 0 ? DecimalCodec.readZigZag(in) : DecimalCodec.readUnsigned(in);
+            if (d > 0 && step <= 0) {
+                throw new IOException("Corrupt hour table at day " + d);
+            }
+            long start;
+            try {
+                day = d == 0 ? step : Math.addExact(day, step);
+                start = Math.multiplyExact(day, HourDay.DAY_MS);
+                Math.addExact(start, HourDay.DAY_MS);
+            } catch (ArithmeticException e) {
+                throw new IOException("Corrupt hour table: day " + step + " out of range", e);
+            }
+            HourDay hours = HourDaySerializer.INSTANCE.deserialize(in);
+            if (hours.isEmpty()) {
+                throw new IOException("Corrupt hour table: day " + d + " without hours");
+            }
+            try {
+                hours.forEach(start, table::put);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("Corrupt hour table at day " + d, e);
+            }
         }
         return table;
     }

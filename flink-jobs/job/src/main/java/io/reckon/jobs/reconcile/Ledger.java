@@ -37,6 +37,15 @@ final class Ledger {
         return Math.floorDiv(t, HOUR_MS) * HOUR_MS;
     }
 
+    /** Settles ({@link HourStore#settle}) the UTC days that end after {@code from} and by {@code to}. */
+    void settleDays(long from, long to) throws Exception {
+        for (long day = HourDay.dayOf(from); day + HourDay.DAY_MS <= to; day += HourDay.DAY_MS) {
+            if (day + HourDay.DAY_MS > from) {
+                state.hours.settle(day);
+            }
+        }
+    }
+
     /** A reader of the key's hourly buckets for one evaluation ({@link HourStore#reader}). */
     HourStore.Reader reader() {
         return state.hours.reader();

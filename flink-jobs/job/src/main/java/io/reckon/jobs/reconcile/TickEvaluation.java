@@ -63,7 +63,9 @@ final class TickEvaluation {
         boolean anyOpen = false;
         for (PeriodState p : live) {
             if (!p.finalized) {
+                long maturedBefore = p.maturedBefore;
                 mature(p, view, Math.min(tick - settings.reportingDelayMs(), p.end), Math.min(tick, p.end));
+                ledger.settleDays(maturedBefore, p.maturedBefore);
                 boolean finalNow = tick >= periods.meteringFinalAt(p);
                 p.finalized = finalNow;
                 checks.metering(key, p, finalNow, tick);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link DayHourStore} against a sorted map of the same hours: after any sequence of puts,
- * replacements, removals, removals by range and hours taken over where absent, the store holds exactly the map's hours and buckets,
+ * replacements, removals, removals by range, hours taken over where absent and days settled (packed),
+ * the store holds exactly the map's hours and buckets,
  * a reader sees them, every day is an entry of its own start holding only its own hours, and each
  * day's bytes read back by {@link HourDaySerializer} hold the same. Hours come in runs of neighbours
  * and far apart (before 1970 too, where a day's start is below its hours' and floor division
@@ -32,13 +33,16 @@ class DayHourStoreTest {
 
     private static final long BASE = 490_000L * HOUR_MS;
 
-    sealed interface Op permits Put, Remove, RemoveRange, PutAbsent {}
+    sealed interface Op permits Put, Remove, RemoveRange, PutAbsent, Settle {}
 
     record Put(long hour, long records, int scale) implements Op {}
 
     record Remove(long hour) implements Op {}
 
     record RemoveRange(long from, long to) implements Op {}
+
+    /** The day of {@code hour} settles: packed from then on, when it can be. */
+    record Settle(long hour) implements Op {}
 
     /** Hours of another layout taken over: each sets its bucket only where the store has none. */
     record PutAbsent(List<Put> puts) implements Op {}
@@ -57,8 +61,13 @@ class DayHourStoreTest {
         Arbitrary<Op> range = Combinators.combine(near, Arbitraries.longs().between(0, 60))
                 .as((from, hours) -> new RemoveRange(from, from + hours * HOUR_MS));
         Arbitrary<Op> putAbsent = put.map(Put.class::cast).list().ofMaxSize(60).map(PutAbsent::new);
+        Arbitrary<Op> settle = hour.map(Settle::new);
         return Arbitraries.frequencyOf(
-                        Tuple.of(12, put), Tuple.of(4, remove), Tuple.of(1, range), Tuple.of(1, putAbsent))
+                        Tuple.of(12, put),
+                        Tuple.of(4, remove),
+                        Tuple.of(1, range),
+                        Tuple.of(1, putAbsent),
+                        Tuple.of(2, settle))
                 .list()
                 .ofMinSize(1)
                 .ofMaxSize(400);
@@ -79,6 +88,12 @@ class DayHourStoreTest {
                 store.remove(r.hour());
                 model.remove(r.hour());
                 assertThat(store.get(r.hour())).isNull();
+            } else if (op instanceof Settle st) {
+                store.settle(HourDay.dayOf(st.hour()));
+                HourDay day = days.get(HourDay.dayOf(st.hour()));
+                assertThat(day == null || day.isPacked() || Integer.bitCount(day.hours()) < HourDay.PACKED_FROM_HOURS)
+                        .as("a settled day of four hours or more is packed")
+                        .isTrue();
             } else if (op instanceof PutAbsent a) {
                 TreeMap<Long, HourBucket> taken = new TreeMap<>();
                 a.puts().forEach(p -> taken.put(p.hour(), bucket(p.records(), p.scale())));

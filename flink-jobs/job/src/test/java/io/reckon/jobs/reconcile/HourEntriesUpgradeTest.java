@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * savepoint taken with RocksDB before the days) to an entry per day ({@link DayHourStore}): a
  * savepoint whose hours are entries, restored, ends the stream with the final anomalies of one
  * uninterrupted run. The savepoint is made from one of the current layout by moving each key's hours
- * from its days into entries of the former state ("hours", the same name and serializer).
+ * from its days into entries of the former state ("hours", the same name and serializer); the days the
+ * ticks settled are packed in it.
  */
 class HourEntriesUpgradeTest {
 
@@ -51,6 +52,10 @@ class HourEntriesUpgradeTest {
         DaysToEntries move = new DaysToEntries();
         OperatorSubtaskState entries = rewrite(first.snapshot(), move);
         assertThat(move.hours).as("hours moved into entries").isGreaterThan(500);
+        assertThat(move.packedDays).as("days settled by the ticks, packed").isGreaterThan(10);
+        assertThat(move.days)
+                .as("days of the keys' latest hours, not settled yet")
+                .isGreaterThan(move.packedDays);
 
         List<AnomalyRecord> upgraded = new ArrayList<>(first.anomalies());
         upgraded.addAll(run(entries, UpgradeScenario.after()).anomalies());
@@ -80,6 +85,8 @@ class HourEntriesUpgradeTest {
             implements OneInputStreamOperator<String, String> {
 
         long hours;
+        long days;
+        long packedDays;
 
         @Override
         public void open() throws Exception {
@@ -96,6 +103,8 @@ class HourEntriesUpgradeTest {
             for (String key : keys) {
                 setCurrentKey(key);
                 for (Map.Entry<Long, HourDay> d : days.entries()) {
+                    this.days++;
+                    this.packedDays += d.getValue().isPacked() ? 1 : 0;
                     d.getValue().forEach(d.getKey(), (hour, bucket) -> {
                         entries.put(hour, bucket);
                         hours++;

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packed form of a day of hours ({@link PackedHours} in an {@link HourDay}): any figures, of any
  * scale, sign and size, read back exactly after any changes of the day's hours and through {@link
- * HourDaySerializer}; a day of four hours or more is packed unless a figure is beyond a long; days in
- * the per-hour form read
+ * HourDaySerializer}; a day of four hours or more is packed when settled, and stays so, unless a
+ * figure is beyond a long; days in the per-hour form read
  * as they were and are packed at their first change; an hour reported as measured costs no more than
  * one without reports; any bytes read as a day give a day or an {@link IOException}.
  */
@@ -53,20 +53,31 @@ class PackedHourDayTest {
                 day = day.without(c.hour());
                 model.remove(c.hour());
             } else {
+                boolean wasPacked = day.isPacked();
                 day = day.with(c.hour(), c.bucket());
                 model.put(c.hour(), c.bucket());
+                boolean packable = model.values().stream().allMatch(b -> PackedHours.figuresOf(b) != null);
+                assertThat(day.isPacked())
+                        .as("a packed day stays packed while it has four hours or more")
+                        .isEqualTo(packable && model.size() >= HourDay.PACKED_FROM_HOURS && wasPacked);
             }
             assertHolds(day, model);
+            if (c.hour() % 5 == 0) {
+                day = day.settled();
+                assertHolds(day, model);
+                boolean packable = model.values().stream().allMatch(b -> PackedHours.figuresOf(b) != null);
+                assertThat(day.isPacked())
+                        .as("settled: packed with four hours or more")
+                        .isEqualTo(packable && model.size() >= HourDay.PACKED_FROM_HOURS);
+            }
         }
         HourDay back = read(bytes(day));
         assertHolds(back, model);
         assertThat(back.isPacked()).isEqualTo(day.isPacked());
-        boolean packable = model.values().stream().allMatch(b -> PackedHours.figuresOf(b) != null);
-        assertThat(day.isPacked()).isEqualTo(packable && model.size() >= HourDay.PACKED_FROM_HOURS);
     }
 
     @Test
-    void aDayInThePerHourFormReadsAsItWasAndIsPackedAtItsFirstChange() throws IOException {
+    void aDayInThePerHourFormReadsAsItWasAndIsPackedWhenSettled() throws IOException {
         TreeMap<Integer, HourBucket> model = new TreeMap<>();
         DataOutputSerializer buckets = new DataOutputSerializer(64);
         int hours = 0;
@@ -91,6 +102,9 @@ class PackedHourDayTest {
         assertHolds(before, model);
         HourDay changed = before.with(7, bucket(tenths(2, 9), tenths(1, 9)));
         model.put(7, changed.get(7));
+        assertThat(changed.isPacked()).isFalse();
+        assertHolds(changed, model);
+        changed = changed.settled();
         assertThat(changed.isPacked()).isTrue();
         assertHolds(changed, model);
         assertThat(bytes(changed).length).isLessThan(bytes(before).length);
@@ -104,11 +118,13 @@ class PackedHourDayTest {
         for (int h = 3; h < 7; h++) {
             day = day.with(h, bucket(tenths(h, 9), tenths(h, 9)));
         }
-        assertThat(day.isPacked()).isFalse();
+        assertThat(day.settled().isPacked()).isFalse();
         assertThat(CompactSerializers.same(read(bytes(day)).get(2), bucket(big, new Agg())))
                 .isTrue();
-        assertThat(day.without(2).isPacked()).isTrue();
-        assertThat(day.with(2, bucket(tenths(1, 9), tenths(1, 9))).isPacked()).isTrue();
+        assertThat(day.without(2).settled().isPacked()).isTrue();
+        HourDay packed = day.with(2, bucket(tenths(1, 9), tenths(1, 9))).settled();
+        assertThat(packed.isPacked()).isTrue();
+        assertThat(packed.with(2, bucket(big, new Agg())).isPacked()).isFalse();
     }
 
     @Test
@@ -121,6 +137,8 @@ class PackedHourDayTest {
             measured = measured.with(h, bucket(usage, usage.copy()));
             unreported = unreported.with(h, bucket(usage, new Agg()));
         }
+        measured = measured.settled();
+        unreported = unreported.settled();
         assertThat(measured.buckets().length).isEqualTo(unreported.buckets().length);
         // Counts of 2 and 24 sums of tenths at scale 9 (11 bits) and maxima (10 bits), and the headers.
         assertThat(measured.buckets().length).isLessThanOrEqualTo(24 * 21 / 8 + 1 + 10 * 4);
@@ -153,7 +171,7 @@ class PackedHourDayTest {
         for (Change c : changes) {
             day = c.bucket() == null ? day.without(c.hour()) : day.with(c.hour(), c.bucket());
         }
-        byte[] b = bytes(day);
+        byte[] b = bytes(day.settled());
         b[Math.floorMod(position, b.length)] = value;
         anyBytesReadAsADayGiveADayOrAnIoException(b);
     }
