@@ -1,10 +1,8 @@
 package io.reckon.jobs.reconcile;
 
-import java.io.IOException;
-import java.util.Arrays;
-
 /**
- * Columns of longs, each in as few bits per value as its spread needs: the figures of a day's hours
+ * Columns of longs, each in as few bits per value as its spread needs (written by {@link
+ * BitColumnWriter}, read by {@link BitColumnReader}): the figures of a day's hours
  * ({@link PackedHours}), where a column (say the usage sums of 24 hours) holds values of similar size
  * and a varint per value would spend whole bytes on each.
  *
@@ -19,6 +17,11 @@ import java.util.Arrays;
  */
 final class BitColumns {
 
+    /** 10^z, for z from 0 to {@link #MAX_ZEROS}. */
+    static long pow10(int z) {
+        return TEN[z];
+    }
+
     /** Most decimal zeros a column shifts out: 10^18 is the largest power of ten in a long. */
     static final int MAX_ZEROS = 18;
 
@@ -32,210 +35,6 @@ final class BitColumns {
     }
 
     private BitColumns() {}
-
-    /** Writes columns of {@code n} values each into one payload. */
-    static final class Writer {
-        private final int n;
-        private byte[] head = new byte[32];
-        private int headLength;
-        private long[] words = new long[8];
-        private long bits;
-
-        Writer(int n) {
-            this.n = n;
-        }
-
-        /** Adds a column: the first {@code n} of {@code values}. */
-        void column(long[] values) {
-            column(values, Stats.of(values, n));
-        }
-
-        /** Adds a column whose {@link Stats} are known. */
-        void column(long[] values, Stats stats) {
-            int z = stats.zeros;
-            headByte(stats.width | (z > 0 ? 0x80 : 0));
-            if (z > 0) {
-                headByte(z);
-            }
-            long zz = (stats.base << 1) ^ (stats.base >> 63);
-            while ((zz & ~0x7FL) != 0) {
-                headByte((int) (zz & 0x7F) | 0x80);
-                zz >>>= 7;
-            }
-            headByte((int) zz);
-            if (stats.width == 0) {
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                put(divide(values[i], z) - stats.base, stats.width);
-            }
-        }
-
-        /** The headers, then the bits. */
-        byte[] toBytes() {
-            int bitBytes = (int) ((bits + 7) >>> 3);
-            byte[] out = Arrays.copyOf(head, headLength + bitBytes);
-            for (int i = 0; i < bitBytes; i++) {
-                out[headLength + i] = (byte) (words[i >>> 3] >>> ((i & 7) << 3));
-            }
-            return out;
-        }
-
-        private void headByte(int b) {
-            if (headLength == head.length) {
-                head = Arrays.copyOf(head, head.length * 2);
-            }
-            head[headLength++] = (byte) b;
-        }
-
-        private void put(long value, int width) {
-            if (width == 0) {
-                return;
-            }
-            int word = (int) (bits >>> 6);
-            int shift = (int) (bits & 63);
-            if (word + 1 >= words.length) {
-                words = Arrays.copyOf(words, words.length * 2);
-            }
-            long v = width == 64 ? value : value & ((1L << width) - 1);
-            words[word] |= v << shift;
-            if (shift + width > 64) {
-                words[word + 1] |= v >>> (64 - shift);
-            }
-            bits += width;
-        }
-    }
-
-    /** Reads the columns of a payload, checked when made: every header complete, bits and bytes agreeing. */
-    static final class Reader {
-        private final byte[] bytes;
-        private final int n;
-        private final int[] width;
-        private final int[] zeros;
-        private final long[] base;
-        /** Where each column's bits start, counted from the first bit after the headers. */
-        private final long[] start;
-
-        private final int bitsFrom;
-
-        Reader(byte[] bytes, int from, int columns, int n) throws IOException {
-            this.bytes = bytes;
-            this.n = n;
-            this.width = new int[columns];
-            this.zeros = new int[columns];
-            this.base = new long[columns];
-            this.start = new long[columns];
-            int at = from;
-            long bits = 0;
-            for (int c = 0; c < columns; c++) {
-                int b = byteAt(at++);
-                width[c] = b & 0x7F;
-                if (width[c] > 64) {
-                    throw new IOException("Corrupt bit column: width " + width[c]);
-                }
-                if ((b & 0x80) != 0) {
-                    zeros[c] = byteAt(at++);
-                    if (zeros[c] < 1 || zeros[c] > MAX_ZEROS) {
-                        throw new IOException("Corrupt bit column: " + zeros[c] + " decimal zeros");
-                    }
-                }
-                long zz = 0;
-                for (int shift = 0; ; shift += 7) {
-                    if (shift > 63) {
-                        throw new IOException("Corrupt bit column: base too long");
-                    }
-                    int v = byteAt(at++);
-                    zz |= (long) (v & 0x7F) << shift;
-                    if ((v & 0x80) == 0) {
-                        break;
-                    }
-                }
-                base[c] = (zz >>> 1) ^ -(zz & 1);
-                start[c] = bits;
-                bits += (long) width[c] * n;
-            }
-            this.bitsFrom = at;
-            long bitBytes = (bits + 7) >>> 3;
-            if (bytes.length - at != bitBytes) {
-                throw new IOException("Corrupt bit columns: " + (bytes.length - at) + " bytes for " + bits + " bits");
-            }
-            if ((bits & 7) != 0 && (bytes[bytes.length - 1] & 0xFF) >>> (bits & 7) != 0) {
-                throw new IOException("Corrupt bit columns: padding bits set");
-            }
-        }
-
-        /** The payload's length up to its bits: the headers after {@code from}. */
-        int bitsFrom() {
-            return bitsFrom;
-        }
-
-        /** Value {@code i} of column {@code c}; an IOException when it is no long. */
-        long get(int c, int i) throws IOException {
-            long stored = bitsAt(start[c] + (long) width[c] * i, width[c]);
-            return unshift(c, base[c] + stored); // the sum wraps as the writer's subtraction did
-        }
-
-        /** The values of column {@code c}, into the first n of {@code into}, read one after the other. */
-        void column(int c, long[] into) throws IOException {
-            int w = width[c];
-            if (w == 0 || w > 56) {
-                for (int i = 0; i < n; i++) {
-                    into[i] = get(c, i);
-                }
-                return;
-            }
-            long mask = (1L << w) - 1;
-            int index = bitsFrom + (int) (start[c] >>> 3);
-            int offset = (int) (start[c] & 7);
-            long buffer = (bytes[index++] & 0xFFL) >>> offset;
-            int have = 8 - offset;
-            for (int i = 0; i < n; i++) {
-                while (have < w) { // at most w + 7 bits held: no more than 63
-                    buffer |= (bytes[index++] & 0xFFL) << have;
-                    have += 8;
-                }
-                into[i] = unshift(c, base[c] + (buffer & mask));
-                buffer >>>= w;
-                have -= w;
-            }
-        }
-
-        private long unshift(int c, long shifted) throws IOException {
-            if (zeros[c] == 0) {
-                return shifted;
-            }
-            try {
-                return Math.multiplyExact(shifted, TEN[zeros[c]]);
-            } catch (ArithmeticException e) {
-                throw new IOException("Corrupt bit column: " + shifted + " x 10^" + zeros[c] + " is no long", e);
-            }
-        }
-
-        private long bitsAt(long position, int w) {
-            if (w == 0) {
-                return 0;
-            }
-            int index = bitsFrom + (int) (position >>> 3);
-            int offset = (int) (position & 7);
-            int last = Math.min(bytes.length, index + 9);
-            long value = 0;
-            for (int k = index; k < last && k < index + 8; k++) {
-                value |= (bytes[k] & 0xFFL) << ((k - index) << 3);
-            }
-            value >>>= offset;
-            if (w + offset > 64 && index + 8 < last) {
-                value |= (bytes[index + 8] & 0xFFL) << (64 - offset);
-            }
-            return w == 64 ? value : value & ((1L << w) - 1);
-        }
-
-        private int byteAt(int at) throws IOException {
-            if (at >= bytes.length) {
-                throw new IOException("Corrupt bit columns: headers cut short");
-            }
-            return bytes[at] & 0xFF;
-        }
-    }
 
     /** What a column's header holds, and the bits it takes. */
     static final class Stats {

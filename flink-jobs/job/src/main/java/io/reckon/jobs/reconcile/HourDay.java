@@ -2,11 +2,8 @@ package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
-import io.reckon.jobs.records.DecimalCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * The hourly buckets of one key in one UTC day, kept encoded: which of the 24 hours have a bucket (a
@@ -54,7 +51,7 @@ final class HourDay {
     private final boolean packed;
 
     /** The packed columns' reader, made at the first read of an hour (an hour of a tick reads several). */
-    private BitColumns.Reader reader;
+    private BitColumnReader reader;
 
     private HourDay(int hours, byte[] buckets, boolean packed) {
         this.hours = hours;
@@ -114,7 +111,7 @@ final class HourDay {
             throw new IOException("Corrupt hour day: hours " + Integer.toHexString(hours));
         }
         HourDay day = new HourDay(hours, buckets, false);
-        if (day.offsetOf(HOURS) != buckets.length) {
+        if (PerHourBuckets.offsetOf(hours, buckets, HOURS) != buckets.length) {
             throw new IOException(
                     "Corrupt hour day: " + buckets.length + " bytes for " + Integer.bitCount(hours) + " hours");
         }
@@ -163,7 +160,7 @@ final class HourDay {
                 throw new UncheckedIOException("Corrupt packed hours in a day of hours", e);
             }
         }
-        return decode(offsetOf(h));
+        return PerHourBuckets.decode(buckets, PerHourBuckets.offsetOf(hours, buckets, h));
     }
 
     /** This day with hour {@code h}'s bucket set to {@code bucket} (not null). */
@@ -262,7 +259,7 @@ final class HourDay {
                 continue;
             }
             if ((keep & 1 << h) != 0) {
-                long[] figures = packed ? null : PackedHours.figuresOf(decode(offset));
+                long[] figures = packed ? null : PackedHours.figuresOf(PerHourBuckets.decode(buckets, offset));
                 if (!packed && figures == null) {
                     return null;
                 }
@@ -272,7 +269,7 @@ final class HourDay {
                 row++;
             }
             if (!packed) {
-                offset = nextOffset(offset);
+                offset = PerHourBuckets.nextOffset(buckets, offset);
             }
             i++;
         }
@@ -297,30 +294,12 @@ final class HourDay {
 
     /** {@link #with} in the per-hour form, of a day in it: the other hours' bytes are copied as they are. */
     private HourDay withPerHour(int h, HourBucket bucket) {
-        DataOutputSerializer encoded = new DataOutputSerializer(32);
-        try {
-            HourBucketSerializer.INSTANCE.serialize(bucket, encoded);
-            DataOutputSerializer out = new DataOutputSerializer(buckets.length + encoded.length() + 2);
-            int start = offsetOf(h);
-            int end = (hours & 1 << h) == 0 ? start : nextOffset(start);
-            out.write(buckets, 0, start);
-            DecimalCodec.writeUnsigned(out, encoded.length());
-            out.write(encoded.getSharedBuffer(), 0, encoded.length());
-            out.write(buckets, end, buckets.length - end);
-            return new HourDay(hours | 1 << h, out.getCopyOfBuffer(), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new HourDay(hours | 1 << h, PerHourBuckets.with(hours, buckets, h, bucket), false);
     }
 
     /** {@link #without} in the per-hour form, of a day in it with hour {@code h}. */
     private HourDay withoutPerHour(int h) {
-        int start = offsetOf(h);
-        int end = nextOffset(start);
-        byte[] remaining = new byte[buckets.length - (end - start)];
-        System.arraycopy(buckets, 0, remaining, 0, start);
-        System.arraycopy(buckets, end, remaining, start, buckets.length - end);
-        return new HourDay(hours & ~(1 << h), remaining, false);
+        return new HourDay(hours & ~(1 << h), PerHourBuckets.without(hours, buckets, h), false);
     }
 
     /** Hands each hour of the day that has a bucket, and its bucket, to {@code each}, in order. */
@@ -338,8 +317,8 @@ final class HourDay {
         int offset = 0;
         for (int h = 0; h < HOURS; h++) {
             if ((hours & 1 << h) != 0) {
-                each.accept(day + h * HOUR_MS, decode(offset));
-                offset = nextOffset(offset);
+                each.accept(day + h * HOUR_MS, PerHourBuckets.decode(buckets, offset));
+                offset = PerHourBuckets.nextOffset(buckets, offset);
             }
         }
     }
@@ -347,45 +326,5 @@ final class HourDay {
     /** The row of hour {@code h} among the day's hours: how many of them come before it. */
     private int indexOf(int h) {
         return Integer.bitCount(hours & ((1 << h) - 1));
-    }
-
-    /** Where the bucket of hour {@code h}, or the first after it, starts (the length when none). */
-    private int offsetOf(int h) {
-        int offset = 0;
-        int before = hours & ((1 << h) - 1);
-        for (int i = Integer.bitCount(before); i > 0; i--) {
-            offset = nextOffset(offset);
-            if (offset > buckets.length) {
-                return -1;
-            }
-        }
-        return offset;
-    }
-
-    /** The offset after the bucket whose length starts at {@code offset}; past the end when corrupt. */
-    private int nextOffset(int offset) {
-        long length = 0;
-        for (int shift = 0; offset < buckets.length && shift < 35; shift += 7) {
-            int b = buckets[offset++];
-            length |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return length <= buckets.length - offset ? offset + (int) length : buckets.length + 1;
-            }
-        }
-        return buckets.length + 1;
-    }
-
-    private HourBucket decode(int offset) {
-        int start = offset;
-        while ((buckets[start] & 0x80) != 0) {
-            start++;
-        }
-        start++;
-        try {
-            return HourBucketSerializer.INSTANCE.deserialize(
-                    new DataInputDeserializer(buckets, start, nextOffset(offset) - start));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Corrupt hour bucket in a day of hours", e);
-        }
     }
 }

@@ -69,7 +69,7 @@ final class PackedHours {
 
     /** The payload of the first {@code n} rows of {@code columns}. */
     static byte[] pack(long[][] columns, int n) {
-        BitColumns.Writer out = new BitColumns.Writer(n);
+        BitColumnWriter out = new BitColumnWriter(n);
         for (int c = 0; c < REPORTED; c++) {
             out.column(columns[c]);
         }
@@ -114,7 +114,7 @@ final class PackedHours {
     }
 
     /** The columns of a payload of {@code n} rows read by {@code in}, with {@code flags} its first byte. */
-    static long[][] unpack(BitColumns.Reader in, int flags, int n) throws IOException {
+    static long[][] unpack(BitColumnReader in, int flags, int n) throws IOException {
         long[][] columns = new long[COLUMNS][n];
         for (int c = 0; c < COLUMNS; c++) {
             in.column(c, columns[c]);
@@ -138,7 +138,7 @@ final class PackedHours {
     }
 
     /** The bucket of row {@code i} of the payload read by {@code in}, with {@code flags} its first byte. */
-    static HourBucket bucket(BitColumns.Reader in, int flags, int i) throws IOException {
+    static HourBucket bucket(BitColumnReader in, int flags, int i) throws IOException {
         long[] row = new long[COLUMNS];
         for (int c = 0; c < COLUMNS; c++) {
             row[c] = in.get(c, i);
@@ -152,7 +152,7 @@ final class PackedHours {
     }
 
     /** A reader of the payload's columns after its flags, checked. */
-    static BitColumns.Reader reader(byte[] payload, int n) throws IOException {
+    static BitColumnReader reader(byte[] payload, int n) throws IOException {
         if (payload.length == 0) {
             throw new IOException("Corrupt packed hours: no flags");
         }
@@ -160,7 +160,7 @@ final class PackedHours {
         if ((flags & ~0x1F) != 0) {
             throw new IOException("Corrupt packed hours: flags " + flags);
         }
-        return new BitColumns.Reader(payload, 1, COLUMNS, n);
+        return new BitColumnReader(payload, 1, COLUMNS, n);
     }
 
     /** Adds the usage figures to the reported ones written as differences, and checks counts and scales. */

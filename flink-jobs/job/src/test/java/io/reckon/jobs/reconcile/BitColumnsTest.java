@@ -39,7 +39,7 @@ class BitColumnsTest {
     void anyColumnsReadBackInTheBitsTheirCostSays(@ForAll("columns") List<long[]> columns) throws IOException {
         int n = columns.get(0).length;
         List<long[]> same = columns.stream().filter(c -> c.length == n).toList();
-        BitColumns.Writer out = new BitColumns.Writer(n);
+        BitColumnWriter out = new BitColumnWriter(n);
         long bits = 0;
         for (long[] c : same) {
             out.column(c);
@@ -47,7 +47,7 @@ class BitColumnsTest {
         }
         byte[] bytes = out.toBytes();
         assertThat(bytes.length).isEqualTo((int) ((bits + 7) / 8));
-        BitColumns.Reader in = new BitColumns.Reader(bytes, 0, same.size(), n);
+        BitColumnReader in = new BitColumnReader(bytes, 0, same.size(), n);
         for (int c = 0; c < same.size(); c++) {
             for (int i = 0; i < n; i++) {
                 assertThat(in.get(c, i)).as("column %d, row %d", c, i).isEqualTo(same.get(c)[i]);
@@ -57,7 +57,7 @@ class BitColumnsTest {
 
     @Test
     void aColumnOfEqualValuesIsItsHeaderAlone() throws IOException {
-        BitColumns.Writer out = new BitColumns.Writer(24);
+        BitColumnWriter out = new BitColumnWriter(24);
         out.column(constant(24, 9));
         assertThat(out.toBytes()).containsExactly(0, 18);
         // Tenths at scale 9: eight zeros shifted out, 24 values from 1 to 1000 in ten bits each.
@@ -73,7 +73,7 @@ class BitColumnsTest {
     void anyBytesReadAsColumnsGiveValuesOrAnIoException(
             @ForAll byte[] bytes, @ForAll @IntRange(max = 12) int columns, @ForAll @IntRange(max = 30) int n) {
         try {
-            BitColumns.Reader in = new BitColumns.Reader(bytes, 0, columns, n);
+            BitColumnReader in = new BitColumnReader(bytes, 0, columns, n);
             for (int c = 0; c < columns; c++) {
                 for (int i = 0; i < n; i++) {
                     in.get(c, i);
@@ -86,18 +86,18 @@ class BitColumnsTest {
 
     @Test
     void headersCutShortOrBitsOfAnotherLengthAreCorrupt() throws IOException {
-        BitColumns.Writer out = new BitColumns.Writer(3);
+        BitColumnWriter out = new BitColumnWriter(3);
         out.column(new long[] {5, 6, 7});
         byte[] bytes = out.toBytes();
-        assertThatThrownBy(() -> new BitColumns.Reader(java.util.Arrays.copyOf(bytes, 1), 0, 1, 3))
+        assertThatThrownBy(() -> new BitColumnReader(java.util.Arrays.copyOf(bytes, 1), 0, 1, 3))
                 .isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> new BitColumns.Reader(java.util.Arrays.copyOf(bytes, bytes.length + 1), 0, 1, 3))
+        assertThatThrownBy(() -> new BitColumnReader(java.util.Arrays.copyOf(bytes, bytes.length + 1), 0, 1, 3))
                 .isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> new BitColumns.Reader(bytes, 0, 1, 5)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new BitColumnReader(bytes, 0, 1, 5)).isInstanceOf(IOException.class);
         byte[] padded = bytes.clone();
         padded[padded.length - 1] |= (byte) 0x80;
-        assertThatThrownBy(() -> new BitColumns.Reader(padded, 0, 1, 3)).isInstanceOf(IOException.class);
-        assertThat(new BitColumns.Reader(bytes, 0, 1, 3).get(0, 2)).isEqualTo(7);
+        assertThatThrownBy(() -> new BitColumnReader(padded, 0, 1, 3)).isInstanceOf(IOException.class);
+        assertThat(new BitColumnReader(bytes, 0, 1, 3).get(0, 2)).isEqualTo(7);
     }
 
     private static long[] constant(int n, long v) {
