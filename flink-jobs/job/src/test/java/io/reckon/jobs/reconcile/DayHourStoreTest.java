@@ -16,8 +16,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -183,13 +181,11 @@ class DayHourStoreTest {
     }
 
     private static byte[] bytes(HourDay day) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        HourDaySerializer.INSTANCE.serialize(day, out);
-        return out.getCopyOfBuffer();
+        return CompactSerializers.bytes(HourDaySerializer.INSTANCE, day);
     }
 
     private static HourDay read(byte[] bytes) throws IOException {
-        return HourDaySerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
+        return CompactSerializers.read(HourDaySerializer.INSTANCE, bytes, null);
     }
 
     private static byte[] withHours(byte[] bytes, int hours) {
