@@ -53,17 +53,26 @@ final class PackedHours {
 
     /** The bucket of row {@code i} of {@code columns}. */
     static HourBucket bucket(long[][] columns, int i) {
+        long[] row = new long[COLUMNS];
+        for (int c = 0; c < COLUMNS; c++) {
+            row[c] = columns[c][i];
+        }
+        return bucketOf(row);
+    }
+
+    /** The bucket of one row's ten figures. */
+    private static HourBucket bucketOf(long[] row) {
         HourBucket b = new HourBucket();
-        b.usage = agg(columns, USAGE, i);
-        b.reported = agg(columns, REPORTED, i);
+        b.usage = agg(row, USAGE);
+        b.reported = agg(row, REPORTED);
         return b;
     }
 
-    private static Agg agg(long[][] c, int at, int i) {
+    private static Agg agg(long[] row, int at) {
         Agg a = new Agg();
-        a.count = c[at + COUNT][i];
-        a.sum = BigDecimal.valueOf(c[at + SUM][i], (int) c[at + SUM_SCALE][i]);
-        a.max = BigDecimal.valueOf(c[at + MAX][i], (int) c[at + MAX_SCALE][i]);
+        a.count = row[at + COUNT];
+        a.sum = BigDecimal.valueOf(row[at + SUM], (int) row[at + SUM_SCALE]);
+        a.max = BigDecimal.valueOf(row[at + MAX], (int) row[at + MAX_SCALE]);
         return a;
     }
 
@@ -108,12 +117,10 @@ final class PackedHours {
         return d;
     }
 
-    /** The columns of a payload of {@code n} rows, checked: figures, scales and counts as written can be. */
-    static long[][] unpack(byte[] payload, int n) throws IOException {
-        return unpack(reader(payload, n), payload[0], n);
-    }
-
-    /** The columns of a payload of {@code n} rows read by {@code in}, with {@code flags} its first byte. */
+    /**
+     * The columns of a payload of {@code n} rows read by {@code in}, with {@code flags} its first byte,
+     * checked: figures, scales and counts as written can be.
+     */
     static long[][] unpack(BitColumnReader in, int flags, int n) throws IOException {
         long[][] columns = new long[COLUMNS][n];
         for (int c = 0; c < COLUMNS; c++) {
@@ -132,23 +139,17 @@ final class PackedHours {
         return columns;
     }
 
-    /** The bucket of row {@code i} of a payload of {@code n} rows, the others not decoded. */
-    static HourBucket bucket(byte[] payload, int n, int i) throws IOException {
-        return bucket(reader(payload, n), payload[0], i);
-    }
-
-    /** The bucket of row {@code i} of the payload read by {@code in}, with {@code flags} its first byte. */
+    /**
+     * The bucket of row {@code i} of the payload read by {@code in}, with {@code flags} its first byte, the
+     * others not decoded.
+     */
     static HourBucket bucket(BitColumnReader in, int flags, int i) throws IOException {
         long[] row = new long[COLUMNS];
         for (int c = 0; c < COLUMNS; c++) {
             row[c] = in.get(c, i);
         }
         check(flags, i, row);
-        long[][] columns = new long[COLUMNS][1];
-        for (int c = 0; c < COLUMNS; c++) {
-            columns[c][0] = row[c];
-        }
-        return bucket(columns, 0);
+        return bucketOf(row);
     }
 
     /** A reader of the payload's columns after its flags, checked. */
