@@ -39,10 +39,9 @@ final class Ledger {
 
     /** Settles ({@link HourStore#settle}) the UTC days that end after {@code from} and by {@code to}. */
     void settleDays(long from, long to) throws Exception {
+        // The day holding from ends after it, and so does every later one.
         for (long day = HourDay.dayOf(from); day + HourDay.DAY_MS <= to; day += HourDay.DAY_MS) {
-            if (day + HourDay.DAY_MS > from) {
-                state.hours.settle(day);
-            }
+            state.hours.settle(day);
         }
     }
 
