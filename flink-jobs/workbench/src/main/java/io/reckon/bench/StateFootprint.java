@@ -8,6 +8,7 @@ import io.reckon.jobs.reconcile.HourTableSerializer;
 import io.reckon.jobs.reconcile.IdCopies;
 import io.reckon.jobs.reconcile.PeriodState;
 import io.reckon.jobs.records.MeterEvent;
+import io.reckon.pricing.Aggregation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -31,8 +32,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  *
  * <p>The key is the worst case the benchmark's workload produces: usage and reports in every hour of
  * the period (744 hourly buckets of three records a side), reports that miss half of every fourth
- * record (an under-reporting key, so most hours' reports differ from their usage), the period's
- * aggregates, one open anomaly, the anchor, first-seen and period-index values and three timers
+ * record (an under-reporting key, so most hours' reports differ from their usage), the period as it
+ * is at its close (aggregates, a bit per hour for usage, reports and verdicts, the forecast's total of
+ * each day), one open anomaly, the anchor, first-seen and period-index values and three timers
  * (next tick, metering final, billing final). The quantities are the workload's own ({@link
  * BenchWorkload}: tenths from 0.1 to 100.0), at the scale 9 of the Avro contract, as records decoded
  * from Kafka carry them.
@@ -92,7 +94,10 @@ final class StateFootprint {
             perHourEntries += prefix + size(longs, starts[h]) + size(buckets, b);
             p.usage.merge(b.usage);
             p.reported.merge(b.reported);
+            p.markHour(starts[h], true, true);
+            p.markHour(starts[h], false, true);
         }
+        closed(p, byHour);
         DataOutputSerializer table = new DataOutputSerializer(64);
         HourTableSerializer.write(starts, byHour, table);
         long hourTable = prefix + table.length();
@@ -147,6 +152,24 @@ final class StateFootprint {
         parts.put("bytes_per_dedup_id", perId);
         parts.put("dedup_ids_of_31_days", 2L * HOURS * RECORDS_PER_HOUR * perId);
         return parts;
+    }
+
+    /**
+     * What the period holds at its close besides its aggregates: every hour matured, reported and
+     * judged, final, and the forecast's total of each day (summed as the forecast sums them).
+     */
+    private static void closed(PeriodState p, HourBucket[] byHour) {
+        p.maturedBefore = p.end;
+        p.reportedBefore = p.end;
+        p.judgedBefore = p.end;
+        p.finalized = true;
+        p.billingFinal = true;
+        p.dayTotals = new double[HOURS / 24];
+        p.dayTotalsAggregation = Aggregation.SUM.ordinal();
+        for (int h = 0; h < HOURS; h++) {
+            p.dayTotals[h / 24] += byHour[h].usage.sum.doubleValue();
+        }
+        p.daysKnown = p.dayTotals.length;
     }
 
     private static BigDecimal quantity(long unscaled) {
