@@ -7,16 +7,20 @@ import io.reckon.jobs.reconcile.checks.HourBits;
 import io.reckon.jobs.reconcile.checks.UsageDetector;
 import io.reckon.jobs.reconcile.checks.WeeklyRhythm;
 import java.util.Arrays;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One key's state of one billing period: running aggregates (so that an evaluation costs O(1) state
  * reads), finality, and one bit per hour of the period for usage, reports, spike and drop verdicts and
  * hours to judge again. The hourly buckets it is built from are kept beside it (state {@code hours}).
  *
- * <p>A POJO on purpose: Flink's POJO serializer lets fields be added and removed across savepoints.
- * Fields that are null in state restored from the previous layout (the hour bits, the signal list) are
- * rebuilt from the hourly buckets and the anomaly state the first time the period is read.
+ * <p>Written by {@link PeriodStateSerializer}, whose every value starts with its layout, so that fields
+ * can be added in a later layout and the earlier ones still read. State written with Flink's POJO
+ * serializer (before the compact one) migrates on restore. Fields that are null in state restored from
+ * the first layout (the hour bits, the signal list) are rebuilt from the hourly buckets and the anomaly
+ * state the first time the period is read.
  */
+@TypeInfo(PeriodStateTypeInfoFactory.class)
 public class PeriodState {
     public long start;
     public long end;
@@ -106,7 +110,7 @@ public class PeriodState {
 
     /**
      * The forecast's weekly rhythm as of the last tick, with the days it was computed from ({@link
-     * Forecasts}): not state (transient fields are no part of Flink's POJO type), so with RocksDB, or
+     * Forecasts}): not state ({@link PeriodStateSerializer} does not write it), so with RocksDB, or
      * after a restore, it is computed again from the days.
      */
     transient WeeklyRhythm rhythm;

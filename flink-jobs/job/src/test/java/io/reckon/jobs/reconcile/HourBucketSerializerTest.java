@@ -9,21 +9,17 @@ import static io.reckon.jobs.reconcile.CompactSerializers.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.reckon.jobs.records.CompactTypeInfo;
 import io.reckon.jobs.records.DecimalCodec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -281,41 +277,6 @@ class HourBucketSerializerTest extends SerializerTestBase<HourBucket> {
         assertThat(same(read(HourBucketSerializer.INSTANCE, compact, null), original))
                 .isTrue();
         assertThat(compact.length).isLessThan(old.length / 2);
-    }
-
-    @Test
-    void aPeriodWrittenWithPojoAggregatesMigratesThroughItsFields() throws Exception {
-        SerializerConfigImpl config = new SerializerConfigImpl();
-        config.setGenericTypes(false);
-        TypeInformation<PeriodState> current = TypeInformation.of(PeriodState.class);
-        assertThat(((PojoTypeInfo<PeriodState>) current).getTypeAt("usage")).isInstanceOf(CompactTypeInfo.class);
-        TypeSerializer<PeriodState> now = current.createSerializer(config);
-
-        TypeSerializer<PeriodState> former = formerPojoSerializer(PeriodState.class);
-        PeriodState p = PeriodState.of(0L, 2_678_400_000L, 1);
-        p.usage = agg(2_232, "83476.800000000", "99.900000000");
-        p.maturedUsage = agg(3, "-1.5", "0");
-        p.reported = new Agg();
-        p.reportedSoFar = agg(1, "12.5", "12.5");
-        p.lateRecords = 4;
-        byte[] old = bytes(former, p);
-        TypeSerializerSnapshot<PeriodState> oldSnapshot = roundTrip(former.snapshotConfiguration());
-
-        assertThat(now.snapshotConfiguration()
-                        .resolveSchemaCompatibility(oldSnapshot)
-                        .isCompatibleAfterMigration())
-                .isTrue();
-        PeriodState migrated = read(oldSnapshot.restoreSerializer(), old, null);
-        byte[] compact = bytes(now, migrated);
-        PeriodState back = read(now, compact, null);
-        assertThat(same(back.usage, p.usage)).isTrue();
-        assertThat(same(back.maturedUsage, p.maturedUsage)).isTrue();
-        assertThat(same(back.reported, p.reported)).isTrue();
-        assertThat(same(back.reportedSoFar, p.reportedSoFar)).isTrue();
-        assertThat(back.end).isEqualTo(p.end);
-        assertThat(back.lateRecords).isEqualTo(4);
-        System.err.println("PeriodState: " + compact.length + " bytes, " + old.length + " with POJO aggregates");
-        assertThat(compact.length).isLessThan(old.length);
     }
 
     private static <T> TypeSerializerSnapshot<T> roundTrip(TypeSerializerSnapshot<T> snapshot) throws IOException {
