@@ -14,11 +14,12 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Serializer of an {@link HourTable} for checkpoints and savepoints: a marker (a varint beyond any count
- * of hours a table can have), the number of UTC days with hours, then each day, the first as its number
- * since the epoch (zigzag varint) and each next as the days since the one before, followed by its hours
- * as {@link HourDaySerializer} writes a day (packed in bit columns when it can be). Tables written before
- * the days (the number of hours, then each hour as its distance from the one before and its bucket in
- * {@link HourBucketSerializer}'s encoding) still read. {@link #copy} is a deep copy: the heap backend
+ * of hours a table can have), then the whole table in one set of bit columns ({@link PackedHourTable}).
+ * A table one of whose figures is beyond a long is written by day after another marker: the number of
+ * UTC days with hours, then each day, the first as its number since the epoch (zigzag varint) and each
+ * next as the days since the one before, followed by its hours as {@link HourDaySerializer} writes a
+ * day. Tables written before (by day, or the number of hours, then each hour as its distance from the
+ * one before and its bucket in {@link HourBucketSerializer}'s encoding) still read. {@link #copy} is a deep copy: the heap backend
  * copies a key's table before changing it while a snapshot still holds it.
  */
 public final class HourTableSerializer extends TypeSerializerSingleton<HourTable> {
@@ -32,6 +33,9 @@ public final class HourTableSerializer extends TypeSerializerSingleton<HourTable
 
     /** Written in place of the number of hours: the table's hours follow by day. */
     private static final long DAYS_MARKER = MAX_HOURS + 1;
+
+    /** Written in place of the number of hours: the table's hours follow as one {@link PackedHourTable}. */
+    static final long PACKED_MARKER = MAX_HOURS + 2;
 
     /** More days than a key's hours can span. */
     private static final long MAX_DAYS = MAX_HOURS / HourDay.HOURS + 1;
@@ -83,12 +87,29 @@ public final class HourTableSerializer extends TypeSerializerSingleton<HourTable
      * #serialize} writes one: for measuring the layout's size without building a table.
      */
     public static void write(long[] hours, HourBucket[] buckets, DataOutputView out) throws IOException {
-        int days = 0;
+        check(hours, buckets);
+        long[][] columns = PackedHourTable.columnsOf(buckets);
+        if (columns != null) {
+            DecimalCodec.writeUnsigned(out, PACKED_MARKER);
+            PackedHourTable.write(hours, columns, out);
+        } else {
+            writeDays(hours, buckets, out);
+        }
+    }
+
+    private static void check(long[] hours, HourBucket[] buckets) throws IOException {
         for (int i = 0; i < hours.length; i++) {
             if (hours[i] % HOUR_MS != 0 || (i > 0 && hours[i] <= hours[i - 1]) || buckets[i] == null) {
                 throw new IOException("Hour table holds " + hours[i]
                         + ": not the start of an hour after the one before, with records");
             }
+        }
+    }
+
+    /** The form of tables with a figure beyond a long: each day as {@link HourDaySerializer} writes it. */
+    static void writeDays(long[] hours, HourBucket[] buckets, DataOutputView out) throws IOException {
+        int days = 0;
+        for (int i = 0; i < hours.length; i++) {
             if (i == 0 || HourDay.dayOf(hours[i]) != HourDay.dayOf(hours[i - 1])) {
                 days++;
             }
@@ -119,6 +140,9 @@ public final class HourTableSerializer extends TypeSerializerSingleton<HourTable
         long n = DecimalCodec.readUnsigned(in);
         if (n == DAYS_MARKER) {
             return readDays(in);
+        }
+        if (n == PACKED_MARKER) {
+            return PackedHourTable.read(in);
         }
         if (n < 0 || n > MAX_HOURS) {
             throw new IOException("Corrupt hour table: count " + n);

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link HourTable} against a sorted map of the same hours: after any sequence of puts, replacements,
  * removals and removals by range, the table holds exactly the map's hours and buckets, and so does its
- * copy and what {@link HourTableSerializer} reads back from its bytes (packed by day), as a table
- * written hour by hour before the days still does. The hours are drawn from runs of
+ * copy and what {@link HourTableSerializer} reads back from its bytes (the whole table packed in one
+ * set of columns), as tables written by day or hour by hour before still do. The hours are drawn from runs of
  * neighbouring hours and from hours far apart (before 1970 too), enough of them that every try grows
  * the table several times, so that probing, runs that wrap around the end of the slots and the
  * shifting back on removal are exercised.
@@ -140,6 +140,80 @@ class HourTableTest {
     }
 
     @Test
+    void aWholeTableInOneSetOfColumnsSavesTheHeadersOfItsDays() throws Exception {
+        long[] hours = new long[744];
+        HourBucket[] buckets = new HourBucket[hours.length];
+        for (int h = 0; h < hours.length; h++) {
+            hours[h] = BASE + h * HOUR_MS;
+            buckets[h] = bucket(1 + h % 4);
+        }
+        DataOutputSerializer byDay = new DataOutputSerializer(64);
+        HourTableSerializer.writeDays(hours, buckets, byDay);
+        DataOutputSerializer whole = new DataOutputSerializer(64);
+        HourTableSerializer.write(hours, buckets, whole);
+        assertThat(whole.length()).isLessThan(byDay.length() - 31 * 20);
+
+        // Both read back as the same table (the days' form is still read, as written before).
+        TreeMap<Long, Long> model = new TreeMap<>();
+        for (int h = 0; h < hours.length; h++) {
+            model.put(hours[h], 1L + h % 4);
+        }
+        assertHolds(read(byDay.getCopyOfBuffer()), model);
+        assertHolds(read(whole.getCopyOfBuffer()), model);
+    }
+
+    @Test
+    void aTableWithAFigureBeyondALongIsWrittenByDayAndReadsExactly() throws Exception {
+        HourTable table = new HourTable();
+        for (int h = 0; h < 50; h++) {
+            table.put(BASE + h * HOUR_MS, bucket(2));
+        }
+        HourBucket wide = bucket(1);
+        wide.reported.add(new BigDecimal("92233720368547758080.123456789"));
+        table.put(BASE + 7 * HOUR_MS, wide);
+        byte[] b = bytes(table);
+        assertThat(io.reckon.jobs.records.DecimalCodec.readUnsigned(new DataInputDeserializer(b)))
+                .isNotEqualTo(HourTableSerializer.PACKED_MARKER);
+        HourTable back = read(b);
+        assertThat(back.size()).isEqualTo(50);
+        assertThat(back.get(BASE + 7 * HOUR_MS).reported.sum)
+                .isEqualTo(new BigDecimal("92233720368547758080.123456789"));
+        assertThat(back.get(BASE + 8 * HOUR_MS).usage.sum).isEqualTo(new BigDecimal("2"));
+    }
+
+    @Property(tries = 2000)
+    void anyBytesAfterTheMarkerOfAWholeTableGiveATableOrAnIoException(@ForAll byte[] bytes) {
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        try {
+            io.reckon.jobs.records.DecimalCodec.writeUnsigned(out, HourTableSerializer.PACKED_MARKER);
+            out.write(bytes);
+            read(out.getCopyOfBuffer());
+        } catch (IOException corrupt) {
+            // refused: the outcome corrupt bytes must have
+        } catch (Exception e) {
+            throw new AssertionError("a table read from any bytes fails only as corrupt", e);
+        }
+    }
+
+    @Property(tries = 300)
+    void bytesOfAWholeTableWithAByteChangedGiveATableOrAnIoException(
+            @ForAll("operations") List<Op> ops, @ForAll int position, @ForAll byte value) throws Exception {
+        HourTable table = new HourTable();
+        for (Op op : ops) {
+            if (op instanceof Put p) {
+                table.put(p.hour(), bucket(p.records()));
+            }
+        }
+        byte[] b = bytes(table);
+        b[Math.floorMod(position, b.length)] = value;
+        try {
+            read(b);
+        } catch (IOException corrupt) {
+            // refused
+        }
+    }
+
+    @Test
     void anHourThatIsNotTheStartOfAnHourIsRefusedWhenWritten() {
         HourTable table = new HourTable();
         table.put(BASE + 1, bucket(1));
@@ -168,7 +242,11 @@ class HourTableTest {
     }
 
     private static HourTable roundTrip(HourTable table) throws IOException {
-        return HourTableSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes(table)));
+        return read(bytes(table));
+    }
+
+    private static HourTable read(byte[] bytes) throws IOException {
+        return HourTableSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
     }
 
     private static byte[] bytes(HourTable table) throws IOException {

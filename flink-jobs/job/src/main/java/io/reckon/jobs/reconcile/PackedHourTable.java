@@ -1,0 +1,125 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import io.reckon.jobs.records.DecimalCodec;
+import java.io.IOException;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * A key's whole {@link HourTable} in one set of {@link PackedHours} columns, the form {@link
+ * HourTableSerializer} writes when every figure fits a long: the hours as runs of consecutive hours
+ * (a busy key's month is one run), then one payload for all of them. Against a payload per day it
+ * saves each day's header, flags and ten column headers, some 35 bytes a day.
+ *
+ * <p>The layout: the number of runs, each run as its first hour (the first as hours since the epoch,
+ * zig-zag; the next ones as the hours after the end of the run before, at least one) and its length,
+ * then the payload's length and the payload. At most {@link #MAX_HOURS} hours, so that corrupt bytes
+ * can make a reader allocate no more than their columns (10 longs an hour, 5 MB).
+ */
+final class PackedHourTable {
+
+    /** The most hours written in this form: some seven years, far beyond what a key retains. */
+    static final int MAX_HOURS = 1 << 16;
+
+    private PackedHourTable() {}
+
+    /**
+     * The columns of {@code buckets}, or null when they cannot be written in this form (none, too many,
+     * or a figure beyond a long).
+     */
+    static long[][] columnsOf(HourBucket[] buckets) {
+        int n = buckets.length;
+        if (n == 0 || n > MAX_HOURS) {
+            return null;
+        }
+        long[][] columns = new long[PackedHours.COLUMNS][n];
+        for (int i = 0; i < n; i++) {
+            long[] figures = PackedHours.figuresOf(buckets[i]);
+            if (figures == null) {
+                return null;
+            }
+            for (int c = 0; c < PackedHours.COLUMNS; c++) {
+                columns[c][i] = figures[c];
+            }
+        }
+        return columns;
+    }
+
+    /** Writes the ascending starts of {@code hours} and the {@link #columnsOf} their buckets. */
+    static void write(long[] hours, long[][] columns, DataOutputView out) throws IOException {
+        int n = hours.length;
+        int runs = 1;
+        for (int i = 1; i < n; i++) {
+            if (hours[i] != hours[i - 1] + HOUR_MS) {
+                runs++;
+            }
+        }
+        DecimalCodec.writeUnsigned(out, runs);
+        long previousEnd = 0;
+        for (int from = 0; from < n; ) {
+            int to = from + 1;
+            while (to < n && hours[to] == hours[to - 1] + HOUR_MS) {
+                to++;
+            }
+            long first = hours[from] / HOUR_MS;
+            if (from == 0) {
+                DecimalCodec.writeZigZag(out, first);
+            } else {
+                DecimalCodec.writeUnsigned(out, first - previousEnd);
+            }
+            DecimalCodec.writeUnsigned(out, to - from);
+            previousEnd = first + (to - from);
+            from = to;
+        }
+        byte[] payload = PackedHours.pack(columns, n);
+        DecimalCodec.writeUnsigned(out, payload.length);
+        out.write(payload);
+    }
+
+    /** Reads a table {@link #write} wrote, checked: corrupt bytes give an {@link IOException}. */
+    static HourTable read(DataInputView in) throws IOException {
+        long runs = DecimalCodec.readUnsigned(in);
+        if (runs < 1 || runs > MAX_HOURS) {
+            throw new IOException("Corrupt packed hour table: " + runs + " runs");
+        }
+        long[] firsts = new long[(int) runs];
+        int[] lengths = new int[(int) runs];
+        long n = 0;
+        long end = 0;
+        for (int r = 0; r < runs; r++) {
+            long step = r == 0 ? DecimalCodec.readZigZag(in) : DecimalCodec.readUnsigned(in);
+            long length = DecimalCodec.readUnsigned(in);
+            if ((r > 0 && step < 1) || length < 1 || length > MAX_HOURS - n) {
+                throw new IOException("Corrupt packed hour table at run " + r);
+            }
+            try {
+                firsts[r] = r == 0 ? step : Math.addExact(end, step);
+                end = Math.addExact(firsts[r], length);
+                Math.multiplyExact(end, HOUR_MS);
+            } catch (ArithmeticException e) {
+                throw new IOException("Corrupt packed hour table: hour out of range at run " + r, e);
+            }
+            lengths[r] = (int) length;
+            n += length;
+        }
+        long size = DecimalCodec.readUnsigned(in);
+        // Ten columns of at most 64 bits a value, their headers (at most 12 bytes each) and the flags.
+        if (size < 1 || size > 1 + PackedHours.COLUMNS * (12 + 8 * n)) {
+            throw new IOException("Corrupt packed hour table: payload of " + size + " bytes");
+        }
+        byte[] payload = new byte[(int) size];
+        in.readFully(payload);
+        BitColumnReader reader = PackedHours.reader(payload, (int) n);
+        long[][] columns = PackedHours.unpack(reader, payload[0] & 0xFF, (int) n);
+        HourTable table = new HourTable();
+        int i = 0;
+        for (int r = 0; r < runs; r++) {
+            for (int h = 0; h < lengths[r]; h++) {
+                table.put((firsts[r] + h) * HOUR_MS, PackedHours.bucket(columns, i++));
+            }
+        }
+        return table;
+    }
+}
