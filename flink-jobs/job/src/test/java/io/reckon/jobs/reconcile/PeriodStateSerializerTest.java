@@ -77,6 +77,23 @@ class PeriodStateSerializerTest {
     }
 
     @Test
+    void theGeneratedPeriodsSetEveryFieldSoThatTheRoundTripChecksThemAll() throws Exception {
+        // A field added to PeriodState and not to anyPeriod would pass the round trip unwritten.
+        PeriodState fresh = new PeriodState();
+        for (Field f : PeriodState.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) || Modifier.isTransient(f.getModifiers())) {
+                continue;
+            }
+            boolean differs = false;
+            for (long seed = 0; seed < 50 && !differs; seed++) {
+                PeriodState p = anyPeriod(new Random(seed));
+                differs = !java.util.Objects.deepEquals(f.get(p), f.get(fresh));
+            }
+            assertThat(differs).as("anyPeriod sets %s", f.getName()).isTrue();
+        }
+    }
+
+    @Test
     void aClosedPeriodOfABusyKeyTakesAFractionOfItsPojoBytes() throws IOException {
         PeriodState p = PeriodState.of(1_767_225_600_000L, 1_767_225_600_000L + 31 * 24 * HOUR_MS, 1);
         for (long h = p.start; h < p.end; h += HOUR_MS) {
