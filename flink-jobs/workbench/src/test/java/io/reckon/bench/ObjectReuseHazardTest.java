@@ -9,6 +9,7 @@ import io.reckon.jobs.records.AnomalyRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -38,7 +39,32 @@ class ObjectReuseHazardTest {
         List<AnomalyRecord> reusing = anomaliesBesideAMutatingSink(true);
 
         assertThat(copying).isNotEmpty().noneMatch(r -> r.explanation.endsWith(MARK));
-        assertThat(reusing).hasSameSizeAs(copying).allMatch(r -> r.explanation.endsWith(MARK));
+        assertThat(reusing).isNotEmpty().allMatch(r -> r.explanation.endsWith(MARK));
+        // Both runs end with the same standing anomalies. How many revisions lead there may differ: with
+        // two source subtasks, whether an out-of-order record is late depends on how far the other
+        // subtask's watermark has come, which is timing.
+        assertThat(standing(reusing)).isNotEmpty().isEqualTo(standing(copying));
+    }
+
+    /**
+     * The figures of the last revision of each anomaly that does not end resolved (its status, open or
+     * updated, tells how many revisions came before).
+     */
+    private static Map<String, String> standing(List<AnomalyRecord> revisions) {
+        Map<String, AnomalyRecord> last = new TreeMap<>();
+        for (AnomalyRecord r : revisions) {
+            last.merge(
+                    r.type + " " + r.accountId + " " + r.meter + " " + r.periodStart,
+                    r,
+                    (a, b) -> b.revision > a.revision ? b : a);
+        }
+        Map<String, String> standing = new TreeMap<>();
+        last.forEach((id, r) -> {
+            if (!"resolved".equals(r.status)) {
+                standing.put(id, r.amountMinor + " " + r.actualQuantity + " " + r.reportedQuantity);
+            }
+        });
+        return standing;
     }
 
     @Test
