@@ -71,17 +71,7 @@ final class HourDay {
             }
             mask |= 1 << hoursOfDay[i];
         }
-        long[][] columns = n >= PACKED_FROM_HOURS ? new long[PackedHours.COLUMNS][n] : null;
-        for (int i = 0; i < n && columns != null; i++) {
-            long[] figures = PackedHours.figuresOf(buckets[i]);
-            if (figures == null) {
-                columns = null;
-            } else {
-                for (int c = 0; c < PackedHours.COLUMNS; c++) {
-                    columns[c][i] = figures[c];
-                }
-            }
-        }
+        long[][] columns = n >= PACKED_FROM_HOURS ? PackedHours.columnsOf(buckets, n) : null;
         if (columns != null) {
             return new HourDay(mask, PackedHours.pack(columns, n), true);
         }

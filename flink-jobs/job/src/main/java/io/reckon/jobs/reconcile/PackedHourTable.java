@@ -31,20 +31,7 @@ final class PackedHourTable {
      */
     static long[][] columnsOf(HourBucket[] buckets) {
         int n = buckets.length;
-        if (n == 0 || n > MAX_HOURS) {
-            return null;
-        }
-        long[][] columns = new long[PackedHours.COLUMNS][n];
-        for (int i = 0; i < n; i++) {
-            long[] figures = PackedHours.figuresOf(buckets[i]);
-            if (figures == null) {
-                return null;
-            }
-            for (int c = 0; c < PackedHours.COLUMNS; c++) {
-                columns[c][i] = figures[c];
-            }
-        }
-        return columns;
+        return n == 0 || n > MAX_HOURS ? null : PackedHours.columnsOf(buckets, n);
     }
 
     /** Writes the ascending starts of {@code hours} and the {@link #columnsOf} their buckets. */

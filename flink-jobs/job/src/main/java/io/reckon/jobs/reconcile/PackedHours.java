@@ -39,6 +39,24 @@ final class PackedHours {
         return into(b.usage, f, USAGE) && into(b.reported, f, REPORTED) ? f : null;
     }
 
+    /**
+     * The columns of the first {@code n} buckets, or null when a figure of one of them is beyond a long
+     * (those have no packed form).
+     */
+    static long[][] columnsOf(HourBucket[] buckets, int n) {
+        long[][] columns = new long[COLUMNS][n];
+        for (int i = 0; i < n; i++) {
+            long[] figures = figuresOf(buckets[i]);
+            if (figures == null) {
+                return null;
+            }
+            for (int c = 0; c < COLUMNS; c++) {
+                columns[c][i] = figures[c];
+            }
+        }
+        return columns;
+    }
+
     private static boolean into(Agg a, long[] f, int at) {
         if (DecimalCodec.kind(a.sum) == DecimalCodec.BIG || DecimalCodec.kind(a.max) == DecimalCodec.BIG) {
             return false;
