@@ -9,13 +9,19 @@ import java.io.IOException;
 final class BitColumnReader {
     private final byte[] bytes;
     private final int n;
+    /** Dense: the bits of each value. Sparse: the bits of each value other than the common one. */
     private final int[] width;
+
     private final int[] zeros;
     private final long[] base;
+    private final boolean[] sparse;
+    private final long[] common;
     /** Where each column's bits start, counted from the first bit after the headers. */
     private final long[] start;
 
     private final int bitsFrom;
+    /** Where the headers are read, while the reader is made. */
+    private int cursor;
 
     BitColumnReader(byte[] bytes, int from, int columns, int n) throws IOException {
         this.bytes = bytes;
@@ -23,37 +29,45 @@ final class BitColumnReader {
         this.width = new int[columns];
         this.zeros = new int[columns];
         this.base = new long[columns];
+        this.sparse = new boolean[columns];
+        this.common = new long[columns];
         this.start = new long[columns];
-        int at = from;
-        long bits = 0;
+        cursor = from;
         for (int c = 0; c < columns; c++) {
-            int b = byteAt(at++);
-            width[c] = b & 0x7F;
-            if (width[c] > 64) {
-                throw new IOException("Corrupt bit column: width " + width[c]);
-            }
+            int b = nextByte();
+            sparse[c] = (b & 0x7F) == BitColumns.SPARSE;
             if ((b & 0x80) != 0) {
-                zeros[c] = byteAt(at++);
+                zeros[c] = nextByte();
                 if (zeros[c] < 1 || zeros[c] > BitColumns.MAX_ZEROS) {
                     throw new IOException("Corrupt bit column: " + zeros[c] + " decimal zeros");
                 }
             }
-            long zz = 0;
-            for (int shift = 0; ; shift += 7) {
-                if (shift > 63) {
-                    throw new IOException("Corrupt bit column: base too long");
-                }
-                int v = byteAt(at++);
-                zz |= (long) (v & 0x7F) << shift;
-                if ((v & 0x80) == 0) {
-                    break;
-                }
+            if (sparse[c]) {
+                common[c] = nextVarint();
+                b = nextByte();
             }
-            base[c] = (zz >>> 1) ^ -(zz & 1);
-            start[c] = bits;
-            bits += (long) width[c] * n;
+            width[c] = b & 0x7F;
+            if (width[c] > 64 || (sparse[c] && (b & 0x80) != 0)) {
+                throw new IOException("Corrupt bit column: width " + b);
+            }
+            base[c] = nextVarint();
         }
+        int at = cursor;
         this.bitsFrom = at;
+        long available = 8L * (bytes.length - at);
+        long bits = 0;
+        for (int c = 0; c < columns; c++) {
+            start[c] = bits;
+            long others = n;
+            if (sparse[c]) {
+                if (bits + n > available) {
+                    throw new IOException("Corrupt bit columns: " + (bytes.length - at) + " bytes, cut short");
+                }
+                others = ones(bits, n);
+                bits += n;
+            }
+            bits += width[c] * others;
+        }
         long bitBytes = (bits + 7) >>> 3;
         if (bytes.length - at != bitBytes) {
             throw new IOException("Corrupt bit columns: " + (bytes.length - at) + " bytes for " + bits + " bits");
@@ -63,6 +77,36 @@ final class BitColumnReader {
         }
     }
 
+    /** The headers' next byte. */
+    private int nextByte() throws IOException {
+        return byteAt(cursor++);
+    }
+
+    /** The headers' next zig-zag varint. */
+    private long nextVarint() throws IOException {
+        long zz = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (shift > 63) {
+                throw new IOException("Corrupt bit column: varint too long");
+            }
+            int v = nextByte();
+            zz |= (long) (v & 0x7F) << shift;
+            if ((v & 0x80) == 0) {
+                break;
+            }
+        }
+        return (zz >>> 1) ^ -(zz & 1);
+    }
+
+    /** The set bits among {@code count} bits from {@code position}. */
+    private int ones(long position, int count) {
+        int ones = 0;
+        for (int done = 0; done < count; done += 64) {
+            ones += Long.bitCount(bitsAt(position + done, Math.min(64, count - done)));
+        }
+        return ones;
+    }
+
     /** The payload's length up to its bits: the headers after {@code from}. */
     int bitsFrom() {
         return bitsFrom;
@@ -70,6 +114,13 @@ final class BitColumnReader {
 
     /** Value {@code i} of column {@code c}; an IOException when it is no long. */
     long get(int c, int i) throws IOException {
+        if (sparse[c]) {
+            if (bitsAt(start[c] + i, 1) == 0) {
+                return unshift(c, common[c]);
+            }
+            long other = start[c] + n + (long) width[c] * ones(start[c], i);
+            return unshift(c, base[c] + bitsAt(other, width[c]));
+        }
         long stored = bitsAt(start[c] + (long) width[c] * i, width[c]);
         return unshift(c, base[c] + stored); // the sum wraps as the writer's subtraction did
     }
@@ -77,6 +128,21 @@ final class BitColumnReader {
     /** The values of column {@code c}, into the first n of {@code into}, read one after the other. */
     void column(int c, long[] into) throws IOException {
         int w = width[c];
+        if (n == 0) {
+            return; // no bits to read, whatever the width says
+        }
+        if (sparse[c]) {
+            long other = start[c] + n;
+            for (int i = 0; i < n; i++) {
+                if (bitsAt(start[c] + i, 1) == 0) {
+                    into[i] = unshift(c, common[c]);
+                } else {
+                    into[i] = unshift(c, base[c] + bitsAt(other, w));
+                    other += w;
+                }
+            }
+            return;
+        }
         if (w == 0 || w > 56) {
             for (int i = 0; i < n; i++) {
                 into[i] = get(c, i);

@@ -22,22 +22,42 @@ final class BitColumnWriter {
     /** Adds a column whose {@link BitColumns.Stats} are known. */
     void column(long[] values, BitColumns.Stats stats) {
         int z = stats.zeros;
-        headByte(stats.width | (z > 0 ? 0x80 : 0));
+        headByte((stats.sparse ? BitColumns.SPARSE : stats.width) | (z > 0 ? 0x80 : 0));
         if (z > 0) {
             headByte(z);
         }
-        long zz = (stats.base << 1) ^ (stats.base >> 63);
-        while ((zz & ~0x7FL) != 0) {
-            headByte((int) (zz & 0x7F) | 0x80);
-            zz >>>= 7;
+        if (stats.sparse) {
+            headVarint(stats.common);
+            headByte(stats.width);
         }
-        headByte((int) zz);
+        headVarint(stats.base);
+        if (stats.sparse) {
+            for (int i = 0; i < n; i++) {
+                put(BitColumns.divide(values[i], z) == stats.common ? 0 : 1, 1);
+            }
+            for (int i = 0; i < n; i++) {
+                long v = BitColumns.divide(values[i], z);
+                if (v != stats.common) {
+                    put(v - stats.base, stats.width);
+                }
+            }
+            return;
+        }
         if (stats.width == 0) {
             return;
         }
         for (int i = 0; i < n; i++) {
             put(BitColumns.divide(values[i], z) - stats.base, stats.width);
         }
+    }
+
+    private void headVarint(long v) {
+        long zz = (v << 1) ^ (v >> 63);
+        while ((zz & ~0x7FL) != 0) {
+            headByte((int) (zz & 0x7F) | 0x80);
+            zz >>>= 7;
+        }
+        headByte((int) zz);
     }
 
     /** The headers, then the bits. */

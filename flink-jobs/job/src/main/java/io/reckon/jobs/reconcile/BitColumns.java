@@ -6,11 +6,17 @@ package io.reckon.jobs.reconcile;
  * ({@link PackedHours}), where a column (say the usage sums of 24 hours) holds values of similar size
  * and a varint per value would spend whole bytes on each.
  *
- * <p>A column is written as a header and its values' bits. The header: one byte of the width w (0 to
- * 64) with bit 7 set when a byte z follows (the decimal zeros every value ends in, 1 to 18), then the
- * smallest value divided by 10^z as a zig-zag varint (the base). Each value is then (value / 10^z -
- * base) in w bits: a column of equal values takes its header alone. A payload is the headers of all its
- * columns, then all their bits in one stream, low bit first, padded with zeros to a whole byte.
+ * <p>A column is written as a header and its values' bits, dense or sparse, whichever is shorter. A
+ * dense header: one byte of the width w (0 to 64) with bit 7 set when a byte z follows (the decimal
+ * zeros every value ends in, 1 to 18), then the smallest value divided by 10^z as a zig-zag varint (the
+ * base). Each value is then (value / 10^z - base) in w bits: a column of equal values takes its header
+ * alone. A sparse column is for a column most of whose rows hold one value (a reported figure written as
+ * its difference from the measured one: 0 in every hour reported as measured): its header is the byte
+ * {@link #SPARSE} (bit 7 and z as for a dense one), the common value divided by 10^z as a zig-zag
+ * varint, then the width and base of the other values as a dense header has them (without z); its bits
+ * are one per row (set for a row of another value), then each other value in w bits, in the order of
+ * the rows. A payload is the headers of all its columns, then all their bits in one stream, low bit
+ * first, padded with zeros to a whole byte.
  *
  * <p>Written by hand: no library at hand packs integers of a per-column width and a shared decimal
  * shift, and the format must stay exactly as written for state to read back.
@@ -36,11 +42,20 @@ final class BitColumns {
 
     private BitColumns() {}
 
+    /** The header byte's low seven bits of a sparse column (a dense column's are its width, 0 to 64). */
+    static final int SPARSE = 0x7F;
+
     /** What a column's header holds, and the bits it takes. */
     static final class Stats {
         final int zeros;
+        /** Dense: the smallest value. Sparse: the smallest of the values other than {@link #common}. */
         final long base;
+        /** Dense: the bits of each value. Sparse: the bits of each value other than {@link #common}. */
         final int width;
+
+        final boolean sparse;
+        /** Sparse: the value most rows hold. */
+        final long common;
         /** Bits of the column, header included. */
         final long bits;
 
@@ -48,25 +63,76 @@ final class BitColumns {
             this.zeros = zeros;
             this.base = base;
             this.width = width;
-            long zz = (base << 1) ^ (base >> 63);
-            int baseBytes = Math.max(1, (64 - Long.numberOfLeadingZeros(zz) + 6) / 7);
-            this.bits = 8L * (1 + (zeros > 0 ? 1 : 0) + baseBytes) + (long) width * n;
+            this.sparse = false;
+            this.common = 0;
+            this.bits = 8L * (1 + (zeros > 0 ? 1 : 0) + varintBytes(base)) + (long) width * n;
         }
 
-        /** The column of the first {@code n} of {@code values}. */
+        private Stats(int zeros, long common, long base, int width, int n, int others) {
+            this.zeros = zeros;
+            this.base = base;
+            this.width = width;
+            this.sparse = true;
+            this.common = common;
+            this.bits = 8L * (2 + (zeros > 0 ? 1 : 0) + varintBytes(common) + varintBytes(base))
+                    + n
+                    + (long) width * others;
+        }
+
+        /** The column of the first {@code n} of {@code values}, dense or sparse, whichever is shorter. */
         static Stats of(long[] values, int n) {
+            if (n == 0) {
+                return new Stats(0, 0, 0, 0);
+            }
             int z = zerosOf(values, n);
             long base = Long.MAX_VALUE;
             long top = Long.MIN_VALUE;
+            // The majority value, if there is one (Boyer and Moore's vote): the only one a sparse
+            // column can take as its common value and be shorter.
+            long candidate = 0;
+            int votes = 0;
             for (int i = 0; i < n; i++) {
                 long v = divide(values[i], z);
                 base = Math.min(base, v);
                 top = Math.max(top, v);
+                if (votes == 0) {
+                    candidate = v;
+                    votes = 1;
+                } else {
+                    votes += v == candidate ? 1 : -1;
+                }
             }
-            if (n == 0) {
-                return new Stats(0, 0, 0, 0);
+            Stats dense = new Stats(z, base, spread(base, top), n);
+            if (dense.width == 0) {
+                return dense;
             }
-            return new Stats(z, base, 64 - Long.numberOfLeadingZeros(top - base), n); // the spread, unsigned
+            Stats sparse = sparse(values, n, z, candidate);
+            return sparse != null && sparse.bits < dense.bits ? sparse : dense;
+        }
+
+        private static Stats sparse(long[] values, int n, int z, long common) {
+            long base = Long.MAX_VALUE;
+            long top = Long.MIN_VALUE;
+            int others = 0;
+            for (int i = 0; i < n; i++) {
+                long v = divide(values[i], z);
+                if (v != common) {
+                    others++;
+                    base = Math.min(base, v);
+                    top = Math.max(top, v);
+                }
+            }
+            return others * 2 > n ? null : new Stats(z, common, base, spread(base, top), n, others);
+        }
+
+        /** Bits of top - base, unsigned. */
+        private static int spread(long base, long top) {
+            return 64 - Long.numberOfLeadingZeros(top - base);
+        }
+
+        private static int varintBytes(long v) {
+            long zz = (v << 1) ^ (v >> 63);
+            return Math.max(1, (64 - Long.numberOfLeadingZeros(zz) + 6) / 7);
         }
     }
 

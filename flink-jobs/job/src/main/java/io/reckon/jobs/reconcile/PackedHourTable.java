@@ -92,8 +92,9 @@ final class PackedHourTable {
             n += length;
         }
         long size = DecimalCodec.readUnsigned(in);
-        // Ten columns of at most 64 bits a value, their headers (at most 12 bytes each) and the flags.
-        if (size < 1 || size > 1 + PackedHours.COLUMNS * (12 + 8 * n)) {
+        // Ten columns of at most 65 bits a value (a sparse column's bit per row and its value), their
+        // headers (at most 24 bytes each) and the flags.
+        if (size < 1 || size > 1 + PackedHours.COLUMNS * (24 + 9 * n)) {
             throw new IOException("Corrupt packed hour table: payload of " + size + " bytes");
         }
         byte[] payload = new byte[(int) size];

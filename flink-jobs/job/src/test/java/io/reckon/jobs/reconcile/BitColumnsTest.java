@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -29,7 +30,9 @@ class BitColumnsTest {
         Arbitrary<Long> value =
                 Arbitraries.frequencyOf(Tuple.of(4, small), Tuple.of(4, tens), Tuple.of(2, any), Tuple.of(1, edge));
         return Arbitraries.integers().between(0, 30).flatMap(n -> Arbitraries.frequencyOf(
-                        Tuple.of(3, value.array(long[].class).ofSize(n)), Tuple.of(1, value.map(v -> constant(n, v))))
+                        Tuple.of(3, value.array(long[].class).ofSize(n)),
+                        Tuple.of(1, value.map(v -> constant(n, v))),
+                        Tuple.of(2, mostlyOne(n, value)))
                 .list()
                 .ofMinSize(1)
                 .ofMaxSize(12));
@@ -48,10 +51,13 @@ class BitColumnsTest {
         byte[] bytes = out.toBytes();
         assertThat(bytes.length).isEqualTo((int) ((bits + 7) / 8));
         BitColumnReader in = new BitColumnReader(bytes, 0, same.size(), n);
+        long[] into = new long[n];
         for (int c = 0; c < same.size(); c++) {
             for (int i = 0; i < n; i++) {
                 assertThat(in.get(c, i)).as("column %d, row %d", c, i).isEqualTo(same.get(c)[i]);
             }
+            in.column(c, into);
+            assertThat(into).as("column %d", c).containsExactly(same.get(c));
         }
     }
 
@@ -98,6 +104,84 @@ class BitColumnsTest {
         padded[padded.length - 1] |= (byte) 0x80;
         assertThatThrownBy(() -> new BitColumnReader(padded, 0, 1, 3)).isInstanceOf(IOException.class);
         assertThat(new BitColumnReader(bytes, 0, 1, 3).get(0, 2)).isEqualTo(7);
+    }
+
+    /** A column of one value but in a few rows (at most a third), which another value holds. */
+    private static Arbitrary<long[]> mostlyOne(int n, Arbitrary<Long> value) {
+        return Combinators.combine(
+                        value,
+                        value.array(long[].class).ofSize(n),
+                        Arbitraries.integers().between(0, n / 3).list().ofSize(n / 3 + 1))
+                .as((common, others, rows) -> {
+                    long[] c = constant(n, common);
+                    for (int row : rows) {
+                        if (row < n) {
+                            c[row] = others[row];
+                        }
+                    }
+                    return c;
+                });
+    }
+
+    @Test
+    void aColumnOfOneValueButInAFewRowsTakesABitPerRowAndTheOthersValues() throws IOException {
+        // A reported sum as its difference from the measured one: 0 in 20 hours, tenths in 4.
+        long[] differences = new long[24];
+        differences[3] = -5 * 100_000_000L;
+        differences[9] = -250 * 100_000_000L;
+        differences[14] = -1 * 100_000_000L;
+        differences[22] = -499 * 100_000_000L;
+        BitColumns.Stats stats = BitColumns.Stats.of(differences, 24);
+        assertThat(stats.sparse).isTrue();
+        // Header: marker, 8 zeros, common 0, width 9, base -499 (two bytes); a bit per hour; 4 x 9 bits.
+        assertThat(stats.bits).isEqualTo(8 * 6 + 24 + 4 * 9);
+        long[] dense = differences.clone();
+        dense[0] = -7 * 100_000_000L;
+        dense[1] = -8 * 100_000_000L;
+        for (int i = 2; i < 13; i++) {
+            dense[i] = -i * 100_000_000L;
+        }
+        assertThat(BitColumns.Stats.of(dense, 24).sparse).isFalse();
+
+        BitColumnWriter out = new BitColumnWriter(24);
+        out.column(differences, stats);
+        out.column(constant(24, 3));
+        byte[] bytes = out.toBytes();
+        assertThat(bytes.length).isEqualTo((int) ((stats.bits + 16 + 7) / 8));
+        BitColumnReader in = new BitColumnReader(bytes, 0, 2, 24);
+        long[] back = new long[24];
+        in.column(0, back);
+        assertThat(back).containsExactly(differences);
+        for (int i = 0; i < 24; i++) {
+            assertThat(in.get(0, i)).isEqualTo(differences[i]);
+            assertThat(in.get(1, i)).isEqualTo(3);
+        }
+    }
+
+    @Property(tries = 1000)
+    void aSparseColumnWithAByteChangedGivesValuesOrAnIoException(
+            @ForAll("columns") List<long[]> columns, @ForAll int at, @ForAll byte to) {
+        int n = columns.get(0).length;
+        List<long[]> same = columns.stream().filter(c -> c.length == n).toList();
+        BitColumnWriter out = new BitColumnWriter(n);
+        same.forEach(out::column);
+        byte[] bytes = out.toBytes();
+        if (bytes.length == 0) {
+            return;
+        }
+        bytes[Math.floorMod(at, bytes.length)] = to;
+        try {
+            BitColumnReader in = new BitColumnReader(bytes, 0, same.size(), n);
+            long[] into = new long[n];
+            for (int c = 0; c < same.size(); c++) {
+                in.column(c, into);
+                for (int i = 0; i < n; i++) {
+                    assertThat(in.get(c, i)).isEqualTo(into[i]);
+                }
+            }
+        } catch (IOException expected) {
+            // corrupt: the only way out besides values
+        }
     }
 
     private static long[] constant(int n, long v) {
