@@ -10,8 +10,8 @@ package io.reckon.jobs.reconcile;
  * dense header: one byte of the width w (0 to 64) with bit 7 set when a byte z follows (the decimal
  * zeros every value ends in, 1 to 18), then the smallest value divided by 10^z as a zig-zag varint (the
  * base). Each value is then (value / 10^z - base) in w bits: a column of equal values takes its header
- * alone. A sparse column is for a column most of whose rows hold one value (a reported figure written as
- * its difference from the measured one: 0 in every hour reported as measured): its header is the byte
+ * alone. A sparse column is for a column many of whose rows hold one value (a reported figure written
+ * as its difference from the measured one: 0 in every hour reported as measured): its header is the byte
  * {@link #SPARSE} (bit 7 and z as for a dense one), the common value divided by 10^z as a zig-zag
  * varint, then the width and base of the other values as a dense header has them (without z); its bits
  * are one per row (set for a row of another value), then each other value in w bits, in the order of
@@ -87,8 +87,8 @@ final class BitColumns {
             int z = zerosOf(values, n);
             long base = Long.MAX_VALUE;
             long top = Long.MIN_VALUE;
-            // The majority value, if there is one (Boyer and Moore's vote): the only one a sparse
-            // column can take as its common value and be shorter.
+            // The common value of a sparse column: the majority value if there is one (Boyer and
+            // Moore's vote), or 0 (a difference column's rows reported as measured) if that is shorter.
             long candidate = 0;
             int votes = 0;
             for (int i = 0; i < n; i++) {
@@ -106,8 +106,14 @@ final class BitColumns {
             if (dense.width == 0) {
                 return dense;
             }
-            Stats sparse = sparse(values, n, z, candidate);
-            return sparse != null && sparse.bits < dense.bits ? sparse : dense;
+            Stats best = dense;
+            for (Stats sparse :
+                    new Stats[] {sparse(values, n, z, candidate), candidate == 0 ? null : sparse(values, n, z, 0)}) {
+                if (sparse != null && sparse.bits < best.bits) {
+                    best = sparse;
+                }
+            }
+            return best;
         }
 
         private static Stats sparse(long[] values, int n, int z, long common) {
@@ -122,7 +128,7 @@ final class BitColumns {
                     top = Math.max(top, v);
                 }
             }
-            return others * 2 > n ? null : new Stats(z, common, base, spread(base, top), n, others);
+            return others == n ? null : new Stats(z, common, base, spread(base, top), n, others);
         }
 
         /** Bits of top - base, unsigned. */

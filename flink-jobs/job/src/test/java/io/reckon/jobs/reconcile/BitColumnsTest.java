@@ -135,11 +135,17 @@ class BitColumnsTest {
         assertThat(stats.sparse).isTrue();
         // Header: marker, 8 zeros, common 0, width 9, base -499 (two bytes); a bit per hour; 4 x 9 bits.
         assertThat(stats.bits).isEqualTo(8 * 6 + 24 + 4 * 9);
-        long[] dense = differences.clone();
-        dense[0] = -7 * 100_000_000L;
-        dense[1] = -8 * 100_000_000L;
-        for (int i = 2; i < 13; i++) {
-            dense[i] = -i * 100_000_000L;
+        // Three quarters of the hours differing: still shorter with a bit per hour, 0 the common value.
+        long[] most = differences.clone();
+        for (int i = 0; i < 18; i++) {
+            most[i] = -(i + 1) * 100_000_000L;
+        }
+        assertThat(BitColumns.Stats.of(most, 24).sparse).isTrue();
+        assertThat(BitColumns.Stats.of(most, 24).common).isZero();
+        // Every hour differing: dense.
+        long[] dense = most.clone();
+        for (int i = 18; i < 24; i++) {
+            dense[i] = -(i + 1) * 100_000_000L;
         }
         assertThat(BitColumns.Stats.of(dense, 24).sparse).isFalse();
 
