@@ -35,6 +35,9 @@ final class BitColumnReader {
         cursor = from;
         for (int c = 0; c < columns; c++) {
             int b = nextByte();
+            if (b == BitColumns.ZEROS) {
+                continue; // width, zeros and base 0
+            }
             sparse[c] = (b & 0x7F) == BitColumns.SPARSE;
             if ((b & 0x80) != 0) {
                 zeros[c] = nextByte();

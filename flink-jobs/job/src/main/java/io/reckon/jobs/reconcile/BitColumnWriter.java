@@ -21,6 +21,10 @@ final class BitColumnWriter {
 
     /** Adds a column whose {@link BitColumns.Stats} are known. */
     void column(long[] values, BitColumns.Stats stats) {
+        if (stats.isZeros()) {
+            headByte(BitColumns.ZEROS);
+            return;
+        }
         int z = stats.zeros;
         headByte((stats.sparse ? BitColumns.SPARSE : stats.width) | (z > 0 ? 0x80 : 0));
         if (z > 0) {

@@ -15,7 +15,7 @@ package io.reckon.jobs.reconcile;
  * {@link #SPARSE} (bit 7 and z as for a dense one), the common value divided by 10^z as a zig-zag
  * varint, then the width and base of the other values as a dense header has them (without z); its bits
  * are one per row (set for a row of another value), then each other value in w bits, in the order of
- * the rows. A payload is the headers of all its columns, then all their bits in one stream, low bit
+ * the rows. A column of zeros is the byte {@link #ZEROS} alone. A payload is the headers of all its columns, then all their bits in one stream, low bit
  * first, padded with zeros to a whole byte.
  *
  * <p>Written by hand: no library at hand packs integers of a per-column width and a shared decimal
@@ -45,6 +45,9 @@ final class BitColumns {
     /** The header byte's low seven bits of a sparse column (a dense column's are its width, 0 to 64). */
     static final int SPARSE = 0x7F;
 
+    /** The header byte, alone, of a column of zeros (a reported count, all hours reported as measured). */
+    static final int ZEROS = 0x7E;
+
     /** What a column's header holds, and the bits it takes. */
     static final class Stats {
         final int zeros;
@@ -65,7 +68,7 @@ final class BitColumns {
             this.width = width;
             this.sparse = false;
             this.common = 0;
-            this.bits = 8L * (1 + (zeros > 0 ? 1 : 0) + varintBytes(base)) + (long) width * n;
+            this.bits = isZeros() ? 8 : 8L * (1 + (zeros > 0 ? 1 : 0) + varintBytes(base)) + (long) width * n;
         }
 
         private Stats(int zeros, long common, long base, int width, int n, int others) {
@@ -77,6 +80,11 @@ final class BitColumns {
             this.bits = 8L * (2 + (zeros > 0 ? 1 : 0) + varintBytes(common) + varintBytes(base))
                     + n
                     + (long) width * others;
+        }
+
+        /** Whether every value is 0: the header byte {@link #ZEROS} alone. */
+        boolean isZeros() {
+            return !sparse && width == 0 && base == 0 && zeros == 0;
         }
 
         /** The column of the first {@code n} of {@code values}, dense or sparse, whichever is shorter. */

@@ -104,7 +104,7 @@ final class PackedHours {
         for (int k = 0; k < REPORTED; k++) {
             long[] reported = columns[REPORTED + k];
             BitColumns.Stats direct = BitColumns.Stats.of(reported, n);
-            long[] difference = direct.width == 0 ? null : differences(reported, columns[USAGE + k], n);
+            long[] difference = direct.isZeros() ? null : differences(reported, columns[USAGE + k], n);
             BitColumns.Stats stats = difference == null ? null : BitColumns.Stats.of(difference, n);
             if (stats != null && stats.bits < direct.bits) {
                 flags |= 1 << k;

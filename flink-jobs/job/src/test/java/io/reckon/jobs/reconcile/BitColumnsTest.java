@@ -66,6 +66,11 @@ class BitColumnsTest {
         BitColumnWriter out = new BitColumnWriter(24);
         out.column(constant(24, 9));
         assertThat(out.toBytes()).containsExactly(0, 18);
+        BitColumnWriter zeros = new BitColumnWriter(24);
+        zeros.column(constant(24, 0));
+        assertThat(zeros.toBytes()).containsExactly(BitColumns.ZEROS);
+        assertThat(new BitColumnReader(new byte[] {BitColumns.ZEROS}, 0, 1, 24).get(0, 23))
+                .isZero();
         // Tenths at scale 9: eight zeros shifted out, 24 values from 1 to 1000 in ten bits each.
         long[] tenths = new long[24];
         for (int i = 0; i < 24; i++) {
