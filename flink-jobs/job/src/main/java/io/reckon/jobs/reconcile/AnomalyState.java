@@ -3,8 +3,13 @@ package io.reckon.jobs.reconcile;
 import io.reckon.jobs.reconcile.checks.Finding;
 import java.math.BigDecimal;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
-/** What was last emitted for one anomaly identity: the basis of revisions and of change detection. */
+/**
+ * What was last emitted for one anomaly identity: the basis of revisions and of change detection. Kept
+ * in state through {@link AnomalyStateSerializer}.
+ */
+@TypeInfo(AnomalyStateTypeInfoFactory.class)
 public class AnomalyState {
     public int revision;
     public String status;

@@ -10,6 +10,8 @@ import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
@@ -101,8 +103,21 @@ final class CompactSerializers {
     }
 
     static <T> TypeSerializer<T> formerPojoSerializer(Class<T> type) {
+        return formerPojo(type).createSerializer(noGenericTypes());
+    }
+
+    /** The serializer configuration of the job: generic (Kryo) types refused. */
+    static SerializerConfigImpl noGenericTypes() {
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false);
-        return formerPojo(type).createSerializer(config);
+        return config;
+    }
+
+    /** A serializer snapshot as a savepoint writes and reads it. */
+    static <T> TypeSerializerSnapshot<T> roundTrip(TypeSerializerSnapshot<T> snapshot) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(out, snapshot);
+        return TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), CompactSerializers.class.getClassLoader());
     }
 }

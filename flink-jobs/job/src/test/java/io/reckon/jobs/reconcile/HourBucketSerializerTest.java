@@ -5,6 +5,7 @@ import static io.reckon.jobs.reconcile.CompactSerializers.bucket;
 import static io.reckon.jobs.reconcile.CompactSerializers.bytes;
 import static io.reckon.jobs.reconcile.CompactSerializers.formerPojoSerializer;
 import static io.reckon.jobs.reconcile.CompactSerializers.read;
+import static io.reckon.jobs.reconcile.CompactSerializers.roundTrip;
 import static io.reckon.jobs.reconcile.CompactSerializers.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,10 +20,8 @@ import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -277,12 +276,5 @@ class HourBucketSerializerTest extends SerializerTestBase<HourBucket> {
         assertThat(same(read(HourBucketSerializer.INSTANCE, compact, null), original))
                 .isTrue();
         assertThat(compact.length).isLessThan(old.length / 2);
-    }
-
-    private static <T> TypeSerializerSnapshot<T> roundTrip(TypeSerializerSnapshot<T> snapshot) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(out, snapshot);
-        return TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
-                new DataInputDeserializer(out.getCopyOfBuffer()), HourBucketSerializerTest.class.getClassLoader());
     }
 }

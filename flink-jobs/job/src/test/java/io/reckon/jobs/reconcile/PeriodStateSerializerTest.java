@@ -3,7 +3,9 @@ package io.reckon.jobs.reconcile;
 import static io.reckon.jobs.reconcile.CompactSerializers.agg;
 import static io.reckon.jobs.reconcile.CompactSerializers.bytes;
 import static io.reckon.jobs.reconcile.CompactSerializers.formerPojoSerializer;
+import static io.reckon.jobs.reconcile.CompactSerializers.noGenericTypes;
 import static io.reckon.jobs.reconcile.CompactSerializers.read;
+import static io.reckon.jobs.reconcile.CompactSerializers.roundTrip;
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,11 +21,9 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
@@ -369,18 +369,5 @@ class PeriodStateSerializerTest {
             }
         }
         return new PojoTypeInfo<>(PeriodState.class, fields);
-    }
-
-    private static SerializerConfigImpl noGenericTypes() {
-        SerializerConfigImpl config = new SerializerConfigImpl();
-        config.setGenericTypes(false);
-        return config;
-    }
-
-    private static <T> TypeSerializerSnapshot<T> roundTrip(TypeSerializerSnapshot<T> snapshot) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(out, snapshot);
-        return TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
-                new DataInputDeserializer(out.getCopyOfBuffer()), PeriodStateSerializerTest.class.getClassLoader());
     }
 }

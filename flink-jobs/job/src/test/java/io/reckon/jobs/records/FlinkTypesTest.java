@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reckon.jobs.reconcile.Agg;
 import io.reckon.jobs.reconcile.AggSerializer;
 import io.reckon.jobs.reconcile.AnomalyState;
+import io.reckon.jobs.reconcile.AnomalyStateSerializer;
 import io.reckon.jobs.reconcile.HourBucket;
 import io.reckon.jobs.reconcile.HourBucketSerializer;
 import io.reckon.jobs.reconcile.InvoiceLineState;
@@ -39,7 +40,6 @@ class FlinkTypesTest {
                 AnomalyRecord.class,
                 HourlyRollup.class,
                 UnmappedUsage.class,
-                AnomalyState.class,
                 InvoiceLineState.class,
                 SignalEpisode.class
             })
@@ -53,7 +53,7 @@ class FlinkTypesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {Agg.class, HourBucket.class, PeriodState.class, MeterEvent.class})
+    @ValueSource(classes = {Agg.class, HourBucket.class, PeriodState.class, AnomalyState.class, MeterEvent.class})
     void hasItsCompactSerializerWithoutGenericTypes(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
         assertThat(info).isInstanceOf(CompactTypeInfo.class);
@@ -64,6 +64,7 @@ class FlinkTypesTest {
                         AggSerializer.INSTANCE,
                         HourBucketSerializer.INSTANCE,
                         PeriodStateSerializer.INSTANCE,
+                        AnomalyStateSerializer.INSTANCE,
                         MeterEventSerializer.INSTANCE);
     }
 
