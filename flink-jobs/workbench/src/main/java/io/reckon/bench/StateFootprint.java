@@ -166,8 +166,12 @@ final class StateFootprint {
         p.billingFinal = true;
         p.dayTotals = new double[HOURS / 24];
         p.dayTotalsAggregation = Aggregation.SUM.ordinal();
-        for (int h = 0; h < HOURS; h++) {
-            p.dayTotals[h / 24] += byHour[h].usage.sum.doubleValue();
+        for (int d = 0; d < p.dayTotals.length; d++) {
+            BigDecimal total = BigDecimal.ZERO;
+            for (int h = d * 24; h < d * 24 + 24; h++) {
+                total = total.add(byHour[h].usage.sum);
+            }
+            p.dayTotals[d] = total.doubleValue(); // as the forecast sums a day: exactly, then to a double
         }
         p.daysKnown = p.dayTotals.length;
     }

@@ -26,10 +26,19 @@ final class CompactArrays {
     private static final int RAW = 0;
 
     private static final int RUNS = 1;
-    /** Forms of doubles: all whole (varints), or each in its 8 bytes. */
+    /**
+     * Forms of doubles: all whole (varints), each in its 8 bytes, or all decimals of a few places (a
+     * scale, then each value's unscaled varint).
+     */
     private static final int WHOLE = 0;
 
     private static final int EXACT = 1;
+    private static final int DECIMAL = 2;
+
+    /** Most decimal places of the decimal form: 10^9 and 2^53 are exact doubles, and so is u / 10^s. */
+    private static final int MAX_DECIMAL_SCALE = 9;
+
+    private static final double[] TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
     private CompactArrays() {}
 
@@ -131,8 +140,10 @@ final class CompactArrays {
     }
 
     /**
-     * Writes doubles as varints when every one is a whole number of at most 2^53 (totals of counts),
-     * else as their 8 bytes.
+     * Writes doubles as varints when every one is a whole number of at most 2^53 (totals of counts);
+     * else, when every one is the double nearest to a decimal of at most nine places (a total of
+     * quantities summed exactly, then converted), as that decimal's unscaled value at the places of the
+     * longest; else as their 8 bytes. Each form reads back the same bits.
      */
     static void writeDoubles(double[] values, DataOutputView out) throws IOException {
         if (values == null) {
@@ -144,10 +155,20 @@ final class CompactArrays {
         for (double v : values) {
             whole &= isWhole(v);
         }
-        out.writeByte(whole ? WHOLE : EXACT);
+        int scale = whole ? 0 : decimalScale(values);
+        if (whole) {
+            out.writeByte(WHOLE);
+        } else if (scale > 0) {
+            out.writeByte(DECIMAL);
+            out.writeByte(scale);
+        } else {
+            out.writeByte(EXACT);
+        }
         for (double v : values) {
             if (whole) {
                 DecimalCodec.writeZigZag(out, (long) v);
+            } else if (scale > 0) {
+                DecimalCodec.writeZigZag(out, (long) Math.rint(v * TEN[scale]));
             } else {
                 out.writeDouble(v);
             }
@@ -160,14 +181,53 @@ final class CompactArrays {
             return null;
         }
         int mode = in.readUnsignedByte();
-        if (mode != WHOLE && mode != EXACT) {
+        if (mode != WHOLE && mode != EXACT && mode != DECIMAL) {
             throw new IOException("Corrupt doubles: mode " + mode);
+        }
+        int scale = mode == DECIMAL ? in.readUnsignedByte() : 0;
+        if (mode == DECIMAL && (scale < 1 || scale > MAX_DECIMAL_SCALE)) {
+            throw new IOException("Corrupt doubles: scale " + scale);
         }
         double[] values = new double[length];
         for (int i = 0; i < length; i++) {
-            values[i] = mode == WHOLE ? DecimalCodec.readZigZag(in) : in.readDouble();
+            values[i] = switch (mode) {
+                case WHOLE -> DecimalCodec.readZigZag(in);
+                case DECIMAL -> DecimalCodec.readZigZag(in) / TEN[scale];
+                default -> in.readDouble();
+            };
         }
         return values;
+    }
+
+    /**
+     * The fewest decimal places, 1 to {@link #MAX_DECIMAL_SCALE}, at which every value is u / 10^s for
+     * a whole u of at most 2^53 (so that the division, correctly rounded, gives the value's bits back);
+     * 0 when there are none.
+     */
+    private static int decimalScale(double[] values) {
+        int scale = 1;
+        for (double v : values) {
+            while (scale <= MAX_DECIMAL_SCALE && !isDecimal(v, scale)) {
+                scale++;
+            }
+            if (scale > MAX_DECIMAL_SCALE) {
+                return 0;
+            }
+        }
+        for (double v : values) { // a value of fewer places is one of more too, but check: bits are kept
+            if (!isDecimal(v, scale)) {
+                return 0;
+            }
+        }
+        return scale;
+    }
+
+    /** Whether v is u / 10^scale for a whole u of at most 2^53; never -0.0 (a long would drop its sign). */
+    private static boolean isDecimal(double v, int scale) {
+        double u = Math.rint(v * TEN[scale]);
+        return Math.abs(u) <= 0x1p53
+                && Double.doubleToRawLongBits(v) != Long.MIN_VALUE
+                && Double.doubleToRawLongBits(u / TEN[scale]) == Double.doubleToRawLongBits(v);
     }
 
     /** Whole and exactly a long, and not -0.0 (which a long would turn into 0.0). */

@@ -166,15 +166,21 @@ final class Forecasts {
         return whole;
     }
 
+    /**
+     * The day's usage: its records' count, or the exact sum of its hours' quantities as the nearest
+     * double (so that a day of tenths is kept in a few bytes, {@link CompactArrays#writeDoubles}).
+     */
     private static double dayTotal(PeriodState p, HourView view, Aggregation agg, int day) throws Exception {
-        double total = 0;
+        long count = 0;
+        BigDecimal sum = BigDecimal.ZERO;
         for (long h = p.start + day * DAY_MS; h < p.start + (day + 1) * DAY_MS; h += HOUR_MS) {
             HourBucket b = p.hasUsage(h) ? view.bucket(h) : null;
             if (b != null) {
-                total += agg == Aggregation.COUNT ? b.usage.count : b.usage.sum.doubleValue();
+                count += b.usage.count;
+                sum = sum.add(b.usage.sum);
             }
         }
-        return total;
+        return agg == Aggregation.COUNT ? count : sum.doubleValue();
     }
 
     /** The weekday of a UTC midnight, 0 = Monday (1 January 1970 was a Thursday). */

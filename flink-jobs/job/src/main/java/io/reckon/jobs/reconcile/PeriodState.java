@@ -89,7 +89,8 @@ public class PeriodState {
      * #dayTotalsAggregation}, the ordinal of sum or count), for the forecast's weekly rhythm: a cache of
      * the hourly buckets, read for the first {@link #daysKnown} days, of which those in {@link
      * #staleDays} are to be read again: an hour of theirs changed after a tick passed it ({@link
-     * #changed}). Null until the first forecast.
+     * #changed}). A sum is the exact sum of the day's quantities as the nearest double (a period written
+     * before kept sums of doubles; either reads back as it was). Null until the first forecast.
      */
     public double[] dayTotals;
 

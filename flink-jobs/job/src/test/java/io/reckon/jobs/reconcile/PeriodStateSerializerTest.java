@@ -326,19 +326,67 @@ class PeriodStateSerializerTest {
             return null;
         }
         double[] d = new double[r.nextInt(32)];
-        boolean whole = r.nextBoolean();
+        int kind = r.nextInt(3);
         for (int i = 0; i < d.length; i++) {
-            d[i] = whole
+            d[i] = kind == 0
                     ? r.nextInt(1_000_000) - 1000
-                    : switch (r.nextInt(8)) {
-                        case 0 -> Double.NaN;
-                        case 1 -> -0.0;
-                        case 2 -> Double.NEGATIVE_INFINITY;
-                        case 3 -> 0x1p60;
-                        default -> r.nextInt(1_000_000) / 10.0 + r.nextDouble() / 1e6;
-                    };
+                    : kind == 1
+                            ? anyDecimal(r)
+                            : switch (r.nextInt(8)) {
+                                case 0 -> Double.NaN;
+                                case 1 -> -0.0;
+                                case 2 -> Double.NEGATIVE_INFINITY;
+                                case 3 -> 0x1p60;
+                                default -> r.nextInt(1_000_000) / 10.0 + r.nextDouble() / 1e6;
+                            };
         }
         return d;
+    }
+
+    /**
+     * The double nearest to a decimal of up to 11 places (a day's total of quantities summed exactly),
+     * now and then -0.0 or a value of more places, which the decimal form cannot take.
+     */
+    private static double anyDecimal(Random r) {
+        return switch (r.nextInt(40)) {
+            case 0 -> -0.0;
+            case 1 -> r.nextDouble();
+            default ->
+                BigDecimal.valueOf(r.nextLong() % 10_000_000_000_000L, r.nextInt(12))
+                        .doubleValue();
+        };
+    }
+
+    @Test
+    void dayTotalsOfTenthsTakeAFewBytesEachAndEveryDoubleReadsBackItsBits() throws IOException {
+        double[] tenths = new double[31];
+        for (int d = 0; d < 31; d++) {
+            tenths[d] = BigDecimal.valueOf(26_928 + d * 37L, 1).doubleValue(); // 2692.8, 2696.5, ...
+        }
+        assertThat(doublesBack(tenths)).hasSizeLessThanOrEqualTo(2 + 1 + 31 * 3);
+        double[] nines = {BigDecimal.valueOf(123_456_789_012L, 9).doubleValue(), 0.1, -7.25, 0.0};
+        assertThat(doublesBack(nines)).hasSizeLessThanOrEqualTo(2 + 1 + 4 * 6);
+        // -0.0, NaN, a sum of doubles that is no short decimal: each value in its 8 bytes.
+        for (double odd : new double[] {-0.0, Double.NaN, 0.1 + 0.2, 1e-12, Double.MAX_VALUE}) {
+            double[] mixed = tenths.clone();
+            mixed[7] = odd;
+            assertThat(doublesBack(mixed)).hasSize(2 + 31 * 8);
+        }
+    }
+
+    /** The bytes of {@code values}, after checking that they read back bit for bit. */
+    private static byte[] doublesBack(double[] values) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        CompactArrays.writeDoubles(values, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        double[] back = CompactArrays.readDoubles(new DataInputDeserializer(bytes));
+        assertThat(back).hasSameSizeAs(values);
+        for (int i = 0; i < values.length; i++) {
+            assertThat(Double.doubleToRawLongBits(back[i]))
+                    .as("value %d: %s", i, values[i])
+                    .isEqualTo(Double.doubleToRawLongBits(values[i]));
+        }
+        return bytes;
     }
 
     private static long[] anySignals(Random r, PeriodState p) {
