@@ -175,8 +175,9 @@ final class Forecasts {
         BigDecimal sum = BigDecimal.ZERO;
         for (long h = p.start + day * DAY_MS; h < p.start + (day + 1) * DAY_MS; h += HOUR_MS) {
             HourBucket b = p.hasUsage(h) ? view.bucket(h) : null;
-            if (b != null) {
+            if (b != null && agg == Aggregation.COUNT) {
                 count += b.usage.count;
+            } else if (b != null) {
                 sum = sum.add(b.usage.sum);
             }
         }
