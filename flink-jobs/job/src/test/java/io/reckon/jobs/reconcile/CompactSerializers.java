@@ -106,6 +106,27 @@ final class CompactSerializers {
         return formerPojo(type).createSerializer(noGenericTypes());
     }
 
+    /**
+     * Reads {@code bytes} of any origin as a value: a value or an {@link IOException} (corrupt) are the
+     * only outcomes allowed, any other exception fails the test.
+     */
+    static <T> void readsOrIsCorrupt(TypeSerializer<T> serializer, byte[] bytes) {
+        try {
+            serializer.deserialize(new DataInputDeserializer(bytes));
+        } catch (IOException corrupt) {
+            // refused: the outcome a corrupt value must have
+        } catch (Exception e) {
+            throw new AssertionError("a value read from any bytes fails only as corrupt", e);
+        }
+    }
+
+    /** {@code bytes} with the byte at {@code position} (modulo their length) set to {@code value}. */
+    static byte[] withAByteChanged(byte[] bytes, int position, byte value) {
+        byte[] b = bytes.clone();
+        b[Math.floorMod(position, b.length)] = value;
+        return b;
+    }
+
     /** The serializer configuration of the job: generic (Kryo) types refused. */
     static SerializerConfigImpl noGenericTypes() {
         SerializerConfigImpl config = new SerializerConfigImpl();
