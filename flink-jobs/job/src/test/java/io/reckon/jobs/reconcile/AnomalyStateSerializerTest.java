@@ -1,11 +1,11 @@
 package io.reckon.jobs.reconcile;
 
+import static io.reckon.jobs.reconcile.CompactSerializers.assertRestoresItselfAndIsTheTypesSerializer;
 import static io.reckon.jobs.reconcile.CompactSerializers.bytes;
 import static io.reckon.jobs.reconcile.CompactSerializers.formerPojoSerializer;
-import static io.reckon.jobs.reconcile.CompactSerializers.noGenericTypes;
+import static io.reckon.jobs.reconcile.CompactSerializers.migrated;
 import static io.reckon.jobs.reconcile.CompactSerializers.read;
 import static io.reckon.jobs.reconcile.CompactSerializers.readsOrIsCorrupt;
-import static io.reckon.jobs.reconcile.CompactSerializers.roundTrip;
 import static io.reckon.jobs.reconcile.CompactSerializers.withAByteChanged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,10 +20,7 @@ import java.util.Objects;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -111,29 +108,12 @@ class AnomalyStateSerializerTest {
     @Property(tries = 100)
     void anAnomalyWrittenByThePojoSerializerMigratesToTheCompactOne(@ForAll long seed) throws IOException {
         AnomalyState a = anyAnomaly(new Random(seed));
-        TypeSerializerSnapshot<AnomalyState> oldSnapshot = roundTrip(POJO.snapshotConfiguration());
-        assertThat(oldSnapshot).isInstanceOf(PojoSerializerSnapshot.class);
-        assertThat(SERIALIZER
-                        .snapshotConfiguration()
-                        .resolveSchemaCompatibility(oldSnapshot)
-                        .isCompatibleAfterMigration())
-                .isTrue();
-        // What a backend does on migration: read with the restored old serializer, write with the new.
-        AnomalyState migrated = read(oldSnapshot.restoreSerializer(), bytes(POJO, a), null);
-        assertSameFields(read(SERIALIZER, bytes(SERIALIZER, migrated), null), a);
+        assertSameFields(migrated(SERIALIZER, POJO, a), a);
     }
 
     @Test
     void theSnapshotRestoresTheSameSerializerAndTypeInformationGivesIt() throws IOException {
-        TypeSerializerSnapshot<AnomalyState> restored = roundTrip(SERIALIZER.snapshotConfiguration());
-        assertThat(restored.restoreSerializer()).isEqualTo(SERIALIZER);
-        assertThat(SERIALIZER
-                        .snapshotConfiguration()
-                        .resolveSchemaCompatibility(restored)
-                        .isCompatibleAsIs())
-                .isTrue();
-        assertThat(TypeInformation.of(AnomalyState.class).createSerializer(noGenericTypes()))
-                .isSameAs(SERIALIZER);
+        assertRestoresItselfAndIsTheTypesSerializer(SERIALIZER, AnomalyState.class);
     }
 
     /** Any values in every field: nulls, any statuses and strings, decimals of any scale and size. */

@@ -1,5 +1,7 @@
 package io.reckon.jobs.reconcile;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -15,6 +17,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerialization
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.testutils.DeeplyEqualsChecker;
@@ -125,6 +128,39 @@ final class CompactSerializers {
         byte[] b = bytes.clone();
         b[Math.floorMod(position, b.length)] = value;
         return b;
+    }
+
+    /**
+     * {@code value} as it is after an upgrade from state written by {@code former} (a POJO serializer):
+     * the compact serializer's snapshot accepts the former one's as compatible after migration, and the
+     * value is read with the former serializer restored from its snapshot (what a backend does on
+     * migration), written with the compact one and read back.
+     */
+    static <T> T migrated(TypeSerializer<T> compact, TypeSerializer<T> former, T value) throws IOException {
+        TypeSerializerSnapshot<T> oldSnapshot = roundTrip(former.snapshotConfiguration());
+        assertThat(oldSnapshot).isInstanceOf(PojoSerializerSnapshot.class);
+        assertThat(compact.snapshotConfiguration()
+                        .resolveSchemaCompatibility(oldSnapshot)
+                        .isCompatibleAfterMigration())
+                .isTrue();
+        T read = read(oldSnapshot.restoreSerializer(), bytes(former, value), null);
+        return read(compact, bytes(compact, read), null);
+    }
+
+    /**
+     * The serializer's snapshot restores the same serializer, compatible as it is, and the type
+     * information of {@code type} gives that serializer.
+     */
+    static <T> void assertRestoresItselfAndIsTheTypesSerializer(TypeSerializer<T> serializer, Class<T> type)
+            throws IOException {
+        TypeSerializerSnapshot<T> restored = roundTrip(serializer.snapshotConfiguration());
+        assertThat(restored.restoreSerializer()).isEqualTo(serializer);
+        assertThat(serializer
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(restored)
+                        .isCompatibleAsIs())
+                .isTrue();
+        assertThat(TypeInformation.of(type).createSerializer(noGenericTypes())).isSameAs(serializer);
     }
 
     /** The serializer configuration of the job: generic (Kryo) types refused. */

@@ -1,12 +1,13 @@
 package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.CompactSerializers.agg;
+import static io.reckon.jobs.reconcile.CompactSerializers.assertRestoresItselfAndIsTheTypesSerializer;
 import static io.reckon.jobs.reconcile.CompactSerializers.bytes;
 import static io.reckon.jobs.reconcile.CompactSerializers.formerPojoSerializer;
+import static io.reckon.jobs.reconcile.CompactSerializers.migrated;
 import static io.reckon.jobs.reconcile.CompactSerializers.noGenericTypes;
 import static io.reckon.jobs.reconcile.CompactSerializers.read;
 import static io.reckon.jobs.reconcile.CompactSerializers.readsOrIsCorrupt;
-import static io.reckon.jobs.reconcile.CompactSerializers.roundTrip;
 import static io.reckon.jobs.reconcile.CompactSerializers.withAByteChanged;
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,13 +24,10 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -177,18 +175,7 @@ class PeriodStateSerializerTest {
     @Property(tries = 100)
     void aPeriodWrittenByThePojoSerializerMigratesToTheCompactOne(@ForAll long seed) throws IOException {
         PeriodState p = anyPeriod(new Random(seed));
-        byte[] old = bytes(POJO, p);
-        TypeSerializerSnapshot<PeriodState> oldSnapshot = roundTrip(POJO.snapshotConfiguration());
-        assertThat(oldSnapshot).isInstanceOf(PojoSerializerSnapshot.class);
-        assertThat(SERIALIZER
-                        .snapshotConfiguration()
-                        .resolveSchemaCompatibility(oldSnapshot)
-                        .isCompatibleAfterMigration())
-                .isTrue();
-
-        // What a backend does on migration: read with the restored old serializer, write with the new.
-        PeriodState migrated = read(oldSnapshot.restoreSerializer(), old, null);
-        assertSameFields(read(SERIALIZER, bytes(SERIALIZER, migrated), null), p);
+        assertSameFields(migrated(SERIALIZER, POJO, p), p);
     }
 
     @Test
@@ -200,14 +187,7 @@ class PeriodStateSerializerTest {
         p.end = 2_678_400_000L;
         p.usage = agg(3, "-1.5", "0");
         p.lateRecords = 4;
-        TypeSerializerSnapshot<PeriodState> oldSnapshot = roundTrip(first.snapshotConfiguration());
-        assertThat(SERIALIZER
-                        .snapshotConfiguration()
-                        .resolveSchemaCompatibility(oldSnapshot)
-                        .isCompatibleAfterMigration())
-                .isTrue();
-        PeriodState back =
-                read(SERIALIZER, bytes(SERIALIZER, read(oldSnapshot.restoreSerializer(), bytes(first, p), null)), null);
+        PeriodState back = migrated(SERIALIZER, first, p);
         assertSameFields(back, p);
         assertThat(back.hasHourBits()).isFalse();
         assertThat(back.signalAnomalies).isNull();
@@ -215,15 +195,7 @@ class PeriodStateSerializerTest {
 
     @Test
     void theSnapshotRestoresTheSameSerializerAndTypeInformationGivesIt() throws IOException {
-        TypeSerializerSnapshot<PeriodState> restored = roundTrip(SERIALIZER.snapshotConfiguration());
-        assertThat(restored.restoreSerializer()).isEqualTo(SERIALIZER);
-        assertThat(SERIALIZER
-                        .snapshotConfiguration()
-                        .resolveSchemaCompatibility(restored)
-                        .isCompatibleAsIs())
-                .isTrue();
-        assertThat(TypeInformation.of(PeriodState.class).createSerializer(noGenericTypes()))
-                .isSameAs(SERIALIZER);
+        assertRestoresItselfAndIsTheTypesSerializer(SERIALIZER, PeriodState.class);
     }
 
     /** Any values in every field: nulls, empty and odd arrays, any instants, whole and other doubles. */
