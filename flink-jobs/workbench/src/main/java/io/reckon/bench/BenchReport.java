@@ -44,7 +44,9 @@ public final class BenchReport {
                 "method",
                 "Flink serializers of the reconcile state types, one key at the close of a 31-day period with"
                         + " usage and reports in every hour (the workload's quantities at scale 9, an under-reporting"
-                        + " key), without dedup ids; total: RocksDB's layout (an entry per UTC day of a key's hours),"
+                        + " key), without dedup ids; total: RocksDB's layout (an entry per UTC calendar month of a key's"
+                        + " settled hours; hourly_buckets_entry_per_day: as entries per UTC day, as a day is kept until"
+                        + " it settles),"
                         + " total_heap_layout: the hours in one table per key, as heap state checkpoints them");
         root.put("state_bytes_per_key_31_day_period", state);
         List<Object> runs = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.reckon.jobs.reconcile.AggSerializer;
 import io.reckon.jobs.reconcile.AnomalyState;
 import io.reckon.jobs.reconcile.HourBucket;
 import io.reckon.jobs.reconcile.HourDaySerializer;
+import io.reckon.jobs.reconcile.HourMonthSerializer;
 import io.reckon.jobs.reconcile.HourTableSerializer;
 import io.reckon.jobs.reconcile.IdCopies;
 import io.reckon.jobs.reconcile.PeriodState;
@@ -39,10 +40,12 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * BenchWorkload}: tenths from 0.1 to 100.0), at the scale 9 of the Avro contract, as records decoded
  * from Kafka carry them.
  *
- * <p>Two layouts of the hours: {@code total} has them as RocksDB keeps them (an entry per UTC day,
- * each with its own key, {@code HourDaySerializer}), {@code total_heap_layout} as a checkpoint of heap
- * state holds them (one table per key, {@code HourTableSerializer}). {@code
- * hourly_buckets_entry_per_hour} is what RocksDB's former layout, an entry per hour, took for them.
+ * <p>Two layouts of the hours: {@code total} has them as RocksDB keeps them once their days have
+ * settled (one entry for the calendar month, {@code HourMonthSerializer}), {@code total_heap_layout} as
+ * a checkpoint of heap state holds them (one table per key, {@code HourTableSerializer}). {@code
+ * hourly_buckets_entry_per_day} is what they take as entries per UTC day, as RocksDB keeps a day until
+ * it settles (and kept every day before the months), {@code hourly_buckets_entry_per_hour} what
+ * RocksDB's first layout, an entry per hour, took.
  */
 final class StateFootprint {
 
@@ -101,16 +104,22 @@ final class StateFootprint {
         DataOutputSerializer table = new DataOutputSerializer(64);
         HourTableSerializer.write(starts, byHour, table);
         long hourTable = prefix + table.length();
-        // RocksDB's layout: an entry per UTC day of the key's hours (the period starts at midnight).
-        long hours = 0;
+        // RocksDB's layout before the months: an entry per UTC day of the key's hours (the period starts
+        // at midnight), as a day is kept until it settles.
+        long perDay = 0;
         for (int d = 0; d < HOURS / 24; d++) {
             DataOutputSerializer day = new DataOutputSerializer(64);
             HourDaySerializer.write(
                     Arrays.copyOfRange(starts, d * 24, d * 24 + 24),
                     Arrays.copyOfRange(byHour, d * 24, d * 24 + 24),
                     day);
-            hours += prefix + size(longs, starts[d * 24]) + day.length();
+            perDay += prefix + size(longs, starts[d * 24]) + day.length();
         }
+        // RocksDB's layout once the days have settled: one entry for the UTC calendar month (the period
+        // is January 1970).
+        DataOutputSerializer month = new DataOutputSerializer(64);
+        HourMonthSerializer.write(0L, starts, byHour, month);
+        long hours = prefix + size(longs, 0L) + month.length();
 
         p.maturedUsage = AggSerializer.INSTANCE.copy(p.usage);
         p.reportedSoFar = AggSerializer.INSTANCE.copy(p.reported);
@@ -148,6 +157,7 @@ final class StateFootprint {
         parts.put("total", hours + period + anomaly + values + timers);
         parts.put("hour_table_heap_layout", hourTable);
         parts.put("hourly_buckets_entry_per_hour", perHourEntries);
+        parts.put("hourly_buckets_entry_per_day", perDay);
         parts.put("total_heap_layout", hourTable + period + anomaly + values + timers);
         parts.put("bytes_per_dedup_id", perId);
         parts.put("dedup_ids_of_31_days", 2L * HOURS * RECORDS_PER_HOUR * perId);

@@ -2,52 +2,102 @@ package io.reckon.jobs.reconcile;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.LongPredicate;
 import org.apache.flink.api.common.state.MapState;
 
 /**
- * The hours of a key as one map-state entry per UTC day ({@link HourDay}): the layout for RocksDB.
- * An entry per hour carried a RocksDB key (key group, key, namespace and hour, some 31 bytes) for
- * some 13 bytes of figures; a day's entry carries one key for up to 24 hours, their figures packed in
- * bit columns. A record's hour reads and writes its day, whose other hours are re-packed with it; the
- * twelve baseline hours of an hour a tick judges lie in four days (eight when they straddle midnight),
- * each read once by the tick's reader.
+ * The hours of a key with RocksDB: one map-state entry per UTC day ({@link HourDay}) while the day's
+ * hours still change, one per UTC calendar month ({@link HourMonth}) for the days that have settled.
+ * An entry per hour carried a RocksDB key (key group, key, namespace and hour, some 31 bytes) for some
+ * 13 bytes of figures; a day's entry carries one key for up to 24 hours, their figures packed in bit
+ * columns; a month's one key and one set of column headers for up to 744.
+ *
+ * <p>A record's hour reads and writes its day, whose other hours are re-packed with it. When days
+ * settle ({@link #settle}), every day entry up to them goes into its month and is removed. A day
+ * entry is what its day holds, whether or not the month holds hours of that day too: a late record for
+ * a settled day copies the day out of its month into an entry of its own, changed, and the next settle
+ * puts it back, so that a late record re-packs a day, not a month. The twelve baseline hours of an hour
+ * a tick judges lie in four days (eight when they straddle midnight), each read once by the tick's
+ * reader, with the one or two months that hold them.
  */
 final class DayHourStore implements HourStore {
 
     private final MapState<Long, HourDay> days;
+    private final MapState<Long, HourMonth> months;
 
-    DayHourStore(MapState<Long, HourDay> days) {
+    DayHourStore(MapState<Long, HourDay> days, MapState<Long, HourMonth> months) {
         this.days = days;
+        this.months = months;
     }
 
     @Override
     public HourBucket get(long hour) throws Exception {
         HourDay day = days.get(HourDay.dayOf(hour));
-        return day == null ? null : day.get(HourDay.hourOfDay(hour));
+        if (day != null) {
+            return day.get(HourDay.hourOfDay(hour));
+        }
+        long start = HourMonth.monthOf(hour);
+        HourMonth month = months.get(start);
+        return month == null ? null : month.get(HourMonth.offsetOf(hour, start));
     }
 
     @Override
     public void put(long hour, HourBucket bucket) throws Exception {
         long start = HourDay.dayOf(hour);
-        HourDay day = days.get(start);
-        days.put(start, (day == null ? HourDay.EMPTY : day).with(HourDay.hourOfDay(hour), bucket));
+        days.put(start, dayAt(start).with(HourDay.hourOfDay(hour), bucket));
     }
 
     @Override
     public void remove(long hour) throws Exception {
         long start = HourDay.dayOf(hour);
+        HourDay day = dayAt(start);
+        HourDay rest = day.without(HourDay.hourOfDay(hour));
+        if (rest == day) {
+            return;
+        }
+        if (rest.isEmpty()) {
+            days.remove(start);
+            removeFromMonth(start);
+        } else {
+            days.put(start, rest);
+        }
+    }
+
+    /**
+     * The day starting at {@code start} as it stands: its entry, or else its hours in its month (perhaps
+     * none: {@link HourDay#EMPTY}).
+     */
+    private HourDay dayAt(long start) throws Exception {
         HourDay day = days.get(start);
         if (day != null) {
-            HourDay rest = day.without(HourDay.hourOfDay(hour));
-            if (rest.isEmpty()) {
-                days.remove(start);
-            } else if (rest != day) {
-                days.put(start, rest);
-            }
+            return day;
+        }
+        long monthStart = HourMonth.monthOf(start);
+        HourMonth month = months.get(monthStart);
+        return month == null ? HourDay.EMPTY : month.day(HourMonth.offsetOf(start, monthStart));
+    }
+
+    /** Takes the day starting at {@code start} out of its month, if the month holds hours of it. */
+    private void removeFromMonth(long start) throws Exception {
+        long monthStart = HourMonth.monthOf(start);
+        HourMonth month = months.get(monthStart);
+        int offset = HourMonth.offsetOf(start, monthStart);
+        if (month != null && month.hoursOfDay(offset) != 0) {
+            putMonth(monthStart, month.withoutDay(offset));
+        }
+    }
+
+    private void putMonth(long start, HourMonth month) throws Exception {
+        if (month == null) {
+            months.remove(start);
+        } else {
+            months.put(start, month);
         }
     }
 
@@ -65,8 +115,8 @@ final class DayHourStore implements HourStore {
             if (day == null || hourDay != start) {
                 writeIfChanged(start, read, day);
                 start = hourDay;
-                read = days.get(start);
-                day = read == null ? HourDay.EMPTY : read;
+                read = dayAt(start);
+                day = read;
             }
             int h = HourDay.hourOfDay(e.getKey());
             if ((day.hours() & 1 << h) == 0) {
@@ -82,29 +132,72 @@ final class DayHourStore implements HourStore {
         }
     }
 
-    /** Packs the day's figures in bit columns ({@link HourDay#settled}), once. */
+    /**
+     * Puts every day entry up to the day starting at {@code dayStart} into its month, each month read
+     * and written once; a day one of whose figures has no packed form stays an entry, packed when it can
+     * be ({@link HourDay#settled}).
+     */
     @Override
     public void settle(long dayStart) throws Exception {
-        HourDay day = days.get(dayStart);
-        if (day != null) {
-            HourDay settled = day.settled();
-            if (settled != day) {
-                days.put(dayStart, settled);
+        TreeMap<Long, HourDay> settled = new TreeMap<>();
+        for (Map.Entry<Long, HourDay> d : days.entries()) {
+            if (d.getKey() <= dayStart) {
+                settled.put(d.getKey(), d.getValue());
             }
+        }
+        long monthStart = 0;
+        HourMonth read = null;
+        HourMonth month = null;
+        boolean any = false;
+        for (Map.Entry<Long, HourDay> d : settled.entrySet()) {
+            long start = d.getKey();
+            if (!any || HourMonth.monthOf(start) != monthStart) {
+                if (month != read) {
+                    putMonth(monthStart, month);
+                }
+                any = true;
+                monthStart = HourMonth.monthOf(start);
+                read = months.get(monthStart);
+                month = read;
+            }
+            HourMonth merged = HourMonth.withDay(month, HourMonth.offsetOf(start, monthStart), d.getValue());
+            if (merged == null) {
+                HourDay packed = d.getValue().settled();
+                if (packed != d.getValue()) {
+                    days.put(start, packed);
+                }
+            } else {
+                month = merged;
+                days.remove(start);
+            }
+        }
+        if (month != read) {
+            putMonth(monthStart, month);
         }
     }
 
     @Override
     public void forEach(HourTable.HourConsumer each) throws Exception {
+        Set<Long> entries = new HashSet<>();
         for (Map.Entry<Long, HourDay> d : days.entries()) {
+            entries.add(d.getKey());
             d.getValue().forEach(d.getKey(), each);
+        }
+        for (Map.Entry<Long, HourMonth> m : months.entries()) {
+            m.getValue().forEach(m.getKey(), day -> !entries.contains(day), each);
         }
     }
 
+    /**
+     * Forgets the hours {@code gone} accepts, in the day entries and in the months. A day entry left
+     * without hours is removed, and its day from its month too: the month's hours of it were
+     * superseded by the entry.
+     */
     @Override
     public void removeIf(LongPredicate gone) throws Exception {
         List<Long> starts = new ArrayList<>();
         List<HourDay> rests = new ArrayList<>();
+        Set<Long> emptied = new HashSet<>();
         for (Map.Entry<Long, HourDay> d : days.entries()) {
             int keep = d.getValue().hours();
             for (int h = 0; h < HourDay.HOURS; h++) {
@@ -116,9 +209,25 @@ final class DayHourStore implements HourStore {
             if (rest != d.getValue()) {
                 starts.add(d.getKey());
                 rests.add(rest);
+                if (rest.isEmpty()) {
+                    emptied.add(d.getKey());
+                }
             }
         }
-        // Changed after the visit: the heap backend drops a key's map once it is empty.
+        List<Long> monthStarts = new ArrayList<>();
+        List<HourMonth> monthRests = new ArrayList<>();
+        for (Map.Entry<Long, HourMonth> m : months.entries()) {
+            long start = m.getKey();
+            HourMonth rest = m.getValue().keeping(offset -> {
+                long hour = start + offset * ReconSettings.HOUR_MS;
+                return !gone.test(hour) && !emptied.contains(HourDay.dayOf(hour));
+            });
+            if (rest != m.getValue()) {
+                monthStarts.add(start);
+                monthRests.add(rest);
+            }
+        }
+        // Changed after the visits: the heap backend drops a key's map once it is empty.
         for (int i = 0; i < starts.size(); i++) {
             if (rests.get(i).isEmpty()) {
                 days.remove(starts.get(i));
@@ -126,15 +235,19 @@ final class DayHourStore implements HourStore {
                 days.put(starts.get(i), rests.get(i));
             }
         }
+        for (int i = 0; i < monthStarts.size(); i++) {
+            putMonth(monthStarts.get(i), monthRests.get(i));
+        }
     }
 
     /**
-     * Each day is read from state at most once per evaluation (with RocksDB a read is a seek), and each
-     * hour decoded at most once.
+     * Each day entry and each month is read from state at most once per evaluation (with RocksDB a read
+     * is a seek), and each hour decoded at most once.
      */
     @Override
     public Reader reader() {
         Map<Long, HourDay> read = new HashMap<>();
+        Map<Long, HourMonth> readMonths = new HashMap<>();
         Map<Long, HourBucket> decoded = new HashMap<>();
         return hour -> {
             HourBucket b = decoded.get(hour);
@@ -143,9 +256,20 @@ final class DayHourStore implements HourStore {
                 HourDay day = read.get(start);
                 if (day == null) {
                     day = days.get(start);
-                    read.put(start, day == null ? HourDay.EMPTY : day);
+                    day = day == null ? HourDay.EMPTY : day;
+                    read.put(start, day);
                 }
-                b = day == null ? null : day.get(HourDay.hourOfDay(hour));
+                if (day != HourDay.EMPTY) {
+                    b = day.get(HourDay.hourOfDay(hour));
+                } else {
+                    long monthStart = HourMonth.monthOf(hour);
+                    HourMonth month = readMonths.get(monthStart);
+                    if (month == null && !readMonths.containsKey(monthStart)) {
+                        month = months.get(monthStart);
+                        readMonths.put(monthStart, month);
+                    }
+                    b = month == null ? null : month.get(HourMonth.offsetOf(hour, monthStart));
+                }
                 decoded.put(hour, b);
             }
             return b;
@@ -155,5 +279,6 @@ final class DayHourStore implements HourStore {
     @Override
     public void clear() {
         days.clear();
+        months.clear();
     }
 }

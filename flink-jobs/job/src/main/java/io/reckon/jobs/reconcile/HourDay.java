@@ -221,6 +221,14 @@ final class HourDay {
     }
 
     /**
+     * The figures of the day's hours as {@link PackedHours} columns, in the order of the hours, or null
+     * when one has no packed form.
+     */
+    long[][] columns() {
+        return columnsOf(hours);
+    }
+
+    /**
      * The figures of the hours of {@code keep} (some of this day's) as {@link PackedHours} columns, in the
      * order of the hours, or null when one has no packed form.
      */

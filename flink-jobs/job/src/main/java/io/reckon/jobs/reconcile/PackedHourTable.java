@@ -36,7 +36,12 @@ final class PackedHourTable {
 
     /** Writes the ascending starts of {@code hours} and the {@link #columnsOf} their buckets. */
     static void write(long[] hours, long[][] columns, DataOutputView out) throws IOException {
-        int n = hours.length;
+        writeRuns(hours, hours.length, out);
+        writePayload(PackedHours.pack(columns, hours.length), out);
+    }
+
+    /** Writes the first {@code n} of the ascending starts {@code hours} as runs of consecutive hours. */
+    static void writeRuns(long[] hours, int n, DataOutputView out) throws IOException {
         int runs = 1;
         for (int i = 1; i < n; i++) {
             if (hours[i] != hours[i - 1] + HOUR_MS) {
@@ -60,16 +65,41 @@ final class PackedHourTable {
             previousEnd = first + (to - from);
             from = to;
         }
-        byte[] payload = PackedHours.pack(columns, n);
+    }
+
+    /** Writes a {@link PackedHours} payload after its length. */
+    static void writePayload(byte[] payload, DataOutputView out) throws IOException {
         DecimalCodec.writeUnsigned(out, payload.length);
         out.write(payload);
     }
 
+    /**
+     * Runs of consecutive hours as {@link #writeRuns} wrote them: run r starts at hour {@code firsts[r]}
+     * (hours since the epoch) and has {@code lengths[r]} hours, {@code n} in all.
+     */
+    record Runs(long[] firsts, int[] lengths, int n) {}
+
     /** Reads a table {@link #write} wrote, checked: corrupt bytes give an {@link IOException}. */
     static HourTable read(DataInputView in) throws IOException {
+        Runs runs = readRuns(in, MAX_HOURS);
+        byte[] payload = readPayload(in, runs.n());
+        BitColumnReader reader = PackedHours.reader(payload, runs.n());
+        long[][] columns = PackedHours.unpack(reader, payload[0] & 0xFF, runs.n());
+        HourTable table = new HourTable();
+        int i = 0;
+        for (int r = 0; r < runs.firsts().length; r++) {
+            for (int h = 0; h < runs.lengths()[r]; h++) {
+                table.put((runs.firsts()[r] + h) * HOUR_MS, PackedHours.bucket(columns, i++));
+            }
+        }
+        return table;
+    }
+
+    /** Reads runs {@link #writeRuns} wrote, of {@code maxHours} hours at most, checked. */
+    static Runs readRuns(DataInputView in, int maxHours) throws IOException {
         long runs = DecimalCodec.readUnsigned(in);
-        if (runs < 1 || runs > MAX_HOURS) {
-            throw new IOException("Corrupt packed hour table: " + runs + " runs");
+        if (runs < 1 || runs > maxHours) {
+            throw new IOException("Corrupt packed hours: " + runs + " runs");
         }
         long[] firsts = new long[(int) runs];
         int[] lengths = new int[(int) runs];
@@ -78,36 +108,32 @@ final class PackedHourTable {
         for (int r = 0; r < runs; r++) {
             long step = r == 0 ? DecimalCodec.readZigZag(in) : DecimalCodec.readUnsigned(in);
             long length = DecimalCodec.readUnsigned(in);
-            if ((r > 0 && step < 1) || length < 1 || length > MAX_HOURS - n) {
-                throw new IOException("Corrupt packed hour table at run " + r);
+            if ((r > 0 && step < 1) || length < 1 || length > maxHours - n) {
+                throw new IOException("Corrupt packed hours at run " + r);
             }
             try {
                 firsts[r] = r == 0 ? step : Math.addExact(end, step);
                 end = Math.addExact(firsts[r], length);
                 Math.multiplyExact(end, HOUR_MS);
             } catch (ArithmeticException e) {
-                throw new IOException("Corrupt packed hour table: hour out of range at run " + r, e);
+                throw new IOException("Corrupt packed hours: hour out of range at run " + r, e);
             }
             lengths[r] = (int) length;
             n += length;
         }
+        return new Runs(firsts, lengths, (int) n);
+    }
+
+    /** Reads a payload {@link #writePayload} wrote for {@code n} hours, its length checked. */
+    static byte[] readPayload(DataInputView in, int n) throws IOException {
         long size = DecimalCodec.readUnsigned(in);
         // Ten columns of at most 65 bits a value (a sparse column's bit per row and its value), their
         // headers (at most 24 bytes each) and the flags.
-        if (size < 1 || size > 1 + PackedHours.COLUMNS * (24 + 9 * n)) {
-            throw new IOException("Corrupt packed hour table: payload of " + size + " bytes");
+        if (size < 1 || size > 1 + PackedHours.COLUMNS * (24 + 9L * n)) {
+            throw new IOException("Corrupt packed hours: payload of " + size + " bytes");
         }
         byte[] payload = new byte[(int) size];
         in.readFully(payload);
-        BitColumnReader reader = PackedHours.reader(payload, (int) n);
-        long[][] columns = PackedHours.unpack(reader, payload[0] & 0xFF, (int) n);
-        HourTable table = new HourTable();
-        int i = 0;
-        for (int r = 0; r < runs; r++) {
-            for (int h = 0; h < lengths[r]; h++) {
-                table.put((firsts[r] + h) * HOUR_MS, PackedHours.bucket(columns, i++));
-            }
-        }
-        return table;
+        return payload;
     }
 }

@@ -23,6 +23,7 @@ final class ReconState {
     static final String HOURS = "hours";
     static final String HOUR_TABLE = "hour-table";
     static final String HOUR_DAYS = "hour-days";
+    static final String HOUR_MONTHS = "hour-months";
     static final String PERIODS = "periods";
     static final String PERIOD_STARTS = "period-starts";
     static final String ANOMALIES = "anomalies";
@@ -38,7 +39,8 @@ final class ReconState {
 
     /**
      * Usage and reported records per UTC hour (epoch millis of the hour start), in the layout of the
-     * state backend ({@link HourStore}): an entry per day in {@link #HOUR_DAYS}, or one table per key
+     * state backend ({@link HourStore}): an entry per day in {@link #HOUR_DAYS} and per month of settled
+     * days in {@link #HOUR_MONTHS}, or one table per key
      * in {@link #HOUR_TABLE}.
      */
     final HourStore hours;
@@ -90,8 +92,11 @@ final class ReconState {
                 rc.getMapState(new MapStateDescriptor<>(HOURS, Types.LONG, TypeInformation.of(HourBucket.class))));
         HourStore perKey =
                 new TableHourStore(rc.getState(new ValueStateDescriptor<>(HOUR_TABLE, HourTableSerializer.INSTANCE)));
-        HourStore perDay = new DayHourStore(rc.getMapState(
-                new MapStateDescriptor<>(HOUR_DAYS, LongSerializer.INSTANCE, HourDaySerializer.INSTANCE)));
+        HourStore perDay = new DayHourStore(
+                rc.getMapState(
+                        new MapStateDescriptor<>(HOUR_DAYS, LongSerializer.INSTANCE, HourDaySerializer.INSTANCE)),
+                rc.getMapState(
+                        new MapStateDescriptor<>(HOUR_MONTHS, LongSerializer.INSTANCE, HourMonthSerializer.INSTANCE)));
         hours = tables ? perKey : perDay;
         hoursOtherLayouts = List.of(tables ? perDay : perKey, perEntry);
         periods = rc.getMapState(new MapStateDescriptor<>(PERIODS, Types.LONG, TypeInformation.of(PeriodState.class)));

@@ -323,7 +323,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      */
     List<String> statesToTakeOver() {
         List<String> other = tables
-                ? List.of(ReconState.USAGE_COPIES, ReconState.REPORT_COPIES, ReconState.HOURS, ReconState.HOUR_DAYS)
+                ? List.of(
+                        ReconState.USAGE_COPIES,
+                        ReconState.REPORT_COPIES,
+                        ReconState.HOURS,
+                        ReconState.HOUR_DAYS,
+                        ReconState.HOUR_MONTHS)
                 : List.of(
                         ReconState.USAGE_ID_TABLE, ReconState.REPORT_ID_TABLE, ReconState.HOUR_TABLE, ReconState.HOURS);
         return java.util.stream.Stream.concat(LEGACY_ID_STATES.stream(), other.stream())

@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link DayHourStore} against a sorted map of the same hours: after any sequence of puts,
- * replacements, removals, removals by range, hours taken over where absent and days settled (packed),
- * the store holds exactly the map's hours and buckets,
- * a reader sees them, every day is an entry of its own start holding only its own hours, and each
- * day's bytes read back by {@link HourDaySerializer} hold the same. Hours come in runs of neighbours
+ * replacements, removals, removals by range, hours taken over where absent and days settled (into
+ * their months), the store holds exactly the map's hours and buckets, a reader sees them, every day is
+ * an entry of its own start holding only its own hours, every month an entry of its own start, a day
+ * entry's hours supersede its month's, and each day's and month's bytes read back by {@link
+ * HourDaySerializer} and {@link HourMonthSerializer} hold the same. Puts and removals after a settle
+ * change settled days, as late records do. Hours come in runs of neighbours
  * and far apart (before 1970 too, where a day's start is below its hours' and floor division
  * matters), with buckets of every size, quantities at several scales among them.
  */
@@ -39,7 +41,7 @@ class DayHourStoreTest {
 
     record RemoveRange(long from, long to) implements Op {}
 
-    /** The day of {@code hour} settles: packed from then on, when it can be. */
+    /** The days up to the one of {@code hour} settle: into their months. */
     record Settle(long hour) implements Op {}
 
     /** Hours of another layout taken over: each sets its bucket only where the store has none. */
@@ -74,7 +76,8 @@ class DayHourStoreTest {
     @Property(tries = 300)
     void holdsWhatAMapOfTheSameHoursHolds(@ForAll("operations") List<Op> ops) throws Exception {
         InMemoryState.OfMap<Long, HourDay> days = new InMemoryState.OfMap<>();
-        DayHourStore store = new DayHourStore(days);
+        InMemoryState.OfMap<Long, HourMonth> months = new InMemoryState.OfMap<>();
+        DayHourStore store = new DayHourStore(days, months);
         TreeMap<Long, HourBucket> model = new TreeMap<>();
         for (Op op : ops) {
             if (op instanceof Put p) {
@@ -88,10 +91,9 @@ class DayHourStoreTest {
                 assertThat(store.get(r.hour())).isNull();
             } else if (op instanceof Settle st) {
                 store.settle(HourDay.dayOf(st.hour()));
-                HourDay day = days.get(HourDay.dayOf(st.hour()));
-                assertThat(day == null || day.isPacked() || Integer.bitCount(day.hours()) < HourDay.PACKED_FROM_HOURS)
-                        .as("a settled day of four hours or more is packed")
-                        .isTrue();
+                for (Map.Entry<Long, HourDay> d : days.entries()) {
+                    assertThat(d.getKey()).as("a settled day is in its month").isGreaterThan(HourDay.dayOf(st.hour()));
+                }
             } else if (op instanceof PutAbsent a) {
                 TreeMap<Long, HourBucket> taken = new TreeMap<>();
                 a.puts().forEach(p -> taken.put(p.hour(), bucket(p.records(), p.scale())));
@@ -103,7 +105,7 @@ class DayHourStoreTest {
                 model.subMap(r.from(), r.to()).clear();
             }
         }
-        assertHolds(store, days, model);
+        assertHolds(store, days, months, model);
     }
 
     @Test
@@ -144,7 +146,10 @@ class DayHourStoreTest {
     }
 
     private static void assertHolds(
-            DayHourStore store, InMemoryState.OfMap<Long, HourDay> days, TreeMap<Long, HourBucket> model)
+            DayHourStore store,
+            InMemoryState.OfMap<Long, HourDay> days,
+            InMemoryState.OfMap<Long, HourMonth> months,
+            TreeMap<Long, HourBucket> model)
             throws Exception {
         Map<Long, HourBucket> seen = new TreeMap<>();
         store.forEach(seen::put);
@@ -165,6 +170,20 @@ class DayHourStoreTest {
             back.forEach(d.getKey(), (hour, b) -> {
                 assertThat(HourDay.dayOf(hour)).isEqualTo(d.getKey());
                 assertThat(CompactSerializers.same(b, model.get(hour))).isTrue();
+            });
+        }
+        for (Map.Entry<Long, HourMonth> m : months.entries()) {
+            assertThat(HourMonth.monthOf(m.getKey())).isEqualTo(m.getKey());
+            assertThat(m.getValue().size()).as("an empty month is removed").isPositive();
+            HourMonth back = CompactSerializers.read(
+                    HourMonthSerializer.INSTANCE,
+                    CompactSerializers.bytes(HourMonthSerializer.INSTANCE, m.getValue()),
+                    null);
+            back.forEach(m.getKey(), day -> !days.contains(day), (hour, b) -> {
+                assertThat(HourMonth.monthOf(hour)).isEqualTo(m.getKey());
+                assertThat(CompactSerializers.same(b, model.get(hour)))
+                        .as("hour %d of a month", hour)
+                        .isTrue();
             });
         }
     }

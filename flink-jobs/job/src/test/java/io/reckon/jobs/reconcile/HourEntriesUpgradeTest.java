@@ -8,6 +8,9 @@ import io.reckon.jobs.testing.FinalAnomalies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -28,11 +31,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The upgrade of RocksDB state from an entry per hour ({@link EntryHourStore}, the layout of every
- * savepoint taken with RocksDB before the days) to an entry per day ({@link DayHourStore}): a
+ * savepoint taken with RocksDB before the days) to entries per day and month ({@link DayHourStore}): a
  * savepoint whose hours are entries, restored, ends the stream with the final anomalies of one
  * uninterrupted run. The savepoint is made from one of the current layout by moving each key's hours
- * from its days into entries of the former state ("hours", the same name and serializer); the days the
- * ticks settled are packed in it.
+ * from its days and months into entries of the former state ("hours", the same name and serializer);
+ * the days the ticks settled are in months in it.
  */
 class HourEntriesUpgradeTest {
 
@@ -49,16 +52,44 @@ class HourEntriesUpgradeTest {
 
         List<AnomalyRecord> fresh = run(null, all).anomalies();
         SavepointRestoreTest.Run first = run(null, before);
-        DaysToEntries move = new DaysToEntries();
+        DaysToEntries move = new DaysToEntries(false);
         OperatorSubtaskState entries = rewrite(first.snapshot(), move);
         assertThat(move.hours).as("hours moved into entries").isGreaterThan(500);
-        assertThat(move.packedDays).as("days settled by the ticks, packed").isGreaterThan(10);
+        assertThat(move.monthHours)
+                .as("hours of days settled by the ticks, in months")
+                .isGreaterThan(240);
         assertThat(move.days)
                 .as("days of the keys' latest hours, not settled yet")
-                .isGreaterThan(move.packedDays);
+                .isPositive();
 
         List<AnomalyRecord> upgraded = new ArrayList<>(first.anomalies());
         upgraded.addAll(run(entries, UpgradeScenario.after()).anomalies());
+        FinalAnomalies expected = new FinalAnomalies(fresh);
+        assertThat(expected.standing()).hasSizeGreaterThan(5);
+        assertThat(new FinalAnomalies(upgraded).differencesFrom(expected)).isEmpty();
+    }
+
+    /**
+     * A savepoint of the layout before the months, every hour in an entry per day (settled days packed),
+     * restored: the days settle into months from the next tick on, and the answers are those of one
+     * uninterrupted run.
+     */
+    @Test
+    void aSavepointWithAnEntryPerDayRestoresIntoMonthsAndChangesNoAnswer() throws Exception {
+        List<UpgradeScenario.Step> before = UpgradeScenario.before();
+        List<UpgradeScenario.Step> all = new ArrayList<>(before);
+        all.addAll(UpgradeScenario.after());
+
+        List<AnomalyRecord> fresh = run(null, all).anomalies();
+        SavepointRestoreTest.Run first = run(null, before);
+        DaysToEntries move = new DaysToEntries(true);
+        OperatorSubtaskState days = rewrite(first.snapshot(), move);
+        assertThat(move.monthHours)
+                .as("hours of days settled by the ticks, in months")
+                .isGreaterThan(240);
+
+        List<AnomalyRecord> upgraded = new ArrayList<>(first.anomalies());
+        upgraded.addAll(run(days, UpgradeScenario.after()).anomalies());
         FinalAnomalies expected = new FinalAnomalies(fresh);
         assertThat(expected.standing()).hasSizeGreaterThan(5);
         assertThat(new FinalAnomalies(upgraded).differencesFrom(expected)).isEmpty();
@@ -80,37 +111,60 @@ class HourEntriesUpgradeTest {
                 .getJobManagerOwnedState();
     }
 
-    /** At its start, moves every key's hours from their days into an entry per hour. */
+    /**
+     * At its start, moves every key's hours from their days and months into an entry per hour, or into
+     * an entry per day (packed: settled days were packed before the months).
+     */
     private static final class DaysToEntries extends AbstractStreamOperator<String>
             implements OneInputStreamOperator<String, String> {
 
+        private final boolean toDays;
+
         long hours;
         long days;
-        long packedDays;
+        long monthHours;
+
+        DaysToEntries(boolean toDays) {
+            this.toDays = toDays;
+        }
 
         @Override
         public void open() throws Exception {
             super.open();
             MapState<Long, HourDay> days = state(new MapStateDescriptor<>(
                     ReconState.HOUR_DAYS, LongSerializer.INSTANCE, HourDaySerializer.INSTANCE));
+            MapState<Long, HourMonth> months = state(new MapStateDescriptor<>(
+                    ReconState.HOUR_MONTHS, LongSerializer.INSTANCE, HourMonthSerializer.INSTANCE));
             MapState<Long, HourBucket> entries =
                     state(new MapStateDescriptor<>(ReconState.HOURS, Types.LONG, TypeInformation.of(HourBucket.class)));
             org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
-            List<String> keys;
-            try (Stream<String> all = backend.getKeys(ReconState.HOUR_DAYS, VoidNamespace.INSTANCE)) {
-                keys = all.toList();
+            Set<String> keys = new TreeSet<>();
+            for (String name : List.of(ReconState.HOUR_DAYS, ReconState.HOUR_MONTHS)) {
+                try (Stream<String> all = backend.getKeys(name, VoidNamespace.INSTANCE)) {
+                    all.forEach(keys::add);
+                }
             }
             for (String key : keys) {
                 setCurrentKey(key);
                 for (Map.Entry<Long, HourDay> d : days.entries()) {
                     this.days++;
-                    this.packedDays += d.getValue().isPacked() ? 1 : 0;
-                    d.getValue().forEach(d.getKey(), (hour, bucket) -> {
-                        entries.put(hour, bucket);
-                        hours++;
-                    });
                 }
-                days.clear();
+                for (Map.Entry<Long, HourMonth> m : months.entries()) {
+                    monthHours += m.getValue().size();
+                }
+                DayHourStore store = new DayHourStore(days, months);
+                TreeMap<Long, HourBucket> all = new TreeMap<>();
+                store.forEach(all::put);
+                store.clear();
+                hours += all.size();
+                if (toDays) {
+                    store.putAbsent(all);
+                    for (Map.Entry<Long, HourDay> d : days.entries()) {
+                        days.put(d.getKey(), d.getValue().settled());
+                    }
+                } else {
+                    entries.putAll(all);
+                }
             }
         }
 

@@ -1,0 +1,283 @@
+package io.reckon.jobs.reconcile;
+
+import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.function.IntPredicate;
+import java.util.function.LongPredicate;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The settled hours of one key in one UTC calendar month, the unit of the hours with RocksDB once
+ * their days have matured ({@link DayHourStore}): one state entry and one set of {@link PackedHours}
+ * columns for up to 744 hours, where an entry per day carried a RocksDB key (some 31 bytes) and its
+ * own flags and ten column headers (some 35 bytes) for each day. A calendar month is a billing period
+ * of the default anchor day, so a period's hours are one entry.
+ *
+ * <p>An hour is read without decoding the others: which hours have a bucket is a bit per hour of the
+ * month (an hour's row is the count of set bits before it), and a row's figures are read from the
+ * columns where they lie. A change re-packs the month; that happens once per key and day, when a day
+ * settles ({@link #withDay}), and when hours are released. Immutable.
+ *
+ * <p>The layout: the hours as {@link PackedHourTable#writeRuns runs} of offsets from the month's start,
+ * then the payload after its length.
+ */
+final class HourMonth {
+
+    /** The hours of the longest month. */
+    static final int MAX_HOURS = 31 * HourDay.HOURS;
+
+    private static final int WORDS = (MAX_HOURS + 63) / 64;
+
+    /** Bit o: the hour o hours after the month's start has a bucket. */
+    private final long[] hours;
+
+    private final int n;
+    /** The {@link PackedHours} payload of the hours' buckets, in the order of the hours. */
+    private final byte[] payload;
+    /** The columns' reader, made when the month is read and at the first read of an hour otherwise. */
+    private BitColumnReader reader;
+
+    private HourMonth(long[] hours, byte[] payload) {
+        this.hours = hours;
+        this.payload = payload;
+        int count = 0;
+        for (long w : hours) {
+            count += Long.bitCount(w);
+        }
+        this.n = count;
+    }
+
+    /** The start of the UTC calendar month holding {@code time}. */
+    static long monthOf(long time) {
+        long day = Math.floorDiv(time, HourDay.DAY_MS);
+        return LocalDate.ofEpochDay(day).withDayOfMonth(1).toEpochDay() * HourDay.DAY_MS;
+    }
+
+    /** The hours from {@code monthStart} to {@code hour}, the start of an hour of that month. */
+    static int offsetOf(long hour, long monthStart) {
+        return (int) ((hour - monthStart) / HOUR_MS);
+    }
+
+    int size() {
+        return n;
+    }
+
+    boolean has(int offset) {
+        return (hours[offset >>> 6] & 1L << offset) != 0;
+    }
+
+    /** The bucket of the hour {@code offset} hours after the month's start (a new object), or null. */
+    HourBucket get(int offset) {
+        if (!has(offset)) {
+            return null;
+        }
+        try {
+            return PackedHours.bucket(reader(), payload[0], rowOf(offset));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Corrupt packed hours in a month of hours", e);
+        }
+    }
+
+    /** The hours of the day starting {@code dayOffset} hours after the month's start: bit h, hour h. */
+    int hoursOfDay(int dayOffset) {
+        int mask = 0;
+        for (int h = 0; h < HourDay.HOURS; h++) {
+            if (has(dayOffset + h)) {
+                mask |= 1 << h;
+            }
+        }
+        return mask;
+    }
+
+    /** The day starting {@code dayOffset} hours after the month's start, as it is here (perhaps empty). */
+    HourDay day(int dayOffset) {
+        int mask = hoursOfDay(dayOffset);
+        int[] hoursOfDay = new int[HourDay.HOURS];
+        HourBucket[] buckets = new HourBucket[HourDay.HOURS];
+        int count = 0;
+        for (int h = 0; h < HourDay.HOURS; h++) {
+            if ((mask & 1 << h) != 0) {
+                hoursOfDay[count] = h;
+                buckets[count++] = get(dayOffset + h);
+            }
+        }
+        return HourDay.of(hoursOfDay, buckets, count);
+    }
+
+    /**
+     * {@code month} (null: none yet) with the hours of the day starting {@code dayOffset} hours after
+     * its start replaced by those of {@code day} (not empty), or null when a figure of the day has no
+     * packed form (beyond a long): such a day keeps an entry of its own.
+     */
+    static HourMonth withDay(HourMonth month, int dayOffset, HourDay day) {
+        long[][] dayColumns = day.columns();
+        if (dayColumns == null) {
+            return null;
+        }
+        int[] dayOffsets = new int[Integer.bitCount(day.hours())];
+        int k = 0;
+        for (int h = 0; h < HourDay.HOURS; h++) {
+            if ((day.hours() & 1 << h) != 0) {
+                dayOffsets[k++] = dayOffset + h;
+            }
+        }
+        if (dayOffsets.length == 0) {
+            throw new IllegalArgumentException("an empty day has no hours to merge");
+        }
+        if (month == null) {
+            return of(dayOffsets, dayColumns, dayOffsets.length);
+        }
+        int[] offsets = month.offsets();
+        long[][] columns = month.columns();
+        int before = 0;
+        while (before < offsets.length && offsets[before] < dayOffset) {
+            before++;
+        }
+        int after = before;
+        while (after < offsets.length && offsets[after] < dayOffset + HourDay.HOURS) {
+            after++;
+        }
+        int total = before + dayOffsets.length + offsets.length - after;
+        int[] nextOffsets = new int[total];
+        long[][] next = new long[PackedHours.COLUMNS][total];
+        System.arraycopy(offsets, 0, nextOffsets, 0, before);
+        System.arraycopy(dayOffsets, 0, nextOffsets, before, dayOffsets.length);
+        System.arraycopy(offsets, after, nextOffsets, before + dayOffsets.length, offsets.length - after);
+        for (int c = 0; c < PackedHours.COLUMNS; c++) {
+            System.arraycopy(columns[c], 0, next[c], 0, before);
+            System.arraycopy(dayColumns[c], 0, next[c], before, dayOffsets.length);
+            System.arraycopy(columns[c], after, next[c], before + dayOffsets.length, offsets.length - after);
+        }
+        return of(nextOffsets, next, total);
+    }
+
+    /** This month without the day starting {@code dayOffset} hours after its start; null when nothing is left. */
+    HourMonth withoutDay(int dayOffset) {
+        return keeping(o -> o < dayOffset || o >= dayOffset + HourDay.HOURS);
+    }
+
+    /** This month with only the hours whose offsets {@code keep} accepts: itself when it keeps all, null when none. */
+    HourMonth keeping(IntPredicate keep) {
+        int[] offsets = offsets();
+        boolean[] kept = new boolean[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            kept[i] = keep.test(offsets[i]);
+            count += kept[i] ? 1 : 0;
+        }
+        if (count == n) {
+            return this;
+        }
+        if (count == 0) {
+            return null;
+        }
+        long[][] columns = columns();
+        int[] nextOffsets = new int[count];
+        long[][] next = new long[PackedHours.COLUMNS][count];
+        int row = 0;
+        for (int i = 0; i < n; i++) {
+            if (kept[i]) {
+                nextOffsets[row] = offsets[i];
+                for (int c = 0; c < PackedHours.COLUMNS; c++) {
+                    next[c][row] = columns[c][i];
+                }
+                row++;
+            }
+        }
+        return of(nextOffsets, next, count);
+    }
+
+    /**
+     * Hands each hour of the month starting at {@code monthStart} whose day {@code dayWanted} accepts
+     * (by the day's start), and its bucket, to {@code each}, in order.
+     */
+    void forEach(long monthStart, LongPredicate dayWanted, HourTable.HourConsumer each) throws Exception {
+        int[] offsets = offsets();
+        long[][] columns = columns();
+        for (int i = 0; i < n; i++) {
+            long hour = monthStart + offsets[i] * HOUR_MS;
+            if (dayWanted.test(HourDay.dayOf(hour))) {
+                each.accept(hour, PackedHours.bucket(columns, i));
+            }
+        }
+    }
+
+    /** Writes the month as {@link #read} reads it. */
+    void write(DataOutputView out) throws IOException {
+        int[] offsets = offsets();
+        long[] starts = new long[n];
+        for (int i = 0; i < n; i++) {
+            starts[i] = offsets[i] * HOUR_MS;
+        }
+        PackedHourTable.writeRuns(starts, n, out);
+        PackedHourTable.writePayload(payload, out);
+    }
+
+    /** Reads a month {@link #write} wrote, checked: corrupt bytes give an {@link IOException}. */
+    static HourMonth read(DataInputView in) throws IOException {
+        PackedHourTable.Runs runs = PackedHourTable.readRuns(in, MAX_HOURS);
+        long[] hours = new long[WORDS];
+        for (int r = 0; r < runs.firsts().length; r++) {
+            long first = runs.firsts()[r];
+            if (first < 0 || first + runs.lengths()[r] > MAX_HOURS) {
+                throw new IOException("Corrupt month of hours: hours " + first + " to " + (first + runs.lengths()[r]));
+            }
+            for (int o = (int) first; o < first + runs.lengths()[r]; o++) {
+                hours[o >>> 6] |= 1L << o;
+            }
+        }
+        HourMonth month = new HourMonth(hours, PackedHourTable.readPayload(in, runs.n()));
+        month.reader = PackedHours.reader(month.payload, month.n);
+        return month;
+    }
+
+    /** The month of the given ascending offsets and the first {@code count} rows of their columns. */
+    static HourMonth of(int[] offsets, long[][] columns, int count) {
+        long[] hours = new long[WORDS];
+        for (int i = 0; i < count; i++) {
+            hours[offsets[i] >>> 6] |= 1L << offsets[i];
+        }
+        return new HourMonth(hours, PackedHours.pack(columns, count));
+    }
+
+    /** The offsets of the month's hours, ascending. */
+    private int[] offsets() {
+        int[] offsets = new int[n];
+        int i = 0;
+        for (int w = 0; w < WORDS; w++) {
+            for (long bits = hours[w]; bits != 0; bits &= bits - 1) {
+                offsets[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return offsets;
+    }
+
+    private long[][] columns() {
+        try {
+            return PackedHours.unpack(reader(), payload[0] & 0xFF, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Corrupt packed hours in a month of hours", e);
+        }
+    }
+
+    /** The row of the hour {@code offset}: how many of the month's hours come before it. */
+    private int rowOf(int offset) {
+        int row = 0;
+        int word = offset >>> 6;
+        for (int w = 0; w < word; w++) {
+            row += Long.bitCount(hours[w]);
+        }
+        return row + Long.bitCount(hours[word] & ((1L << offset) - 1));
+    }
+
+    private BitColumnReader reader() throws IOException {
+        if (reader == null) {
+            reader = PackedHours.reader(payload, n);
+        }
+        return reader;
+    }
+}
