@@ -19,7 +19,8 @@ import org.apache.flink.api.common.state.MapState;
  * columns; a month's one key and one set of column headers for up to 744.
  *
  * <p>A record's hour reads and writes its day, whose other hours are re-packed with it. When days
- * settle ({@link #settle}), every day entry up to them goes into its month and is removed. A day
+ * settle ({@link #settle}), the day entries up to them go into their months, a week of them at a time
+ * and at the end of each month, and are removed. A day
  * entry is what its day holds, whether or not the month holds hours of that day too: a late record for
  * a settled day copies the day out of its month into an entry of its own, changed, and the next settle
  * puts it back, so that a late record re-packs a day, not a month. The twelve baseline hours of an hour
@@ -133,9 +134,10 @@ final class DayHourStore implements HourStore {
     }
 
     /**
-     * Puts every day entry up to the day starting at {@code dayStart} into its month, each month read
-     * and written once; a day one of whose figures has no packed form stays an entry, packed when it can
-     * be ({@link HourDay#settled}).
+     * Puts every day entry up to the day starting at {@code dayStart} into its month, each month decoded
+     * and packed once, when a week of them waits ({@link #DAYS_PER_MERGE}), the month of {@code dayStart}
+     * ends with it, or one of them is of an earlier month; until then each waits packed ({@link
+     * HourDay#settled}). A day one of whose figures has no packed form stays an entry.
      */
     @Override
     public void settle(long dayStart) throws Exception {
@@ -145,34 +147,57 @@ final class DayHourStore implements HourStore {
                 settled.put(d.getKey(), d.getValue());
             }
         }
-        long monthStart = 0;
-        HourMonth read = null;
-        HourMonth month = null;
-        boolean any = false;
-        for (Map.Entry<Long, HourDay> d : settled.entrySet()) {
-            long start = d.getKey();
-            if (!any || HourMonth.monthOf(start) != monthStart) {
-                if (month != read) {
-                    putMonth(monthStart, month);
-                }
-                any = true;
-                monthStart = HourMonth.monthOf(start);
-                read = months.get(monthStart);
-                month = read;
-            }
-            HourMonth merged = HourMonth.withDay(month, HourMonth.offsetOf(start, monthStart), d.getValue());
-            if (merged == null) {
+        if (settled.isEmpty()) {
+            return;
+        }
+        long month = HourMonth.monthOf(dayStart);
+        boolean merge = settled.size() >= DAYS_PER_MERGE
+                || HourMonth.monthOf(dayStart + HourDay.DAY_MS) != month
+                || settled.firstKey() < month;
+        if (!merge) {
+            for (Map.Entry<Long, HourDay> d : settled.entrySet()) {
                 HourDay packed = d.getValue().settled();
                 if (packed != d.getValue()) {
-                    days.put(start, packed);
+                    days.put(d.getKey(), packed);
+                }
+            }
+            return;
+        }
+        while (!settled.isEmpty()) {
+            long monthStart = HourMonth.monthOf(settled.firstKey());
+            SortedMap<Long, HourDay> ofMonth = settled.headMap(HourMonth.monthOf(monthStart + 32 * HourDay.DAY_MS));
+            mergeIntoMonth(monthStart, ofMonth);
+            ofMonth.clear();
+        }
+    }
+
+    /**
+     * Days waiting in entries before they go into their month together: a month is decoded and packed
+     * once a week, not once a day.
+     */
+    static final int DAYS_PER_MERGE = 7;
+
+    /** Puts {@code settled}, days of the month starting at {@code monthStart}, into it, and removes their entries. */
+    private void mergeIntoMonth(long monthStart, SortedMap<Long, HourDay> settled) throws Exception {
+        List<HourMonth.DayColumns> merged = new ArrayList<>();
+        for (Map.Entry<Long, HourDay> d : settled.entrySet()) {
+            HourMonth.DayColumns columns =
+                    HourMonth.DayColumns.of(HourMonth.offsetOf(d.getKey(), monthStart), d.getValue());
+            if (columns == null) {
+                HourDay packed = d.getValue().settled();
+                if (packed != d.getValue()) {
+                    days.put(d.getKey(), packed);
                 }
             } else {
-                month = merged;
-                days.remove(start);
+                merged.add(columns);
             }
         }
-        if (month != read) {
-            putMonth(monthStart, month);
+        if (merged.isEmpty()) {
+            return;
+        }
+        months.put(monthStart, HourMonth.withDays(months.get(monthStart), merged));
+        for (HourMonth.DayColumns d : merged) {
+            days.remove(monthStart + d.offset() * ReconSettings.HOUR_MS);
         }
     }
 

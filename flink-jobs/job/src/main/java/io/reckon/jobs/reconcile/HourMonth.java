@@ -5,6 +5,7 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.function.LongPredicate;
 import org.apache.flink.core.memory.DataInputView;
@@ -109,50 +110,73 @@ final class HourMonth {
     }
 
     /**
+     * A day's hours ready to go into its month: the offset of its first hour in the month, its hours (bit
+     * h: hour h) and their figures as {@link PackedHours} columns.
+     */
+    record DayColumns(int offset, int hours, long[][] columns) {
+
+        /** The day starting {@code offset} hours after its month's start, or null when a figure has no packed form. */
+        static DayColumns of(int offset, HourDay day) {
+            long[][] columns = day.columns();
+            return columns == null ? null : new DayColumns(offset, day.hours(), columns);
+        }
+    }
+
+    /**
      * {@code month} (null: none yet) with the hours of the day starting {@code dayOffset} hours after
      * its start replaced by those of {@code day} (not empty), or null when a figure of the day has no
      * packed form (beyond a long): such a day keeps an entry of its own.
      */
     static HourMonth withDay(HourMonth month, int dayOffset, HourDay day) {
-        long[][] dayColumns = day.columns();
-        if (dayColumns == null) {
-            return null;
+        DayColumns columns = DayColumns.of(dayOffset, day);
+        return columns == null ? null : withDays(month, List.of(columns));
+    }
+
+    /**
+     * {@code month} (null: none yet) with the hours of each of {@code days} (ascending, distinct, at
+     * least one with hours) replaced by the day's: the month is decoded and packed once for all of them.
+     */
+    static HourMonth withDays(HourMonth month, List<DayColumns> days) {
+        int[] offsets = month == null ? new int[0] : month.offsets();
+        long[][] columns = month == null ? null : month.columns();
+        int bound = offsets.length;
+        for (DayColumns d : days) {
+            bound += Integer.bitCount(d.hours());
         }
-        int[] dayOffsets = new int[Integer.bitCount(day.hours())];
-        int k = 0;
-        for (int h = 0; h < HourDay.HOURS; h++) {
-            if ((day.hours() & 1 << h) != 0) {
-                dayOffsets[k++] = dayOffset + h;
+        int[] nextOffsets = new int[bound];
+        long[][] next = new long[PackedHours.COLUMNS][bound];
+        int i = 0;
+        int row = 0;
+        for (DayColumns d : days) {
+            for (; i < offsets.length && offsets[i] < d.offset(); i++, row++) {
+                copyRow(columns, i, next, row);
+                nextOffsets[row] = offsets[i];
+            }
+            while (i < offsets.length && offsets[i] < d.offset() + HourDay.HOURS) {
+                i++; // replaced by the day's
+            }
+            int k = 0;
+            for (int h = 0; h < HourDay.HOURS; h++) {
+                if ((d.hours() & 1 << h) != 0) {
+                    copyRow(d.columns(), k++, next, row);
+                    nextOffsets[row++] = d.offset() + h;
+                }
             }
         }
-        if (dayOffsets.length == 0) {
-            throw new IllegalArgumentException("an empty day has no hours to merge");
+        for (; i < offsets.length; i++, row++) {
+            copyRow(columns, i, next, row);
+            nextOffsets[row] = offsets[i];
         }
-        if (month == null) {
-            return of(dayOffsets, dayColumns, dayOffsets.length);
+        if (row == 0) {
+            throw new IllegalArgumentException("no hours to put in a month");
         }
-        int[] offsets = month.offsets();
-        long[][] columns = month.columns();
-        int before = 0;
-        while (before < offsets.length && offsets[before] < dayOffset) {
-            before++;
-        }
-        int after = before;
-        while (after < offsets.length && offsets[after] < dayOffset + HourDay.HOURS) {
-            after++;
-        }
-        int total = before + dayOffsets.length + offsets.length - after;
-        int[] nextOffsets = new int[total];
-        long[][] next = new long[PackedHours.COLUMNS][total];
-        System.arraycopy(offsets, 0, nextOffsets, 0, before);
-        System.arraycopy(dayOffsets, 0, nextOffsets, before, dayOffsets.length);
-        System.arraycopy(offsets, after, nextOffsets, before + dayOffsets.length, offsets.length - after);
+        return of(nextOffsets, next, row);
+    }
+
+    private static void copyRow(long[][] from, int i, long[][] to, int row) {
         for (int c = 0; c < PackedHours.COLUMNS; c++) {
-            System.arraycopy(columns[c], 0, next[c], 0, before);
-            System.arraycopy(dayColumns[c], 0, next[c], before, dayOffsets.length);
-            System.arraycopy(columns[c], after, next[c], before + dayOffsets.length, offsets.length - after);
+            to[c][row] = from[c][i];
         }
-        return of(nextOffsets, next, total);
     }
 
     /** This month without the day starting {@code dayOffset} hours after its start; null when nothing is left. */
@@ -182,10 +206,7 @@ final class HourMonth {
         for (int i = 0; i < n; i++) {
             if (kept[i]) {
                 nextOffsets[row] = offsets[i];
-                for (int c = 0; c < PackedHours.COLUMNS; c++) {
-                    next[c][row] = columns[c][i];
-                }
-                row++;
+                copyRow(columns, i, next, row++);
             }
         }
         return of(nextOffsets, next, count);

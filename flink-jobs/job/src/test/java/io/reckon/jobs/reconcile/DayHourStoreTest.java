@@ -49,7 +49,7 @@ class DayHourStoreTest {
 
     @Provide
     Arbitrary<List<Op>> operations() {
-        Arbitrary<Long> near = Arbitraries.longs().between(0, 120).map(h -> BASE + h * HOUR_MS);
+        Arbitrary<Long> near = Arbitraries.longs().between(0, 240).map(h -> BASE + h * HOUR_MS);
         Arbitrary<Long> far = Arbitraries.longs().between(-200_000, 600_000).map(h -> h * HOUR_MS);
         Arbitrary<Long> hour = Arbitraries.frequencyOf(Tuple.of(6, near), Tuple.of(1, far));
         Arbitrary<Op> put = Combinators.combine(
@@ -90,10 +90,9 @@ class DayHourStoreTest {
                 model.remove(r.hour());
                 assertThat(store.get(r.hour())).isNull();
             } else if (op instanceof Settle st) {
-                store.settle(HourDay.dayOf(st.hour()));
-                for (Map.Entry<Long, HourDay> d : days.entries()) {
-                    assertThat(d.getKey()).as("a settled day is in its month").isGreaterThan(HourDay.dayOf(st.hour()));
-                }
+                long day = HourDay.dayOf(st.hour());
+                store.settle(day);
+                assertSettled(days, day);
             } else if (op instanceof PutAbsent a) {
                 TreeMap<Long, HourBucket> taken = new TreeMap<>();
                 a.puts().forEach(p -> taken.put(p.hour(), bucket(p.records(), p.scale())));
@@ -105,6 +104,49 @@ class DayHourStoreTest {
                 model.subMap(r.from(), r.to()).clear();
             }
         }
+        assertHolds(store, days, months, model);
+    }
+
+    /**
+     * Days settle into their month a week at a time and when the month ends; a late record's day is
+     * copied out into an entry that supersedes the month's hours of it, and goes back at the next
+     * settle, with the days of the next month into theirs.
+     */
+    @Test
+    void settledDaysGoIntoTheirMonthAWeekAtATimeAndAtItsEnd() throws Exception {
+        InMemoryState.OfMap<Long, HourDay> days = new InMemoryState.OfMap<>();
+        InMemoryState.OfMap<Long, HourMonth> months = new InMemoryState.OfMap<>();
+        DayHourStore store = new DayHourStore(days, months);
+        TreeMap<Long, HourBucket> model = new TreeMap<>();
+        long november20 = java.time.Instant.parse("2025-11-20T00:00:00Z").toEpochMilli();
+        long november = HourMonth.monthOf(november20);
+        for (long hour = november20; hour < november20 + 13 * HourDay.DAY_MS; hour += HOUR_MS) {
+            HourBucket b = bucket(hour / HOUR_MS % 7 + 1, 9);
+            store.put(hour, b);
+            model.put(hour, b);
+        }
+        store.settle(november20 + 5 * HourDay.DAY_MS); // six days wait, packed
+        assertThat(months.isEmpty()).isTrue();
+        assertThat(days.get(november20 + 5 * HourDay.DAY_MS).isPacked()).isTrue();
+        store.settle(november20 + 6 * HourDay.DAY_MS); // a week: into November
+        assertThat(months.get(november).size()).isEqualTo(7 * 24);
+        assertThat(days.contains(november20 + 6 * HourDay.DAY_MS)).isFalse();
+        store.settle(november20 + 9 * HourDay.DAY_MS); // November 29th: waits
+        assertThat(months.get(november).size()).isEqualTo(7 * 24);
+        store.settle(november20 + 10 * HourDay.DAY_MS); // November's last day
+        assertThat(months.get(november).size()).isEqualTo(11 * 24);
+        assertThat(days.contains(november20 + 10 * HourDay.DAY_MS)).isFalse();
+
+        long late = november20 + 2 * HourDay.DAY_MS + 5 * HOUR_MS;
+        HourBucket changed = bucket(40, 2);
+        store.put(late, changed);
+        model.put(late, changed);
+        assertThat(days.get(HourDay.dayOf(late)).hours()).isEqualTo(HourDay.ALL_HOURS);
+        assertHolds(store, days, months, model);
+        store.settle(november20 + 11 * HourDay.DAY_MS); // December 1st, and the late day of November
+        assertThat(days.contains(HourDay.dayOf(late))).isFalse();
+        assertThat(months.get(november).size()).isEqualTo(11 * 24);
+        assertThat(months.get(november20 + 11 * HourDay.DAY_MS).size()).isEqualTo(24);
         assertHolds(store, days, months, model);
     }
 
@@ -143,6 +185,32 @@ class DayHourStoreTest {
         assertThatThrownBy(() -> read(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
                 .isInstanceOf(IOException.class);
         assertThat(read(bytes).hours()).isEqualTo(day.hours());
+    }
+
+    /**
+     * After the days up to {@code day} settled, the entries of those days are either none (they went
+     * into their months) or fewer than a week of them, of {@code day}'s month, which goes on, each packed
+     * when it has four hours or more.
+     */
+    private static void assertSettled(InMemoryState.OfMap<Long, HourDay> days, long day) {
+        List<Long> waiting = new java.util.ArrayList<>();
+        for (Map.Entry<Long, HourDay> d : days.entries()) {
+            if (d.getKey() <= day) {
+                waiting.add(d.getKey());
+                assertThat(d.getValue().isPacked()
+                                || Integer.bitCount(d.getValue().hours()) < HourDay.PACKED_FROM_HOURS)
+                        .as("a settled day waiting for its month is packed")
+                        .isTrue();
+            }
+        }
+        if (!waiting.isEmpty()) {
+            assertThat(waiting).hasSizeLessThan(DayHourStore.DAYS_PER_MERGE);
+            assertThat(HourMonth.monthOf(day + HourDay.DAY_MS))
+                    .as("the month's last day settled: all in months")
+                    .isEqualTo(HourMonth.monthOf(day));
+            assertThat(waiting.stream().mapToLong(Long::longValue).min().getAsLong())
+                    .isGreaterThanOrEqualTo(HourMonth.monthOf(day));
+        }
     }
 
     private static void assertHolds(
