@@ -18,6 +18,8 @@ final class BitColumnReader {
     private final long[] common;
     /** Where each column's bits start, counted from the first bit after the headers. */
     private final long[] start;
+    /** Per sparse column read by row, the ones before each 64-row block ({@link #rank}). */
+    private final int[][] ranks;
 
     private final int bitsFrom;
     /** Where the headers are read, while the reader is made. */
@@ -32,6 +34,7 @@ final class BitColumnReader {
         this.sparse = new boolean[columns];
         this.common = new long[columns];
         this.start = new long[columns];
+        this.ranks = new int[columns][];
         cursor = from;
         for (int c = 0; c < columns; c++) {
             int b = nextByte();
@@ -110,6 +113,24 @@ final class BitColumnReader {
         return ones;
     }
 
+    /**
+     * The set bits among the first {@code i} of sparse column {@code c}'s bit per row: the ones of the
+     * 64-row blocks before row i from the column's rank directory, made at its first use (a month's
+     * hour is read without counting up to some 700 bits), then those of i's block.
+     */
+    private int rank(int c, int i) {
+        int[] blocks = ranks[c];
+        if (blocks == null) {
+            blocks = new int[(n >>> 6) + 1];
+            for (int b = 1; b < blocks.length; b++) {
+                blocks[b] = blocks[b - 1] + Long.bitCount(bitsAt(start[c] + ((long) (b - 1) << 6), 64));
+            }
+            ranks[c] = blocks;
+        }
+        int block = i >>> 6;
+        return blocks[block] + Long.bitCount(bitsAt(start[c] + ((long) block << 6), i & 63));
+    }
+
     /** The payload's length up to its bits: the headers after {@code from}. */
     int bitsFrom() {
         return bitsFrom;
@@ -121,7 +142,7 @@ final class BitColumnReader {
             if (bitsAt(start[c] + i, 1) == 0) {
                 return unshift(c, common[c]);
             }
-            long other = start[c] + n + (long) width[c] * ones(start[c], i);
+            long other = start[c] + n + (long) width[c] * rank(c, i);
             return unshift(c, base[c] + bitsAt(other, width[c]));
         }
         long stored = bitsAt(start[c] + (long) width[c] * i, width[c]);

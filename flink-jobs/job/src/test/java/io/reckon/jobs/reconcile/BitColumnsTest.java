@@ -29,7 +29,11 @@ class BitColumnsTest {
         Arbitrary<Long> edge = Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L, 1_000_000_000_000_000_000L);
         Arbitrary<Long> value =
                 Arbitraries.frequencyOf(Tuple.of(4, small), Tuple.of(4, tens), Tuple.of(2, any), Tuple.of(1, edge));
-        return Arbitraries.integers().between(0, 30).flatMap(n -> Arbitraries.frequencyOf(
+        // Rows of a day, and now and then of a month (a sparse column's rows are counted in blocks of 64).
+        Arbitrary<Integer> rows = Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.integers().between(0, 30)),
+                Tuple.of(1, Arbitraries.integers().between(31, 744)));
+        return rows.flatMap(n -> Arbitraries.frequencyOf(
                         Tuple.of(3, value.array(long[].class).ofSize(n)),
                         Tuple.of(1, value.map(v -> constant(n, v))),
                         Tuple.of(2, mostlyOne(n, value)))
