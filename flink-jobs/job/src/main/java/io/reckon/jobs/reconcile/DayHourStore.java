@@ -19,11 +19,11 @@ import org.apache.flink.api.common.state.MapState;
  * columns; a month's one key and one set of column headers for up to 744.
  *
  * <p>A record's hour reads and writes its day, whose other hours are re-packed with it. When days
- * settle ({@link #settle}), the day entries up to them go into their months, a week of them at a time
- * and at the end of each month, and are removed. A day
- * entry is what its day holds, whether or not the month holds hours of that day too: a late record for
- * a settled day copies the day out of its month into an entry of its own, changed, and the next settle
- * puts it back, so that a late record re-packs a day, not a month. The twelve baseline hours of an hour
+ * settle ({@link #settle}), the day entries go into their months a week at a time (the weeks of a month
+ * end on its 7th, 14th, 21st, 28th and last day) and are removed. A day entry is what its day holds,
+ * whether or not the month holds hours of that day too: a late record for a day already in its month
+ * copies the day out into an entry of its own, changed, so that a late record re-packs a day, not a
+ * month; that entry stays (the month's hours of the day unread) until the day's hours are released. The twelve baseline hours of an hour
  * a tick judges lie in four days (eight when they straddle midnight), each read once by the tick's
  * reader, with the one or two months that hold them.
  */
@@ -134,48 +134,56 @@ final class DayHourStore implements HourStore {
     }
 
     /**
-     * Puts every day entry up to the day starting at {@code dayStart} into its month, each month decoded
-     * and packed once, when a week of them waits ({@link #DAYS_PER_MERGE}), the month of {@code dayStart}
-     * ends with it, or one of them is of an earlier month; until then each waits packed ({@link
-     * HourDay#settled}). A day one of whose figures has no packed form stays an entry.
+     * The day starting at {@code dayStart} has matured. On the 7th, 14th, 21st and 28th of a month and
+     * on its last day, the day entries of the week up to it ({@link #weekOf}) go into their month
+     * together, the month decoded and packed once for them; on other days the day waits, packed ({@link
+     * HourDay#settled}). The entries are found by their days, one read each, not by iterating the key's
+     * entries: Flink's RocksDB map state iterates past the end of a key's range over the removed entries
+     * of the keys after it until it meets a live one, and settled days are removed every week.
      */
     @Override
     public void settle(long dayStart) throws Exception {
-        TreeMap<Long, HourDay> settled = new TreeMap<>();
-        for (Map.Entry<Long, HourDay> d : days.entries()) {
-            if (d.getKey() <= dayStart) {
-                settled.put(d.getKey(), d.getValue());
-            }
-        }
-        if (settled.isEmpty()) {
-            return;
-        }
-        long month = HourMonth.monthOf(dayStart);
-        boolean merge = settled.size() >= DAYS_PER_MERGE
-                || HourMonth.monthOf(dayStart + HourDay.DAY_MS) != month
-                || settled.firstKey() < month;
-        if (!merge) {
-            for (Map.Entry<Long, HourDay> d : settled.entrySet()) {
-                HourDay packed = d.getValue().settled();
-                if (packed != d.getValue()) {
-                    days.put(d.getKey(), packed);
+        long weekStart = weekOf(dayStart);
+        if (weekStart == NO_WEEK) {
+            HourDay day = days.get(dayStart);
+            if (day != null) {
+                HourDay packed = day.settled();
+                if (packed != day) {
+                    days.put(dayStart, packed);
                 }
             }
             return;
         }
-        while (!settled.isEmpty()) {
-            long monthStart = HourMonth.monthOf(settled.firstKey());
-            SortedMap<Long, HourDay> ofMonth = settled.headMap(HourMonth.monthOf(monthStart + 32 * HourDay.DAY_MS));
-            mergeIntoMonth(monthStart, ofMonth);
-            ofMonth.clear();
+        TreeMap<Long, HourDay> week = new TreeMap<>();
+        for (long d = weekStart; d <= dayStart; d += HourDay.DAY_MS) {
+            HourDay day = days.get(d);
+            if (day != null) {
+                week.put(d, day);
+            }
+        }
+        if (!week.isEmpty()) {
+            mergeIntoMonth(HourMonth.monthOf(dayStart), week);
         }
     }
 
+    /** {@link #weekOf} a day that ends no week. */
+    static final long NO_WEEK = Long.MIN_VALUE;
+
     /**
-     * Days waiting in entries before they go into their month together: a month is decoded and packed
-     * once a week, not once a day.
+     * The first day of the week of the month that ends with the day starting at {@code dayStart}: the
+     * 1st, 8th, 15th, 22nd or 29th, when the day is the 7th, 14th, 21st or 28th or the month's last;
+     * otherwise {@link #NO_WEEK}.
      */
-    static final int DAYS_PER_MERGE = 7;
+    static long weekOf(long dayStart) {
+        long month = HourMonth.monthOf(dayStart);
+        int dayOfMonth = (int) ((dayStart - month) / HourDay.DAY_MS) + 1;
+        boolean last = HourMonth.monthOf(dayStart + HourDay.DAY_MS) != month;
+        if (dayOfMonth % 7 != 0 && !last) {
+            return NO_WEEK;
+        }
+        int first = (dayOfMonth - 1) / 7 * 7 + 1; // the 29th for the 29th to the 31st
+        return month + (first - 1) * HourDay.DAY_MS;
+    }
 
     /** Puts {@code settled}, days of the month starting at {@code monthStart}, into it, and removes their entries. */
     private void mergeIntoMonth(long monthStart, SortedMap<Long, HourDay> settled) throws Exception {

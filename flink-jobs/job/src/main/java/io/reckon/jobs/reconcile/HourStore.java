@@ -43,9 +43,8 @@ interface HourStore {
     }
 
     /**
-     * The days up to the one starting at {@code dayStart} have matured: their hours change no more in
-     * the usual course of records (a late record still may). A store may re-encode them more compactly;
-     * by default nothing.
+     * The day starting at {@code dayStart} has matured: its hours change no more in the usual course of
+     * records (a late record still may). A store may re-encode it more compactly; by default nothing.
      */
     default void settle(long dayStart) throws Exception {}
 

@@ -37,14 +37,11 @@ final class Ledger {
         return Math.floorDiv(t, HOUR_MS) * HOUR_MS;
     }
 
-    /**
-     * Settles ({@link HourStore#settle}) the UTC days that end by {@code to}, when one of them ends
-     * after {@code from}: the days whose hours matured since {@code from}.
-     */
+    /** Settles ({@link HourStore#settle}) the UTC days that end after {@code from} and by {@code to}. */
     void settleDays(long from, long to) throws Exception {
-        long last = HourDay.dayOf(to) - HourDay.DAY_MS; // the day holding to ends after it
-        if (last + HourDay.DAY_MS > from) {
-            state.hours.settle(last);
+        // The day holding from ends after it, and so does every later one.
+        for (long day = HourDay.dayOf(from); day + HourDay.DAY_MS <= to; day += HourDay.DAY_MS) {
+            state.hours.settle(day);
         }
     }
 

@@ -31,7 +31,7 @@ class BitColumnsTest {
                 Arbitraries.frequencyOf(Tuple.of(4, small), Tuple.of(4, tens), Tuple.of(2, any), Tuple.of(1, edge));
         // Rows of a day, and now and then of a month (a sparse column's rows are counted in blocks of 64).
         Arbitrary<Integer> rows = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.integers().between(0, 30)),
+                Tuple.of(10, Arbitraries.integers().between(0, 30)),
                 Tuple.of(1, Arbitraries.integers().between(31, 744)));
         return rows.flatMap(n -> Arbitraries.frequencyOf(
                         Tuple.of(3, value.array(long[].class).ofSize(n)),

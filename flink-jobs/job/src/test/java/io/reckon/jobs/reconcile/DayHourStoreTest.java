@@ -108,46 +108,65 @@ class DayHourStoreTest {
     }
 
     /**
-     * Days settle into their month a week at a time and when the month ends; a late record's day is
-     * copied out into an entry that supersedes the month's hours of it, and goes back at the next
-     * settle, with the days of the next month into theirs.
+     * Days settle into their month a week at a time, the weeks ending on the 7th, 14th, 21st, 28th and
+     * last of the month; a late record's day is copied out of its month into an entry that supersedes
+     * the month's hours of it.
      */
     @Test
-    void settledDaysGoIntoTheirMonthAWeekAtATimeAndAtItsEnd() throws Exception {
+    void settledDaysGoIntoTheirMonthAWeekAtATime() throws Exception {
         InMemoryState.OfMap<Long, HourDay> days = new InMemoryState.OfMap<>();
         InMemoryState.OfMap<Long, HourMonth> months = new InMemoryState.OfMap<>();
         DayHourStore store = new DayHourStore(days, months);
         TreeMap<Long, HourBucket> model = new TreeMap<>();
-        long november20 = java.time.Instant.parse("2025-11-20T00:00:00Z").toEpochMilli();
+        long november20 = utc("2025-11-20");
         long november = HourMonth.monthOf(november20);
         for (long hour = november20; hour < november20 + 13 * HourDay.DAY_MS; hour += HOUR_MS) {
             HourBucket b = bucket(hour / HOUR_MS % 7 + 1, 9);
             store.put(hour, b);
             model.put(hour, b);
         }
-        store.settle(november20 + 5 * HourDay.DAY_MS); // six days wait, packed
+        store.settle(november20); // waits, packed
         assertThat(months.isEmpty()).isTrue();
-        assertThat(days.get(november20 + 5 * HourDay.DAY_MS).isPacked()).isTrue();
-        store.settle(november20 + 6 * HourDay.DAY_MS); // a week: into November
-        assertThat(months.get(november).size()).isEqualTo(7 * 24);
-        assertThat(days.contains(november20 + 6 * HourDay.DAY_MS)).isFalse();
-        store.settle(november20 + 9 * HourDay.DAY_MS); // November 29th: waits
-        assertThat(months.get(november).size()).isEqualTo(7 * 24);
-        store.settle(november20 + 10 * HourDay.DAY_MS); // November's last day
+        assertThat(days.get(november20).isPacked()).isTrue();
+        store.settle(utc("2025-11-21")); // the week of the 15th to the 21st
+        assertThat(months.get(november).size()).isEqualTo(2 * 24);
+        assertThat(days.contains(november20)).isFalse();
+        for (long d = utc("2025-11-22"); d <= utc("2025-11-27"); d += HourDay.DAY_MS) {
+            store.settle(d);
+        }
+        assertThat(months.get(november).size()).isEqualTo(2 * 24);
+        store.settle(utc("2025-11-28"));
+        assertThat(months.get(november).size()).isEqualTo(9 * 24);
+        store.settle(utc("2025-11-29"));
+        store.settle(utc("2025-11-30")); // the month's last day
         assertThat(months.get(november).size()).isEqualTo(11 * 24);
-        assertThat(days.contains(november20 + 10 * HourDay.DAY_MS)).isFalse();
+        assertThat(days.contains(utc("2025-11-29"))).isFalse();
 
-        long late = november20 + 2 * HourDay.DAY_MS + 5 * HOUR_MS;
+        long late = utc("2025-11-22") + 5 * HOUR_MS;
         HourBucket changed = bucket(40, 2);
         store.put(late, changed);
         model.put(late, changed);
-        assertThat(days.get(HourDay.dayOf(late)).hours()).isEqualTo(HourDay.ALL_HOURS);
+        assertThat(days.get(utc("2025-11-22")).hours()).isEqualTo(HourDay.ALL_HOURS);
         assertHolds(store, days, months, model);
-        store.settle(november20 + 11 * HourDay.DAY_MS); // December 1st, and the late day of November
-        assertThat(days.contains(HourDay.dayOf(late))).isFalse();
-        assertThat(months.get(november).size()).isEqualTo(11 * 24);
-        assertThat(months.get(november20 + 11 * HourDay.DAY_MS).size()).isEqualTo(24);
+        store.settle(utc("2025-12-01"));
+        store.settle(utc("2025-12-02"));
+        assertThat(months.contains(utc("2025-12-01"))).isFalse();
+        store.settle(utc("2025-12-07"));
+        assertThat(months.get(utc("2025-12-01")).size()).isEqualTo(2 * 24);
+        assertThat(days.contains(utc("2025-11-22")))
+                .as("the late day keeps its entry")
+                .isTrue();
         assertHolds(store, days, months, model);
+
+        assertThat(DayHourStore.weekOf(utc("2024-02-29"))).isEqualTo(utc("2024-02-29"));
+        assertThat(DayHourStore.weekOf(utc("2026-02-28"))).isEqualTo(utc("2026-02-22"));
+        assertThat(DayHourStore.weekOf(utc("2026-01-31"))).isEqualTo(utc("2026-01-29"));
+        assertThat(DayHourStore.weekOf(utc("1969-12-14"))).isEqualTo(utc("1969-12-08"));
+        assertThat(DayHourStore.weekOf(utc("2026-01-30"))).isEqualTo(DayHourStore.NO_WEEK);
+    }
+
+    private static long utc(String date) {
+        return java.time.LocalDate.parse(date).toEpochDay() * HourDay.DAY_MS;
     }
 
     @Test
@@ -188,28 +207,23 @@ class DayHourStoreTest {
     }
 
     /**
-     * After the days up to {@code day} settled, the entries of those days are either none (they went
-     * into their months) or fewer than a week of them, of {@code day}'s month, which goes on, each packed
-     * when it has four hours or more.
+     * After {@code day} settled: when it ends a week of its month, no day of that week has an entry left
+     * (they went into their month); otherwise its entry, if any, is packed when it has four hours or
+     * more.
      */
     private static void assertSettled(InMemoryState.OfMap<Long, HourDay> days, long day) {
-        List<Long> waiting = new java.util.ArrayList<>();
-        for (Map.Entry<Long, HourDay> d : days.entries()) {
-            if (d.getKey() <= day) {
-                waiting.add(d.getKey());
-                assertThat(d.getValue().isPacked()
-                                || Integer.bitCount(d.getValue().hours()) < HourDay.PACKED_FROM_HOURS)
-                        .as("a settled day waiting for its month is packed")
-                        .isTrue();
-            }
+        long weekStart = DayHourStore.weekOf(day);
+        if (weekStart == DayHourStore.NO_WEEK) {
+            HourDay d = days.get(day);
+            assertThat(d == null || d.isPacked() || Integer.bitCount(d.hours()) < HourDay.PACKED_FROM_HOURS)
+                    .as("a settled day waiting for its week's end is packed")
+                    .isTrue();
+            return;
         }
-        if (!waiting.isEmpty()) {
-            assertThat(waiting).hasSizeLessThan(DayHourStore.DAYS_PER_MERGE);
-            assertThat(HourMonth.monthOf(day + HourDay.DAY_MS))
-                    .as("the month's last day settled: all in months")
-                    .isEqualTo(HourMonth.monthOf(day));
-            assertThat(waiting.stream().mapToLong(Long::longValue).min().getAsLong())
-                    .isGreaterThanOrEqualTo(HourMonth.monthOf(day));
+        for (long d = weekStart; d <= day; d += HourDay.DAY_MS) {
+            assertThat(days.contains(d))
+                    .as("a day of a week that ended is in its month")
+                    .isFalse();
         }
     }
 
