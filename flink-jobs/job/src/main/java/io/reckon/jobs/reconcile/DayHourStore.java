@@ -23,7 +23,8 @@ import org.apache.flink.api.common.state.MapState;
  * end on its 7th, 14th, 21st, 28th and last day) and are removed. A day entry is what its day holds,
  * whether or not the month holds hours of that day too: a late record for a day already in its month
  * copies the day out into an entry of its own, changed, so that a late record re-packs a day, not a
- * month; that entry stays (the month's hours of the day unread) until the day's hours are released. The twelve baseline hours of an hour
+ * month; that entry stays (the month's hours of the day unread) until the day's hours are released.
+ * The twelve baseline hours of an hour
  * a tick judges lie in four days (eight when they straddle midnight), each read once by the tick's
  * reader, with the one or two months that hold them.
  */

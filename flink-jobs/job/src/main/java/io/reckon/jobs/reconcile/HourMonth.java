@@ -20,8 +20,8 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>An hour is read without decoding the others: which hours have a bucket is a bit per hour of the
  * month (an hour's row is the count of set bits before it), and a row's figures are read from the
- * columns where they lie. A change re-packs the month; that happens once per key and day, when a day
- * settles ({@link #withDay}), and when hours are released. Immutable.
+ * columns where they lie. A change re-packs the month; that happens when a week's settled days go in
+ * ({@link #withDays}, up to five times a month per key) and when hours are released. Immutable.
  *
  * <p>The layout: the hours as {@link PackedHourTable#writeRuns runs} of offsets from the month's start,
  * then the payload after its length.
