@@ -46,14 +46,8 @@ class HourEntriesUpgradeTest {
 
     @Test
     void aSavepointWithAnEntryPerHourRestoresIntoDaysAndChangesNoAnswer() throws Exception {
-        List<UpgradeScenario.Step> before = UpgradeScenario.before();
-        List<UpgradeScenario.Step> all = new ArrayList<>(before);
-        all.addAll(UpgradeScenario.after());
-
-        List<AnomalyRecord> fresh = run(null, all).anomalies();
-        SavepointRestoreTest.Run first = run(null, before);
         DaysToEntries move = new DaysToEntries(false);
-        OperatorSubtaskState entries = rewrite(first.snapshot(), move);
+        assertARewrittenSavepointChangesNoAnswer(move);
         assertThat(move.hours).as("hours moved into entries").isGreaterThan(500);
         assertThat(move.monthHours)
                 .as("hours of days settled by the ticks, in months")
@@ -61,35 +55,37 @@ class HourEntriesUpgradeTest {
         assertThat(move.days)
                 .as("days of the keys' latest hours, not settled yet")
                 .isPositive();
-
-        List<AnomalyRecord> upgraded = new ArrayList<>(first.anomalies());
-        upgraded.addAll(run(entries, UpgradeScenario.after()).anomalies());
-        FinalAnomalies expected = new FinalAnomalies(fresh);
-        assertThat(expected.standing()).hasSizeGreaterThan(5);
-        assertThat(new FinalAnomalies(upgraded).differencesFrom(expected)).isEmpty();
     }
 
     /**
      * A savepoint of the layout before the months, every hour in an entry per day (settled days packed),
-     * restored: the days settle into months from the next tick on, and the answers are those of one
+     * restored: the days go into months as their weeks end, and the answers are those of one
      * uninterrupted run.
      */
     @Test
     void aSavepointWithAnEntryPerDayRestoresIntoMonthsAndChangesNoAnswer() throws Exception {
+        DaysToEntries move = new DaysToEntries(true);
+        assertARewrittenSavepointChangesNoAnswer(move);
+        assertThat(move.monthHours)
+                .as("hours of days settled by the ticks, in months")
+                .isGreaterThan(240);
+    }
+
+    /**
+     * The scenario run whole, and in two halves with the savepoint between them rewritten by {@code
+     * move}: the same final anomalies.
+     */
+    private static void assertARewrittenSavepointChangesNoAnswer(DaysToEntries move) throws Exception {
         List<UpgradeScenario.Step> before = UpgradeScenario.before();
         List<UpgradeScenario.Step> all = new ArrayList<>(before);
         all.addAll(UpgradeScenario.after());
 
         List<AnomalyRecord> fresh = run(null, all).anomalies();
         SavepointRestoreTest.Run first = run(null, before);
-        DaysToEntries move = new DaysToEntries(true);
-        OperatorSubtaskState days = rewrite(first.snapshot(), move);
-        assertThat(move.monthHours)
-                .as("hours of days settled by the ticks, in months")
-                .isGreaterThan(240);
+        OperatorSubtaskState rewritten = rewrite(first.snapshot(), move);
 
         List<AnomalyRecord> upgraded = new ArrayList<>(first.anomalies());
-        upgraded.addAll(run(days, UpgradeScenario.after()).anomalies());
+        upgraded.addAll(run(rewritten, UpgradeScenario.after()).anomalies());
         FinalAnomalies expected = new FinalAnomalies(fresh);
         assertThat(expected.standing()).hasSizeGreaterThan(5);
         assertThat(new FinalAnomalies(upgraded).differencesFrom(expected)).isEmpty();
