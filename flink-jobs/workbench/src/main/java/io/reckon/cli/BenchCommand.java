@@ -5,10 +5,12 @@ import io.reckon.bench.BenchProfile;
 import io.reckon.bench.BenchReport;
 import io.reckon.bench.BenchWorkload;
 import io.reckon.bench.HeapBudget;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,7 +112,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + " write buffers (default ${DEFAULT-VALUE}; Flink's local default is 128m).")
     String managedMemory;
 
-    @Option(names = "--dir", description = "Working directory for the embedded stack (default: a new temp dir).")
+    @Option(
+            names = "--dir",
+            description =
+                    "Working directory for the embedded stack, kept (default: a new temp dir, removed at the end).")
     Path dir;
 
     @Option(names = "--json", description = "Print one JSON object with every figure instead of the table.")
@@ -173,24 +178,43 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-");
-        Bench.Report report = Bench.run(
-                new Bench.Config(
-                        chosen.label,
-                        options,
-                        modes,
-                        backends,
-                        !noBaseline,
-                        floor,
-                        noWarmup ? 0 : warmup,
-                        managed,
-                        work),
-                System.err);
+        Bench.Report report;
+        try {
+            report = Bench.run(
+                    new Bench.Config(
+                            chosen.label,
+                            options,
+                            modes,
+                            backends,
+                            !noBaseline,
+                            floor,
+                            noWarmup ? 0 : warmup,
+                            managed,
+                            work),
+                    System.err);
+        } finally {
+            if (dir == null) {
+                removeTemporary(work);
+            }
+        }
         System.out.print(json ? BenchReport.json(report) + "\n" : BenchReport.text(report));
         if (!report.valid()) {
             System.err.println("reckon bench: VOID: the baseline's findings differ from Reckon's (or are empty).");
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Removes the temporary working directory (the embedded stack's broker and database files, some 150
+     * MB after a run from Kafka): every run would otherwise leave its own behind.
+     */
+    private static void removeTemporary(Path work) {
+        try {
+            FileUtils.deleteDirectory(work.toFile());
+        } catch (IOException e) {
+            System.err.println("reckon bench: could not remove the working directory " + work + ": " + e.getMessage());
+        }
     }
 
     private static MemorySize managedMemory(String text) {
