@@ -123,16 +123,6 @@ final class HourMonth {
     }
 
     /**
-     * {@code month} (null: none yet) with the hours of the day starting {@code dayOffset} hours after
-     * its start replaced by those of {@code day} (not empty), or null when a figure of the day has no
-     * packed form (beyond a long): such a day keeps an entry of its own.
-     */
-    static HourMonth withDay(HourMonth month, int dayOffset, HourDay day) {
-        DayColumns columns = DayColumns.of(dayOffset, day);
-        return columns == null ? null : withDays(month, List.of(columns));
-    }
-
-    /**
      * {@code month} (null: none yet) with the hours of each of {@code days} (ascending, distinct, at
      * least one with hours) replaced by the day's: the month is decoded and packed once for all of them.
      */

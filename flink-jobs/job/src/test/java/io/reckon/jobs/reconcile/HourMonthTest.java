@@ -70,7 +70,7 @@ class HourMonthTest {
                     day = day.with(h.get1(), h.get2());
                     hours.put(c.day() * HourDay.HOURS + h.get1(), h.get2());
                 }
-                HourMonth merged = HourMonth.withDay(month, c.day() * HourDay.HOURS, day);
+                HourMonth merged = withDay(month, c.day() * HourDay.HOURS, day);
                 boolean beyondALong = hours.values().stream().anyMatch(b -> PackedHours.figuresOf(b) == null);
                 assertThat(merged == null).as("refused: a figure beyond a long").isEqualTo(beyondALong);
                 if (merged != null) {
@@ -126,7 +126,7 @@ class HourMonthTest {
             }
             day = day.settled();
             days += CompactSerializers.bytes(HourDaySerializer.INSTANCE, day).length;
-            month = HourMonth.withDay(month, d * HourDay.HOURS, day);
+            month = withDay(month, d * HourDay.HOURS, day);
         }
         long monthBytes = bytes(month).length;
         // A day's hour bits, marker, length, flags and column headers take some 25 bytes here; the
@@ -165,7 +165,7 @@ class HourMonthTest {
                 for (Tuple.Tuple2<Integer, HourBucket> h : c.hours()) {
                     day = day.with(h.get1(), h.get2());
                 }
-                HourMonth merged = HourMonth.withDay(month, c.day() * HourDay.HOURS, day);
+                HourMonth merged = withDay(month, c.day() * HourDay.HOURS, day);
                 month = merged == null ? month : merged;
             }
         }
@@ -221,6 +221,15 @@ class HourMonthTest {
                     }
                     return CompactSerializers.bucket(usage, reported);
                 });
+    }
+
+    /**
+     * {@code month} with the hours of the day starting {@code dayOffset} hours after its start replaced
+     * by those of {@code day}, or null when a figure of the day has no packed form.
+     */
+    private static HourMonth withDay(HourMonth month, int dayOffset, HourDay day) {
+        HourMonth.DayColumns columns = HourMonth.DayColumns.of(dayOffset, day);
+        return columns == null ? null : HourMonth.withDays(month, List.of(columns));
     }
 
     private static byte[] bytes(HourMonth month) throws IOException {
