@@ -32,6 +32,11 @@ final class DayHourStore implements HourStore {
 
     private final MapState<Long, HourDay> days;
     private final MapState<Long, HourMonth> months;
+    /**
+     * Counts the calls that may write: a reader made before one forgets what it read (a week's days
+     * settled during a tick leave their entries for the month, which the reader may hold as it was).
+     */
+    private long writes;
 
     DayHourStore(MapState<Long, HourDay> days, MapState<Long, HourMonth> months) {
         this.days = days;
@@ -51,12 +56,14 @@ final class DayHourStore implements HourStore {
 
     @Override
     public void put(long hour, HourBucket bucket) throws Exception {
+        writes++;
         long start = HourDay.dayOf(hour);
         days.put(start, dayAt(start).with(HourDay.hourOfDay(hour), bucket));
     }
 
     @Override
     public void remove(long hour) throws Exception {
+        writes++;
         long start = HourDay.dayOf(hour);
         HourDay day = dayAt(start);
         HourDay rest = day.without(HourDay.hourOfDay(hour));
@@ -109,6 +116,7 @@ final class DayHourStore implements HourStore {
      */
     @Override
     public void putAbsent(SortedMap<Long, HourBucket> taken) throws Exception {
+        writes++;
         long start = 0;
         HourDay read = null;
         HourDay day = null;
@@ -144,6 +152,7 @@ final class DayHourStore implements HourStore {
      */
     @Override
     public void settle(long dayStart) throws Exception {
+        writes++;
         long weekStart = weekOf(dayStart);
         if (weekStart == NO_WEEK) {
             HourDay day = days.get(dayStart);
@@ -229,6 +238,7 @@ final class DayHourStore implements HourStore {
      */
     @Override
     public void removeIf(LongPredicate gone) throws Exception {
+        writes++;
         List<Long> starts = new ArrayList<>();
         List<HourDay> rests = new ArrayList<>();
         Set<Long> emptied = new HashSet<>();
@@ -276,14 +286,22 @@ final class DayHourStore implements HourStore {
 
     /**
      * Each day entry and each month is read from state at most once per evaluation (with RocksDB a read
-     * is a seek), and each hour decoded at most once.
+     * is a seek), and each hour decoded at most once, until the store is written to: then they are read
+     * again.
      */
     @Override
     public Reader reader() {
         Map<Long, HourDay> read = new HashMap<>();
         Map<Long, HourMonth> readMonths = new HashMap<>();
         Map<Long, HourBucket> decoded = new HashMap<>();
+        long[] seen = {writes};
         return hour -> {
+            if (seen[0] != writes) {
+                read.clear();
+                readMonths.clear();
+                decoded.clear();
+                seen[0] = writes;
+            }
             HourBucket b = decoded.get(hour);
             if (b == null && !decoded.containsKey(hour)) {
                 long start = HourDay.dayOf(hour);
@@ -312,6 +330,7 @@ final class DayHourStore implements HourStore {
 
     @Override
     public void clear() {
+        writes++;
         days.clear();
         months.clear();
     }

@@ -165,6 +165,39 @@ class DayHourStoreTest {
         assertThat(DayHourStore.weekOf(utc("2026-01-30"))).isEqualTo(DayHourStore.NO_WEEK);
     }
 
+    /**
+     * A tick's reader that read a month before a week of days went into it (the tick settles days
+     * between its reads) sees those days' hours after, not the month as it read it.
+     */
+    @Test
+    void aReaderSeesTheHoursOfAWeekThatWentIntoItsMonthWhileItRead() throws Exception {
+        InMemoryState.OfMap<Long, HourDay> days = new InMemoryState.OfMap<>();
+        InMemoryState.OfMap<Long, HourMonth> months = new InMemoryState.OfMap<>();
+        DayHourStore store = new DayHourStore(days, months);
+        TreeMap<Long, HourBucket> model = new TreeMap<>();
+        long first = utc("2025-11-01");
+        for (long hour = first; hour < first + 14 * HourDay.DAY_MS; hour += HOUR_MS) {
+            HourBucket b = bucket(hour / HOUR_MS % 5 + 1, 9);
+            store.put(hour, b);
+            model.put(hour, b);
+        }
+        for (long d = first; d < first + 7 * HourDay.DAY_MS; d += HourDay.DAY_MS) {
+            store.settle(d);
+        }
+        HourStore.Reader reader = store.reader();
+        long read = first + 12 * HOUR_MS;
+        assertThat(CompactSerializers.same(reader.get(read), model.get(read))).isTrue(); // from the month
+        for (long d = first + 7 * HourDay.DAY_MS; d < first + 14 * HourDay.DAY_MS; d += HourDay.DAY_MS) {
+            store.settle(d);
+        }
+        assertThat(days.isEmpty()).as("the second week went into the month").isTrue();
+        for (long hour = first; hour < first + 14 * HourDay.DAY_MS; hour += HOUR_MS) {
+            assertThat(CompactSerializers.same(reader.get(hour), model.get(hour)))
+                    .as("hour %d", hour)
+                    .isTrue();
+        }
+    }
+
     private static long utc(String date) {
         return java.time.LocalDate.parse(date).toEpochDay() * HourDay.DAY_MS;
     }
