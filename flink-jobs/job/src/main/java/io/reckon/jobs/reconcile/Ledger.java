@@ -174,8 +174,9 @@ final class Ledger {
     }
 
     /**
-     * Writes records combined in memory (see {@link CombinedRecords}) into the hourly buckets and
-     * periods. Returns the earliest first-usage time among them, or {@link Long#MAX_VALUE}.
+     * Writes records combined in memory (see {@link CombinedRecords}) into the hourly buckets, and applies
+     * them to their periods' states, which the caller writes ({@link Periods#put}). Returns the earliest
+     * first-usage time among them, or {@link Long#MAX_VALUE}.
      */
     long write(CombinedRecords pending) throws Exception {
         long firstUsage = Long.MAX_VALUE;
@@ -199,7 +200,6 @@ final class Ledger {
         }
         for (CombinedRecords.Period period : pending.periods()) {
             period.applyTo(period.state);
-            state.periods.put(period.state.start, period.state);
         }
         return firstUsage;
     }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
@@ -17,9 +19,13 @@ import org.apache.flink.streaming.api.TimerService;
  */
 final class Periods {
 
-    private final ReconState state;
+    private final MapState<Long, PeriodState> byStart;
+    /** The starts of {@link #byStart}, ascending: a timer reads its periods without an iterator. */
+    private final ValueState<long[]> startIndex;
+
     private final ReconSettings settings;
     private final LegacyLayout legacy;
+    private final PeriodCache cache = new PeriodCache();
 
     /** The last billing period computed, reused while records fall into it (almost always). */
     private long cachedStart;
@@ -28,7 +34,16 @@ final class Periods {
     private int cachedAnchor;
 
     Periods(ReconState state, ReconSettings settings, LegacyLayout legacy) {
-        this.state = state;
+        this(state.periods, state.periodStarts, settings, legacy);
+    }
+
+    Periods(
+            MapState<Long, PeriodState> byStart,
+            ValueState<long[]> starts,
+            ReconSettings settings,
+            LegacyLayout legacy) {
+        this.byStart = byStart;
+        this.startIndex = starts;
         this.settings = settings;
         this.legacy = legacy;
     }
@@ -76,8 +91,65 @@ final class Periods {
 
     /** The period starting at {@code start}, or null. */
     PeriodState get(long start) throws Exception {
-        PeriodState p = state.periods.get(start);
+        if (cache.active()) {
+            return cached().get(start);
+        }
+        return read(start);
+    }
+
+    private PeriodState read(long start) throws Exception {
+        PeriodState p = byStart.get(start);
         return p == null ? null : legacy.upgrade(p);
+    }
+
+    /** Whether the period starting at {@code start} is in state. */
+    boolean contains(long start) throws Exception {
+        return cache.active() ? cached().contains(start) : byStart.contains(start);
+    }
+
+    /**
+     * From now on, until {@link #endHolding}, each key's periods are read once and written back once
+     * ({@link PeriodCache}); {@code currentKey} names the keyed context's key.
+     */
+    void beginHolding(java.util.function.Supplier<Object> currentKey) {
+        cache.begin(currentKey);
+    }
+
+    /** Whether the periods of enough keys are held that they should be written now ({@link #writeHeld}). */
+    boolean holdingFull() {
+        return cache.active() && cache.full();
+    }
+
+    /** Writes the held periods, each key's after {@code selectKey} made it current; holding goes on. */
+    void writeHeld(java.util.function.Consumer<Object> selectKey) throws Exception {
+        cache.writeBack(selectKey, this::write);
+    }
+
+    /** Writes the held periods and stops holding them. */
+    void endHolding(java.util.function.Consumer<Object> selectKey) throws Exception {
+        cache.end(selectKey, this::write);
+    }
+
+    private PeriodCache.KeyPeriods cached() throws Exception {
+        return cache.current(this::readAll);
+    }
+
+    private void write(PeriodCache.KeyPeriods changed) throws Exception {
+        for (long start : changed.removed()) {
+            byStart.remove(start);
+        }
+        for (long start : changed.written()) {
+            byStart.put(start, changed.get(start));
+        }
+        long[] starts = changed.changedStarts();
+        if (starts == null) {
+            return;
+        }
+        if (starts.length == 0) {
+            startIndex.clear();
+        } else {
+            startIndex.update(starts);
+        }
     }
 
     /** The period holding {@code time} under {@code anchorDay}, or null when it has no state. */
@@ -120,20 +192,28 @@ final class Periods {
     }
 
     void put(PeriodState p) throws Exception {
-        state.periods.put(p.start, p);
+        if (cache.active()) {
+            cached().put(p);
+        } else {
+            byStart.put(p.start, p);
+        }
     }
 
     /** Every period in state, ascending. */
     List<PeriodState> all() throws Exception {
-        long[] starts = starts();
+        return cache.active() ? cached().all() : readAll();
+    }
+
+    private List<PeriodState> readAll() throws Exception {
+        long[] starts = readStarts();
         List<PeriodState> all = new ArrayList<>(starts.length);
         for (long start : starts) {
-            PeriodState p = get(start);
+            PeriodState p = read(start);
             if (p == null) {
                 // The index and the map are written together, so this is not expected; if it happens,
                 // the map is the truth and the index is rebuilt from it.
-                state.periodStarts.clear();
-                return all();
+                startIndex.clear();
+                return readAll();
             }
             all.add(p);
         }
@@ -141,18 +221,18 @@ final class Periods {
     }
 
     /** The keys of the periods map, ascending; built from the map when the index is absent. */
-    long[] starts() throws Exception {
-        long[] starts = state.periodStarts.value();
+    private long[] readStarts() throws Exception {
+        long[] starts = startIndex.value();
         if (starts != null) {
             return starts;
         }
         List<Long> keys = new ArrayList<>();
-        for (Long k : state.periods.keys()) {
+        for (Long k : byStart.keys()) {
             keys.add(k);
         }
         starts = keys.stream().mapToLong(Long::longValue).sorted().toArray();
         if (starts.length > 0) {
-            state.periodStarts.update(starts);
+            startIndex.update(starts);
         }
         return starts;
     }
@@ -171,11 +251,11 @@ final class Periods {
     }
 
     boolean isEmpty() throws Exception {
-        return starts().length == 0;
+        return cache.active() ? cached().isEmpty() : readStarts().length == 0;
     }
 
     private void index(long start) throws Exception {
-        long[] starts = starts();
+        long[] starts = readStarts();
         int at = Arrays.binarySearch(starts, start);
         if (at >= 0) {
             return;
@@ -185,35 +265,47 @@ final class Periods {
         System.arraycopy(starts, 0, next, 0, insert);
         next[insert] = start;
         System.arraycopy(starts, insert, next, insert + 1, starts.length - insert);
-        state.periodStarts.update(next);
+        startIndex.update(next);
     }
 
     /** Removes a period's state and its index entry. */
     void remove(long start) throws Exception {
-        state.periods.remove(start);
-        long[] starts = starts();
+        if (cache.active()) {
+            cached().remove(start);
+            return;
+        }
+        byStart.remove(start);
+        long[] starts = readStarts();
         int at = Arrays.binarySearch(starts, start);
         if (at < 0) {
             return;
         }
         if (starts.length == 1) {
-            state.periodStarts.clear();
+            startIndex.clear();
             return;
         }
         long[] next = new long[starts.length - 1];
         System.arraycopy(starts, 0, next, 0, at);
         System.arraycopy(starts, at + 1, next, at, starts.length - at - 1);
-        state.periodStarts.update(next);
+        startIndex.update(next);
     }
 
     /** Removes every period (re-bucketing cuts them anew). */
     void clear() throws Exception {
-        state.periods.clear();
-        state.periodStarts.clear();
+        if (cache.active()) {
+            cached().clear();
+            return;
+        }
+        byStart.clear();
+        startIndex.clear();
     }
 
     /** Indexes a period written by re-bucketing. */
     void add(PeriodState p) throws Exception {
+        if (cache.active()) {
+            cached().put(p);
+            return;
+        }
         put(p);
         index(p.start);
     }

@@ -382,6 +382,29 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         combiner.flushAll(selectKey);
     }
 
+    /**
+     * Called by {@link ReconcileOperator} before a watermark's timers fire: each key's periods are read
+     * once and written once while they do ({@link PeriodCache}); {@code currentKey} names the keyed
+     * context's key.
+     */
+    void holdPeriods(java.util.function.Supplier<Object> currentKey) {
+        periods.beginHolding(currentKey);
+    }
+
+    boolean heldPeriodsFull() {
+        return periods.holdingFull();
+    }
+
+    /** Writes the held periods, each key's with {@code selectKey} making it current; holding goes on. */
+    void writeHeldPeriods(Consumer<Object> selectKey) throws Exception {
+        periods.writeHeld(selectKey);
+    }
+
+    /** Writes the held periods and stops holding them. */
+    void releaseHeldPeriods(Consumer<Object> selectKey) throws Exception {
+        periods.endHolding(selectKey);
+    }
+
     private void begin(ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
         outputs.bind(ctx, out);
         if (!contracts.loaded()) {

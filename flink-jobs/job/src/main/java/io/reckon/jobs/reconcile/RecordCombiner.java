@@ -135,6 +135,9 @@ final class RecordCombiner {
 
     private void write(CombinedRecords pending) throws Exception {
         long first = ledger.write(pending);
+        for (CombinedRecords.Period period : pending.periods()) {
+            periods.put(period.state);
+        }
         if (first != Long.MAX_VALUE) {
             CombinedRecords.Hour h = pending.hours.get(0);
             for (CombinedRecords.Hour each : pending.hours) {

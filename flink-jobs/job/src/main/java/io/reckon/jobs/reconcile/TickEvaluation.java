@@ -94,7 +94,7 @@ final class TickEvaluation {
         if (tick % HOUR_MS == 0) {
             long closed = tick - HOUR_MS;
             PeriodState p = Periods.holding(live, closed);
-            if (p != null && (p.hasUsage(closed) || p.hasReports(closed)) && state.periods.contains(p.start)) {
+            if (p != null && (p.hasUsage(closed) || p.hasReports(closed)) && periods.contains(p.start)) {
                 outputs.rollup(Ledger.rollup(key, closed, view.bucket(closed)));
             }
         }

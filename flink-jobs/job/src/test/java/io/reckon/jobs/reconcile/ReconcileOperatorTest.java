@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -63,15 +64,19 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void combiningGivesWhatRecordByRecordGives(long seed) throws Exception {
-        Outputs plain = run(seed, false);
-        Outputs combining = run(seed, true);
-
+        Outputs plain = run(seed, ReconcileOperator::recordByRecord);
         assertThat(plain.anomalies).isNotEmpty();
         assertThat(plain.rollups).isNotEmpty();
-        assertSame(combining.anomalies, plain.anomalies, "anomalies");
-        assertSame(combining.rollups, plain.rollups, "rollups");
-        assertSame(combining.unmapped, plain.unmapped, "unmapped usage");
-        assertSame(combining.rejected, plain.rejected, "rejected records");
+        // Combining records, and combining them with each key's periods held while timers fire.
+        for (Function<ReconcileFunction, ReconcileOperator> kind :
+                List.<Function<ReconcileFunction, ReconcileOperator>>of(
+                        ReconcileOperator::new, ReconcileOperator::holdingPeriodsOnHeap)) {
+            Outputs combining = run(seed, kind);
+            assertSame(combining.anomalies, plain.anomalies, "anomalies");
+            assertSame(combining.rollups, plain.rollups, "rollups");
+            assertSame(combining.unmapped, plain.unmapped, "unmapped usage");
+            assertSame(combining.rejected, plain.rejected, "rejected records");
+        }
     }
 
     /** Same records in the same order, every public field equal (BigDecimal scale too) but the wall-clock detectedAt. */
@@ -126,10 +131,10 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
             List<DeadLetterRecord> rejected) {}
 
     /** One randomized stream through one operator; the same seed gives the same stream. */
-    private static Outputs run(long seed, boolean combining) throws Exception {
+    private static Outputs run(long seed, Function<ReconcileFunction, ReconcileOperator> kind) throws Exception {
         Random random = new Random(seed);
         Outputs out = new Outputs(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h = open(combining, null);
+        KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h = open(kind, null);
         h.processBroadcastElement(
                 Contracts.event(Contracts.perUnit("acct_1", 1, "2026-01-01T00:00:00Z", "api_calls", "2")), 0);
         h.processBroadcastElement(
@@ -155,7 +160,7 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
                 h.prepareSnapshotPreBarrier(checkpoint);
                 OperatorSubtaskState snapshot = h.snapshot(checkpoint, checkpoint);
                 h.close();
-                h = open(combining, snapshot);
+                h = open(kind, snapshot);
                 if (watermark != Long.MIN_VALUE) {
                     h.watermark(watermark);
                 }
@@ -202,12 +207,11 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> open(
-            boolean combining, OperatorSubtaskState restore) throws Exception {
-        ReconcileFunction function = new ReconcileFunction(ReconSettings.defaults());
-        return open(combining ? new ReconcileOperator(function) : ReconcileOperator.recordByRecord(function), restore);
+            Function<ReconcileFunction, ReconcileOperator> kind, OperatorSubtaskState restore) throws Exception {
+        return open(kind.apply(new ReconcileFunction(ReconSettings.defaults())), restore);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> open(
+    static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> open(
             org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<
                             String, MeterEvent, ContractEvent, AnomalyRecord>
                     operator,
