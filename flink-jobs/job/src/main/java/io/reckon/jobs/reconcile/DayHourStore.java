@@ -136,6 +136,32 @@ final class DayHourStore implements HourStore {
         writeIfChanged(start, read, day);
     }
 
+    /** Reads and writes each day once for its hours among {@code hours}, as {@link #putAbsent} does. */
+    @Override
+    public void change(List<Long> hours, BucketChange change) throws Exception {
+        writes++;
+        long start = 0;
+        HourDay read = null;
+        HourDay day = null;
+        for (long hour : hours) {
+            long hourDay = HourDay.dayOf(hour);
+            if (day == null || hourDay != start) {
+                writeIfChanged(start, read, day);
+                start = hourDay;
+                read = dayAt(start);
+                day = read;
+            }
+            int h = HourDay.hourOfDay(hour);
+            HourBucket bucket = day.get(h);
+            if (bucket == null) {
+                bucket = new HourBucket();
+            }
+            change.apply(hour, bucket);
+            day = day.with(h, bucket);
+        }
+        writeIfChanged(start, read, day);
+    }
+
     private void writeIfChanged(long start, HourDay read, HourDay day) throws Exception {
         if (day != null && day != read && !day.isEmpty()) {
             days.put(start, day);

@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.LongPredicate;
@@ -29,6 +30,27 @@ interface HourStore {
     void put(long hour, HourBucket bucket) throws Exception;
 
     void remove(long hour) throws Exception;
+
+    /** A change of one hour's bucket, made in place on the bucket (a new one when the hour had none). */
+    interface BucketChange {
+        void apply(long hour, HourBucket bucket) throws Exception;
+    }
+
+    /**
+     * Changes the buckets of {@code hours} (each once, in any order) with {@code change} and writes them
+     * back: a write-out of combined records. A store that keeps hours by day reads and writes each day
+     * once for its hours.
+     */
+    default void change(List<Long> hours, BucketChange change) throws Exception {
+        for (long hour : hours) {
+            HourBucket bucket = get(hour);
+            if (bucket == null) {
+                bucket = new HourBucket();
+            }
+            change.apply(hour, bucket);
+            put(hour, bucket);
+        }
+    }
 
     /**
      * Sets the bucket of every hour of {@code taken} that has none here: the hours of a layout not in

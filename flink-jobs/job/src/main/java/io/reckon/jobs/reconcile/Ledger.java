@@ -5,6 +5,10 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import io.reckon.jobs.reconcile.checks.HourBits;
 import io.reckon.jobs.records.HourlyRollup;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
@@ -179,25 +183,27 @@ final class Ledger {
      * first-usage time among them, or {@link Long#MAX_VALUE}.
      */
     long write(CombinedRecords pending) throws Exception {
+        List<Long> hours = new ArrayList<>(pending.hours.size());
+        Map<Long, CombinedRecords.Hour> byHour = new HashMap<>();
         long firstUsage = Long.MAX_VALUE;
         for (CombinedRecords.Hour h : pending.hours) {
-            HourBucket bucket = state.hours.get(h.hour);
-            if (bucket == null) {
-                bucket = new HourBucket();
-            }
-            PeriodState p = h.period.state;
-            if (h.usage.count > 0 && bucket.usage.count == 0) {
-                p.markHour(h.hour, true, true);
-            }
-            if (h.reported.count > 0 && bucket.reported.count == 0) {
-                p.markHour(h.hour, false, true);
-            }
+            hours.add(h.hour);
+            byHour.put(h.hour, h);
             if (h.usage.count > 0) {
                 firstUsage = Math.min(firstUsage, h.firstUsageTime);
             }
-            h.applyTo(bucket);
-            state.hours.put(h.hour, bucket);
         }
+        state.hours.change(hours, (hour, bucket) -> {
+            CombinedRecords.Hour h = byHour.get(hour);
+            PeriodState p = h.period.state;
+            if (h.usage.count > 0 && bucket.usage.count == 0) {
+                p.markHour(hour, true, true);
+            }
+            if (h.reported.count > 0 && bucket.reported.count == 0) {
+                p.markHour(hour, false, true);
+            }
+            h.applyTo(bucket);
+        });
         for (CombinedRecords.Period period : pending.periods()) {
             period.applyTo(period.state);
         }

@@ -33,7 +33,7 @@ class DayHourStoreTest {
 
     private static final long BASE = 490_000L * HOUR_MS;
 
-    sealed interface Op permits Put, Remove, RemoveRange, PutAbsent, Settle {}
+    sealed interface Op permits Put, Remove, RemoveRange, PutAbsent, Settle, Change {}
 
     record Put(long hour, long records, int scale) implements Op {}
 
@@ -46,6 +46,9 @@ class DayHourStoreTest {
 
     /** Hours of another layout taken over: each sets its bucket only where the store has none. */
     record PutAbsent(List<Put> puts) implements Op {}
+
+    /** Records of several hours written out together: each hour's bucket gets its records added. */
+    record Change(List<Put> puts) implements Op {}
 
     @Provide
     Arbitrary<List<Op>> operations() {
@@ -62,12 +65,18 @@ class DayHourStoreTest {
                 .as((from, hours) -> new RemoveRange(from, from + hours * HOUR_MS));
         Arbitrary<Op> putAbsent = put.map(Put.class::cast).list().ofMaxSize(60).map(PutAbsent::new);
         Arbitrary<Op> settle = hour.map(Settle::new);
+        Arbitrary<Op> change = put.map(Put.class::cast)
+                .list()
+                .ofMaxSize(30)
+                .uniqueElements(Put::hour)
+                .map(Change::new);
         return Arbitraries.frequencyOf(
                         Tuple.of(12, put),
                         Tuple.of(4, remove),
                         Tuple.of(1, range),
                         Tuple.of(1, putAbsent),
-                        Tuple.of(2, settle))
+                        Tuple.of(2, settle),
+                        Tuple.of(3, change))
                 .list()
                 .ofMinSize(1)
                 .ofMaxSize(400);
@@ -93,6 +102,23 @@ class DayHourStoreTest {
                 long day = HourDay.dayOf(st.hour());
                 store.settle(day);
                 assertSettled(days, day);
+            } else if (op instanceof Change c) {
+                Map<Long, HourBucket> added = new java.util.HashMap<>();
+                c.puts().forEach(p -> added.put(p.hour(), bucket(p.records(), p.scale())));
+                store.change(c.puts().stream().map(Put::hour).toList(), (hour, b) -> {
+                    b.usage.merge(added.get(hour).usage);
+                    b.reported.merge(added.get(hour).reported);
+                });
+                added.forEach((hour, add) -> model.compute(hour, (k, old) -> {
+                    HourBucket merged = new HourBucket();
+                    if (old != null) {
+                        merged.usage.merge(old.usage);
+                        merged.reported.merge(old.reported);
+                    }
+                    merged.usage.merge(add.usage);
+                    merged.reported.merge(add.reported);
+                    return merged;
+                }));
             } else if (op instanceof PutAbsent a) {
                 TreeMap<Long, HourBucket> taken = new TreeMap<>();
                 a.puts().forEach(p -> taken.put(p.hour(), bucket(p.records(), p.scale())));
