@@ -172,8 +172,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         dirt = new Dirt(periods);
         RecordIntake[] self = new RecordIntake[1];
         combiner = new RecordCombiner(combine, periods, ledger, tickRequests, (p, time) -> {
-            self[0].firstUsage(p, time);
-            periods.put(p);
+            if (self[0].firstUsage(p, time)) {
+                periods.put(p);
+            }
         });
         intake = new RecordIntake(
                 settings,

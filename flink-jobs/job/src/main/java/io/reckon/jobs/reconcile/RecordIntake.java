@@ -145,11 +145,15 @@ final class RecordIntake {
         }
     }
 
-    /** Usage in a new hour may move the key's first-seen time earlier: hours judged before are judged again. */
-    void firstUsage(PeriodState current, long time) throws Exception {
+    /**
+     * Usage in a new hour may move the key's first-seen time earlier: hours judged before are judged
+     * again. Returns whether {@code current} may have changed (the caller writes it); the other periods
+     * it changes are written here.
+     */
+    boolean firstUsage(PeriodState current, long time) throws Exception {
         long previousHour = ledger.noteUsageAt(time);
         if (previousHour == Long.MIN_VALUE) {
-            return;
+            return false;
         }
         long from = Ledger.floorHour(time) + SeasonalBaseline.HISTORY_MS;
         for (PeriodState q : periods.all()) {
@@ -160,6 +164,7 @@ final class RecordIntake {
                 periods.put(q);
             }
         }
+        return true;
     }
 
     private String tooLate(MeterEvent e, long watermark) {
