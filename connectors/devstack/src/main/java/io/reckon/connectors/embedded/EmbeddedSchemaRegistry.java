@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,12 +68,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private static EmbeddedSchemaRegistry shared;
 
+    private final Path dataDir;
     private final Path logFile;
     private final int port;
     private final Process process;
     private final Thread shutdownHook;
+    /** Whether {@link #dataDir} is removed once the registry has stopped ({@link #startTemporary}). */
+    private volatile boolean temporary;
 
     private EmbeddedSchemaRegistry(Path dataDir, int port, Process process) {
+        this.dataDir = dataDir;
         this.logFile = dataDir.resolve("registry.log");
         this.port = port;
         this.process = process;
@@ -81,8 +86,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * The registry of this JVM, started on first use (in {@code java.io.tmpdir}) and stopped when the JVM
-     * exits. Schemas registered by one stack are seen by the next; subjects and ids are the same for the
+     * The registry of this JVM, started on first use (in a directory of {@code java.io.tmpdir}) and
+     * stopped when the JVM exits, its directory removed then. Schemas registered by one stack are seen by the next; subjects and ids are the same for the
      * same schemas, so stacks do not disturb each other.
      */
     public static synchronized EmbeddedSchemaRegistry shared() {
@@ -90,9 +95,20 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             Path dir = Path.of(
                     System.getProperty("java.io.tmpdir"),
                     "reckon-schema-registry-" + ProcessHandle.current().pid());
-            shared = start(dir);
+            shared = startTemporary(dir);
         }
         return shared;
+    }
+
+    /**
+     * Starts a registry of its own under {@code dataDir}, which is removed with its log once the
+     * registry has stopped (closed, or at the JVM's exit). A registry that fails to start, or that
+     * exits on its own, leaves the directory and its log for a look.
+     */
+    static EmbeddedSchemaRegistry startTemporary(Path dataDir) {
+        EmbeddedSchemaRegistry registry = start(dataDir);
+        registry.temporary = true;
+        return registry;
     }
 
     /** Starts a registry of its own with its log and temporary files under {@code dataDir}. */
@@ -194,9 +210,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        if (temporary && !process.isAlive()) {
+            FileUtils.deleteDirectoryQuietly(dataDir.toFile());
         }
     }
 

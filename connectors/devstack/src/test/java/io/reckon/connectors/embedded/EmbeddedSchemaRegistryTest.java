@@ -92,13 +92,16 @@ class EmbeddedSchemaRegistryTest {
         assertThat(Contract.getClassSchema()).isNotNull();
     }
 
+    /** The registry of a JVM is started this way: closing it (or the JVM's exit) leaves no directory behind. */
     @Test
-    void closingAStartedRegistryStopsItsJvm() throws Exception {
-        EmbeddedSchemaRegistry own =
-                EmbeddedSchemaRegistry.start(java.nio.file.Files.createTempDirectory("registry-close-test"));
+    void closingAStartedRegistryStopsItsJvmAndRemovesItsDirectory() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("registry-close-test");
+        EmbeddedSchemaRegistry own = EmbeddedSchemaRegistry.startTemporary(dir);
         int port = own.port();
+        assertThat(own.logFile()).exists();
         own.close();
         assertThat(own.isRunning()).isFalse();
+        assertThat(dir).doesNotExist();
         try (java.net.Socket s = new java.net.Socket()) {
             s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
             org.junit.jupiter.api.Assertions.fail("port " + port + " still accepts");
