@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -176,13 +177,15 @@ public final class Bench {
         BenchWorkload w = new BenchWorkload(config.workload());
         Map<String, Object> machine = Machine.describe();
         List<Comparison> comparisons = new ArrayList<>();
+        LocalCluster local =
+                new LocalCluster(config.managedMemory(), config.workDir().resolve("flink-tmp"));
         if (config.warmup() > 0) {
             BenchWorkload small = new BenchWorkload(config.workload()
                     .withEvents(Math.max(2 * config.workload().lanes(), (long) (w.totalRecords() * config.warmup()))));
             progress.println("Warm-up: " + small.totalRecords() + " events per engine, in memory, heap state ...");
-            runReckon(small, Mode.IN_MEMORY, Backend.HEAP, config.managedMemory(), null);
+            runReckon(small, Mode.IN_MEMORY, Backend.HEAP, local, null);
             if (config.baseline()) {
-                runSql(small, Mode.IN_MEMORY, Backend.HEAP, config.managedMemory(), null);
+                runSql(small, Mode.IN_MEMORY, Backend.HEAP, local, null);
             }
         }
         EmbeddedStack stack = null;
@@ -200,22 +203,22 @@ public final class Bench {
                 for (Backend backend : config.backends()) {
                     progress.printf(
                             "Reckon, %s, %s state, %d events ...%n", mode.label, backend.flinkName, w.totalRecords());
-                    BenchRun reckon = runReckon(w, mode, backend, config.managedMemory(), kafka);
+                    BenchRun reckon = runReckon(w, mode, backend, local, kafka);
                     printRate(progress, reckon);
                     BenchRun sql = null;
                     List<String> differences = List.of();
                     if (config.baseline()) {
                         progress.printf("Flink SQL baseline, %s, %s state ...%n", mode.label, backend.flinkName);
-                        sql = runSql(w, mode, backend, config.managedMemory(), kafka);
+                        sql = runSql(w, mode, backend, local, kafka);
                         printRate(progress, sql);
                         differences = differences(reckon.findings(), sql.findings());
                     }
                     BenchRun floor = null;
                     BenchRun floorWithIds = null;
                     if (config.floor()) {
-                        floor = runFloor(w, mode, backend, config.managedMemory(), kafka, false, progress);
+                        floor = runFloor(w, mode, backend, local, kafka, false, progress);
                         printRate(progress, floor);
-                        floorWithIds = runFloor(w, mode, backend, config.managedMemory(), kafka, true, progress);
+                        floorWithIds = runFloor(w, mode, backend, local, kafka, true, progress);
                         printRate(progress, floorWithIds);
                     }
                     comparisons.add(new Comparison(
@@ -238,8 +241,17 @@ public final class Bench {
                 comparisons);
     }
 
-    static StreamExecutionEnvironment environment(int parallelism, Backend backend, MemorySize managed) {
-        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration(backend, managed));
+    /**
+     * The local cluster each run starts: its managed memory, and the directory of Flink's temporary
+     * files (each cluster's working directory, the RPC system's jar), which the run's working directory
+     * holds and so removes with it: left in {@code java.io.tmpdir}, some 21 MB stayed there per run.
+     */
+    record LocalCluster(MemorySize managed, Path tmp) {
+        Configuration configuration(Backend backend) {
+            Configuration conf = Bench.configuration(backend, managed);
+            conf.set(CoreOptions.TMP_DIRS, tmp.toString());
+            return conf;
+        }
     }
 
     static Configuration configuration(Backend backend, MemorySize managed) {
@@ -250,13 +262,13 @@ public final class Bench {
         return conf;
     }
 
-    static BenchRun runReckon(BenchWorkload w, Mode mode, Backend backend, MemorySize managed, Configuration kafka)
+    static BenchRun runReckon(BenchWorkload w, Mode mode, Backend backend, LocalCluster local, Configuration kafka)
             throws Exception {
         Ran ran = runGraph(
                 w,
                 mode,
                 backend,
-                managed,
+                local,
                 kafka,
                 new ReconcileFunction(ReconSettings.defaults()).measuringEmissionLatency(),
                 "reckon-bench");
@@ -282,7 +294,7 @@ public final class Bench {
             BenchWorkload w,
             Mode mode,
             Backend backend,
-            MemorySize managed,
+            LocalCluster local,
             Configuration kafka,
             boolean keepIds,
             PrintStream progress)
@@ -292,7 +304,7 @@ public final class Bench {
         progress.printf(
                 "Floor (the job's graph, no reconciling%s), %s, %s state ...%n",
                 keepIds ? ", ids kept" : "", mode.label, backend.flinkName);
-        Ran ran = runGraph(w, mode, backend, managed, kafka, function, "floor-bench");
+        Ran ran = runGraph(w, mode, backend, local, kafka, function, "floor-bench");
         Measured m = ran.measured();
         Long delivered = m.result().getAccumulatorResult(FloorFunction.DELIVERED);
         Map<String, Object> notes = new LinkedHashMap<>();
@@ -308,7 +320,7 @@ public final class Bench {
             BenchWorkload w,
             Mode mode,
             Backend backend,
-            MemorySize managed,
+            LocalCluster local,
             Configuration kafka,
             ReconcileFunction reconcile,
             String name)
@@ -316,7 +328,7 @@ public final class Bench {
         int parallelism = w.options().lanes();
         // Object reuse as in production (ReconciliationMain), so the benchmark measures what runs.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-                parallelism, ReconciliationJob.withObjectReuse(configuration(backend, managed)));
+                parallelism, ReconciliationJob.withObjectReuse(local.configuration(backend)));
         CollectingSink<AnomalyRecord> anomalies = new CollectingSink<>();
         CollectingSink<DeadLetterRecord> deadLetters = new CollectingSink<>();
         ReconciliationJob.Outputs outputs = new ReconciliationJob.Outputs(
@@ -329,14 +341,15 @@ public final class Bench {
         return new Ran(execute(env, name), anomalies, deadLetters);
     }
 
-    static BenchRun runSql(BenchWorkload w, Mode mode, Backend backend, MemorySize managed, Configuration kafka)
+    static BenchRun runSql(BenchWorkload w, Mode mode, Backend backend, LocalCluster local, Configuration kafka)
             throws Exception {
         int parallelism = w.options().lanes();
         // Flink's default (no object reuse) for the baseline: the table planner does not document a
         // streaming SQL program as safe with reuse (it turns reuse on by itself only for batch), and
         // the baseline's own DataStream part (ingest, the Row mapping, the collecting sink) is not
         // what docs/guarantees.md audits. It measures Flink SQL as a user would run it.
-        StreamExecutionEnvironment env = environment(parallelism, backend, managed);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, local.configuration(backend));
         ReconciliationJob.Inputs inputs = mode == Mode.IN_MEMORY ? BenchInputs.inMemory(w) : BenchInputs.kafka(kafka);
         CollectingSink<Row> sink = SqlBaseline.define(env, sqlWatermarks(w), inputs);
         Measured m = execute(env, "sql-baseline-bench");

@@ -115,7 +115,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--dir",
             description =
-                    "Working directory for the embedded stack, kept (default: a new temp dir, removed at the end).")
+                    "Working directory for the embedded stack and Flink's temporary files, kept (default: a new temp dir,"
+                            + " removed at the end).")
     Path dir;
 
     @Option(names = "--json", description = "Print one JSON object with every figure instead of the table.")
