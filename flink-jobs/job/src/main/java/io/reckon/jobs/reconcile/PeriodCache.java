@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -70,7 +71,7 @@ final class PeriodCache {
      * Writes every held key's changes with {@code writer}, each after {@code selectKey} made it current,
      * and forgets them; periods are held again from the next {@link #current} on while active.
      */
-    void writeBack(java.util.function.Consumer<Object> selectKey, Writer writer) throws Exception {
+    void writeBack(Consumer<Object> selectKey, Writer writer) throws Exception {
         for (Map.Entry<Object, KeyPeriods> e : byKey.entrySet()) {
             if (e.getValue().changed()) {
                 selectKey.accept(e.getKey());
@@ -81,7 +82,7 @@ final class PeriodCache {
     }
 
     /** Writes back ({@link #writeBack}) and stops holding periods. */
-    void end(java.util.function.Consumer<Object> selectKey, Writer writer) throws Exception {
+    void end(Consumer<Object> selectKey, Writer writer) throws Exception {
         writeBack(selectKey, writer);
         currentKey = null;
     }

@@ -13,6 +13,7 @@ import io.reckon.pricing.ContractVersion;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -388,7 +389,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * once and written once while they do ({@link PeriodCache}); {@code currentKey} names the keyed
      * context's key.
      */
-    void holdPeriods(java.util.function.Supplier<Object> currentKey) {
+    void holdPeriods(Supplier<Object> currentKey) {
         periods.beginHolding(currentKey);
     }
 

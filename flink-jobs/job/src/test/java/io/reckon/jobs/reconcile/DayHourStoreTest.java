@@ -184,11 +184,11 @@ class DayHourStoreTest {
                 .isTrue();
         assertHolds(store, days, months, model);
 
-        assertThat(DayHourStore.weekOf(utc("2024-02-29"))).isEqualTo(utc("2024-02-29"));
-        assertThat(DayHourStore.weekOf(utc("2026-02-28"))).isEqualTo(utc("2026-02-22"));
-        assertThat(DayHourStore.weekOf(utc("2026-01-31"))).isEqualTo(utc("2026-01-29"));
-        assertThat(DayHourStore.weekOf(utc("1969-12-14"))).isEqualTo(utc("1969-12-08"));
-        assertThat(DayHourStore.weekOf(utc("2026-01-30"))).isEqualTo(DayHourStore.NO_WEEK);
+        assertThat(MonthSettling.weekOf(utc("2024-02-29"))).isEqualTo(utc("2024-02-29"));
+        assertThat(MonthSettling.weekOf(utc("2026-02-28"))).isEqualTo(utc("2026-02-22"));
+        assertThat(MonthSettling.weekOf(utc("2026-01-31"))).isEqualTo(utc("2026-01-29"));
+        assertThat(MonthSettling.weekOf(utc("1969-12-14"))).isEqualTo(utc("1969-12-08"));
+        assertThat(MonthSettling.weekOf(utc("2026-01-30"))).isEqualTo(MonthSettling.NO_WEEK);
     }
 
     /**
@@ -271,8 +271,8 @@ class DayHourStoreTest {
      * more.
      */
     private static void assertSettled(InMemoryState.OfMap<Long, HourDay> days, long day) {
-        long weekStart = DayHourStore.weekOf(day);
-        if (weekStart == DayHourStore.NO_WEEK) {
+        long weekStart = MonthSettling.weekOf(day);
+        if (weekStart == MonthSettling.NO_WEEK) {
             HourDay d = days.get(day);
             assertThat(d == null || d.isPacked() || Integer.bitCount(d.hours()) < HourDay.PACKED_FROM_HOURS)
                     .as("a settled day waiting for its week's end is packed")
