@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,6 +53,9 @@ public final class TopicAdmin implements AutoCloseable {
     public static final java.time.Duration MIN_COMPACTION_LAG = java.time.Duration.ofDays(7);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** How long a read_committed {@link #readAll} waits for transactions open at its call to be decided. */
+    static final Duration SETTLE = Duration.ofSeconds(10);
 
     private final Properties clientProps;
     private final Admin admin;
@@ -158,18 +162,25 @@ public final class TopicAdmin implements AutoCloseable {
 
     /**
      * Every record of {@code topic} from the beginning to the end offsets at the time of the call,
-     * ordered by partition and offset. With {@code readCommitted}, records of open or aborted
-     * transactions are left out and the end is the last stable offset.
+     * ordered by partition and offset. With {@code readCommitted}, records of aborted transactions are
+     * left out, and a transaction still open at the call is waited for up to {@link #SETTLE}: it is
+     * read if it commits within that time and left out otherwise.
      */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, boolean readCommitted) {
-        Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        return readAll(topic, readCommitted, SETTLE);
+    }
+
+    /**
+     * {@link #readAll(String, boolean)} waiting at most {@code settle} for open transactions.
+     *
+     * <p>Why the wait: a producer's commit returns once the transaction coordinator has decided it;
+     * the commit markers reach the partitions afterwards. A read_committed end offset (the last stable
+     * offset) taken right after a job finished can therefore still stop before the job's last
+     * transaction. The target is the log end instead, and the read stops short of it only at what is
+     * still undecided after {@code settle}.
+     */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic, boolean readCommitted, Duration settle) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(readCommitted)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
                     .collect(Collectors.toList());
@@ -178,12 +189,19 @@ public final class TopicAdmin implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            Map<TopicPartition, Long> end = logEnd(partitions);
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            long started = System.nanoTime();
+            long deadline = started + TIMEOUT.toNanos();
+            boolean settled = !readCommitted;
             // Compare positions, not record counts: transaction markers and aborted records take offsets
             // without yielding records.
             while (!reachedEnd(consumer, end)) {
+                if (!settled && System.nanoTime() - started > settle.toNanos()) {
+                    end = stableEnd(consumer, partitions, end);
+                    settled = true;
+                    continue;
+                }
                 if (System.nanoTime() > deadline) {
                     throw new KafkaException("timed out reading " + topic + " to offsets " + end);
                 }
@@ -197,6 +215,33 @@ public final class TopicAdmin implements AutoCloseable {
                     .thenComparingLong(ConsumerRecord::offset));
             return out;
         }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(boolean readCommitted) {
+        Properties props = new Properties();
+        props.putAll(clientProps);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(props);
+    }
+
+    /** The end of each partition's log, open transactions included (a read_uncommitted end offset). */
+    private Map<TopicPartition, Long> logEnd(List<TopicPartition> partitions) {
+        try (KafkaConsumer<byte[], byte[]> uncommitted = consumer(false)) {
+            return uncommitted.endOffsets(partitions, TIMEOUT);
+        }
+    }
+
+    /** The target once the wait is over: per partition, the log end or the last stable offset before it. */
+    private static Map<TopicPartition, Long> stableEnd(
+            KafkaConsumer<byte[], byte[]> committed, List<TopicPartition> partitions, Map<TopicPartition, Long> end) {
+        Map<TopicPartition, Long> stable = committed.endOffsets(partitions, TIMEOUT);
+        Map<TopicPartition, Long> out = new HashMap<>();
+        end.forEach((p, e) -> out.put(p, Math.min(e, stable.get(p))));
+        return out;
     }
 
     private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

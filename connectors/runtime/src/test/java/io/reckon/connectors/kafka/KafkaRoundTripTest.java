@@ -15,8 +15,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -38,8 +40,12 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -195,6 +201,74 @@ class KafkaRoundTripTest {
     }
 
     /** Fails once, after at least 20 elements went downstream since the last checkpoint. */
+    @Test
+    void aReadCommittedReadWaitsForATransactionCommittedWhileItReads() throws Exception {
+        String topic = newTopic("settling");
+        admin.produce(topic, "k", utf8("before"));
+        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, utf8("k"), utf8("in the transaction")));
+            producer.flush();
+            // Committed while the read is under way, as a job's last transaction may still be when the
+            // job has returned: its commit markers are written after the commit call returns.
+            CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> {
+                sleep(Duration.ofMillis(1_500));
+                producer.commitTransaction();
+            });
+            List<ConsumerRecord<byte[], byte[]>> read = admin.readAll(topic, true);
+            commit.get();
+            assertThat(values(read)).containsExactly("before", "in the transaction");
+        }
+    }
+
+    @Test
+    void aReadCommittedReadLeavesOutATransactionStillOpenOnceItHasWaited() throws Exception {
+        String topic = newTopic("open");
+        admin.produce(topic, "k", utf8("before"));
+        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, utf8("k"), utf8("never committed")));
+            producer.flush();
+            admin.produce(topic, "k", utf8("after, behind the open transaction"));
+            long started = System.nanoTime();
+            List<ConsumerRecord<byte[], byte[]>> read = admin.readAll(topic, true, Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            assertThat(values(read)).containsExactly("before");
+            assertThat(values(admin.readAll(topic, false)))
+                    .containsExactly("before", "never committed", "after, behind the open transaction");
+            producer.abortTransaction();
+        }
+        assertThat(values(admin.readAll(topic, true))).containsExactly("before", "after, behind the open transaction");
+    }
+
+    private static KafkaProducer<byte[], byte[]> transactionalProducer() {
+        Properties props = KafkaOptions.clientProperties(KAFKA.flinkConfig());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "read-all-" + UUID.randomUUID());
+        KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        producer.initTransactions();
+        return producer;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static final class FailOnceAfterACheckpoint implements MapFunction<Long, Long>, CheckpointedFunction {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         private final long failFrom;
