@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.Finding;
 import java.math.BigDecimal;
 import java.util.Objects;
@@ -31,6 +32,21 @@ public class AnomalyState {
 
     public boolean isOpen() {
         return !"resolved".equals(status);
+    }
+
+    /** The last emitted revision's figures, as a finding of {@code type} whose condition no longer holds. */
+    Finding resolved(AnomalyType type) {
+        return new Finding(
+                type,
+                false,
+                currency,
+                actualQuantity,
+                reportedQuantity,
+                expectedAmountMinor,
+                pricedReportedAmountMinor,
+                billedAmountMinor,
+                amountMinor,
+                baseline);
     }
 
     /** Whether a finding carries other figures than the last emitted revision. */

@@ -43,6 +43,18 @@ final class Emitter {
     }
 
     /**
+     * Resolves anomaly {@code id} with the figures it last had, if it has state: its condition no
+     * longer holds (see {@link #emit}).
+     */
+    void resolve(MeterKey key, AnomalyKey id, long end, PeriodState p, boolean finalEvaluation, long watermark)
+            throws Exception {
+        AnomalyState previous = anomalies.get(id.encoded());
+        if (previous != null) {
+            emit(key, id, end, p, previous.resolved(id.type()), finalEvaluation, watermark);
+        }
+    }
+
+    /**
      * Emits the next revision of anomaly {@code id} of {@code key} covering [id.start, end), if one is
      * due. {@code p} is the period the anomaly belongs to (the caller writes it back).
      */

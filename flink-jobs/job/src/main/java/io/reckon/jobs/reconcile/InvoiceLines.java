@@ -38,8 +38,11 @@ final class InvoiceLines {
         return new Stored(true, kept);
     }
 
-    /** The lines of a period: what they add up to, and those in another currency than the contract's. */
-    record Bill(BillingChecks.Billed billed, List<String> foreignLineIds) {}
+    /**
+     * The lines of a period: what they add up to, those in another currency than the contract's, and
+     * whether it has a line in the contract's currency at all, void ones included.
+     */
+    record Bill(BillingChecks.Billed billed, List<String> foreignLineIds, boolean anyLine) {}
 
     /**
      * What the lines of {@code p} add up to in {@code currency}.
@@ -49,6 +52,7 @@ final class InvoiceLines {
     Bill billOf(PeriodState p, String currency) throws Exception {
         BillingChecks.Billed billed = BillingChecks.Billed.NONE;
         List<String> foreign = new ArrayList<>(0);
+        boolean any = false;
         for (Map.Entry<String, InvoiceLineState> entry : lines.entries()) {
             InvoiceLineState l = entry.getValue();
             if (!inPeriod(l, p)) {
@@ -56,11 +60,14 @@ final class InvoiceLines {
             }
             if (!l.currency.equals(currency)) {
                 foreign.add(entry.getKey());
-            } else if (!l.isVoid()) {
-                billed = billed.plus(l.amountMinor);
+            } else {
+                any = true;
+                if (!l.isVoid()) {
+                    billed = billed.plus(l.amountMinor);
+                }
             }
         }
-        return new Bill(billed, foreign);
+        return new Bill(billed, foreign, any);
     }
 
     InvoiceLineState get(String lineId) throws Exception {

@@ -1,6 +1,7 @@
 package io.reckon.jobs.reconcile;
 
 import io.reckon.jobs.JobCounters;
+import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.BillingChecks;
 import io.reckon.jobs.reconcile.checks.Finding;
 import io.reckon.jobs.reconcile.checks.MeteringChecks;
@@ -20,6 +21,11 @@ import java.util.Optional;
  * the range of a long of minor units is dead-lettered once, and the key keeps running.
  */
 final class PeriodChecks {
+
+    private static final List<AnomalyType> METERING =
+            List.of(AnomalyType.UNDER_REPORTED_USAGE, AnomalyType.OVER_REPORTED_USAGE);
+    private static final List<AnomalyType> BILLING = List.of(
+            AnomalyType.UNBILLED_USAGE, AnomalyType.RENEWAL_DRIFT, AnomalyType.MISSED_OVERAGE, AnomalyType.OVERBILLED);
 
     private final ContractBook contracts;
     private final InvoiceLines lines;
@@ -51,6 +57,7 @@ final class PeriodChecks {
     void metering(MeterKey key, PeriodState p, boolean finalEvaluation, long watermark) throws Exception {
         Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
         if (terms.isEmpty()) {
+            resolveUnpriced(key, p, METERING, finalEvaluation, watermark);
             if (finalEvaluation) {
                 reportUnmapped(key, p, contracts.whyUnmapped(key, p.start));
             }
@@ -81,6 +88,7 @@ final class PeriodChecks {
     void billing(MeterKey key, PeriodState p, boolean graceOver, long watermark) throws Exception {
         Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
         if (terms.isEmpty()) {
+            resolveUnpriced(key, p, BILLING, graceOver, watermark);
             return; // unmapped: reported by the metering side
         }
         String currency = terms.get().contract().currency();
@@ -104,11 +112,33 @@ final class PeriodChecks {
                     terms.get().meter(),
                     bill.billed(),
                     graceOver);
+            if (p.usage.count == 0 && p.reported.count == 0 && !bill.anyLine()) {
+                // Nothing measured, reported or invoiced: a period kept only because a record was once
+                // in it (a copy an earlier copy replaced, a line that moved to another period) bills
+                // nothing, minimum or not, as if that record had never arrived.
+                findings = findings.stream().map(Finding::notHolding).toList();
+            }
         } catch (ArithmeticException e) {
             cannotPrice(key, p, e);
             return;
         }
         emitAll(key, p, findings, graceOver, watermark);
+    }
+
+    /**
+     * Resolves the anomalies of {@code types} a period had while it was priced, now that no contract
+     * term prices it (a version that leaves its meter out, or moves its start before any version,
+     * arrived after it was evaluated): the condition no longer holds, as if that version had come
+     * first.
+     */
+    private void resolveUnpriced(
+            MeterKey key, PeriodState p, List<AnomalyType> types, boolean finalEvaluation, long watermark)
+            throws Exception {
+        for (AnomalyType type : types) {
+            if (p.mayHaveAnomaly(type)) {
+                emitter.resolve(key, new AnomalyKey(type, p.start), p.end, p, finalEvaluation, watermark);
+            }
+        }
     }
 
     private void emitAll(MeterKey key, PeriodState p, List<Finding> findings, boolean finalEvaluation, long watermark)

@@ -2,7 +2,6 @@ package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
-import io.reckon.jobs.reconcile.checks.Finding;
 import io.reckon.pricing.BillingPeriod;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +59,12 @@ final class Rebucketing {
             p.markHour(hour, true, b.usage.count > 0);
             p.markHour(hour, false, b.reported.count > 0);
         });
+        // A period may hold invoice lines and no hour: it is cut anew too.
+        for (InvoiceLineState l : state.lines.values()) {
+            BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(l.periodStart), wanted);
+            rebuilt.computeIfAbsent(
+                    bp.start().toEpochMilli(), s -> PeriodState.of(s, bp.end().toEpochMilli(), wanted));
+        }
         periods.clear();
         state.anomalies.clear();
         long now = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : Ticks.floorHour(watermark);
@@ -86,18 +91,7 @@ final class Rebucketing {
             if (p == null || s == null) {
                 continue;
             }
-            Finding gone = new Finding(
-                    id.type(),
-                    false,
-                    s.currency,
-                    s.actualQuantity,
-                    s.reportedQuantity,
-                    s.expectedAmountMinor,
-                    s.pricedReportedAmountMinor,
-                    s.billedAmountMinor,
-                    s.amountMinor,
-                    s.baseline);
-            emitter.emit(key, id, s.signalEnd, p, gone, true, watermark);
+            emitter.emit(key, id, s.signalEnd, p, s.resolved(id.type()), true, watermark);
         }
     }
 

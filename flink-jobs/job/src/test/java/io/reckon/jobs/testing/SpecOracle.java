@@ -1,6 +1,7 @@
 package io.reckon.jobs.testing;
 
 import io.reckon.jobs.records.AnomalyRecord;
+import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.MeterEvent;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -13,72 +14,163 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The final leak anomalies of a set of records, computed the way the reconciliation spec (v1.1, sections
  * 2 to 4) reads, as a batch over all the records at once: no state, no time, no order, and none of the
- * job's code (its own periods, deduplication, pricing and checks). Written for the contracts of {@link
- * ArrivalScenario}: per account one or two versions with one anchor day, {@code api_calls} summed with
- * 100 included and priced per unit or in two graduated tiers, {@code storage_gb} the maximum at 150 per
- * unit, the default tolerance of 0.5 %, no minimum and no renewal. The signals are not judged.
+ * job's code (its own periods, deduplication, pricing and checks; contracts are handed to the job as
+ * JSON rendered here). The signals are not judged.
  */
 public final class SpecOracle {
 
-    /** One contract version as the oracle needs it. */
-    public record Version(int version, long effectiveFrom, int anchorDay, boolean graduated, BigDecimal unit) {}
+    /** One tier of a graduated or volume price; {@code upTo} null is the last, unbounded one. */
+    public record Tier(BigDecimal upTo, BigDecimal unit, BigDecimal flat) {}
+
+    /** A meter's price: per_unit ({@code unit}), graduated or volume ({@code tiers}), or package. */
+    public record Pricing(
+            String model, BigDecimal unit, List<Tier> tiers, BigDecimal packageSize, BigDecimal packageAmount) {}
+
+    /** A meter of a contract version. */
+    public record Terms(
+            String aggregation, BigDecimal included, long minimum, BigDecimal tolerancePct, Pricing pricing) {}
+
+    /** One contract version; {@code termEnd} null for none. */
+    public record Version(
+            String account,
+            int version,
+            long effectiveFrom,
+            int anchorDay,
+            Long termEnd,
+            BigDecimal escalatorPct,
+            Map<String, Terms> meters) {
+
+        public ContractEvent event() {
+            return Contracts.event(json());
+        }
+
+        public String json() {
+            String renewal = termEnd == null
+                    ? ""
+                    : ",\"renewal\":{\"term_end\":\"%s\",\"escalator_pct\":\"%s\"}"
+                            .formatted(Instant.ofEpochMilli(termEnd), escalatorPct.toPlainString());
+            String meterList = meters.entrySet().stream()
+                    .map(e -> meterJson(e.getKey(), e.getValue()))
+                    .collect(Collectors.joining(","));
+            return "{\"account_id\":\"%s\",\"version\":%d,\"effective_from\":\"%s\",\"currency\":\"usd\",\"billing_anchor_day\":%d%s,\"meters\":[%s]}"
+                    .formatted(account, version, Instant.ofEpochMilli(effectiveFrom), anchorDay, renewal, meterList);
+        }
+
+        private static String meterJson(String meter, Terms t) {
+            Pricing p = t.pricing();
+            String pricing =
+                    switch (p.model()) {
+                        case "per_unit" ->
+                            "{\"model\":\"per_unit\",\"unit_amount_decimal\":\"%s\"}"
+                                    .formatted(p.unit().toPlainString());
+                        case "package" ->
+                            "{\"model\":\"package\",\"package_size\":\"%s\",\"package_amount_decimal\":\"%s\"}"
+                                    .formatted(
+                                            p.packageSize().toPlainString(),
+                                            p.packageAmount().toPlainString());
+                        default ->
+                            "{\"model\":\"%s\",\"tiers\":[%s]}"
+                                    .formatted(
+                                            p.model(),
+                                            p.tiers().stream()
+                                                    .map(tier ->
+                                                            "{\"up_to\":%s,\"unit_amount_decimal\":\"%s\",\"flat_amount_minor\":%s}"
+                                                                    .formatted(
+                                                                            tier.upTo() == null
+                                                                                    ? "null"
+                                                                                    : "\""
+                                                                                            + tier.upTo()
+                                                                                                    .toPlainString()
+                                                                                            + "\"",
+                                                                            tier.unit()
+                                                                                    .toPlainString(),
+                                                                            tier.flat()
+                                                                                    .toPlainString()))
+                                                    .collect(Collectors.joining(",")));
+                    };
+            return "{\"meter\":\"%s\",\"aggregation\":\"%s\",\"included_quantity\":\"%s\",\"minimum_amount_minor\":%d,\"tolerance_pct\":\"%s\",\"pricing\":%s}"
+                    .formatted(
+                            meter,
+                            t.aggregation(),
+                            t.included().toPlainString(),
+                            t.minimum(),
+                            t.tolerancePct().toPlainString(),
+                            pricing);
+        }
+    }
+
+    /** The figures of one (account, meter, period) and the leak anomalies that stand on them. */
+    public record Period(
+            String account,
+            String meter,
+            long start,
+            long end,
+            BigDecimal actual,
+            BigDecimal reported,
+            long expected,
+            long pricedReported,
+            long pricedReportedUnescalated,
+            boolean escalated,
+            Long billed,
+            List<AnomalyRecord> anomalies) {}
 
     private final Map<String, List<Version>> versions = new HashMap<>();
     private final long horizonMs;
 
-    public SpecOracle(long horizonMs) {
-        this.horizonMs = horizonMs;
-    }
-
-    /** The versions {@link ArrivalScenario#generate} gives the accounts of {@code shape}. */
-    public static SpecOracle of(ArrivalScenario.Shape shape, long horizonMs) {
-        SpecOracle o = new SpecOracle(horizonMs);
-        for (int a = 0; a < shape.accounts(); a++) {
-            int anchor = shape.anchor15() && a == 0 ? 15 : 1;
-            List<Version> v = new ArrayList<>();
-            v.add(new Version(
-                    1, Instant.parse("2026-01-01T00:00:00Z").toEpochMilli(), anchor, shape.graduated(), d("0.5")));
-            if (shape.secondVersion()) {
-                v.add(new Version(
-                        2, Instant.parse("2026-03-01T00:00:00Z").toEpochMilli(), anchor, shape.graduated(), d("0.75")));
-            }
-            o.versions.put("acct_" + a, v);
+    public SpecOracle(List<Version> contracts, long horizonMs) {
+        for (Version v : contracts) {
+            versions.computeIfAbsent(v.account(), k -> new ArrayList<>()).add(v);
         }
-        return o;
+        this.horizonMs = horizonMs;
     }
 
     /** The leak anomalies that stand at the end, each as {@link FinalAnomalies#line}. */
     public List<String> standing(List<MeterEvent> records) {
-        Map<String, Figures> periods = new TreeMap<>();
-        for (MeterEvent e : counted(records)) {
-            List<Version> vs = versions.get(e.accountId);
-            if (vs == null || !(e.meter.equals("api_calls") || e.meter.equals("storage_gb"))) {
-                continue; // unmapped: counted elsewhere, never priced
-            }
-            int anchor = vs.get(vs.size() - 1).anchorDay();
-            long start = e.kind == MeterEvent.Kind.INVOICE_LINE ? e.periodStart : periodStart(e.eventTime, anchor);
-            Figures f = periods.computeIfAbsent(
-                    e.accountId + "|" + e.meter + "|" + start,
-                    k -> new Figures(e.accountId, e.meter, start, nextStart(start, anchor)));
-            f.add(e);
-        }
         List<String> out = new ArrayList<>();
-        for (Figures f : periods.values()) {
-            f.anomalies(applying(f.account, f.start)).forEach(a -> out.add(FinalAnomalies.line(a)));
+        for (Period p : periods(records)) {
+            p.anomalies().forEach(a -> out.add(FinalAnomalies.line(a)));
         }
         return out;
     }
 
-    /** The highest version in effect at {@code periodStart}. */
+    /** Every priced (account, meter, period) that holds a counted record or a line, with its figures. */
+    public List<Period> periods(List<MeterEvent> records) {
+        Map<String, Figures> periods = new TreeMap<>();
+        for (MeterEvent e : counted(records)) {
+            List<Version> vs = versions.get(e.accountId);
+            if (vs == null) {
+                continue; // no contract: unmapped, counted elsewhere, never priced
+            }
+            // The anchor day of the latest version cuts every period (the spec is silent; docs/reconciliation.md).
+            int anchor = vs.stream()
+                    .max(Comparator.comparingInt(Version::version))
+                    .orElseThrow()
+                    .anchorDay();
+            long start = periodStart(e.kind == MeterEvent.Kind.INVOICE_LINE ? e.periodStart : e.eventTime, anchor);
+            Version v = applying(e.accountId, start);
+            Terms terms = v == null ? null : v.meters().get(e.meter);
+            if (terms == null) {
+                continue; // no version in effect yet, or a meter it does not list: unmapped
+            }
+            periods.computeIfAbsent(
+                            e.accountId + "|" + e.meter + "|" + start,
+                            k -> new Figures(e.accountId, e.meter, start, nextStart(start, anchor), v, terms))
+                    .add(e);
+        }
+        return periods.values().stream().map(Figures::period).toList();
+    }
+
+    /** The highest version in effect at {@code periodStart}, or null. */
     private Version applying(String account, long periodStart) {
         return versions.get(account).stream()
                 .filter(v -> v.effectiveFrom() <= periodStart)
                 .max(Comparator.comparingInt(Version::version))
-                .orElseThrow(() -> new IllegalStateException("no version for " + account + " at " + periodStart));
+                .orElse(null);
     }
 
     /**
@@ -130,30 +222,52 @@ public final class SpecOracle {
                 .toEpochMilli();
     }
 
-    /** price(q) of section 3 for the meters of the scenario, in cents, rounded half up once. */
-    static long price(Version v, String meter, BigDecimal q) {
-        if (meter.equals("storage_gb")) {
-            return round(q.max(BigDecimal.ZERO).multiply(d("150")));
-        }
-        BigDecimal billable = q.subtract(d("100")).max(BigDecimal.ZERO);
-        if (!v.graduated()) {
-            return round(billable.multiply(v.unit()));
-        }
-        BigDecimal first = billable.min(d("5000"));
-        BigDecimal rest = billable.subtract(first);
-        BigDecimal amount = first.multiply(v.unit()).add(rest.multiply(d("0.25")));
-        if (rest.signum() > 0) {
-            amount = amount.add(d("100"));
-        }
-        return round(amount);
-    }
-
-    private static long round(BigDecimal amount) {
+    /** price(q) of section 3, in minor units, rounded half up once at the end. */
+    public static long price(Terms t, BigDecimal q, BigDecimal factor) {
+        BigDecimal billable = q.subtract(t.included()).max(BigDecimal.ZERO);
+        Pricing p = t.pricing();
+        BigDecimal amount =
+                switch (p.model()) {
+                    case "per_unit" -> billable.multiply(p.unit().multiply(factor));
+                    case "package" ->
+                        billable.divide(p.packageSize(), 0, RoundingMode.CEILING)
+                                .multiply(p.packageAmount().multiply(factor));
+                    case "graduated" -> graduated(p.tiers(), billable, factor);
+                    case "volume" -> volume(p.tiers(), billable, factor);
+                    default -> throw new IllegalArgumentException(p.model());
+                };
+        amount = amount.max(BigDecimal.valueOf(t.minimum()));
         return amount.setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
 
-    private static BigDecimal d(String s) {
-        return new BigDecimal(s);
+    private static BigDecimal graduated(List<Tier> tiers, BigDecimal billable, BigDecimal factor) {
+        BigDecimal amount = BigDecimal.ZERO;
+        BigDecimal below = BigDecimal.ZERO;
+        for (Tier t : tiers) {
+            BigDecimal top = t.upTo() == null ? billable : t.upTo().min(billable);
+            BigDecimal units = top.subtract(below);
+            if (units.signum() > 0) {
+                amount = amount.add(units.multiply(t.unit().multiply(factor)))
+                        .add(t.flat().multiply(factor));
+            }
+            if (t.upTo() == null || t.upTo().compareTo(billable) >= 0) {
+                break;
+            }
+            below = t.upTo();
+        }
+        return amount;
+    }
+
+    private static BigDecimal volume(List<Tier> tiers, BigDecimal billable, BigDecimal factor) {
+        if (billable.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        for (Tier t : tiers) {
+            if (t.upTo() == null || billable.compareTo(t.upTo()) <= 0) {
+                return billable.multiply(t.unit().multiply(factor)).add(t.flat().multiply(factor));
+            }
+        }
+        throw new IllegalStateException("no tier holds " + billable);
     }
 
     /** What one (account, meter, period) holds, and its anomalies by section 4. */
@@ -162,23 +276,26 @@ public final class SpecOracle {
         final String meter;
         final long start;
         final long end;
+        final Version version;
+        final Terms terms;
         BigDecimal actual = BigDecimal.ZERO;
         BigDecimal reported = BigDecimal.ZERO;
         long billed;
         boolean lined;
 
-        Figures(String account, String meter, long start, long end) {
+        Figures(String account, String meter, long start, long end, Version version, Terms terms) {
             this.account = account;
             this.meter = meter;
             this.start = start;
             this.end = end;
+            this.version = version;
+            this.terms = terms;
         }
 
         void add(MeterEvent e) {
-            boolean max = meter.equals("storage_gb");
             switch (e.kind) {
-                case USAGE -> actual = max ? actual.max(e.quantity) : actual.add(e.quantity);
-                case REPORTED -> reported = max ? reported.max(e.quantity) : reported.add(e.quantity);
+                case USAGE -> actual = aggregate(actual, e.quantity);
+                case REPORTED -> reported = aggregate(reported, e.quantity);
                 case INVOICE_LINE -> {
                     if (!e.status.equals("void")) {
                         billed += e.amountMinor;
@@ -189,10 +306,24 @@ public final class SpecOracle {
             }
         }
 
-        List<AnomalyRecord> anomalies(Version v) {
-            long expected = price(v, meter, actual);
-            long priced = price(v, meter, reported);
-            BigDecimal tolerance = actual.max(reported).multiply(d("0.005"));
+        private BigDecimal aggregate(BigDecimal sofar, BigDecimal q) {
+            return switch (terms.aggregation()) {
+                case "sum" -> sofar.add(q);
+                case "max" -> sofar.max(q);
+                case "count" -> sofar.add(BigDecimal.ONE);
+                default -> throw new IllegalArgumentException(terms.aggregation());
+            };
+        }
+
+        Period period() {
+            boolean escalated = version.termEnd() != null && start >= version.termEnd();
+            BigDecimal factor =
+                    escalated ? BigDecimal.ONE.add(version.escalatorPct().movePointLeft(2)) : BigDecimal.ONE;
+            long expected = price(terms, actual, factor);
+            long priced = price(terms, reported, factor);
+            long unescalated = price(terms, reported, BigDecimal.ONE);
+            BigDecimal tolerance =
+                    actual.max(reported).multiply(terms.tolerancePct().movePointLeft(2));
             List<AnomalyRecord> out = new ArrayList<>();
             if (actual.subtract(reported).compareTo(tolerance) > 0 && expected - priced >= 1) {
                 out.add(anomaly("UNDER_REPORTED_USAGE", expected, priced, expected - priced));
@@ -204,12 +335,31 @@ public final class SpecOracle {
                 if (priced >= 1) {
                     out.add(anomaly("UNBILLED_USAGE", expected, priced, priced));
                 }
-            } else if (priced - billed >= 1) {
-                out.add(anomaly("MISSED_OVERAGE", expected, priced, priced - billed));
-            } else if (billed - priced >= 1) {
-                out.add(anomaly("OVERBILLED", expected, priced, billed - priced));
+            } else {
+                boolean drift = escalated && Math.abs(billed - unescalated) <= 1;
+                if (drift && priced - billed >= 1) {
+                    out.add(anomaly("RENEWAL_DRIFT", expected, priced, priced - billed));
+                }
+                if (!drift && priced - billed >= 1) {
+                    out.add(anomaly("MISSED_OVERAGE", expected, priced, priced - billed));
+                }
+                if (billed - priced >= 1) {
+                    out.add(anomaly("OVERBILLED", expected, priced, billed - priced));
+                }
             }
-            return out;
+            return new Period(
+                    account,
+                    meter,
+                    start,
+                    end,
+                    actual,
+                    reported,
+                    expected,
+                    priced,
+                    unescalated,
+                    escalated,
+                    lined ? billed : null,
+                    out);
         }
 
         private AnomalyRecord anomaly(String type, long expected, long priced, long amount) {

@@ -19,6 +19,12 @@ public record Finding(
         long amountMinor,
         BigDecimal baseline) {
 
+    /** The same figures with a condition that does not hold and no amount. */
+    public Finding notHolding() {
+        return new Finding(
+                type, false, currency, actual, reported, expectedMinor, pricedReportedMinor, billedMinor, 0, baseline);
+    }
+
     /** A finding without a baseline: every type but the usage signals. */
     public Finding(
             AnomalyType type,
