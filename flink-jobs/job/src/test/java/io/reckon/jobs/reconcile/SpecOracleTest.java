@@ -22,6 +22,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 
 /**
  * The job's final leak anomalies are the spec's: generated streams go through the production operator
@@ -59,6 +61,23 @@ class SpecOracleTest {
             @ForAll Deliveries delivery,
             @ForAll boolean contractsFirst)
             throws Exception {
+        check(shape, seed, delivery, contractsFirst, null);
+    }
+
+    /** The same with RocksDB state: every value through its serializer, the ids an entry each, periods held. */
+    @Property(tries = 6)
+    void withRocksDbStateToo(
+            @ForAll("shapes") ArrivalScenario.Shape shape,
+            @ForAll long seed,
+            @ForAll Deliveries delivery,
+            @ForAll boolean contractsFirst)
+            throws Exception {
+        check(shape, seed, delivery, contractsFirst, new EmbeddedRocksDBStateBackend());
+    }
+
+    private static void check(
+            ArrivalScenario.Shape shape, long seed, Deliveries delivery, boolean contractsFirst, StateBackend backend)
+            throws Exception {
         ReconSettings settings = ArrivalOrderPropertyTest.SETTINGS;
         Random r = new Random(seed);
         List<SpecOracle.Version> contracts = contracts(shape, r);
@@ -69,11 +88,12 @@ class SpecOracleTest {
         records = fittedLines(records, oracle, r);
 
         OperatorRun.Result run = OperatorRun.run(
-                settings,
+                new ReconcileFunction(settings),
                 contracts.stream().map(SpecOracle.Version::event).toList(),
                 delivery.order(records, seed),
                 contractsFirst,
-                seed);
+                seed,
+                backend);
 
         List<String> expected = oracle.standing(records);
         List<String> actual = new FinalAnomalies(leaks(run.anomalies())).standing();
