@@ -18,12 +18,14 @@ import io.reckon.jobs.records.MeterEventJson;
 import io.reckon.jobs.testing.ArrivalScenario;
 import io.reckon.jobs.testing.Deliveries;
 import io.reckon.jobs.testing.FinalAnomalies;
+import io.reckon.jobs.testing.SpecOracle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -45,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every later copy of an id 1 to 20 days behind their place. Each order is produced into the topics as
  * it is, and the sources read at a steady pace, so that the watermark follows the records as a live
  * job's would and the records behind their place arrive late. All three end with the same final
- * anomalies. Grouped by account, thousands of records arrive after their period is final, in bursts:
+ * anomalies, whose leaks are those {@link SpecOracle} computes from the records. Grouped by account, thousands of records arrive after their period is final, in bursts:
  * coalesced, they add at most 20 % revisions. In every order no anomaly gets two revisions in one
  * evaluation (one event-time hour of the watermark). Records days behind add the revisions of what
  * real time legitimately saw while they were missing (a report days late is under-reporting until it
@@ -55,6 +57,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ArrivalOrderEndToEndTest {
+
+    private static final ArrivalScenario.Shape SHAPE =
+            new ArrivalScenario.Shape(2, true, false, true, 10, true, true, true, true);
+    private static final Set<String> SIGNALS = Set.of("REPORTING_GAP", "USAGE_SPIKE", "USAGE_DROP");
 
     @TempDir
     static Path work;
@@ -75,8 +81,7 @@ class ArrivalOrderEndToEndTest {
 
     @Test
     void threeArrivalOrdersEndWithTheSameFinalAnomalies() throws Exception {
-        ArrivalScenario.Input input = ArrivalScenario.generate(
-                20_261_203L, new ArrivalScenario.Shape(2, true, false, true, 10, true, true, true, true));
+        ArrivalScenario.Input input = ArrivalScenario.generate(20_261_203L, SHAPE);
 
         Run ordered = run(input, Deliveries.EVENT_TIME);
         Run grouped = run(input, Deliveries.GROUPED_BY_ACCOUNT);
@@ -110,6 +115,15 @@ class ArrivalOrderEndToEndTest {
                 late.anomalies.mostRevisionsPerEvaluation());
 
         assertThat(ordered.anomalies.standing()).hasSizeGreaterThan(10);
+        // And the ordered answer is the spec's: the leaks an independent batch reading of it finds.
+        List<String> spec = new SpecOracle(
+                        SpecOracle.scenarioVersions(SHAPE), Duration.ofHours(24).toMillis())
+                .standing(input.records());
+        assertThat(spec).isNotEmpty();
+        assertThat(ordered.anomalies.standing().stream()
+                        .filter(a -> !SIGNALS.contains(a.substring(0, a.indexOf(' '))))
+                        .toList())
+                .containsExactlyInAnyOrderElementsOf(spec);
         assertThat(ordered.late).as("records late in event-time order").isZero();
         assertThat(grouped.late).as("records late when grouped by account").isPositive();
         assertThat(late.late).as("records late when delayed").isPositive();

@@ -129,6 +129,50 @@ public final class SpecOracle {
         this.horizonMs = horizonMs;
     }
 
+    /**
+     * The contract versions {@link ArrivalScenario#generate} gives the accounts of {@code shape}:
+     * {@code api_calls} summed with 100 included, graduated or per unit at 0.5 (0.75 from the second
+     * version, in effect from March), {@code storage_gb} the maximum at 150 per unit.
+     */
+    public static List<Version> scenarioVersions(ArrivalScenario.Shape shape) {
+        List<Version> out = new ArrayList<>();
+        for (int a = 0; a < shape.accounts(); a++) {
+            int anchor = shape.anchor15() && a == 0 ? 15 : 1;
+            out.add(scenarioVersion("acct_" + a, 1, "2026-01-01T00:00:00Z", anchor, shape.graduated(), "0.5"));
+            if (shape.secondVersion()) {
+                out.add(scenarioVersion("acct_" + a, 2, "2026-03-01T00:00:00Z", anchor, shape.graduated(), "0.75"));
+            }
+        }
+        return out;
+    }
+
+    private static Version scenarioVersion(
+            String account, int version, String from, int anchor, boolean graduated, String unit) {
+        BigDecimal u = new BigDecimal(unit);
+        Pricing calls = graduated
+                ? new Pricing(
+                        "graduated",
+                        null,
+                        List.of(
+                                new Tier(new BigDecimal("5000"), u, BigDecimal.ZERO),
+                                new Tier(null, new BigDecimal("0.25"), new BigDecimal("100"))),
+                        null,
+                        null)
+                : new Pricing("per_unit", u, null, null, null);
+        BigDecimal tolerance = new BigDecimal("0.5");
+        Map<String, Terms> meters = new java.util.LinkedHashMap<>();
+        meters.put("api_calls", new Terms("sum", new BigDecimal("100"), 0, tolerance, calls));
+        meters.put(
+                "storage_gb",
+                new Terms(
+                        "max",
+                        BigDecimal.ZERO,
+                        0,
+                        tolerance,
+                        new Pricing("per_unit", new BigDecimal("150"), null, null, null)));
+        return new Version(account, version, Instant.parse(from).toEpochMilli(), anchor, null, null, meters);
+    }
+
     /** The leak anomalies that stand at the end, each as {@link FinalAnomalies#line}. */
     public List<String> standing(List<MeterEvent> records) {
         List<String> out = new ArrayList<>();
