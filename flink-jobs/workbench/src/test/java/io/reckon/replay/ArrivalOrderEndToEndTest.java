@@ -18,6 +18,7 @@ import io.reckon.jobs.records.MeterEventJson;
 import io.reckon.jobs.testing.ArrivalScenario;
 import io.reckon.jobs.testing.Deliveries;
 import io.reckon.jobs.testing.FinalAnomalies;
+import io.reckon.jobs.testing.OracleContract;
 import io.reckon.jobs.testing.SpecOracle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,8 @@ class ArrivalOrderEndToEndTest {
         assertThat(ordered.anomalies.standing()).hasSizeGreaterThan(10);
         // And the ordered answer is the spec's: the leaks an independent batch reading of it finds.
         List<String> spec = new SpecOracle(
-                        SpecOracle.scenarioVersions(SHAPE), Duration.ofHours(24).toMillis())
+                        OracleContract.scenarioVersions(SHAPE),
+                        Duration.ofHours(24).toMillis())
                 .standing(input.records());
         assertThat(spec).isNotEmpty();
         assertThat(ordered.anomalies.standing().stream()
