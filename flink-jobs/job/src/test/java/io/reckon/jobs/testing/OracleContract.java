@@ -29,7 +29,7 @@ public final class OracleContract {
     public record Terms(
             String aggregation, BigDecimal included, long minimum, BigDecimal tolerancePct, Pricing pricing) {}
 
-    /** One contract version; {@code termEnd} null for none. */
+    /** One contract version; {@code termEnd} null for none; {@code currency} as the contract writes it. */
     public record Version(
             String account,
             int version,
@@ -37,7 +37,8 @@ public final class OracleContract {
             int anchorDay,
             Long termEnd,
             BigDecimal escalatorPct,
-            Map<String, Terms> meters) {
+            Map<String, Terms> meters,
+            String currency) {
 
         public ContractEvent event() {
             return Contracts.event(json());
@@ -51,8 +52,15 @@ public final class OracleContract {
             String meterList = meters.entrySet().stream()
                     .map(e -> meterJson(e.getKey(), e.getValue()))
                     .collect(Collectors.joining(","));
-            return "{\"account_id\":\"%s\",\"version\":%d,\"effective_from\":\"%s\",\"currency\":\"usd\",\"billing_anchor_day\":%d%s,\"meters\":[%s]}"
-                    .formatted(account, version, Instant.ofEpochMilli(effectiveFrom), anchorDay, renewal, meterList);
+            return "{\"account_id\":\"%s\",\"version\":%d,\"effective_from\":\"%s\",\"currency\":\"%s\",\"billing_anchor_day\":%d%s,\"meters\":[%s]}"
+                    .formatted(
+                            account,
+                            version,
+                            Instant.ofEpochMilli(effectiveFrom),
+                            currency,
+                            anchorDay,
+                            renewal,
+                            meterList);
         }
 
         private static String meterJson(String meter, Terms t) {
@@ -139,7 +147,7 @@ public final class OracleContract {
                         0,
                         tolerance,
                         new Pricing("per_unit", new BigDecimal("150"), null, null, null)));
-        return new Version(account, version, Instant.parse(from).toEpochMilli(), anchor, null, null, meters);
+        return new Version(account, version, Instant.parse(from).toEpochMilli(), anchor, null, null, meters, "usd");
     }
 
     /** price(q) of section 3, in minor units, rounded half up once at the end. */

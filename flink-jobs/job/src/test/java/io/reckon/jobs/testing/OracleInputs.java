@@ -19,7 +19,7 @@ public final class OracleInputs {
     private OracleInputs() {}
 
     /** One or two versions per account, with the scenario's anchor day (its invoice lines follow it). */
-    public static List<OracleContract.Version> contracts(ArrivalScenario.Shape shape, Random r) {
+    public static List<OracleContract.Version> contracts(ArrivalScenario.Shape shape, Random r, Random money) {
         List<OracleContract.Version> out = new ArrayList<>();
         for (int a = 0; a < shape.accounts(); a++) {
             String account = "acct_" + a;
@@ -30,7 +30,8 @@ public final class OracleInputs {
             String first = r.nextInt(3) == 0
                     ? pick(r, "2026-02-10T00:00:00Z", "2026-03-01T00:00:00Z")
                     : "2026-01-01T00:00:00Z";
-            out.add(version(account, 1, first, anchor, true, r));
+            String currency = money.nextInt(5) == 0 ? "eur" : "usd";
+            out.add(version(account, 1, first, anchor, true, currency, r));
             if (shape.secondVersion()) {
                 String from = pick(
                         r,
@@ -39,14 +40,14 @@ public final class OracleInputs {
                         "2026-03-01T00:00:00Z",
                         "2026-03-15T00:00:00Z");
                 int anchor2 = r.nextInt(4) == 0 ? pick(r, 1, 15, 28) : anchor;
-                out.add(version(account, 2, from, anchor2, r.nextInt(4) != 0, r));
+                out.add(version(account, 2, from, anchor2, r.nextInt(4) != 0, currency, r));
             }
         }
         return out;
     }
 
     private static OracleContract.Version version(
-            String account, int version, String from, int anchor, boolean storage, Random r) {
+            String account, int version, String from, int anchor, boolean storage, String currency, Random r) {
         Map<String, OracleContract.Terms> meters = new LinkedHashMap<>();
         meters.put("api_calls", terms(r, false));
         if (storage) {
@@ -66,7 +67,8 @@ public final class OracleInputs {
                 anchor,
                 termEnd == null ? null : Instant.parse(termEnd).toEpochMilli(),
                 d(pick(r, "7", "2.5", "10", "0.1")),
-                meters);
+                meters,
+                currency);
     }
 
     /** A meter's terms; a count of the storage meter's records, which has no summaries. */
@@ -162,7 +164,7 @@ public final class OracleInputs {
             line.eventTime = p.end();
             line.quantity = BigDecimal.ZERO;
             line.amountMinor = p.pricedReportedUnescalated() + r.nextInt(5) - 2;
-            line.currency = "usd";
+            line.currency = p.currency(); // lower case, as decoding leaves every code
             line.status = "open";
             out.add(line);
         }

@@ -25,6 +25,7 @@ public final class SpecOracle {
 
     /** The figures of one (account, meter, period) and the leak anomalies that stand on them. */
     public record Period(
+            String currency,
             String account,
             String meter,
             long start,
@@ -75,6 +76,9 @@ public final class SpecOracle {
             Terms terms = v == null ? null : v.meters().get(e.meter);
             if (terms == null) {
                 continue; // no version in effect yet, or a meter it does not list: unmapped
+            }
+            if (e.kind == MeterEvent.Kind.INVOICE_LINE && !e.currency.equalsIgnoreCase(v.currency())) {
+                continue; // another currency than the contract's: dead-lettered, never added
             }
             periods.computeIfAbsent(
                             e.accountId + "|" + e.meter + "|" + start,
@@ -219,6 +223,7 @@ public final class SpecOracle {
                 }
             }
             return new Period(
+                    version.currency(),
                     account,
                     meter,
                     start,
@@ -240,7 +245,7 @@ public final class SpecOracle {
             a.meter = meter;
             a.periodStart = start;
             a.periodEnd = end;
-            a.currency = "usd";
+            a.currency = version.currency().toLowerCase(java.util.Locale.ROOT);
             a.actualQuantity = actual;
             a.reportedQuantity = reported;
             a.expectedAmountMinor = expected;
