@@ -2,6 +2,7 @@ package io.reckon.jobs.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.testing.ArrivalScenario;
@@ -13,7 +14,6 @@ import io.reckon.jobs.testing.SpecOracle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -39,14 +39,6 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
  * boundaries and RENEWAL_DRIFT occurs.
  */
 class SpecOracleTest {
-
-    private static final Set<String> LEAKS = Set.of(
-            "UNDER_REPORTED_USAGE",
-            "OVER_REPORTED_USAGE",
-            "UNBILLED_USAGE",
-            "RENEWAL_DRIFT",
-            "MISSED_OVERAGE",
-            "OVERBILLED");
 
     @Provide
     Arbitrary<ArrivalScenario.Shape> shapes() {
@@ -147,6 +139,8 @@ class SpecOracleTest {
     }
 
     private static List<AnomalyRecord> leaks(List<AnomalyRecord> revisions) {
-        return revisions.stream().filter(a -> LEAKS.contains(a.type)).toList();
+        return revisions.stream()
+                .filter(a -> AnomalyType.valueOf(a.type).isLeak())
+                .toList();
     }
 }
