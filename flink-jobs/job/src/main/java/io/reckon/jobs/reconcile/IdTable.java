@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * The deduplication ids of one key and input with their copies ({@link IdCopies}), held in a few
@@ -14,9 +15,9 @@ import java.util.function.Consumer;
  * retained (the map's node, the id's string and its bytes, the copies), hundreds of thousands per key
  * and month on a busy meter, and the garbage collector copies and marks every one of them: most of the
  * CPU that keeping ids cost (docs/benchmarks.md, ninth round). Here an id with one copy whose quantity
- * fits in a long (almost every id) is a slot of parallel arrays and its characters in a shared array
- * ({@link IdSlots}), in segments of at most {@link #MAX_SEGMENT_SLOTS} slots chosen by the id's hash:
- * a key holds a few objects per segment however many ids it has. Other ids (several copies, a wider
+ * fits in a long (almost every id) is a slot of one array and its characters in a shared array
+ * ({@link IdSlots}), in segments of at most {@link #MAX_SEGMENT_SLOTS} slots chosen by the id's keyed
+ * hash ({@link IdHash}): a key holds a few objects per segment however many ids it has. Other ids (several copies, a wider
  * quantity, a copy of the first layout without a quantity) are kept as {@link IdCopies} in a small map
  * beside them; an id is in exactly one of the two.
  *
@@ -34,6 +35,8 @@ final class IdTable {
     private static final int MAX_SLOT_ID_CHARS = Character.MAX_VALUE;
 
     private final int maxSegmentSlots;
+    /** The hash of an id as stored (never 0): {@link #keyedHash} but in tests. */
+    private final ToIntFunction<String> hashing;
     /** The segments; an id's is chosen by the top {@link #segmentBits} bits of its mixed hash. */
     private IdSlots[] segments;
 
@@ -42,18 +45,28 @@ final class IdTable {
     private Map<String, IdCopies> others;
 
     IdTable() {
-        this(MAX_SEGMENT_SLOTS);
+        this(MAX_SEGMENT_SLOTS, IdTable::keyedHash);
     }
 
-    /** A table whose segments split past {@code maxSegmentSlots} slots (small in tests, to split often). */
-    IdTable(int maxSegmentSlots) {
+    /**
+     * A table whose segments split past {@code maxSegmentSlots} slots and whose ids hash by {@code
+     * hashing}: in tests, small segments that split often and a weak hash under which ids collide.
+     */
+    IdTable(int maxSegmentSlots, ToIntFunction<String> hashing) {
         this.maxSegmentSlots = maxSegmentSlots;
+        this.hashing = hashing;
         this.segments = new IdSlots[] {new IdSlots(IdSlots.MIN_SLOTS)};
     }
 
-    /** The id's hash as stored: never 0, which marks a free slot. */
-    static int hashOf(String id) {
-        int h = id.hashCode();
+    /** The id's hash as stored, from {@link IdHash}: never 0, which marks a free slot. */
+    static int keyedHash(String id) {
+        long h = IdHash.of(id);
+        int folded = (int) (h ^ (h >>> 32));
+        return folded == 0 ? 1 : folded;
+    }
+
+    private int hashOf(String id) {
+        int h = hashing.applyAsInt(id);
         return h == 0 ? 1 : h;
     }
 
@@ -75,6 +88,18 @@ final class IdTable {
             n += s.size();
         }
         return n;
+    }
+
+    /**
+     * The most slots any lookup in this table visits: the longest run of ids before a free slot. A
+     * diagnostic; under a hash no one can aim at, it stays a handful however the ids were chosen.
+     */
+    int longestProbe() {
+        int longest = 0;
+        for (IdSlots s : segments) {
+            longest = Math.max(longest, s.longestRun());
+        }
+        return longest;
     }
 
     boolean isEmpty() {
@@ -198,7 +223,7 @@ final class IdTable {
 
     /** A copy sharing nothing mutable with this table. */
     IdTable copy() {
-        IdTable c = new IdTable(maxSegmentSlots);
+        IdTable c = new IdTable(maxSegmentSlots, hashing);
         c.segments = new IdSlots[segments.length];
         for (int i = 0; i < segments.length; i++) {
             c.segments[i] = segments[i].copy();

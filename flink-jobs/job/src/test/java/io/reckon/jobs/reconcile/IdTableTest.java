@@ -94,10 +94,14 @@ class IdTableTest {
     }
 
     @Property(tries = 300)
-    void holdsExactlyTheIdsOfAPlainMap(@ForAll("operations") List<Op> ops, @ForAll boolean smallSegments)
+    void holdsExactlyTheIdsOfAPlainMap(
+            @ForAll("operations") List<Op> ops, @ForAll boolean smallSegments, @ForAll boolean stringHash)
             throws Exception {
         // Segments of 16 slots split after 9 ids: the ids of every try spread over several segments.
-        IdTable table = smallSegments ? new IdTable(IdSlots.MIN_SLOTS) : new IdTable();
+        // Under String.hashCode the ids of a group share their hash (the keyed hash spreads them).
+        IdTable table = new IdTable(
+                smallSegments ? IdSlots.MIN_SLOTS : IdTable.MAX_SEGMENT_SLOTS,
+                stringHash ? String::hashCode : IdTable::keyedHash);
         Map<String, IdCopies> model = new HashMap<>();
         for (Op op : ops) {
             if (op instanceof Put p) {
@@ -135,6 +139,33 @@ class IdTableTest {
         assertThat(left).hasSize(10).containsKey("evt-9990").containsKey("evt-9999");
         assertThat(table.get("evt-9989")).isNull();
         assertThat(table.get("evt-9995")).isEqualTo(IdCopies.one(9_995, BigDecimal.valueOf(9_995, 9)));
+    }
+
+    @Test
+    void idsMadeToShareAHashDoNotShareAProbe() {
+        // 2^15 ids of one String.hashCode, as a hostile producer could send: "Aa" and "BB" hash alike.
+        List<String> flood = new ArrayList<>();
+        for (int i = 0; i < 1 << 15; i++) {
+            StringBuilder id = new StringBuilder("evt-");
+            for (int bit = 0; bit < 15; bit++) {
+                id.append(((i >> bit) & 1) == 0 ? "Aa" : "BB");
+            }
+            flood.add(id.toString());
+        }
+        assertThat(flood.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
+        IdTable keyed = new IdTable();
+        IdTable byStringHash = new IdTable(IdTable.MAX_SEGMENT_SLOTS, String::hashCode);
+        for (int i = 0; i < 4_096; i++) {
+            byStringHash.putIfAbsent(flood.get(i), IdCopies.one(i, BigDecimal.ONE));
+        }
+        for (int i = 0; i < flood.size(); i++) {
+            keyed.putIfAbsent(flood.get(i), IdCopies.one(i, BigDecimal.ONE));
+        }
+        // Under String.hashCode each new id is compared with every one before it.
+        assertThat(byStringHash.longestProbe()).isEqualTo(4_096);
+        assertThat(keyed.size()).isEqualTo(1 << 15);
+        assertThat(keyed.longestProbe()).isLessThan(100);
+        assertThat(keyed.get(flood.get(12_345))).isEqualTo(IdCopies.one(12_345, BigDecimal.ONE));
     }
 
     private static void assertSame(IdTable table, Map<String, IdCopies> model) {
