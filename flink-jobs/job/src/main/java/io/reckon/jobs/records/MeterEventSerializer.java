@@ -127,14 +127,14 @@ public final class MeterEventSerializer extends TypeSerializerSingleton<MeterEve
             throw new IOException("Corrupt meter event: kind " + kind);
         }
         e.kind = kind == NO_KIND ? null : KINDS[kind];
-        e.id = StringValue.readString(in);
-        e.accountId = StringValue.readString(in);
-        e.meter = StringValue.readString(in);
+        e.id = WireStrings.read(in);
+        e.accountId = WireStrings.read(in);
+        e.meter = WireStrings.read(in);
         e.eventTime = in.readLong();
         e.quantity = DecimalCodec.readFull(in);
-        e.invoiceId = StringValue.readString(in);
-        e.currency = StringValue.readString(in);
-        e.status = StringValue.readString(in);
+        e.invoiceId = WireStrings.read(in);
+        e.currency = WireStrings.read(in);
+        e.status = WireStrings.read(in);
         e.periodStart = DecimalCodec.readZigZag(in);
         e.periodEnd = DecimalCodec.readZigZag(in);
         e.amountMinor = DecimalCodec.readZigZag(in);
