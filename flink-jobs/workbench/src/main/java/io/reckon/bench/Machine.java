@@ -1,5 +1,6 @@
 package io.reckon.bench;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -25,8 +26,30 @@ final class Machine {
                 ManagementFactory.getGarbageCollectorMXBeans().stream()
                         .map(GarbageCollectorMXBean::getName)
                         .toList());
+        m.put("jvm_options", jvmOptions());
+        m.put("transparent_huge_pages", vmOption("UseTransparentHugePages"));
         m.put("load_average_1m", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return m;
+    }
+
+    /**
+     * The JVM's heap, collector and other -X options the run was given (not its -D properties, which
+     * may hold what no report should).
+     */
+    private static List<String> jvmOptions() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X"))
+                .toList();
+    }
+
+    private static String vmOption(String name) {
+        try {
+            return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption(name)
+                    .getValue();
+        } catch (RuntimeException notHotSpot) {
+            return "unknown";
+        }
     }
 
     private static String firstValue(Path file, String field) {
