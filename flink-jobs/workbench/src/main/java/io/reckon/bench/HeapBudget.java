@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * Whether a benchmark with heap state fits the JVM's heap. Reckon keeps every deduplication id on the
- * heap while its period is retained (about 140 bytes each with heap state: the map entry, the id and
- * its copy), so the dense profile's 10,000,000 ids need more than the command line's default heap; a
+ * heap while its period is retained (128 bytes each measured for ids of 13 characters: a slot of its
+ * key's table, its characters and the table's free slots; 140 leaves room for longer ids), so the
+ * dense profile's 10,000,000 ids need more than the command line's default heap; a
  * run that does not fit spends its time collecting garbage until the local cluster's heartbeats time
  * out, which says nothing about the cause. This says it before the run.
  */
