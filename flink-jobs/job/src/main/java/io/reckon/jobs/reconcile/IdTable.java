@@ -17,9 +17,9 @@ import java.util.function.ToIntFunction;
  * CPU that keeping ids cost (docs/benchmarks.md, ninth round). Here an id with one copy whose quantity
  * fits in a long (almost every id) is a slot of one array and its characters in a shared array
  * ({@link IdSlots}), in segments of at most {@link #MAX_SEGMENT_SLOTS} slots chosen by the id's keyed
- * hash ({@link IdHash}): a key holds a few objects per segment however many ids it has. Other ids (several copies, a wider
- * quantity, a copy of the first layout without a quantity) are kept as {@link IdCopies} in a small map
- * beside them; an id is in exactly one of the two.
+ * hash ({@link IdHash}): a key holds a few objects per segment however many ids it has. Other ids
+ * (several copies, a wider quantity, a copy of the first layout without a quantity) are kept as {@link
+ * IdCopies} in a small map beside them; an id is in exactly one of the two.
  *
  * <p>Written by hand because the point is the absence of an object per id: the primitive-keyed maps of
  * the usual collection libraries still hold each String key as an object.

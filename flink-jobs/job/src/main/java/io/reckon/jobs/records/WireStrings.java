@@ -41,17 +41,24 @@ final class WireStrings {
         return new String(latin1, 0, length, StandardCharsets.ISO_8859_1);
     }
 
-    /** The rest of a string once a char beyond 7 bits appears at {@code at}: chars {@code 0..at-1} are in {@code start}. */
+    /**
+     * The rest of a string once a char beyond 7 bits appears at {@code at} (chars {@code 0..at-1} are
+     * in {@code start}); the buffer grows with the chars read, not with the length announced.
+     */
     private static String readWide(DataInputView in, byte[] start, int at, int length, int first) throws IOException {
-        char[] chars = new char[length];
+        char[] chars = new char[Math.min(length, Math.max(4096, 2 * at))];
         for (int i = 0; i < at; i++) {
             chars[i] = (char) start[i];
         }
         chars[at] = (char) first;
         for (int i = at + 1; i < length; i++) {
-            chars[i] = (char) readGroups(in, in.readUnsignedByte());
+            char c = (char) readGroups(in, in.readUnsignedByte());
+            if (i == chars.length) {
+                chars = Arrays.copyOf(chars, Math.min(length, 2 * chars.length));
+            }
+            chars[i] = c;
         }
-        return new String(chars);
+        return new String(chars, 0, length);
     }
 
     /** A number whose first byte is {@code first}: 7 bits per byte, low group first, high bit set on all but the last. */

@@ -78,6 +78,15 @@ class WireStringsTest {
                 .isInstanceOf(EOFException.class);
     }
 
+    @Test
+    void aLengthBeyondTheBytesOfWideCharsEndsInAnEndOfInputToo() {
+        // 2^31 - 2 characters announced (more than any array holds), then 'a', 'é' (two bytes: 0xE9
+        // is beyond 7 bits) and nothing more.
+        byte[] bytes = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 'a', (byte) 0xE9, 0x01};
+        assertThatThrownBy(() -> WireStrings.read(new DataInputDeserializer(bytes)))
+                .isInstanceOf(EOFException.class);
+    }
+
     /** The string read, null, or the exception thrown. */
     private static Object readWith(byte[] bytes, boolean flink) {
         DataInputDeserializer in = new DataInputDeserializer(bytes);
