@@ -200,15 +200,11 @@ class KafkaRoundTripTest {
         assertThat(read).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    /** Fails once, after at least 20 elements went downstream since the last checkpoint. */
     @Test
     void aReadCommittedReadWaitsForATransactionCommittedWhileItReads() throws Exception {
         String topic = newTopic("settling");
         admin.produce(topic, "k", utf8("before"));
-        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
-            producer.beginTransaction();
-            producer.send(new ProducerRecord<>(topic, utf8("k"), utf8("in the transaction")));
-            producer.flush();
+        try (KafkaProducer<byte[], byte[]> producer = inOpenTransaction(topic, "in the transaction")) {
             // Committed while the read is under way, as a job's last transaction may still be when the
             // job has returned: its commit markers are written after the commit call returns.
             CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> {
@@ -225,10 +221,7 @@ class KafkaRoundTripTest {
     void aReadCommittedReadLeavesOutATransactionStillOpenOnceItHasWaited() throws Exception {
         String topic = newTopic("open");
         admin.produce(topic, "k", utf8("before"));
-        try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
-            producer.beginTransaction();
-            producer.send(new ProducerRecord<>(topic, utf8("k"), utf8("never committed")));
-            producer.flush();
+        try (KafkaProducer<byte[], byte[]> producer = inOpenTransaction(topic, "never committed")) {
             admin.produce(topic, "k", utf8("after, behind the open transaction"));
             long started = System.nanoTime();
             List<ConsumerRecord<byte[], byte[]>> read = admin.readAll(topic, true, Duration.ofSeconds(1));
@@ -241,12 +234,16 @@ class KafkaRoundTripTest {
         assertThat(values(admin.readAll(topic, true))).containsExactly("before", "after, behind the open transaction");
     }
 
-    private static KafkaProducer<byte[], byte[]> transactionalProducer() {
+    /** A transactional producer whose open transaction holds {@code value}, sent and flushed to {@code topic}. */
+    private static KafkaProducer<byte[], byte[]> inOpenTransaction(String topic, String value) {
         Properties props = KafkaOptions.clientProperties(KAFKA.flinkConfig());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "read-all-" + UUID.randomUUID());
         KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         producer.initTransactions();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(topic, utf8("k"), utf8(value)));
+        producer.flush();
         return producer;
     }
 
@@ -269,6 +266,7 @@ class KafkaRoundTripTest {
         }
     }
 
+    /** Fails once, after at least 20 elements went downstream since the last checkpoint. */
     static final class FailOnceAfterACheckpoint implements MapFunction<Long, Long>, CheckpointedFunction {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         private final long failFrom;
