@@ -38,7 +38,7 @@ import org.apache.flink.types.Row;
  *
  * <pre>{@code
  * Bench.Report r = Bench.run(new Bench.Config("sparse", BenchWorkload.Options.defaults(),
- *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, false, 0.1,
+ *         List.of(Bench.Mode.IN_MEMORY), List.of(Bench.Backend.HEAP), true, false, 0.1, 1,
  *         Bench.DEFAULT_MANAGED_MEMORY, workDir), System.err);
  * System.out.println(r.valid());
  * }</pre>
@@ -77,6 +77,8 @@ public final class Bench {
      *     the reconciling, with and without keeping each id as a state entry
      * @param warmup the share of the workload each engine first runs once, in memory with heap state,
      *     so the measured run pays less for class loading and JIT compilation; 0 for none
+     * @param repeat runs of each engine per mode and backend, alternated (Reckon, the baseline, Reckon,
+     *     ...); the report stands on each engine's median run ({@link Repeats})
      * @param managedMemory Flink's managed memory for the local cluster, which RocksDB takes its block
      *     cache and write buffers from ({@link #DEFAULT_MANAGED_MEMORY})
      */
@@ -88,8 +90,16 @@ public final class Bench {
             boolean baseline,
             boolean floor,
             double warmup,
+            int repeat,
             MemorySize managedMemory,
-            Path workDir) {}
+            Path workDir) {
+
+        public Config {
+            if (repeat < 1) {
+                throw new IllegalArgumentException("repeat must be at least 1, not " + repeat);
+            }
+        }
+    }
 
     /**
      * The managed memory both engines run with. A local environment has 128 MB unless told otherwise,
@@ -105,7 +115,9 @@ public final class Bench {
 
     /**
      * Reckon and the baseline on one input, mode and backend; the two floors ({@link FloorFunction})
-     * where they were run, else null.
+     * where they were run, else null. With {@code --repeat}, {@code reckon} and {@code baseline} are
+     * the median runs of {@code reckonRuns} and {@code baselineRuns} (all of them, in the order they
+     * ran), and {@code differences} also holds where runs of one engine disagree.
      */
     public record Comparison(
             String mode,
@@ -114,7 +126,30 @@ public final class Bench {
             BenchRun baseline,
             List<String> differences,
             BenchRun floor,
-            BenchRun floorWithIds) {
+            BenchRun floorWithIds,
+            List<BenchRun> reckonRuns,
+            List<BenchRun> baselineRuns) {
+
+        /** A comparison of one run of each engine. */
+        public Comparison(
+                String mode,
+                String stateBackend,
+                BenchRun reckon,
+                BenchRun baseline,
+                List<String> differences,
+                BenchRun floor,
+                BenchRun floorWithIds) {
+            this(
+                    mode,
+                    stateBackend,
+                    reckon,
+                    baseline,
+                    differences,
+                    floor,
+                    floorWithIds,
+                    List.of(reckon),
+                    baseline == null ? List.of() : List.of(baseline));
+        }
 
         /** The floor that bounds Reckon's layout of state (the one keeping ids), else the plain one. */
         public BenchRun ceiling() {
@@ -148,11 +183,15 @@ public final class Bench {
             Map<String, Long> stateFootprint,
             List<Comparison> comparisons) {
 
-        /** False when any comparison is void: the baseline's findings differ from Reckon's, or are empty. */
+        /**
+         * False when any comparison is void: the baseline's findings differ from Reckon's or are empty,
+         * or runs of one engine found different things.
+         */
         public boolean valid() {
             return comparisons.stream()
                     .allMatch(c -> c.baseline() == null
-                            || (c.findingsEqual() && !c.reckon().findings().isEmpty()));
+                            ? c.differences().isEmpty()
+                            : c.findingsEqual() && !c.reckon().findings().isEmpty());
         }
     }
 
@@ -201,18 +240,30 @@ public final class Bench {
                     BenchInputs.load(kafka, w);
                 }
                 for (Backend backend : config.backends()) {
-                    progress.printf(
-                            "Reckon, %s, %s state, %d events ...%n", mode.label, backend.flinkName, w.totalRecords());
-                    BenchRun reckon = runReckon(w, mode, backend, local, kafka);
-                    printRate(progress, reckon);
-                    BenchRun sql = null;
-                    List<String> differences = List.of();
-                    if (config.baseline()) {
-                        progress.printf("Flink SQL baseline, %s, %s state ...%n", mode.label, backend.flinkName);
-                        sql = runSql(w, mode, backend, local, kafka);
-                        printRate(progress, sql);
-                        differences = differences(reckon.findings(), sql.findings());
+                    List<BenchRun> reckonRuns = new ArrayList<>();
+                    List<BenchRun> sqlRuns = new ArrayList<>();
+                    for (int i = 1; i <= config.repeat(); i++) {
+                        String of = config.repeat() > 1 ? " (run " + i + " of " + config.repeat() + ")" : "";
+                        progress.printf(
+                                "Reckon, %s, %s state, %d events%s ...%n",
+                                mode.label, backend.flinkName, w.totalRecords(), of);
+                        reckonRuns.add(runReckon(w, mode, backend, local, kafka));
+                        printRate(progress, reckonRuns.get(i - 1));
+                        if (config.baseline()) {
+                            progress.printf(
+                                    "Flink SQL baseline, %s, %s state%s ...%n", mode.label, backend.flinkName, of);
+                            sqlRuns.add(runSql(w, mode, backend, local, kafka));
+                            printRate(progress, sqlRuns.get(i - 1));
+                        }
                     }
+                    BenchRun reckon = Repeats.median(reckonRuns);
+                    BenchRun sql = sqlRuns.isEmpty() ? null : Repeats.median(sqlRuns);
+                    List<String> differences = new ArrayList<>();
+                    if (sql != null) {
+                        differences.addAll(differences(reckon.findings(), sql.findings()));
+                    }
+                    differences.addAll(Repeats.disagreements(reckonRuns));
+                    differences.addAll(Repeats.disagreements(sqlRuns));
                     BenchRun floor = null;
                     BenchRun floorWithIds = null;
                     if (config.floor()) {
@@ -222,7 +273,15 @@ public final class Bench {
                         printRate(progress, floorWithIds);
                     }
                     comparisons.add(new Comparison(
-                            mode.label, backend.flinkName, reckon, sql, differences, floor, floorWithIds));
+                            mode.label,
+                            backend.flinkName,
+                            reckon,
+                            sql,
+                            differences,
+                            floor,
+                            floorWithIds,
+                            reckonRuns,
+                            sqlRuns));
                 }
             }
         } finally {
@@ -458,19 +517,24 @@ public final class Bench {
 
     /** What one side found that the other did not, or found with other figures; empty when equal. */
     static List<String> differences(List<BenchFinding> reckon, List<BenchFinding> sql) {
-        TreeSet<String> a = new TreeSet<>();
-        reckon.forEach(f -> a.add(f.toString()));
-        TreeSet<String> b = new TreeSet<>();
-        sql.forEach(f -> b.add(f.toString()));
+        return differences(reckon, "Reckon", sql, "SQL");
+    }
+
+    /** {@link #differences} of two sets of findings named {@code nameA} and {@code nameB}. */
+    static List<String> differences(List<BenchFinding> a, String nameA, List<BenchFinding> b, String nameB) {
+        TreeSet<String> inA = new TreeSet<>();
+        a.forEach(f -> inA.add(f.toString()));
+        TreeSet<String> inB = new TreeSet<>();
+        b.forEach(f -> inB.add(f.toString()));
         List<String> out = new ArrayList<>();
-        for (String s : a) {
-            if (!b.contains(s)) {
-                out.add("only Reckon: " + s);
+        for (String s : inA) {
+            if (!inB.contains(s)) {
+                out.add("only " + nameA + ": " + s);
             }
         }
-        for (String s : b) {
-            if (!a.contains(s)) {
-                out.add("only SQL: " + s);
+        for (String s : inB) {
+            if (!inA.contains(s)) {
+                out.add("only " + nameB + ": " + s);
             }
         }
         return out;

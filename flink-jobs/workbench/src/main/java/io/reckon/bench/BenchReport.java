@@ -37,6 +37,7 @@ public final class BenchReport {
         workload.put("seed", o.seed());
         workload.put("parallelism", o.lanes());
         root.put("workload", workload);
+        root.put("runs_per_engine", runsPerEngine(r));
         root.put("machine", r.machine());
         root.put("flink_managed_memory_bytes", r.managedMemoryBytes());
         Map<String, Object> state = new LinkedHashMap<>(r.stateFootprint());
@@ -74,6 +75,8 @@ public final class BenchReport {
                                     0,
                                     Math.min(SHOWN_DIFFERENCES, c.differences().size())));
             m.put("differences_total", c.differences().size());
+            m.put("reckon_runs_events_per_cpu_second", Repeats.eventsPerCpuSecond(c.reckonRuns()));
+            m.put("baseline_runs_events_per_cpu_second", Repeats.eventsPerCpuSecond(c.baselineRuns()));
             runs.add(m);
         }
         root.put("comparisons", runs);
@@ -81,6 +84,14 @@ public final class BenchReport {
                 "targets",
                 BenchTargets.of(r).stream().map(BenchTargets.Target::tree).toList());
         return root;
+    }
+
+    /** Runs of each engine per comparison (each engine's figures are its median run's); 1 without any. */
+    private static int runsPerEngine(Bench.Report r) {
+        return r.comparisons().stream()
+                .mapToInt(c -> c.reckonRuns().size())
+                .max()
+                .orElse(1);
     }
 
     private static Map<String, Object> run(BenchRun b, Long stateBytesPerKey) {
@@ -120,6 +131,12 @@ public final class BenchReport {
                 r.workload().lanes(),
                 r.workload().seed(),
                 r.managedMemoryBytes() >> 20));
+        int repeat = runsPerEngine(r);
+        if (repeat > 1) {
+            s.append(String.format(
+                    "Each engine ran %d times per mode and state backend, alternated; its row is its median run.%n",
+                    repeat));
+        }
         s.append(String.format(
                 "%-11s %-8s %-9s %12s %14s %14s %8s %8s %10s %10s %9s%n",
                 "mode",
@@ -135,8 +152,10 @@ public final class BenchReport {
                 "findings"));
         for (Bench.Comparison c : r.comparisons()) {
             row(s, c, c.reckon());
+            runs(s, c.reckonRuns());
             if (c.baseline() != null) {
                 row(s, c, c.baseline());
+                runs(s, c.baselineRuns());
                 s.append(String.format(
                         "%-11s %-8s ratio     %12.2f %14.2f %14.2f   findings %s%n",
                         "",
@@ -147,10 +166,10 @@ public final class BenchReport {
                         c.findingsEqual()
                                 ? "equal"
                                 : "DIFFER (" + c.differences().size() + ")"));
-                c.differences().stream()
-                        .limit(5)
-                        .forEach(d -> s.append("    ").append(d).append('\n'));
             }
+            c.differences().stream()
+                    .limit(5)
+                    .forEach(d -> s.append("    ").append(d).append('\n'));
             if (c.floor() != null) {
                 row(s, c, c.floor());
             }
@@ -175,8 +194,16 @@ public final class BenchReport {
         s.append(
                 r.valid()
                         ? "Comparison valid.\n"
-                        : "VOID: the baseline's findings differ from Reckon's or are empty.\n");
+                        : "VOID: the baseline's findings differ from Reckon's or are empty, or runs of one engine"
+                                + " disagree.\n");
         return s.toString();
+    }
+
+    /** The events per CPU-second of every run, when there was more than one. */
+    private static void runs(StringBuilder s, List<BenchRun> runs) {
+        if (runs.size() > 1) {
+            s.append(String.format("%-30s runs: %s%n", "", Repeats.eventsPerCpuSecond(runs)));
+        }
     }
 
     private static void row(StringBuilder s, Bench.Comparison c, BenchRun b) {

@@ -106,6 +106,13 @@ public final class BenchCommand implements Callable<Integer> {
     double warmup;
 
     @Option(
+            names = "--repeat",
+            defaultValue = "1",
+            description = "Runs of each engine per mode and state backend, alternated; each engine's figures"
+                    + " are then its median run's, and every run must find the same (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(
             names = "--managed-memory",
             defaultValue = Bench.DEFAULT_MANAGED_MEMORY_SIZE,
             description = "Flink managed memory of the local cluster, where RocksDB keeps its block cache and"
@@ -145,6 +152,9 @@ public final class BenchCommand implements Callable<Integer> {
             };
             if (!(warmup >= 0 && warmup <= 10)) {
                 throw new IllegalArgumentException("--warmup must be a share between 0 and 10, not " + warmup);
+            }
+            if (repeat < 1 || repeat > 99) {
+                throw new IllegalArgumentException("--repeat must be between 1 and 99, not " + repeat);
             }
             BenchProfile named = BenchProfile.parse(profile);
             BenchWorkload.Options p = named.options;
@@ -190,6 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
                             !noBaseline,
                             floor,
                             noWarmup ? 0 : warmup,
+                            repeat,
                             managed,
                             work),
                     System.err);

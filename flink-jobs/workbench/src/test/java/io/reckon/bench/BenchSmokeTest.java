@@ -174,6 +174,7 @@ class BenchSmokeTest {
                 true,
                 floor,
                 0,
+                1,
                 Bench.DEFAULT_MANAGED_MEMORY,
                 work);
     }
