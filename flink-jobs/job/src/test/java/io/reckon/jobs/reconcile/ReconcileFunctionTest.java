@@ -12,6 +12,7 @@ import io.reckon.jobs.testing.Contracts;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -132,6 +133,38 @@ class ReconcileFunctionTest {
         assertThat(keyedStateEntries()).isPositive();
         // Retired buckets go one millisecond after the hour (ticks are on the hour).
         watermark("2026-06-08T00:00:00.001Z");
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(keyedStateEntries()).isZero();
+    }
+
+    @Test
+    void theEndOfTheInputSettlesEveryPeriodAndLeavesNoStateOrTimer() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        // March and April, with ids on both sides of the period boundary within the dedup horizon of it
+        // (a sweep at March's release would keep them), an exact copy (counts once) and a copy of u1 more
+        // than the horizon later (counts again, in April).
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "100");
+        usage("u2", "2026-03-31T23:30:00Z", "50");
+        usage("u2", "2026-03-31T23:30:00Z", "50");
+        usage("u3", "2026-04-01T00:10:00Z", "30");
+        reported("r2", "2026-04-01T00:15:00Z", "30");
+        usage("u1", "2026-04-02T10:00:00Z", "100");
+        // March is final by now, April not.
+        watermark("2026-04-02T12:00:00Z");
+
+        // The end of a bounded input: every period is final and released in this one watermark.
+        harness.watermark(Long.MAX_VALUE);
+
+        Map<String, Long> under = finals(anomalies()).stream()
+                .filter(a -> a.type.equals("UNDER_REPORTED_USAGE"))
+                .collect(Collectors.toMap(
+                        a -> Instant.ofEpochMilli(a.periodStart) + " " + a.actualQuantity.toPlainString(),
+                        a -> a.amountMinor));
+        assertThat(under)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "2026-03-01T00:00:00Z 150", 100L,
+                        "2026-04-01T00:00:00Z 130", 200L));
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(keyedStateEntries()).isZero();
     }
