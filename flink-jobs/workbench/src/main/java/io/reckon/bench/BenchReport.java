@@ -77,6 +77,12 @@ public final class BenchReport {
             m.put("differences_total", c.differences().size());
             m.put("reckon_runs_events_per_cpu_second", Repeats.eventsPerCpuSecond(c.reckonRuns()));
             m.put("baseline_runs_events_per_cpu_second", Repeats.eventsPerCpuSecond(c.baselineRuns()));
+            m.put(
+                    "reckon_runs_events_per_cpu_second_without_jit",
+                    Repeats.eventsPerCpuSecondWithoutJit(c.reckonRuns()));
+            m.put(
+                    "baseline_runs_events_per_cpu_second_without_jit",
+                    Repeats.eventsPerCpuSecondWithoutJit(c.baselineRuns()));
             runs.add(m);
         }
         root.put("comparisons", runs);

@@ -9,9 +9,11 @@ import java.util.List;
  * reckon bench --repeat}): the report stands on the median run, and every run must find the same
  * periods with the same figures.
  *
- * <p>One run's figure on a shared two-core machine moves by a third from run to run (docs/benchmarks.md,
- * "Method"), while the engines' work does not: the median of runs taken alternately, Reckon then the
- * baseline, is what a ratio between them can rest on.
+ * <p>One run's figure on a shared two-core machine moves by a third from run to run while the engines'
+ * work does not, and with heap state the first runs of a process are slower than the later ones, the
+ * JIT's work on the classes the jobs share carrying over (docs/benchmarks.md, "Method" and the
+ * twenty-first round): the median of runs taken alternately, Reckon then the baseline, is what a ratio
+ * between them can rest on.
  */
 final class Repeats {
 
@@ -49,5 +51,12 @@ final class Repeats {
     /** Each run's events per CPU-second, rounded, in the order they ran. */
     static List<Long> eventsPerCpuSecond(List<BenchRun> runs) {
         return runs.stream().map(r -> Math.round(r.eventsPerCpuSecond())).toList();
+    }
+
+    /** Each run's events per CPU-second without the JIT compilers' share, rounded, in the order they ran. */
+    static List<Long> eventsPerCpuSecondWithoutJit(List<BenchRun> runs) {
+        return runs.stream()
+                .map(r -> Math.round(r.eventsPerCpuSecondWithoutJit()))
+                .toList();
     }
 }

@@ -51,6 +51,15 @@ class RepeatsTest {
     }
 
     @Test
+    void eachRunsFiguresAreListedInTheOrderTheyRan() {
+        // 1,000,000 events in 2 and in 1 CPU-seconds, of which 0.1 in the JIT compilers.
+        List<BenchRun> runs = List.of(run("reckon", 2_000, List.of()), run("reckon", 1_000, List.of()));
+
+        assertThat(Repeats.eventsPerCpuSecond(runs)).containsExactly(500_000L, 1_000_000L);
+        assertThat(Repeats.eventsPerCpuSecondWithoutJit(runs)).containsExactly(526_316L, 1_111_111L);
+    }
+
+    @Test
     void noRunsHaveNoMedian() {
         assertThatThrownBy(() -> Repeats.median(List.of())).isInstanceOf(IllegalArgumentException.class);
     }

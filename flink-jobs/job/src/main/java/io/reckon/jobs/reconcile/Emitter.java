@@ -50,7 +50,10 @@ final class Emitter {
             throws Exception {
         AnomalyState previous = anomalies.get(id.encoded());
         if (previous != null) {
-            emit(key, id, end, p, previous.resolved(id.type()), finalEvaluation, watermark);
+            Finding f = previous.resolved(id.type());
+            if (!neverOpened(p, f)) {
+                emit(key, id, end, p, f, finalEvaluation, watermark, previous);
+            }
         }
     }
 
@@ -60,12 +63,28 @@ final class Emitter {
      */
     void emit(MeterKey key, AnomalyKey id, long end, PeriodState p, Finding f, boolean finalEvaluation, long watermark)
             throws Exception {
-        boolean periodType = f.type().isLeak();
-        if (periodType && !f.holds() && !p.mayHaveAnomaly(f.type())) {
-            // Nothing to resolve: no anomaly of this type was ever opened for the period.
-            return;
+        if (!neverOpened(p, f)) {
+            emit(key, id, end, p, f, finalEvaluation, watermark, anomalies.get(id.encoded()));
         }
-        AnomalyState previous = anomalies.get(id.encoded());
+    }
+
+    /** Nothing to resolve: {@code f} does not hold and no anomaly of its type was ever opened for the period. */
+    private static boolean neverOpened(PeriodState p, Finding f) {
+        return f.type().isLeak() && !f.holds() && !p.mayHaveAnomaly(f.type());
+    }
+
+    /** {@link #emit} once what was last emitted for the anomaly ({@code previous}, or null) was read. */
+    private void emit(
+            MeterKey key,
+            AnomalyKey id,
+            long end,
+            PeriodState p,
+            Finding f,
+            boolean finalEvaluation,
+            long watermark,
+            AnomalyState previous)
+            throws Exception {
+        boolean periodType = f.type().isLeak();
         Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, finalEvaluation);
         if (status.isEmpty()) {
             return;
