@@ -130,27 +130,6 @@ public final class Bench {
             List<BenchRun> reckonRuns,
             List<BenchRun> baselineRuns) {
 
-        /** A comparison of one run of each engine. */
-        public Comparison(
-                String mode,
-                String stateBackend,
-                BenchRun reckon,
-                BenchRun baseline,
-                List<String> differences,
-                BenchRun floor,
-                BenchRun floorWithIds) {
-            this(
-                    mode,
-                    stateBackend,
-                    reckon,
-                    baseline,
-                    differences,
-                    floor,
-                    floorWithIds,
-                    List.of(reckon),
-                    baseline == null ? List.of() : List.of(baseline));
-        }
-
         /** The floor that bounds Reckon's layout of state (the one keeping ids), else the plain one. */
         public BenchRun ceiling() {
             return floorWithIds != null ? floorWithIds : floor;

@@ -79,14 +79,18 @@ class BenchTargetsTest {
      * keeps the ids, the plain floor runs half as much again. No floors when {@code floor} is null.
      */
     private static Bench.Comparison comparison(String mode, String backend, long reckon, long baseline, Long floor) {
+        BenchRun r = run("reckon", mode, backend, reckon);
+        BenchRun b = run("flink-sql", mode, backend, baseline);
         return new Bench.Comparison(
                 mode,
                 backend,
-                run("reckon", mode, backend, reckon),
-                run("flink-sql", mode, backend, baseline),
+                r,
+                b,
                 List.of(),
                 floor == null ? null : run("floor", mode, backend, floor * 3 / 2),
-                floor == null ? null : run("floor+ids", mode, backend, floor));
+                floor == null ? null : run("floor+ids", mode, backend, floor),
+                List.of(r),
+                List.of(b));
     }
 
     private static BenchRun run(String engine, String mode, String backend, long eventsPerCpuSecond) {
