@@ -12,6 +12,13 @@ public final class BenchReport {
 
     private static final int SHOWN_DIFFERENCES = 20;
 
+    /**
+     * Said under a report of single runs with heap state, whose first runs the JIT compilers take a
+     * quarter of (docs/benchmarks.md, twenty-second round).
+     */
+    static final String SINGLE_HEAP_RUN = "One run of each engine: with heap state a first run is a job's first"
+            + " minute, a quarter of it the JIT compilers'; --repeat 8 runs long enough to amortize them.\n";
+
     private BenchReport() {}
 
     public static String json(Bench.Report r) throws Exception {
@@ -142,6 +149,8 @@ public final class BenchReport {
             s.append(String.format(
                     "Each engine ran %d times per mode and state backend, alternated; its row is its median run.%n",
                     repeat));
+        } else if (r.comparisons().stream().anyMatch(c -> Bench.Backend.HEAP.flinkName.equals(c.stateBackend()))) {
+            s.append(SINGLE_HEAP_RUN);
         }
         s.append(String.format(
                 "%-11s %-8s %-9s %12s %14s %14s %8s %8s %10s %10s %9s%n",

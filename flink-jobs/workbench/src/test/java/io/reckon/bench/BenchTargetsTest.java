@@ -55,6 +55,28 @@ class BenchTargetsTest {
         assertThat(ratio.withinCeiling()).isFalse();
     }
 
+    @Test
+    void aReportOfSingleRunsWithHeapStateSaysHowToAmortizeTheJit() {
+        assertThat(BenchReport.text(dense(comparison("in-memory", "hashmap", 160_000, 50_000, null))))
+                .contains(BenchReport.SINGLE_HEAP_RUN);
+        assertThat(BenchReport.text(dense(comparison("kafka-avro", "rocksdb", 87_000, 30_000, null))))
+                .doesNotContain(BenchReport.SINGLE_HEAP_RUN);
+        Bench.Comparison once = comparison("in-memory", "hashmap", 160_000, 50_000, null);
+        Bench.Comparison twice = new Bench.Comparison(
+                once.mode(),
+                once.stateBackend(),
+                once.reckon(),
+                once.baseline(),
+                once.differences(),
+                null,
+                null,
+                List.of(once.reckon(), once.reckon()),
+                List.of(once.baseline(), once.baseline()));
+        assertThat(BenchReport.text(dense(twice)))
+                .doesNotContain(BenchReport.SINGLE_HEAP_RUN)
+                .contains("Each engine ran 2 times");
+    }
+
     private static BenchTargets.Target target(Bench.Report report, String name) {
         return BenchTargets.of(report).stream()
                 .filter(t -> t.name().equals(name))
