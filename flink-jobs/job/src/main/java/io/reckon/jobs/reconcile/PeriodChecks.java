@@ -1,17 +1,13 @@
 package io.reckon.jobs.reconcile;
 
-import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.jobs.reconcile.checks.BillingChecks;
 import io.reckon.jobs.reconcile.checks.Finding;
 import io.reckon.jobs.reconcile.checks.MeteringChecks;
 import io.reckon.jobs.records.MeterEvent;
-import io.reckon.jobs.records.UnmappedUsage;
 import io.reckon.pricing.Aggregation;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,23 +27,19 @@ final class PeriodChecks {
     private final InvoiceLines lines;
     private final Emitter emitter;
     private final Rejections rejections;
-    private final ReconOutputs outputs;
-    private final Map<MeterEvent.Kind, JobCounters.Counter> unmapped = new EnumMap<>(MeterEvent.Kind.class);
+    private final UnmappedRecords unmapped;
 
     PeriodChecks(
             ContractBook contracts,
             InvoiceLines lines,
             Emitter emitter,
             Rejections rejections,
-            ReconOutputs outputs,
-            JobCounters counters) {
+            UnmappedRecords unmapped) {
         this.contracts = contracts;
         this.lines = lines;
         this.emitter = emitter;
         this.rejections = rejections;
-        this.outputs = outputs;
-        unmapped.put(MeterEvent.Kind.USAGE, counters.counter("usage.unmapped"));
-        unmapped.put(MeterEvent.Kind.REPORTED, counters.counter("reported.unmapped"));
+        this.unmapped = unmapped;
     }
 
     /**
@@ -59,9 +51,12 @@ final class PeriodChecks {
         if (terms.isEmpty()) {
             resolveUnpriced(key, p, METERING, finalEvaluation, watermark);
             if (finalEvaluation) {
-                reportUnmapped(key, p, contracts.whyUnmapped(key, p.start));
+                unmapped.report(key, p, contracts.whyUnmapped(key, p.start).reason);
             }
             return;
+        }
+        if (finalEvaluation) {
+            unmapped.takeBack(key, p, UnmappedRecords.PRICED);
         }
         Aggregation agg = terms.get().meter().aggregation();
         List<Finding> findings;
@@ -180,27 +175,5 @@ final class PeriodChecks {
         e.sourcePartition = l.sourcePartition;
         e.sourceOffset = l.sourceOffset;
         return e;
-    }
-
-    private void reportUnmapped(MeterKey key, PeriodState p, ContractBook.Unmapped why) {
-        long records = p.usage.count + p.reported.count;
-        if (records > p.unmappedCounted) {
-            // Counted once per record: at finalization, then one by one for late arrivals.
-            long newUsage = Math.max(0, p.usage.count - Math.min(p.unmappedCounted, p.usage.count));
-            unmapped.get(MeterEvent.Kind.USAGE).add(newUsage);
-            unmapped.get(MeterEvent.Kind.REPORTED).add(records - p.unmappedCounted - newUsage);
-            p.unmappedCounted = records;
-        }
-        UnmappedUsage u = new UnmappedUsage();
-        u.accountId = key.accountId();
-        u.meter = key.meter();
-        u.periodStart = p.start;
-        u.periodEnd = p.end;
-        u.reason = why.reason;
-        u.usageRecords = p.usage.count;
-        u.reportedRecords = p.reported.count;
-        u.usageQuantity = p.usage.sum;
-        u.reportedQuantity = p.reported.sum;
-        outputs.unmapped(u);
     }
 }

@@ -52,8 +52,16 @@ public class PeriodState {
     public long lateRecords;
     /** True once pricing this period overflowed (reported once as a dead letter). */
     public boolean pricingFailed;
-    /** Records already counted as unmapped (so a late record is counted once). */
-    public long unmappedCounted;
+    /**
+     * Usage records of this period counted in {@code usage.unmapped} at its last final evaluation
+     * without a contract pricing it (so that a later evaluation counts only the difference, and a
+     * contract that arrives later takes them back).
+     */
+    public long unmappedUsage;
+    /** Reported records counted in {@code reported.unmapped}, as {@link #unmappedUsage}. */
+    public long unmappedReported;
+    /** Whether the period's last final evaluation wrote it to {@code unmapped_usage} as not priced. */
+    public boolean unmappedRow;
 
     /**
      * Period anomaly types (metering and billing, by ordinal) that have anomaly state for this period,

@@ -34,8 +34,15 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
     private static final int REEVALUATE = 1 << 3;
     /** {@link PeriodState#changedFrom} is {@link Long#MAX_VALUE} (nothing changed) and not written. */
     private static final int UNCHANGED = 1 << 4;
+    /**
+     * The unmapped records are written as two counts, usage and reported; without it (a period written
+     * before they were split) as one, their sum.
+     */
+    private static final int SPLIT_UNMAPPED = 1 << 5;
+    /** {@link PeriodState#unmappedRow}. */
+    private static final int UNMAPPED_ROW = 1 << 6;
 
-    private static final int KNOWN_FLAGS = (1 << 5) - 1;
+    private static final int KNOWN_FLAGS = (1 << 7) - 1;
 
     @Override
     public boolean isImmutableType() {
@@ -72,7 +79,9 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
         to.billingFinal = from.billingFinal;
         to.lateRecords = from.lateRecords;
         to.pricingFailed = from.pricingFailed;
-        to.unmappedCounted = from.unmappedCounted;
+        to.unmappedUsage = from.unmappedUsage;
+        to.unmappedReported = from.unmappedReported;
+        to.unmappedRow = from.unmappedRow;
         to.periodAnomalies = from.periodAnomalies;
         to.usageHours = clone(from.usageHours);
         to.reportHours = clone(from.reportHours);
@@ -118,7 +127,8 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
             writeInstant(out, p.changedFrom, p);
         }
         DecimalCodec.writeZigZag(out, p.lateRecords);
-        DecimalCodec.writeZigZag(out, p.unmappedCounted);
+        DecimalCodec.writeZigZag(out, p.unmappedUsage);
+        DecimalCodec.writeZigZag(out, p.unmappedReported);
         DecimalCodec.writeZigZag(out, p.periodAnomalies);
         CompactArrays.writeBits(p.usageHours, out);
         CompactArrays.writeBits(p.reportHours, out);
@@ -165,7 +175,7 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
         p.judgedBefore = readInstant(in, p);
         p.changedFrom = (flags & UNCHANGED) != 0 ? Long.MAX_VALUE : readInstant(in, p);
         p.lateRecords = DecimalCodec.readZigZag(in);
-        p.unmappedCounted = DecimalCodec.readZigZag(in);
+        readUnmapped(p, flags, in);
         p.periodAnomalies = readInt(in);
         p.usageHours = CompactArrays.readBits(in);
         p.reportHours = CompactArrays.readBits(in);
@@ -185,7 +195,26 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
                 | (p.billingFinal ? BILLING_FINAL : 0)
                 | (p.pricingFailed ? PRICING_FAILED : 0)
                 | (p.reevaluate ? REEVALUATE : 0)
-                | (p.changedFrom == Long.MAX_VALUE ? UNCHANGED : 0);
+                | (p.changedFrom == Long.MAX_VALUE ? UNCHANGED : 0)
+                | SPLIT_UNMAPPED
+                | (p.unmappedRow ? UNMAPPED_ROW : 0);
+    }
+
+    /**
+     * The unmapped counts. A period written before they were split holds their sum, of which the usage
+     * records were counted first: as many as it holds (the most it can have counted), the rest reports.
+     */
+    private static void readUnmapped(PeriodState p, int flags, DataInputView in) throws IOException {
+        if ((flags & SPLIT_UNMAPPED) != 0) {
+            p.unmappedUsage = DecimalCodec.readZigZag(in);
+            p.unmappedReported = DecimalCodec.readZigZag(in);
+            p.unmappedRow = (flags & UNMAPPED_ROW) != 0;
+            return;
+        }
+        long counted = DecimalCodec.readZigZag(in);
+        p.unmappedUsage = Math.max(0, Math.min(counted, p.usage == null ? 0 : p.usage.count));
+        p.unmappedReported = counted - p.unmappedUsage;
+        p.unmappedRow = counted > 0;
     }
 
     /** An instant as its distance from the period's start (wrapping, so that any long comes back). */

@@ -14,8 +14,8 @@ import org.apache.flink.streaming.api.TimerService;
  * Keeps a key's periods cut with the anchor day of its account's latest contract version. When that
  * day changes (or usage arrived before the account's first contract), every period still in state is
  * rebuilt from the hourly buckets. The anomalies of the old cut get a last, final revision with status
- * {@code resolved}: their identities (period starts) no longer exist. The new periods are judged and
- * evaluated afresh at the next tick.
+ * {@code resolved}: their identities (period starts) no longer exist; what they counted as unmapped is
+ * taken back ({@link UnmappedRecords}). The new periods are judged and evaluated afresh at the next tick.
  */
 final class Rebucketing {
 
@@ -23,13 +23,21 @@ final class Rebucketing {
     private final Periods periods;
     private final Retention retention;
     private final Emitter emitter;
+    private final UnmappedRecords unmapped;
     private final long reportingDelay;
 
-    Rebucketing(ReconState state, Periods periods, Retention retention, Emitter emitter, ReconSettings settings) {
+    Rebucketing(
+            ReconState state,
+            Periods periods,
+            Retention retention,
+            Emitter emitter,
+            UnmappedRecords unmapped,
+            ReconSettings settings) {
         this.state = state;
         this.periods = periods;
         this.retention = retention;
         this.emitter = emitter;
+        this.unmapped = unmapped;
         this.reportingDelay = settings.reportingDelayMs();
     }
 
@@ -46,6 +54,9 @@ final class Rebucketing {
         }
         List<PeriodState> old = periods.all();
         resolveOldCut(key, old, watermark);
+        for (PeriodState p : old) {
+            unmapped.takeBack(key, p, UnmappedRecords.CUT_ANEW);
+        }
         Map<Long, PeriodState> rebuilt = new HashMap<>();
         state.hours.forEach((hour, b) -> {
             if (retention.retired(hour)) {

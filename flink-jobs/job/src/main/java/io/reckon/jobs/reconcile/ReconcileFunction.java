@@ -11,6 +11,7 @@ import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
 import io.reckon.pricing.ContractVersion;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -168,7 +169,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         Emitter emitter = new Emitter(state.anomalies, outputs, counters, latency);
         rejections = new Rejections(outputs, counters);
         retention = new Retention(state, periods, lines, usageIds, reportIds, summaries);
-        rebucketing = new Rebucketing(state, periods, retention, emitter, settings);
+        UnmappedRecords unmapped = new UnmappedRecords(outputs, counters);
+        rebucketing = new Rebucketing(state, periods, retention, emitter, unmapped, settings);
         tickRequests = new Ticks();
         dirt = new Dirt(periods);
         RecordIntake[] self = new RecordIntake[1];
@@ -191,7 +193,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 outputs,
                 counters);
         self[0] = intake;
-        PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, outputs, counters);
+        PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, unmapped);
         if (reach == null) {
             reach = new InputReach(settings.inputEndMs());
         }
@@ -220,6 +222,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         return tables
                 ? new Dedup(perKey, perEntry, legacy, settings.dedupHorizonMs(), idName)
                 : new Dedup(perEntry, perKey, legacy, settings.dedupHorizonMs(), idName);
+    }
+
+    /** What each counter of this subtask has counted, by name, including the totals it was restored with. */
+    Map<String, Long> counterTotals() {
+        return counters.totals();
     }
 
     /** Restores the counts of the last checkpoint: a restart goes on counting from them. */
@@ -463,6 +470,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             intake.duplicates(e.kind).inc();
             periods.put(p);
             return;
+        }
+        if (stored.previous() != null) {
+            // The record it replaces no longer stands: counted as the one that does not, whichever came first.
+            intake.duplicates(e.kind).inc();
         }
         if (stored.previous() != null && !InvoiceLines.inPeriod(stored.previous(), p)) {
             // The line moved to another period: the one it left is evaluated again too.

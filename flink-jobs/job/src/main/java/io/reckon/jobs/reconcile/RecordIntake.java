@@ -97,11 +97,23 @@ final class RecordIntake {
             case CHANGED -> {
                 combiner.flush(streamKey);
                 apply(key, e, a.changes(), anchorDay, timers);
-                if (a.changes().stream().noneMatch(c -> c.sign() > 0 && c.time() == e.eventTime)) {
-                    duplicates.get(e.kind).inc();
-                }
+                duplicates.get(e.kind).add(duplicatesAdded(a.changes()));
             }
         }
+    }
+
+    /**
+     * How many more records are duplicates once a copy that changed which copies count is in: the copy,
+     * less the copies that count now and did not, plus those that no longer count (a copy earlier than
+     * the one that counted takes its place, and the one it displaced becomes the duplicate). So the
+     * count ends as the number of copies that do not count, whichever copy arrived first.
+     */
+    static long duplicatesAdded(List<Change> changes) {
+        long added = 1;
+        for (Change c : changes) {
+            added -= c.sign();
+        }
+        return added;
     }
 
     /**

@@ -76,6 +76,19 @@ class ArrivalOrderPropertyTest {
                 SETTINGS, input.contracts(), delivery.order(input.records(), seed), contractsFirst, seed);
 
         assertSameFinalAnomalies(ordered, other, delivery + " delivery, contracts first: " + contractsFirst);
+        assertSameCounts(ordered, other, delivery + " delivery, contracts first: " + contractsFirst);
+    }
+
+    /** Counts of the records by what became of them, which do not depend on arrival either (late ones aside). */
+    static final List<String> ORDER_FREE_COUNTS = List.of(
+            "usage.duplicates", "reported.duplicates", "invoices.duplicates", "usage.unmapped", "reported.unmapped");
+
+    static void assertSameCounts(OperatorRun.Result ordered, OperatorRun.Result other, String run) {
+        for (String name : ORDER_FREE_COUNTS) {
+            assertThat(other.counts().getOrDefault(name, 0L))
+                    .as(run + ": " + name)
+                    .isEqualTo(ordered.counts().getOrDefault(name, 0L));
+        }
     }
 
     /**

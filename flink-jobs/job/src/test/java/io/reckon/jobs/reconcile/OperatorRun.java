@@ -6,6 +6,7 @@ import io.reckon.jobs.records.DeadLetterRecord;
 import io.reckon.jobs.records.MeterEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateBackend;
@@ -21,7 +22,7 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 final class OperatorRun {
 
     /** What a run emitted. */
-    record Result(List<AnomalyRecord> anomalies, List<DeadLetterRecord> rejected) {}
+    record Result(List<AnomalyRecord> anomalies, List<DeadLetterRecord> rejected, Map<String, Long> counts) {}
 
     private static final long OUT_OF_ORDERNESS_MS = 5 * 60_000L;
 
@@ -98,8 +99,9 @@ final class OperatorRun {
                 rejected.add(d.getValue());
             }
         }
+        Map<String, Long> counts = function.counterTotals();
         h.close();
-        return new Result(anomalies, rejected);
+        return new Result(anomalies, rejected, counts);
     }
 
     /** The harness hands records on by reference; each run gets its own copies. */

@@ -178,6 +178,37 @@ class PeriodStateSerializerTest {
         assertSameFields(migrated(SERIALIZER, POJO, p), p);
     }
 
+    /**
+     * A period written before the unmapped records were counted per input holds one count, their sum,
+     * with the usage counted first: read back, as many usage records as the period holds, the rest reports.
+     */
+    @Test
+    void aPeriodWithOneUnmappedCountReadsItAsUsageFirst() throws IOException {
+        PeriodState p = anyPeriod(new Random(7));
+        p.usage = agg(2, "5", "0");
+        p.unmappedUsage = 3;
+        p.unmappedReported = 0;
+        p.unmappedRow = false;
+        byte[] split = bytes(SERIALIZER, p);
+        p.unmappedReported = 5;
+        byte[] other = bytes(SERIALIZER, p);
+        // The one byte where the two differ is the reported count; without it and the flag, the layout before.
+        int at = 0;
+        while (split[at] == other[at]) {
+            at++;
+        }
+        byte[] before = new byte[split.length - 1];
+        System.arraycopy(split, 0, before, 0, at);
+        System.arraycopy(split, at + 1, before, at, split.length - at - 1);
+        before[1] &= (byte) ~(1 << 5);
+
+        PeriodState back = SERIALIZER.deserialize(new DataInputDeserializer(before));
+        assertThat(back.unmappedUsage).isEqualTo(2);
+        assertThat(back.unmappedReported).isEqualTo(1);
+        assertThat(back.unmappedRow).isTrue();
+        assertThat(back.usage.count).isEqualTo(2);
+    }
+
     @Test
     void aPeriodOfTheFirstLayoutMigratesWithTheFieldsItHad() throws IOException {
         // The first layout: aggregates as POJOs too, and no hour bits nor signal list yet.
@@ -217,7 +248,9 @@ class PeriodStateSerializerTest {
         p.pricingFailed = r.nextBoolean();
         p.reevaluate = r.nextBoolean();
         p.lateRecords = r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100);
-        p.unmappedCounted = r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100);
+        p.unmappedUsage = r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100);
+        p.unmappedReported = r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100);
+        p.unmappedRow = r.nextBoolean();
         p.periodAnomalies = r.nextInt(4) == 0 ? -1 : r.nextInt(1 << 12);
         p.usageHours = anyBits(r);
         p.reportHours = anyBits(r);

@@ -34,7 +34,7 @@ class ReconcileFunctionTest {
     static final String ACCOUNT = "acct_1";
     static final String METER = "api_calls";
 
-    private KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harness;
+    KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -773,7 +773,7 @@ class ReconcileFunctionTest {
         return revisions.stream().filter(a -> a.finalRevision).toList();
     }
 
-    private static <X> List<X> values(java.util.Queue<StreamRecord<X>> records) {
+    static <X> List<X> values(java.util.Queue<StreamRecord<X>> records) {
         return records.stream().map(StreamRecord::getValue).toList();
     }
 

@@ -1,6 +1,7 @@
 package io.reckon.jobs.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.reckon.jobs.records.AnomalyRecord;
 import io.reckon.jobs.records.ContractEvent;
@@ -59,6 +60,43 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).status).isEqualTo("updated");
         assertThat(out.get(0).amountMinor).isEqualTo(400);
+    }
+
+    /**
+     * Records of a meter no contract version listed when their period became final are counted and
+     * written as unmapped; a version that lists it, arriving later, prices the period and takes them
+     * back: the count returns to what it would be had the version come first, and the period's row of
+     * {@code unmapped_usage} is rewritten with no records and the reason {@code priced}.
+     */
+    @Test
+    void aContractThatArrivesAfterThePeriodWasFinalTakesItsUnmappedRecordsBack() throws Exception {
+        ReconcileFunction function = new ReconcileFunction(ReconSettings.defaults());
+        harness.close();
+        harness = harnessFor(function);
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", "storage_gb", "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        usage("u2", "2026-03-10T11:00:00Z", "50");
+        watermark("2026-04-01T06:00:00Z");
+        List<UnmappedUsage> rows = values(harness.getSideOutput(ReconcileFunction.UNMAPPED));
+        assertThat(rows)
+                .extracting(u -> u.reason, u -> u.usageRecords)
+                .containsExactly(tuple("meter_not_in_contract", 2L));
+        assertThat(function.counterTotals()).containsEntry("usage.unmapped", 2L);
+        harness.getSideOutput(ReconcileFunction.UNMAPPED).clear();
+
+        contract(Contracts.perUnit(ACCOUNT, 2, "2026-01-01T00:00:00Z", METER, "1"));
+        watermark("2026-04-01T07:00:00Z");
+        rows = values(harness.getSideOutput(ReconcileFunction.UNMAPPED));
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).reason).isEqualTo(UnmappedRecords.PRICED);
+        assertThat(rows.get(0).usageRecords).isZero();
+        assertThat(rows.get(0).usageQuantity).isZero();
+        assertThat(function.counterTotals()).containsEntry("usage.unmapped", 0L);
+        // Priced now: the usage nobody reported is a leak.
+        assertThat(anomalies())
+                .filteredOn(a -> a.finalRevision)
+                .extracting(a -> a.type, a -> a.amountMinor)
+                .containsExactly(tuple("UNDER_REPORTED_USAGE", 150L));
     }
 
     @ParameterizedTest

@@ -46,7 +46,8 @@ class RocksDbArrivalOrderPropertyTest {
                 seed,
                 new EmbeddedRocksDBStateBackend());
 
-        ArrivalOrderPropertyTest.assertSameFinalAnomalies(
-                heap, rocks, "RocksDB, " + delivery + " delivery, contracts first: " + contractsFirst);
+        String run = "RocksDB, " + delivery + " delivery, contracts first: " + contractsFirst;
+        ArrivalOrderPropertyTest.assertSameFinalAnomalies(heap, rocks, run);
+        ArrivalOrderPropertyTest.assertSameCounts(heap, rocks, run);
     }
 }
