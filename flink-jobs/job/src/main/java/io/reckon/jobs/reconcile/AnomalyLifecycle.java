@@ -9,7 +9,8 @@ import java.util.Optional;
  * <ul>
  *   <li>A condition that starts to hold opens the anomaly (revision 1, or the next revision when it
  *       was resolved before): status {@code open}.
- *   <li>While it holds, every change of its figures, and the step to final, is a revision with status
+ *   <li>While it holds, every change of its figures, of a signal's end (a gap that a late record
+ *       lengthens without changing its figures), and the step to final, is a revision with status
  *       {@code updated}. A late record after the period was final lands here too.
  *   <li>When it stops holding, one last revision with status {@code resolved}; a resolved anomaly gets
  *       one more resolved revision when its period becomes final, so consumers learn it is settled.
@@ -19,13 +20,19 @@ public final class AnomalyLifecycle {
 
     private AnomalyLifecycle() {}
 
-    /** The status of the next revision, or empty when nothing is to be emitted. */
-    public static Optional<String> nextStatus(AnomalyState previous, Finding finding, boolean finalEvaluation) {
+    /**
+     * The status of the next revision, or empty when nothing is to be emitted; {@code end} is where the
+     * finding's span ends (a signal's last hour, a billing period's end).
+     */
+    public static Optional<String> nextStatus(
+            AnomalyState previous, Finding finding, long end, boolean finalEvaluation) {
         if (finding.holds()) {
             if (previous == null || !previous.isOpen()) {
                 return Optional.of("open");
             }
-            if (previous.figuresDiffer(finding) || (finalEvaluation && !previous.finalRevision)) {
+            if (previous.figuresDiffer(finding)
+                    || (!finding.type().isLeak() && previous.signalEnd != end)
+                    || (finalEvaluation && !previous.finalRevision)) {
                 return Optional.of("updated");
             }
             return Optional.empty();

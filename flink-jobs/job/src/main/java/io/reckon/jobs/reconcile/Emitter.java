@@ -85,7 +85,7 @@ final class Emitter {
             AnomalyState previous)
             throws Exception {
         boolean periodType = f.type().isLeak();
-        Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, finalEvaluation);
+        Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, end, finalEvaluation);
         if (status.isEmpty()) {
             return;
         }

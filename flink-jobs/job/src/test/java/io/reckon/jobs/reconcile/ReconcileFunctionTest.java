@@ -754,7 +754,7 @@ class ReconcileFunctionTest {
         harness.processElement(MeterEvent.usage(id, ACCOUNT, METER, ms(time), new BigDecimal(quantity)), ms(time));
     }
 
-    private void reported(String id, String time, String quantity) throws Exception {
+    void reported(String id, String time, String quantity) throws Exception {
         harness.processElement(MeterEvent.reported(id, ACCOUNT, METER, ms(time), new BigDecimal(quantity)), ms(time));
     }
 

@@ -63,6 +63,41 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
     }
 
     /**
+     * A gap ends with its last unreported usage hour whichever order that hour's records came in: a
+     * late record that moves the end without changing the figures (a quantity of 0 here, or one below
+     * the maximum of a `max` meter) still gives the gap a revision with the new end.
+     */
+    @Test
+    void aLateRecordThatMovesAGapsEndGivesItARevisionEvenWithTheSameFigures() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u0", "2026-03-10T05:10:00Z", "10");
+        reported("r0", "2026-03-10T05:30:00Z", "10");
+        usage("u1", "2026-03-10T07:00:00Z", "50");
+        usage("u3", "2026-03-10T17:10:00Z", "5");
+        reported("r3", "2026-03-10T17:30:00Z", "5");
+        for (int h = 6; h <= 20; h++) {
+            watermark(String.format("2026-03-10T%02d:00:00Z", h));
+        }
+        // Opened, then final once reports resumed at 17:00.
+        assertThat(gapEnds()).containsExactly("2026-03-10T08:00:00Z", "2026-03-10T08:00:00Z");
+        // Usage of quantity 0 in the gap's tenth hour, late: the gap's figures stay, its end moves.
+        usage("u2", "2026-03-10T10:00:00Z", "0");
+        watermark("2026-03-10T21:00:00Z");
+        assertThat(gapEnds()).containsExactly("2026-03-10T11:00:00Z");
+    }
+
+    /** The ends of the REPORTING_GAP revisions emitted since the last call, in order. */
+    private List<String> gapEnds() {
+        List<String> ends = new ArrayList<>();
+        for (AnomalyRecord a : anomalies()) {
+            if (a.type.equals("REPORTING_GAP")) {
+                ends.add(Instant.ofEpochMilli(a.periodEnd).toString());
+            }
+        }
+        return ends;
+    }
+
+    /**
      * Records of a meter no contract version listed when their period became final are counted and
      * written as unmapped; a version that lists it, arriving later, prices the period and takes them
      * back: the count returns to what it would be had the version come first, and the period's row of
