@@ -62,6 +62,19 @@ class ArrivalOrderPropertyTest {
                 false);
     }
 
+    /**
+     * A sample jqwik once shrank to: the gap's last hour holds usage of nothing, delivered late, which
+     * moves the gap's end without changing its figures.
+     */
+    @org.junit.jupiter.api.Test
+    void aLateRecordThatOnlyMovesAGapsEndEndsWithTheSameGap() throws Exception {
+        anyArrivalOrderEndsWithTheFinalAnomaliesOfTheEventTimeOrder(
+                new ArrivalScenario.Shape(1, true, true, true, 10, true, true, true, true),
+                -21L,
+                Deliveries.LATE_RECORDS,
+                true);
+    }
+
     @Property(tries = 40)
     void anyArrivalOrderEndsWithTheFinalAnomaliesOfTheEventTimeOrder(
             @ForAll("shapes") ArrivalScenario.Shape shape,

@@ -73,9 +73,14 @@ public final class ArrivalScenario {
             if (shape.spike() && (h == spikeAt || h == spikeAt + HOUR)) {
                 quantity = quantity.multiply(BigDecimal.TEN);
             }
+            boolean silent = shape.gap() && first && h >= gapFrom && h < gapFrom + 12 * HOUR;
+            if (silent && h == gapFrom + 11 * HOUR && gapFrom / HOUR % 2 == 0) {
+                // The gap's last hour holds usage of nothing: delivered late, it moves the gap's end
+                // without changing its figures.
+                quantity = BigDecimal.ZERO;
+            }
             String id = account + "-" + meter + "-u" + n++;
             out.add(usage(id, account, meter, t, scaled(r, quantity)));
-            boolean silent = shape.gap() && first && h >= gapFrom && h < gapFrom + 12 * HOUR;
             if (silent) {
                 continue;
             }
