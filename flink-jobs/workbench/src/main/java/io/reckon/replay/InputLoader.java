@@ -21,8 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * sort ({@link EventTimeSorter}) whose memory is bounded by a budget. Dead letters go to the sink at
  * once; a line that cannot be read as a record has no event time to be ordered by.
  *
- * <p>Every non-blank line ends as exactly one record or one dead letter, so lines = valid +
- * dead-lettered holds for what the loader hands on.
+ * <p>Every line, a blank one included, ends as exactly one record or one dead letter, so lines =
+ * valid + dead-lettered holds for what the loader hands on.
  */
 final class InputLoader {
 
@@ -34,7 +34,7 @@ final class InputLoader {
     /**
      * What loading one file did.
      *
-     * @param lines non-blank lines read
+     * @param lines lines read
      * @param deadLettered lines dead-lettered by the loader
      * @param ordered records that went through the event-time sort (0 in file order)
      * @param runs sorted runs written to temporary files (0 when the input fitted the sort memory)
@@ -79,9 +79,6 @@ final class InputLoader {
                 EventTimeSorter sorter = new EventTimeSorter(options.tempDirectory(), options.sortMemoryBytes())) {
             for (JsonLineReader.Line line = reader.next(); line != null; line = reader.next()) {
                 LineConversion.Outcome outcome = LineConversion.convert(kind, line);
-                if (outcome instanceof LineConversion.Blank) {
-                    continue;
-                }
                 lines++;
                 if (outcome instanceof LineConversion.Valid valid) {
                     JsonInputs.Converted c = valid.converted();

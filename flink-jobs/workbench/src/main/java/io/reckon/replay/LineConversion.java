@@ -10,17 +10,15 @@ import java.nio.charset.StandardCharsets;
 import org.apache.avro.AvroRuntimeException;
 
 /**
- * What becomes of one line of a JSON Lines input: blank (skipped, not counted), converted, or
- * refused with a reason. No line can end otherwise: every failure a line can cause is turned into a
- * reason here, so one bad line never stops a replay.
+ * What becomes of one line of a JSON Lines input: converted, or refused with a reason. No line can
+ * end otherwise: every failure a line can cause is turned into a reason here, so one bad line never
+ * stops a replay. A blank line is refused too ("line 7 is blank"): it holds no record, and counting
+ * it keeps lines read = valid + dead-lettered true of the file as a reader counts its lines.
  */
 final class LineConversion {
 
     /** The outcome of one line. */
-    sealed interface Outcome permits Blank, Valid, Invalid {}
-
-    /** A line of nothing but white space: skipped, as if it were not there. */
-    record Blank() implements Outcome {}
+    sealed interface Outcome permits Valid, Invalid {}
 
     record Valid(JsonInputs.Converted converted) implements Outcome {}
 
@@ -44,7 +42,7 @@ final class LineConversion {
             return new Invalid("line " + line.number() + " is not valid UTF-8");
         }
         if (text.isBlank()) {
-            return new Blank();
+            return new Invalid("line " + line.number() + " is blank");
         }
         try {
             return new Valid(JsonInputs.convert(kind, text));

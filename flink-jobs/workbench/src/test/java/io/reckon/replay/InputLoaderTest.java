@@ -61,35 +61,38 @@ class InputLoaderTest {
 
         InputLoader.Result r = load(InputOrder.EVENT_TIME, InputKind.USAGE, file);
 
-        // Ten lines, two of them blank (not counted): eight read = two valid + six dead-lettered.
-        assertThat(r.lines()).isEqualTo(8);
-        assertThat(r.deadLettered()).isEqualTo(6);
+        // Ten lines, two of them blank: ten read = two valid + eight dead-lettered.
+        assertThat(r.lines()).isEqualTo(10);
+        assertThat(r.deadLettered()).isEqualTo(8);
         assertThat(r.ordered()).isEqualTo(2);
         assertThat(eventIds()).containsExactly("e-5", "e-1");
         List<DeadLetter> dead = deadLetters();
-        assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(2L, 3L, 5L, 6L, 7L, 10L);
+        assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 10L);
         assertThat(dead)
                 .extracting(DeadLetter::getReason)
                 .containsExactly(
                         "line 2 is not valid UTF-8",
                         "quantity 100000000000000000000000000000 is not below the limit of 10^18 units per record",
+                        "line 4 is blank",
                         "event_time +999999999-01-01T00:00:00Z is outside the years 1970 to 9999",
                         String.format(
                                 "line 6 is %,d bytes long, more than the limit of 1,048,576 bytes", tooLong.length),
                         "quantity 1E+999999999 is out of range: more than 38 digits before the decimal point",
-                        dead.get(5).getReason());
-        assertThat(dead.get(5).getReason()).startsWith("invalid JSON: ");
+                        "line 8 is blank",
+                        dead.get(7).getReason());
+        assertThat(dead.get(7).getReason()).startsWith("invalid JSON: ");
         assertThat(dead).allMatch(d -> d.getSource().equals("usage.jsonl") && d.getPartition() == null);
         // The bytes as read: not decoded, not replaced.
         assertThat(raw(dead.get(0))).isEqualTo(notUtf8);
-        DeadLetter cut = dead.get(3);
+        assertThat(raw(dead.get(6))).isEqualTo(bytes("   "));
+        DeadLetter cut = dead.get(4);
         assertThat(cut.getRawLength()).isEqualTo(tooLong.length);
         assertThat(cut.getRaw().remaining()).isEqualTo(JsonLineReader.KEPT_OF_LONG_LINE);
         assertThat(cut.getRawSha256())
                 .isEqualTo(HexFormat.of()
                         .formatHex(MessageDigest.getInstance("SHA-256").digest(tooLong)));
         // The first record was read despite the byte-order mark; the dead letters went out first.
-        assertThat(sent.subList(0, 6)).allMatch(p -> p.topic().equals(Topics.DLQ));
+        assertThat(sent.subList(0, 8)).allMatch(p -> p.topic().equals(Topics.DLQ));
     }
 
     @Test

@@ -169,8 +169,9 @@ class LineConversionTest {
     }
 
     @Test
-    void blankLinesAreSkippedAndOtherJsonIsRefused() {
-        assertThat(convert(InputKind.USAGE, "  \t ")).isInstanceOf(LineConversion.Blank.class);
+    void blankLinesAndOtherJsonAreRefused() {
+        assertThat(reason(InputKind.USAGE, "  \t ")).isEqualTo("line 1 is blank");
+        assertThat(reason(InputKind.CONTRACTS, "")).isEqualTo("line 1 is blank");
         assertThat(reason(InputKind.USAGE, "[1,2]")).isEqualTo("not a JSON object");
         assertThat(reason(InputKind.USAGE, USAGE + " {}")).startsWith("invalid JSON: ");
         assertThat(reason(InputKind.USAGE, USAGE.replace("\"5000\"", "\"abc\"")))
