@@ -45,6 +45,15 @@ public final class ReconOptions {
             .defaultValue(Duration.ofMinutes(5))
             .withDescription("Bounded out-of-orderness of each input's watermark.");
 
+    public static final ConfigOption<Boolean> WATERMARK_EACH_HOUR = ConfigOptions.key("reconcile.watermark-each-hour")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Also emit an input's watermark as soon as its event time passes an hour, not only"
+                    + " every pipeline.auto-watermark-interval. For input read much faster than its event time"
+                    + " passes: reckon replay --order file sets it, so that a file read whole within one interval"
+                    + " still moves event time while it is read, and its records that come after their period"
+                    + " was final are late. A live job does not need it (event time passes an hour in an hour).");
+
     public static final ConfigOption<Duration> SOURCE_IDLE_TIMEOUT = ConfigOptions.key("reconcile.source-idle-timeout")
             .durationType()
             .defaultValue(Duration.ofSeconds(30))

@@ -74,15 +74,20 @@ public final class ReconciliationJob {
 
     /** Watermark settings of the inputs. */
     public record Watermarks(
-            Duration maxOutOfOrderness, Duration idleTimeout, int corroboration, Duration maxFutureSkew) {
+            Duration maxOutOfOrderness,
+            Duration idleTimeout,
+            int corroboration,
+            Duration maxFutureSkew,
+            boolean eachHour) {
 
-        /** With the default corroboration and future skew of {@link ReconOptions}. */
+        /** With the default corroboration and future skew of {@link ReconOptions}, periodic only. */
         public Watermarks(Duration maxOutOfOrderness, Duration idleTimeout) {
             this(
                     maxOutOfOrderness,
                     idleTimeout,
                     ReconOptions.WATERMARK_CORROBORATION.defaultValue(),
-                    ReconOptions.MAX_FUTURE_SKEW.defaultValue());
+                    ReconOptions.MAX_FUTURE_SKEW.defaultValue(),
+                    false);
         }
 
         public static Watermarks from(ReadableConfig conf) {
@@ -90,7 +95,8 @@ public final class ReconciliationJob {
                     conf.get(ReconOptions.MAX_OUT_OF_ORDERNESS),
                     conf.get(ReconOptions.SOURCE_IDLE_TIMEOUT),
                     conf.get(ReconOptions.WATERMARK_CORROBORATION),
-                    conf.get(ReconOptions.MAX_FUTURE_SKEW));
+                    conf.get(ReconOptions.MAX_FUTURE_SKEW),
+                    conf.get(ReconOptions.WATERMARK_EACH_HOUR));
         }
     }
 
@@ -136,7 +142,8 @@ public final class ReconciliationJob {
                 watermarks.maxOutOfOrderness(),
                 watermarks.idleTimeout(),
                 watermarks.corroboration(),
-                watermarks.maxFutureSkew());
+                watermarks.maxFutureSkew(),
+                watermarks.eachHour());
 
         SingleOutputStreamOperator<MeterEvent> usage =
                 meterInput(env, inputs.usage(), InputKind.USAGE, meterWatermarks);

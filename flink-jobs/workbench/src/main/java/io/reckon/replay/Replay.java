@@ -148,13 +148,7 @@ public final class Replay {
             BeforeJob beforeJob,
             Path forecasts)
             throws Exception {
-        Configuration conf = new Configuration(connectors);
-        // Bounded input: no source is ever idle, it finishes; idleness would only add nondeterminism.
-        conf.set(ReconOptions.SOURCE_IDLE_TIMEOUT, Duration.ZERO);
-        conf.addAll(overrides);
-        // Not in jobConfiguration: ActionReplay shares it, and the action job is not audited for reuse.
-        ReconciliationJob.withObjectReuse(conf);
-
+        Configuration conf = options(connectors, overrides, loading);
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
         Map<InputKind, long[]> loaded = produce(conf, files, loading);
         beforeJob.run(conf);
@@ -238,6 +232,22 @@ public final class Replay {
      */
     public static Map<InputKind, long[]> produce(Configuration conf, InputFiles files) throws IOException {
         return produce(conf, files, LoadOptions.defaults());
+    }
+
+    /**
+     * The options of a replay's job: {@code connectors}, then the replay's own, then {@code overrides}.
+     */
+    static Configuration options(Configuration connectors, Configuration overrides, LoadOptions loading) {
+        Configuration conf = new Configuration(connectors);
+        // Bounded input: no source is ever idle, it finishes; idleness would only add nondeterminism.
+        conf.set(ReconOptions.SOURCE_IDLE_TIMEOUT, Duration.ZERO);
+        // In file order a file is read far faster than its event time passes, most often whole within one
+        // periodic watermark: event time must move while it is read for its late records to be late.
+        conf.set(ReconOptions.WATERMARK_EACH_HOUR, loading.order() == InputOrder.FILE);
+        conf.addAll(overrides);
+        // Not in jobConfiguration: ActionReplay shares it, and the action job is not audited for reuse.
+        ReconciliationJob.withObjectReuse(conf);
+        return conf;
     }
 
     /** As {@link #produce(Configuration, InputFiles)}, in the order {@code loading} asks for. */

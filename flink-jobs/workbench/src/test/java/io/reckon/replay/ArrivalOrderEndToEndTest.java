@@ -12,7 +12,6 @@ import io.reckon.jobs.ReconciliationJob;
 import io.reckon.jobs.ReconciliationWiring;
 import io.reckon.jobs.reconcile.ReconSettings;
 import io.reckon.jobs.records.AnomalyRecord;
-import io.reckon.jobs.records.Ingested;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.MeterEventJson;
 import io.reckon.jobs.testing.ArrivalScenario;
@@ -27,14 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,7 +173,8 @@ class ArrivalOrderEndToEndTest {
                 env,
                 ReconSettings.from(conf),
                 ReconciliationJob.Watermarks.from(conf),
-                ReconciliationWiring.kafkaInputs(conf, true, (kind, d) -> new Paced(d)),
+                ReconciliationWiring.kafkaInputs(
+                        conf, true, (kind, d) -> new PacedDeserializer(d, Duration.ofNanos(200_000))),
                 ReconciliationWiring.kafkaAndPostgresOutputs(conf));
         JobExecutionResult job = env.execute("arrival-order-" + order.name().toLowerCase());
 
@@ -202,32 +198,6 @@ class ArrivalOrderEndToEndTest {
      * Reads a record every 200 microseconds: the watermark, emitted every 2 ms, then follows each
      * input's reading closely, and the inputs, read at one pace, keep step with each other.
      */
-    private static final class Paced implements KafkaRecordDeserializationSchema<Ingested> {
-        private final KafkaRecordDeserializationSchema<Ingested> delegate;
-
-        Paced(KafkaRecordDeserializationSchema<Ingested> delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context)
-                throws Exception {
-            delegate.open(context);
-        }
-
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out)
-                throws java.io.IOException {
-            LockSupport.parkNanos(200_000);
-            delegate.deserialize(record, out);
-        }
-
-        @Override
-        public TypeInformation<Ingested> getProducedType() {
-            return delegate.getProducedType();
-        }
-    }
-
     private static List<String> json(List<MeterEvent> records, MeterEvent.Kind kind) {
         return records.stream()
                 .filter(e -> e.kind == kind)
