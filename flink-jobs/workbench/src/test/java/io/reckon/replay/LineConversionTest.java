@@ -121,6 +121,17 @@ class LineConversionTest {
     }
 
     @Test
+    void aContractsMetersMustBeAnArray() {
+        String meters = CONTRACT.substring(CONTRACT.indexOf(",\"meters\""), CONTRACT.length() - 1);
+        assertThat(reason(InputKind.CONTRACTS, CONTRACT.replace(meters, "")))
+                .isEqualTo("missing required array meters");
+        assertThat(reason(InputKind.CONTRACTS, CONTRACT.replace(meters, ",\"meters\":null")))
+                .isEqualTo("missing required array meters");
+        assertThat(reason(InputKind.CONTRACTS, CONTRACT.replace(meters, ",\"meters\":\"all\"")))
+                .isEqualTo("meters is not an array");
+    }
+
+    @Test
     void aPriceTooLargeForTheAvroDecimalIsRefusedBeforeEncoding() {
         assertThat(reason(InputKind.CONTRACTS, CONTRACT.replace("\"0.5\"", "\"1e30\"")))
                 .isEqualTo("unit_amount_decimal 1000000000000000000000000000000 has more than 26 digits before the"

@@ -46,8 +46,11 @@ public final class ContractJson {
                 b.renewal(new Renewal(time(r, "term_end"), decimal(r, "escalator_pct")));
             }
             JsonNode meters = n.get("meters");
-            if (meters == null || !meters.isArray()) {
+            if (meters == null || meters.isNull()) {
                 throw new InvalidRecordException("missing required array meters");
+            }
+            if (!meters.isArray()) {
+                throw new InvalidRecordException("meters is not an array");
             }
             for (JsonNode m : meters) {
                 JsonNode p = m.get("pricing");
