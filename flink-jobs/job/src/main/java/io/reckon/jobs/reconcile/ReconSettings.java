@@ -4,6 +4,7 @@ import io.reckon.jobs.ReconOptions;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.util.TimeUtils;
 
 /** The reconciliation options a function needs, resolved and validated once at job build time. */
 public record ReconSettings(
@@ -50,8 +51,9 @@ public record ReconSettings(
             // Dedup ids are swept when a period's state is cleaned up; a shorter retention would
             // forget ids that still may have copies inside the horizon.
             throw new IllegalArgumentException("reconcile.state-retention ("
-                    + Duration.ofMillis(stateRetentionMs) + ") must be at least reconcile.dedup-horizon ("
-                    + Duration.ofMillis(dedupHorizonMs) + ")");
+                    + TimeUtils.formatWithHighestUnit(Duration.ofMillis(stateRetentionMs))
+                    + ") must be at least reconcile.dedup-horizon ("
+                    + TimeUtils.formatWithHighestUnit(Duration.ofMillis(dedupHorizonMs)) + ")");
         }
     }
 
@@ -85,8 +87,8 @@ public record ReconSettings(
 
     private static void requireWholeHours(String key, long ms) {
         if (ms < 0 || ms % HOUR_MS != 0) {
-            throw new IllegalArgumentException(
-                    key + " must be a non-negative whole number of hours, was " + Duration.ofMillis(ms));
+            throw new IllegalArgumentException(key + " must be a non-negative whole number of hours, was "
+                    + TimeUtils.formatWithHighestUnit(Duration.ofMillis(ms)));
         }
     }
 }

@@ -462,7 +462,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                     e,
                     "invoice line " + e.id + " for the period from " + java.time.Instant.ofEpochMilli(start)
                             + " arrived after that period's state was released (retention "
-                            + java.time.Duration.ofMillis(settings.stateRetentionMs()) + " after it was final)");
+                            + org.apache.flink.util.TimeUtils.formatWithHighestUnit(
+                                    java.time.Duration.ofMillis(settings.stateRetentionMs()))
+                            + " after it was final)");
             return;
         }
         InvoiceLines.Stored stored = lines.store(e);

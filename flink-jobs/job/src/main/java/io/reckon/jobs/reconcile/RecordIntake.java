@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * Takes usage and reported records into a key's state: the period must still accept them (else the
@@ -182,6 +183,7 @@ final class RecordIntake {
     private String tooLate(MeterEvent e, long watermark) {
         return e.kind.name().toLowerCase() + " record " + e.id + " at " + Instant.ofEpochMilli(e.eventTime)
                 + " arrived after its period's state was released (watermark " + Instant.ofEpochMilli(watermark)
-                + ", retention " + Duration.ofMillis(settings.stateRetentionMs()) + " after the period was final)";
+                + ", retention " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(settings.stateRetentionMs()))
+                + " after the period was final)";
     }
 }

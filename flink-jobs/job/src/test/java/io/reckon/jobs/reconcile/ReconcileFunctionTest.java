@@ -335,7 +335,7 @@ class ReconcileFunctionTest {
         usage("u-ancient", "2026-01-10T10:00:00Z", "5");
         List<DeadLetterRecord> dead = values(harness.getSideOutput(ReconcileFunction.REJECTED));
         assertThat(dead).hasSize(1);
-        assertThat(dead.get(0).reason).contains("u-ancient").contains("retention");
+        assertThat(dead.get(0).reason).contains("u-ancient").contains("retention 35 d after the period was final");
     }
 
     @Test
