@@ -3,7 +3,6 @@ package io.reckon.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reckon.avro.Anomaly;
-import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.connectors.kafka.TopicAdmin;
 import io.reckon.connectors.kafka.Topics;
 import io.reckon.connectors.registry.ConfluentAvroCodec;
@@ -31,10 +30,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -61,19 +59,8 @@ class ArrivalOrderEndToEndTest {
     @TempDir
     static Path work;
 
-    private EmbeddedStack stack;
-
-    @BeforeAll
-    void startStack() {
-        stack = EmbeddedStack.start(work.resolve("stack"));
-    }
-
-    @AfterAll
-    void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedStack STACK = new SharedStack();
 
     @Test
     void threeArrivalOrdersEndWithTheSameFinalAnomalies() throws Exception {
@@ -138,7 +125,7 @@ class ArrivalOrderEndToEndTest {
 
     private Run run(ArrivalScenario.Input input, Deliveries order) throws Exception {
         // One partition per topic: a file grouped by account is then read grouped by account.
-        CleanSlate.reset(stack, 1);
+        CleanSlate.reset(STACK.get(), 1);
         Path dir = Files.createDirectories(work.resolve(order.name()));
         List<MeterEvent> records = order.order(input.records(), 7L);
         Replay.InputFiles files = new Replay.InputFiles(
@@ -149,7 +136,7 @@ class ArrivalOrderEndToEndTest {
                 Files.write(dir.resolve("reported.jsonl"), json(records, MeterEvent.Kind.REPORTED)),
                 Files.write(dir.resolve("invoices.jsonl"), json(records, MeterEvent.Kind.INVOICE_LINE)));
 
-        Configuration conf = new Configuration(stack.connectorConfig());
+        Configuration conf = new Configuration(STACK.get().connectorConfig());
         conf.set(ReconOptions.SOURCE_IDLE_TIMEOUT, Duration.ZERO);
         // Every record must arrive within the retention for the answer to be the same (spec v1.1).
         conf.setString("reconcile.state-retention", "90 d");

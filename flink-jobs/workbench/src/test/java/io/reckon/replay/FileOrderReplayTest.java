@@ -3,7 +3,6 @@ package io.reckon.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reckon.avro.Anomaly;
-import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.connectors.kafka.TopicAdmin;
 import io.reckon.connectors.kafka.Topics;
 import io.reckon.connectors.registry.ConfluentAvroCodec;
@@ -22,10 +21,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -63,19 +61,8 @@ class FileOrderReplayTest {
     @TempDir
     static Path work;
 
-    private EmbeddedStack stack;
-
-    @BeforeAll
-    void startStack() {
-        stack = EmbeddedStack.start(work.resolve("stack"));
-    }
-
-    @AfterAll
-    void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedStack STACK = new SharedStack();
 
     @Test
     void aRecordAfterItsPeriodWasFinalIsLateAndRevisesTheFinalAnomaly() throws Exception {
@@ -125,7 +112,7 @@ class FileOrderReplayTest {
     }
 
     private Run run(String name, Configuration overrides) throws Exception {
-        CleanSlate.reset(stack, 1);
+        CleanSlate.reset(STACK.get(), 1);
         Path dir = Files.createDirectories(work.resolve(name));
         Replay.InputFiles files = new Replay.InputFiles(
                 Files.write(dir.resolve("contracts.jsonl"), List.of(CONTRACT)),
@@ -135,7 +122,7 @@ class FileOrderReplayTest {
         LoadOptions loading = LoadOptions.defaults().withOrder(InputOrder.FILE);
         // No periodic watermark while the input is read: only the one at each event-time hour can move.
         overrides.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofHours(1));
-        Configuration conf = Replay.options(stack.connectorConfig(), overrides, loading);
+        Configuration conf = Replay.options(STACK.get().connectorConfig(), overrides, loading);
         Replay.produce(conf, files, loading);
 
         StreamExecutionEnvironment env = Replay.localEnvironment(conf, Files.createTempDirectory(work, "checkpoints-"));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.reckon.avro.DeadLetter;
-import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.testing.AnomalyFiles;
 import java.io.ByteArrayOutputStream;
@@ -24,11 +23,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,19 +69,8 @@ class GoldenScenariosTest {
      */
     private static final int ARRIVAL_ATTEMPTS = 4;
 
-    private EmbeddedStack stack;
-
-    @BeforeAll
-    void startStack() {
-        stack = EmbeddedStack.start(work.resolve("stack"));
-    }
-
-    @AfterAll
-    void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedStack STACK = new SharedStack();
 
     static Stream<String> scenarios() throws Exception {
         try (Stream<Path> dirs = Files.list(golden())) {
@@ -105,9 +92,9 @@ class GoldenScenariosTest {
         options.remove(LATE_REPORTS);
         Replay.Result result = null;
         for (int attempt = 1; attempt <= ARRIVAL_ATTEMPTS; attempt++) {
-            CleanSlate.reset(stack);
+            CleanSlate.reset(STACK.get());
             result = Replay.run(
-                    stack.connectorConfig(),
+                    STACK.get().connectorConfig(),
                     new Replay.InputFiles(
                             dir.resolve("contracts.jsonl"),
                             dir.resolve("usage.jsonl"),
@@ -149,7 +136,7 @@ class GoldenScenariosTest {
      */
     @Test
     void theReadmeExampleShuffledAndGroupedByAccountGivesTheSameRevisions() throws Exception {
-        CleanSlate.reset(stack);
+        CleanSlate.reset(STACK.get());
         Path examples = Path.of("..", "..", "docs", "examples");
         Path shuffled = Files.createDirectories(work.resolve("shuffled-example"));
         Random random = new Random(16);
@@ -174,7 +161,7 @@ class GoldenScenariosTest {
         assertThat(usageLines.get(usageLines.size() - 1)).contains("\"event_id\":\"e-1\"");
 
         Replay.Result result = Replay.run(
-                stack.connectorConfig(),
+                STACK.get().connectorConfig(),
                 new Replay.InputFiles(
                         shuffled.resolve("contracts.jsonl"),
                         shuffled.resolve("usage.jsonl"),
@@ -206,7 +193,7 @@ class GoldenScenariosTest {
      */
     @Test
     void hostileLinesAreDeadLetteredByTheLoaderAndTheRestGivesTheReadmeRevisions() throws Exception {
-        CleanSlate.reset(stack);
+        CleanSlate.reset(STACK.get());
         Path examples = Path.of("..", "..", "docs", "examples");
         Path dir = Files.createDirectories(work.resolve("hostile-example"));
         String usage = "{\"event_id\":\"h\",\"account_id\":\"acct_1\",\"meter\":\"api_calls\","
@@ -239,7 +226,7 @@ class GoldenScenariosTest {
         Files.write(dir.resolve("contracts.jsonl"), withBom.toByteArray());
 
         Replay.Result result = Replay.run(
-                stack.connectorConfig(),
+                STACK.get().connectorConfig(),
                 new Replay.InputFiles(
                         dir.resolve("contracts.jsonl"),
                         dir.resolve("usage.jsonl"),

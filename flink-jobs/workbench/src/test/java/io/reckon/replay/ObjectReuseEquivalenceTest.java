@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reckon.avro.Anomaly;
 import io.reckon.avro.DeadLetter;
-import io.reckon.connectors.embedded.EmbeddedStack;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.testing.SinkRows;
 import java.nio.file.Path;
@@ -19,11 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,19 +49,8 @@ class ObjectReuseEquivalenceTest {
     @TempDir
     static Path work;
 
-    private EmbeddedStack stack;
-
-    @BeforeAll
-    void startStack() {
-        stack = EmbeddedStack.start(work.resolve("stack"));
-    }
-
-    @AfterAll
-    void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedStack STACK = new SharedStack();
 
     @Test
     void replayOfTheReadmeExampleWithObjectReuseWritesExactlyWhatItWritesWithout() throws Exception {
@@ -143,11 +130,11 @@ class ObjectReuseEquivalenceTest {
 
     private Outputs replay(Path inputs, boolean objectReuse, Configuration options, LoadOptions loading)
             throws Exception {
-        CleanSlate.reset(stack);
+        CleanSlate.reset(STACK.get());
         Configuration overrides = new Configuration(options);
         overrides.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         Replay.Result r = Replay.run(
-                stack.connectorConfig(),
+                STACK.get().connectorConfig(),
                 new Replay.InputFiles(
                         inputs.resolve("contracts.jsonl"),
                         inputs.resolve("usage.jsonl"),
@@ -162,7 +149,10 @@ class ObjectReuseEquivalenceTest {
                 .map(d -> DeadLetter.newBuilder(d).setDetectedAt(Instant.EPOCH).build())
                 .toList();
         Map<String, List<String>> tables = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUsername(), stack.jdbcPassword());
+        try (Connection c = DriverManager.getConnection(
+                        STACK.get().jdbcUrl(),
+                        STACK.get().jdbcUsername(),
+                        STACK.get().jdbcPassword());
                 Statement s = c.createStatement()) {
             for (String table : SinkRows.TABLES) {
                 tables.put(table, SinkRows.of(s, table, PROCESSING_TIME_COLUMNS));
