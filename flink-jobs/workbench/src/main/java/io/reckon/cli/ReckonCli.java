@@ -25,7 +25,12 @@ public final class ReckonCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ReckonCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with a failed command's causes summed up after its stack trace ({@link CommandFailure}). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ReckonCli()).setExecutionExceptionHandler(new CommandFailure());
     }
 
     @Override
