@@ -12,11 +12,11 @@ import picocli.CommandLine;
 
 /**
  * What a command that failed prints: its stack trace, then what went wrong in a few lines, one per
- * cause and each once (the first line of its message), so that the last lines of the output say it. Flink wraps one cause in several
- * exceptions whose messages repeat it ("RuntimeException: JobExecutionException: Could not
- * instantiate configured state backend"), so a message is shown without the class names it starts
- * with, and a message already shown is not shown again. Written by hand: picocli prints the trace
- * alone, and no library here condenses a cause chain.
+ * cause and each once (the first line of its message), so that the last lines of the output say it.
+ * Flink wraps one cause in several exceptions whose messages repeat it ("RuntimeException:
+ * JobExecutionException: Could not instantiate configured state backend"), so a message is shown
+ * without the class names it starts with, and a message already shown is not shown again. Written by
+ * hand: picocli prints the trace alone, and no library here condenses a cause chain.
  */
 final class CommandFailure implements CommandLine.IExecutionExceptionHandler {
 
