@@ -14,12 +14,14 @@ import io.reckon.jobs.sources.InputKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code reckon replay --order file} on a file small enough to be read whole before any periodic
  * watermark: event time still moves while it is read, so a March record after April's records comes
  * after March was final, is counted late and gives March's anomaly an {@code updated} revision, as it
- * would in a live job. The usage source is paced and the periodic watermark is an hour of wall-clock
- * time apart, so only the replay's watermark at each event-time hour can move event time during the
- * read: without it the same file is read with nothing late.
+ * would in a live job. The periodic watermark is an hour of wall-clock time apart, so only the replay's
+ * watermark at each event-time hour can move event time during the read. The late March record is held
+ * back until March's final anomaly was emitted, or for a bounded time: with the hourly watermark March
+ * becomes final while it waits, on a machine of any speed; without it March cannot, and the same file
+ * is read with nothing late.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FileOrderReplayTest {
@@ -58,6 +62,8 @@ class FileOrderReplayTest {
             reported("r-5", "2026-04-03T10:00:00Z", "10"),
             reported("r-6", "2026-04-04T10:00:00Z", "10"));
 
+    private static final Instant MARCH = Instant.parse("2026-03-01T00:00:00Z");
+
     @TempDir
     static Path work;
 
@@ -66,8 +72,11 @@ class FileOrderReplayTest {
 
     @Test
     void aRecordAfterItsPeriodWasFinalIsLateAndRevisesTheFinalAnomaly() throws Exception {
-        Run run = run("file-order", new Configuration());
+        Run run = run("file-order", new Configuration(), Duration.ofMinutes(2));
 
+        assertThat(run.gateOpened)
+                .as("March final while its late record was held")
+                .isTrue();
         assertThat(run.late).isEqualTo(1);
         List<Anomaly> march = run.underReportedInMarch();
         // March was final with what had come (300 against 200), then the late record revised it.
@@ -87,8 +96,11 @@ class FileOrderReplayTest {
     void withoutTheHourlyWatermarkTheSameFileHasNothingLateAndTheSameAnswer() throws Exception {
         Configuration periodicOnly = new Configuration();
         periodicOnly.set(ReconOptions.WATERMARK_EACH_HOUR, false);
-        Run run = run("periodic-only", periodicOnly);
+        Run run = run("periodic-only", periodicOnly, Duration.ofSeconds(2));
 
+        assertThat(run.gateOpened)
+                .as("March final while its late record was held")
+                .isFalse();
         assertThat(run.late).isZero();
         List<Anomaly> march = run.underReportedInMarch();
         // Every record was read before event time moved: March's hours were judged with all of them, and
@@ -100,18 +112,18 @@ class FileOrderReplayTest {
         assertThat(last.getAmountMinor()).isEqualTo(150);
     }
 
-    private record Run(List<Anomaly> revisions, long late) {
+    private record Run(List<Anomaly> revisions, long late, boolean gateOpened) {
         List<Anomaly> underReportedInMarch() {
             List<Anomaly> march = revisions.stream()
                     .filter(a -> a.getType().equals("UNDER_REPORTED_USAGE"))
-                    .filter(a -> a.getPeriodStart().toString().equals("2026-03-01T00:00:00Z"))
+                    .filter(a -> a.getPeriodStart().equals(MARCH))
                     .toList();
             assertThat(march).isNotEmpty();
             return march;
         }
     }
 
-    private Run run(String name, Configuration overrides) throws Exception {
+    private Run run(String name, Configuration overrides, Duration holdAtMost) throws Exception {
         CleanSlate.reset(STACK.get(), 1);
         Path dir = Files.createDirectories(work.resolve(name));
         Replay.InputFiles files = new Replay.InputFiles(
@@ -126,16 +138,29 @@ class FileOrderReplayTest {
         Replay.produce(conf, files, loading);
 
         StreamExecutionEnvironment env = Replay.localEnvironment(conf, Files.createTempDirectory(work, "checkpoints-"));
+        PeriodFinalGate marchFinal = new PeriodFinalGate();
+        ReconciliationJob.Outputs outputs = ReconciliationWiring.kafkaAndPostgresOutputs(conf);
         ReconciliationJob.defineWorkflow(
                 env,
                 ReconSettings.from(conf),
                 ReconciliationJob.Watermarks.from(conf),
-                // The usage read slowly: the other inputs, a few records each, are read and finished first.
                 ReconciliationWiring.kafkaInputs(
                         conf,
                         true,
-                        (kind, d) -> kind == InputKind.USAGE ? new PacedDeserializer(d, Duration.ofMillis(150)) : d),
-                ReconciliationWiring.kafkaAndPostgresOutputs(conf));
+                        (kind, d) -> kind == InputKind.USAGE
+                                ? new HeldRecordDeserializer(d, "u-late", marchFinal.name(), holdAtMost)
+                                : d),
+                new ReconciliationJob.Outputs(
+                        anomalies -> {
+                            outputs.anomalies().accept(anomalies);
+                            anomalies
+                                    .filter(marchFinal.opener("UNDER_REPORTED_USAGE", MARCH.toEpochMilli()))
+                                    .sinkTo(new DiscardingSink<>());
+                        },
+                        outputs.deadLetters(),
+                        outputs.hourlyRollups(),
+                        outputs.unmapped(),
+                        outputs.forecasts()));
         JobExecutionResult job = env.execute("file-order-" + name);
 
         ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
@@ -146,7 +171,7 @@ class FileOrderReplayTest {
             }
         }
         Object late = job.getAllAccumulatorResults().get("usage.late");
-        return new Run(revisions, late == null ? 0 : ((Number) late).longValue());
+        return new Run(revisions, late == null ? 0 : ((Number) late).longValue(), marchFinal.heldUntilOpen());
     }
 
     private static String usage(String id, String time, String quantity) {
