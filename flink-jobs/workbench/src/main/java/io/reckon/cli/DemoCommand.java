@@ -112,10 +112,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-demo-");
         Path data = Files.createDirectories(work.resolve("workload"));
-        DemoWorkload.Options options = DemoWorkload.Options.defaults()
-                .withSeed(seed)
-                .withAccounts(accounts)
-                .withViaStripe(!noStripe);
+        DemoWorkload.Options options =
+                DemoWorkload.Options.defaults().withSeed(seed).withAccounts(accounts);
         System.out.printf("Generating the workload (seed %d, %d accounts) in %s ...%n", seed, accounts, data);
         DemoWorkload workload = DemoWorkload.generate(options);
         workload.writeTo(data);

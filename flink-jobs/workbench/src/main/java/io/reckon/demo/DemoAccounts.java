@@ -141,10 +141,8 @@ final class DemoAccounts extends WorkloadDraft {
         for (MeterSpec s : specs) {
             ObjectNode m = meters.addObject();
             m.put("meter", s.meter());
-            // Through Stripe, a count meter is the sum of its events' quantities (one each): see Options.
-            String aggregation = o.viaStripe() && s.kind() == Kind.COUNT ? Kind.SUM.aggregation : s.kind().aggregation;
             if (s.kind() != Kind.SUM || p.index() % 2 == 0) {
-                m.put("aggregation", aggregation);
+                m.put("aggregation", s.kind().aggregation);
             }
             // The billing system's ids: every meter has a Stripe meter (its hourly summaries are the
             // reported usage); every other account's contract also names the price its lines bill.

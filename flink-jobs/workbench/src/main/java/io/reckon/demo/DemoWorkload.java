@@ -63,11 +63,6 @@ public final class DemoWorkload {
      * @param maxDisorder how far, in event time, a record may arrive after a later one
      * @param lateRecords records that arrive hours late, still inside the allowed lateness
      * @param afterFinalHours key-hours whose usage and report arrive after their period was final
-     * @param viaStripe the reported usage and invoices reach the job through Stripe's API (the default
-     *     of {@code reckon demo}): the count meter ({@code seats}, one event per active seat and day,
-     *     each of quantity 1) is declared {@code sum} in the contracts, which gives the same quantities,
-     *     because the reconciliation counts a Stripe summary as one record while it stands for the
-     *     events of an hour; the rest of the workload is the same
      */
     public record Options(
             long seed,
@@ -79,34 +74,7 @@ public final class DemoWorkload {
             int duplicatePermille,
             Duration maxDisorder,
             int lateRecords,
-            int afterFinalHours,
-            boolean viaStripe) {
-
-        /** Options with the reported usage and invoices produced straight into Kafka. */
-        public Options(
-                long seed,
-                int accounts,
-                List<String> meters,
-                YearMonth firstMonth,
-                int months,
-                int leaksPerType,
-                int duplicatePermille,
-                Duration maxDisorder,
-                int lateRecords,
-                int afterFinalHours) {
-            this(
-                    seed,
-                    accounts,
-                    meters,
-                    firstMonth,
-                    months,
-                    leaksPerType,
-                    duplicatePermille,
-                    maxDisorder,
-                    lateRecords,
-                    afterFinalHours,
-                    false);
-        }
+            int afterFinalHours) {
 
         public Options {
             Objects.requireNonNull(meters, "meters");
@@ -147,8 +115,7 @@ public final class DemoWorkload {
                     duplicatePermille,
                     maxDisorder,
                     lateRecords,
-                    afterFinalHours,
-                    viaStripe);
+                    afterFinalHours);
         }
 
         public Options withAccounts(int newAccounts) {
@@ -162,23 +129,7 @@ public final class DemoWorkload {
                     duplicatePermille,
                     maxDisorder,
                     lateRecords,
-                    afterFinalHours,
-                    viaStripe);
-        }
-
-        public Options withViaStripe(boolean stripe) {
-            return new Options(
-                    seed,
-                    accounts,
-                    meters,
-                    firstMonth,
-                    months,
-                    leaksPerType,
-                    duplicatePermille,
-                    maxDisorder,
-                    lateRecords,
-                    afterFinalHours,
-                    stripe);
+                    afterFinalHours);
         }
     }
 

@@ -18,9 +18,10 @@ import java.util.TreeMap;
  * meter events, and the hourly meter event summaries it would keep of them. Stripe refuses a
  * malformed event (HTTP 400: no customer or meter, a time or value it cannot read, a negative value),
  * keeps one event per identifier (the report id: the pipeline's resent copies count once) and
- * aggregates the events of a customer, meter and hour: a sum, or for a meter the contract aggregates
- * by its maximum the largest value (Stripe's meters know sum, count and last; the workload's storage
- * meter has at most one snapshot an hour, where last and maximum agree).
+ * aggregates the events of a customer, meter and hour: a sum, for a meter the contract aggregates by
+ * count the number of events, and for one it aggregates by its maximum the largest value (Stripe's
+ * meters know sum, count and last; the workload's storage meter has at most one snapshot an hour,
+ * where last and maximum agree).
  */
 final class StripeMeterEvents {
 
@@ -77,13 +78,10 @@ final class StripeMeterEvents {
             }
             events++;
             long hour = time.getEpochSecond() - Math.floorMod(time.getEpochSecond(), 3600);
-            boolean max = "max".equals(stripeMeter.get().aggregation());
-            if ("count".equals(stripeMeter.get().aggregation())) {
-                throw new IllegalArgumentException("meter " + meter + " of " + account + " is a count meter: the"
-                        + " reconciliation counts each Stripe summary as one record, so it cannot go through Stripe");
-            }
+            String aggregation = stripeMeter.get().aggregation();
+            BigDecimal counted = "count".equals(aggregation) ? BigDecimal.ONE : value;
             hourly.computeIfAbsent(new Key(stripeMeter.get().id(), customer.get()), k -> new TreeMap<>())
-                    .merge(hour, value, max ? BigDecimal::max : BigDecimal::add);
+                    .merge(hour, counted, "max".equals(aggregation) ? BigDecimal::max : BigDecimal::add);
         }
         List<Summary> summaries = new ArrayList<>();
         hourly.forEach((key, hours) ->

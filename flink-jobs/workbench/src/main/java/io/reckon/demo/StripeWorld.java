@@ -14,7 +14,7 @@ import java.util.List;
  * what the Stripe ingest reads instead of them.
  *
  * <pre>{@code
- * StripeWorld world = StripeWorld.of(DemoWorkload.generate(DemoWorkload.Options.defaults().withViaStripe(true)));
+ * StripeWorld world = StripeWorld.of(DemoWorkload.generate(DemoWorkload.Options.defaults()));
  * world.summaries();   // -> FakeStripeReads.summary(...)
  * world.events();      // -> FakeStripeReads.invoice(...) then event(...)
  * }</pre>

@@ -38,7 +38,7 @@ class DemoThroughStripeTest {
     @TempDir
     Path work;
 
-    private static DemoWorkload.Options options(boolean viaStripe) {
+    private static DemoWorkload.Options options() {
         return new DemoWorkload.Options(
                 7L,
                 16,
@@ -49,15 +49,14 @@ class DemoThroughStripeTest {
                 10,
                 Duration.ofMinutes(3),
                 2,
-                1,
-                viaStripe);
+                1);
     }
 
     @Test
     void throughStripeTheFinalAnomaliesAreThoseOfTheDirectPath() throws Exception {
-        DemoWorkload direct = DemoWorkload.generate(options(false));
+        DemoWorkload workload = DemoWorkload.generate(options());
         Path directFiles = work.resolve("direct");
-        direct.writeTo(directFiles);
+        workload.writeTo(directFiles);
         Map<String, String> viaKafka;
         try (EmbeddedStack stack = EmbeddedStack.start(work.resolve("stack-direct"))) {
             Replay.Result r = Replay.run(
@@ -72,7 +71,6 @@ class DemoThroughStripeTest {
             viaKafka = finalRevisions(r.anomalies());
         }
 
-        DemoWorkload workload = DemoWorkload.generate(options(true));
         Path files = work.resolve("stripe");
         workload.writeTo(files);
         StripeWorld world = StripeWorld.of(workload);

@@ -28,7 +28,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * Special tags: {@code 0x0F} the general form (count, then sum and max in full form: negative or
  * large scales, a null sum), {@code 0x1F} a null aggregate, {@code 0x2F} reserved for a null {@link
  * HourBucket}, {@code 0x3F} the shifted form, {@code 0x4F} reserved for a bucket's reported aggregate
- * equal to its usage ({@link HourBucketSerializer}). An empty aggregate (count 0, sum and max {@code
+ * equal to its usage ({@link HourBucketSerializer}), {@code 0x5F} an aggregate of reported summaries
+ * whose count aggregate is not its count ({@link Agg#countExcess}): the aggregate without it in any of
+ * the other forms, then the excess in full form. An empty aggregate (count 0, sum and max {@code
  * BigDecimal.ZERO}) is the single byte {@code 0x00}; one record of {@code 12.5} takes 6 bytes.
  *
  * <p>The shifted form ({@link ShiftedAgg}) is for quantities whose unscaled values end in zeros, as
@@ -53,6 +55,7 @@ public final class AggSerializer extends TypeSerializerSingleton<Agg> {
     static final int NULL_BUCKET_TAG = 0x2F;
     static final int SHIFTED_TAG = 0x3F;
     static final int SAME_AS_USAGE_TAG = 0x4F;
+    static final int COUNT_EXCESS_TAG = 0x5F;
 
     private static final int SUM_ZERO_NO_COUNT = 0;
     private static final int SUM_ZERO_WITH_COUNT = 3;
@@ -86,6 +89,7 @@ public final class AggSerializer extends TypeSerializerSingleton<Agg> {
         to.sum = from.sum;
         to.count = from.count;
         to.max = from.max;
+        to.countExcess = from.countExcess;
         return to;
     }
 
@@ -124,6 +128,17 @@ public final class AggSerializer extends TypeSerializerSingleton<Agg> {
             out.writeByte(NULL_AGG_TAG);
             return;
         }
+        if (a.countExcess.signum() != 0) {
+            out.writeByte(COUNT_EXCESS_TAG);
+            writeFigures(a, out);
+            DecimalCodec.writeFull(out, a.countExcess);
+            return;
+        }
+        writeFigures(a, out);
+    }
+
+    /** Count, sum and max in one of the forms of the tags below {@link #COUNT_EXCESS_TAG}. */
+    private static void writeFigures(Agg a, DataOutputView out) throws IOException {
         BigDecimal sum = a.sum;
         BigDecimal max = a.max;
         if (sum == null || sum.scale() < 0 || sum.scale() > MAX_COMPACT_SCALE) {
@@ -153,6 +168,27 @@ public final class AggSerializer extends TypeSerializerSingleton<Agg> {
 
     /** Reads the aggregate whose tag byte was already read; fills {@code reuse} when not null. */
     static Agg read(int tag, DataInputView in, Agg reuse) throws IOException {
+        if (tag == COUNT_EXCESS_TAG) {
+            int figures = in.readUnsignedByte();
+            if (figures == NULL_AGG_TAG || figures == COUNT_EXCESS_TAG) {
+                throw new IOException("Corrupt aggregate: tag " + figures + " after a count excess");
+            }
+            Agg a = readFigures(figures, in, reuse);
+            BigDecimal excess = DecimalCodec.readFull(in);
+            if (excess == null) {
+                throw new IOException("Corrupt aggregate: a null count excess");
+            }
+            a.countExcess = excess;
+            return a;
+        }
+        Agg a = readFigures(tag, in, reuse);
+        if (a != null) {
+            a.countExcess = BigDecimal.ZERO;
+        }
+        return a;
+    }
+
+    private static Agg readFigures(int tag, DataInputView in, Agg reuse) throws IOException {
         int scale = tag & 0x0F;
         if (scale > MAX_COMPACT_SCALE) {
             if (tag == NULL_AGG_TAG) {

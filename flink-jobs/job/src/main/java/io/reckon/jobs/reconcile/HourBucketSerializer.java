@@ -88,7 +88,11 @@ public final class HourBucketSerializer extends TypeSerializerSingleton<HourBuck
 
     /** Field by field, each decimal with its scale: what reads back from the one as the other. */
     private static boolean sameAggregate(Agg a, Agg b) {
-        return b != null && a.count == b.count && Objects.equals(a.sum, b.sum) && Objects.equals(a.max, b.max);
+        return b != null
+                && a.count == b.count
+                && Objects.equals(a.sum, b.sum)
+                && Objects.equals(a.max, b.max)
+                && Objects.equals(a.countExcess, b.countExcess);
     }
 
     @Override

@@ -71,28 +71,29 @@ final class Ledger {
     }
 
     /**
-     * Adds ({@code sign} +1) or takes away (-1) one record of {@code quantity} at {@code time}, usage
-     * or a report, in period {@code p} (which the caller writes back). Returns the hour's bucket after.
+     * Applies change {@code c}, which adds a record (sign +1) or takes one away (-1), usage or a report,
+     * in period {@code p} (which the caller writes back). Returns the hour's bucket after.
      */
-    HourBucket apply(PeriodState p, boolean usage, long time, BigDecimal quantity, int sign) throws Exception {
-        long hour = floorHour(time);
+    HourBucket apply(PeriodState p, boolean usage, Change c) throws Exception {
+        long hour = floorHour(c.time());
+        BigDecimal quantity = c.quantity();
         HourBucket b = state.hours.get(hour);
         if (b == null) {
             b = new HourBucket();
         }
         Agg hourAgg = usage ? b.usage : b.reported;
-        if (sign > 0) {
+        if (c.sign() > 0) {
             if (hourAgg.count == 0) {
                 p.markHour(hour, usage, true);
             }
-            hourAgg.add(quantity);
-            (usage ? p.usage : p.reported).add(quantity);
+            add(hourAgg, c);
+            add(usage ? p.usage : p.reported, c);
             if (hour < (usage ? p.maturedBefore : p.reportedBefore)) {
-                (usage ? p.maturedUsage : p.reportedSoFar).add(quantity);
+                add(usage ? p.maturedUsage : p.reportedSoFar, c);
             }
         } else {
             boolean wasMax = quantity.compareTo(hourAgg.max) >= 0;
-            takeAway(hourAgg, quantity);
+            takeAway(hourAgg, c);
             if (hourAgg.count == 0) {
                 p.markHour(hour, usage, false);
                 hourAgg.max = BigDecimal.ZERO;
@@ -100,11 +101,11 @@ final class Ledger {
                 hourAgg.max = hourMax(hour, usage);
             }
             Agg period = usage ? p.usage : p.reported;
-            takeAway(period, quantity);
+            takeAway(period, c);
             boolean matured = hour < (usage ? p.maturedBefore : p.reportedBefore);
             Agg soFar = usage ? p.maturedUsage : p.reportedSoFar;
             if (matured) {
-                takeAway(soFar, quantity);
+                takeAway(soFar, c);
             }
             if (wasMax) {
                 // The bucket is written first: the period's maximum reads the hours.
@@ -123,12 +124,24 @@ final class Ledger {
         return b;
     }
 
-    private static void takeAway(Agg a, BigDecimal quantity) {
-        a.sum = a.sum.subtract(quantity);
+    private static void add(Agg a, Change c) {
+        if (c.summary()) {
+            a.addSummary(c.quantity());
+        } else {
+            a.add(c.quantity());
+        }
+    }
+
+    private static void takeAway(Agg a, Change c) {
+        a.sum = a.sum.subtract(c.quantity());
         a.count--;
+        if (c.summary()) {
+            a.countExcess = a.countExcess.subtract(c.quantity()).add(BigDecimal.ONE);
+        }
         if (a.count == 0) {
             a.sum = BigDecimal.ZERO;
             a.max = BigDecimal.ZERO;
+            a.countExcess = BigDecimal.ZERO;
         }
     }
 

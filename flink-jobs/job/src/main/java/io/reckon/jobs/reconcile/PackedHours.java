@@ -13,7 +13,8 @@ import java.math.BigDecimal;
  * value, the max's scale, the max's unscaled value. A payload starts with a byte of flags: bit k set
  * when reported column k is written as its difference from usage column k, as it is when that is
  * shorter; an hour reported as measured then costs no bit in any of the five. Value and scale come back
- * exactly as they were. A bucket one of whose figures has an unscaled value beyond a long has no packed
+ * exactly as they were. A bucket one of whose figures has an unscaled value beyond a long, or with
+ * reported summaries whose count aggregate is not their count ({@link Agg#countExcess}), has no packed
  * form ({@link #figuresOf} returns null): its day keeps the per-hour encoding.
  *
  * <p>In memory a day's figures are {@code long[COLUMNS][n]}, the reported ones as they are (no
@@ -33,7 +34,7 @@ final class PackedHours {
 
     private PackedHours() {}
 
-    /** The ten figures of {@code b}, or null when an unscaled value is beyond a long. */
+    /** The ten figures of {@code b}, or null when it has no packed form. */
     static long[] figuresOf(HourBucket b) {
         long[] f = new long[COLUMNS];
         return into(b.usage, f, USAGE) && into(b.reported, f, REPORTED) ? f : null;
@@ -58,7 +59,9 @@ final class PackedHours {
     }
 
     private static boolean into(Agg a, long[] f, int at) {
-        if (DecimalCodec.kind(a.sum) == DecimalCodec.BIG || DecimalCodec.kind(a.max) == DecimalCodec.BIG) {
+        if (DecimalCodec.kind(a.sum) == DecimalCodec.BIG
+                || DecimalCodec.kind(a.max) == DecimalCodec.BIG
+                || a.countExcess.signum() != 0) {
             return false;
         }
         f[at + COUNT] = a.count;

@@ -91,7 +91,11 @@ final class RecordIntake {
             case DUPLICATE -> duplicates.get(e.kind).inc();
             case REFUSED -> rejections.record(e, a.refusal());
             case COUNTED -> {
-                if (!combiner.add(key, streamKey, usage, e.eventTime, e.quantity, anchorDay, timers)) {
+                if (e.summary) {
+                    // Not combined: a summary counts apart under the count aggregation.
+                    combiner.flush(streamKey);
+                    apply(key, e, List.of(Change.addSummary(e.eventTime, e.quantity)), anchorDay, timers);
+                } else if (!combiner.add(key, streamKey, usage, e.eventTime, e.quantity, anchorDay, timers)) {
                     apply(key, e, List.of(Change.add(e.eventTime, e.quantity)), anchorDay, timers);
                 }
             }
@@ -135,7 +139,7 @@ final class RecordIntake {
                 }
             }
             long hour = Ledger.floorHour(c.time());
-            HourBucket bucket = ledger.apply(p, usage, c.time(), c.quantity(), c.sign());
+            HourBucket bucket = ledger.apply(p, usage, c);
             if (usage && c.sign() > 0 && bucket.usage.count == 1) {
                 firstUsage(p, c.time());
             }

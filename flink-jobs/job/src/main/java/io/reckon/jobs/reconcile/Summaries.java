@@ -40,8 +40,8 @@ final class Summaries {
         if (content == 0) {
             return Admission.DUPLICATE;
         }
-        return Admission.changed(
-                List.of(Change.remove(kept.eventTime, kept.quantity), Change.add(e.eventTime, e.quantity)));
+        return Admission.changed(List.of(
+                Change.removeSummary(kept.eventTime, kept.quantity), Change.addSummary(e.eventTime, e.quantity)));
     }
 
     void forEachCounted(BiConsumer<Long, BigDecimal> each) throws Exception {

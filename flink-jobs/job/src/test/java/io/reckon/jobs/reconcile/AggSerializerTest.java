@@ -4,10 +4,12 @@ import static io.reckon.jobs.reconcile.CompactSerializers.agg;
 import static io.reckon.jobs.reconcile.CompactSerializers.bytes;
 import static io.reckon.jobs.reconcile.CompactSerializers.read;
 import static io.reckon.jobs.reconcile.CompactSerializers.same;
+import static io.reckon.jobs.reconcile.CompactSerializers.summaries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reckon.jobs.records.CompactTypeInfo;
+import io.reckon.pricing.Aggregation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -81,6 +83,13 @@ class AggSerializerTest extends SerializerTestBase<Agg> {
         cases.add(agg(1, null, new BigDecimal("3.1")));
         cases.add(agg(1, new BigDecimal("3.1"), null));
         cases.add(agg(0, (BigDecimal) null, null));
+        // Reported summaries: the count aggregate is not the count, in each form of the figures.
+        cases.add(summaries(1, "40", "40", "39"));
+        cases.add(summaries(2, "0", "0", "-2"));
+        cases.add(summaries(3, "12.000000000", "7.000000000", "9.000000000"));
+        cases.add(summaries(1, "2.5", "2.5", "1.5"));
+        cases.add(summaries(1, "92233720368547758080", "92233720368547758080", "92233720368547758079"));
+        cases.add(summaries(1, "1E+40", "1E+40", "1E+40"));
         return cases;
     }
 
@@ -114,6 +123,9 @@ class AggSerializerTest extends SerializerTestBase<Agg> {
         Agg reuse = new Agg();
         for (int i = 0; i < 20_000; i++) {
             Agg a = agg(randomCount(random), randomDecimal(random), randomDecimal(random));
+            if (random.nextInt(4) == 0) {
+                a.countExcess = randomDecimal(random);
+            }
             byte[] b = bytes(s, a);
             assertThat(same(read(s, b, null), a))
                     .as("value %d: %s/%s/%s", i, a.sum, a.count, a.max)
@@ -261,6 +273,31 @@ class AggSerializerTest extends SerializerTestBase<Agg> {
         byte[] sameAsUsage = {(byte) AggSerializer.SAME_AS_USAGE_TAG};
         assertThatThrownBy(() -> read(AggSerializer.INSTANCE, sameAsUsage, null))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aCountExcessCostsItsTagAndItsDecimalAndAReusedAggregateLosesItsOwn() throws Exception {
+        Agg plain = agg(1, "40", "40");
+        Agg summary = summaries(1, "40", "40", "39");
+        byte[] b = bytes(AggSerializer.INSTANCE, summary);
+        assertThat(b[0] & 0xFF).isEqualTo(AggSerializer.COUNT_EXCESS_TAG);
+        assertThat(b.length).isLessThanOrEqualTo(bytes(AggSerializer.INSTANCE, plain).length + 4);
+        assertThat(read(AggSerializer.INSTANCE, b, null).value(Aggregation.COUNT))
+                .isEqualByComparingTo("40");
+        // An aggregate read into one that had an excess has none unless the bytes say so.
+        Agg reused = read(AggSerializer.INSTANCE, bytes(AggSerializer.INSTANCE, plain), summaries(5, "1", "1", "7"));
+        assertThat(reused.countExcess).isZero();
+        assertThat(reused.value(Aggregation.COUNT)).isEqualByComparingTo("1");
+    }
+
+    @Test
+    void aCountExcessOfNothingOrOfAnotherExcessIsCorrupt() {
+        byte[] ofNull = {(byte) AggSerializer.COUNT_EXCESS_TAG, (byte) AggSerializer.NULL_AGG_TAG};
+        assertThatThrownBy(() -> read(AggSerializer.INSTANCE, ofNull, null))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("after a count excess");
+        byte[] twice = {(byte) AggSerializer.COUNT_EXCESS_TAG, (byte) AggSerializer.COUNT_EXCESS_TAG};
+        assertThatThrownBy(() -> read(AggSerializer.INSTANCE, twice, null)).isInstanceOf(IOException.class);
     }
 
     @ParameterizedTest

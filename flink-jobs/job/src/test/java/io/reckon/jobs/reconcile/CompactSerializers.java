@@ -32,7 +32,12 @@ final class CompactSerializers {
         if (a == null || b == null) {
             return a == b;
         }
-        return a.count == b.count && Objects.equals(a.sum, b.sum) && Objects.equals(a.max, b.max);
+        return a.count == b.count
+                && Objects.equals(a.sum, b.sum)
+                && Objects.equals(a.max, b.max)
+                // An excess of zero at any scale is none: it is not written, and reads back as zero.
+                && a.countExcess.compareTo(b.countExcess) == 0
+                && (a.countExcess.signum() == 0 || a.countExcess.equals(b.countExcess));
     }
 
     static boolean same(HourBucket a, HourBucket b) {
@@ -60,6 +65,13 @@ final class CompactSerializers {
 
     static Agg agg(long count, String sum, String max) {
         return agg(count, new BigDecimal(sum), new BigDecimal(max));
+    }
+
+    /** An aggregate of reported summaries whose count aggregate is {@code count + countExcess}. */
+    static Agg summaries(long count, String sum, String max, String countExcess) {
+        Agg a = agg(count, sum, max);
+        a.countExcess = new BigDecimal(countExcess);
+        return a;
     }
 
     static HourBucket bucket(Agg usage, Agg reported) {

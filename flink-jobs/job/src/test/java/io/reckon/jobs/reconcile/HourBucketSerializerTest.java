@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reckon.jobs.records.DecimalCodec;
+import io.reckon.pricing.Aggregation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -187,6 +188,19 @@ class HourBucketSerializerTest extends SerializerTestBase<HourBucket> {
         assertThat(b.usage.count).isEqualTo(3);
         assertThat(same(b.reported, b.usage)).isTrue();
         assertThat(bytes(HourBucketSerializer.INSTANCE, b)).hasSize(7 + 1);
+    }
+
+    @Test
+    void summariesWhoseCountIsNotTheirRecordsAreNotReportedAsMeasured() throws Exception {
+        // Three events of 1, 2 and 1 measured; one summary of 4 reported for them: as a count, 3 against 4.
+        HourBucket b = bucket(agg(3, "4", "2"), CompactSerializers.summaries(1, "4", "4", "3"));
+        HourBucket back = read(HourBucketSerializer.INSTANCE, bytes(HourBucketSerializer.INSTANCE, b), null);
+        assertThat(same(back, b)).isTrue();
+        // Figures equal to the usage's but for the count: written in full, not as "reported as measured".
+        HourBucket alike = bucket(agg(1, "4", "4"), CompactSerializers.summaries(1, "4", "4", "3"));
+        HourBucket alikeBack = read(HourBucketSerializer.INSTANCE, bytes(HourBucketSerializer.INSTANCE, alike), null);
+        assertThat(same(alikeBack, alike)).isTrue();
+        assertThat(alikeBack.reported.value(Aggregation.COUNT)).isEqualByComparingTo("4");
     }
 
     @Test

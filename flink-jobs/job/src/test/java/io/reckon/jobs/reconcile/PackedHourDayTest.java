@@ -2,6 +2,7 @@ package io.reckon.jobs.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reckon.pricing.Aggregation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -130,6 +131,22 @@ class PackedHourDayTest {
     }
 
     @Test
+    void summariesCountingOtherThanTheirRecordsKeepTheDayPerHourUntilTheyAreGone() throws IOException {
+        Agg summary = new Agg();
+        summary.addSummary(new BigDecimal("40"));
+        HourDay day = HourDay.EMPTY.with(2, bucket(tenths(400, 0), summary));
+        for (int h = 3; h < 7; h++) {
+            day = day.with(h, bucket(tenths(h, 9), tenths(h, 9)));
+        }
+        assertThat(day.settled().isPacked()).isFalse();
+        HourBucket back = read(bytes(day.settled())).get(2);
+        assertThat(CompactSerializers.same(back, bucket(tenths(400, 0), summary)))
+                .isTrue();
+        assertThat(back.reported.value(Aggregation.COUNT)).isEqualByComparingTo("40");
+        assertThat(day.without(2).settled().isPacked()).isTrue();
+    }
+
+    @Test
     void anHourReportedAsMeasuredCostsNoMoreThanOneWithoutReports() {
         HourDay measured = HourDay.EMPTY;
         HourDay unreported = HourDay.EMPTY;
@@ -242,12 +259,16 @@ class PackedHourDayTest {
                                 Tuple.of(20, Arbitraries.just(false)), Tuple.of(1, Arbitraries.just(true))))
                 .as((unscaled, scale, big) -> new BigDecimal(
                         big ? BigInteger.valueOf(unscaled).shiftLeft(70) : BigInteger.valueOf(unscaled), scale));
-        return Combinators.combine(Arbitraries.longs().between(0, 5_000), decimal, decimal)
-                .as((count, sum, max) -> {
+        // Now and then reported summaries, whose count aggregate is not their count.
+        Arbitrary<BigDecimal> excess =
+                Arbitraries.frequencyOf(Tuple.of(15, Arbitraries.just(BigDecimal.ZERO)), Tuple.of(1, decimal));
+        return Combinators.combine(Arbitraries.longs().between(0, 5_000), decimal, decimal, excess)
+                .as((count, sum, max, countExcess) -> {
                     Agg a = new Agg();
                     a.count = count;
                     a.sum = sum;
                     a.max = max;
+                    a.countExcess = countExcess;
                     return a;
                 });
     }

@@ -531,6 +531,44 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void aSummaryOfACountedMeterCountsItsQuantityAndItsRevisionReplacesIt() throws Exception {
+        // 1 cent a record. Five events used in one hour; the billing system's summary of that hour
+        // first says 3, then (revised later) 4: one record under-reported, not four.
+        contract(gapContract("count", "0"));
+        for (int i = 0; i < 5; i++) {
+            usage("u" + i, "2026-03-10T10:0" + i + ":00Z", "2.5");
+        }
+        harness.processElement(summary("s-10h", "2026-03-10T10:00:00Z", "3", "2026-03-10T11:00:00Z"), 0L);
+        harness.processElement(summary("s-10h", "2026-03-10T10:00:00Z", "4", "2026-03-10T12:00:00Z"), 0L);
+        // A summary of an hour without usage that says nothing was used counts nothing.
+        harness.processElement(summary("s-11h", "2026-03-10T11:00:00Z", "0", "2026-03-10T12:00:00Z"), 0L);
+
+        watermark("2026-04-01T06:00:00Z");
+        List<AnomalyRecord> out = finals(anomalies());
+        assertThat(out).singleElement().satisfies(a -> {
+            assertThat(a.type).isEqualTo("UNDER_REPORTED_USAGE");
+            assertThat(a.actualQuantity).isEqualByComparingTo("5");
+            assertThat(a.reportedQuantity).isEqualByComparingTo("4");
+            assertThat(a.amountMinor).isEqualTo(1);
+        });
+
+        // The summary revised once more to what was used: the anomaly resolves.
+        harness.processElement(summary("s-10h", "2026-03-10T10:00:00Z", "5", "2026-03-10T13:00:00Z"), 0L);
+        watermark("2026-04-01T07:00:00Z");
+        assertThat(anomalies()).singleElement().satisfies(a -> {
+            assertThat(a.status).isEqualTo("resolved");
+            assertThat(a.reportedQuantity).isEqualByComparingTo("5");
+        });
+    }
+
+    private static MeterEvent summary(String id, String hour, String quantity, String updatedAt) {
+        MeterEvent e = MeterEvent.reported(id, ACCOUNT, METER, ms(hour), new BigDecimal(quantity));
+        e.summary = true;
+        e.updatedAt = ms(updatedAt);
+        return e;
+    }
+
+    @Test
     void aReportingGapOfMaximumUsageIsPricedOnTopOfTheMaximumBeforeIt() throws Exception {
         // The maximum cannot be subtracted from the period's: the hours before the gap are read.
         contract(gapContract("max", "5"));

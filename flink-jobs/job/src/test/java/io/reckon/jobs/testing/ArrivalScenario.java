@@ -16,7 +16,8 @@ import java.util.Random;
  * stop for a stretch or come as hourly summaries revised later, exact and shifted copies of records
  * (some with another quantity), invoice lines corrected by later records, voided, credited or
  * missing, and one or two contract versions per account (a price change, an anchor day of 1 or 15),
- * plus usage of a meter no contract lists. The same seed and shape give the same records.
+ * plus usage of a meter no contract lists. A third meter is aggregated by {@code count}: its hourly
+ * summaries hold the number of the hour's events. The same seed and shape give the same records.
  */
 public final class ArrivalScenario {
 
@@ -54,6 +55,7 @@ public final class ArrivalScenario {
             }
             roundTheClock(r, records, account, "api_calls", shape, a == 0);
             businessHours(r, records, account, "storage_gb", shape);
+            countedRequests(new Random(seed * 31 + a), records, account, "requests", shape, a == 0);
             records.add(usage("unlisted-" + a, account, "not_in_contract", FROM.plusSeconds(86_400 * 3), q("5")));
             invoices(r, records, account, "api_calls", anchor, shape);
         }
@@ -112,6 +114,46 @@ public final class ArrivalScenario {
                 String id = account + "-" + meter + "-u" + n++;
                 out.add(usage(id, account, meter, t, quantity));
                 out.add(reported("r-" + id, account, meter, t + 30_000L, quantity));
+            }
+        }
+    }
+
+    /**
+     * One to three events in each working hour of a meter aggregated by {@code count}, reported one
+     * report per event with now and then one missing, or (with summaries, but for the first account) as
+     * the hour's count, now and then one short, first seen one shorter still and revised later.
+     */
+    private static void countedRequests(
+            Random r, List<MeterEvent> out, String account, String meter, Shape shape, boolean first) {
+        int n = 0;
+        for (long day = FROM.toEpochMilli(); day < TO.toEpochMilli(); day += 24 * HOUR) {
+            for (int hour = 9; hour < 15; hour++) {
+                long h = day + hour * HOUR;
+                int events = 1 + r.nextInt(3);
+                int reported = 0;
+                for (int k = 0; k < events; k++) {
+                    String id = account + "-" + meter + "-u" + n++;
+                    long t = h + r.nextInt(3_000) * 1_000L;
+                    out.add(usage(id, account, meter, t, BigDecimal.valueOf(1 + r.nextInt(4))));
+                    if (r.nextInt(10) != 0) {
+                        reported++;
+                        if (!shape.summaries() || first) {
+                            out.add(reported("r-" + id, account, meter, t + 30_000L, BigDecimal.ONE));
+                        }
+                    }
+                }
+                if (shape.summaries() && !first) {
+                    String sid = "sum-" + account + "-" + meter + "-" + h;
+                    BigDecimal count = BigDecimal.valueOf(reported);
+                    out.add(summary(
+                            sid,
+                            account,
+                            meter,
+                            h,
+                            count.subtract(BigDecimal.ONE).max(BigDecimal.ZERO),
+                            h + HOUR));
+                    out.add(summary(sid, account, meter, h, scaled(r, count), h + 2 * HOUR));
+                }
             }
         }
     }
@@ -263,7 +305,8 @@ public final class ArrivalScenario {
                 """
                 {"account_id":"%s","version":%d,"effective_from":"%s","currency":"usd","billing_anchor_day":%d,
                  "meters":[{"meter":"api_calls","included_quantity":"100","pricing":%s},
-                           {"meter":"storage_gb","aggregation":"max","pricing":{"model":"per_unit","unit_amount_decimal":"150"}}]}
+                           {"meter":"storage_gb","aggregation":"max","pricing":{"model":"per_unit","unit_amount_decimal":"150"}},
+                           {"meter":"requests","aggregation":"count","pricing":{"model":"per_unit","unit_amount_decimal":"2"}}]}
                 """
                         .formatted(account, version, from, anchor, pricing));
     }

@@ -109,7 +109,8 @@ public final class OracleContract {
     /**
      * The contract versions {@link ArrivalScenario#generate} gives the accounts of {@code shape}:
      * {@code api_calls} summed with 100 included, graduated or per unit at 0.5 (0.75 from the second
-     * version, in effect from March), {@code storage_gb} the maximum at 150 per unit.
+     * version, in effect from March), {@code storage_gb} the maximum at 150 per unit, {@code requests}
+     * counted at 2 per unit.
      */
     public static List<Version> scenarioVersions(ArrivalScenario.Shape shape) {
         List<Version> out = new ArrayList<>();
@@ -147,6 +148,14 @@ public final class OracleContract {
                         0,
                         tolerance,
                         new Pricing("per_unit", new BigDecimal("150"), null, null, null)));
+        meters.put(
+                "requests",
+                new Terms(
+                        "count",
+                        BigDecimal.ZERO,
+                        0,
+                        tolerance,
+                        new Pricing("per_unit", new BigDecimal("2"), null, null, null)));
         return new Version(account, version, Instant.parse(from).toEpochMilli(), anchor, null, null, meters, "usd");
     }
 

@@ -49,10 +49,13 @@ public final class OracleInputs {
     private static OracleContract.Version version(
             String account, int version, String from, int anchor, boolean storage, String currency, Random r) {
         Map<String, OracleContract.Terms> meters = new LinkedHashMap<>();
-        meters.put("api_calls", terms(r, false));
+        // api_calls' summaries hold the sum of an hour's quantities: never a count meter's summaries.
+        meters.put("api_calls", terms(r, "sum", "max"));
         if (storage) {
-            meters.put("storage_gb", terms(r, true));
+            meters.put("storage_gb", terms(r, "sum", "max", "count"));
         }
+        // requests' summaries hold the number of an hour's events, as a count meter's do.
+        meters.put("requests", terms(r, "count", "count", "sum"));
         String termEnd = pick(
                 r,
                 null,
@@ -71,9 +74,9 @@ public final class OracleInputs {
                 currency);
     }
 
-    /** A meter's terms; a count of the storage meter's records, which has no summaries. */
-    private static OracleContract.Terms terms(Random r, boolean storage) {
-        String aggregation = storage ? pick(r, "sum", "max", "count") : pick(r, "sum", "max");
+    /** A meter's terms, its aggregation one of {@code aggregations}. */
+    private static OracleContract.Terms terms(Random r, String... aggregations) {
+        String aggregation = pick(r, aggregations);
         String model = pick(r, "per_unit", "graduated", "volume", "package");
         OracleContract.Pricing pricing =
                 switch (model) {

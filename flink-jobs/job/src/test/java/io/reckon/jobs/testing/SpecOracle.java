@@ -169,8 +169,8 @@ public final class SpecOracle {
 
         void add(MeterEvent e) {
             switch (e.kind) {
-                case USAGE -> actual = aggregate(actual, e.quantity);
-                case REPORTED -> reported = aggregate(reported, e.quantity);
+                case USAGE -> actual = aggregate(actual, e.quantity, false);
+                case REPORTED -> reported = aggregate(reported, e.quantity, e.summary);
                 case INVOICE_LINE -> {
                     if (!e.status.equals("void")) {
                         billed += e.amountMinor;
@@ -181,11 +181,12 @@ public final class SpecOracle {
             }
         }
 
-        private BigDecimal aggregate(BigDecimal sofar, BigDecimal q) {
+        /** A summary stands for its window's records: under {@code count} it counts its quantity. */
+        private BigDecimal aggregate(BigDecimal sofar, BigDecimal q, boolean summary) {
             return switch (terms.aggregation()) {
                 case "sum" -> sofar.add(q);
                 case "max" -> sofar.max(q);
-                case "count" -> sofar.add(BigDecimal.ONE);
+                case "count" -> sofar.add(summary ? q : BigDecimal.ONE);
                 default -> throw new IllegalArgumentException(terms.aggregation());
             };
         }
