@@ -561,6 +561,19 @@ class ReconcileFunctionTest {
         });
     }
 
+    @Test
+    void aReportIdThatComesAsAnEventAndAsASummaryCountsOnceInEachKind() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "20");
+        reported("r-1", "2026-03-10T10:05:00Z", "10");
+        reported("r-1", "2026-03-10T10:05:00Z", "10");
+        harness.processElement(summary("r-1", "2026-03-10T10:00:00Z", "10", "2026-03-10T12:00:00Z"), 0L);
+
+        watermark("2026-04-01T06:00:00Z");
+        // The event's copy is a duplicate; the summary is another record: 20 reported for 20 used.
+        assertThat(finals(anomalies())).isEmpty();
+    }
+
     private static MeterEvent summary(String id, String hour, String quantity, String updatedAt) {
         MeterEvent e = MeterEvent.reported(id, ACCOUNT, METER, ms(hour), new BigDecimal(quantity));
         e.summary = true;
