@@ -16,6 +16,8 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
@@ -288,6 +290,14 @@ class AggSerializerTest extends SerializerTestBase<Agg> {
         Agg reused = read(AggSerializer.INSTANCE, bytes(AggSerializer.INSTANCE, plain), summaries(5, "1", "1", "7"));
         assertThat(reused.countExcess).isZero();
         assertThat(reused.value(Aggregation.COUNT)).isEqualByComparingTo("1");
+    }
+
+    @Property(tries = 2000)
+    void anyBytesAfterTheTagOfACountExcessGiveAnAggregateOrAnIoException(@ForAll byte[] rest) {
+        byte[] bytes = new byte[rest.length + 1];
+        bytes[0] = (byte) AggSerializer.COUNT_EXCESS_TAG;
+        System.arraycopy(rest, 0, bytes, 1, rest.length);
+        CompactSerializers.readsOrIsCorrupt(AggSerializer.INSTANCE, bytes);
     }
 
     @Test
