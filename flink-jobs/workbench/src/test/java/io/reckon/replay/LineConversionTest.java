@@ -192,6 +192,22 @@ class LineConversionTest {
     }
 
     @Test
+    void aFieldNamedTwiceAndDigitsOfOtherScriptsAreRefused() {
+        // Which of two event_ids counts depends on the parser; the record means nothing for sure.
+        assertThat(reason(InputKind.USAGE, USAGE.replace("{", "{\"event_id\":\"e-0\",")))
+                .startsWith("invalid JSON: Duplicate field 'event_id'");
+        assertThat(reason(InputKind.CONTRACTS, CONTRACT.replace("\"version\":", "\"version\":1,\"version\":")))
+                .startsWith("invalid JSON: Duplicate field 'version'");
+        // Full-width and Arabic-Indic twelve: new BigDecimal(String) alone reads both as 12.
+        assertThat(reason(InputKind.USAGE, USAGE.replace("\"5000\"", "\"\uFF11\uFF12\"")))
+                .isEqualTo("quantity is not a number: '\uFF11\uFF12'");
+        assertThat(reason(
+                        InputKind.REPORTED,
+                        USAGE.replace("\"event_id\"", "\"report_id\"").replace("\"5000\"", "\"\u0661\u0662\"")))
+                .isEqualTo("quantity is not a number: '\u0661\u0662'");
+    }
+
+    @Test
     void aNegativeQuantityIsLeftToTheJob() {
         LineConversion.Valid v = (LineConversion.Valid) convert(InputKind.USAGE, USAGE.replace("\"5000\"", "\"-5\""));
         assertThat(((UsageEvent) v.converted().value()).getQuantity()).isEqualByComparingTo(new BigDecimal("-5"));

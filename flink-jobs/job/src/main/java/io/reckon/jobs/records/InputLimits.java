@@ -2,6 +2,7 @@ package io.reckon.jobs.records;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * The maximum sizes of what an input record may hold, in one place: the Avro decoders, the CloudEvents
@@ -47,6 +48,14 @@ public final class InputLimits {
 
     /** The longest replay line read whole: 1 MiB. */
     public static final int MAX_LINE_BYTES = 1 << 20;
+
+    /**
+     * A decimal written as text: an optional sign, ASCII digits with an optional fraction, an optional
+     * exponent. {@link BigDecimal#BigDecimal(String)} alone would also take any other script's digits
+     * ({@code "١٢"} and the full-width {@code "１２"} read as 12), which no billing system accepts.
+     */
+    private static final Pattern DECIMAL_TEXT =
+            Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
 
     private InputLimits() {}
 
@@ -148,5 +157,29 @@ public final class InputLimits {
             return stripped;
         }
         return d;
+    }
+
+    /**
+     * The decimal {@code text} spells, within the bounds of {@link #decimal(String, BigDecimal)}.
+     * White space around it is ignored; anything else that is not the ASCII grammar of a decimal
+     * ({@link #DECIMAL_TEXT}) is refused with a reason that names {@code field}. The text's length is
+     * checked first, so the pattern never runs on more than {@link #MAX_NUMBER_CHARS} characters.
+     */
+    public static BigDecimal decimalText(String field, String text) throws InvalidRecordException {
+        String t = text.strip();
+        if (t.length() > MAX_NUMBER_CHARS) {
+            throw new InvalidRecordException(
+                    field + " is " + t.length() + " characters long, more than " + MAX_NUMBER_CHARS);
+        }
+        if (!DECIMAL_TEXT.matcher(t).matches()) {
+            throw new InvalidRecordException(field + " is not a number: '" + t + "'");
+        }
+        try {
+            return decimal(field, new BigDecimal(t));
+        } catch (NumberFormatException e) {
+            // The grammar holds, so only an exponent beyond the range of an int gets here: no
+            // BigDecimal has it.
+            throw new InvalidRecordException(field + " is not a number: '" + t + "'");
+        }
     }
 }

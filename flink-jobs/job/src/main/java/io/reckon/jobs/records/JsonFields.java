@@ -2,6 +2,7 @@ package io.reckon.jobs.records;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,9 +46,15 @@ public final class JsonFields {
             .maxStringLength(MAX_STRING_CHARS)
             .build();
 
-    /** Numbers are read as BigDecimal: a JSON number must never pass through a double. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder(
-                    JsonFactory.builder().streamReadConstraints(LIMITS).build())
+    /**
+     * Numbers are read as BigDecimal: a JSON number must never pass through a double. A field named
+     * twice in one object is refused: parsers differ on which of the two values counts, so such a
+     * record means different things to different readers of the same topic or file.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(LIMITS)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -102,16 +109,7 @@ public final class JsonFields {
             return bounded(field, v.decimalValue());
         }
         if (v.isTextual()) {
-            String text = v.asText().trim();
-            if (text.length() > MAX_NUMBER_CHARS) {
-                throw new InvalidRecordException(
-                        field + " is " + text.length() + " characters long, more than " + MAX_NUMBER_CHARS);
-            }
-            try {
-                return bounded(field, new BigDecimal(text));
-            } catch (NumberFormatException e) {
-                throw new InvalidRecordException(field + " is not a number: '" + text + "'");
-            }
+            return InputLimits.decimalText(field, v.asText());
         }
         throw new InvalidRecordException(field + " must be a decimal string or number, was " + v.getNodeType());
     }

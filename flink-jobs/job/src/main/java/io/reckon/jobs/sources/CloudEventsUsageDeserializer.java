@@ -143,16 +143,7 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
         if (node.isNumber()) {
             q = node.decimalValue();
         } else if (node.isTextual()) {
-            String text = node.textValue().strip();
-            if (text.length() > InputLimits.MAX_NUMBER_CHARS) {
-                throw new InvalidRecordException(
-                        where + " is " + text.length() + " characters long, more than " + InputLimits.MAX_NUMBER_CHARS);
-            }
-            try {
-                q = new BigDecimal(text);
-            } catch (NumberFormatException e) {
-                throw new InvalidRecordException(where + " '" + JsonFields.shown(text) + "' is not a decimal number");
-            }
+            q = InputLimits.decimalText(where, node.textValue());
         } else {
             throw new InvalidRecordException(where + " is " + node.getNodeType() + ", not a decimal number");
         }
@@ -167,8 +158,10 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
     private ObjectMapper mapper() {
         if (mapper == null) {
             // Exact decimals end to end: floats become BigDecimal, and the tree keeps them unnormalized.
+            // A field named twice is refused, as in JsonFields.MAPPER.
             mapper = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
                             .streamReadConstraints(JsonFields.LIMITS)
+                            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                             .build())
                     .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                     .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))

@@ -105,7 +105,7 @@ class CloudEventsUsageDeserializerTest {
                 "CloudEvent data has no value at $.value");
         assertDeadLetter(
                 event("api-calls", "x", "acct_1", "2026-03-01T10:00:00Z", "{\"value\":\"twelve\"}"),
-                "value at $.value 'twelve' is not a decimal number");
+                "value at $.value is not a number: 'twelve'");
         assertDeadLetter(
                 event("api-calls", "x", "acct_1", "2026-03-01T10:00:00Z", "{\"value\":true}"),
                 "value at $.value is BOOLEAN, not a decimal number");
