@@ -119,10 +119,21 @@ class ReplayEndToEndTest {
             assertThat(rows(
                             s,
                             "SELECT to_char(hour_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24') || '='"
-                                    + " || actual_quantity::float8 || '/' || reported_quantity::float8 FROM hourly_usage"
+                                    + " || trim_scale(actual_quantity) || '/' || trim_scale(reported_quantity)"
+                                    + " || ' ' || aggregation || ' ' || trim_scale(actual_aggregate) || '/'"
+                                    + " || trim_scale(reported_aggregate) FROM hourly_usage"
                                     + " WHERE account_id = 'acct_1' AND meter = 'api_calls'"))
                     .containsExactlyInAnyOrder(
-                            "2026-03-02T09=5000/5000", "2026-03-02T10=4000/4000", "2026-03-02T11=3000/0");
+                            "2026-03-02T09=5000/5000 sum 5000/5000",
+                            "2026-03-02T10=4000/4000 sum 4000/4000",
+                            "2026-03-02T11=3000/0 sum 3000/0");
+            // The unmapped meter's hours have their raw figures and no aggregates.
+            assertThat(rows(
+                            s,
+                            "SELECT trim_scale(actual_quantity) || '/' || coalesce(aggregation, 'none') FROM hourly_usage"
+                                    + " WHERE account_id = 'acct_1' AND meter = 'webhooks'"))
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r).endsWith("/none"));
             assertThat(rows(
                             s,
                             "SELECT account_id || '/' || meter || ':' || reason || ':' || usage_records"

@@ -3,7 +3,6 @@ package io.reckon.jobs.reconcile;
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
 import io.reckon.jobs.reconcile.checks.HourBits;
-import io.reckon.jobs.records.HourlyRollup;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -221,17 +220,5 @@ final class Ledger {
             period.applyTo(period.state);
         }
         return firstUsage;
-    }
-
-    static HourlyRollup rollup(MeterKey key, long hour, HourBucket b) {
-        HourlyRollup r = new HourlyRollup();
-        r.accountId = key.accountId();
-        r.meter = key.meter();
-        r.hourStart = hour;
-        r.actualQuantity = b == null ? BigDecimal.ZERO : b.usage.sum;
-        r.reportedQuantity = b == null ? BigDecimal.ZERO : b.reported.sum;
-        r.usageRecords = b == null ? 0 : b.usage.count;
-        r.reportedRecords = b == null ? 0 : b.reported.count;
-        return r;
     }
 }

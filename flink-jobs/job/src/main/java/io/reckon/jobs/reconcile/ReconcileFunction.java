@@ -146,6 +146,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         counters = new JobCounters(getRuntimeContext(), totals == null ? java.util.Map.of() : totals.restored());
         contracts = new ContractBook();
         outputs = new ReconOutputs();
+        Rollups rollups = new Rollups(contracts, outputs);
         LatencyHistogram histogram = null;
         if (measureEmissionLatency) {
             histogram = new LatencyHistogram();
@@ -190,7 +191,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 dirt,
                 tickRequests,
                 rejections,
-                outputs,
+                rollups,
                 counters);
         self[0] = intake;
         PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, unmapped);
@@ -207,7 +208,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 signals,
                 retention,
                 tickRequests,
-                outputs,
+                rollups,
                 new NextTick(settings, tickEveryHour));
         ticksEvaluated = counters.counter(TICKS_COUNTER);
     }

@@ -32,7 +32,7 @@ final class RecordIntake {
     private final Dirt dirt;
     private final Ticks ticks;
     private final Rejections rejections;
-    private final ReconOutputs outputs;
+    private final Rollups rollups;
     private final Map<MeterEvent.Kind, JobCounters.Counter> duplicates = new EnumMap<>(MeterEvent.Kind.class);
     private final Map<MeterEvent.Kind, JobCounters.Counter> late = new EnumMap<>(MeterEvent.Kind.class);
 
@@ -47,7 +47,7 @@ final class RecordIntake {
             Dirt dirt,
             Ticks ticks,
             Rejections rejections,
-            ReconOutputs outputs,
+            Rollups rollups,
             JobCounters counters) {
         this.settings = settings;
         this.periods = periods;
@@ -59,7 +59,7 @@ final class RecordIntake {
         this.dirt = dirt;
         this.ticks = ticks;
         this.rejections = rejections;
-        this.outputs = outputs;
+        this.rollups = rollups;
         for (MeterEvent.Kind k : MeterEvent.Kind.values()) {
             String input =
                     k == MeterEvent.Kind.USAGE ? "usage" : k == MeterEvent.Kind.REPORTED ? "reported" : "invoices";
@@ -147,7 +147,7 @@ final class RecordIntake {
                 // Its hour already closed: it is judged again, and its rollup row rewritten now.
                 boolean emptiness = usage && bucket.usage.count == (c.sign() > 0 ? 1 : 0);
                 dirt.hourChanged(p, hour, emptiness);
-                outputs.rollup(Ledger.rollup(key, hour, bucket));
+                rollups.emit(key, p, hour, bucket);
             }
             if (p.finalized) {
                 p.reevaluate = true;

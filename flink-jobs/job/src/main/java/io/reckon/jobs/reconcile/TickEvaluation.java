@@ -31,7 +31,7 @@ final class TickEvaluation {
     private final Signals signals;
     private final Retention retention;
     private final Ticks ticks;
-    private final ReconOutputs outputs;
+    private final Rollups rollups;
     private final NextTick nextTick;
 
     TickEvaluation(
@@ -43,7 +43,7 @@ final class TickEvaluation {
             Signals signals,
             Retention retention,
             Ticks ticks,
-            ReconOutputs outputs,
+            Rollups rollups,
             NextTick nextTick) {
         this.settings = settings;
         this.state = state;
@@ -53,7 +53,7 @@ final class TickEvaluation {
         this.signals = signals;
         this.retention = retention;
         this.ticks = ticks;
-        this.outputs = outputs;
+        this.rollups = rollups;
         this.nextTick = nextTick;
     }
 
@@ -95,7 +95,7 @@ final class TickEvaluation {
             long closed = tick - HOUR_MS;
             PeriodState p = Periods.holding(live, closed);
             if (p != null && (p.hasUsage(closed) || p.hasReports(closed)) && periods.contains(p.start)) {
-                outputs.rollup(Ledger.rollup(key, closed, view.bucket(closed)));
+                rollups.emit(key, p, closed, view.bucket(closed));
             }
         }
         if (anyOpen) {

@@ -34,10 +34,13 @@ public final class PostgresTables {
             + AnomalyColumns.PLACEHOLDERS + ") ON CONFLICT (anomaly_id, revision) DO NOTHING";
 
     static final String UPSERT_ROLLUP = "INSERT INTO hourly_usage (account_id, meter, hour_start, actual_quantity,"
-            + " reported_quantity, usage_records, reported_records, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, now())"
+            + " reported_quantity, usage_records, reported_records, aggregation, actual_aggregate,"
+            + " reported_aggregate, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
             + " ON CONFLICT (account_id, meter, hour_start) DO UPDATE SET actual_quantity = EXCLUDED.actual_quantity,"
             + " reported_quantity = EXCLUDED.reported_quantity, usage_records = EXCLUDED.usage_records,"
-            + " reported_records = EXCLUDED.reported_records, updated_at = now()";
+            + " reported_records = EXCLUDED.reported_records, aggregation = EXCLUDED.aggregation,"
+            + " actual_aggregate = EXCLUDED.actual_aggregate, reported_aggregate = EXCLUDED.reported_aggregate,"
+            + " updated_at = now()";
 
     static final String UPSERT_UNMAPPED = "INSERT INTO unmapped_usage (account_id, meter, period_start, period_end,"
             + " reason, usage_records, reported_records, usage_quantity, reported_quantity, updated_at)"
@@ -146,6 +149,9 @@ public final class PostgresTables {
         s.setBigDecimal(5, r.reportedQuantity);
         s.setLong(6, r.usageRecords);
         s.setLong(7, r.reportedRecords);
+        s.setString(8, r.aggregation);
+        s.setBigDecimal(9, r.actualAggregate);
+        s.setBigDecimal(10, r.reportedAggregate);
     }
 
     static void bindUnmapped(PreparedStatement s, UnmappedUsage u) throws SQLException {

@@ -365,6 +365,55 @@ class ReconcileFunctionTest {
         assertThat(rollups.get(0).actualQuantity).isEqualByComparingTo("10");
         assertThat(rollups.get(0).reportedQuantity).isEqualByComparingTo("10");
         assertThat(rollups.get(0).usageRecords).isEqualTo(2);
+        assertThat(rollups.get(0).aggregation).isEqualTo("sum");
+        assertThat(rollups.get(0).actualAggregate).isEqualByComparingTo("10");
+        assertThat(rollups.get(0).reportedAggregate).isEqualByComparingTo("10");
+    }
+
+    @Test
+    void theRollupAlsoGivesTheHourUnderTheMetersAggregation() throws Exception {
+        // Counted: five events of 2 each against the billing system's summary of the hour, 4 events.
+        contract(gapContract("count", "0"));
+        for (int i = 1; i <= 5; i++) {
+            usage("u" + i, "2026-03-10T10:0" + i + ":00Z", "2");
+        }
+        harness.processElement(summary("s-10h", "2026-03-10T10:00:00Z", "4", "2026-03-10T11:00:00Z"), 0L);
+        watermark("2026-03-10T11:00:00Z");
+        HourlyRollup counted =
+                values(harness.getSideOutput(ReconcileFunction.ROLLUPS)).get(0);
+        assertThat(counted.actualQuantity).isEqualByComparingTo("10");
+        assertThat(counted.reportedQuantity).isEqualByComparingTo("4");
+        assertThat(counted.reportedRecords).isEqualTo(1);
+        assertThat(counted.aggregation).isEqualTo("count");
+        assertThat(counted.actualAggregate).isEqualByComparingTo("5");
+        assertThat(counted.reportedAggregate).isEqualByComparingTo("4");
+    }
+
+    @Test
+    void theRollupOfAMaxMeterGivesTheHoursLargestRecord() throws Exception {
+        contract(gapContract("max", "0"));
+        usage("u1", "2026-03-10T10:10:00Z", "7");
+        usage("u2", "2026-03-10T10:20:00Z", "3");
+        reported("r1", "2026-03-10T10:30:00Z", "6");
+        watermark("2026-03-10T11:00:00Z");
+        HourlyRollup max =
+                values(harness.getSideOutput(ReconcileFunction.ROLLUPS)).get(0);
+        assertThat(max.actualQuantity).isEqualByComparingTo("10");
+        assertThat(max.aggregation).isEqualTo("max");
+        assertThat(max.actualAggregate).isEqualByComparingTo("7");
+        assertThat(max.reportedAggregate).isEqualByComparingTo("6");
+    }
+
+    @Test
+    void anUnmappedMetersRollupHasItsRawFiguresAndNoAggregates() throws Exception {
+        usage("u1", "2026-03-10T10:10:00Z", "7");
+        watermark("2026-03-10T11:00:00Z");
+        HourlyRollup unmapped =
+                values(harness.getSideOutput(ReconcileFunction.ROLLUPS)).get(0);
+        assertThat(unmapped.actualQuantity).isEqualByComparingTo("7");
+        assertThat(unmapped.aggregation).isNull();
+        assertThat(unmapped.actualAggregate).isNull();
+        assertThat(unmapped.reportedAggregate).isNull();
     }
 
     @Test
