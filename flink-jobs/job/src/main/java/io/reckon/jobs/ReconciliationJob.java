@@ -1,5 +1,6 @@
 package io.reckon.jobs;
 
+import io.reckon.jobs.reconcile.InvoiceLineOwners;
 import io.reckon.jobs.reconcile.ReconSettings;
 import io.reckon.jobs.reconcile.ReconcileFunction;
 import io.reckon.jobs.reconcile.ReconcileOperator;
@@ -177,7 +178,16 @@ public final class ReconciliationJob {
                 .transform("event-time-fence", TypeInformation.of(MeterEvent.class), new EventTimeFence())
                 .uid("event-time-fence");
 
-        SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(usageCloudEvents, reported, fencedInvoices)
+        // Every record of one invoice line meets the others before the line reaches its (account, meter):
+        // a correction may name another account or meter, and only the latest record stands.
+        SingleOutputStreamOperator<MeterEvent> ownedInvoices = fencedInvoices
+                .keyBy(e -> e.id)
+                .process(new InvoiceLineOwners(reconcile.settings()))
+                .returns(TypeInformation.of(MeterEvent.class))
+                .name("invoice-line-owners")
+                .uid("invoice-line-owners");
+
+        SingleOutputStreamOperator<AnomalyRecord> anomalies = usage.union(usageCloudEvents, reported, ownedInvoices)
                 .keyBy(MeterEvent::key)
                 .connect(contracts.broadcast())
                 .transform("reconcile", TypeInformation.of(AnomalyRecord.class), new ReconcileOperator(reconcile))

@@ -107,6 +107,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient WatermarkFloor watermarkFloor;
     private transient JobCounters.Counter ticksEvaluated;
 
+    /** The options this function reconciles with. */
+    public ReconSettings settings() {
+        return settings;
+    }
+
     public ReconcileFunction(ReconSettings settings) {
         this.settings = settings;
     }
@@ -273,7 +278,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             combiner.flush(streamKey);
             anchorDay = anchorFor(key, timers);
         }
-        if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
+        if (e.kind == MeterEvent.Kind.INVOICE_LINE && MeterEvent.LINE_ELSEWHERE.equals(e.status)) {
+            lineElsewhere(key, e, anchorDay, timers);
+        } else if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
             invoiceLine(key, e, anchorDay, timers);
         } else {
             intake.record(key, streamKey, e, anchorDay, timers);
@@ -436,6 +443,28 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private void afterUpgrade(String streamKey, TimerService timers) throws Exception {
         if (legacy.takeUpgraded()) {
             tickRequests.request(timers, streamKey, periods.lastEvaluated());
+        }
+    }
+
+    /**
+     * A record of line {@code e.id} that does not stand here: the line's latest record bills another
+     * (account, meter) ({@link InvoiceLineOwners}). The line is dropped from this key if it was here, its
+     * period evaluated again, and the record that no longer stands counted as a duplicate.
+     */
+    private void lineElsewhere(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
+        intake.duplicates(e.kind).inc();
+        InvoiceLineState kept = lines.get(e.id);
+        if (kept == null) {
+            return;
+        }
+        lines.remove(e.id);
+        PeriodState left = periods.containing(kept.periodStart, anchorDay);
+        if (left != null) {
+            if (left.finalized) {
+                left.reevaluate = true;
+            }
+            periods.put(left);
+            tickRequests.request(timers, key.streamKey(), kept.periodEnd);
         }
     }
 

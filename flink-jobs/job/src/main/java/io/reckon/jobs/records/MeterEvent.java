@@ -60,6 +60,13 @@ public class MeterEvent {
     public String currency;
     public String status;
 
+    /**
+     * The {@link #status} of a record the job makes, never read from an input (whose statuses are draft,
+     * open, paid and void): the invoice line {@link #id} stands under another (account, meter) now, so
+     * this key drops it (see InvoiceLineOwners).
+     */
+    public static final String LINE_ELSEWHERE = "elsewhere";
+
     /** {@link #updatedAt} of a record that does not carry one. */
     public static final long NO_UPDATED_AT = Long.MIN_VALUE;
 

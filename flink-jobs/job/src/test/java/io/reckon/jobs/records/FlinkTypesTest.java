@@ -39,6 +39,7 @@ class FlinkTypesTest {
                 Ingested.class,
                 AnomalyRecord.class,
                 HourlyRollup.class,
+                io.reckon.jobs.reconcile.LineOwner.class,
                 UnmappedUsage.class,
                 InvoiceLineState.class,
                 SignalEpisode.class
