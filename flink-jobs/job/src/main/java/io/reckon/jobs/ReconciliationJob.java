@@ -179,9 +179,9 @@ public final class ReconciliationJob {
                 .uid("event-time-fence");
 
         // Every record of one invoice line meets the others before the line reaches its (account, meter):
-        // a correction may name another account or meter, and only the latest record stands.
+        // a correction may name another meter, and only the latest record stands.
         SingleOutputStreamOperator<MeterEvent> ownedInvoices = fencedInvoices
-                .keyBy(e -> e.id)
+                .keyBy(InvoiceLineOwners::lineKey)
                 .process(new InvoiceLineOwners(reconcile.settings()))
                 .returns(TypeInformation.of(MeterEvent.class))
                 .name("invoice-line-owners")

@@ -10,34 +10,35 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by line_id, before the lines reach their (account, meter): a line_id names one line of one
- * invoice, so of all its records only the latest stands (spec: "a later record with the same line_id
- * replaces the earlier one"), even when a correction names another account or meter. The reconciling
- * operator keeps lines per (account, meter) and could not see a record of the same line under another
- * key; here every record of a line meets the one standing so far:
+ * Keyed by (account_id, line_id), before the lines reach their (account, meter): a line_id names one
+ * line of one of the account's invoices, so of all its records only the latest stands (spec: "a later
+ * record with the same line_id replaces the earlier one"), even when a correction names another meter.
+ * The reconciling operator keeps lines per (account, meter) and could not see a record of the same line
+ * under another meter; here every record of a line meets the one standing so far:
  *
  * <ul>
  *   <li>a record that is later ({@link LaterRecord}) goes on to its key; when the standing record is
- *       under another key, that key is told the line is {@linkplain MeterEvent#LINE_ELSEWHERE
+ *       under another meter, that key is told the line is {@linkplain MeterEvent#LINE_ELSEWHERE
  *       elsewhere} now, and drops it;
- *   <li>an earlier record under the standing record's key goes on too, where it is found not later
- *       and counted as a duplicate, as before; under another key it does not (it would bill there):
+ *   <li>an earlier record under the standing record's meter goes on too, where it is found not later
+ *       and counted as a duplicate, as before; under another meter it does not (it would bill there):
  *       its key is told the line is elsewhere, which counts it as a duplicate there.
  * </ul>
  *
- * <p>So whatever the order, the line ends in the key of its latest record alone, and each record that
- * does not stand is counted once. Two records with the same updated_at and content under different keys
- * are ordered by account and meter. The standing record is forgotten once the downstream state of its
- * period must have been released ({@link #forgetAt}).
+ * <p>So whatever the order, the line ends under the meter of its latest record alone, and each record
+ * that does not stand is counted once. Two records with the same updated_at and content under
+ * different meters are ordered by meter. Records of one line_id under two accounts are two lines (an
+ * invoice has one customer; billing systems that number lines per customer reuse ids across them).
+ * The standing record is forgotten once the downstream state of its period must have been released
+ * ({@link #forgetAt}).
  */
 public class InvoiceLineOwners extends KeyedProcessFunction<String, MeterEvent, MeterEvent> {
 
     private static final long MAX_PERIOD_MS = 32L * 24 * ReconSettings.HOUR_MS;
 
-    /** A total order on records of one line with equal updated_at: content, then account and meter. */
+    /** A total order on records of one line with equal updated_at: content, then meter. */
     static final Comparator<LineOwner> ORDER = Comparator.<LineOwner, InvoiceLineState>comparing(
                     o -> o.line, InvoiceLineState.CONTENT)
-            .thenComparing(o -> o.accountId)
             .thenComparing(o -> o.meter);
 
     private final ReconSettings settings;
@@ -45,6 +46,11 @@ public class InvoiceLineOwners extends KeyedProcessFunction<String, MeterEvent, 
 
     public InvoiceLineOwners(ReconSettings settings) {
         this.settings = settings;
+    }
+
+    /** The key of this operator: one line of one account. */
+    public static String lineKey(MeterEvent e) {
+        return MeterEvent.keyOf(e.accountId, e.id);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.reckon.jobs.reconcile;
 
 /**
- * The standing record of one invoice line (by line_id) and the (account, meter) it bills, as {@link
- * InvoiceLineOwners} keeps it.
+ * The standing record of one invoice line (by account and line_id) and the (account, meter) it bills,
+ * as {@link InvoiceLineOwners} keeps it.
  */
 public class LineOwner {
     public String accountId;

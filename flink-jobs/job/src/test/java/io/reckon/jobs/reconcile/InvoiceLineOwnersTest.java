@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link InvoiceLineOwners} in front of each key's {@link InvoiceLines}: whatever the order in which the
- * records of one line arrive, and whichever (account, meter) each names, the line ends in the key of its
- * latest record alone, as that record, and every other record is counted once as a duplicate.
+ * records of one line arrive, and whichever of the account's meters each names, the line ends in the key
+ * of its latest record alone, as that record, and every other record is counted once as a duplicate.
  */
 class InvoiceLineOwnersTest {
 
     private static final ReconSettings SETTINGS = ReconSettings.from(new Configuration());
-    private static final String[] KEYS = {"acct_1/api_calls", "acct_1/tokens", "acct_2/api_calls"};
+    private static final String[] KEYS = {"acct_1/api_calls", "acct_1/tokens", "acct_1/storage"};
 
     @Test
     void aCorrectionThatNamesAnotherMeterTakesTheLineAwayFromTheFirst() throws Exception {
@@ -43,6 +43,15 @@ class InvoiceLineOwnersTest {
                 line("il_1", "acct_1/api_calls", "2026-04-02T00:00:00Z", 100)));
         assertThat(reversed.holders("il_1")).containsExactly("acct_1/tokens");
         assertThat(reversed.duplicates).isEqualTo(1);
+    }
+
+    @Test
+    void theSameLineIdUnderTwoAccountsIsTwoLines() throws Exception {
+        Downstream d = run(List.of(
+                line("il_1", "acct_1/api_calls", "2026-04-02T00:00:00Z", 100),
+                line("il_1", "acct_2/api_calls", "2026-04-02T01:00:00Z", 200)));
+        assertThat(d.holders("il_1")).containsExactlyInAnyOrder("acct_1/api_calls", "acct_2/api_calls");
+        assertThat(d.duplicates).isZero();
     }
 
     @Test
@@ -170,7 +179,7 @@ class InvoiceLineOwnersTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MeterEvent, MeterEvent> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new InvoiceLineOwners(SETTINGS)), e -> e.id, Types.STRING);
+                new KeyedProcessOperator<>(new InvoiceLineOwners(SETTINGS)), InvoiceLineOwners::lineKey, Types.STRING);
         h.open();
         return h;
     }
