@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The production graph's metering path: each metering input's records go from their decoder's task
  * straight to the keyed reconciliation (one network crossing), and only their watermarks reach the
- * invoice fence, through a filter chained to the decoder. The fence's rule itself is tested in
+ * invoice fence, through a filter chained to the decoder. Invoice lines pass the fence and then the
+ * invoice line owners. The fence's rule itself is tested in
  * {@code EventTimeFenceTest}, its effect on a running job in {@code UntrustedTimeTest}.
  */
 class MeteringPathTest {
@@ -36,7 +37,10 @@ class MeteringPathTest {
         }
         JobVertex invoices = vertex(graph, "invoices-decode");
         assertThat(sources(fence)).contains(invoices);
-        assertThat(sources(reconcile)).doesNotContain(invoices).contains(fence);
+        // Then each line meets its other records, keyed by account and line_id, before its (account, meter).
+        JobVertex owners = vertex(graph, "invoice-line-owners");
+        assertThat(sources(owners)).containsExactly(fence);
+        assertThat(sources(reconcile)).doesNotContain(invoices, fence).contains(owners);
     }
 
     /** The task whose chain holds the operator named {@code name}. */
