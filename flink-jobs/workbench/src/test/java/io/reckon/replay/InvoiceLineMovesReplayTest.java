@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A correction of an invoice line that names another meter moves the line: only the line's latest
  * record bills, so the meter it left has no line at all, through the production job graph and in
  * either order of the line's records. Without it both meters would keep a record of the line, and the
- * first would look billed.
+ * first would look billed. A line of a meter the contract does not list is counted unmapped.
  */
 class InvoiceLineMovesReplayTest {
 
@@ -50,8 +50,10 @@ class InvoiceLineMovesReplayTest {
                             "UNBILLED_USAGE api_calls billed=null amount=100",
                             // 50 on tokens, billed 100 by the moved line.
                             "OVERBILLED tokens billed=100 amount=50");
-            // The record of the line that does not stand is counted once.
+            // The record of the line that does not stand is counted once; the line of a meter the
+            // contract does not list is counted unmapped.
             assertThat(r.counts().get(InputKind.INVOICES).duplicates()).isEqualTo(1);
+            assertThat(r.counts().get(InputKind.INVOICES).unmapped()).isEqualTo(1);
         }
     }
 
@@ -79,13 +81,20 @@ class InvoiceLineMovesReplayTest {
                         List.of(
                                 record("report_id", "r-1", "api_calls", "100"),
                                 record("report_id", "r-2", "tokens", "50"))),
-                Files.write(dir.resolve("invoices.jsonl"), lines));
+                Files.write(dir.resolve("invoices.jsonl"), withUnlisted(lines)));
         return Replay.run(
                 STACK.get().connectorConfig(),
                 files,
                 new Configuration(),
                 LoadOptions.defaults().withOrder(InputOrder.FILE),
                 conf -> {});
+    }
+
+    /** The lines and one more, of a meter the contract does not list. */
+    private static List<String> withUnlisted(List<String> lines) {
+        List<String> all = new ArrayList<>(lines);
+        all.add(line("webhooks", "2026-04-02T00:00:00Z").replace("il_1", "il_2"));
+        return all;
     }
 
     private static String record(String idField, String id, String meter, String quantity) {

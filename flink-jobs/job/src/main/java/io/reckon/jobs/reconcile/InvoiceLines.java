@@ -70,6 +70,17 @@ final class InvoiceLines {
         return new Bill(billed, foreign, any);
     }
 
+    /** How many lines of {@code p} stand and are not void. */
+    long standingIn(PeriodState p) throws Exception {
+        long n = 0;
+        for (InvoiceLineState l : lines.values()) {
+            if (inPeriod(l, p) && !l.isVoid()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     InvoiceLineState get(String lineId) throws Exception {
         return lines.get(lineId);
     }

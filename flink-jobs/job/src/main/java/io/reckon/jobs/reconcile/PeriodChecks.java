@@ -84,7 +84,11 @@ final class PeriodChecks {
         Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
         if (terms.isEmpty()) {
             resolveUnpriced(key, p, BILLING, graceOver, watermark);
-            return; // unmapped: reported by the metering side
+            if (graceOver) {
+                // Unmapped: the records by the metering side, the lines once no more are expected.
+                unmapped.reportLines(key, p, contracts.whyUnmapped(key, p.start).reason, lines.standingIn(p));
+            }
+            return;
         }
         String currency = terms.get().contract().currency();
         Aggregation agg = terms.get().meter().aggregation();

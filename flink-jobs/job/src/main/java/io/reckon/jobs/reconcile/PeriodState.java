@@ -60,6 +60,11 @@ public class PeriodState {
     public long unmappedUsage;
     /** Reported records counted in {@code reported.unmapped}, as {@link #unmappedUsage}. */
     public long unmappedReported;
+    /**
+     * Invoice lines of this period (standing, not void) counted in {@code invoices.unmapped} at its last
+     * billing evaluation after the invoice grace without a contract pricing it, as {@link #unmappedUsage}.
+     */
+    public long unmappedLines;
     /** Whether the period's last final evaluation wrote it to {@code unmapped_usage} as not priced. */
     public boolean unmappedRow;
 

@@ -41,8 +41,10 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
     private static final int SPLIT_UNMAPPED = 1 << 5;
     /** {@link PeriodState#unmappedRow}. */
     private static final int UNMAPPED_ROW = 1 << 6;
+    /** {@link PeriodState#unmappedLines} is not zero and follows the other unmapped counts. */
+    private static final int UNMAPPED_LINES = 1 << 7;
 
-    private static final int KNOWN_FLAGS = (1 << 7) - 1;
+    private static final int KNOWN_FLAGS = (1 << 8) - 1;
 
     @Override
     public boolean isImmutableType() {
@@ -81,6 +83,7 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
         to.pricingFailed = from.pricingFailed;
         to.unmappedUsage = from.unmappedUsage;
         to.unmappedReported = from.unmappedReported;
+        to.unmappedLines = from.unmappedLines;
         to.unmappedRow = from.unmappedRow;
         to.periodAnomalies = from.periodAnomalies;
         to.usageHours = clone(from.usageHours);
@@ -129,6 +132,9 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
         DecimalCodec.writeZigZag(out, p.lateRecords);
         DecimalCodec.writeZigZag(out, p.unmappedUsage);
         DecimalCodec.writeZigZag(out, p.unmappedReported);
+        if (p.unmappedLines != 0) {
+            DecimalCodec.writeZigZag(out, p.unmappedLines);
+        }
         DecimalCodec.writeZigZag(out, p.periodAnomalies);
         CompactArrays.writeBits(p.usageHours, out);
         CompactArrays.writeBits(p.reportHours, out);
@@ -197,7 +203,8 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
                 | (p.reevaluate ? REEVALUATE : 0)
                 | (p.changedFrom == Long.MAX_VALUE ? UNCHANGED : 0)
                 | SPLIT_UNMAPPED
-                | (p.unmappedRow ? UNMAPPED_ROW : 0);
+                | (p.unmappedRow ? UNMAPPED_ROW : 0)
+                | (p.unmappedLines != 0 ? UNMAPPED_LINES : 0);
     }
 
     /**
@@ -208,12 +215,14 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
         if ((flags & SPLIT_UNMAPPED) != 0) {
             p.unmappedUsage = DecimalCodec.readZigZag(in);
             p.unmappedReported = DecimalCodec.readZigZag(in);
+            p.unmappedLines = (flags & UNMAPPED_LINES) != 0 ? DecimalCodec.readZigZag(in) : 0;
             p.unmappedRow = (flags & UNMAPPED_ROW) != 0;
             return;
         }
         long counted = DecimalCodec.readZigZag(in);
         p.unmappedUsage = Math.max(0, Math.min(counted, p.usage == null ? 0 : p.usage.count));
         p.unmappedReported = counted - p.unmappedUsage;
+        p.unmappedLines = 0;
         p.unmappedRow = counted > 0;
     }
 

@@ -23,11 +23,13 @@ final class UnmappedRecords {
     private final ReconOutputs outputs;
     private final JobCounters.Counter usage;
     private final JobCounters.Counter reported;
+    private final JobCounters.Counter invoices;
 
     UnmappedRecords(ReconOutputs outputs, JobCounters counters) {
         this.outputs = outputs;
         this.usage = counters.counter("usage.unmapped");
         this.reported = counters.counter("reported.unmapped");
+        this.invoices = counters.counter("invoices.unmapped");
     }
 
     /** Counts the records {@code p} holds now as unmapped and writes its row, with {@code reason}. */
@@ -43,6 +45,7 @@ final class UnmappedRecords {
             return;
         }
         count(p, 0, 0);
+        countLines(p, 0);
         p.unmappedRow = false;
         UnmappedUsage u = row(key, p, reason);
         u.usageRecords = 0;
@@ -50,6 +53,25 @@ final class UnmappedRecords {
         u.usageQuantity = BigDecimal.ZERO;
         u.reportedQuantity = BigDecimal.ZERO;
         outputs.unmapped(u);
+    }
+
+    /**
+     * Counts {@code lines} invoice lines of {@code p} as unmapped (its billing evaluation after the
+     * invoice grace, without a contract) and writes its row again when the count changed. The row has
+     * the period's records as {@link #report} counted them.
+     */
+    void reportLines(MeterKey key, PeriodState p, String reason, long lines) {
+        if (lines == p.unmappedLines) {
+            return;
+        }
+        countLines(p, lines);
+        p.unmappedRow = true;
+        outputs.unmapped(row(key, p, reason));
+    }
+
+    private void countLines(PeriodState p, long lines) {
+        invoices.add(lines - p.unmappedLines);
+        p.unmappedLines = lines;
     }
 
     private void count(PeriodState p, long usageRecords, long reportedRecords) {
@@ -70,6 +92,7 @@ final class UnmappedRecords {
         u.reportedRecords = p.reported.count;
         u.usageQuantity = p.usage.sum;
         u.reportedQuantity = p.reported.sum;
+        u.invoiceLines = p.unmappedLines;
         return u;
     }
 }

@@ -15,6 +15,8 @@ public class UnmappedUsage {
     public long reportedRecords;
     public BigDecimal usageQuantity;
     public BigDecimal reportedQuantity;
+    /** Invoice lines (standing, not void) of the period, counted once its invoice grace is over. */
+    public long invoiceLines;
 
     public UnmappedUsage() {}
 }

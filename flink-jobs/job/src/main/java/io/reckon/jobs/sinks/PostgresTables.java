@@ -43,11 +43,12 @@ public final class PostgresTables {
             + " updated_at = now()";
 
     static final String UPSERT_UNMAPPED = "INSERT INTO unmapped_usage (account_id, meter, period_start, period_end,"
-            + " reason, usage_records, reported_records, usage_quantity, reported_quantity, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (account_id, meter, period_start) DO UPDATE SET"
+            + " reason, usage_records, reported_records, usage_quantity, reported_quantity, invoice_lines, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (account_id, meter, period_start) DO UPDATE SET"
             + " period_end = EXCLUDED.period_end, reason = EXCLUDED.reason, usage_records = EXCLUDED.usage_records,"
             + " reported_records = EXCLUDED.reported_records, usage_quantity = EXCLUDED.usage_quantity,"
-            + " reported_quantity = EXCLUDED.reported_quantity, updated_at = now()";
+            + " reported_quantity = EXCLUDED.reported_quantity, invoice_lines = EXCLUDED.invoice_lines,"
+            + " updated_at = now()";
 
     private PostgresTables() {}
 
@@ -164,6 +165,7 @@ public final class PostgresTables {
         s.setLong(7, u.reportedRecords);
         s.setBigDecimal(8, u.usageQuantity);
         s.setBigDecimal(9, u.reportedQuantity);
+        s.setLong(10, u.invoiceLines);
     }
 
     /** Column list of the two anomaly tables, in bind order. */

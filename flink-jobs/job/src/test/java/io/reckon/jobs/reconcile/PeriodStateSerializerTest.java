@@ -250,6 +250,8 @@ class PeriodStateSerializerTest {
         p.lateRecords = r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100);
         p.unmappedUsage = r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100);
         p.unmappedReported = r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100);
+        // Zero (not written) in half of the periods, as in most real ones.
+        p.unmappedLines = r.nextBoolean() ? 0 : r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100);
         p.unmappedRow = r.nextBoolean();
         p.periodAnomalies = r.nextInt(4) == 0 ? -1 : r.nextInt(1 << 12);
         p.usageHours = anyBits(r);

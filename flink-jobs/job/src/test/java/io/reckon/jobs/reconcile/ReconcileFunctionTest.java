@@ -306,6 +306,32 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void theInvoiceLinesOfAnUnmappedMeterAreCountedOnceTheGraceIsOver() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", "storage_gb", "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 500, "open");
+        invoiceLine("il_2", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 300, "void");
+        watermark("2026-04-01T06:00:00Z");
+        List<UnmappedUsage> rows = values(harness.getSideOutput(ReconcileFunction.UNMAPPED));
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).invoiceLines)
+                .as("before the invoice grace is over")
+                .isZero();
+        watermark("2026-04-04T00:00:00Z");
+        rows = values(harness.getSideOutput(ReconcileFunction.UNMAPPED));
+        assertThat(rows).hasSize(2);
+        UnmappedUsage last = rows.get(1);
+        assertThat(last.reason).isEqualTo("meter_not_in_contract");
+        assertThat(last.usageRecords).isEqualTo(1);
+        assertThat(last.invoiceLines).as("the void line counts as absent").isEqualTo(1);
+        // A line that arrives later is counted when the period is evaluated again.
+        invoiceLine("il_3", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        watermark("2026-04-04T01:00:00Z");
+        rows = values(harness.getSideOutput(ReconcileFunction.UNMAPPED));
+        assertThat(rows.get(rows.size() - 1).invoiceLines).isEqualTo(2);
+    }
+
+    @Test
     void usageBeforeItsContractIsRebucketedToTheContractsAnchorDay() throws Exception {
         usage("u1", "2026-03-10T10:00:00Z", "100");
         usage("u2", "2026-03-20T10:00:00Z", "100");
