@@ -57,27 +57,21 @@ public final class ArrivalScenario {
             businessHours(r, records, account, "storage_gb", shape);
             countedRequests(new Random(seed * 31 + a), records, account, "requests", shape, a == 0);
             records.add(usage("unlisted-" + a, account, "not_in_contract", FROM.plusSeconds(86_400 * 3), q("5")));
-            // A line billing that meter, and its correction: one unmapped invoice line.
+            // A line billing that meter, and its correction an hour later: one unmapped invoice line.
             ZonedDateTime from = FROM.atZone(java.time.ZoneOffset.UTC);
-            long corrected = FROM.plusSeconds(86_400 * 30).toEpochMilli();
-            records.add(line(
-                    "unlisted-line-" + a,
-                    account,
-                    "not_in_contract",
-                    from,
-                    from.plusMonths(1),
-                    500,
-                    "open",
-                    corrected));
-            records.add(line(
-                    "unlisted-line-" + a,
-                    account,
-                    "not_in_contract",
-                    from,
-                    from.plusMonths(1),
-                    450,
-                    "paid",
-                    corrected + 3_600_000));
+            long updated = FROM.plusSeconds(86_400 * 30).toEpochMilli();
+            for (String status : List.of("open", "paid")) {
+                records.add(line(
+                        "unlisted-line-" + a,
+                        account,
+                        "not_in_contract",
+                        from,
+                        from.plusMonths(1),
+                        500,
+                        status,
+                        updated));
+                updated += HOUR;
+            }
             invoices(r, records, account, "api_calls", anchor, shape);
         }
         copies(r, records, shape.copiesPercent());
