@@ -2,6 +2,7 @@ package io.reckon.jobs.reconcile;
 
 import io.reckon.jobs.reconcile.checks.LaterRecord;
 import io.reckon.jobs.records.MeterEvent;
+import io.reckon.jobs.records.MeterEventSerializer;
 import java.util.Comparator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -101,23 +102,15 @@ public class InvoiceLineOwners extends KeyedProcessFunction<String, MeterEvent, 
                 : finalAt + settings.stateRetentionMs();
     }
 
-    /** A record that tells {@code accountId}'s {@code meter} that the line of {@code cause} is not theirs. */
+    /**
+     * A record that tells {@code accountId}'s {@code meter} that the line of {@code cause} is not theirs:
+     * {@code cause} (its line, times and source) under that key, with the status no input has.
+     */
     static MeterEvent elsewhere(String accountId, String meter, MeterEvent cause) {
-        MeterEvent m = new MeterEvent();
-        m.kind = MeterEvent.Kind.INVOICE_LINE;
-        m.id = cause.id;
+        MeterEvent m = MeterEventSerializer.INSTANCE.copy(cause);
         m.accountId = accountId;
         m.meter = meter;
-        m.eventTime = cause.eventTime;
         m.status = MeterEvent.LINE_ELSEWHERE;
-        m.invoiceId = cause.invoiceId;
-        m.periodStart = cause.periodStart;
-        m.periodEnd = cause.periodEnd;
-        m.currency = cause.currency;
-        m.updatedAt = cause.updatedAt;
-        m.sourceInput = cause.sourceInput;
-        m.sourcePartition = cause.sourcePartition;
-        m.sourceOffset = cause.sourceOffset;
         return m;
     }
 }
