@@ -458,13 +458,19 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             return;
         }
         lines.remove(e.id);
-        PeriodState left = periods.containing(kept.periodStart, anchorDay);
-        if (left != null) {
-            if (left.finalized) {
-                left.reevaluate = true;
-            }
+        lineLeft(periods.containing(kept.periodStart, anchorDay));
+        tickRequests.request(timers, key.streamKey(), kept.periodEnd);
+    }
+
+    /**
+     * A line left period {@code left} (for another key, or another period of this key): a final period
+     * is evaluated again at the next tick, which the caller requests; an open one compares billing when
+     * it becomes final, from the lines it then has.
+     */
+    private void lineLeft(PeriodState left) throws Exception {
+        if (left != null && left.finalized) {
+            left.reevaluate = true;
             periods.put(left);
-            tickRequests.request(timers, key.streamKey(), kept.periodEnd);
         }
     }
 
@@ -509,11 +515,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
         if (stored.previous() != null && !InvoiceLines.inPeriod(stored.previous(), p)) {
             // The line moved to another period: the one it left is evaluated again too.
-            PeriodState left = periods.containing(stored.previous().periodStart, anchorDay);
-            if (left != null && left.finalized) {
-                left.reevaluate = true;
-                periods.put(left);
-            }
+            lineLeft(periods.containing(stored.previous().periodStart, anchorDay));
         }
         if (p.billingFinal) {
             p.lateRecords++;

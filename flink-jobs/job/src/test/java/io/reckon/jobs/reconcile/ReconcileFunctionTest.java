@@ -465,6 +465,42 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void aLineThatMovesToAnotherPeriodAfterItsPeriodIsFinalLeavesThatPeriodUnbilled() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "100");
+        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        watermark("2026-04-04T00:00:00Z"); // March is final, billed as reported
+        assertThat(anomalies()).isEmpty();
+
+        // The line's correction bills April: March, final, has no line any more.
+        invoiceLine("il_1", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z", 200, "open");
+        watermark("2026-04-04T01:00:00Z");
+        assertThat(anomalies())
+                .extracting(a -> a.type + ":" + a.periodStart + ":" + a.amountMinor + ":" + a.finalRevision)
+                .containsExactly("UNBILLED_USAGE:" + ms("2026-03-01T00:00:00Z") + ":200:true");
+    }
+
+    @Test
+    void aLineThatLeavesForAnotherMeterAfterItsPeriodIsFinalLeavesThatPeriodUnbilled() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "100");
+        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        watermark("2026-04-04T00:00:00Z");
+        assertThat(anomalies()).isEmpty();
+
+        // InvoiceLineOwners tells this key that the line's latest record bills another meter.
+        MeterEvent gone = invoice("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        gone.status = MeterEvent.LINE_ELSEWHERE;
+        harness.processElement(gone, gone.eventTime);
+        watermark("2026-04-04T01:00:00Z");
+        assertThat(anomalies())
+                .extracting(a -> a.type + ":" + a.amountMinor + ":" + a.billedAmountMinor + ":" + a.finalRevision)
+                .containsExactly("UNBILLED_USAGE:200:null:true");
+    }
+
+    @Test
     void billingLessThanTheReportedUsageIsAMissedOverageAndMoreIsOverbilled() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
         usage("u1", "2026-03-10T10:00:00Z", "100");
