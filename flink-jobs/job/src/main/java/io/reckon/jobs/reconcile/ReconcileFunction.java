@@ -9,10 +9,8 @@ import io.reckon.jobs.records.ForecastRecord;
 import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
-import io.reckon.pricing.ContractVersion;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -35,7 +33,7 @@ import org.apache.flink.util.OutputTag;
  * late record changes is evaluated again at the next tick ({@link Dirt}), once.
  *
  * <p>This class routes; the work is done by small pieces. Records go through {@link RecordIntake}
- * (usage and reports) or {@link #invoiceLine}; contracts into the {@link ContractBook}; timers to
+ * (usage and reports) or {@link LineIntake} (invoice lines); contracts into the {@link ContractBook}; timers to
  * {@link TickEvaluation}. State is declared in {@link ReconState}, whose names are the savepoint
  * contract.
  *
@@ -95,6 +93,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient InvoiceLines lines;
     private transient RecordCombiner combiner;
     private transient RecordIntake intake;
+    private transient LineIntake lineIntake;
     private transient TickEvaluation ticks;
     private transient Ticks tickRequests;
     private transient Dirt dirt;
@@ -199,6 +198,15 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
                 rollups,
                 counters);
         self[0] = intake;
+        lineIntake = new LineIntake(
+                settings,
+                periods,
+                lines,
+                contracts,
+                rejections,
+                tickRequests,
+                intake.duplicates(MeterEvent.Kind.INVOICE_LINE),
+                intake.late(MeterEvent.Kind.INVOICE_LINE));
         PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, unmapped);
         if (reach == null) {
             reach = new InputReach(settings.inputEndMs());
@@ -278,10 +286,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             combiner.flush(streamKey);
             anchorDay = anchorFor(key, timers);
         }
-        if (e.kind == MeterEvent.Kind.INVOICE_LINE && MeterEvent.LINE_ELSEWHERE.equals(e.status)) {
-            lineElsewhere(key, e, anchorDay, timers);
-        } else if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
-            invoiceLine(key, e, anchorDay, timers);
+        if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
+            lineIntake.record(key, e, anchorDay, timers);
         } else {
             intake.record(key, streamKey, e, anchorDay, timers);
         }
@@ -444,87 +450,5 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         if (legacy.takeUpgraded()) {
             tickRequests.request(timers, streamKey, periods.lastEvaluated());
         }
-    }
-
-    /**
-     * A record of line {@code e.id} that does not stand here: the line's latest record bills another
-     * (account, meter) ({@link InvoiceLineOwners}). The line is dropped from this key if it was here, its
-     * period evaluated again, and the record that no longer stands counted as a duplicate.
-     */
-    private void lineElsewhere(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
-        intake.duplicates(e.kind).inc();
-        InvoiceLineState kept = lines.get(e.id);
-        if (kept == null) {
-            return;
-        }
-        lines.remove(e.id);
-        lineLeft(periods.containing(kept.periodStart, anchorDay));
-        tickRequests.request(timers, key.streamKey(), kept.periodEnd);
-    }
-
-    /**
-     * A line left period {@code left} (for another key, or another period of this key): a final period
-     * is evaluated again at the next tick, which the caller requests; an open one compares billing when
-     * it becomes final, from the lines it then has.
-     */
-    private void lineLeft(PeriodState left) throws Exception {
-        if (left != null && left.finalized) {
-            left.reevaluate = true;
-            periods.put(left);
-        }
-    }
-
-    /**
-     * An invoice line replaces the earlier record of its line_id when it is later. A line in another
-     * currency than its contract is rejected: amounts of different currencies are never added together.
-     */
-    private void invoiceLine(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
-        long watermark = timers.currentWatermark();
-        long start = periods.startOf(e.periodStart, anchorDay);
-        Optional<ContractVersion> contract = contracts.contractFor(key.accountId(), start);
-        if (contract.isPresent() && !contract.get().currency().equals(e.currency)) {
-            rejections.record(
-                    e,
-                    "invoice line " + e.id + " is in " + e.currency + " but the contract of " + key.accountId()
-                            + " is in " + contract.get().currency());
-            return;
-        }
-        PeriodState p = periods.get(start);
-        if (p == null) {
-            p = periods.create(e.periodStart, anchorDay, watermark, timers);
-        }
-        if (p == null) {
-            rejections.record(
-                    e,
-                    "invoice line " + e.id + " for the period from " + java.time.Instant.ofEpochMilli(start)
-                            + " arrived after that period's state was released (retention "
-                            + org.apache.flink.util.TimeUtils.formatWithHighestUnit(
-                                    java.time.Duration.ofMillis(settings.stateRetentionMs()))
-                            + " after it was final)");
-            return;
-        }
-        InvoiceLines.Stored stored = lines.store(e);
-        if (!stored.stored()) {
-            intake.duplicates(e.kind).inc();
-            periods.put(p);
-            return;
-        }
-        if (stored.previous() != null) {
-            // The record it replaces no longer stands: counted as the one that does not, whichever came first.
-            intake.duplicates(e.kind).inc();
-        }
-        if (stored.previous() != null && !InvoiceLines.inPeriod(stored.previous(), p)) {
-            // The line moved to another period: the one it left is evaluated again too.
-            lineLeft(periods.containing(stored.previous().periodStart, anchorDay));
-        }
-        if (p.billingFinal) {
-            p.lateRecords++;
-            intake.late(e.kind).inc();
-        }
-        if (p.finalized) {
-            p.reevaluate = true;
-        }
-        periods.put(p);
-        tickRequests.request(timers, key.streamKey(), e.eventTime);
     }
 }
