@@ -466,12 +466,7 @@ class ReconcileFunctionTest {
 
     @Test
     void aLineThatMovesToAnotherPeriodAfterItsPeriodIsFinalLeavesThatPeriodUnbilled() throws Exception {
-        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
-        usage("u1", "2026-03-10T10:00:00Z", "100");
-        reported("r1", "2026-03-10T10:05:00Z", "100");
-        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
-        watermark("2026-04-04T00:00:00Z"); // March is final, billed as reported
-        assertThat(anomalies()).isEmpty();
+        marchFinalAndBilledAsReported();
 
         // The line's correction bills April: March, final, has no line any more.
         invoiceLine("il_1", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z", 200, "open");
@@ -483,12 +478,7 @@ class ReconcileFunctionTest {
 
     @Test
     void aLineThatLeavesForAnotherMeterAfterItsPeriodIsFinalLeavesThatPeriodUnbilled() throws Exception {
-        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
-        usage("u1", "2026-03-10T10:00:00Z", "100");
-        reported("r1", "2026-03-10T10:05:00Z", "100");
-        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
-        watermark("2026-04-04T00:00:00Z");
-        assertThat(anomalies()).isEmpty();
+        marchFinalAndBilledAsReported();
 
         // InvoiceLineOwners tells this key that the line's latest record bills another meter.
         MeterEvent gone = invoice("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
@@ -498,6 +488,16 @@ class ReconcileFunctionTest {
         assertThat(anomalies())
                 .extracting(a -> a.type + ":" + a.amountMinor + ":" + a.billedAmountMinor + ":" + a.finalRevision)
                 .containsExactly("UNBILLED_USAGE:200:null:true");
+    }
+
+    /** March: 100 calls at 2 cents used and reported, line il_1 bills 200; final, with no anomaly. */
+    private void marchFinalAndBilledAsReported() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "100");
+        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        watermark("2026-04-04T00:00:00Z");
+        assertThat(anomalies()).isEmpty();
     }
 
     @Test
