@@ -46,6 +46,20 @@ final class LineIntake {
         this.late = late;
     }
 
+    /**
+     * Whether {@code e} tells this key that a line it does not hold stands elsewhere ({@link
+     * InvoiceLineOwners} sends the earlier record of a line that moved here): then the record is only
+     * counted, as a duplicate, and nothing of the key's state is opened for it. Otherwise false, and
+     * the record goes to {@link #record}.
+     */
+    boolean countedOnly(MeterEvent e) throws Exception {
+        if (!MeterEvent.LINE_ELSEWHERE.equals(e.status) || lines.get(e.id) != null) {
+            return false;
+        }
+        duplicates.inc();
+        return true;
+    }
+
     /** An invoice line record of {@code key}, whose periods are cut with {@code anchorDay}. */
     void record(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
         if (MeterEvent.LINE_ELSEWHERE.equals(e.status)) {

@@ -281,6 +281,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         String streamKey = ctx.getCurrentKey();
         MeterKey key = MeterKey.of(e, streamKey);
         TimerService timers = timers(ctx.timerService());
+        if (e.kind == MeterEvent.Kind.INVOICE_LINE && lineIntake.countedOnly(e)) {
+            return;
+        }
         int anchorDay = combiner.anchorOf(streamKey);
         if (anchorDay < 0 || e.kind == MeterEvent.Kind.INVOICE_LINE) {
             combiner.flush(streamKey);

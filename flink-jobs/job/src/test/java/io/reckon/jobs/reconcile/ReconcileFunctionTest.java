@@ -501,6 +501,25 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void aLineThatStandsElsewhereLeavesNoStateAtAKeyThatNeverHeldIt() throws Exception {
+        ReconcileFunction function = new ReconcileFunction(ReconSettings.defaults());
+        harness.close();
+        harness = harnessFor(function);
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        watermark("2026-03-02T00:00:00Z");
+        // An earlier record of a line whose later record bills another meter: InvoiceLineOwners sends it
+        // here as elsewhere. It is counted, and this key, which holds nothing, keeps nothing.
+        MeterEvent gone = invoice("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
+        gone.status = MeterEvent.LINE_ELSEWHERE;
+        harness.processElement(gone, gone.eventTime);
+        assertThat(keyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(function.counterTotals()).containsEntry("invoices.duplicates", 1L);
+        watermark("2026-06-01T00:00:00Z");
+        assertThat(anomalies()).isEmpty();
+    }
+
+    @Test
     void billingLessThanTheReportedUsageIsAMissedOverageAndMoreIsOverbilled() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
         usage("u1", "2026-03-10T10:00:00Z", "100");
