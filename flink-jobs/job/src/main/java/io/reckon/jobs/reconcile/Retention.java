@@ -75,6 +75,14 @@ final class Retention {
             reportIds.sweep(p.end);
             summaries.sweep(p.end);
         }
+        forgetAnchorIfEmpty();
+    }
+
+    /**
+     * A key that holds no period keeps no anchor: after its last period is released, and after a
+     * record was turned away from a key that holds nothing (the anchor was written for it).
+     */
+    void forgetAnchorIfEmpty() throws Exception {
         if (periods.isEmpty()) {
             state.anchor.clear();
         }

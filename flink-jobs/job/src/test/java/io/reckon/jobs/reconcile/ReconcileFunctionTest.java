@@ -520,6 +520,30 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void aRecordTurnedAwayLeavesNoStateAtAKeyWithoutPeriods() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        watermark("2026-09-01T00:00:00Z");
+        // Later than the retention: usage, and an invoice line, of a January the key never held.
+        usage("u-ancient", "2026-01-10T10:00:00Z", "5");
+        assertThat(keyedStateEntries()).isZero();
+        invoiceLine("il_old", "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", 200, "open");
+        assertThat(keyedStateEntries()).isZero();
+        // A line of an open period in another currency than the contract.
+        MeterEvent line = invoice("il_eur", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", 200, "open");
+        line.currency = "eur";
+        harness.processElement(line, line.eventTime);
+        assertThat(keyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(values(harness.getSideOutput(ReconcileFunction.REJECTED))).hasSize(3);
+
+        // A key that holds a period keeps its anchor when a record is turned away.
+        usage("u1", "2026-09-01T10:00:00Z", "1");
+        usage("u-ancient-2", "2026-01-11T10:00:00Z", "5");
+        assertThat(keyedStateEntries()).isPositive();
+        assertThat(values(harness.getSideOutput(ReconcileFunction.REJECTED))).hasSize(4);
+    }
+
+    @Test
     void billingLessThanTheReportedUsageIsAMissedOverageAndMoreIsOverbilled() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
         usage("u1", "2026-03-10T10:00:00Z", "100");
