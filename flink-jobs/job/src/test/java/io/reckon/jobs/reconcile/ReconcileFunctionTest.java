@@ -53,6 +53,14 @@ class ReconcileFunctionTest {
         harness.close();
     }
 
+    /** Replaces the harness with one around a new function with the defaults, returned for its counters. */
+    private ReconcileFunction withFunctionAtHand() throws Exception {
+        ReconcileFunction function = new ReconcileFunction(ReconSettings.defaults());
+        harness.close();
+        harness = harnessFor(function);
+        return function;
+    }
+
     /** Replaces the harness with one whose function runs with the given option. */
     private void withOption(String key, String value) throws Exception {
         harness.close();
@@ -244,9 +252,7 @@ class ReconcileFunctionTest {
 
     @Test
     void aKeyTicksWhenItsFiguresCanChangeNotEveryHour() throws Exception {
-        ReconcileFunction function = new ReconcileFunction(ReconSettings.defaults());
-        harness.close();
-        harness = harnessFor(function);
+        ReconcileFunction function = withFunctionAtHand();
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         // Records in two hours of a 744-hour period, then none: the key stays open all month.
         usage("u1", "2026-03-02T10:10:00Z", "100");
@@ -502,9 +508,7 @@ class ReconcileFunctionTest {
 
     @Test
     void aLineThatStandsElsewhereLeavesNoStateAtAKeyThatNeverHeldIt() throws Exception {
-        ReconcileFunction function = new ReconcileFunction(ReconSettings.defaults());
-        harness.close();
-        harness = harnessFor(function);
+        ReconcileFunction function = withFunctionAtHand();
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
         watermark("2026-03-02T00:00:00Z");
         // An earlier record of a line whose later record bills another meter: InvoiceLineOwners sends it
