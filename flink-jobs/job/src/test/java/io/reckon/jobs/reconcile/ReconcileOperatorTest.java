@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.function.Function;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -250,6 +251,9 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
                         0);
             } else if (what < 17) {
                 h.processElement(invoice(random, clock), clock);
+            } else if (what < 18) {
+                MeterEvent away = turnedAway(random, clock, step);
+                h.processElement(away, away.eventTime);
             } else if (what < 24 && !sent.isEmpty()) {
                 // A copy of an earlier record, sometimes with another event time.
                 MeterEvent copy = copy(sent.get(sent.size() - 1 - random.nextInt(Math.min(sent.size(), 40))));
@@ -272,11 +276,40 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
                 h.processElement(e, time);
             }
         }
-        // Every period final and released.
+        // Every period final and released: nothing is left, also of the keys that only had records
+        // turned away.
         h.watermark(Long.MAX_VALUE);
         drain(h, out);
+        assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries())
+                .as("keyed state entries at the end of the input")
+                .isZero();
+        assertThat(h.numEventTimeTimers()).as("timers at the end of the input").isZero();
         h.close();
         return out;
+    }
+
+    /**
+     * A record for a key that holds nothing and keeps nothing: usage from long before the retention
+     * (turned away once a watermark is known), a line in another currency than its account's contract,
+     * or a line record that stands elsewhere ({@link InvoiceLineOwners}) for a line the key never held.
+     */
+    private static MeterEvent turnedAway(Random random, long clock, int step) {
+        String meter = "once_" + step;
+        return switch (random.nextInt(3)) {
+            case 0 -> MeterEvent.usage("old" + step, "acct_1", meter, clock - 400L * 24 * HOUR, BigDecimal.ONE);
+            case 1 -> {
+                MeterEvent line = invoice(random, clock);
+                line.meter = meter;
+                line.currency = "eur";
+                yield line;
+            }
+            default -> {
+                MeterEvent line = invoice(random, clock);
+                line.meter = meter;
+                line.status = MeterEvent.LINE_ELSEWHERE;
+                yield line;
+            }
+        };
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> open(
