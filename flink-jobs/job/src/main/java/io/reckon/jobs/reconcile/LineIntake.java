@@ -60,7 +60,10 @@ final class LineIntake {
         return true;
     }
 
-    /** An invoice line record of {@code key}, whose periods are cut with {@code anchorDay}. */
+    /**
+     * An invoice line record of {@code key}, whose periods are cut with {@code anchorDay}, once {@link
+     * #countedOnly} said it is more than a count.
+     */
     void record(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
         if (MeterEvent.LINE_ELSEWHERE.equals(e.status)) {
             elsewhere(key, e, anchorDay, timers);
@@ -70,16 +73,13 @@ final class LineIntake {
     }
 
     /**
-     * A record of line {@code e.id} that does not stand here: the line's latest record bills another
-     * (account, meter) ({@link InvoiceLineOwners}). The line is dropped from this key if it was here, its
-     * period evaluated again, and the record that no longer stands counted as a duplicate.
+     * A record of line {@code e.id}, which this key holds, that does not stand here: the line's latest
+     * record bills another (account, meter) ({@link InvoiceLineOwners}). The line is dropped from this
+     * key, its period evaluated again, and the record that no longer stands counted as a duplicate.
      */
     private void elsewhere(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
         duplicates.inc();
-        InvoiceLineState kept = lines.get(e.id);
-        if (kept == null) {
-            return;
-        }
+        InvoiceLineState kept = lines.get(e.id); // held: see countedOnly
         lines.remove(e.id);
         lineLeft(periods.containing(kept.periodStart, anchorDay));
         ticks.request(timers, key.streamKey(), kept.periodEnd);
