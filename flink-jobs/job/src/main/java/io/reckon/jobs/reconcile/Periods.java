@@ -19,6 +19,9 @@ import org.apache.flink.streaming.api.TimerService;
 final class Periods {
 
     private final PeriodStore store;
+    /** The anchor day the key's periods are cut with, written with each new period. */
+    private final ValueState<Integer> anchor;
+
     private final ReconSettings settings;
 
     /** The last billing period computed, reused while records fall into it (almost always). */
@@ -28,15 +31,17 @@ final class Periods {
     private int cachedAnchor;
 
     Periods(ReconState state, ReconSettings settings, LegacyLayout legacy) {
-        this(state.periods, state.periodStarts, settings, legacy);
+        this(state.periods, state.periodStarts, state.anchor, settings, legacy);
     }
 
     Periods(
             MapState<Long, PeriodState> byStart,
             ValueState<long[]> starts,
+            ValueState<Integer> anchor,
             ReconSettings settings,
             LegacyLayout legacy) {
         this.store = new PeriodStore(byStart, starts, legacy);
+        this.anchor = anchor;
         this.settings = settings;
     }
 
@@ -149,7 +154,8 @@ final class Periods {
 
     /**
      * A new period's state for the period holding {@code time}, with its timers, or null when that
-     * period was already released (a record for it is too late).
+     * period was already released (a record for it is too late). The key's anchor is written with it:
+     * a key holds an anchor exactly while it holds periods.
      */
     PeriodState create(long time, int anchorDay, long watermark, TimerService timers) throws Exception {
         long start = startOf(time, anchorDay);
@@ -161,6 +167,7 @@ final class Periods {
         armTimers(p, watermark, timers);
         // Written at once, with its index entry: the map and the index always agree.
         add(p);
+        anchor.update(anchorDay);
         return p;
     }
 

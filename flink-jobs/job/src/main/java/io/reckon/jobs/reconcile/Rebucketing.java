@@ -49,7 +49,9 @@ final class Rebucketing {
             return false;
         }
         if (current == null || periods.isEmpty()) {
-            state.anchor.update(wanted);
+            // No period to cut anew. A key holds an anchor exactly while it holds periods (written with
+            // the first, Periods.create; cleared with the last, Retention), so a record turned away from
+            // a key that holds nothing leaves no state behind.
             return false;
         }
         List<PeriodState> old = periods.all();

@@ -289,15 +289,10 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             combiner.flush(streamKey);
             anchorDay = anchorFor(key, timers);
         }
-        long rejected = rejections.recordsRejected();
         if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
             lineIntake.record(key, e, anchorDay, timers);
         } else {
             intake.record(key, streamKey, e, anchorDay, timers);
-        }
-        if (rejections.recordsRejected() != rejected) {
-            // A record turned away (too late, another currency) leaves nothing at a key without periods.
-            retention.forgetAnchorIfEmpty();
         }
         afterUpgrade(streamKey, timers);
     }

@@ -25,7 +25,6 @@ final class Rejections {
     private final ReconOutputs outputs;
     private final Map<MeterEvent.Kind, JobCounters.Counter> rejected = new EnumMap<>(MeterEvent.Kind.class);
     private final JobCounters.Counter pricingFailures;
-    private long recordsRejected;
 
     Rejections(ReconOutputs outputs, JobCounters counters) {
         this.outputs = outputs;
@@ -43,13 +42,7 @@ final class Rejections {
         };
     }
 
-    /** Records turned away by {@link #record} since the function opened. */
-    long recordsRejected() {
-        return recordsRejected;
-    }
-
     void record(MeterEvent e, String reason) {
-        recordsRejected++;
         rejected.get(e.kind).inc();
         InputKind input = InputKind.ofCode(e.sourceInput);
         outputs.rejected(DeadLetterRecord.of(

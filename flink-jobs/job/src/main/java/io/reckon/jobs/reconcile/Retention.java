@@ -75,14 +75,7 @@ final class Retention {
             reportIds.sweep(p.end);
             summaries.sweep(p.end);
         }
-        forgetAnchorIfEmpty();
-    }
-
-    /**
-     * A key that holds no period keeps no anchor: after its last period is released, and after a
-     * record was turned away from a key that holds nothing (the anchor was written for it).
-     */
-    void forgetAnchorIfEmpty() throws Exception {
+        // A key that holds no period keeps no anchor (its next period writes it again, Periods.create).
         if (periods.isEmpty()) {
             state.anchor.clear();
         }

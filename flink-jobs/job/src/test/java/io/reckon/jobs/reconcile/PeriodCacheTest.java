@@ -142,11 +142,13 @@ class PeriodCacheTest {
         String current = KEYS[0];
         final Map<String, InMemoryState.OfMap<Long, PeriodState>> maps = new TreeMap<>();
         final Map<String, InMemoryState.OfValue<long[]>> indexes = new TreeMap<>();
+        final Map<String, InMemoryState.OfValue<Integer>> anchors = new TreeMap<>();
 
         Periods periods() {
             return new Periods(
                     keyed(MapState.class, k -> maps.computeIfAbsent(k, x -> new InMemoryState.OfMap<>())),
                     keyed(ValueState.class, k -> indexes.computeIfAbsent(k, x -> new InMemoryState.OfValue<>())),
+                    keyed(ValueState.class, k -> anchors.computeIfAbsent(k, x -> new InMemoryState.OfValue<>())),
                     ReconSettings.defaults(),
                     new LegacyLayout(null));
         }
