@@ -46,7 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>acct_a used 12,000 calls, all in Stripe's summaries, and has no invoice: UNBILLED_USAGE of
  *       12,000 x 0.5 = 6,000 cents;
  *   <li>acct_b used 10,000, all summarized, priced (10,000 - 2,000) x 0.5 = 4,000; its invoice bills
- *       6,000 calls for 2,000: MISSED_OVERAGE of 4,000 - 2,000 = 2,000 cents;
+ *       6,000 calls for 2,000: MISSED_OVERAGE of 4,000 - 2,000 = 2,000 cents. Its draft also billed
+ *       4,000 calls for another 2,000 on a second line, deleted from the draft before it was finalized
+ *       (Stripe sends no event of the line, only the invoice without it): counted as billed, that line
+ *       would hide the leak;
  *   <li>acct_c used 9,000 but Stripe's summaries hold 1,800 in four hours and 300 in the fifth, 7,500
  *       (meter events Stripe never received): UNDER_REPORTED_USAGE of 9,000 x 0.5 - 7,500 x 0.5 =
  *       4,500 - 3,750 = 750 cents; its invoice bills the 7,500 reported for 3,750, so billing is right;
@@ -88,7 +91,12 @@ class StripeReconciliationEndToEndTest {
         }
         long periodStart = START.getEpochSecond();
         long periodEnd = END.getEpochSecond();
-        invoice("in_b", "cus_b", List.of(new Line("il_b", "price_api", periodStart, periodEnd, q("6000"), 2000)));
+        Line billed = new Line("il_b", "price_api", periodStart, periodEnd, q("6000"), 2000);
+        invoice(
+                "in_b",
+                "cus_b",
+                List.of(billed, new Line("il_b_deleted", "price_api", periodStart, periodEnd, q("4000"), 2000)),
+                List.of(billed));
         invoice(
                 "in_c",
                 "cus_c",
@@ -178,11 +186,13 @@ class StripeReconciliationEndToEndTest {
     void whatTheIngestWroteIsWhatTheReconciliationReadAndTheOneOffLineIsDeadLetteredWithItsReason() {
         InputCounts reported = result.counts().get(InputKind.REPORTED);
         InputCounts invoices = result.counts().get(InputKind.INVOICES);
-        // Fifteen hourly summaries; two mapped lines, each in three events (created, finalized, paid).
+        // Fifteen hourly summaries. il_c in three events (created, finalized, paid); il_b in four (the
+        // draft corrected too); il_b_deleted on the draft, then void when the corrected draft shows
+        // it gone.
         assertThat(reported.read()).isEqualTo(15);
         assertThat(reported.valid()).isEqualTo(15);
-        assertThat(invoices.read()).isEqualTo(6);
-        assertThat(invoices.valid()).isEqualTo(6);
+        assertThat(invoices.read()).isEqualTo(9);
+        assertThat(invoices.valid()).isEqualTo(9);
         assertThat(result.counts().get(InputKind.USAGE).valid()).isEqualTo(30);
         assertThat(result.counts().values()).allMatch(InputCounts::balanced);
         List<DeadLetter> oneOff = result.deadLetters().stream()
@@ -206,9 +216,18 @@ class StripeReconciliationEndToEndTest {
 
     /** Created as a draft half an hour after the period, finalized an hour later and paid at once. */
     private void invoice(String id, String customer, List<Line> lines) {
+        invoice(id, customer, lines, lines);
+    }
+
+    /** As above, the draft's lines {@code drafted} corrected to {@code lines} ten minutes in. */
+    private void invoice(String id, String customer, List<Line> drafted, List<Line> lines) {
         long created = END.getEpochSecond() + 1800;
-        stripe.invoice(id, customer, "usd", created, "draft", lines);
+        stripe.invoice(id, customer, "usd", created, "draft", drafted);
         stripe.event("invoice.created", id, created);
+        if (!drafted.equals(lines)) {
+            stripe.invoice(id, customer, "usd", created, "draft", lines);
+            stripe.event("invoice.updated", id, created + 600);
+        }
         stripe.status(id, "open");
         stripe.event("invoice.finalized", id, created + 3600);
         stripe.status(id, "paid");

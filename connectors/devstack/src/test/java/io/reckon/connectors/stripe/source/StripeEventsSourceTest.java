@@ -288,6 +288,85 @@ class StripeEventsSourceTest {
                 .isEqualTo(Map.of("in_1", 3));
     }
 
+    /**
+     * in_6 is created as a draft of two lines, one of them is deleted from the draft (Stripe sends only
+     * the invoice's next event, without it), then the invoice is finalized.
+     */
+    private void aLineDeletedFromADraft(long at) {
+        stripe.invoice(
+                "in_6",
+                "cus_1",
+                "usd",
+                at,
+                "draft",
+                List.of(
+                        new Line("il_6_a", "price_api", MARCH, APRIL, TEN, 1000),
+                        new Line("il_6_b", "price_storage", MARCH, APRIL, TEN, 200)));
+        stripe.event("invoice.created", "in_6", at);
+        stripe.invoice(
+                "in_6", "cus_1", "usd", at, "draft", List.of(new Line("il_6_a", "price_api", MARCH, APRIL, TEN, 1000)));
+        stripe.event("invoice.updated", "in_6", at + 60);
+        stripe.status("in_6", "open");
+        stripe.event("invoice.finalized", "in_6", at + 120);
+    }
+
+    @Test
+    void aLineDeletedFromADraftBecomesVoidAtTheInvoicesNextEvent() throws Exception {
+        aLineDeletedFromADraft(APRIL + 100);
+        StripeMetrics metrics = StripeMetrics.unregistered();
+        StripeFixtures.Driver run = driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), metrics);
+        run.drain();
+
+        List<StripeRecord> deleted = of(run.emitted, StripeRecord.Kind.INVOICE_LINE).stream()
+                .filter(r -> r.lineId.equals("il_6_b"))
+                .toList();
+        assertThat(deleted).extracting(r -> r.status).containsExactly("draft", "void");
+        StripeRecord voided = deleted.get(1);
+        assertThat(voided.updatedAt).isEqualTo((APRIL + 160) * 1000);
+        assertThat(voided.accountId).isEqualTo("acct_1");
+        assertThat(voided.meter).isEqualTo("storage_gb");
+        assertThat(voided.periodStart).isEqualTo(MARCH * 1000);
+        assertThat(voided.invoiceId).isEqualTo("in_6");
+        assertThat(of(run.emitted, StripeRecord.Kind.INVOICE_LINE))
+                .filteredOn(r -> r.lineId.equals("il_6_a"))
+                .extracting(r -> r.status)
+                .containsExactly("draft", "draft", "open");
+        // The invoices of the set-up: none was changed as a draft, none gets a void record of its own.
+        assertThat(of(run.emitted, StripeRecord.Kind.INVOICE_LINE))
+                .filteredOn(r -> !r.invoiceId.equals("in_6"))
+                .hasSize(32);
+        assertThat(metrics.recordsMapped()).isEqualTo(32 + 5);
+        assertThat(run.checkpoint().draftLines()).isEmpty();
+    }
+
+    @Test
+    void aRestartBetweenADraftAndItsNextEventStillVoidsTheLineDeletedFromIt() throws Exception {
+        aLineDeletedFromADraft(APRIL + 100);
+        StripeFixtures.Driver reference =
+                driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
+        reference.drain();
+
+        StripeFixtures.Driver first =
+                driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
+        while (first.emitted.stream().noneMatch(r -> "il_6_b".equals(r.lineId))) {
+            assertThat(first.emitOne()).isTrue();
+        }
+        StripeSplit checkpoint = first.checkpoint();
+        assertThat(checkpoint.draftLines().get("in_6"))
+                .extracting(r -> r.lineId)
+                .containsExactly("il_6_a", "il_6_b");
+
+        StripeFixtures.Driver second = driver(checkpoint, StripeMetrics.unregistered());
+        second.drain();
+        List<StripeRecord> all = new ArrayList<>(first.emitted.subList(0, first.emittedAtCheckpoint));
+        all.addAll(second.emitted);
+        assertThat(all).containsExactlyElementsOf(reference.emitted);
+        assertThat(all)
+                .filteredOn(r -> "il_6_b".equals(r.lineId))
+                .extracting(r -> r.status)
+                .containsExactly("draft", "void");
+    }
+
     private static List<StripeRecord> of(List<StripeRecord> records, StripeRecord.Kind kind) {
         return records.stream().filter(r -> r.kind == kind).toList();
     }

@@ -11,7 +11,10 @@ import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -33,7 +36,8 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
  *
  * <p>An invoice whose embedded lines are incomplete ({@code lines.has_more}), or whose event was
  * rendered at another API version than the pinned one, is completed through {@code GET
- * /v1/invoices/{id}/lines}; a deleted invoice cannot be, and its embedded lines become void.
+ * /v1/invoices/{id}/lines}; a deleted invoice cannot be, and its embedded lines become void. A line
+ * deleted from a draft becomes void at the invoice's next event ({@link DraftLines}).
  */
 final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
 
@@ -51,6 +55,7 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
     private String cursor;
     private String bootstrapAfter;
     private InvoiceEventClock eventClock = InvoiceEventClock.start();
+    private DraftLines drafts = new DraftLines(Map.of());
     private boolean finished;
 
     EventsSplitReader(
@@ -127,16 +132,15 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
         } catch (EventDataObjectDeserializationException | ClassCastException e) {
             metrics.unmapped(1);
             eventClock.advance(event.getCreated());
-            return StripeBatch.ofEvent(
-                    List.of(StripeRecord.unmapped(
+            return StripeBatch.ofUnreadableEvent(
+                    StripeRecord.unmapped(
                             EVENT_SOURCE,
                             event.toJson(),
                             "event " + event.getId() + " (" + event.getType() + ") holds no readable invoice: "
                                     + e.getMessage(),
-                            event.getCreated() * 1000L)),
+                            event.getCreated() * 1000L),
                     event.getId(),
-                    event.getCreated(),
-                    null);
+                    event.getCreated());
         }
         long updatedAt = eventClock.next(invoice.getId(), event.getCreated());
         boolean deleted = "invoice.deleted".equals(event.getType());
@@ -145,9 +149,11 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
         boolean incomplete = invoice.getLines() == null
                 || Boolean.TRUE.equals(invoice.getLines().getHasMore());
         boolean otherVersion = !StripeApi.API_VERSION.equals(event.getApiVersion());
+        boolean whole = !incomplete;
         if (!deleted && (incomplete || otherVersion)) {
             try {
                 lines = api.invoiceLines(invoice.getId());
+                whole = true;
             } catch (StripeCallException e) {
                 if (!e.refused()) {
                     throw e;
@@ -155,13 +161,29 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
                 // Deleted since the event (404): the lines the event carries are all there is.
             }
         }
-        List<StripeRecord> records = mapper.map(invoice, lines, updatedAt, deleted);
+        List<StripeRecord> records = new ArrayList<>(mapper.map(invoice, lines, updatedAt, deleted));
+        DraftLines.Followed followed = drafts.follow(
+                invoice.getId(),
+                records,
+                whole ? idsOf(lines) : null,
+                deleted,
+                "draft".equals(invoice.getStatus()),
+                updatedAt);
+        records.addAll(followed.voided());
         long unmapped = records.stream()
                 .filter(r -> r.kind == StripeRecord.Kind.UNMAPPED)
                 .count();
         metrics.mapped(records.size() - unmapped);
         metrics.unmapped(unmapped);
-        return StripeBatch.ofEvent(records, event.getId(), event.getCreated(), invoice.getId());
+        return StripeBatch.ofEvent(records, event.getId(), event.getCreated(), invoice.getId(), followed.held());
+    }
+
+    private static Set<String> idsOf(List<InvoiceLineItem> lines) {
+        Set<String> ids = new HashSet<>();
+        for (InvoiceLineItem line : lines) {
+            ids.add(line.getId());
+        }
+        return ids;
     }
 
     private void sleep() throws InterruptedIOException {
@@ -182,6 +204,7 @@ final class EventsSplitReader implements SplitReader<StripeBatch, StripeSplit> {
             splitId = split.splitId();
             cursor = split.lastEventId();
             eventClock = split.eventClock();
+            drafts = new DraftLines(split.draftLines());
             bootstrapAfter = null;
             finished = false;
         }

@@ -1,5 +1,7 @@
 package io.reckon.connectors.stripe.source;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.connector.source.SourceSplit;
@@ -9,6 +11,7 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * the last event whose lines were emitted (null before the first), and per invoice how many of its
  * events of that second were emitted (the rank of {@link InvoiceEventClock}). Summaries: the value
  * emitted for every hourly summary of the polled windows, by report id.
+ * Events also: the mapped lines of every draft invoice as last emitted ({@link DraftLines}).
  */
 public final class StripeSplit implements SourceSplit {
 
@@ -23,6 +26,7 @@ public final class StripeSplit implements SourceSplit {
     private final long lastEventCreated;
     private final Map<String, Integer> invoiceEventsInLastSecond;
     private final Map<String, SummaryMark> marks;
+    private final Map<String, List<StripeRecord>> draftLines;
 
     public StripeSplit(
             Stream stream,
@@ -30,11 +34,24 @@ public final class StripeSplit implements SourceSplit {
             long lastEventCreated,
             Map<String, Integer> invoiceEventsInLastSecond,
             Map<String, SummaryMark> marks) {
+        this(stream, lastEventId, lastEventCreated, invoiceEventsInLastSecond, marks, Map.of());
+    }
+
+    public StripeSplit(
+            Stream stream,
+            String lastEventId,
+            long lastEventCreated,
+            Map<String, Integer> invoiceEventsInLastSecond,
+            Map<String, SummaryMark> marks,
+            Map<String, List<StripeRecord>> draftLines) {
         this.stream = Objects.requireNonNull(stream, "stream");
         this.lastEventId = lastEventId;
         this.lastEventCreated = lastEventCreated;
         this.invoiceEventsInLastSecond = Map.copyOf(invoiceEventsInLastSecond);
         this.marks = Map.copyOf(marks);
+        Map<String, List<StripeRecord>> lines = new HashMap<>();
+        draftLines.forEach((invoice, held) -> lines.put(invoice, List.copyOf(held)));
+        this.draftLines = Map.copyOf(lines);
     }
 
     public static StripeSplit initial(Stream stream) {
@@ -74,8 +91,14 @@ public final class StripeSplit implements SourceSplit {
         return marks;
     }
 
+    /** Per draft invoice, its mapped lines as last emitted. */
+    public Map<String, List<StripeRecord>> draftLines() {
+        return draftLines;
+    }
+
     @Override
     public String toString() {
-        return "StripeSplit[" + splitId() + ", last event " + lastEventId + ", " + marks.size() + " summaries]";
+        return "StripeSplit[" + splitId() + ", last event " + lastEventId + ", " + marks.size() + " summaries, "
+                + draftLines.size() + " drafts]";
     }
 }

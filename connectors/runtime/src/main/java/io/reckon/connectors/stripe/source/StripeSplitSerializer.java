@@ -15,15 +15,19 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * Checkpoint form of {@link StripeSplit}, and of the enumerator's pending splits. Version 2 added the
  * per-invoice event counts of the last second; a version 1 split restores with none (an event of the
- * same second as the last one restored then ranks as if it were the first of its invoice).
+ * same second as the last one restored then ranks as if it were the first of its invoice). Version 3
+ * added the lines of draft invoices; an earlier split restores with none (a line deleted from a draft
+ * before its next event is then noticed only from the event after that one's).
  */
 final class StripeSplitSerializer implements SimpleVersionedSerializer<StripeSplit> {
 
     static final StripeSplitSerializer INSTANCE = new StripeSplitSerializer();
 
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private static final int VERSION_WITHOUT_EVENT_COUNTS = 1;
+
+    private static final int VERSION_WITHOUT_DRAFT_LINES = 2;
 
     @Override
     public int getVersion() {
@@ -41,12 +45,16 @@ final class StripeSplitSerializer implements SimpleVersionedSerializer<StripeSpl
 
     @Override
     public StripeSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION && version != VERSION_WITHOUT_EVENT_COUNTS) {
+        if (!known(version)) {
             throw new IOException("unknown version of a Stripe split: " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
             return read(in, version);
         }
+    }
+
+    private static boolean known(int version) {
+        return version == VERSION || version == VERSION_WITHOUT_EVENT_COUNTS || version == VERSION_WITHOUT_DRAFT_LINES;
     }
 
     static void write(StripeSplit split, DataOutputStream out) throws IOException {
@@ -67,6 +75,43 @@ final class StripeSplitSerializer implements SimpleVersionedSerializer<StripeSpl
             out.writeLong(e.getValue().hourStart());
             out.writeUTF(e.getValue().quantity().toPlainString());
         }
+        out.writeInt(split.draftLines().size());
+        for (Map.Entry<String, List<StripeRecord>> e : split.draftLines().entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().size());
+            for (StripeRecord line : e.getValue()) {
+                writeLine(line, out);
+            }
+        }
+    }
+
+    /** A held draft line: what its void record needs (its invoice is the map's key). */
+    private static void writeLine(StripeRecord line, DataOutputStream out) throws IOException {
+        out.writeUTF(line.lineId);
+        out.writeUTF(line.accountId);
+        out.writeUTF(line.meter);
+        out.writeLong(line.periodStart);
+        out.writeLong(line.periodEnd);
+        out.writeUTF(line.quantity.toPlainString());
+        out.writeLong(line.amountMinor);
+        out.writeUTF(line.currency);
+        out.writeUTF(line.status);
+        out.writeLong(line.updatedAt);
+    }
+
+    private static StripeRecord readLine(String invoiceId, DataInputStream in) throws IOException {
+        return StripeRecord.invoiceLine(
+                invoiceId,
+                in.readUTF(),
+                in.readUTF(),
+                in.readUTF(),
+                in.readLong(),
+                in.readLong(),
+                new BigDecimal(in.readUTF()),
+                in.readLong(),
+                in.readUTF(),
+                in.readUTF(),
+                in.readLong());
     }
 
     static StripeSplit read(DataInputStream in, int version) throws IOException {
@@ -74,7 +119,7 @@ final class StripeSplitSerializer implements SimpleVersionedSerializer<StripeSpl
         String lastEventId = in.readBoolean() ? in.readUTF() : null;
         long lastEventCreated = in.readLong();
         Map<String, Integer> eventCounts = new HashMap<>();
-        if (version >= VERSION) {
+        if (version > VERSION_WITHOUT_EVENT_COUNTS) {
             int counts = in.readInt();
             for (int i = 0; i < counts; i++) {
                 eventCounts.put(in.readUTF(), in.readInt());
@@ -87,7 +132,20 @@ final class StripeSplitSerializer implements SimpleVersionedSerializer<StripeSpl
             long hour = in.readLong();
             marks.put(reportId, new SummaryMark(hour, new BigDecimal(in.readUTF())));
         }
-        return new StripeSplit(stream, lastEventId, lastEventCreated, eventCounts, marks);
+        Map<String, List<StripeRecord>> drafts = new HashMap<>();
+        if (version > VERSION_WITHOUT_DRAFT_LINES) {
+            int invoices = in.readInt();
+            for (int i = 0; i < invoices; i++) {
+                String invoiceId = in.readUTF();
+                int lines = in.readInt();
+                List<StripeRecord> held = new ArrayList<>(lines);
+                for (int j = 0; j < lines; j++) {
+                    held.add(readLine(invoiceId, in));
+                }
+                drafts.put(invoiceId, held);
+            }
+        }
+        return new StripeSplit(stream, lastEventId, lastEventCreated, eventCounts, marks, drafts);
     }
 
     /** The enumerator's state: the splits not assigned yet. */
@@ -114,7 +172,7 @@ final class StripeSplitSerializer implements SimpleVersionedSerializer<StripeSpl
 
         @Override
         public List<StripeSplit> deserialize(int version, byte[] serialized) throws IOException {
-            if (version != VERSION && version != VERSION_WITHOUT_EVENT_COUNTS) {
+            if (!known(version)) {
                 throw new IOException("unknown version of the Stripe enumerator state: " + version);
             }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {

@@ -11,6 +11,7 @@ final class StripeSplitState {
     private long lastEventCreated;
     private final InvoiceEventClock clock;
     private final Map<String, SummaryMark> marks;
+    private final DraftLines drafts;
 
     StripeSplitState(StripeSplit split) {
         this.stream = split.stream();
@@ -18,6 +19,7 @@ final class StripeSplitState {
         this.lastEventCreated = split.lastEventCreated();
         this.clock = split.eventClock();
         this.marks = new HashMap<>(split.marks());
+        this.drafts = new DraftLines(split.draftLines());
     }
 
     /** Moves the position past a batch whose records were emitted. */
@@ -32,6 +34,10 @@ final class StripeSplitState {
                 clock.advance(batch.eventCreated());
             }
         }
+        if (batch.draftLines() != null) {
+            // What the reader's DraftLines held after the batch's event.
+            drafts.hold(batch.invoiceId(), batch.draftLines());
+        }
         marks.putAll(batch.marks());
         if (batch.pruneBefore() > 0) {
             marks.values().removeIf(m -> m.hourStart() < batch.pruneBefore());
@@ -40,6 +46,11 @@ final class StripeSplitState {
 
     StripeSplit toSplit() {
         return new StripeSplit(
-                stream, lastEventId, lastEventCreated, lastEventId == null ? Map.of() : clock.seen(), marks);
+                stream,
+                lastEventId,
+                lastEventCreated,
+                lastEventId == null ? Map.of() : clock.seen(),
+                marks,
+                drafts.byInvoice());
     }
 }
