@@ -25,8 +25,11 @@ import org.apache.flink.api.common.state.MapState;
 final class Dedup {
 
     /**
-     * Distinct copies one id may keep. More is no retry pattern but a producer reusing ids; the next
-     * distinct copy is refused with a dead letter, so that one id cannot grow without bound.
+     * Distinct copies one id may keep. More is no retry pattern but a producer reusing ids: an id keeps
+     * its first copies in {@link CopyRule} order, whatever the order they arrive in, so that one id
+     * cannot grow without bound and the copies that count still do not depend on arrival. A copy after
+     * all of them is refused with a dead letter; an earlier one takes the place of the last, which then
+     * no longer counts (a duplicate).
      */
     static final int MAX_COPIES = 16;
 
@@ -58,11 +61,15 @@ final class Dedup {
         if (known.hasLegacyCopy()) {
             return admitNextToLegacy(id, known, time, quantity);
         }
-        if (known.size() >= MAX_COPIES) {
-            return Admission.refused(idName + " " + id + " already has " + MAX_COPIES
-                    + " distinct copies (event times or quantities); a further one is not counted");
-        }
         IdCopies next = known.with(time, quantity);
+        if (known.size() >= MAX_COPIES) {
+            if (known.isLast(time, quantity)) {
+                return Admission.refused(idName + " " + id + " already has " + MAX_COPIES
+                        + " distinct copies earlier than this one (event times, then quantities); it is not"
+                        + " counted");
+            }
+            next = next.withoutLast();
+        }
         copies.put(id, next);
         return Admission.changed(difference(known, next));
     }
@@ -113,14 +120,17 @@ final class Dedup {
         otherLayout.clear();
     }
 
-    /** The copies that stop counting and those that start, from {@code before} to {@code after}. */
+    /**
+     * The copies that stop counting and those that start, from {@code before} to {@code after} (which
+     * may have lost the last copy of {@code before}: it stops counting).
+     */
     private List<Change> difference(IdCopies before, IdCopies after) {
         boolean[] was = CopyRule.counted(before.times(), horizonMs);
         boolean[] is = CopyRule.counted(after.times(), horizonMs);
         List<Change> changes = new ArrayList<>(2);
         for (int i = 0; i < before.size(); i++) {
             int j = indexIn(after, before.time(i), before.quantity(i));
-            if (was[i] && !is[j]) {
+            if (was[i] && (j < 0 || !is[j])) {
                 changes.add(Change.remove(before.time(i), before.quantity(i)));
             }
         }

@@ -145,6 +145,26 @@ public final class IdCopies {
         return new IdCopies(t, q);
     }
 
+    /**
+     * Whether a copy with this time and quantity would come after every copy here, in {@link CopyRule}
+     * order.
+     */
+    boolean isLast(long time, BigDecimal quantity) {
+        return -position(time, quantity) - 1 == size();
+    }
+
+    /** These copies but the last, in order (at least two copies). */
+    IdCopies withoutLast() {
+        int n = size() - 1;
+        long[] t = new long[n];
+        BigDecimal[] q = new BigDecimal[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = time(i);
+            q[i] = quantity(i);
+        }
+        return new IdCopies(t, q);
+    }
+
     /** The latest event time of a copy. */
     long latest() {
         return times == null ? time : times[times.length - 1];

@@ -297,6 +297,38 @@ class ReconcileFunctionTest {
         assertThat(out.get(0).reportedQuantity).isEqualByComparingTo("100");
     }
 
+    /**
+     * An id keeps 16 distinct copies. Twenty copies of u1 at one time with quantities 1 to 20 (the copy
+     * rule counts the smallest) and twenty of u2 a minute apart (it counts the earliest, 3 at 10:00),
+     * sent in rising and in falling order: the same copies count either way.
+     */
+    @Test
+    void anIdWithMoreDistinctCopiesThanItKeepsCountsItsEarliestCopyInAnyArrivalOrder() throws Exception {
+        for (boolean falling : new boolean[] {false, true}) {
+            harness.close();
+            harness = harnessFor(new ReconcileFunction(ReconSettings.defaults()));
+            contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+            for (int i = 0; i < 20; i++) {
+                int k = falling ? 19 - i : i;
+                usage("u1", "2026-03-10T10:00:00Z", String.valueOf(k + 1));
+                usage("u2", String.format("2026-03-10T10:%02d:00Z", k), k == 0 ? "3" : "1000");
+            }
+            reported("r1", "2026-03-10T10:00:00Z", "2");
+            watermark("2026-04-01T06:00:00Z");
+
+            List<AnomalyRecord> out = finals(anomalies());
+            assertThat(out).as("falling %s", falling).hasSize(1);
+            assertThat(out.get(0).actualQuantity).as("falling %s", falling).isEqualByComparingTo("4");
+            // Rising, the copies after the 16 kept are refused; falling, each earlier copy takes the
+            // place of the last one kept, which stops counting.
+            java.util.Queue<StreamRecord<DeadLetterRecord>> rejected =
+                    harness.getSideOutput(ReconcileFunction.REJECTED);
+            assertThat(rejected == null ? 0 : rejected.size())
+                    .as("falling %s", falling)
+                    .isEqualTo(falling ? 0 : 8);
+        }
+    }
+
     @Test
     void aMeterTheContractDoesNotListIsReportedUnmappedNotPriced() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", "storage_gb", "1"));
