@@ -2,11 +2,16 @@ package io.reckon.jobs.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.testing.ArrivalScenario;
 import io.reckon.jobs.testing.Deliveries;
 import io.reckon.jobs.testing.FinalAnomalies;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -92,6 +97,51 @@ class ArrivalOrderPropertyTest {
         assertSameCounts(ordered, other, delivery + " delivery, contracts first: " + contractsFirst);
         // Each account has one line (a record and its correction) of a meter its contract does not list.
         assertThat(ordered.counts().get("invoices.unmapped")).isEqualTo((long) shape.accounts());
+    }
+
+    /**
+     * An id reused far more often than any retry: 17 to 30 distinct copies of one usage record (times up
+     * to 40 hours either side, other quantities) among a generated account's records, delivered in event
+     * time, in reverse and in one of the deliveries, end with the same final anomalies: the copies that
+     * count are those the copy rule counts among the id's first 16 copies in its order. Which copies are
+     * refused does depend on the order, so refusals and duplicate counts are not compared.
+     */
+    @Property(tries = 10)
+    void anIdWithMoreDistinctCopiesThanItKeepsEndsTheSameInAnyOrder(@ForAll long seed, @ForAll Deliveries delivery)
+            throws Exception {
+        ArrivalScenario.Input input = ArrivalScenario.generate(
+                seed, new ArrivalScenario.Shape(1, false, false, false, 0, false, false, false, true));
+        List<MeterEvent> records = new ArrayList<>(input.records());
+        Random r = new Random(seed);
+        MeterEvent reused = records.stream()
+                .filter(e -> e.kind == MeterEvent.Kind.USAGE && e.meter.equals("api_calls"))
+                .skip(r.nextInt(50))
+                .findFirst()
+                .orElseThrow();
+        int copies = 17 + r.nextInt(14);
+        for (int i = 0; i < copies; i++) {
+            long time = reused.eventTime + (r.nextInt(81) - 40) * 3_600_000L + r.nextInt(3) - 1;
+            BigDecimal quantity = List.of(
+                            BigDecimal.ONE, new BigDecimal("2"), new BigDecimal("2.0"), new BigDecimal("7"))
+                    .get(r.nextInt(4));
+            records.add(MeterEvent.usage(reused.id, reused.accountId, reused.meter, time, quantity));
+        }
+        List<MeterEvent> inOrder = Deliveries.EVENT_TIME.order(records, seed);
+        List<MeterEvent> reversed = new ArrayList<>(inOrder);
+        java.util.Collections.reverse(reversed);
+        FinalAnomalies expected = new FinalAnomalies(OperatorRun.run(SETTINGS, input.contracts(), inOrder, true, seed)
+                .anomalies());
+        assertThat(expected.standing()).isNotEmpty();
+        Map<String, List<MeterEvent>> deliveries =
+                Map.of("reversed", reversed, delivery.name(), delivery.order(records, seed));
+        for (Map.Entry<String, List<MeterEvent>> delivered : deliveries.entrySet()) {
+            FinalAnomalies actual =
+                    new FinalAnomalies(OperatorRun.run(SETTINGS, input.contracts(), delivered.getValue(), true, seed)
+                            .anomalies());
+            assertThat(actual.differencesFrom(expected))
+                    .as("%d copies, %s", copies, delivered.getKey())
+                    .isEmpty();
+        }
     }
 
     /** Counts of the records by what became of them, which do not depend on arrival either (late ones aside). */
