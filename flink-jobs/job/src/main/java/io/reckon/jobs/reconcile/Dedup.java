@@ -61,13 +61,12 @@ final class Dedup {
         if (known.hasLegacyCopy()) {
             return admitNextToLegacy(id, known, time, quantity);
         }
+        if (known.size() >= MAX_COPIES && known.isLast(time, quantity)) {
+            return Admission.refused(idName + " " + id + " already has " + MAX_COPIES
+                    + " distinct copies earlier than this one (event times, then quantities); it is not counted");
+        }
         IdCopies next = known.with(time, quantity);
-        if (known.size() >= MAX_COPIES) {
-            if (known.isLast(time, quantity)) {
-                return Admission.refused(idName + " " + id + " already has " + MAX_COPIES
-                        + " distinct copies earlier than this one (event times, then quantities); it is not"
-                        + " counted");
-            }
+        if (next.size() > MAX_COPIES) {
             next = next.withoutLast();
         }
         copies.put(id, next);
