@@ -243,27 +243,13 @@ class StripeEventsSourceTest {
     void aRestartBetweenTwoEventsOfTheSameSecondGoesOnCountingThatSecond() throws Exception {
         long second = APRIL + 100;
         threeStatesOfOneInvoiceInOneSecond(second);
-        StripeFixtures.Driver reference =
-                driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
-        reference.drain();
-
-        StripeFixtures.Driver first =
-                driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
         // Up to the draft of in_4 and in_5's event: the checkpoint falls inside the second.
-        while (first.emitted.stream().noneMatch(r -> "il_5".equals(r.lineId))) {
-            assertThat(first.emitOne()).isTrue();
-        }
-        StripeSplit checkpoint = first.checkpoint();
-        assertThat(checkpoint.lastEventCreated()).isEqualTo(second);
-        assertThat(checkpoint.invoiceEventsInLastSecond())
-                .containsEntry("in_4", 1)
-                .containsEntry("in_5", 1);
-
-        StripeFixtures.Driver second2 = driver(checkpoint, StripeMetrics.unregistered());
-        second2.drain();
-        List<StripeRecord> all = new ArrayList<>(first.emitted.subList(0, first.emittedAtCheckpoint));
-        all.addAll(second2.emitted);
-        assertThat(all).containsExactlyElementsOf(reference.emitted);
+        restartedOnceEmitted("il_5", checkpoint -> {
+            assertThat(checkpoint.lastEventCreated()).isEqualTo(second);
+            assertThat(checkpoint.invoiceEventsInLastSecond())
+                    .containsEntry("in_4", 1)
+                    .containsEntry("in_5", 1);
+        });
     }
 
     @Test
@@ -342,29 +328,44 @@ class StripeEventsSourceTest {
     @Test
     void aRestartBetweenADraftAndItsNextEventStillVoidsTheLineDeletedFromIt() throws Exception {
         aLineDeletedFromADraft(APRIL + 100);
+        List<StripeRecord> all = restartedOnceEmitted(
+                "il_6_b", checkpoint -> assertThat(checkpoint.draftLines().get("in_6"))
+                        .extracting(r -> r.lineId)
+                        .containsExactly("il_6_a", "il_6_b"));
+        assertThat(all)
+                .filteredOn(r -> "il_6_b".equals(r.lineId))
+                .extracting(r -> r.status)
+                .containsExactly("draft", "void");
+    }
+
+    /** What a checkpoint is checked for before the restart from it. */
+    private interface CheckpointCheck {
+        void check(StripeSplit checkpoint) throws Exception;
+    }
+
+    /**
+     * Runs the events through once, and once more with a restart from the checkpoint taken as soon as
+     * line {@code lineId} was emitted (what came after it is lost with the failed task): the records
+     * emitted before that checkpoint and after the restart are exactly those of the run without one.
+     */
+    private List<StripeRecord> restartedOnceEmitted(String lineId, CheckpointCheck before) throws Exception {
         StripeFixtures.Driver reference =
                 driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
         reference.drain();
-
         StripeFixtures.Driver first =
                 driver(StripeSplit.initial(StripeSplit.Stream.EVENTS), StripeMetrics.unregistered());
-        while (first.emitted.stream().noneMatch(r -> "il_6_b".equals(r.lineId))) {
+        while (first.emitted.stream().noneMatch(r -> lineId.equals(r.lineId))) {
             assertThat(first.emitOne()).isTrue();
         }
         StripeSplit checkpoint = first.checkpoint();
-        assertThat(checkpoint.draftLines().get("in_6"))
-                .extracting(r -> r.lineId)
-                .containsExactly("il_6_a", "il_6_b");
+        before.check(checkpoint);
 
         StripeFixtures.Driver second = driver(checkpoint, StripeMetrics.unregistered());
         second.drain();
         List<StripeRecord> all = new ArrayList<>(first.emitted.subList(0, first.emittedAtCheckpoint));
         all.addAll(second.emitted);
         assertThat(all).containsExactlyElementsOf(reference.emitted);
-        assertThat(all)
-                .filteredOn(r -> "il_6_b".equals(r.lineId))
-                .extracting(r -> r.status)
-                .containsExactly("draft", "void");
+        return all;
     }
 
     private static List<StripeRecord> of(List<StripeRecord> records, StripeRecord.Kind kind) {
