@@ -43,6 +43,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
 
+    /** How the reason of a record that failed in a way no check foresaw begins. */
+    static final String UNFORESEEN = "cannot decode CloudEvent: ";
+
     private static final long serialVersionUID = 1L;
 
     /** The same bound as the Avro usage schema: decimal(38, 9). */
@@ -67,7 +70,7 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
             out.collect(deadLetter(record, e.getMessage(), now));
         } catch (RuntimeException e) {
             // Anything unexpected in decoding is still this record's problem, not the job's.
-            out.collect(deadLetter(record, "cannot decode CloudEvent: " + e, now));
+            out.collect(deadLetter(record, UNFORESEEN + e, now));
         }
     }
 
@@ -79,7 +82,9 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
         CloudEvent event;
         try {
             event = mapper().readValue(value, CloudEvent.class);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
+            // A number whose exponent no BigDecimal holds (1e9999999999) fails as it is read, with
+            // Jackson's NumberFormatException rather than a JsonProcessingException.
             throw new InvalidRecordException("invalid CloudEvent JSON: " + firstLine(e.getMessage()));
         }
         if (event == null) {
@@ -128,7 +133,7 @@ public final class CloudEventsUsageDeserializer implements KafkaRecordDeserializ
         // data_base64 or a non-JSON content type: the bytes may still hold a JSON document.
         try {
             return mapper().readTree(data.toBytes());
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             throw new InvalidRecordException("CloudEvent data is not JSON: " + firstLine(e.getMessage()));
         }
     }

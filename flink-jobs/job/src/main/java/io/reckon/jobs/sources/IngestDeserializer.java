@@ -23,6 +23,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class IngestDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
 
+    /** How the reason of a record that failed in a way no check foresaw begins. */
+    static final String UNFORESEEN = "cannot decode: ";
+
     private final InputKind kind;
     private final ConfluentAvroCodec codec;
     private final InputValidation validation;
@@ -49,7 +52,7 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
             throw e;
         } catch (RuntimeException e) {
             // Anything unexpected in decoding is still this record's problem, not the job's.
-            out.collect(deadLetter(record, "cannot decode: " + e, now));
+            out.collect(deadLetter(record, UNFORESEEN + e, now));
         }
     }
 

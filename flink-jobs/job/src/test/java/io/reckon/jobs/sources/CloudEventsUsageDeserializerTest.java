@@ -115,6 +115,20 @@ class CloudEventsUsageDeserializerTest {
         assertDeadLetter(
                 event("api-calls", "x", "acct_1", "2026-03-01T10:00:00Z", "{\"value\":0.0000000001}"),
                 "value at $.value 0.0000000001 has more than 9 fractional digits");
+        // Numbers whose exponent no BigDecimal holds, anywhere in the event: refused as unreadable JSON
+        // with the number and why, not as an unexpected Java exception.
+        assertDeadLetter(
+                event("api-calls", "x", "acct_1", "2026-03-01T10:00:00Z", "{\"value\":1e9999999990}"),
+                "invalid CloudEvent JSON: Value \"1e9999999990\" can not be deserialized as `java.math.BigDecimal`,"
+                        + " reason:  Exponent overflow.");
+        assertDeadLetter(
+                event("api-calls", "x", "acct_1", "2026-03-01T10:00:00Z", "{\"value\":1,\"path\":1E-2147483649}"),
+                "invalid CloudEvent JSON: Value \"1E-2147483649\"");
+        assertDeadLetter(
+                "{\"specversion\":\"1.0\",\"type\":\"api-calls\",\"id\":\"x\",\"source\":\"svc\",\"subject\":\"a\","
+                        + "\"time\":\"2026-03-01T10:00:00Z\",\"datacontenttype\":\"application/json\","
+                        + "\"data_base64\":\"eyJ2YWx1ZSI6MWU5OTk5OTk5OTk5fQ==\"}",
+                "CloudEvent data is not JSON: Value \"1e9999999999\"");
         assertDeadLetter(
                 event("api-calls", "x", "acct_1", "2026-03-01T10:00:00Z", "{\"value\":\"1\"} trailing"),
                 "invalid CloudEvent JSON");
