@@ -123,6 +123,18 @@ final class FakeStripeData {
         return json;
     }
 
+    /** A Stripe error object: {@code {"error": {"type", "code" (if any), "message"}}}. */
+    static String errorBody(String type, String code, String message) {
+        ObjectNode error = JSON.createObjectNode();
+        ObjectNode inner = error.putObject("error");
+        inner.put("type", type);
+        if (code != null) {
+            inner.put("code", code);
+        }
+        inner.put("message", message);
+        return error.toString();
+    }
+
     private static ObjectNode lineJson(Invoice i, Line l) {
         ObjectNode json = JSON.createObjectNode();
         json.put("id", l.id());

@@ -168,7 +168,7 @@ public final class FakeStripeReads implements AutoCloseable {
                             .withStatus(429)
                             .withHeader("Content-Type", "application/json")
                             .withHeader("Retry-After", Long.toString(retryAfterSeconds))
-                            .withBody(errorBody(
+                            .withBody(FakeStripeData.errorBody(
                                     "rate_limit_error",
                                     "rate_limit",
                                     "Too many requests hit the API" + " too quickly."))
@@ -237,18 +237,7 @@ public final class FakeStripeReads implements AutoCloseable {
         return new ResponseDefinitionBuilder()
                 .withStatus(status)
                 .withHeader("Content-Type", "application/json")
-                .withBody(errorBody(type, code, message))
+                .withBody(FakeStripeData.errorBody(type, code, message))
                 .build();
-    }
-
-    private static String errorBody(String type, String code, String message) {
-        ObjectNode error = FakeStripeData.JSON.createObjectNode();
-        ObjectNode inner = error.putObject("error");
-        inner.put("type", type);
-        if (code != null) {
-            inner.put("code", code);
-        }
-        inner.put("message", message);
-        return error.toString();
     }
 }

@@ -65,7 +65,7 @@ final class StripeStandIn implements StandIn {
 
     @Override
     public String errorBody(int status) {
-        return stripeError(
+        return FakeStripeData.errorBody(
                 status == 429 ? "rate_limit_error" : "api_error",
                 status == 429 ? "rate_limit" : null,
                 "Injected failure (HTTP " + status + ")");
@@ -75,7 +75,9 @@ final class StripeStandIn implements StandIn {
     public ResponseDefinition handle(String path, Request request, Duration delay) throws IOException {
         if (!StandIn.hasBearer(request)) {
             return StandIn.json(
-                    401, stripeError("invalid_request_error", null, "You did not provide an API key."), delay);
+                    401,
+                    FakeStripeData.errorBody("invalid_request_error", null, "You did not provide an API key."),
+                    delay);
         }
         Map<String, String> params = parseForm(request.getBodyAsString());
         String key = request.getHeader("Idempotency-Key");
@@ -86,7 +88,7 @@ final class StripeStandIn implements StandIn {
                 if (!earlier.paramsFingerprint().equals(fingerprint)) {
                     return StandIn.json(
                             400,
-                            stripeError(
+                            FakeStripeData.errorBody(
                                     "idempotency_error",
                                     null,
                                     "Keys for idempotent requests can only be used with the same parameters they"
@@ -104,7 +106,7 @@ final class StripeStandIn implements StandIn {
                     default ->
                         StandIn.json(
                                 404,
-                                stripeError(
+                                FakeStripeData.errorBody(
                                         "invalid_request_error", null, "Unrecognized request URL (POST: " + path + ")"),
                                 delay);
                 };
@@ -118,10 +120,7 @@ final class StripeStandIn implements StandIn {
             throws IOException {
         String customer = params.get("customer");
         if (customer == null) {
-            return StandIn.json(
-                    400,
-                    stripeError("invalid_request_error", "parameter_missing", "Missing required param: customer."),
-                    delay);
+            return invalidRequest("parameter_missing", "Missing required param: customer.", delay);
         }
         String id = "in_" + newId();
         Map<String, String> metadata = metadata(params);
@@ -151,16 +150,10 @@ final class StripeStandIn implements StandIn {
             throws IOException {
         String invoiceId = params.get("invoice");
         if (invoiceId == null || !invoicesById.containsKey(invoiceId)) {
-            return StandIn.json(
-                    400,
-                    stripeError("invalid_request_error", "resource_missing", "No such invoice: '" + invoiceId + "'"),
-                    delay);
+            return invalidRequest("resource_missing", "No such invoice: '" + invoiceId + "'", delay);
         }
         if (!params.containsKey("amount")) {
-            return StandIn.json(
-                    400,
-                    stripeError("invalid_request_error", "parameter_missing", "Missing required param: amount."),
-                    delay);
+            return invalidRequest("parameter_missing", "Missing required param: amount.", delay);
         }
         String id = "ii_" + newId();
         Map<String, String> metadata = metadata(params);
@@ -210,15 +203,9 @@ final class StripeStandIn implements StandIn {
         return params;
     }
 
-    private static String stripeError(String type, String code, String message) {
-        ObjectNode error = JSON.createObjectNode();
-        ObjectNode inner = error.putObject("error");
-        inner.put("type", type);
-        if (code != null) {
-            inner.put("code", code);
-        }
-        inner.put("message", message);
-        return error.toString();
+    /** HTTP 400 with an {@code invalid_request_error} of {@code code}, as Stripe refuses a bad request. */
+    private static ResponseDefinition invalidRequest(String code, String message, Duration delay) {
+        return StandIn.json(400, FakeStripeData.errorBody("invalid_request_error", code, message), delay);
     }
 
     private String newId() {
