@@ -76,7 +76,10 @@ public final class StripeBackfill {
                             ? invoice.getLines().getData()
                             : api.invoiceLines(invoice.getId());
                     for (StripeRecord r : mapper.map(invoice, all, updatedAt(invoice), false)) {
-                        if (r.kind == StripeRecord.Kind.INVOICE_LINE && StripeRouter.fitsScale(r.quantity)) {
+                        String unfit = r.kind == StripeRecord.Kind.INVOICE_LINE
+                                ? StripeRouter.unfitQuantity(r.quantity)
+                                : null;
+                        if (r.kind == StripeRecord.Kind.INVOICE_LINE && unfit == null) {
                             producer.send(new ProducerRecord<>(
                                     Topics.INVOICES,
                                     r.accountId.getBytes(StandardCharsets.UTF_8),
@@ -88,12 +91,7 @@ public final class StripeBackfill {
                             DeadLetterRecord d = r.kind == StripeRecord.Kind.UNMAPPED
                                     ? DeadLetterRecord.of(r.source, null, null, r.raw, r.reason, r.updatedAt)
                                     : DeadLetterRecord.of(
-                                            "stripe.invoice_line",
-                                            null,
-                                            null,
-                                            r.toString(),
-                                            "quantity has more than 9 fractional digits",
-                                            r.updatedAt);
+                                            "stripe.invoice_line", null, null, r.toString(), unfit, r.updatedAt);
                             producer.send(new ProducerRecord<>(
                                     Topics.DLQ,
                                     d.source.getBytes(StandardCharsets.UTF_8),

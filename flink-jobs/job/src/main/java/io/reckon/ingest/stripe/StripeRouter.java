@@ -2,7 +2,9 @@ package io.reckon.ingest.stripe;
 
 import io.reckon.connectors.stripe.source.StripeRecord;
 import io.reckon.jobs.JobCounters;
+import io.reckon.jobs.records.ContractAvro;
 import io.reckon.jobs.records.DeadLetterRecord;
+import io.reckon.jobs.records.InvalidRecordException;
 import java.math.BigDecimal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -11,7 +13,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Sends invoice lines to the main output, reported summaries to {@link #REPORTED} and unmappable
- * objects, or records the input contracts cannot hold (a quantity with more than 9 fractional digits),
+ * objects, or records the input contracts cannot hold (a quantity with more than 9 fractional digits or
+ * 29 digits before the decimal point),
  * to {@link #DEAD_LETTERS} with their reason; and counts each ({@link #INVOICE_LINES}, {@link
  * #SUMMARIES}, {@link #DEAD_LETTERED}: metrics of the operator and accumulators of the job).
  */
@@ -51,7 +54,8 @@ final class StripeRouter extends ProcessFunction<StripeRecord, StripeRecord> {
                 dead.inc();
             }
             case INVOICE_LINE, REPORTED -> {
-                if (!fitsScale(r.quantity)) {
+                String unfit = unfitQuantity(r.quantity);
+                if (unfit != null) {
                     ctx.output(
                             DEAD_LETTERS,
                             deadLetter(
@@ -59,8 +63,7 @@ final class StripeRouter extends ProcessFunction<StripeRecord, StripeRecord> {
                                             ? "stripe.invoice_line"
                                             : "stripe.meter_event_summary",
                                     r.toString(),
-                                    "quantity " + r.quantity.toPlainString() + " has more than " + QUANTITY_SCALE
-                                            + " fractional digits",
+                                    unfit,
                                     r.updatedAt));
                     dead.inc();
                 } else if (r.kind == StripeRecord.Kind.INVOICE_LINE) {
@@ -74,8 +77,20 @@ final class StripeRouter extends ProcessFunction<StripeRecord, StripeRecord> {
         }
     }
 
-    static boolean fitsScale(BigDecimal quantity) {
-        return quantity != null && quantity.stripTrailingZeros().scale() <= QUANTITY_SCALE;
+    /**
+     * Why {@code quantity} does not fit the input contracts' decimal(38, 9), or null when it does: a
+     * record that did not would fail the Kafka sink's encoding, and with it the job, at every restart.
+     */
+    static String unfitQuantity(BigDecimal quantity) {
+        if (quantity == null) {
+            return "the record has no quantity";
+        }
+        try {
+            ContractAvro.scaled(quantity, QUANTITY_SCALE, "quantity");
+            return null;
+        } catch (InvalidRecordException e) {
+            return e.getMessage();
+        }
     }
 
     private static DeadLetterRecord deadLetter(String source, String raw, String reason, long detectedAt) {

@@ -1,6 +1,7 @@
 package io.reckon.ingest.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.reckon.avro.Contract;
 import io.reckon.avro.DeadLetter;
@@ -30,6 +31,7 @@ import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -84,7 +86,10 @@ class StripeIngestJobTest {
                 "open",
                 List.of(
                         new Line("il_1", "price_api", periodStart, periodEnd, new BigDecimal("1200"), 1200),
-                        new Line("il_2", "price_api", periodStart, periodEnd, BigDecimal.ONE, -100)));
+                        new Line("il_2", "price_api", periodStart, periodEnd, BigDecimal.ONE, -100),
+                        // More digits before the point than the input contracts' decimal(38, 9) holds: a
+                        // dead letter, not a record that fails the Kafka sink and restarts the job forever.
+                        new Line("il_4", "price_api", periodStart, periodEnd, new BigDecimal("1E+40"), 5)));
         stripe.event("invoice.finalized", "in_1", created);
         stripe.invoice(
                 "in_2",
@@ -97,6 +102,7 @@ class StripeIngestJobTest {
         long hour = now.truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS).getEpochSecond();
         stripe.summary("mtr_api", "cus_1", hour, new BigDecimal("40"));
         stripe.summary("mtr_api", "cus_1", hour + 3600, new BigDecimal("2.5"));
+        stripe.summary("mtr_api", "cus_1", hour - 3600, new BigDecimal("123456789012345678901234567890"));
         stripe.rateLimitNext(3, 0);
 
         Path key = work.resolve("stripe-key");
@@ -108,6 +114,8 @@ class StripeIngestJobTest {
         conf.set(StripeSourceOptions.API_KEY_FILE, key.toString());
         conf.set(StripeSourceOptions.BOUNDED, true);
         conf.set(StripeSourceOptions.BASE_BACKOFF, Duration.ofMillis(10));
+        // A record that fails the job fails this test, instead of restarting it without end.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         try (TopicAdmin admin = TopicAdmin.connect(conf)) {
             admin.ensureTopics(2);
@@ -147,9 +155,18 @@ class StripeIngestJobTest {
         assertThat(reported).extracting(ReportedUsage::getReportId).contains("stripe-summary:mtr_api:cus_1:" + hour);
 
         List<DeadLetter> dead = read(conf, Topics.DLQ, codec, DeadLetter.class);
-        assertThat(dead).hasSize(1);
-        assertThat(dead.get(0).getSource()).isEqualTo("stripe.invoice_line");
-        assertThat(dead.get(0).getReason()).contains("cus_nobody").contains("il_3");
+        assertThat(dead)
+                .extracting(DeadLetter::getSource, d -> d.getReason().replaceAll(": .*", ""))
+                .containsExactlyInAnyOrder(
+                        tuple("stripe.invoice_line", "invoice in_2 line il_3"),
+                        tuple(
+                                "stripe.invoice_line",
+                                "quantity 10000000000000000000000000000000000000000 is out of range"),
+                        tuple(
+                                "stripe.meter_event_summary",
+                                "quantity 123456789012345678901234567890 has more"
+                                        + " than 29 digits before the decimal point"));
+        assertThat(dead).anySatisfy(d -> assertThat(d.getReason()).contains("cus_nobody"));
     }
 
     @Test
@@ -161,6 +178,8 @@ class StripeIngestJobTest {
         for (int i = 0; i < 13; i++) {
             many.add(new Line("il_old_" + i, "price_api", june - 30 * 86400L, june, BigDecimal.TEN, 10));
         }
+        // A quantity the input contracts cannot hold: dead-lettered, the backfill goes on.
+        many.add(new Line("il_old_huge", "price_api", june - 30 * 86400L, june, new BigDecimal("1E+29"), 10));
         stripe.invoice("in_old", "cus_1", "usd", created, "paid", many);
         stripe.invoice(
                 "in_older",
@@ -188,7 +207,10 @@ class StripeIngestJobTest {
 
         assertThat(result.invoices()).isEqualTo(1);
         assertThat(result.lines()).isEqualTo(13);
-        assertThat(result.deadLetters()).isZero();
+        assertThat(result.deadLetters()).isEqualTo(1);
+        assertThat(read(conf, Topics.DLQ, codec, DeadLetter.class))
+                .extracting(DeadLetter::getReason)
+                .contains("quantity 100000000000000000000000000000 has more than 29 digits before the decimal point");
         List<InvoiceLine> lines = read(conf, Topics.INVOICES, codec, InvoiceLine.class).stream()
                 .filter(l -> l.getInvoiceId().equals("in_old"))
                 .toList();
