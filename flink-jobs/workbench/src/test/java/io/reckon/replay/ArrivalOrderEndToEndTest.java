@@ -116,6 +116,7 @@ class ArrivalOrderEndToEndTest {
         assertThat(late.anomalies.differencesFrom(ordered.anomalies)).isEmpty();
         for (Run r : List.of(ordered, grouped, late)) {
             assertThat(r.anomalies.allFinal()).isTrue();
+            assertThat(r.anomalies.finalityReversals()).isEmpty();
             // Coalesced: however many records of one evaluation's hour arrive late, one revision each.
             assertThat(r.anomalies.mostRevisionsPerEvaluation()).isEqualTo(1);
         }

@@ -56,9 +56,9 @@ final class GapSignals {
             // The gap reaches to the end of its last unreported usage hour.
             int last = HourBits.previousSet(p.usageHours, p.index(span.start()), p.index(limit));
             long to = last < 0 ? span.start() : p.hourAt(last) + HOUR_MS;
-            boolean finalRevision = span.resumed() || periodFinal;
             AnomalyKey id = new AnomalyKey(AnomalyType.REPORTING_GAP, span.start());
             AnomalyState stored = emitter.stored(id);
+            boolean finalRevision = periodFinal || settled(span, asOf) || (stored != null && stored.finalRevision);
             if (stored != null
                     && stored.signalEnd == to
                     && stored.finalRevision == finalRevision
@@ -77,14 +77,35 @@ final class GapSignals {
     }
 
     /**
-     * Where gaps can still open or grow when no hour changed: the run without reports going on now
-     * (its gap may be open), and the runs recent enough to open one. Gaps before that are settled.
+     * Whether a gap is settled as of {@code asOf}: its reports resumed, and the watermark passed the
+     * hour they resumed (the end of its span) + the allowed lateness, as a billing period's metering
+     * side is final at its end + the allowed lateness. From then on every revision of it is final,
+     * including one that a later backfill of its hours resolves.
+     */
+    private boolean settled(Gaps.Span span, long asOf) {
+        return span.resumed() && asOf >= span.end() + settings.allowedLatenessMs();
+    }
+
+    /**
+     * Where gaps can still open, grow or settle when no hour changed: the run without reports going on
+     * now (its gap may be open), the runs recent enough to open one, and the runs whose reports resumed
+     * less than the allowed lateness ago (their gaps settle at the resumption + the allowed lateness).
+     * Gaps before that are settled.
      */
     private long unsettledFrom(PeriodState p, long asOf) {
         long window = asOf - settings.reportingDelayMs() - 2 * settings.gapWindowMs();
-        int lastReport = HourBits.previousSet(p.reportHours, 0, p.index(Math.min(asOf, p.end)));
-        long currentRun = lastReport < 0 ? p.start : p.hourAt(lastReport) + HOUR_MS;
-        return Math.min(window, currentRun);
+        long currentRun = runAfterLastReportBefore(p, asOf);
+        long settling = runAfterLastReportBefore(p, asOf - settings.allowedLatenessMs());
+        return Math.min(window, Math.min(currentRun, settling));
+    }
+
+    /** The hour after {@code p}'s last hour with reports before {@code time}, or its start. */
+    private static long runAfterLastReportBefore(PeriodState p, long time) {
+        if (time <= p.start) {
+            return p.start;
+        }
+        int lastReport = HourBits.previousSet(p.reportHours, 0, p.index(Math.min(time, p.end)));
+        return lastReport < 0 ? p.start : p.hourAt(lastReport) + HOUR_MS;
     }
 
     /** The figures of the gap [start, to) of {@code p}: its usage, its reports, and the usage's price. */

@@ -85,6 +85,7 @@ final class NextTick {
             next = Math.min(next, p.hourAt(usage) + HOUR_MS + settings.reportingDelayMs());
         }
         next = Math.min(next, gapOpening(p, live, tick));
+        next = Math.min(next, gapSettling(p, tick));
         next = Math.min(next, possibleDrop(p, live, tick, firstSeen));
         return next;
     }
@@ -109,6 +110,33 @@ final class NextTick {
                         s + settings.reportingDelayMs() + settings.gapWindowMs(),
                         u + HOUR_MS + settings.reportingDelayMs());
                 return opens > tick && opens <= lastTick ? opens : Long.MAX_VALUE;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * The next tick at which a gap whose reports resumed settles (GapSignals): the resumption hour e +
+     * the allowed lateness, for the first e after {@code tick} - the allowed lateness that ends a run
+     * without reports long enough to hold a gap (at least D + W hours after a report hour of the
+     * period). A gap whose run began in the period before settles with that period's metering side at
+     * the latest, which is no later: e is at or after that period's end.
+     */
+    private long gapSettling(PeriodState p, long tick) {
+        long lateness = settings.allowedLatenessMs();
+        long from = Math.max(p.start + HOUR_MS, tick - lateness + HOUR_MS);
+        long until = Math.min(tick, p.end);
+        if (from >= until) {
+            return Long.MAX_VALUE;
+        }
+        long shortest = settings.reportingDelayMs() + settings.gapWindowMs();
+        int to = p.index(until);
+        for (int i = HourBits.nextSet(p.reportHours, p.index(from), to);
+                i >= 0;
+                i = HourBits.nextSet(p.reportHours, i + 1, to)) {
+            int before = HourBits.previousSet(p.reportHours, 0, i);
+            if (before >= 0 && p.hourAt(i) - p.hourAt(before + 1) >= shortest) {
+                return p.hourAt(i) + lateness;
             }
         }
         return Long.MAX_VALUE;

@@ -44,7 +44,9 @@ final class PeriodChecks {
 
     /**
      * UNDER_REPORTED_USAGE (and, when final, OVER_REPORTED_USAGE): while open, the matured usage
-     * against the reports so far; when final, everything.
+     * against the reports so far; when final, everything, with what the period's lines billed (an
+     * open period compares metering alone: its billed amount stays null, and its lines are not read
+     * at every tick).
      */
     void metering(MeterKey key, PeriodState p, boolean finalEvaluation, long watermark) throws Exception {
         Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
@@ -61,12 +63,18 @@ final class PeriodChecks {
         Aggregation agg = terms.get().meter().aggregation();
         List<Finding> findings;
         try {
+            Long billed = finalEvaluation
+                    ? lines.billOf(p, terms.get().contract().currency())
+                            .billed()
+                            .orNull()
+                    : null;
             findings = MeteringChecks.evaluate(
                     (finalEvaluation ? p.usage : p.maturedUsage).value(agg),
                     (finalEvaluation ? p.reported : p.reportedSoFar).value(agg),
                     Instant.ofEpochMilli(p.start),
                     terms.get().contract(),
                     terms.get().meter(),
+                    billed,
                     finalEvaluation);
         } catch (ArithmeticException e) {
             cannotPrice(key, p, e);

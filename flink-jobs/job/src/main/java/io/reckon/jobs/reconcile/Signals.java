@@ -121,7 +121,8 @@ final class Signals {
                     stored.billedAmountMinor,
                     stored.amountMinor,
                     stored.baseline);
-            emitter.emit(key, id, stored.signalEnd, p, gone, periodFinal, tick);
+            // A signal that was final stays so (a settled gap that a backfill resolves).
+            emitter.emit(key, id, stored.signalEnd, p, gone, periodFinal || stored.finalRevision, tick);
         }
     }
 

@@ -163,7 +163,8 @@ class ArrivalOrderPropertyTest {
 
     /**
      * {@code other} ends with the final anomalies of {@code ordered} (which finds some), all final, no
-     * record refused, and late records coalesced: one revision per anomaly per evaluation in both.
+     * record refused, late records coalesced (one revision per anomaly per evaluation in both), and no
+     * anomaly's {@code final} going back in either.
      */
     static void assertSameFinalAnomalies(OperatorRun.Result ordered, OperatorRun.Result other, String run) {
         FinalAnomalies expected = new FinalAnomalies(ordered.anomalies());
@@ -172,6 +173,8 @@ class ArrivalOrderPropertyTest {
         List<String> differences = actual.differencesFrom(expected);
         assertThat(differences).as(run).isEmpty();
         assertThat(actual.allFinal()).isTrue();
+        assertThat(actual.finalityReversals()).as(run).isEmpty();
+        assertThat(expected.finalityReversals()).isEmpty();
         assertThat(actual.mostRevisionsPerEvaluation()).isEqualTo(1);
         assertThat(expected.mostRevisionsPerEvaluation()).isEqualTo(1);
         assertThat(other.rejected()).as("no record is refused").isEmpty();

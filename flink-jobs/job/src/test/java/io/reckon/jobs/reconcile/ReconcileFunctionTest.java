@@ -607,6 +607,34 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void aMeteringAnomalyCarriesWhatItsPeriodBilledOnceItsMeteringSideIsFinal() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        usage("u1", "2026-03-10T10:00:00Z", "100");
+        reported("r1", "2026-03-10T10:05:00Z", "60");
+        invoiceLine("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 100, "draft");
+        invoiceLine("il_2", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 999, "void");
+        watermark("2026-03-10T14:00:00Z");
+        // Open: metering alone is compared, whatever lines the period already has.
+        assertThat(anomalies())
+                .extracting(a -> a.type + ":" + a.amountMinor + ":" + a.billedAmountMinor + ":" + a.finalRevision)
+                .containsExactly("UNDER_REPORTED_USAGE:80:null:false");
+
+        watermark("2026-04-01T06:00:00Z"); // metering final: the non-void line's 100 on every type
+        assertThat(anomalies())
+                .extracting(a -> a.type + ":" + a.amountMinor + ":" + a.billedAmountMinor + ":" + a.finalRevision)
+                .containsExactlyInAnyOrder("UNDER_REPORTED_USAGE:80:100:true", "MISSED_OVERAGE:20:100:false");
+
+        // A line within the invoice grace: a new final revision of the under-reporting with the new total.
+        invoiceLine("il_3", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 20, "open");
+        watermark("2026-04-01T07:00:00Z");
+        assertThat(anomalies())
+                .extracting(a -> a.type + ":" + a.status + ":" + a.amountMinor + ":" + a.billedAmountMinor)
+                .containsExactlyInAnyOrder("UNDER_REPORTED_USAGE:updated:80:120", "MISSED_OVERAGE:resolved:0:120");
+        watermark("2026-04-04T00:00:00Z");
+        assertThat(anomalies()).extracting(a -> a.type + ":" + a.status).containsExactly("MISSED_OVERAGE:resolved");
+    }
+
+    @Test
     void billingThePreRenewalPriceAfterTheTermEndIsRenewalDrift() throws Exception {
         contract(
                 """
@@ -639,10 +667,11 @@ class ReconcileFunctionTest {
     }
 
     @Test
-    void usageThatStopsBeingReportedRaisesAGrowingReportingGapUntilReportsResume() throws Exception {
+    void usageThatStopsBeingReportedRaisesAGrowingReportingGapThatSettlesOnceReportsResumed() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
         Instant day = Instant.parse("2026-03-02T00:00:00Z");
-        for (int h = 0; h < 24; h++) {
+        // Usage until 22:00 (usage after the last report would open a gap of its own).
+        for (int h = 0; h < 23; h++) {
             String t = day.plusSeconds(h * 3600L + 600).toString();
             usage("u" + h, t, "10");
             if (h < 12) {
@@ -672,13 +701,32 @@ class ReconcileFunctionTest {
                 .extracting(a -> a.revision + ":" + a.amountMinor)
                 .containsExactly("2:70");
 
-        // Reporting resumes at 22:00 (without backfilling the gap): the gap is settled at 10 hours.
+        // Reporting resumes at 22:00 (without backfilling the gap): the gap's span ends there, at 10 hours.
         reported("r22", "2026-03-02T22:10:00Z", "10");
         watermark("2026-03-02T23:00:00Z");
         assertThat(signals(anomalies(), "REPORTING_GAP"))
                 .extracting(a -> a.revision + ":" + a.status + ":" + a.amountMinor + ":" + a.finalRevision + ":"
                         + Instant.ofEpochMilli(a.periodEnd))
-                .containsExactly("3:updated:80:false:2026-03-02T20:00:00Z", "4:updated:100:true:2026-03-02T22:00:00Z");
+                .containsExactly("3:updated:80:false:2026-03-02T20:00:00Z", "4:updated:100:false:2026-03-02T22:00:00Z");
+
+        // Final once the watermark passes its end + the allowed lateness (6 h), with no record since.
+        watermark("2026-03-03T03:00:00Z");
+        assertThat(signals(anomalies(), "REPORTING_GAP")).isEmpty();
+        watermark("2026-03-03T04:00:00Z");
+        assertThat(signals(anomalies(), "REPORTING_GAP"))
+                .extracting(a -> a.revision + ":" + a.status + ":" + a.amountMinor + ":" + a.finalRevision)
+                .containsExactly("5:updated:100:true");
+
+        // The pipeline backfills the gap's hours later: resolved, and final it stays.
+        for (int h = 12; h < 22; h++) {
+            reported("r" + h, day.plusSeconds(h * 3600L + 600).toString(), "10");
+        }
+        watermark("2026-03-03T05:00:00Z");
+        assertThat(signals(anomalies(), "REPORTING_GAP"))
+                .extracting(a -> a.revision + ":" + a.status + ":" + a.finalRevision)
+                .containsExactly("6:resolved:true");
+        watermark("2026-04-01T06:00:00Z");
+        assertThat(signals(anomalies(), "REPORTING_GAP")).isEmpty();
     }
 
     @Test

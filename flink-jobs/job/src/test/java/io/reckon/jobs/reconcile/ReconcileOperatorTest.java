@@ -79,11 +79,16 @@ class ReconcileOperatorTest extends ReconcileFunctionTest {
         for (int h = 6; h <= 20; h++) {
             watermark(String.format("2026-03-10T%02d:00:00Z", h));
         }
-        // Opened, then final once reports resumed at 17:00.
-        assertThat(gapEnds()).containsExactly("2026-03-10T08:00:00Z", "2026-03-10T08:00:00Z");
+        // Opened; its reports resumed at 17:00.
+        assertThat(gapEnds()).containsExactly("2026-03-10T08:00:00Z");
         // Usage of quantity 0 in the gap's tenth hour, late: the gap's figures stay, its end moves.
         usage("u2", "2026-03-10T10:00:00Z", "0");
         watermark("2026-03-10T21:00:00Z");
+        assertThat(gapEnds()).containsExactly("2026-03-10T11:00:00Z");
+        // Final at 17:00 + the allowed lateness, as it is.
+        watermark("2026-03-10T22:00:00Z");
+        assertThat(gapEnds()).isEmpty();
+        watermark("2026-03-10T23:00:00Z");
         assertThat(gapEnds()).containsExactly("2026-03-10T11:00:00Z");
     }
 

@@ -5,8 +5,10 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import io.reckon.jobs.records.AnomalyRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,10 +25,17 @@ public final class FinalAnomalies {
     private final int revisions;
     private final Map<String, Integer> revisionsById = new TreeMap<>();
     private int mostPerEvaluation;
+    private final List<String> finalityReversals = new ArrayList<>();
 
     public FinalAnomalies(List<AnomalyRecord> revisions) {
         Map<String, Integer> perEvaluation = new HashMap<>();
+        Set<String> finalOnce = new HashSet<>();
         for (AnomalyRecord r : revisions) {
+            if (r.finalRevision) {
+                finalOnce.add(r.anomalyId);
+            } else if (finalOnce.contains(r.anomalyId)) {
+                finalityReversals.add("revision " + r.revision + " not final after a final one: " + line(r));
+            }
             AnomalyRecord before = last.get(r.anomalyId);
             if (before == null || r.revision > before.revision) {
                 last.put(r.anomalyId, r);
@@ -44,6 +53,14 @@ public final class FinalAnomalies {
      */
     public int mostRevisionsPerEvaluation() {
         return mostPerEvaluation;
+    }
+
+    /**
+     * The revisions that are not final although an earlier revision of their anomaly was: `final`
+     * never goes back (a late record changes a final anomaly with a final revision).
+     */
+    public List<String> finalityReversals() {
+        return finalityReversals;
     }
 
     public int revisions() {

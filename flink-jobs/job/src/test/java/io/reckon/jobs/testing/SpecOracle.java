@@ -251,9 +251,8 @@ public final class SpecOracle {
             a.reportedQuantity = reported;
             a.expectedAmountMinor = expected;
             a.pricedReportedAmountMinor = priced;
-            // The README's example: a metering anomaly carries no billed amount, even once a line exists.
-            boolean billing = lined && !type.endsWith("REPORTED_USAGE");
-            a.billedAmountMinor = billing ? billed : null;
+            // Section 4's billed_amount_minor, null before a line exists, on every type of the period.
+            a.billedAmountMinor = lined ? billed : null;
             a.amountMinor = amount;
             return a;
         }

@@ -31,6 +31,11 @@ public final class BillingChecks {
         public Billed plus(long lineAmountMinor) {
             return new Billed(true, Math.addExact(amountMinor, lineAmountMinor));
         }
+
+        /** The output's billed_amount_minor: the sum, or null while no non-void line exists. */
+        public Long orNull() {
+            return anyLine ? amountMinor : null;
+        }
     }
 
     /**
@@ -59,7 +64,7 @@ public final class BillingChecks {
                 reported,
                 expected,
                 pricedReported,
-                null,
+                billed.orNull(),
                 billed.anyLine() ? 0 : pricedReported);
         if (!billed.anyLine()) {
             return List.of(
@@ -79,7 +84,7 @@ public final class BillingChecks {
                         <= 1;
         boolean missed = short_ >= 1 && !drift;
         boolean overbilled = short_ <= -1;
-        Long b = billed.amountMinor();
+        Long b = billed.orNull();
         return List.of(
                 unbilledFinding,
                 new Finding(

@@ -25,6 +25,8 @@ public final class MeteringChecks {
      * @param actual the usage compared: all of the period's when final, else the matured usage
      * @param reported the reports compared: all of the period's when final, else those reported so far
      * @param periodStart the start of the billing period, which prices the quantities
+     * @param billed what the period's non-void invoice lines add up to, null while it has none: the
+     *     findings carry it as they are (the spec's billed_amount_minor, null before a line exists)
      */
     public static List<Finding> evaluate(
             BigDecimal actual,
@@ -32,6 +34,7 @@ public final class MeteringChecks {
             Instant periodStart,
             ContractVersion contract,
             MeterTerms terms,
+            Long billed,
             boolean finalEvaluation) {
         long expected = Pricer.priceMinor(contract, terms, periodStart, actual);
         long pricedReported = Pricer.priceMinor(contract, terms, periodStart, reported);
@@ -48,7 +51,7 @@ public final class MeteringChecks {
                 reported,
                 expected,
                 pricedReported,
-                null,
+                billed,
                 Math.max(0, underAmount)));
         if (finalEvaluation) {
             long overAmount = Math.subtractExact(pricedReported, expected);
@@ -61,7 +64,7 @@ public final class MeteringChecks {
                     reported,
                     expected,
                     pricedReported,
-                    null,
+                    billed,
                     Math.max(0, overAmount)));
         }
         return findings;
