@@ -18,8 +18,12 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * partitions went quiet for the idle timeout, and one annual line would make every open period final.
  * Here the watermark sent on is the metering side's, lowered to the invoice side's while that side is
  * active; while the metering side is idle this operator is idle too (it sends no watermark, and
- * downstream ignores it), so invoice lines alone never move event time. At the end of bounded input
- * the metering side reaches the end of time and the invoice side decides, as before.
+ * downstream ignores it), so invoice lines alone never move event time. When the metering side of a
+ * bounded input ends first (a replay whose usage file is read before its invoice file), its end of
+ * time is not a time its data showed: the invoice side is held at the metering side's last watermark
+ * until it ends too, as an idle metering side would hold it. Otherwise invoice lines of a later period,
+ * read after the last usage, would make earlier periods final and turn away corrections that arrive
+ * after them in the same file, depending on which file the replay finished reading first.
  *
  * <p>The cost: billing-side finality (the invoice grace) waits for usage or reports to show that time
  * has passed; an account whose metering stops entirely is evaluated when other accounts' usage moves
@@ -31,6 +35,9 @@ public final class EventTimeFence extends AbstractStreamOperator<MeterEvent>
     private static final long serialVersionUID = 1L;
 
     private long metering = Long.MIN_VALUE;
+    /** The metering side's last watermark before the end of its input. */
+    private long meteringShown = Long.MIN_VALUE;
+
     private long invoices = Long.MIN_VALUE;
     private boolean meteringIdle;
     private boolean invoicesIdle;
@@ -50,6 +57,9 @@ public final class EventTimeFence extends AbstractStreamOperator<MeterEvent>
     @Override
     public void processWatermark1(Watermark mark) throws Exception {
         metering = Math.max(metering, mark.getTimestamp());
+        if (metering != Long.MAX_VALUE) {
+            meteringShown = metering;
+        }
         forward();
     }
 
@@ -81,7 +91,7 @@ public final class EventTimeFence extends AbstractStreamOperator<MeterEvent>
             sentIdle = false;
             output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
         }
-        long time = fenced(metering, invoices, invoicesIdle);
+        long time = fenced(metering, meteringShown, invoices, invoicesIdle);
         if (time > sent) {
             sent = time;
             // Through the operator's own path, so its (unused) timer service stays consistent.
@@ -89,8 +99,15 @@ public final class EventTimeFence extends AbstractStreamOperator<MeterEvent>
         }
     }
 
-    /** The watermark sent on while the metering side is active. */
-    static long fenced(long metering, long invoices, boolean invoicesIdle) {
+    /**
+     * The watermark sent on while the metering side is active: the metering side's, lowered to the
+     * invoice side's while that is active; once the metering input ended ({@code metering} at the end
+     * of time), the last time it showed, until the invoice input ends too.
+     */
+    static long fenced(long metering, long meteringShown, long invoices, boolean invoicesIdle) {
+        if (metering == Long.MAX_VALUE && invoices != Long.MAX_VALUE) {
+            return invoicesIdle ? meteringShown : Math.min(meteringShown, invoices);
+        }
         return invoicesIdle ? metering : Math.min(metering, invoices);
     }
 }

@@ -61,12 +61,31 @@ class EventTimeFenceTest {
     }
 
     @Test
-    void theEndOfMeteringLetsInvoiceLinesDecide() throws Exception {
+    void invoiceLinesReadAfterTheEndOfMeteringMoveTimeNoFurtherThanItsLastWatermark() throws Exception {
+        try (var h = harness()) {
+            h.processWatermark2(new Watermark(50));
+            h.processWatermark1(new Watermark(100));
+            h.processWatermark1(Watermark.MAX_WATERMARK);
+            assertThat(watermarks(h)).containsExactly(50L);
+            h.processWatermark2(new Watermark(700));
+            assertThat(watermarks(h))
+                    .as("held at the metering side's last time")
+                    .containsExactly(50L, 100L);
+            h.processWatermarkStatus2(WatermarkStatus.IDLE);
+            assertThat(watermarks(h)).containsExactly(50L, 100L);
+            h.processWatermark2(Watermark.MAX_WATERMARK);
+            assertThat(watermarks(h)).as("the end of both inputs").containsExactly(50L, 100L, Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void withoutAnyMeteringTimeTheEndOfBothInputsDecides() throws Exception {
         try (var h = harness()) {
             h.processWatermark1(Watermark.MAX_WATERMARK);
             h.processWatermark2(new Watermark(700));
+            assertThat(watermarks(h)).isEmpty();
             h.processWatermark2(Watermark.MAX_WATERMARK);
-            assertThat(watermarks(h)).containsExactly(700L, Long.MAX_VALUE);
+            assertThat(watermarks(h)).containsExactly(Long.MAX_VALUE);
         }
     }
 
