@@ -85,11 +85,14 @@ final class Emitter {
             AnomalyState previous)
             throws Exception {
         boolean periodType = f.type().isLeak();
-        Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, end, finalEvaluation);
+        // Final never goes back: a change to a final anomaly (a late record, a backfill that resolves a
+        // settled gap) is a final revision too.
+        boolean finalRevision = finalEvaluation || (previous != null && previous.finalRevision);
+        Optional<String> status = AnomalyLifecycle.nextStatus(previous, f, end, finalRevision);
         if (status.isEmpty()) {
             return;
         }
-        AnomalyState next = AnomalyLifecycle.advance(previous, f, status.get(), finalEvaluation);
+        AnomalyState next = AnomalyLifecycle.advance(previous, f, status.get(), finalRevision);
         next.signalEnd = end;
         anomalies.put(id.encoded(), next);
         if (periodType) {

@@ -58,6 +58,7 @@ final class GapSignals {
             long to = last < 0 ? span.start() : p.hourAt(last) + HOUR_MS;
             AnomalyKey id = new AnomalyKey(AnomalyType.REPORTING_GAP, span.start());
             AnomalyState stored = emitter.stored(id);
+            // As the emitter makes it (final never goes back), for the comparison with the last revision.
             boolean finalRevision = periodFinal || settled(span, asOf) || (stored != null && stored.finalRevision);
             if (stored != null
                     && stored.signalEnd == to

@@ -121,8 +121,7 @@ final class Signals {
                     stored.billedAmountMinor,
                     stored.amountMinor,
                     stored.baseline);
-            // A signal that was final stays so (a settled gap that a backfill resolves).
-            emitter.emit(key, id, stored.signalEnd, p, gone, periodFinal || stored.finalRevision, tick);
+            emitter.emit(key, id, stored.signalEnd, p, gone, periodFinal, tick);
         }
     }
 
