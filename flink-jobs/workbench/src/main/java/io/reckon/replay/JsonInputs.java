@@ -8,6 +8,7 @@ import io.reckon.avro.ReportedUsage;
 import io.reckon.avro.UsageEvent;
 import io.reckon.jobs.records.ContractAvro;
 import io.reckon.jobs.records.ContractJson;
+import io.reckon.jobs.records.InputLimits;
 import io.reckon.jobs.records.InvalidRecordException;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.sources.InputValidation;
@@ -79,7 +80,11 @@ public final class JsonInputs {
                 if (!e.getValue().isTextual()) {
                     throw new InvalidRecordException("attributes." + shown(e.getKey()) + " must be a string");
                 }
-                attributes.put(e.getKey(), e.getValue().asText());
+                String name = InputLimits.unicode("attributes key", e.getKey());
+                attributes.put(
+                        name,
+                        InputLimits.unicode(
+                                "attributes." + shown(name), e.getValue().asText()));
             }
         }
         UsageEvent u = UsageEvent.newBuilder()

@@ -78,6 +78,39 @@ class LineConversionTest {
     }
 
     @Test
+    void aStringWithAnUnpairedSurrogateEscapeIsRefusedNotTurnedIntoAQuestionMark() {
+        // Three distinct ids that every UTF-8 encoder would write as the one id "e-?".
+        assertThat(reason(InputKind.USAGE, USAGE.replace("\"e-1\"", "\"e-\\ud800\"")))
+                .isEqualTo("event_id is not valid Unicode: an unpaired surrogate \\ud800 at character 3");
+        assertThat(reason(InputKind.USAGE, USAGE.replace("\"e-1\"", "\"e-\\udbff\"")))
+                .isEqualTo("event_id is not valid Unicode: an unpaired surrogate \\udbff at character 3");
+        assertThat(((UsageEvent) ((LineConversion.Valid) convert(InputKind.USAGE, USAGE.replace("e-1", "e-?")))
+                                .converted()
+                                .value())
+                        .getEventId())
+                .isEqualTo("e-?");
+        // A pair written as two escapes is one character, kept as it is.
+        assertThat(((UsageEvent) ((LineConversion.Valid)
+                                        convert(InputKind.USAGE, USAGE.replace("e-1", "e-\\ud83d\\ude00")))
+                                .converted()
+                                .value())
+                        .getEventId())
+                .isEqualTo("e-\uD83D\uDE00");
+        // A low surrogate first, a pair in the wrong order, in names, contracts, lines and attributes.
+        assertThat(reason(InputKind.USAGE, USAGE.replace("api_calls", "\\udc00api_calls")))
+                .isEqualTo("meter is not valid Unicode: an unpaired surrogate \\udc00 at character 1");
+        assertThat(reason(InputKind.CONTRACTS, CONTRACT.replace("acct_1", "acct_\\ude00\\ud83d")))
+                .isEqualTo("account_id is not valid Unicode: an unpaired surrogate \\ude00 at character 6");
+        assertThat(reason(InputKind.INVOICES, INVOICE.replace("il_1", "il_\\ud800")))
+                .isEqualTo("line_id is not valid Unicode: an unpaired surrogate \\ud800 at character 4");
+        String withAttributes = USAGE.replace("}", ",\"attributes\":{\"region\":\"eu-\\udfff\"}}");
+        assertThat(reason(InputKind.USAGE, withAttributes))
+                .isEqualTo("attributes.region is not valid Unicode: an unpaired surrogate \\udfff at character 4");
+        assertThat(reason(InputKind.USAGE, USAGE.replace("}", ",\"attributes\":{\"\\ud800\":\"x\"}}")))
+                .isEqualTo("attributes key is not valid Unicode: an unpaired surrogate \\ud800 at character 1");
+    }
+
+    @Test
     void aQuantityOf1e29IsRefusedForTheLimitOf10To18Units() {
         assertThat(reason(InputKind.USAGE, USAGE.replace("\"5000\"", "1e29")))
                 .isEqualTo("quantity 100000000000000000000000000000 is not below the limit of 10^18 units per record");

@@ -79,6 +79,40 @@ public final class InputLimits {
         if (hasControlCharacter(value)) {
             throw new InvalidRecordException(field + " contains a control character");
         }
+        unicode(field, value);
+    }
+
+    /**
+     * Refuses text that is not a sequence of Unicode characters: a UTF-16 surrogate without its pair.
+     * Bytes that are not UTF-8 are refused before any string is made of them, so only a JSON escape of
+     * one (U+D800 to U+DFFF written alone) puts one into a string. UTF-8 has no form for it, and every
+     * encoder writes it as {@code ?}: kept, the ids "e-" + U+D800, "e-" + U+DBFF and "e-?" would become
+     * one id on the way to Avro, and distinct records would count once.
+     */
+    public static String unicode(String field, String value) throws InvalidRecordException {
+        int at = unpairedSurrogate(value);
+        if (at >= 0) {
+            throw new InvalidRecordException(field + " is not valid Unicode: an unpaired surrogate \\u"
+                    + Integer.toHexString(value.charAt(at)) + " at character " + (at + 1));
+        }
+        return value;
+    }
+
+    /** Where the first surrogate without its pair is in {@code value}, or -1. */
+    static int unpairedSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /** An optional id: null passes, anything else must pass {@link #id}. */

@@ -89,7 +89,7 @@ public final class JsonFields {
         if (!v.isTextual()) {
             throw new InvalidRecordException(field + " must be a string, was " + v.getNodeType());
         }
-        return v.asText();
+        return InputLimits.unicode(field, v.asText());
     }
 
     public static String optionalText(JsonNode node, String field) throws InvalidRecordException {

@@ -36,6 +36,19 @@ class InputLimitsTest {
     }
 
     @Test
+    void idsWithASurrogateWithoutItsPairAreRefused() throws Exception {
+        InputLimits.id("event_id", "e-\uD83D\uDE00");
+        assertThatThrownBy(() -> InputLimits.id("event_id", "e-\uD800"))
+                .hasMessage("event_id is not valid Unicode: an unpaired surrogate \\ud800 at character 3");
+        assertThatThrownBy(() -> InputLimits.id("account_id", "\uDC00a"))
+                .hasMessage("account_id is not valid Unicode: an unpaired surrogate \\udc00 at character 1");
+        assertThatThrownBy(() -> InputLimits.id("meter", "m\uDE00\uD83D"))
+                .hasMessage("meter is not valid Unicode: an unpaired surrogate \\ude00 at character 2");
+        assertThatThrownBy(() -> InputLimits.id("meter", "m\uD83D\uDE00\uD83D"))
+                .hasMessage("meter is not valid Unicode: an unpaired surrogate \\ud83d at character 4");
+    }
+
+    @Test
     void hugeExponentsAreRefusedWithoutWritingThemOut() {
         long started = System.nanoTime();
         assertThatThrownBy(() -> InputLimits.decimal("quantity", new BigDecimal("1e999999999")))

@@ -141,6 +141,9 @@ class CloudEventsUsageDeserializerTest {
                 event("api-calls", "x", "acct\\u0001", "2026-03-01T10:00:00Z", "{\"value\":1}"),
                 "account_id contains a control character");
         assertDeadLetter(
+                event("api-calls", "x\\udbff", "acct_1", "2026-03-01T10:00:00Z", "{\"value\":1}"),
+                "event_id is not valid Unicode: an unpaired surrogate \\udbff");
+        assertDeadLetter(
                 event("api-calls", "x", "acct_1", "2999-03-01T10:00:00Z", "{\"value\":1}"),
                 "more than reconcile.max-future-skew ahead of now");
         assertDeadLetter("", "empty record: no CloudEvent");

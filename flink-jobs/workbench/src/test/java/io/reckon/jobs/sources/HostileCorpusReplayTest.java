@@ -38,7 +38,8 @@ import picocli.CommandLine;
  * The hostile corpus through {@code reckon replay} from files: every Avro case of {@link
  * BadInputCorpusTest} as the JSON line a producer would have written (or, where the record is not even
  * Avro, its bytes as a line), plus the lines only a file can hold (bytes that are not UTF-8, a byte-order
- * mark before the first contract, a line over 1 MiB, 1e29, a year +999999999), mixed with the clean
+ * mark before the first contract, a line over 1 MiB, 1e29, a year +999999999, an id with an unpaired
+ * surrogate escape), mixed with the clean
  * records. The command must exit 0, lose no line (valid + dead-lettered = lines per file), and find on
  * the clean records exactly what the job over Kafka finds.
  */
@@ -154,6 +155,14 @@ class HostileCorpusReplayTest {
                 InputKind.USAGE,
                 ("{\"event_id\":\"big-1e29\",\"account_id\":\"" + ACCOUNT
                                 + "\",\"meter\":\"api_calls\",\"event_time\":\"2026-09-10T12:00:00Z\",\"quantity\":1e29}")
+                        .getBytes(StandardCharsets.UTF_8));
+        // An id that UTF-8 cannot hold: kept, it would have counted as "u-0?", another id than its own.
+        addBad(
+                lines,
+                bad,
+                InputKind.USAGE,
+                ("{\"event_id\":\"u-0\\udc00\",\"account_id\":\"" + ACCOUNT
+                                + "\",\"meter\":\"api_calls\",\"event_time\":\"2026-09-10T12:00:00Z\",\"quantity\":\"1\"}")
                         .getBytes(StandardCharsets.UTF_8));
         addBad(
                 lines,
