@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.reckon.connectors.registry.ConfluentAvroCodec;
+import io.reckon.connectors.registry.UndecodableRecordException;
 import io.reckon.jobs.sources.InputKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,12 +19,14 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Any line ends valid or dead-lettered with a reason, quickly: random bytes, and valid lines of
  * every input mutated the ways hostile or broken producers mutate them (truncated, bytes flipped,
  * a value replaced by a huge number, a huge exponent, a deep nesting or a long string). A line
- * converted to a record must also encode to Avro, so that nothing fails after the conversion.
+ * converted to a record must also encode to Avro, so that nothing fails after the conversion, and read
+ * back as the same record.
  */
 class LineConversionPropertiesTest {
 
@@ -123,6 +126,16 @@ class LineConversionPropertiesTest {
                             ConfluentAvroCodec.valueSubject(kind.topic()),
                             valid.converted().value()));
             assertThat(encoded).isNotEmpty();
+            // What the job reads back is what the line said: an encoder that had to replace a character
+            // (an unpaired surrogate becomes '?') would have made the line another record.
+            SpecificRecord value = valid.converted().value();
+            try {
+                assertThat(CODEC.decode(encoded, value.getClass()).toString())
+                        .as("the record read back from Avro")
+                        .isEqualTo(value.toString());
+            } catch (UndecodableRecordException e) {
+                throw new AssertionError("a converted line does not read back from Avro", e);
+            }
             assertThat(valid.converted().key()).isNotNull();
             if (kind != InputKind.CONTRACTS) {
                 assertThat(valid.converted().eventTime()).isNotNull();

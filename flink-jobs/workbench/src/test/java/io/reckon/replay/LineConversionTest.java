@@ -111,6 +111,25 @@ class LineConversionTest {
     }
 
     @Test
+    void timesAreKeptToTheMillisecondOfTheAvroTimestamps() {
+        UsageEvent u = (UsageEvent)
+                ((LineConversion.Valid) convert(InputKind.USAGE, USAGE.replace("09:15:00Z", "09:15:00.123456789Z")))
+                        .converted()
+                        .value();
+        assertThat(u.getEventTime()).isEqualTo(Instant.parse("2026-03-02T09:15:00.123Z"));
+        u = (UsageEvent) ((LineConversion.Valid) convert(InputKind.USAGE, USAGE.replace("09:15:00Z", "10:15:00+01:00")))
+                .converted()
+                .value();
+        assertThat(u.getEventTime()).isEqualTo(Instant.parse("2026-03-02T09:15:00Z"));
+        // The last instant of a period stays in it.
+        InvoiceLine l = (InvoiceLine) ((LineConversion.Valid) convert(
+                        InputKind.INVOICES, INVOICE.replace("2026-03-01T00:00:00Z", "2026-03-31T23:59:59.9999999Z")))
+                .converted()
+                .value();
+        assertThat(l.getPeriodStart()).isEqualTo(Instant.parse("2026-03-31T23:59:59.999Z"));
+    }
+
+    @Test
     void aQuantityOf1e29IsRefusedForTheLimitOf10To18Units() {
         assertThat(reason(InputKind.USAGE, USAGE.replace("\"5000\"", "1e29")))
                 .isEqualTo("quantity 100000000000000000000000000000 is not below the limit of 10^18 units per record");
@@ -186,7 +205,7 @@ class LineConversionTest {
         assertThat(reason(
                         InputKind.CONTRACTS,
                         CONTRACT.replace("2026-01-01T00:00:00Z", "+999999999-12-31T23:59:59.999999999Z")))
-                .isEqualTo("effective_from +999999999-12-31T23:59:59.999999999Z is outside the years 1970 to 9999");
+                .isEqualTo("effective_from +999999999-12-31T23:59:59.999Z is outside the years 1970 to 9999");
         assertThat(reason(InputKind.INVOICES, INVOICE.replace("2026-04-01T00:00:00Z", "+999999999-01-01T00:00:00Z")))
                 .isEqualTo("period_end +999999999-01-01T00:00:00Z is outside the years 1970 to 9999");
     }

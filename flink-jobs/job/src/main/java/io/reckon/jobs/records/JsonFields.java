@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Typed, exact reads of the JSON input format of the spec, with reasons that name the field.
@@ -145,10 +146,15 @@ public final class JsonFields {
         return present(node, field) ? integer(node, field) : null;
     }
 
+    /**
+     * An ISO-8601 time, kept to the millisecond: the resolution of the Avro contracts' timestamps, so
+     * that a record read from a file is the record the job reads from Avro. The digits past it are
+     * dropped (the time floored), which never moves a record into another hour or billing period.
+     */
     public static Instant time(JsonNode node, String field) throws InvalidRecordException {
         String s = text(node, field);
         try {
-            return Instant.parse(s);
+            return Instant.parse(s).truncatedTo(ChronoUnit.MILLIS);
         } catch (DateTimeParseException e) {
             throw new InvalidRecordException(field + " is not an ISO-8601 UTC time: '" + shown(s) + "'");
         }
