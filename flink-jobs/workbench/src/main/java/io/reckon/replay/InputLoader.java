@@ -9,7 +9,6 @@ import io.reckon.jobs.sinks.OutputRecords;
 import io.reckon.jobs.sources.InputKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -75,7 +74,7 @@ final class InputLoader {
         long lines = 0;
         long dead = 0;
         long sortNanos = 0;
-        try (JsonLineReader reader = new JsonLineReader(Files.newInputStream(file));
+        try (JsonLineReader reader = new JsonLineReader(ReplayFileText.utf8(file));
                 EventTimeSorter sorter = new EventTimeSorter(options.tempDirectory(), options.sortMemoryBytes())) {
             for (JsonLineReader.Line line = reader.next(); line != null; line = reader.next()) {
                 LineConversion.Outcome outcome = LineConversion.convert(kind, line);

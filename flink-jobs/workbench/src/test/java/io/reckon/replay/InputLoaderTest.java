@@ -195,6 +195,42 @@ class InputLoaderTest {
     }
 
     @Test
+    void aUtf16FileIsReadAsItsTextWithTheLinesItHolds() throws Exception {
+        String text = usage("e-\u00e9", "2026-03-02T10:00:00Z", "1") + "\r\n"
+                + usage("e-\uD83D\uDE00", "2026-03-02T11:00:00Z", "2") + "\r\n";
+        for (java.nio.charset.Charset utf16 : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            sent.clear();
+            // The byte-order mark as Windows writes it, then the text in that byte order.
+            Path file = Files.write(tmp.resolve("usage-" + utf16.name() + ".jsonl"), ("\uFEFF" + text).getBytes(utf16));
+            InputLoader.Result r = load(InputOrder.EVENT_TIME, InputKind.USAGE, file);
+            assertThat(r.lines()).as(utf16.name()).isEqualTo(2);
+            assertThat(r.deadLettered()).isZero();
+            assertThat(eventIds()).containsExactly("e-\u00e9", "e-\uD83D\uDE00");
+        }
+        // Malformed UTF-16, a surrogate without its pair: that line is refused, not read with a stand-in.
+        sent.clear();
+        byte[] good = ("\uFEFF" + usage("e-1", "2026-03-02T10:00:00Z", "1") + "\n").getBytes(StandardCharsets.UTF_16LE);
+        byte[] bad = (usage("e-2", "2026-03-02T11:00:00Z", "1") + "\n").getBytes(StandardCharsets.UTF_16LE);
+        int at = 2 * usage("e-2", "2026-03-02T11:00:00Z", "1").indexOf("e-2") + 4; // the "2" of e-2
+        bad[at] = 0x00;
+        bad[at + 1] = (byte) 0xD8; // U+D800, a high surrogate, followed by a quote
+        Path file = tmp.resolve("usage-bad16.jsonl");
+        Files.write(file, concat(good, bad));
+        InputLoader.Result r = load(InputOrder.EVENT_TIME, InputKind.USAGE, file);
+        assertThat(r.lines()).isEqualTo(2);
+        assertThat(r.deadLettered()).isEqualTo(1);
+        assertThat(eventIds()).containsExactly("e-1");
+        assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.getReason())
+                .startsWith("invalid JSON: "));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void anEmptyFileAndAFileOfOneLine() throws Exception {
         InputLoader.Result empty = load(InputOrder.EVENT_TIME, InputKind.USAGE, write("empty.jsonl"));
         assertThat(empty.lines()).isZero();
