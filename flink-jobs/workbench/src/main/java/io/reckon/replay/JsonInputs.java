@@ -57,9 +57,10 @@ public final class JsonInputs {
                         "CloudEvents usage has no JSON Lines form here; produce the events to " + kind.topic());
             case CONTRACTS -> {
                 ContractVersion c = ContractJson.parse(n);
-                inRange("effective_from", c.effectiveFrom());
+                // The times as written: the contract keeps them rounded up to the millisecond.
+                inRange("effective_from", time(n, "effective_from"));
                 if (c.renewal() != null) {
-                    inRange("renewal.term_end", c.renewal().termEnd());
+                    inRange("renewal.term_end", time(n.get("renewal"), "term_end"));
                 }
                 // Keyed by account and version: the topic is compacted, and every version of an
                 // account must survive compaction (periods before a newer version still need it).

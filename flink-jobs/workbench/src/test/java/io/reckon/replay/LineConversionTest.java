@@ -127,6 +127,23 @@ class LineConversionTest {
                 .converted()
                 .value();
         assertThat(l.getPeriodStart()).isEqualTo(Instant.parse("2026-03-31T23:59:59.999Z"));
+        // A contract's times are compared with period starts: 100 ns after a start is after it.
+        Contract c = (Contract) ((LineConversion.Valid)
+                        convert(
+                                InputKind.CONTRACTS,
+                                CONTRACT.replace("2026-01-01T00:00:00Z", "2026-03-01T00:00:00.0000001Z")
+                                        .replace(
+                                                "\"meters\"",
+                                                "\"renewal\":{\"term_end\":\"2026-04-01T00:00:00.000000001Z\",\"escalator_pct\":\"5\"},\"meters\"")))
+                .converted()
+                .value();
+        assertThat(c.getEffectiveFrom()).isEqualTo(Instant.parse("2026-03-01T00:00:00.001Z"));
+        assertThat(c.getRenewal().getTermEnd()).isEqualTo(Instant.parse("2026-04-01T00:00:00.001Z"));
+        c = (Contract) ((LineConversion.Valid) convert(
+                        InputKind.CONTRACTS, CONTRACT.replace("2026-01-01T00:00:00Z", "2026-03-01T00:00:00.000Z")))
+                .converted()
+                .value();
+        assertThat(c.getEffectiveFrom()).isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
     }
 
     @Test

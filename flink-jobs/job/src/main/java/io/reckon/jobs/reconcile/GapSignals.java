@@ -70,7 +70,12 @@ final class GapSignals {
             try {
                 f = finding(p, terms, view, span.start(), to);
             } catch (ArithmeticException e) {
-                continue; // the period's own evaluation dead-letters a period that cannot be priced
+                // The period's own evaluation dead-letters a period that cannot be priced; a gap it had
+                // is resolved, as its leaks are.
+                if (stored != null) {
+                    emitter.resolve(key, id, to, p, finalRevision, watermark);
+                }
+                continue;
             }
             emitter.emit(key, id, to, p, f, finalRevision, watermark);
         }

@@ -78,6 +78,7 @@ final class PeriodChecks {
                     finalEvaluation);
         } catch (ArithmeticException e) {
             cannotPrice(key, p, e);
+            resolveUnpriced(key, p, METERING, finalEvaluation, watermark);
             return;
         }
         emitAll(key, p, findings, finalEvaluation, watermark);
@@ -127,16 +128,18 @@ final class PeriodChecks {
             }
         } catch (ArithmeticException e) {
             cannotPrice(key, p, e);
+            resolveUnpriced(key, p, BILLING, graceOver, watermark);
             return;
         }
         emitAll(key, p, findings, graceOver, watermark);
     }
 
     /**
-     * Resolves the anomalies of {@code types} a period had while it was priced, now that no contract
-     * term prices it (a version that leaves its meter out, or moves its start before any version,
-     * arrived after it was evaluated): the condition no longer holds, as if that version had come
-     * first.
+     * Resolves the anomalies of {@code types} a period had while it was priced, now that it is not: no
+     * contract term prices it (a version that leaves its meter out, or moves its start before any
+     * version, arrived after it was evaluated: the condition no longer holds, as if that version had
+     * come first), or its amounts left a long of minor units (the period is dead-lettered with the
+     * reason; figures it can no longer compute must not stand open, nor stay open for ever).
      */
     private void resolveUnpriced(
             MeterKey key, PeriodState p, List<AnomalyType> types, boolean finalEvaluation, long watermark)

@@ -36,14 +36,14 @@ public final class ContractJson {
             ContractVersion.Builder b = ContractVersion.builder()
                     .accountId(text(n, "account_id"))
                     .version(Math.toIntExact(integer(n, "version")))
-                    .effectiveFrom(time(n, "effective_from"))
+                    .effectiveFrom(boundaryTime(n, "effective_from"))
                     .currency(text(n, "currency"))
                     .billingAnchorDay(optionalInt(n, "billing_anchor_day"))
                     .stripeCustomerId(optionalText(n, "stripe_customer_id"))
                     .crmAccountId(optionalText(n, "crm_account_id"));
             if (present(n, "renewal")) {
                 JsonNode r = n.get("renewal");
-                b.renewal(new Renewal(time(r, "term_end"), decimal(r, "escalator_pct")));
+                b.renewal(new Renewal(boundaryTime(r, "term_end"), decimal(r, "escalator_pct")));
             }
             JsonNode meters = n.get("meters");
             if (meters == null || meters.isNull()) {

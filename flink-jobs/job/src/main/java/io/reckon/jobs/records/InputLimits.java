@@ -60,8 +60,8 @@ public final class InputLimits {
     private InputLimits() {}
 
     /**
-     * Refuses an id or name that is empty, holds a control character (U+0000 to U+001F, U+007F: the
-     * key joins its parts with U+001F) or is longer than {@link #MAX_ID_BYTES} bytes of UTF-8. Only
+     * Refuses an id or name that is empty, holds a control character (U+0000 to U+001F, U+007F to
+     * U+009F: the key joins its parts with U+001F) or is longer than {@link #MAX_ID_BYTES} bytes of UTF-8. Only
      * the first characters of a long value appear in the reason.
      */
     public static void id(String field, String value) throws InvalidRecordException {
@@ -123,14 +123,15 @@ public final class InputLimits {
     }
 
     /**
-     * Ids and names may not contain control characters (U+0000 to U+001F and U+007F, the POSIX
-     * {@code \p{Cntrl}} class). A loop over the chars, not a regex, because every usage and report
-     * record checks three of these strings.
+     * Ids and names may not contain control characters: U+0000 to U+001F, U+007F and the C1 controls
+     * U+0080 to U+009F (Unicode's Cc category, {@link Character#isISOControl}; U+0085 is a line break
+     * to some readers). A loop over the chars, not a regex, because every usage and report record
+     * checks three of these strings.
      */
     public static boolean hasControlCharacter(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7F) {
+            if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
                 return true;
             }
         }

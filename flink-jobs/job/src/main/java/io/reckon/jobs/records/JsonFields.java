@@ -160,6 +160,24 @@ public final class JsonFields {
         }
     }
 
+    /**
+     * A time compared with the starts of billing periods only (a contract's {@code effective_from} and
+     * {@code renewal.term_end}), kept to the millisecond as {@link #time} keeps times, but rounded up:
+     * a version effective 100 ns after a period starts does not apply to that period, as it would if
+     * its time were floored to the start. Against any start (a whole millisecond) the rounded time
+     * compares as the exact one.
+     */
+    public static Instant boundaryTime(JsonNode node, String field) throws InvalidRecordException {
+        String s = text(node, field);
+        try {
+            Instant exact = Instant.parse(s);
+            Instant floor = exact.truncatedTo(ChronoUnit.MILLIS);
+            return floor.equals(exact) ? floor : floor.plusMillis(1);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRecordException(field + " is not an ISO-8601 UTC time: '" + shown(s) + "'");
+        }
+    }
+
     public static Instant optionalTime(JsonNode node, String field) throws InvalidRecordException {
         return present(node, field) ? time(node, field) : null;
     }

@@ -988,6 +988,30 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void anAnomalyWhosePeriodCanNoLongerBePricedIsResolvedAndFinalNotLeftOpen() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        // Unreported usage worth 9 * (10^18 - 1) minor units: still a long.
+        for (int d = 1; d <= 9; d++) {
+            usage("u" + d, "2026-03-0" + d + "T10:00:00Z", "999999999999999999");
+        }
+        watermark("2026-03-09T14:00:00Z");
+        List<AnomalyRecord> open = anomalies();
+        assertThat(open).extracting(a -> a.type + ":" + a.finalRevision).containsOnly("UNDER_REPORTED_USAGE:false");
+        assertThat(open.get(open.size() - 1).amountMinor).isEqualTo(9 * 999_999_999_999_999_999L);
+        // The tenth record takes the period's price past a long: dead-lettered, and the anomaly closes.
+        usage("u10", "2026-03-10T10:00:00Z", "999999999999999999");
+        watermark("2026-04-01T06:00:00Z");
+        assertThat(values(harness.getSideOutput(ReconcileFunction.REJECTED)))
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason).startsWith("cannot price api_calls of acct_1"));
+        List<AnomalyRecord> out = anomalies();
+        assertThat(out).isNotEmpty();
+        assertThat(out.get(out.size() - 1))
+                .extracting(a -> a.type + ":" + a.status + ":" + a.finalRevision)
+                .isEqualTo("UNDER_REPORTED_USAGE:resolved:true");
+    }
+
+    @Test
     void aLineInAnotherCurrencyThatArrivedBeforeItsContractIsRejectedWhenBillingIsCompared() throws Exception {
         MeterEvent line = invoice("il_eur", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
         line.currency = "eur";

@@ -11,6 +11,7 @@ class InputLimitsTest {
 
     @Test
     void idsUpTo256BytesOfUtf8Pass() throws Exception {
+        InputLimits.id("account_id", "acct\u00a0\u00e9\u200b");
         InputLimits.id("account_id", "a".repeat(256));
         InputLimits.id("account_id", "\u00e9".repeat(128));
         InputLimits.id("account_id", "\uD83D\uDE00".repeat(64));
@@ -33,6 +34,11 @@ class InputLimitsTest {
     void emptyAndControlCharactersAreRefused() {
         assertThatThrownBy(() -> InputLimits.id("meter", " ")).hasMessage("meter is empty");
         assertThatThrownBy(() -> InputLimits.id("meter", "a\u001fb")).hasMessage("meter contains a control character");
+        for (char c : new char[] {0x00, 0x7F, 0x80, 0x85, 0x9F}) {
+            assertThatThrownBy(() -> InputLimits.id("account_id", "acct" + c))
+                    .as("U+%04X", (int) c)
+                    .hasMessage("account_id contains a control character");
+        }
     }
 
     @Test
