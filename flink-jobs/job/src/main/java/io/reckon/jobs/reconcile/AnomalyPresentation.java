@@ -80,6 +80,19 @@ public final class AnomalyPresentation {
         return z.toLocalDate() + " " + String.format("%02d:00", z.getHour()) + " UTC";
     }
 
+    /**
+     * The explanation of a revision that withdraws an anomaly whose figures can no longer be judged:
+     * what it last showed, and {@code why}.
+     */
+    public static String withdrawn(
+            AnomalyType type, String accountId, String meter, long start, long end, Finding f, String why) {
+        String figures = Money.quantity(f.actual()) + " used, " + Money.quantity(f.reported()) + " reported";
+        String subject = type == AnomalyType.REPORTING_GAP
+                ? meter + " for " + accountId + ": from " + hourName(start) + " to " + hourName(end) + ", "
+                : meter + " for " + accountId + " in " + periodName(start, end) + ": ";
+        return subject + figures + "; " + why + ".";
+    }
+
     public static String explanation(
             AnomalyType type, String status, String accountId, String meter, long start, long end, Finding f) {
         String subject = meter + " for " + accountId + " in " + periodName(start, end) + ": ";

@@ -8,8 +8,16 @@ final class AnomalyRecords {
 
     private AnomalyRecords() {}
 
+    /** {@code withdrawnBecause}: why a resolved revision's figures can no longer be judged, or null. */
     static AnomalyRecord of(
-            MeterKey key, long start, long end, PeriodState p, Finding f, AnomalyState s, long watermark) {
+            MeterKey key,
+            long start,
+            long end,
+            PeriodState p,
+            Finding f,
+            AnomalyState s,
+            long watermark,
+            String withdrawnBecause) {
         AnomalyRecord r = new AnomalyRecord();
         r.anomalyId = AnomalyIds.of(f.type().name(), key.accountId(), key.meter(), start);
         r.revision = s.revision;
@@ -32,8 +40,10 @@ final class AnomalyRecords {
         long evidence = s.finalRevision ? p.usage.count : p.maturedUsage.count;
         r.confidence = AnomalyPresentation.confidence(s.finalRevision, evidence, p.lateRecords);
         r.severity = AnomalyPresentation.severity(f.amountMinor(), f.currency());
-        r.explanation =
-                AnomalyPresentation.explanation(f.type(), s.status, key.accountId(), key.meter(), start, end, f);
+        r.explanation = withdrawnBecause == null
+                ? AnomalyPresentation.explanation(f.type(), s.status, key.accountId(), key.meter(), start, end, f)
+                : AnomalyPresentation.withdrawn(
+                        f.type(), key.accountId(), key.meter(), start, end, f, withdrawnBecause);
         r.eventTimeWatermark = watermark;
         r.detectedAt = System.currentTimeMillis();
         return r;

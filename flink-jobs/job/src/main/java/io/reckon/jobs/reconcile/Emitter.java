@@ -43,16 +43,17 @@ final class Emitter {
     }
 
     /**
-     * Resolves anomaly {@code id} with the figures it last had, if it has state: its condition no
-     * longer holds (see {@link #emit}).
+     * Withdraws anomaly {@code id}, if it has state: its figures can no longer be judged ({@code why}, a
+     * clause for its explanation), so it is resolved with the figures it last had (see {@link #emit}).
      */
-    void resolve(MeterKey key, AnomalyKey id, long end, PeriodState p, boolean finalEvaluation, long watermark)
+    void withdraw(
+            MeterKey key, AnomalyKey id, long end, PeriodState p, boolean finalEvaluation, long watermark, String why)
             throws Exception {
         AnomalyState previous = anomalies.get(id.encoded());
         if (previous != null) {
             Finding f = previous.resolved(id.type());
             if (!neverOpened(p, f)) {
-                emit(key, id, end, p, f, finalEvaluation, watermark, previous);
+                emit(key, id, end, p, f, finalEvaluation, watermark, previous, why);
             }
         }
     }
@@ -64,7 +65,7 @@ final class Emitter {
     void emit(MeterKey key, AnomalyKey id, long end, PeriodState p, Finding f, boolean finalEvaluation, long watermark)
             throws Exception {
         if (!neverOpened(p, f)) {
-            emit(key, id, end, p, f, finalEvaluation, watermark, anomalies.get(id.encoded()));
+            emit(key, id, end, p, f, finalEvaluation, watermark, anomalies.get(id.encoded()), null);
         }
     }
 
@@ -73,7 +74,10 @@ final class Emitter {
         return f.type().isLeak() && !f.holds() && !p.mayHaveAnomaly(f.type());
     }
 
-    /** {@link #emit} once what was last emitted for the anomaly ({@code previous}, or null) was read. */
+    /**
+     * {@link #emit} once what was last emitted for the anomaly ({@code previous}, or null) was read;
+     * {@code withdrawnBecause} is null unless the anomaly is withdrawn ({@link #withdraw}).
+     */
     private void emit(
             MeterKey key,
             AnomalyKey id,
@@ -82,7 +86,8 @@ final class Emitter {
             Finding f,
             boolean finalEvaluation,
             long watermark,
-            AnomalyState previous)
+            AnomalyState previous,
+            String withdrawnBecause)
             throws Exception {
         boolean periodType = f.type().isLeak();
         // Final never goes back: a change to a final anomaly (a late record, a backfill that resolves a
@@ -100,7 +105,7 @@ final class Emitter {
         } else {
             p.addSignal(f.type(), id.start());
         }
-        AnomalyRecord r = AnomalyRecords.of(key, id.start(), end, p, f, next, watermark);
+        AnomalyRecord r = AnomalyRecords.of(key, id.start(), end, p, f, next, watermark, withdrawnBecause);
         outputs.anomaly(r);
         emitted.get(f.type()).inc();
         latency.emitted();

@@ -73,7 +73,7 @@ final class GapSignals {
                 // The period's own evaluation dead-letters a period that cannot be priced; a gap it had
                 // is resolved, as its leaks are.
                 if (stored != null) {
-                    emitter.resolve(key, id, to, p, finalRevision, watermark);
+                    emitter.withdraw(key, id, to, p, finalRevision, watermark, PeriodChecks.CANNOT_PRICE);
                 }
                 continue;
             }

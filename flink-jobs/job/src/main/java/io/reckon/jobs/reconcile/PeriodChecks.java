@@ -23,6 +23,14 @@ final class PeriodChecks {
     private static final List<AnomalyType> BILLING = List.of(
             AnomalyType.UNBILLED_USAGE, AnomalyType.RENEWAL_DRIFT, AnomalyType.MISSED_OVERAGE, AnomalyType.OVERBILLED);
 
+    /** Why the anomalies of a period no contract term prices any more are withdrawn. */
+    static final String UNPRICED =
+            "no contract term prices this period any more, so nothing can be owed on it (its records are reported as unmapped)";
+
+    /** Why the anomalies of a period whose amounts outgrew a long of minor units are withdrawn. */
+    static final String CANNOT_PRICE = "its amounts no longer fit in a 64-bit count of minor units, so the period"
+            + " cannot be priced (see the dead letter) and the anomaly is withdrawn";
+
     private final ContractBook contracts;
     private final InvoiceLines lines;
     private final Emitter emitter;
@@ -51,7 +59,7 @@ final class PeriodChecks {
     void metering(MeterKey key, PeriodState p, boolean finalEvaluation, long watermark) throws Exception {
         Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
         if (terms.isEmpty()) {
-            resolveUnpriced(key, p, METERING, finalEvaluation, watermark);
+            withdraw(key, p, METERING, finalEvaluation, watermark, UNPRICED);
             if (finalEvaluation) {
                 unmapped.report(key, p, contracts.whyUnmapped(key, p.start).reason);
             }
@@ -78,7 +86,7 @@ final class PeriodChecks {
                     finalEvaluation);
         } catch (ArithmeticException e) {
             cannotPrice(key, p, e);
-            resolveUnpriced(key, p, METERING, finalEvaluation, watermark);
+            withdraw(key, p, METERING, finalEvaluation, watermark, CANNOT_PRICE);
             return;
         }
         emitAll(key, p, findings, finalEvaluation, watermark);
@@ -92,7 +100,7 @@ final class PeriodChecks {
     void billing(MeterKey key, PeriodState p, boolean graceOver, long watermark) throws Exception {
         Optional<ContractBook.Terms> terms = contracts.termsFor(key, p.start);
         if (terms.isEmpty()) {
-            resolveUnpriced(key, p, BILLING, graceOver, watermark);
+            withdraw(key, p, BILLING, graceOver, watermark, UNPRICED);
             if (graceOver) {
                 // Unmapped: the records by the metering side, the lines once no more are expected.
                 unmapped.reportLines(key, p, contracts.whyUnmapped(key, p.start).reason, lines.standingIn(p));
@@ -128,25 +136,25 @@ final class PeriodChecks {
             }
         } catch (ArithmeticException e) {
             cannotPrice(key, p, e);
-            resolveUnpriced(key, p, BILLING, graceOver, watermark);
+            withdraw(key, p, BILLING, graceOver, watermark, CANNOT_PRICE);
             return;
         }
         emitAll(key, p, findings, graceOver, watermark);
     }
 
     /**
-     * Resolves the anomalies of {@code types} a period had while it was priced, now that it is not: no
-     * contract term prices it (a version that leaves its meter out, or moves its start before any
+     * Withdraws the anomalies of {@code types} a period had while it was priced, now that it is not:
+     * no contract term prices it (a version that leaves its meter out, or moves its start before any
      * version, arrived after it was evaluated: the condition no longer holds, as if that version had
      * come first), or its amounts left a long of minor units (the period is dead-lettered with the
      * reason; figures it can no longer compute must not stand open, nor stay open for ever).
      */
-    private void resolveUnpriced(
-            MeterKey key, PeriodState p, List<AnomalyType> types, boolean finalEvaluation, long watermark)
+    private void withdraw(
+            MeterKey key, PeriodState p, List<AnomalyType> types, boolean finalEvaluation, long watermark, String why)
             throws Exception {
         for (AnomalyType type : types) {
             if (p.mayHaveAnomaly(type)) {
-                emitter.resolve(key, new AnomalyKey(type, p.start), p.end, p, finalEvaluation, watermark);
+                emitter.withdraw(key, new AnomalyKey(type, p.start), p.end, p, finalEvaluation, watermark, why);
             }
         }
     }

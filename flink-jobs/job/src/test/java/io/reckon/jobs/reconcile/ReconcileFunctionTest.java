@@ -1009,6 +1009,10 @@ class ReconcileFunctionTest {
         assertThat(out.get(out.size() - 1))
                 .extracting(a -> a.type + ":" + a.status + ":" + a.finalRevision)
                 .isEqualTo("UNDER_REPORTED_USAGE:resolved:true");
+        assertThat(out.get(out.size() - 1).explanation)
+                .isEqualTo("api_calls for acct_1 in March 2026: 8,999,999,999,999,999,991 used, 0 reported; its amounts"
+                        + " no longer fit in a 64-bit count of minor units, so the period cannot be priced (see the"
+                        + " dead letter) and the anomaly is withdrawn.");
     }
 
     @Test
