@@ -61,8 +61,9 @@ public final class InputLimits {
 
     /**
      * Refuses an id or name that is empty, holds a control character (U+0000 to U+001F, U+007F to
-     * U+009F: the key joins its parts with U+001F) or is longer than {@link #MAX_ID_BYTES} bytes of UTF-8. Only
-     * the first characters of a long value appear in the reason.
+     * U+009F: the key joins its parts with U+001F) or a surrogate without its pair, or is longer than
+     * {@link #MAX_ID_BYTES} bytes of UTF-8. Only the first characters of a long value appear in the
+     * reason.
      */
     public static void id(String field, String value) throws InvalidRecordException {
         if (value == null || value.isBlank()) {

@@ -152,12 +152,7 @@ public final class JsonFields {
      * dropped (the time floored), which never moves a record into another hour or billing period.
      */
     public static Instant time(JsonNode node, String field) throws InvalidRecordException {
-        String s = text(node, field);
-        try {
-            return Instant.parse(s).truncatedTo(ChronoUnit.MILLIS);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRecordException(field + " is not an ISO-8601 UTC time: '" + shown(s) + "'");
-        }
+        return exactTime(node, field).truncatedTo(ChronoUnit.MILLIS);
     }
 
     /**
@@ -168,11 +163,15 @@ public final class JsonFields {
      * compares as the exact one.
      */
     public static Instant boundaryTime(JsonNode node, String field) throws InvalidRecordException {
+        Instant exact = exactTime(node, field);
+        Instant floor = exact.truncatedTo(ChronoUnit.MILLIS);
+        return floor.equals(exact) ? floor : floor.plusMillis(1);
+    }
+
+    private static Instant exactTime(JsonNode node, String field) throws InvalidRecordException {
         String s = text(node, field);
         try {
-            Instant exact = Instant.parse(s);
-            Instant floor = exact.truncatedTo(ChronoUnit.MILLIS);
-            return floor.equals(exact) ? floor : floor.plusMillis(1);
+            return Instant.parse(s);
         } catch (DateTimeParseException e) {
             throw new InvalidRecordException(field + " is not an ISO-8601 UTC time: '" + shown(s) + "'");
         }
