@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.YamlParserUtils;
 
@@ -175,9 +176,22 @@ public final class ReckonConfiguration {
             }
         }
         ReconSettings.from(conf);
+        atLeastOne(conf, ReconOptions.WATERMARK_CORROBORATION);
+        atLeastOne(conf, KafkaOptions.TOPIC_PARTITIONS);
+        if (conf.contains(CoreOptions.DEFAULT_PARALLELISM)) {
+            atLeastOne(conf, CoreOptions.DEFAULT_PARALLELISM);
+        }
         CloudEventsOptions.mapping(conf);
         KafkaOptions.startingOffsets(conf);
         ActionOptions.webhooks(conf);
+    }
+
+    /** Refuses a count below one, which would otherwise fail deep inside a running job. */
+    private static void atLeastOne(Configuration conf, ConfigOption<Integer> option) {
+        int value = conf.get(option);
+        if (value < 1) {
+            throw new IllegalArgumentException(option.key() + " must be at least 1, was " + value);
+        }
     }
 
     /** The type of an option in words, from its default (options without one are strings here). */

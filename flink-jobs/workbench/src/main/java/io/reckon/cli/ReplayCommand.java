@@ -8,7 +8,9 @@ import io.reckon.replay.LoadOptions;
 import io.reckon.replay.Replay;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine;
@@ -92,11 +94,18 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("reckon replay: --sort-memory: " + e.getMessage());
             return 2;
         }
-        for (Path p : new Path[] {contracts, usage, reported, invoices}) {
-            if (p != null && !Files.isReadable(p)) {
-                System.err.println("reckon replay: cannot read " + p);
-                return 2;
-            }
+        Optional<String> files = new ReplayPaths()
+                .input("--contracts", contracts)
+                .input("--usage", usage)
+                .input("--reported", reported)
+                .input("--invoices", invoices)
+                .output("--out", out)
+                .output("--dlq", dlq)
+                .output("--forecasts", forecasts)
+                .problem();
+        if (files.isPresent()) {
+            System.err.println("reckon replay: " + files.get());
+            return 2;
         }
         Configuration options;
         try {
@@ -108,6 +117,11 @@ public final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         Path work = Files.createTempDirectory("reckon-replay-");
+        // Interrupted (Ctrl-C, a TERM signal), the JVM runs shutdown hooks but no finally blocks: the
+        // stack's data, the sorted runs and the checkpoints, all under work, go with this hook then.
+        Thread cleanup = new Thread(() -> deleteOnExit(work), "reckon-replay-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        loading = loading.withTempDirectory(work);
         try (EmbeddedStack stack = EmbeddedStack.start(work)) {
             // The options apply; where to connect is the embedded stack's business.
             Configuration conf = new Configuration(options);
@@ -140,7 +154,29 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+            FileUtils.deleteQuietly(work.toFile());
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs anyway.
+            }
+        }
+    }
+
+    /**
+     * Deletes {@code dir} while the JVM exits. The embedded processes' own hooks stop them at the same
+     * time, and PostgreSQL may write into its directory until it has stopped: the directory is deleted
+     * again until it stays away, for at most two seconds.
+     */
+    private static void deleteOnExit(Path dir) {
+        for (int attempt = 0; attempt < 10 && Files.exists(dir); attempt++) {
+            FileUtils.deleteQuietly(dir.toFile());
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -153,7 +153,9 @@ public final class Replay {
         Map<InputKind, long[]> loaded = produce(conf, files, loading);
         beforeJob.run(conf);
 
-        Path checkpoints = Files.createTempDirectory("reckon-checkpoints-");
+        Path checkpoints = loading.tempDirectory() == null
+                ? Files.createTempDirectory("reckon-checkpoints-")
+                : Files.createTempDirectory(loading.tempDirectory(), "reckon-checkpoints-");
         Path forecastParts = forecasts == null ? null : Files.createTempDirectory("reckon-forecasts-");
         StreamExecutionEnvironment env = localEnvironment(conf, checkpoints);
         ReconciliationJob.defineWorkflow(
@@ -245,6 +247,9 @@ public final class Replay {
         // periodic watermark: event time must move while it is read for its late records to be late.
         conf.set(ReconOptions.WATERMARK_EACH_HOUR, loading.order() == InputOrder.FILE);
         conf.addAll(overrides);
+        // A replay reads the topics it has just filled, from their start to their end, whatever the
+        // options of a live job say (kafka.bounded is fixed the same way: the inputs are bounded).
+        conf.set(KafkaOptions.STARTING_OFFSETS, "earliest");
         // Not in jobConfiguration: ActionReplay shares it, and the action job is not audited for reuse.
         ReconciliationJob.withObjectReuse(conf);
         return conf;
