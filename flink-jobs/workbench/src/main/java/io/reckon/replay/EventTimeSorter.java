@@ -42,7 +42,11 @@ import java.util.PriorityQueue;
  */
 final class EventTimeSorter implements Closeable {
 
-    /** One record: its event time (epoch ms), its position among the records added, key and value. */
+    /**
+     * One record: its event time (epoch ms), its position among the records added (the caller's, such
+     * as its line in the file, or the count of records added before it; rising in the order added),
+     * key and value.
+     */
     record Entry(long eventTime, long sequence, byte[] key, byte[] value) {}
 
     /**
@@ -91,8 +95,17 @@ final class EventTimeSorter implements Closeable {
         this.readBuffer = (int) Math.max(8 << 10, Math.min(1 << 20, memoryBudget / (2L * fanIn)));
     }
 
-    /** Adds a record; spills the buffered ones to a run file first when it would exceed the budget. */
+    /** Adds a record at the next position (the count of records added before it). */
     void add(long eventTime, byte[] key, byte[] value) throws IOException {
+        add(eventTime, sequence, key, value);
+    }
+
+    /**
+     * Adds a record at {@code position}, which must be above every position added before (a line
+     * number of the file being read); spills the buffered ones to a run file first when it would
+     * exceed the budget.
+     */
+    void add(long eventTime, long position, byte[] key, byte[] value) throws IOException {
         if (sorting) {
             throw new IllegalStateException("records cannot be added once the sorted output was asked for");
         }
@@ -100,7 +113,8 @@ final class EventTimeSorter implements Closeable {
         if (!buffer.isEmpty() && bufferBytes + size > memoryBudget) {
             spill();
         }
-        buffer.add(new Entry(eventTime, sequence++, key, value));
+        buffer.add(new Entry(eventTime, position, key, value));
+        sequence++;
         bufferBytes += size;
     }
 

@@ -98,10 +98,10 @@ final class InputLoader {
                     byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
                     if (ordered) {
                         long t = System.nanoTime();
-                        sorter.add(c.eventTime().toEpochMilli(), key, value);
+                        sorter.add(c.eventTime().toEpochMilli(), line.number(), key, value);
                         sortNanos += System.nanoTime() - t;
                     } else {
-                        sink.send(new ProducerRecord<>(kind.topic(), key, value));
+                        sink.send(SourceLines.record(kind.topic(), key, value, line.number()));
                     }
                     continue;
                 }
@@ -114,7 +114,7 @@ final class InputLoader {
                     while (sorted.hasNext()) {
                         EventTimeSorter.Entry e = sorted.next();
                         long handing = System.nanoTime();
-                        sink.send(new ProducerRecord<>(kind.topic(), e.key(), e.value()));
+                        sink.send(SourceLines.record(kind.topic(), e.key(), e.value(), e.sequence()));
                         t += System.nanoTime() - handing;
                     }
                 }

@@ -195,6 +195,8 @@ public final class Replay {
             for (ConsumerRecord<byte[], byte[]> r : admin.readAll(Topics.DLQ, true)) {
                 deadLetters.add(codec.decode(r.value(), DeadLetter.class));
             }
+            // What the job refused is reported as the line of the file it came from.
+            deadLetters = new ArrayList<>(SourceLines.asFileLines(deadLetters, files, admin));
         }
         // Topic order interleaves partitions; a stable order makes runs comparable line by line.
         anomalies.sort(Comparator.comparing(Anomaly::getEventTimeWatermark)

@@ -258,7 +258,9 @@ class GoldenScenariosTest {
                                 8L,
                                 String.format(
                                         "line 8 is %,d bytes long, more than the limit of 1,048,576 bytes",
-                                        hostile.get(4).length)));
+                                        hostile.get(4).length)),
+                        // The job refuses this one; it is reported as its line too.
+                        tuple(11L, "quantity is negative: -5"));
     }
 
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};

@@ -86,7 +86,7 @@ class ReplayEndToEndTest {
     }
 
     @Test
-    void badRecordsAreDeadLetteredWithTheirReason() {
+    void badRecordsAreDeadLetteredWithTheirReason() throws Exception {
         assertThat(result.deadLetters())
                 .extracting(DeadLetter::getReason)
                 .containsExactlyInAnyOrder(
@@ -96,12 +96,18 @@ class ReplayEndToEndTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(loaderRejected.getOffset()).isEqualTo(4L);
+        // Refused by the job, reported as the line of the file it came from, not as a record of the topic.
         DeadLetter jobRejected = result.deadLetters().stream()
-                .filter(d -> d.getSource().equals("recon.usage"))
+                .filter(d -> d.getReason().equals("quantity is negative: -5"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(jobRejected.getPartition()).isNotNull();
-        assertThat(jobRejected.getRaw().remaining()).isGreaterThan(5);
+        assertThat(jobRejected.getSource()).isEqualTo("usage.jsonl");
+        assertThat(jobRejected.getPartition()).isNull();
+        assertThat(jobRejected.getOffset()).isEqualTo(6L);
+        assertThat(java.nio.charset.StandardCharsets.UTF_8
+                        .decode(jobRejected.getRaw().duplicate())
+                        .toString())
+                .isEqualTo(Files.readAllLines(EXAMPLES.resolve("usage.jsonl")).get(5));
     }
 
     @Test

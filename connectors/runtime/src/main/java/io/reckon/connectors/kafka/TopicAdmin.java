@@ -217,6 +217,44 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
+    /**
+     * The records of {@code topic} at the given offsets of each partition (read uncommitted), by
+     * partition and offset; an offset without a record (past the end, or a transaction marker) has
+     * none.
+     */
+    public Map<TopicPartition, Map<Long, ConsumerRecord<byte[], byte[]>>> readAt(
+            String topic, Map<Integer, java.util.SortedSet<Long>> offsets) {
+        Map<TopicPartition, Map<Long, ConsumerRecord<byte[], byte[]>>> out = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(false)) {
+            for (Map.Entry<Integer, java.util.SortedSet<Long>> e : offsets.entrySet()) {
+                TopicPartition tp = new TopicPartition(topic, e.getKey());
+                consumer.assign(List.of(tp));
+                long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
+                Map<Long, ConsumerRecord<byte[], byte[]>> found = new HashMap<>();
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                for (long wanted : e.getValue()) {
+                    if (wanted >= end || found.containsKey(wanted)) {
+                        continue;
+                    }
+                    consumer.seek(tp, wanted);
+                    // Reads on from the offset until it is passed; later wanted offsets often come along.
+                    while (consumer.position(tp, TIMEOUT) <= wanted) {
+                        if (System.nanoTime() > deadline) {
+                            throw new KafkaException("timed out reading " + tp + " at offset " + wanted);
+                        }
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                            if (e.getValue().contains(r.offset())) {
+                                found.put(r.offset(), r);
+                            }
+                        }
+                    }
+                }
+                out.put(tp, found);
+            }
+        }
+        return out;
+    }
+
     private KafkaConsumer<byte[], byte[]> consumer(boolean readCommitted) {
         Properties props = new Properties();
         props.putAll(clientProps);
