@@ -3,6 +3,7 @@ package io.reckon.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reckon.actions.ActionCommand;
+import io.reckon.actions.ActionOptions;
 import io.reckon.actions.ActionPolicy;
 import io.reckon.actions.ContractRefs;
 import io.reckon.actions.PolicyParser;
@@ -10,6 +11,7 @@ import io.reckon.actions.RuleMatch;
 import io.reckon.jobs.ReckonConfiguration;
 import io.reckon.jobs.records.AnomalyRecord;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -63,16 +66,37 @@ public final class ActionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Optional<String> files = new CommandFiles()
+                .input("--policy", policy)
+                .input("--anomalies", anomalies)
+                .input("--contracts", contracts)
+                .problem();
+        if (files.isPresent()) {
+            System.err.println("reckon actions: " + files.get());
+            return 2;
+        }
         ActionPolicy p;
+        String notDeployable = null;
         try {
             Configuration conf = ReckonConfiguration.load(config, System.getenv());
-            // Nothing is delivered here, so webhook endpoints need no URL.
+            // Nothing is delivered here, so webhook endpoints need no URL; what the action job would
+            // say about the endpoints configured now is shown beside the result.
             p = policy != null ? PolicyParser.fromFile(policy, null) : PolicyParser.fromConfiguration(conf);
+            if (policy != null) {
+                try {
+                    PolicyParser.fromFile(policy, ActionOptions.webhooks(conf).keySet());
+                } catch (IllegalArgumentException e) {
+                    notDeployable = e.getMessage();
+                }
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("reckon actions: " + e.getMessage());
             return 2;
         }
         System.out.printf("Policy: %d rules, valid.%n", p.rules().size());
+        if (notDeployable != null) {
+            System.out.println("  The action job would refuse it with the endpoints configured now: " + notDeployable);
+        }
         p.rules()
                 .forEach(r -> System.out.printf(
                         "  %-28s %-21s%s%n",
@@ -86,11 +110,21 @@ public final class ActionsCommand implements Callable<Integer> {
         Map<String, ActionCommand> taken = new LinkedHashMap<>();
         try (BufferedReader in = Files.newBufferedReader(anomalies, StandardCharsets.UTF_8)) {
             String line;
+            long number = 0;
             while ((line = in.readLine()) != null) {
+                number++;
                 if (line.isBlank()) {
                     continue;
                 }
-                AnomalyRecord a = anomaly(JSON.readTree(line));
+                AnomalyRecord a;
+                try {
+                    a = anomaly(JSON.readTree(line));
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("reckon actions: --anomalies: line " + number + " of " + anomalies
+                            + " is not an anomaly revision as reckon replay writes them: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    return 2;
+                }
                 for (ActionCommand c : p.plan(a, refs.get(a.accountId))) {
                     if (c.matches) {
                         taken.putIfAbsent(c.actionId, c);

@@ -94,7 +94,7 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("reckon replay: --sort-memory: " + e.getMessage());
             return 2;
         }
-        Optional<String> files = new ReplayPaths()
+        Optional<String> files = new CommandFiles()
                 .input("--contracts", contracts)
                 .input("--usage", usage)
                 .input("--reported", reported)

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ActionsCommandTest {
@@ -36,6 +38,42 @@ class ActionsCommandTest {
         // threshold, at least the 5.00 of the task rule; nothing is high enough for the webhook.
         assertThat(text).containsPattern("crm_task usd\\s+2 actions,\\s+17.50");
         assertThat(text).doesNotContain("stripe_draft_invoice usd").doesNotContain("webhook usd");
+        // The example's webhook rule names an endpoint no configuration here has.
+        assertThat(text)
+                .contains("The action job would refuse it with the endpoints configured now:")
+                .contains("webhook endpoint 'finance' is not configured");
+    }
+
+    @Test
+    void anAnomaliesFileThatIsMissingOrNotAnomaliesIsAOneLineError(@TempDir Path dir) throws Exception {
+        String policy = EXAMPLES.resolve("action-policy.yaml").toString();
+        assertThat(refusal(
+                        "--policy",
+                        policy,
+                        "--anomalies",
+                        dir.resolve("nope.jsonl").toString()))
+                .isEqualTo("reckon actions: --anomalies: " + dir.resolve("nope.jsonl") + " does not exist");
+        Path garbage = Files.writeString(dir.resolve("a.jsonl"), "\n{\"type\":\"X\"}\n");
+        assertThat(refusal("--policy", policy, "--anomalies", garbage.toString()))
+                .startsWith("reckon actions: --anomalies: line 2 of " + garbage
+                        + " is not an anomaly revision as reckon replay writes them: ");
+    }
+
+    private static String refusal(String... args) {
+        PrintStream stderr = System.err;
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            status = new CommandLine(new ActionsCommand()).execute(args);
+        } finally {
+            System.setErr(stderr);
+            System.setOut(stdout);
+        }
+        assertThat(status).isEqualTo(2);
+        return err.toString(StandardCharsets.UTF_8).strip();
     }
 
     @Test

@@ -10,18 +10,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The files of a replay, checked before anything starts: every input a readable regular file, every
- * output a file that can be created or replaced in an existing directory, and no file named twice. A
- * replay runs for minutes; finding out at its end that an output cannot be written loses its results,
- * and an output that is also an input (or another output) would overwrite it.
+ * The files of a command, checked before anything starts: every input a readable regular file, every
+ * output a file that can be created or replaced in an existing directory, and no output named twice
+ * or also as an input. A replay runs for minutes; finding out at its end that an output cannot be
+ * written loses its results, and an output that is also an input (or another output) would overwrite
+ * it.
  */
-final class ReplayPaths {
+final class CommandFiles {
 
     private final Map<String, Path> inputs = new LinkedHashMap<>();
     private final Map<String, Path> outputs = new LinkedHashMap<>();
 
     /** Adds an input file; {@code path} may be null for an input not given. */
-    ReplayPaths input(String option, Path path) {
+    CommandFiles input(String option, Path path) {
         if (path != null) {
             inputs.put(option, path);
         }
@@ -29,7 +30,7 @@ final class ReplayPaths {
     }
 
     /** Adds an output file; {@code path} may be null for an output not asked for. */
-    ReplayPaths output(String option, Path path) {
+    CommandFiles output(String option, Path path) {
         if (path != null) {
             outputs.put(option, path);
         }
