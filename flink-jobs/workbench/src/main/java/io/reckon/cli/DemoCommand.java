@@ -16,6 +16,7 @@ import io.reckon.replay.Replay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,10 +111,21 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("reckon demo: " + e.getMessage());
             return 2;
         }
+        DemoWorkload.Options options;
+        try {
+            options = DemoWorkload.Options.defaults().withSeed(seed).withAccounts(accounts);
+        } catch (IllegalArgumentException e) {
+            int leaks = DemoWorkload.Options.defaults().leaksPerType();
+            System.err.println("reckon demo: --accounts must be at least " + 4 * leaks + " (the workload plants "
+                    + leaks + " leaks of each type among accounts that have none), was " + accounts);
+            return 2;
+        }
+        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+            System.err.println("reckon demo: --dir: " + dir + " is a file, not a directory");
+            return 2;
+        }
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-demo-");
         Path data = Files.createDirectories(work.resolve("workload"));
-        DemoWorkload.Options options =
-                DemoWorkload.Options.defaults().withSeed(seed).withAccounts(accounts);
         System.out.printf("Generating the workload (seed %d, %d accounts) in %s ...%n", seed, accounts, data);
         DemoWorkload workload = DemoWorkload.generate(options);
         workload.writeTo(data);
@@ -219,6 +231,9 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             if (!keepRunning) {
                 stack.close();
+                // The broker's and the database's files of a finished run are of no use; the workload
+                // and the outputs stay for a look.
+                FileUtils.deleteQuietly(work.resolve("stack").toFile());
             }
         }
     }
