@@ -53,7 +53,20 @@ public final class MigrateCommand implements Callable<Integer> {
             System.err.println("reckon migrate: " + e.getMessage());
             return 2;
         }
-        int applied = SchemaMigrations.migrate(conf);
+        int applied;
+        try {
+            applied = SchemaMigrations.migrate(conf);
+        } catch (IllegalArgumentException e) {
+            // A setting that only the migration reads (the password, its file).
+            System.err.println("reckon migrate: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            // The database refused or cannot be reached: what went wrong, without a stack trace.
+            java.util.List<String> causes = CommandFailure.summary(e);
+            System.err.println("reckon migrate: cannot migrate " + conf.get(JdbcOptions.URL) + ": " + causes.get(0));
+            causes.subList(1, causes.size()).forEach(c -> System.err.println("  because: " + c));
+            return 1;
+        }
         System.out.printf(
                 "Schema of %s is current: %d migration(s) applied now as %s; writer %s, reader %s.%n",
                 conf.get(JdbcOptions.URL),
