@@ -5,12 +5,10 @@ import io.reckon.bench.BenchProfile;
 import io.reckon.bench.BenchReport;
 import io.reckon.bench.BenchWorkload;
 import io.reckon.bench.HeapBudget;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.commons.io.FileUtils;
 import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -188,7 +186,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("reckon-bench-");
+        TemporaryDirectory temporary = dir == null ? TemporaryDirectory.create("reckon-bench-") : null;
+        Path work = temporary != null ? temporary.path() : Files.createDirectories(dir);
         Bench.Report report;
         try {
             report = Bench.run(
@@ -205,8 +204,8 @@ public final class BenchCommand implements Callable<Integer> {
                             work),
                     System.err);
         } finally {
-            if (dir == null) {
-                removeTemporary(work);
+            if (temporary != null && !temporary.delete()) {
+                System.err.println("reckon bench: could not remove the working directory " + work);
             }
         }
         System.out.print(json ? BenchReport.json(report) + "\n" : BenchReport.text(report));
@@ -215,18 +214,6 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
-    }
-
-    /**
-     * Removes the temporary working directory (the embedded stack's broker and database files, some 150
-     * MB after a run from Kafka): every run would otherwise leave its own behind.
-     */
-    private static void removeTemporary(Path work) {
-        try {
-            FileUtils.deleteDirectory(work.toFile());
-        } catch (IOException e) {
-            System.err.println("reckon bench: could not remove the working directory " + work + ": " + e.getMessage());
-        }
     }
 
     private static MemorySize managedMemory(String text) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.commons.io.FileUtils;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine;
@@ -116,11 +115,9 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("reckon replay: " + e.getMessage());
             return 2;
         }
-        Path work = Files.createTempDirectory("reckon-replay-");
-        // Interrupted (Ctrl-C, a TERM signal), the JVM runs shutdown hooks but no finally blocks: the
-        // stack's data, the sorted runs and the checkpoints, all under work, go with this hook then.
-        Thread cleanup = new Thread(() -> deleteOnExit(work), "reckon-replay-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        TemporaryDirectory temporary = TemporaryDirectory.create("reckon-replay-");
+        // The stack's data, the sorted runs and the checkpoints: all under one directory that goes.
+        Path work = temporary.path();
         loading = loading.withTempDirectory(work);
         try (EmbeddedStack stack = EmbeddedStack.start(work)) {
             // The options apply; where to connect is the embedded stack's business.
@@ -154,29 +151,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            FileUtils.deleteQuietly(work.toFile());
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook runs anyway.
-            }
-        }
-    }
-
-    /**
-     * Deletes {@code dir} while the JVM exits. The embedded processes' own hooks stop them at the same
-     * time, and PostgreSQL may write into its directory until it has stopped: the directory is deleted
-     * again until it stays away, for at most two seconds.
-     */
-    private static void deleteOnExit(Path dir) {
-        for (int attempt = 0; attempt < 10 && Files.exists(dir); attempt++) {
-            FileUtils.deleteQuietly(dir.toFile());
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            temporary.delete();
         }
     }
 
