@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class CommandFailureTest {
 
@@ -39,14 +40,25 @@ class CommandFailureTest {
     @Test
     void aFailedCommandEndsWithWhatWentWrongAndExitsWithOne() {
         StringWriter err = new StringWriter();
-        int exit = ReckonCli.commandLine()
+        int exit = new CommandLine(new Failing())
+                .setExecutionExceptionHandler(new CommandFailure())
                 .setErr(new PrintWriter(err))
-                .execute("migrate", "-D", "jdbc.url=jdbc:postgresql://127.0.0.1:1/reckon", "-D", "jdbc.password=x");
+                .execute();
 
         assertThat(exit).isEqualTo(1);
         String[] lines = err.toString().strip().split("\\R");
-        // The trace first, then one line per cause, the last the driver's refusal.
-        assertThat(err.toString()).contains("\tat org.postgresql.").contains("\nreckon migrate failed: ");
+        // The trace first, then one line per cause, the last the innermost.
+        assertThat(err.toString()).contains("\tat io.reckon.cli.").contains("\nreckon failing failed: ");
         assertThat(lines[lines.length - 1]).isEqualTo("  because: ConnectException: Connection refused");
+    }
+
+    /** A command whose work fails the way a refused connection surfaces through a driver. */
+    @CommandLine.Command(name = "failing")
+    static final class Failing implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            throw new IllegalStateException(
+                    "could not connect to the database", new java.net.ConnectException("Connection refused"));
+        }
     }
 }
