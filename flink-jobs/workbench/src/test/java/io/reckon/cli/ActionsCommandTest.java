@@ -60,20 +60,9 @@ class ActionsCommandTest {
     }
 
     private static String refusal(String... args) {
-        PrintStream stderr = System.err;
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            status = new CommandLine(new ActionsCommand()).execute(args);
-        } finally {
-            System.setErr(stderr);
-            System.setOut(stdout);
-        }
-        assertThat(status).isEqualTo(2);
-        return err.toString(StandardCharsets.UTF_8).strip();
+        CommandRun run = CommandRun.of(new ActionsCommand(), args);
+        assertThat(run.status()).isEqualTo(2);
+        return run.err();
     }
 
     @Test

@@ -3,15 +3,11 @@ package io.reckon.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reckon.jobs.ReconOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DemoCommandTest {
 
@@ -38,17 +34,9 @@ class DemoCommandTest {
     }
 
     private static String refusal(String... args) {
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            status = new CommandLine(new DemoCommand()).execute(args);
-        } finally {
-            System.setErr(stderr);
-        }
-        assertThat(status).isEqualTo(2);
-        return err.toString(StandardCharsets.UTF_8).strip();
+        CommandRun run = CommandRun.of(new DemoCommand(), args);
+        assertThat(run.status()).isEqualTo(2);
+        return run.err();
     }
 
     @Test

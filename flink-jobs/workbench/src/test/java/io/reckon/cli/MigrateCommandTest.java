@@ -70,24 +70,15 @@ class MigrateCommandTest {
 
     @Test
     void aDatabaseThatCannotBeReachedIsAShortErrorNotAStackTrace() {
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-            exit = new CommandLine(new ReckonCli())
-                    .execute(
-                            "migrate",
-                            "-D",
-                            "jdbc.url=jdbc:postgresql://127.0.0.1:1/reckon",
-                            "-D",
-                            "jdbc.password=not-a-secret");
-        } finally {
-            System.setErr(stderr);
-        }
-        String text = err.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(exit).isEqualTo(1);
-        assertThat(text)
+        CommandRun run = CommandRun.of(
+                new ReckonCli(),
+                "migrate",
+                "-D",
+                "jdbc.url=jdbc:postgresql://127.0.0.1:1/reckon",
+                "-D",
+                "jdbc.password=not-a-secret");
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err())
                 .startsWith("reckon migrate: cannot migrate jdbc:postgresql://127.0.0.1:1/reckon: ")
                 .doesNotContain("\tat ");
     }

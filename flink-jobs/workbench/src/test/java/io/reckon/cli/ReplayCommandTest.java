@@ -132,17 +132,9 @@ class ReplayCommandTest {
 
     /** What the command prints on its error stream, given that it refuses to run (exit status 2). */
     private static String refusal(String... args) {
-        java.io.PrintStream stderr = System.err;
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status;
-        try {
-            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-            status = new CommandLine(new ReplayCommand()).execute(args);
-        } finally {
-            System.setErr(stderr);
-        }
-        assertThat(status).as("exit status").isEqualTo(2);
-        return err.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+        CommandRun run = CommandRun.of(new ReplayCommand(), args);
+        assertThat(run.status()).as("exit status").isEqualTo(2);
+        return run.err();
     }
 
     private static ReplayCommand parse(String... options) {
