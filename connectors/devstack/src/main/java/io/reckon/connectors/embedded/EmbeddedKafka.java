@@ -48,6 +48,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Launches tried when the broker exits while starting (a port taken between its pick and its bind). */
+    private static final int START_ATTEMPTS = 3;
+
     private final Path dataDir;
     private final Path configFile;
     private final Path log4jFile;
@@ -81,22 +84,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         long started = System.nanoTime();
         Path dir = dataDir.toAbsolutePath();
         EmbeddedKafka kafka;
-        try {
-            Files.createDirectories(dir);
-            int port = FreePorts.pick();
-            int controllerPort;
-            do {
-                controllerPort = FreePorts.pick();
-            } while (controllerPort == port);
-            kafka = new EmbeddedKafka(dir, port, controllerPort, clusterId(dir.resolve("cluster.id")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare the Kafka data directory " + dir, e);
-        }
-        try {
-            kafka.launch();
-        } catch (RuntimeException e) {
-            kafka.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            kafka = prepare(dir);
+            try {
+                kafka.launch();
+                break;
+            } catch (RuntimeException e) {
+                boolean exited = kafka.process != null && !kafka.process.isAlive();
+                kafka.close();
+                // A port found free can be taken by another process before the broker binds it; the
+                // broker then exits at once. Other ports are tried; a broker that hangs is not retried.
+                if (!exited || attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn(
+                        "The Kafka broker exited while starting (attempt {} of {}); trying other ports",
+                        attempt,
+                        START_ATTEMPTS);
+            }
         }
         LOG.info(
                 "Kafka ready at {} in {} ms (data {})",
@@ -104,6 +109,21 @@ public final class EmbeddedKafka implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000,
                 dir);
         return kafka;
+    }
+
+    /** Free ports and the broker's files under {@code dir}; the broker is not started yet. */
+    private static EmbeddedKafka prepare(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            int port = FreePorts.pick();
+            int controllerPort;
+            do {
+                controllerPort = FreePorts.pick();
+            } while (controllerPort == port);
+            return new EmbeddedKafka(dir, port, controllerPort, clusterId(dir.resolve("cluster.id")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare the Kafka data directory " + dir, e);
+        }
     }
 
     public String bootstrapServers() {
