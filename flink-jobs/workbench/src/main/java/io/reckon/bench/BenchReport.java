@@ -206,12 +206,22 @@ public final class BenchReport {
                     (t.met() ? "met" : "NOT MET")
                             + (Boolean.FALSE.equals(t.withinCeiling()) ? ", above the ceiling" : "")));
         }
-        s.append(
-                r.valid()
-                        ? "Comparison valid.\n"
-                        : "VOID: the baseline's findings differ from Reckon's or are empty, or runs of one engine"
-                                + " disagree.\n");
+        s.append(verdict(r));
         return s.toString();
+    }
+
+    /** The last line: whether the comparison holds, or, without a baseline, whether Reckon's runs agree. */
+    public static String verdict(Bench.Report r) {
+        boolean compared = r.comparisons().stream().anyMatch(c -> c.baseline() != null);
+        if (!compared) {
+            return r.valid()
+                    ? "No baseline run, nothing compared; Reckon's runs agree with each other.\n"
+                    : "VOID: Reckon's runs disagree with each other.\n";
+        }
+        return r.valid()
+                ? "Comparison valid.\n"
+                : "VOID: the baseline's findings differ from Reckon's or are empty, or runs of one engine"
+                        + " disagree.\n";
     }
 
     /** The events per CPU-second of every run, when there was more than one. */

@@ -41,9 +41,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Checks an action policy and shows what it would do with an anomalies file, without acting.",
-            "Reads the policy (file or --config), validates it, and for every anomaly revision in the file (as",
-            "written by reckon replay or reckon demo) lists the invoices, tasks and webhook deliveries it would",
-            "create, with their amounts."
+            "Reads the policy (file or --config), validates it, and for every anomaly revision in the file (as "
+                    + "written by reckon replay or reckon demo) lists the invoices, tasks and webhook deliveries it would "
+                    + "create, with their amounts."
         })
 public final class ActionsCommand implements Callable<Integer> {
 
@@ -79,6 +79,13 @@ public final class ActionsCommand implements Callable<Integer> {
         String notDeployable = null;
         try {
             Configuration conf = ReckonConfiguration.load(config, System.getenv());
+            if (policy == null
+                    && conf.getOptional(ActionOptions.POLICY_FILE).isEmpty()
+                    && conf.getOptional(ActionOptions.POLICY_RULES).isEmpty()) {
+                throw new IllegalArgumentException("no policy to check: give --policy, or "
+                        + ActionOptions.POLICY_FILE.key() + " or " + ActionOptions.POLICY_RULES.key()
+                        + " in --config or the environment");
+            }
             // Nothing is delivered here, so webhook endpoints need no URL; what the action job would
             // say about the endpoints configured now is shown beside the result.
             p = policy != null ? PolicyParser.fromFile(policy, null) : PolicyParser.fromConfiguration(conf);

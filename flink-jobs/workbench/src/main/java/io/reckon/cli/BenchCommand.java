@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Benchmarks the reconciliation job against a Flink SQL baseline on the same generated workload.",
-            "Runs in memory (records already decoded) and end to end from the embedded Kafka with Avro, with heap",
-            "and RocksDB state; reports events/s, events per CPU-second, emission latency, state per key and",
-            "peak memory. Exits 1 when the baseline's findings differ from Reckon's (the comparison is void)."
+            "Runs in memory (records already decoded) and end to end from the embedded Kafka with Avro, with heap "
+                    + "and RocksDB state; reports events/s, events per CPU-second, emission latency, state per key and peak "
+                    + "memory. Exits 1 when the baseline's findings differ from Reckon's (the comparison is void)."
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -210,7 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         System.out.print(json ? BenchReport.json(report) + "\n" : BenchReport.text(report));
         if (!report.valid()) {
-            System.err.println("reckon bench: VOID: the baseline's findings differ from Reckon's (or are empty).");
+            System.err.println("reckon bench: " + BenchReport.verdict(report).strip());
             return 1;
         }
         return 0;
@@ -219,9 +219,9 @@ public final class BenchCommand implements Callable<Integer> {
     private static MemorySize managedMemory(String text) {
         MemorySize size;
         try {
-            size = MemorySize.parse(text);
+            size = MemorySizes.parse(text, "512m or 2g");
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--managed-memory must be a size such as 512m or 2g, not " + text);
+            throw new IllegalArgumentException("--managed-memory: " + e.getMessage(), e);
         }
         if (size.getBytes() < MemorySize.parse("16m").getBytes()) {
             throw new IllegalArgumentException("--managed-memory must be at least 16m, not " + text);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,9 +27,10 @@ import picocli.CommandLine.Option;
         name = "cluster",
         mixinStandardHelpOptions = true,
         description = {
-            "Starts Kafka, PostgreSQL and the schema registry, a standalone Flink cluster (JobManager and TaskManager",
-            "in JVMs of their own), uploads the job jar through Flink's REST API and runs the reconciliation job",
-            "(io.reckon.jobs.ReconciliationMain) on it. Keeps running until Ctrl-C."
+            "Runs the reconciliation job on a standalone Flink cluster beside the embedded stack, until Ctrl-C.",
+            "Starts Kafka, PostgreSQL and the schema registry and a standalone Flink cluster (JobManager and "
+                    + "TaskManager in JVMs of their own), uploads the job jar through Flink's REST API and runs the "
+                    + "reconciliation job (io.reckon.jobs.ReconciliationMain) on it. Keeps running until Ctrl-C."
         })
 public final class ClusterCommand implements Callable<Integer> {
 
@@ -69,8 +71,10 @@ public final class ClusterCommand implements Callable<Integer> {
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the Flink cluster, Kafka, PostgreSQL and the schema registry ...");
             cluster.close();
             stack.close();
+            System.out.println("Stopped; the data and logs stay in " + work + ".");
         }));
         FlinkRest rest = cluster.rest();
         String jarId = rest.uploadJar(jobJar);
@@ -103,7 +107,8 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.println(
                 "Produce Confluent Avro to recon.usage, recon.reported, recon.invoices and recon.contracts"
                         + " (README.md, \"Feed a running stack from outside\"); the job writes recon.anomalies and the tables.");
-        System.out.println("TaskManager pid " + cluster.taskManagerPids()
+        System.out.println("TaskManager pid "
+                + cluster.taskManagerPids().stream().map(String::valueOf).collect(Collectors.joining(", "))
                 + ": kill -9 it to watch the job recover from its last checkpoint; a new TaskManager is started as"
                 + " Kubernetes would replace a lost pod.");
         System.out.println("Press Ctrl-C to stop.");

@@ -27,12 +27,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Runs a seeded workload with known leaks through the job and scores what it finds.",
-            "Starts the embedded stack, generates the workload, serves its invoices and reported usage from a",
-            "local Stripe stand-in that the Stripe ingest job reads into Kafka, replays the usage and contracts",
-            "through the reconciliation job and prints precision, recall, amounts and detection latency per",
-            "anomaly type (UPSELL_OPPORTUNITY apart: the demo turns reconcile.upsell-enabled on unless --config",
-            "or the environment sets it); then runs the action job with local stand-ins for Stripe and HubSpot",
-            "and prints the draft invoices against the leaked total and the CRM tasks per policy rule."
+            "Starts the embedded stack, generates the workload, serves its invoices and reported usage from a "
+                    + "local Stripe stand-in that the Stripe ingest job reads into Kafka, replays the usage and contracts "
+                    + "through the reconciliation job and prints precision, recall, amounts and detection latency per "
+                    + "anomaly type (UPSELL_OPPORTUNITY apart: the demo turns reconcile.upsell-enabled on unless --config "
+                    + "or the environment sets it); then runs the action job with local stand-ins for Stripe and HubSpot "
+                    + "and prints the draft invoices against the leaked total and the CRM tasks per policy rule."
         })
 public final class DemoCommand implements Callable<Integer> {
 

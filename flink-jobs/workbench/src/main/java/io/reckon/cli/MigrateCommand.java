@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Applies the schema migrations of the sink tables, as the role that owns them.",
-            "Connects with jdbc.url, jdbc.username (the owner) and its password (jdbc.password-file or",
-            "RECKON_JDBC_PASSWORD); grants the jobs' writer role (migrate.writer-role) rows only and the",
-            "dashboards' reader role (migrate.reader-role) reads only. Both roles must exist. Idempotent."
+            "Connects with jdbc.url, jdbc.username (the owner) and its password (jdbc.password-file or "
+                    + "RECKON_JDBC_PASSWORD); grants the jobs' writer role (migrate.writer-role) rows only and the "
+                    + "dashboards' reader role (migrate.reader-role) reads only. Both roles must exist. Idempotent."
         })
 public final class MigrateCommand implements Callable<Integer> {
 

@@ -35,6 +35,7 @@ public final class ReckonCli implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        // A missing command is a usage error (exit 2, the usage on standard error), as for an unknown one.
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command.");
     }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,10 +21,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Replays JSON Lines files through the reconciliation job and writes every anomaly revision.",
-            "Loads the files into the embedded Kafka topics, runs the production job graph until the end of the input,",
-            "writes one JSON line per anomaly revision and prints per-input counts.",
-            "Each input is produced in event-time order (--order file keeps file order); lines that cannot be read"
-                    + " are dead-lettered with their reason."
+            "Loads the files into the embedded Kafka topics, runs the production job graph until the end of the "
+                    + "input, writes one JSON line per anomaly revision and prints per-input counts. Each input is produced "
+                    + "in event-time order (--order file keeps file order); lines that cannot be read are dead-lettered "
+                    + "with their reason."
         })
 public final class ReplayCommand implements Callable<Integer> {
 
@@ -88,7 +87,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try {
             loading = LoadOptions.defaults()
                     .withOrder(order)
-                    .withSortMemory(MemorySize.parse(sortMemory).getBytes());
+                    .withSortMemory(MemorySizes.parse(sortMemory, "64m or 1g").getBytes());
         } catch (IllegalArgumentException e) {
             System.err.println("reckon replay: --sort-memory: " + e.getMessage());
             return 2;

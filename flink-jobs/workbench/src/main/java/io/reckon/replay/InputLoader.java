@@ -65,12 +65,19 @@ final class InputLoader {
         this.end = end;
     }
 
+    /**
+     * Whether an input goes through the event-time sort. Contracts are versions per account, in file
+     * order; the job orders them by version itself.
+     */
+    static boolean ordersByEventTime(LoadOptions options, InputKind kind) {
+        return options.order() == InputOrder.EVENT_TIME && kind != InputKind.CONTRACTS;
+    }
+
     Result load(InputKind kind, Path file) throws IOException {
         long started = System.nanoTime();
         String source = file.getFileName().toString();
         String subject = ConfluentAvroCodec.valueSubject(kind.topic());
-        // Contracts are versions per account, in file order; the job orders them by version itself.
-        boolean ordered = options.order() == InputOrder.EVENT_TIME && kind != InputKind.CONTRACTS;
+        boolean ordered = ordersByEventTime(options, kind);
         long lines = 0;
         long dead = 0;
         long sortNanos = 0;

@@ -452,7 +452,7 @@ public final class Replay {
                 file.getFileName(),
                 r.lines(),
                 r.deadLettered(),
-                r.ordered() > 0
+                InputLoader.ordersByEventTime(loading, kind)
                         ? String.format(
                                 "%d records ordered by event time (%d sorted runs, %.1f s)",
                                 r.ordered(), r.runs(), r.sortTime().toMillis() / 1000.0)

@@ -100,6 +100,24 @@ class RepeatsTest {
                 "sparse", BenchWorkload.Options.defaults(), 10_000, 2, Map.of(), 0, Map.of(), List.of(c));
 
         assertThat(r.valid()).isFalse();
+        assertThat(BenchReport.verdict(r)).isEqualTo("VOID: Reckon's runs disagree with each other.\n");
+    }
+
+    @Test
+    void withoutABaselineTheVerdictSaysNothingWasCompared() {
+        List<BenchFinding> found = List.of(finding("acct_1", "120"));
+        BenchRun a = run("reckon", 1_000, found);
+        BenchRun b = run("reckon", 1_000, found);
+        List<BenchRun> runs = List.of(a, b);
+        Bench.Comparison c = new Bench.Comparison(
+                "in-memory", "hashmap", a, null, Repeats.disagreements(runs), null, null, runs, List.of());
+
+        Bench.Report r = new Bench.Report(
+                "sparse", BenchWorkload.Options.defaults(), 10_000, 2, Map.of(), 0, Map.of(), List.of(c));
+
+        assertThat(r.valid()).isTrue();
+        assertThat(BenchReport.verdict(r))
+                .isEqualTo("No baseline run, nothing compared; Reckon's runs agree with each other.\n");
     }
 
     private static BenchRun run(String engine, int cpuMillis, List<BenchFinding> findings) {

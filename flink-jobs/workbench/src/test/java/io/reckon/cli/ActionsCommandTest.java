@@ -66,6 +66,16 @@ class ActionsCommandTest {
     }
 
     @Test
+    void withoutAPolicyThereIsNothingToCheck() {
+        CommandRun run = CommandRun.of(new ActionsCommand());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("reckon actions: no policy to check: give --policy, or actions.policy-file or"
+                        + " actions.policy.rules in --config or the environment");
+    }
+
+    @Test
     void aBadPolicyExitsWithStatusTwoAndTheReason() {
         PrintStream stderr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -25,7 +25,8 @@ class BenchCommandTest {
 
     @ParameterizedTest
     @CsvSource({
-        "abc, --managed-memory must be a size such as 512m or 2g, not abc",
+        "abc, --managed-memory: 'abc' is not a size such as 512m or 2g",
+        "-5m, --managed-memory: '-5m' is not a size such as 512m or 2g",
         "8m, --managed-memory must be at least 16m, not 8m"
     })
     void anUnusableManagedMemoryIsRefused(String given, String message) {

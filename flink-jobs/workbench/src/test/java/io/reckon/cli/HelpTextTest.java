@@ -32,4 +32,30 @@ class HelpTextTest {
         assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("Could not format");
         assertThat(cli.getSubcommands()).containsKey("bench");
     }
+
+    /**
+     * The list of commands shows the first line of each description: it must be a whole sentence, not
+     * the start of one cut where the line ends.
+     */
+    @Test
+    void theListOfCommandsShowsEachCommandsWholeFirstSentence() {
+        CommandLine cli = new CommandLine(new ReckonCli());
+        String listing = cli.getUsageMessage().replaceAll("\\s+", " ");
+        for (Map.Entry<String, CommandLine> sub : cli.getSubcommands().entrySet()) {
+            if (sub.getKey().equals("help")) {
+                continue;
+            }
+            String first = sub.getValue().getCommandSpec().usageMessage().description()[0];
+            assertThat(first).as(sub.getKey()).endsWith(".").doesNotContain(". ");
+            assertThat(listing).as(sub.getKey()).contains(sub.getKey() + " " + first);
+        }
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        CommandRun run = CommandRun.of(new ReckonCli());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Missing a command.").contains("Usage: reckon");
+    }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -62,6 +64,16 @@ class ReplayCommandTest {
         assertThat(status).isEqualTo(2);
         assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
                 .contains("reckon replay: --sort-memory: the sort memory must be at least 1 MiB, was 102400");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-5m", "abc", "99999999999999999999g", "12 parsecs"})
+    void aSortMemoryThatIsNoSizeIsRefusedNamingTheOptionAndAnExample(String given) {
+        CommandRun run = CommandRun.of(new ReplayCommand(), withFiles("--sort-memory", given));
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("reckon replay: --sort-memory: '" + given + "' is not a size such as 64m or 1g");
     }
 
     @Test
