@@ -31,8 +31,19 @@ class InputLimitsTest {
     }
 
     @Test
-    void emptyAndControlCharactersAreRefused() {
-        assertThatThrownBy(() -> InputLimits.id("meter", " ")).hasMessage("meter is empty");
+    void emptyBlankAndControlCharactersAreRefused() throws Exception {
+        assertThatThrownBy(() -> InputLimits.id("meter", "")).hasMessage("meter is empty");
+        for (String blank : new String[] {" ", "   ", "\u00a0", " \u3000\u2007 ", "\u202f"}) {
+            assertThatThrownBy(() -> InputLimits.id("meter", blank))
+                    .as(
+                            "%s",
+                            blank.chars()
+                                    .mapToObj(c -> String.format("U+%04X", c))
+                                    .toList())
+                    .hasMessage("meter is blank: it holds only spaces");
+        }
+        InputLimits.id("meter", " a ");
+        InputLimits.id("meter", "\u00a0\uD83D\uDE00");
         assertThatThrownBy(() -> InputLimits.id("meter", "a\u001fb")).hasMessage("meter contains a control character");
         for (char c : new char[] {0x00, 0x7F, 0x80, 0x85, 0x9F}) {
             assertThatThrownBy(() -> InputLimits.id("account_id", "acct" + c))

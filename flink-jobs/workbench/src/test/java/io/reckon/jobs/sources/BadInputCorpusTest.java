@@ -281,7 +281,12 @@ class BadInputCorpusTest {
                     "blank account_id",
                     InputKind.USAGE,
                     i -> usage(i, "blank-account", "   ", METER, T, ONE, Map.of()),
-                    "account_id is empty"),
+                    "account_id is blank: it holds only spaces"),
+            new Case(
+                    "no-break spaces as event_id",
+                    InputKind.USAGE,
+                    i -> usage(i, "\u00a0\u00a0", ACCOUNT, METER, T, ONE, Map.of()),
+                    "event_id is blank: it holds only spaces"),
             new Case(
                     "empty meter",
                     InputKind.USAGE,

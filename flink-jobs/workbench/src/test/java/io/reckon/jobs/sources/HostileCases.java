@@ -111,7 +111,7 @@ final class HostileCases {
                     "usage " + field + " blank",
                     InputKind.USAGE,
                     i -> usage(i, field, "   ", "blank-" + field),
-                    field + " is empty"));
+                    field + " is blank: it holds only spaces"));
             cases.add(new Case(
                     "usage " + field + " with a NUL",
                     InputKind.USAGE,
