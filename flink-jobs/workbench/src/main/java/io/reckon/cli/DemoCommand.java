@@ -11,6 +11,7 @@ import io.reckon.demo.StripeWorld;
 import io.reckon.jobs.ReckonConfiguration;
 import io.reckon.jobs.ReconOptions;
 import io.reckon.replay.InputOrder;
+import io.reckon.replay.LiveJob;
 import io.reckon.replay.LoadOptions;
 import io.reckon.replay.Replay;
 import java.nio.file.Files;
@@ -207,7 +208,7 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("Starting the live job (unbounded sources, consumer group reckon-live; "
                         + Topics.CONTRACTS + " from the earliest offset, as a table, the other topics from the latest)"
                         + " ...");
-                Replay.LiveJob live = Replay.liveJob(conf);
+                LiveJob live = LiveJob.start(conf);
                 EmbeddedPostgres.Login reader = stack.jdbcReader();
                 Path pgpass = LiveStackInstructions.writePgpass(
                         work.resolve(".pgpass"),

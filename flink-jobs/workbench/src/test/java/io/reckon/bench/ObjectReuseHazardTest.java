@@ -84,7 +84,7 @@ class ObjectReuseHazardTest {
                 .withDays(3)
                 .withRates(0.02, 0.1, 0.3)
                 .withSeed(7));
-        Configuration conf = Bench.configuration(Bench.Backend.HEAP, Bench.DEFAULT_MANAGED_MEMORY);
+        Configuration conf = EngineRuns.configuration(Bench.Backend.HEAP, Bench.DEFAULT_MANAGED_MEMORY);
         conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         KeepingSink keeping = new KeepingSink();

@@ -48,7 +48,7 @@ class JavaScriptClientTest {
     static Path work;
 
     private EmbeddedStack stack;
-    private Replay.LiveJob live;
+    private LiveJob live;
     private LiveStackInstructions instructions;
 
     @BeforeAll
@@ -73,8 +73,8 @@ class JavaScriptClientTest {
         assertThat(contract).contains("produced 1 record(s) to recon.contracts");
 
         conf.set(ReconOptions.SOURCE_IDLE_TIMEOUT, Duration.ofSeconds(2));
-        conf.setString(Replay.PROMETHEUS_PORT_KEY, String.valueOf(freePort()));
-        live = Replay.liveJob(conf);
+        conf.setString(LiveJob.PROMETHEUS_PORT_KEY, String.valueOf(freePort()));
+        live = LiveJob.start(conf);
 
         // 7,500 calls between 10:00 and 11:00, never reported; three later calls (event time follows
         // a partition where three records with distinct ids reached it) move it past the 2-hour

@@ -49,8 +49,8 @@ class LiveJobMetricsTest {
         try (EmbeddedStack stack = EmbeddedStack.start(work.resolve("stack"))) {
             Configuration conf = stack.connectorConfig();
             // A port of its own: other Flink processes on the machine may hold the default range.
-            conf.setString(Replay.PROMETHEUS_PORT_KEY, String.valueOf(freePort()));
-            try (Replay.LiveJob live = Replay.liveJob(conf)) {
+            conf.setString(LiveJob.PROMETHEUS_PORT_KEY, String.valueOf(freePort()));
+            try (LiveJob live = LiveJob.start(conf)) {
                 HttpClient http = HttpClient.newHttpClient();
                 ConfluentAvroCodec codec = ConfluentAvroCodec.fromConfig(conf);
                 // The sources start at the latest offsets, which each reader resolves when it first
