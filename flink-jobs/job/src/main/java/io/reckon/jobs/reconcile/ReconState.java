@@ -1,7 +1,10 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.records.MeterEvent;
 import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -36,6 +39,7 @@ final class ReconState {
     static final String REPORT_ID_TABLE = "report-id-table";
     static final String SUMMARIES = "report-summaries";
     static final String RETIRED_HOURS = "retired-hours";
+    static final String HELD_LINES = "held-lines";
 
     /**
      * Usage and reported records per UTC hour (epoch millis of the hour start), in the layout of the
@@ -76,6 +80,8 @@ final class ReconState {
      * (start, end) hour ranges and the time they go, flattened.
      */
     final ValueState<long[]> retiredHours;
+    /** Invoice line records that came before the first watermark, in arrival order ({@link HeldLines}). */
+    final ListState<MeterEvent> heldLines;
 
     /** First layout: the event time of the copy that counted, per usage event_id. */
     final MapState<String, Long> legacyUsageIds;
@@ -118,6 +124,7 @@ final class ReconState {
                 new MapStateDescriptor<>(SUMMARIES, Types.STRING, TypeInformation.of(SummaryState.class)));
         retiredHours = rc.getState(
                 new ValueStateDescriptor<>(RETIRED_HOURS, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        heldLines = rc.getListState(new ListStateDescriptor<>(HELD_LINES, TypeInformation.of(MeterEvent.class)));
         legacyUsageIds = rc.getMapState(new MapStateDescriptor<>("usage-ids", Types.STRING, Types.LONG));
         legacyReportIds = rc.getMapState(new MapStateDescriptor<>("report-ids", Types.STRING, Types.LONG));
         legacyOpenGap = rc.getState(new ValueStateDescriptor<>("open-reporting-gap", Types.LONG));

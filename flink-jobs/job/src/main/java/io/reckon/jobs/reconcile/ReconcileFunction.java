@@ -91,6 +91,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     private transient Periods periods;
     private transient Rebucketing rebucketing;
     private transient InvoiceLines lines;
+    private transient HeldLines heldLines;
     private transient RecordCombiner combiner;
     private transient RecordIntake intake;
     private transient LineIntake lineIntake;
@@ -171,6 +172,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             }
         });
         lines = new InvoiceLines(state.lines);
+        heldLines = new HeldLines(state.heldLines);
         Emitter emitter = new Emitter(state.anomalies, outputs, counters, latency);
         rejections = new Rejections(outputs, counters);
         retention = new Retention(state, periods, lines, usageIds, reportIds, summaries);
@@ -279,22 +281,32 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             reach.usage(e.eventTime);
         }
         String streamKey = ctx.getCurrentKey();
-        MeterKey key = MeterKey.of(e, streamKey);
         TimerService timers = timers(ctx.timerService());
-        if (e.kind == MeterEvent.Kind.INVOICE_LINE && lineIntake.countedOnly(e)) {
+        if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
+            if (!heldLines.hold(e, timers)) {
+                line(streamKey, e, timers);
+                afterUpgrade(streamKey, timers);
+            }
             return;
         }
+        MeterKey key = MeterKey.of(e, streamKey);
         int anchorDay = combiner.anchorOf(streamKey);
-        if (anchorDay < 0 || e.kind == MeterEvent.Kind.INVOICE_LINE) {
+        if (anchorDay < 0) {
             combiner.flush(streamKey);
             anchorDay = anchorFor(key, timers);
         }
-        if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
-            lineIntake.record(key, e, anchorDay, timers);
-        } else {
-            intake.record(key, streamKey, e, anchorDay, timers);
-        }
+        intake.record(key, streamKey, e, anchorDay, timers);
         afterUpgrade(streamKey, timers);
+    }
+
+    /** An invoice line record into the key's state, once the contracts input has been read. */
+    private void line(String streamKey, MeterEvent e, TimerService timers) throws Exception {
+        if (lineIntake.countedOnly(e)) {
+            return;
+        }
+        combiner.flush(streamKey);
+        MeterKey key = MeterKey.of(e, streamKey);
+        lineIntake.record(key, e, anchorFor(key, timers), timers);
     }
 
     @Override
@@ -307,6 +319,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         // Written out before the watermark moved (ReconcileOperator); this covers a timer that fires
         // between records, as interruptible timers do.
         combiner.flush(streamKey);
+        if (HeldLines.isRelease(timestamp)) {
+            for (MeterEvent e : heldLines.release()) {
+                line(streamKey, e, timers);
+            }
+            return;
+        }
         if (Retention.isRetirement(timestamp)) {
             retention.dropRetiredHours(timestamp);
             return;

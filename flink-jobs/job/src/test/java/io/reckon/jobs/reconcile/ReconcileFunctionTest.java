@@ -655,8 +655,9 @@ class ReconcileFunctionTest {
     }
 
     @Test
-    void anInvoiceLineInAnotherCurrencyThanItsContractIsRejected() throws Exception {
+    void anInvoiceLineInAnotherCurrencyThanItsContractIsRejectedOnArrivalOnceTheContractsAreRead() throws Exception {
         contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "2"));
+        watermark("2026-03-02T00:00:00Z"); // the contracts input has been read
         MeterEvent line = invoice("il_1", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
         line.currency = "eur";
         harness.processElement(line, line.eventTime);
@@ -664,6 +665,33 @@ class ReconcileFunctionTest {
         assertThat(dead)
                 .extracting(d -> d.reason)
                 .containsExactly("invoice line il_1 is in eur but the contract of acct_1 is in usd");
+    }
+
+    /**
+     * Before the first watermark the contracts input may still be on its way (it holds the watermark
+     * until it has been read): a line is held, and judged at the first watermark against every version
+     * then known, here one that moved the account to euros after the line came.
+     */
+    @Test
+    void aLineThatCameBeforeTheVersionOfItsCurrencyIsJudgedByThatVersion() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2025-06-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-02-10T10:00:00Z", "100");
+        reported("r1", "2026-02-10T10:00:00Z", "100");
+        MeterEvent eur = invoice("il_eur", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", 100, "open");
+        eur.currency = "eur";
+        harness.processElement(eur, eur.eventTime);
+        MeterEvent usd = invoice("il_usd", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", 100, "open");
+        harness.processElement(usd, usd.eventTime);
+        assertThat(harness.getSideOutput(ReconcileFunction.REJECTED)).isNull();
+        contract(Contracts.perUnit(ACCOUNT, 2, "2026-02-01T00:00:00Z", METER, "1")
+                .replace("usd", "eur"));
+
+        watermark("2026-03-10T00:00:00Z"); // February's billing is final
+
+        assertThat(values(harness.getSideOutput(ReconcileFunction.REJECTED)))
+                .extracting(d -> d.reason)
+                .containsExactly("invoice line il_usd is in usd but the contract of acct_1 is in eur");
+        assertThat(anomalies()).isEmpty(); // 100 used, reported and billed in euros
     }
 
     @Test
