@@ -33,8 +33,9 @@ import org.apache.flink.util.OutputTag;
  * late record changes is evaluated again at the next tick ({@link Dirt}), once.
  *
  * <p>This class routes; the work is done by small pieces. Records go through {@link RecordIntake}
- * (usage and reports) or {@link LineIntake} (invoice lines); contracts into the {@link ContractBook}; timers to
- * {@link TickEvaluation}. State is declared in {@link ReconState}, whose names are the savepoint
+ * (usage and reports) or {@link LineIntake} (invoice lines, which wait in {@link HeldLines} until the
+ * contracts input has been read); contracts into the {@link ContractBook}; timers to {@link
+ * TickEvaluation}. State is declared in {@link ReconState}, whose names are the savepoint
  * contract.
  *
  * <p>Timers. While a period is open the key has an event-time timer on every hour boundary (the tick);
