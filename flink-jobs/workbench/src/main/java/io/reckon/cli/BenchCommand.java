@@ -148,8 +148,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "all" -> List.of(Bench.Backend.HEAP, Bench.Backend.ROCKSDB);
                 default -> throw new IllegalArgumentException("--state-backend must be heap, rocksdb or all");
             };
-            if (!(warmup >= 0 && warmup <= 10)) {
-                throw new IllegalArgumentException("--warmup must be a share between 0 and 10, not " + warmup);
+            if (!(warmup >= 0 && warmup <= 1)) {
+                throw new IllegalArgumentException(
+                        "--warmup must be a share of the workload between 0 and 1, not " + warmup);
             }
             if (repeat < 1 || repeat > 99) {
                 throw new IllegalArgumentException("--repeat must be between 1 and 99, not " + repeat);
@@ -178,7 +179,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (backends.contains(Bench.Backend.HEAP) || (warmup > 0 && !noWarmup)) {
             long heapEvents = backends.contains(Bench.Backend.HEAP)
                     ? options.events()
-                    : (long) Math.ceil(options.events() * Math.min(1, warmup));
+                    : (long) Math.ceil(options.events() * warmup);
             var shortfall =
                     HeapBudget.shortfall(heapEvents, Runtime.getRuntime().maxMemory());
             if (shortfall.isPresent()) {

@@ -43,6 +43,16 @@ class BenchCommandTest {
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("reckon bench: " + message);
     }
 
+    @ParameterizedTest
+    @CsvSource({"1.5", "-0.1", "NaN"})
+    void aWarmupThatIsNoShareOfTheWorkloadIsRefused(String given) {
+        CommandRun run = CommandRun.of(new ReckonCli(), "bench", "--warmup", given);
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err())
+                .isEqualTo("reckon bench: --warmup must be a share of the workload between 0 and 1, not " + given);
+    }
+
     /**
      * Neither its working directory nor Flink's temporary files (a cluster's directory, the RPC system's
      * jar): run as the {@code reckon} command runs it, in a JVM of its own that exits when the command
