@@ -142,7 +142,7 @@ public final class UpgradeScenario {
         }
     }
 
-    private static MeterEvent line(
+    public static MeterEvent line(
             String id, String account, String meter, String periodStart, long amount, String currency) {
         Instant s = Instant.parse(periodStart);
         MeterEvent e = new MeterEvent();
