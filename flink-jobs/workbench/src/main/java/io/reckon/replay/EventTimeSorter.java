@@ -70,7 +70,7 @@ final class EventTimeSorter implements Closeable {
     private final List<Entry> buffer = new ArrayList<>();
     private final Deque<Run> runs = new ArrayDeque<>();
     private long bufferBytes;
-    private long sequence;
+    private long added;
     private Path directory;
     private int runsWritten;
     private int mergePasses;
@@ -95,11 +95,6 @@ final class EventTimeSorter implements Closeable {
         this.readBuffer = (int) Math.max(8 << 10, Math.min(1 << 20, memoryBudget / (2L * fanIn)));
     }
 
-    /** Adds a record at the next position (the count of records added before it). */
-    void add(long eventTime, byte[] key, byte[] value) throws IOException {
-        add(eventTime, sequence, key, value);
-    }
-
     /**
      * Adds a record at {@code position}, which must be above every position added before (a line
      * number of the file being read); spills the buffered ones to a run file first when it would
@@ -114,13 +109,13 @@ final class EventTimeSorter implements Closeable {
             spill();
         }
         buffer.add(new Entry(eventTime, position, key, value));
-        sequence++;
+        added++;
         bufferBytes += size;
     }
 
     /** Records added so far. */
     long size() {
-        return sequence;
+        return added;
     }
 
     /** Run files written from the buffer (merge passes write more; see {@link #mergePasses}). */

@@ -87,8 +87,8 @@ class EventTimeSorterTest {
         }
         // One record larger than the whole budget is a run of its own.
         try (EventTimeSorter sorter = new EventTimeSorter(tmp, 100)) {
-            sorter.add(2, new byte[] {1}, new byte[1000]);
-            sorter.add(1, new byte[] {2}, new byte[1000]);
+            sorter.add(2, sorter.size(), new byte[] {1}, new byte[1000]);
+            sorter.add(1, sorter.size(), new byte[] {2}, new byte[1000]);
             try (EventTimeSorter.Sorted sorted = sorter.sorted()) {
                 assertThat(sorted.next().key()).containsExactly(2);
                 assertThat(sorted.next().key()).containsExactly(1);
@@ -102,9 +102,9 @@ class EventTimeSorterTest {
     @Test
     void keysValuesAndNegativeTimesSurviveTheRunFiles() throws IOException {
         try (EventTimeSorter sorter = new EventTimeSorter(tmp, 200, 2)) {
-            sorter.add(Long.MAX_VALUE, "k-max".getBytes(), new byte[0]);
-            sorter.add(Long.MIN_VALUE, new byte[0], "v-min".getBytes());
-            sorter.add(0, "k0".getBytes(), new byte[] {(byte) 0xFF, 0, 7});
+            sorter.add(Long.MAX_VALUE, sorter.size(), "k-max".getBytes(), new byte[0]);
+            sorter.add(Long.MIN_VALUE, sorter.size(), new byte[0], "v-min".getBytes());
+            sorter.add(0, sorter.size(), "k0".getBytes(), new byte[] {(byte) 0xFF, 0, 7});
             try (EventTimeSorter.Sorted sorted = sorter.sorted()) {
                 EventTimeSorter.Entry a = sorted.next();
                 EventTimeSorter.Entry b = sorted.next();
@@ -122,7 +122,8 @@ class EventTimeSorterTest {
     void recordsCannotBeAddedOnceTheOutputWasAskedFor() throws IOException {
         try (EventTimeSorter sorter = new EventTimeSorter(tmp, 1 << 20)) {
             sorter.sorted().close();
-            assertThatThrownBy(() -> sorter.add(1, new byte[0], new byte[0])).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> sorter.add(1, sorter.size(), new byte[0], new byte[0]))
+                    .isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(sorter::sorted).isInstanceOf(IllegalStateException.class);
         }
     }
@@ -149,7 +150,7 @@ class EventTimeSorterTest {
 
     private static List<Added> sortedBy(EventTimeSorter sorter, List<Added> input) throws IOException {
         for (Added a : input) {
-            sorter.add(a.time(), ("acct_" + (a.position() % 7)).getBytes(), position(a.position()));
+            sorter.add(a.time(), sorter.size(), ("acct_" + (a.position() % 7)).getBytes(), position(a.position()));
         }
         List<Added> out = new ArrayList<>();
         try (EventTimeSorter.Sorted sorted = sorter.sorted()) {
