@@ -43,6 +43,16 @@ final class HeldLines {
         return timer == RELEASE;
     }
 
+    /**
+     * {@code timers} as the held records met them, before the first watermark: taken in at that
+     * watermark's first timer, before any tick of it, they are judged as of their arrival (a period
+     * they open is not final yet, a line is not late), and the timers they set fire in the same
+     * watermark.
+     */
+    static TimerService asTheyCame(TimerService timers) {
+        return new WatermarkView(timers, Long.MIN_VALUE);
+    }
+
     /** The key's held records in the order they came; none is held any longer. */
     List<MeterEvent> release() throws Exception {
         List<MeterEvent> out = new ArrayList<>();

@@ -321,8 +321,9 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         // between records, as interruptible timers do.
         combiner.flush(streamKey);
         if (HeldLines.isRelease(timestamp)) {
+            TimerService asTheyCame = HeldLines.asTheyCame(timers);
             for (MeterEvent e : heldLines.release()) {
-                line(streamKey, e, timers);
+                line(streamKey, e, asTheyCame);
             }
             return;
         }

@@ -55,44 +55,8 @@ final class WatermarkFloor {
 
     /** {@code timers}, whose watermark is at least the restored one. */
     TimerService over(TimerService timers) {
-        return restored == Long.MIN_VALUE || timers.currentWatermark() >= restored ? timers : new Floored(timers);
-    }
-
-    private final class Floored implements TimerService {
-        private final TimerService timers;
-
-        Floored(TimerService timers) {
-            this.timers = timers;
-        }
-
-        @Override
-        public long currentProcessingTime() {
-            return timers.currentProcessingTime();
-        }
-
-        @Override
-        public long currentWatermark() {
-            return Math.max(timers.currentWatermark(), restored);
-        }
-
-        @Override
-        public void registerProcessingTimeTimer(long time) {
-            timers.registerProcessingTimeTimer(time);
-        }
-
-        @Override
-        public void registerEventTimeTimer(long time) {
-            timers.registerEventTimeTimer(time);
-        }
-
-        @Override
-        public void deleteProcessingTimeTimer(long time) {
-            timers.deleteProcessingTimeTimer(time);
-        }
-
-        @Override
-        public void deleteEventTimeTimer(long time) {
-            timers.deleteEventTimeTimer(time);
-        }
+        return restored == Long.MIN_VALUE || timers.currentWatermark() >= restored
+                ? timers
+                : new WatermarkView(timers, restored);
     }
 }

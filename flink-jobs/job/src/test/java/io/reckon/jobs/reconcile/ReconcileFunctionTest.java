@@ -668,6 +668,27 @@ class ReconcileFunctionTest {
     }
 
     /**
+     * Held lines are taken in as of their arrival, before the first watermark, however far that
+     * watermark jumps (here past July's release, as when the metering input of a replay is read before
+     * the invoice input has sent anything): a line is not too late for a period whose records came
+     * before any watermark.
+     */
+    @Test
+    void linesHeldUntilAFirstWatermarkFarAheadAreTakenInAsOfTheirArrival() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-06-01T00:00:00Z", METER, "1"));
+        invoiceLine("il_7", "2026-07-01T00:00:00Z", "2026-08-01T00:00:00Z", 700, "open");
+        invoiceLine("il_10", "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z", 1000, "open");
+
+        watermark("2026-12-31T00:00:00Z");
+
+        assertThat(harness.getSideOutput(ReconcileFunction.REJECTED)).isNull();
+        assertThat(finals(anomalies()))
+                .extracting(a -> a.type + ":" + Instant.ofEpochMilli(a.periodStart) + ":" + a.amountMinor)
+                .containsExactlyInAnyOrder(
+                        "OVERBILLED:2026-07-01T00:00:00Z:700", "OVERBILLED:2026-10-01T00:00:00Z:1000");
+    }
+
+    /**
      * Before the first watermark the contracts input may still be on its way (it holds the watermark
      * until it has been read): a line is held, and judged at the first watermark against every version
      * then known, here one that moved the account to euros after the line came.
