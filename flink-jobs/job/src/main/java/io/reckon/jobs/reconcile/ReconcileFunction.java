@@ -14,9 +14,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
@@ -35,8 +33,8 @@ import org.apache.flink.util.OutputTag;
  * <p>This class routes; the work is done by small pieces. Records go through {@link RecordIntake}
  * (usage and reports) or {@link LineIntake} (invoice lines, which wait in {@link HeldLines} until the
  * contracts input has been read); contracts into the {@link ContractBook}; timers to {@link
- * TickEvaluation}. State is declared in {@link ReconState}, whose names are the savepoint
- * contract.
+ * TickEvaluation}. {@link ReconParts} makes and connects them when the function opens. State is
+ * declared in {@link ReconState}, whose names are the savepoint contract.
  *
  * <p>Timers. While a period is open the key has an event-time timer on every hour boundary (the tick);
  * ticks stop when no period is open, so an idle key costs nothing, and a jump of the watermark to the
@@ -84,26 +82,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     private transient CounterTotals totals;
     private transient JobCounters counters;
-    private transient ReconState state;
-    private transient ContractBook contracts;
-    private transient ReconOutputs outputs;
     private transient EmissionLatency latency;
-    private transient LegacyLayout legacy;
-    private transient Periods periods;
-    private transient Rebucketing rebucketing;
-    private transient InvoiceLines lines;
-    private transient HeldLines heldLines;
-    private transient RecordCombiner combiner;
-    private transient RecordIntake intake;
-    private transient LineIntake lineIntake;
-    private transient TickEvaluation ticks;
-    private transient Ticks tickRequests;
-    private transient Dirt dirt;
-    private transient Rejections rejections;
-    private transient Retention retention;
-    private transient Dedup usageIds;
-    private transient Dedup reportIds;
-    private transient Ledger ledger;
+    private transient ReconParts parts;
     private transient InputReach reach;
     private transient WatermarkFloor watermarkFloor;
     private transient JobCounters.Counter ticksEvaluated;
@@ -148,97 +128,24 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     @Override
     public void open(OpenContext openContext) {
-        state = new ReconState(getRuntimeContext(), tables);
         counters = new JobCounters(getRuntimeContext(), totals == null ? java.util.Map.of() : totals.restored());
-        contracts = new ContractBook();
-        outputs = new ReconOutputs();
-        Rollups rollups = new Rollups(contracts, outputs);
         LatencyHistogram histogram = null;
         if (measureEmissionLatency) {
             histogram = new LatencyHistogram();
             getRuntimeContext().addAccumulator(EMISSION_LATENCY_ACCUMULATOR, histogram);
         }
         latency = new EmissionLatency(histogram);
-        legacy = new LegacyLayout(state);
-        periods = new Periods(state, settings, legacy);
-        usageIds = dedup(state.usageCopies, state.usageIdTable, state.legacyUsageIds, "event_id");
-        reportIds = dedup(state.reportCopies, state.reportIdTable, state.legacyReportIds, "report_id");
-        Summaries summaries = new Summaries(state.summaries);
-        ledger = new Ledger(state, (usage, each) -> {
-            if (usage) {
-                usageIds.forEachCounted(each);
-            } else {
-                reportIds.forEachCounted(each);
-                summaries.forEachCounted(each);
-            }
-        });
-        lines = new InvoiceLines(state.lines);
-        heldLines = new HeldLines(state.heldLines);
-        Emitter emitter = new Emitter(state.anomalies, outputs, counters, latency);
-        rejections = new Rejections(outputs, counters);
-        retention = new Retention(state, periods, lines, usageIds, reportIds, summaries);
-        UnmappedRecords unmapped = new UnmappedRecords(outputs, counters);
-        rebucketing = new Rebucketing(state, periods, retention, emitter, unmapped, settings);
-        tickRequests = new Ticks();
-        dirt = new Dirt(periods);
-        RecordIntake[] self = new RecordIntake[1];
-        combiner = new RecordCombiner(combine, periods, ledger, tickRequests, (p, time) -> {
-            if (self[0].firstUsage(p, time)) {
-                periods.put(p);
-            }
-        });
-        intake = new RecordIntake(
-                settings,
-                periods,
-                ledger,
-                usageIds,
-                reportIds,
-                summaries,
-                combiner,
-                dirt,
-                tickRequests,
-                rejections,
-                rollups,
-                counters);
-        self[0] = intake;
-        lineIntake = new LineIntake(
-                settings,
-                periods,
-                lines,
-                contracts,
-                rejections,
-                tickRequests,
-                intake.duplicates(MeterEvent.Kind.INVOICE_LINE),
-                intake.late(MeterEvent.Kind.INVOICE_LINE));
-        PeriodChecks checks = new PeriodChecks(contracts, lines, emitter, rejections, unmapped);
         if (reach == null) {
             reach = new InputReach(settings.inputEndMs());
         }
-        Signals signals = new Signals(settings, contracts, emitter, periods, counters, outputs, reach);
-        ticks = new TickEvaluation(
+        parts = new ReconParts(
+                new ReconState(getRuntimeContext(), tables),
                 settings,
-                state,
-                periods,
-                ledger,
-                checks,
-                signals,
-                retention,
-                tickRequests,
-                rollups,
-                new NextTick(settings, tickEveryHour));
+                new ReconParts.Flags(tables, combine, tickEveryHour),
+                counters,
+                latency,
+                reach);
         ticksEvaluated = counters.counter(TICKS_COUNTER);
-    }
-
-    private Dedup dedup(
-            MapState<String, IdCopies> entries,
-            ValueState<IdTable> table,
-            MapState<String, Long> legacy,
-            String idName) {
-        IdStore perEntry = new EntryIdStore(entries);
-        IdStore perKey = new TableIdStore(table);
-        return tables
-                ? new Dedup(perKey, perEntry, legacy, settings.dedupHorizonMs(), idName)
-                : new Dedup(perEntry, perKey, legacy, settings.dedupHorizonMs(), idName);
     }
 
     /** What each counter of this subtask has counted, by name, including the totals it was restored with. */
@@ -265,13 +172,13 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
 
     @Override
     public void processBroadcastElement(ContractEvent c, Context ctx, Collector<AnomalyRecord> out) throws Exception {
-        if (!combiner.isEmpty()) {
+        if (!parts.combiner.isEmpty()) {
             // Combined records were admitted under the anchor days of the contracts known then.
             throw new IllegalStateException("combined records must be written before a contract arrives");
         }
-        contracts.load(ctx.getBroadcastState(CONTRACTS));
+        parts.contracts.load(ctx.getBroadcastState(CONTRACTS));
         ctx.getBroadcastState(CONTRACTS).put(ContractBook.stateKey(c.accountId, c.version), c.json);
-        contracts.add(c.json);
+        parts.contracts.add(c.json);
     }
 
     @Override
@@ -284,30 +191,30 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         String streamKey = ctx.getCurrentKey();
         TimerService timers = timers(ctx.timerService());
         if (e.kind == MeterEvent.Kind.INVOICE_LINE) {
-            if (!heldLines.hold(e, timers)) {
+            if (!parts.heldLines.hold(e, timers)) {
                 line(streamKey, e, timers);
                 afterUpgrade(streamKey, timers);
             }
             return;
         }
         MeterKey key = MeterKey.of(e, streamKey);
-        int anchorDay = combiner.anchorOf(streamKey);
+        int anchorDay = parts.combiner.anchorOf(streamKey);
         if (anchorDay < 0) {
-            combiner.flush(streamKey);
+            parts.combiner.flush(streamKey);
             anchorDay = anchorFor(key, timers);
         }
-        intake.record(key, streamKey, e, anchorDay, timers);
+        parts.intake.record(key, streamKey, e, anchorDay, timers);
         afterUpgrade(streamKey, timers);
     }
 
     /** An invoice line record into the key's state, once the contracts input has been read. */
     private void line(String streamKey, MeterEvent e, TimerService timers) throws Exception {
-        if (lineIntake.countedOnly(e)) {
+        if (parts.lineIntake.countedOnly(e)) {
             return;
         }
-        combiner.flush(streamKey);
+        parts.combiner.flush(streamKey);
         MeterKey key = MeterKey.of(e, streamKey);
-        lineIntake.record(key, e, anchorFor(key, timers), timers);
+        parts.lineIntake.record(key, e, anchorFor(key, timers), timers);
     }
 
     @Override
@@ -319,26 +226,27 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         String streamKey = ctx.getCurrentKey();
         // Written out before the watermark moved (ReconcileOperator); this covers a timer that fires
         // between records, as interruptible timers do.
-        combiner.flush(streamKey);
+        parts.combiner.flush(streamKey);
         if (HeldLines.isRelease(timestamp)) {
             TimerService asTheyCame = HeldLines.asTheyCame(timers);
-            for (MeterEvent e : heldLines.release()) {
+            for (MeterEvent e : parts.heldLines.release()) {
                 line(streamKey, e, asTheyCame);
             }
             return;
         }
         if (Retention.isRetirement(timestamp)) {
-            retention.dropRetiredHours(timestamp);
+            parts.retention.dropRetiredHours(timestamp);
             return;
         }
         ticksEvaluated.inc();
         MeterKey key = MeterKey.of(streamKey);
-        List<PeriodState> live = periods.all();
-        if (!live.isEmpty() && rebucketing.ensure(key, contracts.anchorDay(key.accountId()), timestamp, timers)) {
-            live = periods.all();
+        List<PeriodState> live = parts.periods.all();
+        if (!live.isEmpty()
+                && parts.rebucketing.ensure(key, parts.contracts.anchorDay(key.accountId()), timestamp, timers)) {
+            live = parts.periods.all();
         }
-        ticks.onTimer(key, live, timestamp, timers);
-        legacy.takeUpgraded();
+        parts.ticks.onTimer(key, live, timestamp, timers);
+        parts.legacy.takeUpgraded();
     }
 
     /**
@@ -347,11 +255,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * not depend on whether the contract arrived before or after the records.
      */
     void contractChanged(String streamKey, TimerService timers) throws Exception {
-        for (PeriodState p : periods.all()) {
-            dirt.all(p);
-            periods.put(p);
+        for (PeriodState p : parts.periods.all()) {
+            parts.dirt.all(p);
+            parts.periods.put(p);
         }
-        tickRequests.request(timers, streamKey, periods.lastEvaluated());
+        parts.tickRequests.request(timers, streamKey, parts.periods.lastEvaluated());
     }
 
     /** Whether a contract arriving now may change evaluations already made (any watermark yet). */
@@ -386,11 +294,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * the other layout, over.
      */
     void takeOverOtherLayouts() throws Exception {
-        usageIds.takeOverLegacy();
-        reportIds.takeOverLegacy();
-        usageIds.takeOverOtherLayout();
-        reportIds.takeOverOtherLayout();
-        ledger.takeOverOtherLayouts();
+        parts.usageIds.takeOverLegacy();
+        parts.reportIds.takeOverLegacy();
+        parts.usageIds.takeOverOtherLayout();
+        parts.reportIds.takeOverOtherLayout();
+        parts.ledger.takeOverOtherLayouts();
     }
 
     /** The watermark reached {@code watermark} (called by {@link ReconcileOperator} before its timers). */
@@ -412,7 +320,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * backend, and does nothing else: what keeping every id costs, for the benchmark's floor.
      */
     protected final void admitIdOnly(MeterEvent e) throws Exception {
-        (e.kind == MeterEvent.Kind.USAGE ? usageIds : reportIds).admit(e.id, e.eventTime, e.quantity);
+        (e.kind == MeterEvent.Kind.USAGE ? parts.usageIds : parts.reportIds).admit(e.id, e.eventTime, e.quantity);
     }
 
     /** The ticks evaluated so far, restored totals included. */
@@ -421,11 +329,11 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     }
 
     boolean combinedFull() {
-        return combiner.full();
+        return parts.combiner.full();
     }
 
     void flushAllCombined(Consumer<String> selectKey) throws Exception {
-        combiner.flushAll(selectKey);
+        parts.combiner.flushAll(selectKey);
     }
 
     /**
@@ -434,33 +342,33 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * context's key.
      */
     void holdPeriods(Supplier<Object> currentKey) {
-        periods.beginHolding(currentKey);
+        parts.periods.beginHolding(currentKey);
     }
 
     boolean heldPeriodsFull() {
-        return periods.holdingFull();
+        return parts.periods.holdingFull();
     }
 
     /** Writes the held periods, each key's with {@code selectKey} making it current; holding goes on. */
     void writeHeldPeriods(Consumer<Object> selectKey) throws Exception {
-        periods.writeHeld(selectKey);
+        parts.periods.writeHeld(selectKey);
     }
 
     /** Writes the held periods and stops holding them. */
     void releaseHeldPeriods(Consumer<Object> selectKey) throws Exception {
-        periods.endHolding(selectKey);
+        parts.periods.endHolding(selectKey);
     }
 
     private void begin(ReadOnlyContext ctx, Collector<AnomalyRecord> out) throws Exception {
-        outputs.bind(ctx, out);
-        if (!contracts.loaded()) {
-            contracts.load(ctx.getBroadcastState(CONTRACTS));
+        parts.outputs.bind(ctx, out);
+        if (!parts.contracts.loaded()) {
+            parts.contracts.load(ctx.getBroadcastState(CONTRACTS));
         }
     }
 
     private int anchorFor(MeterKey key, TimerService timers) throws Exception {
-        int wanted = contracts.anchorDay(key.accountId());
-        rebucketing.ensure(key, wanted, timers.currentWatermark(), timers);
+        int wanted = parts.contracts.anchorDay(key.accountId());
+        parts.rebucketing.ensure(key, wanted, timers.currentWatermark(), timers);
         return wanted;
     }
 
@@ -470,8 +378,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
      * periods were last evaluated.
      */
     private void afterUpgrade(String streamKey, TimerService timers) throws Exception {
-        if (legacy.takeUpgraded()) {
-            tickRequests.request(timers, streamKey, periods.lastEvaluated());
+        if (parts.legacy.takeUpgraded()) {
+            parts.tickRequests.request(timers, streamKey, parts.periods.lastEvaluated());
         }
     }
 }
