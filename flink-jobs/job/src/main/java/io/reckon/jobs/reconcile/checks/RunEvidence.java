@@ -1,0 +1,215 @@
+package io.reckon.jobs.reconcile.checks;
+
+import static io.reckon.jobs.reconcile.checks.UsageDetector.DROP_ALPHA;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.HOUR_MS;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.MAX_RUN;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.SPIKE_ALPHA;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.SPIKE_RUN;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.high;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.judgeable;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.known;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.low;
+import static io.reckon.jobs.reconcile.checks.UsageDetector.orEmpty;
+
+import io.reckon.jobs.reconcile.checks.UsageDetector.History;
+import io.reckon.jobs.reconcile.checks.UsageDetector.Hour;
+import io.reckon.jobs.reconcile.checks.UsageDetector.Settings;
+import io.reckon.pricing.Aggregation;
+
+/**
+ * The evidence of a run of hours for {@link UsageDetector}: whether an hour that is high (or low)
+ * ends a run of such hours whose quantities, record counts or record sizes together are unlikely under
+ * the key's usual behaviour, though the hour alone may not be. Each walk goes back hour by hour and
+ * stops at the first hour that is not part of the run or cannot be judged.
+ */
+final class RunEvidence {
+
+    private RunEvidence() {}
+
+    /**
+     * Whether the run of consecutive high (or low) hours ending with {@code hour}, itself high (low),
+     * holds enough evidence together: in its quantity, or in its record count.
+     */
+    static boolean run(
+            History history,
+            long hour,
+            long knownFrom,
+            Aggregation agg,
+            Settings s,
+            Hour last,
+            HourModel.Baseline lastBase,
+            boolean up)
+            throws Exception {
+        double total = last.value().doubleValue();
+        double usual = lastBase.usual().doubleValue();
+        double variance = up ? lastBase.spreadSq() : lastBase.lowSpreadSq();
+        double records = last.records();
+        double usualRecords = lastBase.usualRecords();
+        double recordVariance = up ? lastBase.highRecords() : lastBase.recordSpreadSq();
+        double k = s.dropDeviations();
+        for (int back = 1; back < MAX_RUN; back++) {
+            Step step = step(history, hour - back * HOUR_MS, knownFrom, agg, s);
+            if (step == null) {
+                return false;
+            }
+            Hour h = step.hour();
+            HourModel.Baseline b = step.model();
+            double q = h.value().doubleValue();
+            double m = b.usual().doubleValue();
+            if (!(up ? high(q, m, s) : low(q, m, s)) || (!up && h.records() == 0)) {
+                return false;
+            }
+            total += q;
+            usual += m;
+            variance += up ? b.spreadSq() : b.lowSpreadSq();
+            records += h.records();
+            usualRecords += b.usualRecords();
+            recordVariance += up ? b.highRecords() : b.recordSpreadSq();
+            if (up) {
+                if (total > usual + k * Math.sqrt(variance)
+                        || (records > s.ratio() * usualRecords
+                                && records > usualRecords + k * Math.sqrt(recordVariance))) {
+                    return true;
+                }
+            } else if (total < usual - k * Math.sqrt(variance)
+                    || (records * s.dropRatio() < usualRecords
+                            && records < usualRecords - k * Math.sqrt(recordVariance))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the run of 1 to {@link #MAX_RUN} judgeable hours ending with {@code hour}, low in total, holds
+     * so few records ({@link CountTails#recordsAtMost}), or for a sum records so small given their number
+     * ({@link CountTails#quantityAtMost}), that the key's usual behaviour gives it a probability below
+     * {@link #DROP_ALPHA}. Each run length is a test of its own; the evidence accumulates with the run.
+     */
+    static boolean countedDrop(
+            History history,
+            long hour,
+            long knownFrom,
+            Aggregation agg,
+            Settings s,
+            Hour last,
+            HourModel.Baseline lastBase)
+            throws Exception {
+        double total = 0;
+        double usual = 0;
+        long records = 0;
+        double mean = 0;
+        double variance = 0;
+        double sizeVariance = 0;
+        EmptyHours empty = new EmptyHours();
+        int emptyHours = 0;
+        empty.add(history, hour + HOUR_MS, lastBase);
+        empty.add(history, hour, lastBase);
+        for (int back = 0; back < MAX_RUN; back++) {
+            long j = hour - back * HOUR_MS;
+            Hour h = last;
+            HourModel.Baseline b = lastBase;
+            if (back > 0) {
+                Step step = step(history, j, knownFrom, agg, s);
+                if (step == null) {
+                    return false;
+                }
+                h = step.hour();
+                b = step.model();
+            }
+            empty.add(history, j - HOUR_MS, b);
+            total += h.value().doubleValue();
+            usual += b.usual().doubleValue();
+            records += h.records();
+            emptyHours += h.records() == 0 ? 1 : 0;
+            mean += b.usualRecords();
+            variance += b.recordSpreadSq();
+            // The size variance of the run's hours pooled: one hour's model from 12 hours of one to three
+            // records can make sizes look steadier than they are.
+            sizeVariance = (sizeVariance * back + b.sizeVariance()) / (back + 1);
+            if (total * s.dropRatio() >= usual) {
+                continue; // not low in total (yet)
+            }
+            double p = CountTails.recordsAtMost(records, mean, variance);
+            // Each empty hour of the run, whether or not others kept a record, is weighed by how often
+            // the key's baseline hours were really empty (a thinned hour often keeps one record).
+            p *= Math.pow(empty.calibration(), emptyHours);
+            if (agg == Aggregation.SUM) {
+                double sizes = CountTails.quantityAtMost(total, records, lastBase.sizeMean(), sizeVariance);
+                p = 2 * Math.min(p, sizes);
+            }
+            if (p < DROP_ALPHA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the run of 1 to {@link #SPIKE_RUN} high hours ending with {@code hour} holds so many
+     * records ({@link CountTails#recordsAtLeast}), or for a sum records so large given their number
+     * ({@link CountTails#quantityAtLeast}), that the key's usual behaviour gives it a probability below
+     * {@link #SPIKE_ALPHA}.
+     */
+    static boolean countedSpike(
+            History history,
+            long hour,
+            long knownFrom,
+            Aggregation agg,
+            Settings s,
+            Hour last,
+            HourModel.Baseline lastBase)
+            throws Exception {
+        double total = 0;
+        long records = 0;
+        double mean = 0;
+        double variance = 0;
+        double sizeVariance = 0;
+        for (int back = 0; back < SPIKE_RUN; back++) {
+            long j = hour - back * HOUR_MS;
+            Hour h = last;
+            HourModel.Baseline b = lastBase;
+            if (back > 0) {
+                Step step = step(history, j, knownFrom, agg, s);
+                if (step == null
+                        || !high(
+                                step.hour().value().doubleValue(),
+                                step.model().usual().doubleValue(),
+                                s)) {
+                    return false;
+                }
+                h = step.hour();
+                b = step.model();
+            }
+            total += h.value().doubleValue();
+            records += h.records();
+            mean += b.highRecords();
+            variance += b.recordSpreadSq();
+            sizeVariance = (sizeVariance * back + b.sizeVariance()) / (back + 1);
+            double p = CountTails.recordsAtLeast(records, mean, Math.max(variance, mean));
+            if (agg == Aggregation.SUM) {
+                double sizes = CountTails.quantityAtLeast(total, records, lastBase.sizeMean(), sizeVariance);
+                p = 2 * Math.min(p, sizes);
+            }
+            if (p < SPIKE_ALPHA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One earlier hour of a run: its usage and its model. */
+    private record Step(Hour hour, HourModel.Baseline model) {}
+
+    /**
+     * Hour {@code j} of a run and its model, or null when the run cannot reach it: its history is not
+     * known or it cannot be judged (the three run walks above stop there).
+     */
+    private static Step step(History history, long j, long knownFrom, Aggregation agg, Settings s) throws Exception {
+        if (!known(j, knownFrom)) {
+            return null;
+        }
+        HourModel.Baseline b = HourModel.of(history, j, agg);
+        return judgeable(b, s) ? new Step(orEmpty(history.at(j)), b) : null;
+    }
+}
