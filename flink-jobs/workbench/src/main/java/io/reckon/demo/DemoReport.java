@@ -1,6 +1,5 @@
 package io.reckon.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.reckon.demo.DemoWorkload.TruthEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -223,33 +222,8 @@ public final class DemoReport {
         long keyHours = truth instanceof DemoWorkload.Truth t ? t.keyHoursJudged() : 0;
         long gapKeyHours = truth instanceof DemoWorkload.Truth t ? t.gapKeyHours() : 0;
         Instant inputEnd = truth instanceof DemoWorkload.Truth t ? t.inputEnd() : null;
-        Map<Identity, List<JsonNode>> revisions = new LinkedHashMap<>();
-        int read = 0;
-        int unreadable = 0;
-        for (String line : anomalyLines) {
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                JsonNode n = DemoJson.MAPPER.readTree(line);
-                Identity id = new Identity(
-                        DemoJson.text(n, "type"),
-                        DemoJson.text(n, "account_id"),
-                        DemoJson.text(n, "meter"),
-                        DemoJson.time(n.get("period_start")));
-                if (id.type() == null || id.accountId() == null || id.periodStart() == null) {
-                    unreadable++;
-                    continue;
-                }
-                revisions.computeIfAbsent(id, k -> new ArrayList<>()).add(n);
-                read++;
-            } catch (IOException e) {
-                unreadable++;
-            }
-        }
-
-        Map<Identity, Finding> findings = new LinkedHashMap<>();
-        revisions.forEach((id, revs) -> findings.put(id, finding(id, revs)));
+        RevisionsRead read = RevisionsRead.of(anomalyLines);
+        Map<Identity, Finding> findings = read.findings();
         Map<Identity, TruthEntry> truthById = new LinkedHashMap<>();
         for (TruthEntry t : truth) {
             truthById.put(new Identity(t.type(), t.accountId(), t.meter(), t.periodStart()), t);
@@ -319,48 +293,13 @@ public final class DemoReport {
                                 f == null ? "never raised" : "resolved at revision " + f.lastRevision()));
                     }
                 });
-        DemoReport report =
-                new DemoReport(scores, falseSignals, falsePositives, missed, read, revisions.size(), unreadable);
+        DemoReport report = new DemoReport(
+                scores, falseSignals, falsePositives, missed, read.revisions(), findings.size(), read.unreadable());
         findings.values().stream()
                 .filter(Finding::counts)
                 .filter(f -> OPPORTUNITY_TYPES.contains(f.identity().type()) && f.amountMinor() == 0)
                 .forEach(f -> report.zeroAmounts.merge(f.identity().type(), 1, Integer::sum));
         return report;
-    }
-
-    private static Finding finding(Identity id, List<JsonNode> revs) {
-        JsonNode last = null;
-        int lastRevision = Integer.MIN_VALUE;
-        JsonNode firstOpen = null;
-        int firstOpenRevision = Integer.MAX_VALUE;
-        JsonNode lastOpen = null;
-        int lastOpenRevision = Integer.MIN_VALUE;
-        for (JsonNode n : revs) {
-            int revision = n.path("revision").asInt();
-            // >= keeps the later line when a revision is repeated (an at-least-once sink).
-            if (revision >= lastRevision) {
-                lastRevision = revision;
-                last = n;
-            }
-            if (!"resolved".equals(DemoJson.text(n, "status")) && revision < firstOpenRevision) {
-                firstOpenRevision = revision;
-                firstOpen = n;
-            }
-            if (!"resolved".equals(DemoJson.text(n, "status")) && revision >= lastOpenRevision) {
-                lastOpenRevision = revision;
-                lastOpen = n;
-            }
-        }
-        // A signal's figures are those it was raised with; its resolved revision carries a backfill's.
-        JsonNode amountFrom = SIGNAL_TYPES.contains(id.type()) && lastOpen != null ? lastOpen : last;
-        return new Finding(
-                id,
-                lastRevision,
-                DemoJson.text(last, "status"),
-                amountFrom.path("amount_minor").asLong(),
-                DemoJson.text(last, "currency"),
-                last.path("final").asBoolean(false),
-                firstOpen == null ? null : DemoJson.time(firstOpen.get("event_time_watermark")));
     }
 
     private static TypeScore scoreType(
