@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -253,13 +253,27 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } finally {
             zonky.close();
         }
-        try {
-            Files.move(staging, template, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException otherJvmWasFaster) {
-            deleteRecursively(staging);
-        }
+        install(staging, template);
         LOG.info("PostgreSQL template {} made in {} ms", template, (System.nanoTime() - started) / 1_000_000);
         return template;
+    }
+
+    /**
+     * Renames the finished {@code staging} directory to {@code template}. Another JVM (a second replay
+     * on the machine) may have put its template there first: a rename onto a directory that is not
+     * empty then fails with a plain {@link FileSystemException} ("Directory not empty"), not a {@link
+     * FileAlreadyExistsException}, so the outcome is judged by whether a complete template is in place;
+     * the one built here is then deleted.
+     */
+    static void install(Path staging, Path template) throws IOException {
+        try {
+            Files.move(staging, template, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileSystemException e) {
+            if (!Files.exists(template.resolve("PG_VERSION"))) {
+                throw e;
+            }
+            deleteRecursively(staging);
+        }
     }
 
     /** Identifies the PostgreSQL binaries on the class path, so a new version gets its own template. */

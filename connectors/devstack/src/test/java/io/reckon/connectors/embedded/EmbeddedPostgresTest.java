@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,6 +50,35 @@ class EmbeddedPostgresTest {
                 assertThat(scalar(s, "SELECT note FROM probe WHERE id = 1")).isEqualTo("before stop");
             }
         }
+    }
+
+    @Test
+    void aTemplateAnotherProcessPutInPlaceFirstIsUsedAndTheOneBuiltHereDeleted() throws Exception {
+        // Two replays on one machine build the shared template at the same time; the second rename
+        // meets the first one's template.
+        Path template = dataDir.resolve("template");
+        Files.createDirectories(template.resolve("base"));
+        Files.writeString(template.resolve("PG_VERSION"), "17\n");
+        Path staging = dataDir.resolve("staging");
+        Files.createDirectories(staging.resolve("base"));
+        Files.writeString(staging.resolve("PG_VERSION"), "17\n");
+
+        EmbeddedPostgres.install(staging, template);
+
+        assertThat(staging).doesNotExist();
+        assertThat(template.resolve("PG_VERSION")).hasContent("17");
+    }
+
+    @Test
+    void aRenameThatFailsWithoutATemplateInPlaceIsReported() throws Exception {
+        Path template = dataDir.resolve("template");
+        Files.createDirectories(template.resolve("half-made"));
+        Path staging = dataDir.resolve("staging");
+        Files.createDirectories(staging);
+        Files.writeString(staging.resolve("PG_VERSION"), "17\n");
+
+        assertThatThrownBy(() -> EmbeddedPostgres.install(staging, template)).isInstanceOf(FileSystemException.class);
+        assertThat(staging.resolve("PG_VERSION")).exists();
     }
 
     @Test
