@@ -83,7 +83,8 @@ public final class InputValidation implements Serializable {
         long t = eventTime("event_time", r.getEventTime(), nowMs);
         quantity(r.getQuantity());
         MeterEvent e = MeterEvent.reported(r.getReportId(), r.getAccountId(), r.getMeter(), t, r.getQuantity());
-        String kind = r.getKind();
+        // Enumerated values are read as currency codes are, whatever their case: "SUMMARY" is summary.
+        String kind = lowerCase(r.getKind());
         if (kind != null && !kind.equals("event") && !kind.equals("summary")) {
             throw new InvalidRecordException("kind '" + JsonFields.shown(kind) + "' is not one of event, summary");
         }
@@ -109,9 +110,11 @@ public final class InputValidation implements Serializable {
         // A negative amount is a credit or discount line: it lowers what was billed (spec v1.1).
         // Currency codes are case-insensitive, as for contracts: "USD" on a line is the same currency
         // as "usd" in its contract, and finance would not call that a mismatch.
-        String currency = l.getCurrency() == null ? null : l.getCurrency().toLowerCase(Locale.ROOT);
+        String currency = lowerCase(l.getCurrency());
         currency(currency);
-        if (!STATUSES.contains(l.getStatus())) {
+        // "VOID" voids a line as "void" does: a correction must not be lost to its spelling.
+        String status = lowerCase(l.getStatus());
+        if (!STATUSES.contains(status)) {
             throw new InvalidRecordException("status '" + JsonFields.shown(String.valueOf(l.getStatus()))
                     + "' is not one of draft, open, paid, void");
         }
@@ -129,7 +132,7 @@ public final class InputValidation implements Serializable {
         e.quantity = l.getQuantity();
         e.amountMinor = l.getAmountMinor();
         e.currency = currency;
-        e.status = l.getStatus();
+        e.status = status;
         if (l.getUpdatedAt() != null) {
             e.updatedAt = eventTime("updated_at", l.getUpdatedAt(), nowMs);
         }
@@ -205,6 +208,11 @@ public final class InputValidation implements Serializable {
             throw new InvalidRecordException("quantity "
                     + q.stripTrailingZeros().toPlainString() + " is not below the limit of 10^18 units per record");
         }
+    }
+
+    /** An enumerated value or currency code as the contracts read theirs: trimmed, in lower case. */
+    private static String lowerCase(String text) {
+        return text == null ? null : text.trim().toLowerCase(Locale.ROOT);
     }
 
     private static void currency(String c) throws InvalidRecordException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reckon.avro.InvoiceLine;
+import io.reckon.avro.ReportedUsage;
 import io.reckon.jobs.records.InvalidRecordException;
 import io.reckon.jobs.records.MeterEvent;
 import java.math.BigDecimal;
@@ -52,7 +53,41 @@ class InputValidationTest {
                 .hasMessage("currency 'us' is not a 3-letter ISO 4217 code");
     }
 
+    @Test
+    void aStatusInAnyCaseIsTheStatusSoAVoidingCorrectionIsNotLost() throws Exception {
+        assertThat(validation.invoiceLine(line("usd", "VOID"), NOW).status).isEqualTo("void");
+        assertThat(validation.invoiceLine(line("usd", " Paid "), NOW).status).isEqualTo("paid");
+        assertThatThrownBy(() -> validation.invoiceLine(line("usd", "voided"), NOW))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("status 'voided' is not one of draft, open, paid, void");
+    }
+
+    @Test
+    void aReportKindInAnyCaseIsTheKind() throws Exception {
+        assertThat(validation.reported(report("SUMMARY"), NOW).summary).isTrue();
+        assertThat(validation.reported(report("Event"), NOW).summary).isFalse();
+        assertThat(validation.reported(report(null), NOW).summary).isFalse();
+        assertThatThrownBy(() -> validation.reported(report("summaries"), NOW))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("kind 'summaries' is not one of event, summary");
+    }
+
+    private static ReportedUsage report(String kind) {
+        return ReportedUsage.newBuilder()
+                .setReportId("r_1")
+                .setAccountId("acct_1")
+                .setMeter("api_calls")
+                .setEventTime(START)
+                .setQuantity(new BigDecimal("10.000000000"))
+                .setKind(kind)
+                .build();
+    }
+
     private static InvoiceLine line(String currency) {
+        return line(currency, "open");
+    }
+
+    private static InvoiceLine line(String currency, String status) {
         return InvoiceLine.newBuilder()
                 .setInvoiceId("in_1")
                 .setLineId("il_1")
@@ -63,7 +98,7 @@ class InputValidationTest {
                 .setQuantity(new BigDecimal("10.000000000"))
                 .setAmountMinor(1234)
                 .setCurrency(currency)
-                .setStatus("open")
+                .setStatus(status)
                 .build();
     }
 }
