@@ -42,6 +42,22 @@ final class Checks {
         return value;
     }
 
+    /**
+     * An escalator in percent: a rise, or a fall of up to the whole price (-100). The spec multiplies by
+     * (1 + pct / 100) and names no sign, and a renewal at a discount is a contract finance meets; below
+     * -100 every price would turn negative.
+     */
+    static BigDecimal escalator(BigDecimal value, String field) {
+        required(value, field);
+        if (value.compareTo(LARGEST_FALL) < 0) {
+            throw new PricingValidationException(
+                    field, plain(value) + " is below -100: the escalated prices would be negative");
+        }
+        return value;
+    }
+
+    private static final BigDecimal LARGEST_FALL = BigDecimal.valueOf(-100);
+
     static BigDecimal quantity(BigDecimal value, String field) {
         return atMostDigits(nonNegative(value, field), QUANTITY_DIGITS, field);
     }

@@ -55,7 +55,7 @@ public final class Pricer {
             // Every model's amount is a sum of (units x unit amount) and flat amounts, so scaling
             // the sum equals scaling each unit, flat and package amount first, as the spec words it;
             // both are exact in BigDecimal.
-            amount = amount.multiply(multiplier(Checks.nonNegative(escalatorPctOrNull, "escalator_pct")));
+            amount = amount.multiply(multiplier(Checks.escalator(escalatorPctOrNull, "escalator_pct")));
         }
         return amount.max(BigDecimal.valueOf(terms.minimumAmountMinor()));
     }

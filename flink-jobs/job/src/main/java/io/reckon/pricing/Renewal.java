@@ -8,13 +8,14 @@ import java.time.Instant;
  * package amount multiplied by (1 + escalatorPct / 100).
  *
  * @param termEnd first instant of the escalated term
- * @param escalatorPct price increase in percent, e.g. 7 for +7 %; never negative
+ * @param escalatorPct price change in percent, e.g. 7 for +7 %, -5 for a renewal at 5 % less; at least
+ *     -100
  */
 public record Renewal(Instant termEnd, BigDecimal escalatorPct) {
 
     public Renewal {
         Checks.required(termEnd, "renewal.term_end");
-        Checks.nonNegative(escalatorPct, "renewal.escalator_pct");
+        Checks.escalator(escalatorPct, "renewal.escalator_pct");
     }
 
     /** The exact price multiplier, 1 + escalatorPct / 100 (e.g. 1.07). */

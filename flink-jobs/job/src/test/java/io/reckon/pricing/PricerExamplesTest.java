@@ -154,6 +154,21 @@ class PricerExamplesTest {
     }
 
     @Test
+    void aNegativeEscalatorIsARenewalAtADiscount() {
+        ContractVersion contract = contract(specMeter(), new Renewal(TERM_END, d("-5")));
+        // 5250 x 0.95 = 4987.5, rounds half up to 4988
+        assertThat(Pricer.priceMinor(contract, specMeter(), TERM_END, d("12000")))
+                .isEqualTo(4988);
+        assertThat(Pricer.priceMinor(contract, specMeter(), TERM_END.minusMillis(1), d("12000")))
+                .isEqualTo(5250);
+        MeterTerms withMinimum = terms(new PerUnit(d("0.5")), "0", 1000);
+        // 2000 x 0.5 x 0.95 = 950 is below the minimum, which is not lowered either
+        assertThat(Pricer.priceMinor(
+                        contract(withMinimum, new Renewal(TERM_END, d("-5"))), withMinimum, TERM_END, d("2000")))
+                .isEqualTo(1000);
+    }
+
+    @Test
     void escalationDoesNotRaiseTheMinimum() {
         MeterTerms withMinimum = terms(new PerUnit(d("0.5")), "0", 1000);
         ContractVersion contract = contract(withMinimum, new Renewal(TERM_END, d("7")));

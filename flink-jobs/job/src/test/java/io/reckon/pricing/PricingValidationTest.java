@@ -139,10 +139,15 @@ class PricingValidationTest {
     }
 
     @Test
-    void escalatorMustNotBeNegative() {
-        rejects(() -> new Renewal(Fixtures.TERM_END, d("-2")), "renewal.escalator_pct -2 is negative");
+    void anEscalatorMayLowerPricesButNotBelowZero() {
+        assertThat(new Renewal(Fixtures.TERM_END, d("-100")).multiplier()).isEqualByComparingTo("0");
+        rejects(
+                () -> new Renewal(Fixtures.TERM_END, d("-100.5")),
+                "renewal.escalator_pct -100.5 is below -100: the escalated prices would be negative");
         rejects(() -> new Renewal(null, d("2")), "renewal.term_end is missing");
-        rejects(() -> Pricer.exactPrice(specMeter(), d("1"), d("-1")), "escalator_pct -1 is negative");
+        rejects(
+                () -> Pricer.exactPrice(specMeter(), d("1"), d("-101")),
+                "escalator_pct -101 is below -100: the escalated prices would be negative");
     }
 
     @Test
