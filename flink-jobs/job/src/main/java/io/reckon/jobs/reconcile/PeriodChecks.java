@@ -71,11 +71,8 @@ final class PeriodChecks {
         Aggregation agg = terms.get().meter().aggregation();
         List<Finding> findings;
         try {
-            Long billed = finalEvaluation
-                    ? lines.billOf(p, terms.get().contract().currency())
-                            .billed()
-                            .orNull()
-                    : null;
+            Long billed =
+                    finalEvaluation ? billedOrNull(p, terms.get().contract().currency()) : null;
             findings = MeteringChecks.evaluate(
                     (finalEvaluation ? p.usage : p.maturedUsage).value(agg),
                     (finalEvaluation ? p.reported : p.reportedSoFar).value(agg),
@@ -90,6 +87,20 @@ final class PeriodChecks {
             return;
         }
         emitAll(key, p, findings, finalEvaluation, watermark);
+    }
+
+    /**
+     * What the period's lines billed, shown beside the metering figures, or null when their sum
+     * leaves a long of minor units: the metering checks compare usage with reports alone, so lines
+     * that cannot be added up must not withdraw them ({@link #billing} dead-letters the period's
+     * billing for it).
+     */
+    private Long billedOrNull(PeriodState p, String currency) throws Exception {
+        try {
+            return lines.billOf(p, currency).billed().orNull();
+        } catch (ArithmeticException e) {
+            return null;
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *       judged on precision and scale alone (never on the value written out); a JSON number or decimal
  *       string of at most {@link #MAX_NUMBER_CHARS} characters;
  *   <li>quantities: below {@link #MAX_QUANTITY} units per record;
+ *   <li>an invoice line's amount: below {@link #MAX_AMOUNT_MINOR} minor units either way;
  *   <li>replay lines: {@link #MAX_LINE_BYTES} bytes.
  * </ul>
  */
@@ -45,6 +46,14 @@ public final class InputLimits {
      * within the sink tables' numeric(38, 9) and the Avro contract's precision 38.
      */
     public static final BigDecimal MAX_QUANTITY = BigDecimal.TEN.pow(18);
+
+    /**
+     * An invoice line's {@code amount_minor} lies strictly between minus and plus this: 10^16 dollars
+     * in cents, beyond any invoice, and far enough inside a long that a line, or the difference of a
+     * price and a line, never wraps (a period's sum of many such lines still may; that period's
+     * billing is then dead-lettered, docs/reconciliation.md).
+     */
+    public static final long MAX_AMOUNT_MINOR = 1_000_000_000_000_000_000L;
 
     /** The longest replay line read whole: 1 MiB. */
     public static final int MAX_LINE_BYTES = 1 << 20;

@@ -108,6 +108,7 @@ public final class InputValidation implements Serializable {
         }
         quantity(l.getQuantity());
         // A negative amount is a credit or discount line: it lowers what was billed (spec v1.1).
+        amount(l.getAmountMinor());
         // Currency codes are case-insensitive, as for contracts: "USD" on a line is the same currency
         // as "usd" in its contract, and finance would not call that a mismatch.
         String currency = lowerCase(l.getCurrency());
@@ -207,6 +208,13 @@ public final class InputValidation implements Serializable {
         if (q.compareTo(MAX_QUANTITY) >= 0) {
             throw new InvalidRecordException("quantity "
                     + q.stripTrailingZeros().toPlainString() + " is not below the limit of 10^18 units per record");
+        }
+    }
+
+    private static void amount(long amountMinor) throws InvalidRecordException {
+        if (amountMinor >= InputLimits.MAX_AMOUNT_MINOR || amountMinor <= -InputLimits.MAX_AMOUNT_MINOR) {
+            throw new InvalidRecordException(
+                    "amount_minor " + amountMinor + " is not within the limit of 10^18 minor units either way");
         }
     }
 

@@ -1065,6 +1065,27 @@ class ReconcileFunctionTest {
     }
 
     @Test
+    void linesThatCannotBeAddedUpWithdrawTheBillingChecksAndLeaveTheMeteringLeak() throws Exception {
+        contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
+        usage("u1", "2026-03-10T10:00:00Z", "2000");
+        reported("r1", "2026-03-10T10:05:00Z", "1000");
+        // Ten lines, each within the input limit, add up past a long of minor units.
+        for (int i = 0; i < 10; i++) {
+            invoiceLine("il_" + i, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 999_999_999_999_999_999L, "open");
+        }
+        watermark("2026-04-05T00:00:00Z");
+        assertThat(values(harness.getSideOutput(ReconcileFunction.REJECTED)))
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason).startsWith("cannot price api_calls of acct_1"));
+        List<AnomalyRecord> out = anomalies();
+        AnomalyRecord last = out.get(out.size() - 1);
+        assertThat(out).extracting(a -> a.type).containsOnly("UNDER_REPORTED_USAGE");
+        // Usage against reports alone: 1,000 unreported units at 1 minor unit each, final, no billed figure.
+        assertThat(last.status + ":" + last.finalRevision + ":" + last.amountMinor + ":" + last.billedAmountMinor)
+                .matches("(open|updated):true:1000:null");
+    }
+
+    @Test
     void aLineInAnotherCurrencyThatArrivedBeforeItsContractIsRejectedWhenBillingIsCompared() throws Exception {
         MeterEvent line = invoice("il_eur", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", 200, "open");
         line.currency = "eur";

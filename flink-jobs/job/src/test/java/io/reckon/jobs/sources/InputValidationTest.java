@@ -63,6 +63,26 @@ class InputValidationTest {
     }
 
     @Test
+    void anAmountBeyondTenToTheEighteenMinorUnitsEitherWayIsRefused() throws Exception {
+        assertThat(validation.invoiceLine(amount(999_999_999_999_999_999L), NOW).amountMinor)
+                .isEqualTo(999_999_999_999_999_999L);
+        assertThat(validation.invoiceLine(amount(-999_999_999_999_999_999L), NOW).amountMinor)
+                .isEqualTo(-999_999_999_999_999_999L);
+        for (long beyond :
+                new long[] {1_000_000_000_000_000_000L, -1_000_000_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            assertThatThrownBy(() -> validation.invoiceLine(amount(beyond), NOW))
+                    .isInstanceOf(InvalidRecordException.class)
+                    .hasMessage("amount_minor " + beyond + " is not within the limit of 10^18 minor units either way");
+        }
+    }
+
+    private static InvoiceLine amount(long amountMinor) {
+        InvoiceLine l = line("usd");
+        l.setAmountMinor(amountMinor);
+        return l;
+    }
+
+    @Test
     void aReportKindInAnyCaseIsTheKind() throws Exception {
         assertThat(validation.reported(report("SUMMARY"), NOW).summary).isTrue();
         assertThat(validation.reported(report("Event"), NOW).summary).isFalse();
