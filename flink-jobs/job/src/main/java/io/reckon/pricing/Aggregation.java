@@ -34,7 +34,9 @@ public enum Aggregation {
             case "sum" -> SUM;
             case "count" -> COUNT;
             case "max" -> MAX;
-            default -> throw new PricingValidationException("aggregation", "'" + s + "' is not one of sum, count, max");
+            default ->
+                throw new PricingValidationException(
+                        "aggregation", "'" + ShownValue.of(s) + "' is not one of sum, count, max");
         };
     }
 

@@ -63,7 +63,7 @@ public record ContractVersion(
         String normalised = currency.trim().toLowerCase(Locale.ROOT);
         if (!CURRENCY.matcher(normalised).matches()) {
             throw new PricingValidationException(
-                    "currency", "'" + currency + "' is not a 3-letter ISO 4217 code such as usd");
+                    "currency", "'" + ShownValue.of(currency) + "' is not a 3-letter ISO 4217 code such as usd");
         }
         currency = normalised;
         BillingPeriod.checkAnchorDay(billingAnchorDay);

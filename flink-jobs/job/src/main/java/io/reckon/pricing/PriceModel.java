@@ -47,7 +47,8 @@ public sealed interface PriceModel permits PerUnit, Graduated, Volume, PackagePr
             case "package" -> new PackagePrice(packageSize, packageAmountDecimal);
             default ->
                 throw new PricingValidationException(
-                        "pricing.model", "'" + model + "' is not one of per_unit, graduated, volume, package");
+                        "pricing.model",
+                        "'" + ShownValue.of(model) + "' is not one of per_unit, graduated, volume, package");
         };
     }
 }

@@ -161,6 +161,25 @@ class PricingValidationTest {
     }
 
     @Test
+    void aLongValueIsCutInTheReasonSoItsEndStillSaysWhatIsAllowed() {
+        String x64 = "x".repeat(64);
+        rejects(
+                () -> MeterTerms.builder("api_calls")
+                        .aggregation("x".repeat(5000))
+                        .pricing(new PerUnit(d("1")))
+                        .build(),
+                "meters[api_calls].aggregation '" + x64 + "\u2026 (5000 characters)' is not one of sum, count, max");
+        rejects(
+                () -> contract().currency("u".repeat(5000)).build(),
+                "currency '" + "u".repeat(64)
+                        + "\u2026 (5000 characters)' is not a 3-letter ISO 4217 code such as usd");
+        rejects(
+                () -> PriceModel.of("m".repeat(100), null, null, null, null),
+                "pricing.model '" + "m".repeat(64)
+                        + "\u2026 (100 characters)' is not one of per_unit, graduated, volume, package");
+    }
+
+    @Test
     void tooManyFractionalDigitsAreRejected() {
         rejects(
                 () -> new PerUnit(d("0.0000000000001")),

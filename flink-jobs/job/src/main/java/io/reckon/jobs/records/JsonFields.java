@@ -183,10 +183,6 @@ public final class JsonFields {
 
     /** A value as shown in a reason: cut to 64 characters, so a reason stays readable. */
     public static String shown(String value) {
-        if (value.length() <= 64) {
-            return value;
-        }
-        int end = Character.isHighSurrogate(value.charAt(63)) ? 63 : 64;
-        return value.substring(0, end) + "\u2026 (" + value.length() + " characters)";
+        return io.reckon.pricing.ShownValue.of(value);
     }
 }
