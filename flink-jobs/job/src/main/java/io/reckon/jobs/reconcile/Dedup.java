@@ -29,9 +29,11 @@ final class Dedup {
      * its first copies in {@link CopyRule} order, whatever the order they arrive in, so that one id
      * cannot grow without bound and the copies that count still do not depend on arrival. A copy after
      * all of them is refused with a dead letter; an earlier one takes the place of the last, which then
-     * no longer counts (a duplicate).
+     * no longer counts (a duplicate). 128 covers a producer whose event counter starts again every day
+     * (each day's "e-1" more than the horizon from the last, so each counts) over the span a key's
+     * ids are kept: a month, the allowed lateness and the retention after it, about 97 days.
      */
-    static final int MAX_COPIES = 16;
+    static final int MAX_COPIES = 128;
 
     private final IdStore copies;
     /** The same ids in the layout not in use: empty but for a key restored from a savepoint of it. */
@@ -40,13 +42,26 @@ final class Dedup {
     private final MapState<String, Long> legacy;
     private final long horizonMs;
     private final String idName;
+    private final int maxCopies;
 
     Dedup(IdStore copies, IdStore otherLayout, MapState<String, Long> legacy, long horizonMs, String idName) {
+        this(copies, otherLayout, legacy, horizonMs, idName, MAX_COPIES);
+    }
+
+    /** With a limit of {@code maxCopies} distinct copies per id instead of {@link #MAX_COPIES}. */
+    Dedup(
+            IdStore copies,
+            IdStore otherLayout,
+            MapState<String, Long> legacy,
+            long horizonMs,
+            String idName,
+            int maxCopies) {
         this.copies = copies;
         this.otherLayout = otherLayout;
         this.legacy = legacy;
         this.horizonMs = horizonMs;
         this.idName = idName;
+        this.maxCopies = maxCopies;
     }
 
     /** Admits one copy of {@code id}: what it changes in the figures. */
@@ -61,12 +76,12 @@ final class Dedup {
         if (known.hasLegacyCopy()) {
             return admitNextToLegacy(id, known, time, quantity);
         }
-        if (known.size() >= MAX_COPIES && known.isLast(time, quantity)) {
-            return Admission.refused(idName + " " + id + " already has " + MAX_COPIES
+        if (known.size() >= maxCopies && known.isLast(time, quantity)) {
+            return Admission.refused(idName + " " + id + " already has " + maxCopies
                     + " distinct copies earlier than this one (event times, then quantities); it is not counted");
         }
         IdCopies next = known.with(time, quantity);
-        if (next.size() > MAX_COPIES) {
+        if (next.size() > maxCopies) {
             next = next.withoutLast();
         }
         copies.put(id, next);
@@ -83,8 +98,8 @@ final class Dedup {
                 return Admission.DUPLICATE;
             }
         }
-        if (known.size() >= MAX_COPIES) {
-            return Admission.refused(idName + " " + id + " already has " + MAX_COPIES + " distinct copies");
+        if (known.size() >= maxCopies) {
+            return Admission.refused(idName + " " + id + " already has " + maxCopies + " distinct copies");
         }
         copies.put(id, known.with(time, quantity));
         return Admission.COUNTED;

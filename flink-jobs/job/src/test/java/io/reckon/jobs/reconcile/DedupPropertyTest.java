@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -27,12 +28,15 @@ import net.jqwik.api.Tuple;
  * the horizon apart (and a millisecond either side) meet; quantities equal in value and not in scale;
  * quantities too wide for a slot; sweeps, after which copies arrive only from the first period that
  * still accepts records, as the operator ensures. Eight ids over up to 250 steps: most ids get more
- * distinct copies than {@link Dedup#MAX_COPIES}, of which each keeps the first in the copy rule's
- * order, whatever order they arrive in.
+ * distinct copies than a limit of {@link #LIMIT} (the job's is {@link Dedup#MAX_COPIES}, the same rule), of
+ * which each keeps the first in the copy rule's order, whatever order they arrive in.
  */
 class DedupPropertyTest {
 
     private static final long HORIZON = 24 * 3_600_000L;
+
+    /** Distinct copies per id: low, so that most ids of a run pass it. */
+    private static final int LIMIT = 16;
 
     sealed interface Step permits Admit, Sweep {}
 
@@ -72,7 +76,7 @@ class DedupPropertyTest {
             @ForAll("steps") List<Step> steps, @ForAll boolean tables) throws Exception {
         IdStore inUse = tables ? tableStore() : entryStore();
         IdStore other = tables ? entryStore() : tableStore();
-        Dedup dedup = new Dedup(inUse, other, new InMemoryState.OfMap<>(), HORIZON, "event_id");
+        Dedup dedup = new Dedup(inUse, other, new InMemoryState.OfMap<>(), HORIZON, "event_id", LIMIT);
         Map<String, List<Copy>> ever = new TreeMap<>();
         Map<String, List<Copy>> kept = new HashMap<>();
         Map<String, List<Copy>> figures = new TreeMap<>();
@@ -99,6 +103,27 @@ class DedupPropertyTest {
         assertThat(keys(listed)).as("the counted copies listed").isEqualTo(keys(expected));
     }
 
+    @Example
+    void anIdReusedDailyCountsEachDayUpToTheJobsLimit() throws Exception {
+        // A producer whose counter starts again every day: "e-1" once a day, 25 hours apart.
+        Dedup dedup = new Dedup(tableStore(), entryStore(), new InMemoryState.OfMap<>(), HORIZON, "event_id");
+        long day = HORIZON + 3_600_000L;
+        List<Admission.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i <= Dedup.MAX_COPIES; i++) {
+            outcomes.add(dedup.admit("e-1", i * day, BigDecimal.TEN).outcome());
+        }
+        // Ids are kept for about 97 days (a month, the allowed lateness and a 35-day retention): every
+        // day of that span counts.
+        assertThat(outcomes.subList(0, 100))
+                .as("the first 100 days")
+                .doesNotContain(Admission.Outcome.DUPLICATE, Admission.Outcome.REFUSED);
+        assertThat(outcomes.subList(0, Dedup.MAX_COPIES))
+                .as("the first %d days", Dedup.MAX_COPIES)
+                .doesNotContain(Admission.Outcome.DUPLICATE, Admission.Outcome.REFUSED);
+        assertThat(outcomes.get(Dedup.MAX_COPIES)).isEqualTo(Admission.Outcome.REFUSED);
+        assertThat(dedup.admit("e-1", 3 * day, BigDecimal.TEN).outcome()).isEqualTo(Admission.Outcome.DUPLICATE);
+    }
+
     /** Admits one copy, checks the outcome against the kept copies, and applies what it changes. */
     private static void admit(
             Dedup dedup,
@@ -117,7 +142,7 @@ class DedupPropertyTest {
             assertThat(admission.outcome()).as("an exact copy of %s", a).isEqualTo(Admission.Outcome.DUPLICATE);
             return;
         }
-        if (known.size() >= Dedup.MAX_COPIES) {
+        if (known.size() >= LIMIT) {
             Copy last = known.stream().max(ORDER).orElseThrow();
             if (ORDER.compare(copy, last) > 0) {
                 assertThat(admission.outcome())
