@@ -298,9 +298,9 @@ class ReconcileFunctionTest {
     }
 
     /**
-     * An id keeps 16 distinct copies. Twenty copies of u1 at one time with quantities 1 to 20 (the copy
-     * rule counts the smallest) and twenty of u2 a minute apart (it counts the earliest, 3 at 10:00),
-     * sent in rising and in falling order: the same copies count either way.
+     * An id keeps {@link Dedup#MAX_COPIES} distinct copies. Four more than that of u1 at one time with
+     * quantities 1, 2, ... (the copy rule counts the smallest) and as many of u2 a minute apart (it counts
+     * the earliest, 3 at 10:00), sent in rising and in falling order: the same copies count either way.
      */
     @Test
     void anIdWithMoreDistinctCopiesThanItKeepsCountsItsEarliestCopyInAnyArrivalOrder() throws Exception {
@@ -308,10 +308,16 @@ class ReconcileFunctionTest {
             harness.close();
             harness = harnessFor(new ReconcileFunction(ReconSettings.defaults()));
             contract(Contracts.perUnit(ACCOUNT, 1, "2026-01-01T00:00:00Z", METER, "1"));
-            for (int i = 0; i < 20; i++) {
-                int k = falling ? 19 - i : i;
+            int copies = Dedup.MAX_COPIES + 4;
+            for (int i = 0; i < copies; i++) {
+                int k = falling ? copies - 1 - i : i;
                 usage("u1", "2026-03-10T10:00:00Z", String.valueOf(k + 1));
-                usage("u2", String.format("2026-03-10T10:%02d:00Z", k), k == 0 ? "3" : "1000");
+                usage(
+                        "u2",
+                        Instant.parse("2026-03-10T10:00:00Z")
+                                .plusSeconds(60L * k)
+                                .toString(),
+                        k == 0 ? "3" : "1000");
             }
             reported("r1", "2026-03-10T10:00:00Z", "2");
             watermark("2026-04-01T06:00:00Z");
@@ -319,7 +325,7 @@ class ReconcileFunctionTest {
             List<AnomalyRecord> out = finals(anomalies());
             assertThat(out).as("falling %s", falling).hasSize(1);
             assertThat(out.get(0).actualQuantity).as("falling %s", falling).isEqualByComparingTo("4");
-            // Rising, the copies after the 16 kept are refused; falling, each earlier copy takes the
+            // Rising, the 4 copies of each id after those kept are refused; falling, each earlier copy takes the
             // place of the last one kept, which stops counting.
             java.util.Queue<StreamRecord<DeadLetterRecord>> rejected =
                     harness.getSideOutput(ReconcileFunction.REJECTED);
