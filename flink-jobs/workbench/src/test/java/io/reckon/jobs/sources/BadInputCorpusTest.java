@@ -61,6 +61,13 @@ class BadInputCorpusTest {
     private static final String HUGE_ACCOUNT = "acct_huge_unpriced";
     /** Two valid invoice lines whose amounts add up beyond a long: the period is dead-lettered. */
     static final String OVERFLOW_ACCOUNT = "acct_overflow";
+
+    /** Lines of {@link #OVERFLOW_ACCOUNT}: each within the input limit, together past a long. */
+    static final List<String> OVERFLOW_LINES = java.util.stream.IntStream.rangeClosed(1, 10)
+            .mapToObj(n -> "line-max-" + n)
+            .toList();
+
+    static final long OVERFLOW_LINE_AMOUNT = 999_999_999_999_999_999L;
     /** A prepaid annual invoice line for a period that starts next week: valid, and moves no time. */
     static final String ANNUAL_ACCOUNT = "acct_annual";
 
@@ -439,10 +446,20 @@ class BadInputCorpusTest {
                     i -> invoice(i, "inv-1", "line-refunded", PERIOD, T, ONE, 100, "usd", "refunded"),
                     "status 'refunded' is not one of"),
             new Case(
-                    "status PAID upper case",
+                    "status PAYED misspelt in upper case",
                     InputKind.INVOICES,
-                    i -> invoice(i, "inv-1", "line-PAID", PERIOD, T, ONE, 100, "usd", "PAID"),
-                    "status 'PAID' is not one of"),
+                    i -> invoice(i, "inv-1", "line-PAYED", PERIOD, T, ONE, 100, "usd", "PAYED"),
+                    "status 'PAYED' is not one of"),
+            new Case(
+                    "amount_minor of 10^18",
+                    InputKind.INVOICES,
+                    i -> invoice(i, "inv-1", "line-huge", PERIOD, T, ONE, 1_000_000_000_000_000_000L, "usd", "open"),
+                    "amount_minor 1000000000000000000 is not within the limit of 10^18 minor units"),
+            new Case(
+                    "amount_minor of -2^63",
+                    InputKind.INVOICES,
+                    i -> invoice(i, "inv-1", "line-min", PERIOD, T, ONE, Long.MIN_VALUE, "usd", "open"),
+                    "amount_minor -9223372036854775808 is not within the limit"),
             // --- validation: attributes ------------------------------------------------------------
             new Case(
                     "one attribute of 16385 characters",
@@ -626,8 +643,8 @@ class BadInputCorpusTest {
     /**
      * Records that look hostile but are valid, and must move nothing: a contract version of the corpus
      * account effective next year, a prepaid annual line of another account whose period starts next
-     * week, and two lines whose amounts overflow a long when added (valid each; their period is
-     * dead-lettered by the reconciliation, the case {@code two invoice lines whose amounts overflow}).
+     * week, and ten lines whose amounts overflow a long when added (valid each; their period's billing
+     * is dead-lettered by the reconciliation, the case {@code ten invoice lines whose amounts overflow}).
      */
     private void addHostileButValid(List<ProducerRecord<byte[], byte[]>> records, Ids ids) {
         Instant nextYear = Instant.parse("2027-01-01T00:00:00Z");
@@ -660,7 +677,7 @@ class BadInputCorpusTest {
                         q("12"),
                         120_000));
         addGood(records, InputKind.CONTRACTS, OVERFLOW_ACCOUNT, contract(ids, OVERFLOW_ACCOUNT, 1, "usd", goodMeter()));
-        for (String line : List.of("line-max-1", "line-max-2")) {
+        for (String line : OVERFLOW_LINES) {
             addGood(
                     records,
                     InputKind.INVOICES,
@@ -673,7 +690,7 @@ class BadInputCorpusTest {
                             PERIOD,
                             PERIOD.plus(Duration.ofDays(30)),
                             ONE,
-                            Long.MAX_VALUE / 2 + 1));
+                            OVERFLOW_LINE_AMOUNT));
         }
     }
 

@@ -53,7 +53,7 @@ final class HostileCases {
         contracts(cases);
         cloudEvents(cases);
         cases.add(new Case(
-                "two invoice lines whose amounts overflow a long",
+                "ten invoice lines whose amounts overflow a long",
                 InputKind.INVOICES,
                 i -> null,
                 "cannot price " + METER + " of " + BadInputCorpusTest.OVERFLOW_ACCOUNT,

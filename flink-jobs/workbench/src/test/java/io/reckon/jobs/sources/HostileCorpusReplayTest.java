@@ -122,7 +122,7 @@ class HostileCorpusReplayTest {
                         InputKind.CONTRACTS,
                         BadInputCorpusTest.contract(
                                 ids, BadInputCorpusTest.OVERFLOW_ACCOUNT, 1, "usd", BadInputCorpusTest.goodMeter())));
-        for (String id : List.of("line-max-1", "line-max-2")) {
+        for (String id : BadInputCorpusTest.OVERFLOW_LINES) {
             lines.get(InputKind.INVOICES)
                     .add(line(
                             codec,
@@ -135,7 +135,7 @@ class HostileCorpusReplayTest {
                                     BadInputCorpusTest.PERIOD,
                                     BadInputCorpusTest.PERIOD.plusSeconds(30L * 86_400),
                                     new BigDecimal("1").setScale(9),
-                                    Long.MAX_VALUE / 2 + 1)));
+                                    BadInputCorpusTest.OVERFLOW_LINE_AMOUNT)));
         }
 
         int cases = 0;
