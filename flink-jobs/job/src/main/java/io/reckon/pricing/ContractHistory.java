@@ -77,10 +77,7 @@ public final class ContractHistory {
         return found;
     }
 
-    /**
-     * The highest version effective at {@code t}; the job uses it to pick the billing anchor day,
-     * and so the period, of an event at {@code t}.
-     */
+    /** The highest version effective at {@code t}. */
     public Optional<ContractVersion> latestEffectiveAt(Instant t) {
         for (ContractVersion v : byVersion.descendingMap().values()) {
             if (!v.effectiveFrom().isAfter(t)) {

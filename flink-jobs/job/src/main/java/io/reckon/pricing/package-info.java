@@ -21,5 +21,8 @@
  * long cents = Pricer.priceMinor(contract, contract.meter("api_calls").orElseThrow(),
  *         period.start(), new BigDecimal("12000")); // 5250
  * }</pre>
+ *
+ * <p>An account's time is cut into periods by all its versions at once ({@link PeriodCut}): a version
+ * that moves the anchor day leaves earlier periods as they were.
  */
 package io.reckon.pricing;

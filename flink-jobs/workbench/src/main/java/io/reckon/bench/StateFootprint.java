@@ -83,7 +83,7 @@ final class StateFootprint {
                 .withRates(0, 0, 1));
         long[] starts = new long[HOURS];
         HourBucket[] byHour = new HourBucket[HOURS];
-        PeriodState p = PeriodState.of(0L, Duration.ofDays(31).toMillis(), 1);
+        PeriodState p = PeriodState.of(0L, Duration.ofDays(31).toMillis());
         long perHourEntries = 0;
         for (int h = 0; h < HOURS; h++) {
             HourBucket b = new HourBucket();

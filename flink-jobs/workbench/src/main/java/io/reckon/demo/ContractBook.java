@@ -1,7 +1,6 @@
 package io.reckon.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.reckon.pricing.BillingPeriod;
 import io.reckon.pricing.ContractHistory;
 import io.reckon.pricing.ContractVersion;
 import io.reckon.pricing.MeterTerms;
@@ -33,14 +32,6 @@ final class ContractBook {
     Optional<ContractVersion> applicable(String account, Instant periodStart) {
         ContractHistory history = byAccount.get(account);
         return history == null ? Optional.empty() : history.applicableTo(periodStart);
-    }
-
-    /** The billing period of {@code t} for the account (anchor day of the version effective at t). */
-    BillingPeriod periodOf(String account, Instant t) {
-        ContractHistory history = byAccount.get(account);
-        int anchor =
-                history.latestEffectiveAt(t).orElse(history.versions().get(0)).billingAnchorDay();
-        return BillingPeriod.containing(t, anchor);
     }
 
     Optional<MeterTerms> terms(String account, String meter, Instant periodStart) {

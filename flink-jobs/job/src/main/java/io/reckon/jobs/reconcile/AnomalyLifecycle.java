@@ -9,9 +9,9 @@ import java.util.Optional;
  * <ul>
  *   <li>A condition that starts to hold opens the anomaly (revision 1, or the next revision when it
  *       was resolved before): status {@code open}.
- *   <li>While it holds, every change of its figures, of a signal's end (a gap that a late record
- *       lengthens without changing its figures), and the step to final, is a revision with status
- *       {@code updated}. A late record after the period was final lands here too.
+ *   <li>While it holds, every change of its figures, of its end (a gap that a late record lengthens
+ *       without changing its figures, a period that a contract version cut anew), and the step to final,
+ *       is a revision with status {@code updated}. A late record after the period was final lands here too.
  *   <li>When it stops holding, one last revision with status {@code resolved}; a resolved anomaly gets
  *       one more resolved revision when its period becomes final, so consumers learn it is settled.
  * </ul>
@@ -31,7 +31,7 @@ public final class AnomalyLifecycle {
                 return Optional.of("open");
             }
             if (previous.figuresDiffer(finding)
-                    || (!finding.type().isLeak() && previous.signalEnd != end)
+                    || previous.signalEnd != end
                     || (finalEvaluation && !previous.finalRevision)) {
                 return Optional.of("updated");
             }

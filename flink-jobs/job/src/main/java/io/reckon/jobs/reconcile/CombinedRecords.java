@@ -1,5 +1,6 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.pricing.PeriodCut;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,8 +21,8 @@ final class CombinedRecords {
 
     final MeterKey key;
 
-    /** The anchor day the key's periods were cut with when the first record arrived. */
-    final int anchorDay;
+    /** The cut of the key's periods when the first record arrived. */
+    final PeriodCut cut;
 
     /** Hours in the order their first record arrived. */
     final List<Hour> hours = new ArrayList<>(4);
@@ -30,9 +31,9 @@ final class CombinedRecords {
     private final Map<Long, Period> byStart = new HashMap<>(4);
     private Hour last;
 
-    CombinedRecords(MeterKey key, int anchorDay) {
+    CombinedRecords(MeterKey key, PeriodCut cut) {
         this.key = key;
-        this.anchorDay = anchorDay;
+        this.cut = cut;
     }
 
     /** The combined records of {@code hour}, null when none arrived yet. */

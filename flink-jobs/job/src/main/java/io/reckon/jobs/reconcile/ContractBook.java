@@ -5,6 +5,7 @@ import io.reckon.jobs.records.InvalidRecordException;
 import io.reckon.pricing.ContractHistory;
 import io.reckon.pricing.ContractVersion;
 import io.reckon.pricing.MeterTerms;
+import io.reckon.pricing.PeriodCut;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +15,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * The contracts of every account, parsed: a cache of the broadcast state (a few versions per account),
- * rebuilt from it after a restore. Answers which terms price a key's period, and which anchor day cuts
- * an account's periods.
+ * rebuilt from it after a restore. Answers which terms price a key's period, and how an account's time
+ * is cut into periods.
  */
 final class ContractBook {
 
@@ -39,8 +40,8 @@ final class ContractBook {
     record Terms(ContractVersion contract, MeterTerms meter) {}
 
     private Map<String, ContractHistory> byAccount;
-    /** Anchor day of each account's latest version; cleared whenever a contract arrives. */
-    private final Map<String, Integer> anchorDays = new HashMap<>();
+    /** The period cut of each account asked for; cleared whenever a contract arrives. */
+    private final Map<String, PeriodCut> cuts = new HashMap<>();
 
     boolean loaded() {
         return byAccount != null;
@@ -63,7 +64,7 @@ final class ContractBook {
 
     /** Adds a version (its canonical JSON, as broadcast state holds it). */
     void add(String json) {
-        anchorDays.clear();
+        cuts.clear();
         try {
             ContractVersion v = ContractJson.parse(json);
             byAccount.computeIfAbsent(v.accountId(), a -> new ContractHistory()).put(v);
@@ -95,20 +96,18 @@ final class ContractBook {
                 : Unmapped.METER_NOT_IN_CONTRACT;
     }
 
-    /** Anchor day of the account's latest contract version, 1 without a contract. */
-    int anchorDay(String accountId) {
-        Integer cached = anchorDays.get(accountId);
+    /**
+     * How the account's time is cut into periods ({@link PeriodCut}): calendar months from the default
+     * anchor day without a contract.
+     */
+    PeriodCut cut(String accountId) {
+        PeriodCut cached = cuts.get(accountId);
         if (cached != null) {
             return cached;
         }
         ContractHistory h = byAccount.get(accountId);
-        int day = h == null
-                ? ContractVersion.DEFAULT_BILLING_ANCHOR_DAY
-                : h.versions().stream()
-                        .reduce((a, b) -> a.version() >= b.version() ? a : b)
-                        .map(ContractVersion::billingAnchorDay)
-                        .orElse(ContractVersion.DEFAULT_BILLING_ANCHOR_DAY);
-        anchorDays.put(accountId, day);
-        return day;
+        PeriodCut cut = h == null ? PeriodCut.monthly(ContractVersion.DEFAULT_BILLING_ANCHOR_DAY) : PeriodCut.of(h);
+        cuts.put(accountId, cut);
+        return cut;
     }
 }

@@ -5,6 +5,7 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import io.reckon.jobs.reconcile.checks.EmptyHours;
 import io.reckon.jobs.reconcile.checks.HourBits;
 import io.reckon.jobs.reconcile.checks.UsageDetector;
+import io.reckon.pricing.PeriodCut;
 
 /**
  * Marks what a change to a key's hours makes stale, so that the next tick evaluates it again: the
@@ -26,18 +27,19 @@ final class Dirt {
     /**
      * The records of {@code hour} in {@code p} (which the caller writes back) changed after a tick had
      * passed it (or {@code p} is final); {@code emptiness} when the hour became empty or stopped being so.
+     * The key's periods are cut with {@code cut}.
      */
-    void hourChanged(PeriodState p, long hour, boolean emptiness) throws Exception {
+    void hourChanged(PeriodState p, long hour, boolean emptiness, PeriodCut cut) throws Exception {
         p.changed(hour);
         if (p.finalized) {
             p.reevaluate = true;
         }
         // The verdicts that read this hour (UsageDetector): the runs that hold it, and the hours whose
         // baselines (a week or more later, with their neighbours and runs) read it.
-        rejudgeRange(p, hour, hour + (UsageDetector.MAX_RUN - 1) * HOUR_MS);
+        rejudgeRange(p, hour, hour + (UsageDetector.MAX_RUN - 1) * HOUR_MS, cut);
         for (int w = 1; w <= UsageDetector.WEEKS; w++) {
             long later = hour + w * UsageDetector.WEEK_MS;
-            rejudgeRange(p, later - HOUR_MS, later + UsageDetector.MAX_RUN * HOUR_MS);
+            rejudgeRange(p, later - HOUR_MS, later + UsageDetector.MAX_RUN * HOUR_MS, cut);
         }
         if (emptiness) {
             // Drop runs weigh the empty hours of the same hour of day on each of the previous days
@@ -45,18 +47,18 @@ final class Dirt {
             for (int d = 1; d <= EmptyHours.DAYS; d++) {
                 if (d % 7 != 0) {
                     long later = hour + d * UsageDetector.DAY_MS;
-                    rejudgeRange(p, later - HOUR_MS, later + UsageDetector.MAX_RUN * HOUR_MS);
+                    rejudgeRange(p, later - HOUR_MS, later + UsageDetector.MAX_RUN * HOUR_MS, cut);
                 }
             }
         }
         // Only a final period can have a final successor (finality follows the periods' order).
-        PeriodState next = p.finalized ? periods.containing(p.end, p.anchorDay) : null;
+        PeriodState next = p.finalized ? periods.get(p.end) : null;
         if (next != null && next.finalized) {
             // Its upsell opportunity reads this period's final quantity.
             next.reevaluate = true;
             periods.put(next);
         }
-        PeriodState previous = periods.containing(p.start - 1, p.anchorDay);
+        PeriodState previous = periods.containing(p.start - 1, cut);
         if (previous != null && previous.finalized && hour < periods.meteringFinalAt(previous)) {
             previous.reevaluate = true;
             periods.put(previous);
@@ -80,7 +82,7 @@ final class Dirt {
     }
 
     /** Marks the judged hours in [from, to] of {@code p} and of the period after it, if in state. */
-    private void rejudgeRange(PeriodState p, long from, long to) throws Exception {
+    private void rejudgeRange(PeriodState p, long from, long to, PeriodCut cut) throws Exception {
         PeriodState other = null;
         long otherStart = Long.MIN_VALUE;
         boolean marked = false;
@@ -88,7 +90,7 @@ final class Dirt {
             if (p.contains(h)) {
                 rejudge(p, h);
             } else if (h >= p.end) {
-                long start = periods.startOf(h, p.anchorDay);
+                long start = periods.startOf(h, cut);
                 if (start != otherStart) {
                     if (marked) {
                         periods.put(other);

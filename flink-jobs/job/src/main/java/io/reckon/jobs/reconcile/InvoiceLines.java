@@ -3,8 +3,6 @@ package io.reckon.jobs.reconcile;
 import io.reckon.jobs.reconcile.checks.BillingChecks;
 import io.reckon.jobs.reconcile.checks.LaterRecord;
 import io.reckon.jobs.records.MeterEvent;
-import io.reckon.pricing.BillingPeriod;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,10 +100,8 @@ final class InvoiceLines {
         }
     }
 
+    /** Whether {@code line}'s period is {@code p} (the key's periods are cut as its lines were placed). */
     static boolean inPeriod(InvoiceLineState line, PeriodState p) {
-        return BillingPeriod.containing(Instant.ofEpochMilli(line.periodStart), p.anchorDay)
-                        .start()
-                        .toEpochMilli()
-                == p.start;
+        return p.contains(line.periodStart);
     }
 }

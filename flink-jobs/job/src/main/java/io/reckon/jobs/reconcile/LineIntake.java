@@ -3,6 +3,7 @@ package io.reckon.jobs.reconcile;
 import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.pricing.ContractVersion;
+import io.reckon.pricing.PeriodCut;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -61,14 +62,14 @@ final class LineIntake {
     }
 
     /**
-     * An invoice line record of {@code key}, whose periods are cut with {@code anchorDay}, once {@link
+     * An invoice line record of {@code key}, whose periods are cut with {@code cut}, once {@link
      * #countedOnly} said it is more than a count.
      */
-    void record(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
+    void record(MeterKey key, MeterEvent e, PeriodCut cut, TimerService timers) throws Exception {
         if (MeterEvent.LINE_ELSEWHERE.equals(e.status)) {
-            elsewhere(key, e, anchorDay, timers);
+            elsewhere(key, e, cut, timers);
         } else {
-            line(key, e, anchorDay, timers);
+            line(key, e, cut, timers);
         }
     }
 
@@ -77,11 +78,11 @@ final class LineIntake {
      * record bills another (account, meter) ({@link InvoiceLineOwners}). The line is dropped from this
      * key, its period evaluated again, and the record that no longer stands counted as a duplicate.
      */
-    private void elsewhere(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
+    private void elsewhere(MeterKey key, MeterEvent e, PeriodCut cut, TimerService timers) throws Exception {
         duplicates.inc();
         InvoiceLineState kept = lines.get(e.id); // held: see countedOnly
         lines.remove(e.id);
-        lineLeft(periods.containing(kept.periodStart, anchorDay));
+        lineLeft(periods.containing(kept.periodStart, cut));
         ticks.request(timers, key.streamKey(), kept.periodEnd);
     }
 
@@ -101,9 +102,9 @@ final class LineIntake {
      * An invoice line replaces the earlier record of its line_id when it is later. A line in another
      * currency than its contract is rejected: amounts of different currencies are never added together.
      */
-    private void line(MeterKey key, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
+    private void line(MeterKey key, MeterEvent e, PeriodCut cut, TimerService timers) throws Exception {
         long watermark = timers.currentWatermark();
-        long start = periods.startOf(e.periodStart, anchorDay);
+        long start = periods.startOf(e.periodStart, cut);
         Optional<ContractVersion> contract = contracts.contractFor(key.accountId(), start);
         if (contract.isPresent() && !contract.get().currency().equals(e.currency)) {
             rejections.record(
@@ -114,7 +115,7 @@ final class LineIntake {
         }
         PeriodState p = periods.get(start);
         if (p == null) {
-            p = periods.create(e.periodStart, anchorDay, watermark, timers);
+            p = periods.create(e.periodStart, cut, watermark, timers);
         }
         if (p == null) {
             rejections.record(
@@ -137,7 +138,7 @@ final class LineIntake {
         }
         if (stored.previous() != null && !InvoiceLines.inPeriod(stored.previous(), p)) {
             // The line moved to another period: the one it left is evaluated again too.
-            lineLeft(periods.containing(stored.previous().periodStart, anchorDay));
+            lineLeft(periods.containing(stored.previous().periodStart, cut));
         }
         if (p.billingFinal) {
             p.lateRecords++;

@@ -24,8 +24,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 public class PeriodState {
     public long start;
     public long end;
-    /** The billing anchor day the period was cut with; re-bucketed when the contract's differs. */
-    public int anchorDay;
 
     /** All deduplicated usage of the period. */
     public Agg usage = new Agg();
@@ -131,11 +129,10 @@ public class PeriodState {
 
     public PeriodState() {}
 
-    public static PeriodState of(long start, long end, int anchorDay) {
+    public static PeriodState of(long start, long end) {
         PeriodState p = new PeriodState();
         p.start = start;
         p.end = end;
-        p.anchorDay = anchorDay;
         p.maturedBefore = start;
         p.reportedBefore = start;
         p.judgedBefore = start;

@@ -70,7 +70,6 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
     private static PeriodState copyInto(PeriodState from, PeriodState to) {
         to.start = from.start;
         to.end = from.end;
-        to.anchorDay = from.anchorDay;
         to.usage = AggSerializer.INSTANCE.copy(from.usage);
         to.maturedUsage = AggSerializer.INSTANCE.copy(from.maturedUsage);
         to.reported = AggSerializer.INSTANCE.copy(from.reported);
@@ -118,7 +117,9 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
         out.writeByte(flags(p));
         DecimalCodec.writeZigZag(out, p.start);
         writeInstant(out, p.end, p);
-        DecimalCodec.writeZigZag(out, p.anchorDay);
+        // Where layout 1 held the period's anchor day, read by nothing since the key's cut is kept once
+        // (KeyCut): written as 0, so that the layout stays the one every savepoint holds.
+        DecimalCodec.writeZigZag(out, 0);
         AggSerializer.write(p.usage, out);
         AggSerializer.write(p.maturedUsage, out);
         AggSerializer.write(p.reported, out);
@@ -171,7 +172,7 @@ public final class PeriodStateSerializer extends TypeSerializerSingleton<PeriodS
         p.reevaluate = (flags & REEVALUATE) != 0;
         p.start = DecimalCodec.readZigZag(in);
         p.end = readInstant(in, p);
-        p.anchorDay = readInt(in);
+        readInt(in); // the anchor day of layout 1, no longer read
         p.usage = readAgg(in);
         p.maturedUsage = readAgg(in);
         p.reported = readAgg(in);

@@ -1,7 +1,7 @@
 package io.reckon.jobs.reconcile;
 
 import io.reckon.pricing.BillingPeriod;
-import java.time.Instant;
+import io.reckon.pricing.PeriodCut;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -19,8 +19,8 @@ import org.apache.flink.streaming.api.TimerService;
 final class Periods {
 
     private final PeriodStore store;
-    /** The anchor day the key's periods are cut with, written with each new period. */
-    private final ValueState<Integer> anchor;
+    /** The cut the key's periods were made with, written with each new period. */
+    private final KeyCut cut;
 
     private final ReconSettings settings;
 
@@ -28,28 +28,31 @@ final class Periods {
     private long cachedStart;
 
     private long cachedEnd;
-    private int cachedAnchor;
+    private PeriodCut cachedCut;
 
     Periods(ReconState state, ReconSettings settings, LegacyLayout legacy) {
-        this(state.periods, state.periodStarts, state.anchor, settings, legacy);
+        this(state.periods, state.periodStarts, state.cut, settings, legacy);
     }
 
     Periods(
             MapState<Long, PeriodState> byStart,
             ValueState<long[]> starts,
-            ValueState<Integer> anchor,
+            KeyCut cut,
             ReconSettings settings,
             LegacyLayout legacy) {
         this.store = new PeriodStore(byStart, starts, legacy);
-        this.anchor = anchor;
+        this.cut = cut;
         this.settings = settings;
     }
 
-    /** Start of the billing period holding {@code time}; its end is then {@link #lastEnd()}. */
-    long startOf(long time, int anchorDay) {
-        if (cachedAnchor != anchorDay || time < cachedStart || time >= cachedEnd) {
-            BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(time), anchorDay);
-            cachedAnchor = anchorDay;
+    /**
+     * Start of the billing period of {@code cut} holding {@code time}; its end is then {@link
+     * #lastEnd()}.
+     */
+    long startOf(long time, PeriodCut cut) {
+        if ((cachedCut != cut && !cut.equals(cachedCut)) || time < cachedStart || time >= cachedEnd) {
+            BillingPeriod bp = cut.containing(time);
+            cachedCut = cut;
             cachedStart = bp.start().toEpochMilli();
             cachedEnd = bp.end().toEpochMilli();
         }
@@ -147,27 +150,32 @@ final class Periods {
         store.endHolding(selectKey);
     }
 
-    /** The period holding {@code time} under {@code anchorDay}, or null when it has no state. */
-    PeriodState containing(long time, int anchorDay) throws Exception {
-        return get(startOf(time, anchorDay));
+    /** The period of {@code cut} holding {@code time}, or null when it has no state. */
+    PeriodState containing(long time, PeriodCut cut) throws Exception {
+        return get(startOf(time, cut));
+    }
+
+    /** The cut the key's periods were made with, or null when it holds none. */
+    PeriodCut keyCut() throws Exception {
+        return cut.get();
     }
 
     /**
      * A new period's state for the period holding {@code time}, with its timers, or null when that
-     * period was already released (a record for it is too late). The key's anchor is written with it:
-     * a key holds an anchor exactly while it holds periods.
+     * period was already released (a record for it is too late). The key's cut is written with it: a
+     * key holds a cut exactly while it holds periods.
      */
-    PeriodState create(long time, int anchorDay, long watermark, TimerService timers) throws Exception {
-        long start = startOf(time, anchorDay);
+    PeriodState create(long time, PeriodCut cut, long watermark, TimerService timers) throws Exception {
+        long start = startOf(time, cut);
         long end = lastEnd();
         if (releaseAt(end) <= watermark) {
             return null;
         }
-        PeriodState p = PeriodState.of(start, end, anchorDay);
+        PeriodState p = PeriodState.of(start, end);
         armTimers(p, watermark, timers);
         // Written at once, with its index entry: the map and the index always agree.
         add(p);
-        anchor.update(anchorDay);
+        this.cut.set(cut);
         return p;
     }
 

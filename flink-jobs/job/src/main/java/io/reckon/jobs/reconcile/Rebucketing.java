@@ -2,20 +2,28 @@ package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
+import io.reckon.jobs.reconcile.checks.AnomalyType;
 import io.reckon.pricing.BillingPeriod;
-import java.time.Instant;
+import io.reckon.pricing.PeriodCut;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
- * Keeps a key's periods cut with the anchor day of its account's latest contract version. When that
- * day changes (or usage arrived before the account's first contract), every period still in state is
- * rebuilt from the hourly buckets. The anomalies of the old cut get a last, final revision with status
- * {@code resolved}: their identities (period starts) no longer exist; what they counted as unmapped is
- * taken back ({@link UnmappedRecords}). The new periods are judged and evaluated afresh at the next tick.
+ * Keeps a key's periods cut as its account's contract versions cut them ({@link PeriodCut}). When that
+ * cut changes (a version moves the anchor day, or usage arrived before the account's first contract),
+ * the periods whose bounds differ are rebuilt from the hourly buckets and the invoice lines; the
+ * others are kept as they are. An anomaly keeps its state, and so its revisions go on, wherever its
+ * identity still exists: a period anomaly in the new period that starts where its period did, a signal
+ * in the new period holding its first hour. The others get a last, final revision with status {@code
+ * resolved}: their identities no longer exist (their state stays while a period holds their start, so
+ * that revisions never start again at 1). What the rebuilt periods counted as unmapped is taken
+ * back ({@link UnmappedRecords}). The rebuilt periods are judged and evaluated afresh at the next tick,
+ * the kept ones as every period is when a contract arrives.
  */
 final class Rebucketing {
 
@@ -41,45 +49,39 @@ final class Rebucketing {
         this.reportingDelay = settings.reportingDelayMs();
     }
 
-    /** Makes the key's periods cut with {@code wanted}; returns whether they were rebuilt. */
-    boolean ensure(MeterKey key, int wanted, long watermark, TimerService timers) throws Exception {
-        Integer current = state.anchor.value();
-        if (current != null && current == wanted) {
+    /** Makes the key's periods cut with {@code wanted}; returns whether any was rebuilt. */
+    boolean ensure(MeterKey key, PeriodCut wanted, long watermark, TimerService timers) throws Exception {
+        PeriodCut current = state.cut.get();
+        if (wanted.equals(current)) {
             // The common case, decided without reading the periods (a seek per record on RocksDB).
             return false;
         }
         if (current == null || periods.isEmpty()) {
-            // No period to cut anew. A key holds an anchor exactly while it holds periods (written with
+            // No period to cut anew. A key holds a cut exactly while it holds periods (written with
             // the first, Periods.create; cleared with the last, Retention), so a record turned away from
             // a key that holds nothing leaves no state behind.
             return false;
         }
-        List<PeriodState> old = periods.all();
-        resolveOldCut(key, old, watermark);
+        List<PeriodState> old = new ArrayList<>();
+        Set<Long> kept = new HashSet<>();
+        for (PeriodState p : periods.all()) {
+            BillingPeriod bp = wanted.containing(p.start);
+            if (bp.start().toEpochMilli() == p.start && bp.end().toEpochMilli() == p.end) {
+                kept.add(p.start);
+            } else {
+                old.add(p);
+            }
+        }
+        state.cut.set(wanted);
+        if (old.isEmpty()) {
+            return false;
+        }
+        Map<Long, PeriodState> rebuilt = cutAnew(wanted, kept);
+        carryAnomalies(key, old, rebuilt, watermark);
         for (PeriodState p : old) {
             unmapped.takeBack(key, p, UnmappedRecords.CUT_ANEW);
+            periods.remove(p.start);
         }
-        Map<Long, PeriodState> rebuilt = new HashMap<>();
-        state.hours.forEach((hour, b) -> {
-            if (retention.retired(hour)) {
-                return;
-            }
-            BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(hour), wanted);
-            PeriodState p = rebuilt.computeIfAbsent(
-                    bp.start().toEpochMilli(), s -> PeriodState.of(s, bp.end().toEpochMilli(), wanted));
-            p.usage.merge(b.usage);
-            p.reported.merge(b.reported);
-            p.markHour(hour, true, b.usage.count > 0);
-            p.markHour(hour, false, b.reported.count > 0);
-        });
-        // A period may hold invoice lines and no hour: it is cut anew too.
-        for (InvoiceLineState l : state.lines.values()) {
-            BillingPeriod bp = BillingPeriod.containing(Instant.ofEpochMilli(l.periodStart), wanted);
-            rebuilt.computeIfAbsent(
-                    bp.start().toEpochMilli(), s -> PeriodState.of(s, bp.end().toEpochMilli(), wanted));
-        }
-        periods.clear();
-        state.anomalies.clear();
         long now = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : Ticks.floorHour(watermark);
         for (PeriodState p : rebuilt.values()) {
             mature(p, now);
@@ -88,24 +90,81 @@ final class Rebucketing {
             p.reevaluate = p.finalized;
             periods.add(p);
         }
-        state.anchor.update(wanted);
         return true;
     }
 
-    private void resolveOldCut(MeterKey key, List<PeriodState> old, long watermark) throws Exception {
+    /** The periods of {@code cut} holding the key's hours and lines, but for those starting in {@code kept}. */
+    private Map<Long, PeriodState> cutAnew(PeriodCut cut, Set<Long> kept) throws Exception {
+        Map<Long, PeriodState> rebuilt = new HashMap<>();
+        state.hours.forEach((hour, b) -> {
+            if (retention.retired(hour)) {
+                return;
+            }
+            PeriodState p = periodOf(rebuilt, cut, hour, kept);
+            if (p != null) {
+                p.usage.merge(b.usage);
+                p.reported.merge(b.reported);
+                p.markHour(hour, true, b.usage.count > 0);
+                p.markHour(hour, false, b.reported.count > 0);
+            }
+        });
+        // A period may hold invoice lines and no hour: it is cut anew too.
+        for (InvoiceLineState l : state.lines.values()) {
+            periodOf(rebuilt, cut, l.periodStart, kept);
+        }
+        return rebuilt;
+    }
+
+    private static PeriodState periodOf(Map<Long, PeriodState> rebuilt, PeriodCut cut, long time, Set<Long> kept) {
+        BillingPeriod bp = cut.containing(time);
+        long start = bp.start().toEpochMilli();
+        if (kept.contains(start)) {
+            return null;
+        }
+        return rebuilt.computeIfAbsent(start, s -> PeriodState.of(s, bp.end().toEpochMilli()));
+    }
+
+    /**
+     * The anomalies of the {@code old} periods move to the {@code rebuilt} period that holds their
+     * identity; those whose identity is gone are resolved, finally, and dropped.
+     */
+    private void carryAnomalies(MeterKey key, List<PeriodState> old, Map<Long, PeriodState> rebuilt, long watermark)
+            throws Exception {
         List<String> ids = new ArrayList<>();
         for (String k : state.anomalies.keys()) {
             ids.add(k);
         }
+        List<PeriodState> cut = List.copyOf(rebuilt.values());
         for (String k : ids) {
             AnomalyKey id = AnomalyKey.decode(k);
-            AnomalyState s = state.anomalies.get(k);
-            PeriodState p = Periods.holding(old, id.start());
-            if (p == null || s == null) {
+            PeriodState from = Periods.holding(old, id.start());
+            if (from == null) {
+                continue; // an anomaly of a kept period
+            }
+            PeriodState to = ofPeriod(id.type()) ? rebuilt.get(id.start()) : Periods.holding(cut, id.start());
+            if (to != null) {
+                if (id.type().isLeak()) {
+                    to.markAnomaly(id.type());
+                } else {
+                    to.addSignal(id.type(), id.start());
+                }
                 continue;
             }
-            emitter.emit(key, id, s.signalEnd, p, s.resolved(id.type()), true, watermark);
+            AnomalyState s = state.anomalies.get(k);
+            if (s != null) {
+                emitter.emit(key, id, s.signalEnd, from, s.resolved(id.type()), true, watermark);
+            }
+            if (Periods.holding(cut, id.start()) == null) {
+                state.anomalies.remove(k);
+            }
+            // Otherwise its resolved state stays, released with the period that holds its start, so
+            // that a later cut that gives the identity back goes on with the next revision.
         }
+    }
+
+    /** Whether anomalies of {@code type} are a period's (their identity is the period's start). */
+    private static boolean ofPeriod(AnomalyType type) {
+        return type.isLeak() || type == AnomalyType.UPSELL_OPPORTUNITY;
     }
 
     /** Folds the hours a tick at {@code now} has matured into a rebuilt period's running figures. */

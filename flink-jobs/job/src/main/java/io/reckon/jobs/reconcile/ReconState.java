@@ -32,6 +32,7 @@ final class ReconState {
     static final String ANOMALIES = "anomalies";
     static final String INVOICE_LINES = "invoice-lines";
     static final String ANCHOR_DAY = "anchor-day";
+    static final String PERIOD_CUT = "period-cut";
     static final String FIRST_SEEN = "first-seen";
     static final String USAGE_COPIES = "usage-copies";
     static final String REPORT_COPIES = "report-copies";
@@ -61,8 +62,8 @@ final class ReconState {
     final MapState<String, AnomalyState> anomalies;
     /** Invoice lines by line_id. */
     final MapState<String, InvoiceLineState> lines;
-    /** The billing anchor day the key's periods are cut with. */
-    final ValueState<Integer> anchor;
+    /** The cut the key's periods were made with: {@link #ANCHOR_DAY} or {@link #PERIOD_CUT}. */
+    final KeyCut cut;
     /** Earliest event time of the key's usage: before it, history is unknown, not zero. */
     final ValueState<Long> firstSeen;
     /** Deduplication: the copies of each usage event_id, an entry each (the layout for RocksDB). */
@@ -112,7 +113,10 @@ final class ReconState {
                 new MapStateDescriptor<>(ANOMALIES, Types.STRING, TypeInformation.of(AnomalyState.class)));
         lines = rc.getMapState(
                 new MapStateDescriptor<>(INVOICE_LINES, Types.STRING, TypeInformation.of(InvoiceLineState.class)));
-        anchor = rc.getState(new ValueStateDescriptor<>(ANCHOR_DAY, Types.INT));
+        cut = new KeyCut(
+                rc.getState(new ValueStateDescriptor<>(ANCHOR_DAY, Types.INT)),
+                rc.getState(
+                        new ValueStateDescriptor<>(PERIOD_CUT, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO)));
         firstSeen = rc.getState(new ValueStateDescriptor<>(FIRST_SEEN, Types.LONG));
         usageCopies = rc.getMapState(
                 new MapStateDescriptor<>(USAGE_COPIES, Types.STRING, TypeInformation.of(IdCopies.class)));

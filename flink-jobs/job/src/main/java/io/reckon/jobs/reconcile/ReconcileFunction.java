@@ -9,6 +9,7 @@ import io.reckon.jobs.records.ForecastRecord;
 import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
+import io.reckon.pricing.PeriodCut;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -173,7 +174,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
     @Override
     public void processBroadcastElement(ContractEvent c, Context ctx, Collector<AnomalyRecord> out) throws Exception {
         if (!parts.combiner.isEmpty()) {
-            // Combined records were admitted under the anchor days of the contracts known then.
+            // Combined records were admitted under the period cuts of the contracts known then.
             throw new IllegalStateException("combined records must be written before a contract arrives");
         }
         parts.contracts.load(ctx.getBroadcastState(CONTRACTS));
@@ -198,12 +199,12 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
             return;
         }
         MeterKey key = MeterKey.of(e, streamKey);
-        int anchorDay = parts.combiner.anchorOf(streamKey);
-        if (anchorDay < 0) {
+        PeriodCut cut = parts.combiner.cutOf(streamKey);
+        if (cut == null) {
             parts.combiner.flush(streamKey);
-            anchorDay = anchorFor(key, timers);
+            cut = cutFor(key, timers);
         }
-        parts.intake.record(key, streamKey, e, anchorDay, timers);
+        parts.intake.record(key, streamKey, e, cut, timers);
         afterUpgrade(streamKey, timers);
     }
 
@@ -214,7 +215,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
         parts.combiner.flush(streamKey);
         MeterKey key = MeterKey.of(e, streamKey);
-        parts.lineIntake.record(key, e, anchorFor(key, timers), timers);
+        parts.lineIntake.record(key, e, cutFor(key, timers), timers);
     }
 
     @Override
@@ -241,8 +242,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         ticksEvaluated.inc();
         MeterKey key = MeterKey.of(streamKey);
         List<PeriodState> live = parts.periods.all();
-        if (!live.isEmpty()
-                && parts.rebucketing.ensure(key, parts.contracts.anchorDay(key.accountId()), timestamp, timers)) {
+        if (!live.isEmpty() && parts.rebucketing.ensure(key, parts.contracts.cut(key.accountId()), timestamp, timers)) {
             live = parts.periods.all();
         }
         parts.ticks.onTimer(key, live, timestamp, timers);
@@ -366,8 +366,8 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         }
     }
 
-    private int anchorFor(MeterKey key, TimerService timers) throws Exception {
-        int wanted = parts.contracts.anchorDay(key.accountId());
+    private PeriodCut cutFor(MeterKey key, TimerService timers) throws Exception {
+        PeriodCut wanted = parts.contracts.cut(key.accountId());
         parts.rebucketing.ensure(key, wanted, timers.currentWatermark(), timers);
         return wanted;
     }

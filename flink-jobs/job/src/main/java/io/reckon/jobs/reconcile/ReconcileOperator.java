@@ -24,7 +24,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <ul>
  *   <li>the moments when the combined records are written into keyed state: before a watermark
  *       advances the timers, so every tick reads complete hours and periods; before a contract is
- *       applied, since the records were admitted under the anchor days known until then; before a
+ *       applied, since the records were admitted under the period cuts known until then; before a
  *       checkpoint barrier ({@code prepareSnapshotPreBarrier}), so a checkpoint holds every record
  *       before it; when the input ends, and when {@link RecordCombiner#MAX_HOURS} hours are held;
  *   <li>after a contract arrives once evaluations may have been made, every key of its account is

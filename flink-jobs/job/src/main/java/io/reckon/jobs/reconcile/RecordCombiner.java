@@ -2,6 +2,7 @@ package io.reckon.jobs.reconcile;
 
 import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 
+import io.reckon.pricing.PeriodCut;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,10 +47,10 @@ final class RecordCombiner {
         this.byKey = enabled ? new LinkedHashMap<>() : null;
     }
 
-    /** The anchor day the key's combined records were admitted under, or -1 when it has none. */
-    int anchorOf(String streamKey) {
+    /** The cut the key's combined records were admitted under, or null when it has none. */
+    PeriodCut cutOf(String streamKey) {
         CombinedRecords pending = byKey == null ? null : byKey.get(streamKey);
-        return pending == null ? -1 : pending.anchorDay;
+        return pending == null ? null : pending.cut;
     }
 
     /**
@@ -62,7 +63,7 @@ final class RecordCombiner {
             boolean usage,
             long time,
             BigDecimal quantity,
-            int anchorDay,
+            PeriodCut cut,
             TimerService timers)
             throws Exception {
         long hour = Ledger.floorHour(time);
@@ -74,12 +75,12 @@ final class RecordCombiner {
         CombinedRecords pending = byKey.get(streamKey);
         CombinedRecords.Hour h = pending == null ? null : pending.hour(hour);
         if (h == null) {
-            long start = periods.startOf(time, anchorDay);
+            long start = periods.startOf(time, cut);
             CombinedRecords.Period period = pending == null ? null : pending.period(start);
             if (period == null) {
                 PeriodState p = periods.get(start);
                 if (p == null) {
-                    p = periods.create(time, anchorDay, watermark, timers);
+                    p = periods.create(time, cut, watermark, timers);
                 }
                 if (p == null || p.finalized) {
                     // Not reached while the allowed lateness is not negative: an open hour's period is
@@ -88,7 +89,7 @@ final class RecordCombiner {
                     return false;
                 }
                 if (pending == null) {
-                    pending = new CombinedRecords(key, anchorDay);
+                    pending = new CombinedRecords(key, cut);
                     byKey.put(streamKey, pending);
                 }
                 period = pending.addPeriod(p);

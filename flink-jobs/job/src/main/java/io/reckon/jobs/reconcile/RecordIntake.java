@@ -5,6 +5,7 @@ import static io.reckon.jobs.reconcile.ReconSettings.HOUR_MS;
 import io.reckon.jobs.JobCounters;
 import io.reckon.jobs.reconcile.checks.SeasonalBaseline;
 import io.reckon.jobs.records.MeterEvent;
+import io.reckon.pricing.PeriodCut;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -76,10 +77,10 @@ final class RecordIntake {
         return late.get(kind);
     }
 
-    /** A usage or reported record of {@code key}, whose periods are cut with {@code anchorDay}. */
-    void record(MeterKey key, String streamKey, MeterEvent e, int anchorDay, TimerService timers) throws Exception {
+    /** A usage or reported record of {@code key}, whose periods are cut with {@code cut}. */
+    void record(MeterKey key, String streamKey, MeterEvent e, PeriodCut cut, TimerService timers) throws Exception {
         long watermark = timers.currentWatermark();
-        long start = periods.startOf(e.eventTime, anchorDay);
+        long start = periods.startOf(e.eventTime, cut);
         if (periods.releaseAt(periods.lastEnd()) <= watermark && periods.get(start) == null) {
             rejections.record(e, tooLate(e, watermark));
             return;
@@ -94,14 +95,14 @@ final class RecordIntake {
                 if (e.summary) {
                     // Not combined: a summary counts apart under the count aggregation.
                     combiner.flush(streamKey);
-                    apply(key, e, List.of(Change.addSummary(e.eventTime, e.quantity)), anchorDay, timers);
-                } else if (!combiner.add(key, streamKey, usage, e.eventTime, e.quantity, anchorDay, timers)) {
-                    apply(key, e, List.of(Change.add(e.eventTime, e.quantity)), anchorDay, timers);
+                    apply(key, e, List.of(Change.addSummary(e.eventTime, e.quantity)), cut, timers);
+                } else if (!combiner.add(key, streamKey, usage, e.eventTime, e.quantity, cut, timers)) {
+                    apply(key, e, List.of(Change.add(e.eventTime, e.quantity)), cut, timers);
                 }
             }
             case CHANGED -> {
                 combiner.flush(streamKey);
-                apply(key, e, a.changes(), anchorDay, timers);
+                apply(key, e, a.changes(), cut, timers);
                 duplicates.get(e.kind).add(duplicatesAdded(a.changes()));
             }
         }
@@ -125,15 +126,15 @@ final class RecordIntake {
      * Applies what record {@code e} changes, each change in its own period, and marks what became
      * stale. The record is late when its own period is final.
      */
-    private void apply(MeterKey key, MeterEvent e, List<Change> changes, int anchorDay, TimerService timers)
+    private void apply(MeterKey key, MeterEvent e, List<Change> changes, PeriodCut cut, TimerService timers)
             throws Exception {
         boolean usage = e.kind == MeterEvent.Kind.USAGE;
         long watermark = timers.currentWatermark();
         boolean lateCounted = false;
         for (Change c : changes) {
-            PeriodState p = periods.containing(c.time(), anchorDay);
+            PeriodState p = periods.containing(c.time(), cut);
             if (p == null) {
-                p = periods.create(c.time(), anchorDay, watermark, timers);
+                p = periods.create(c.time(), cut, watermark, timers);
                 if (p == null) {
                     continue; // a copy of a released period; its id would have been swept
                 }
@@ -146,7 +147,7 @@ final class RecordIntake {
             if (hour + HOUR_MS <= watermark) {
                 // Its hour already closed: it is judged again, and its rollup row rewritten now.
                 boolean emptiness = usage && bucket.usage.count == (c.sign() > 0 ? 1 : 0);
-                dirt.hourChanged(p, hour, emptiness);
+                dirt.hourChanged(p, hour, emptiness, cut);
                 rollups.emit(key, p, hour, bucket);
             }
             if (p.finalized) {

@@ -60,7 +60,7 @@ final class Retention {
         lines.release(p);
         periods.remove(p.start);
         // The next period accepts records until its own release; its baselines read into this one.
-        periods.startOf(p.end, p.anchorDay);
+        periods.startOf(p.end, periods.keyCut());
         long hoursGoAt = periods.releaseAt(periods.lastEnd()) + RETIREMENT_OFFSET_MS;
         retire(p.start, p.end, hoursGoAt);
         timers.registerEventTimeTimer(hoursGoAt);
@@ -75,9 +75,9 @@ final class Retention {
             reportIds.sweep(p.end);
             summaries.sweep(p.end);
         }
-        // A key that holds no period keeps no anchor (its next period writes it again, Periods.create).
+        // A key that holds no period keeps no cut (its next period writes it again, Periods.create).
         if (periods.isEmpty()) {
-            state.anchor.clear();
+            state.cut.clear();
         }
     }
 

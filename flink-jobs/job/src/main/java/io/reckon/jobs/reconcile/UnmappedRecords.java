@@ -17,7 +17,7 @@ final class UnmappedRecords {
     /** The reason of a row whose period a contract version that came later prices. */
     static final String PRICED = "priced";
 
-    /** The reason of a row whose period no longer exists: the key's periods were cut with another anchor day. */
+    /** The reason of a row whose period no longer exists: the key's periods were cut anew (an anchor day moved). */
     static final String CUT_ANEW = "cut_anew";
 
     private final ReconOutputs outputs;

@@ -164,7 +164,7 @@ class ArrivalOrderPropertyTest {
     /**
      * {@code other} ends with the final anomalies of {@code ordered} (which finds some), all final, no
      * record refused, late records coalesced (one revision per anomaly per evaluation in both), and no
-     * anomaly's {@code final} going back in either.
+     * anomaly's {@code final} going back nor its revisions out of order in either.
      */
     static void assertSameFinalAnomalies(OperatorRun.Result ordered, OperatorRun.Result other, String run) {
         FinalAnomalies expected = new FinalAnomalies(ordered.anomalies());
@@ -175,6 +175,8 @@ class ArrivalOrderPropertyTest {
         assertThat(actual.allFinal()).isTrue();
         assertThat(actual.finalityReversals()).as(run).isEmpty();
         assertThat(expected.finalityReversals()).isEmpty();
+        assertThat(actual.revisionsOutOfOrder()).as(run).isEmpty();
+        assertThat(expected.revisionsOutOfOrder()).isEmpty();
         assertThat(actual.mostRevisionsPerEvaluation()).isEqualTo(1);
         assertThat(expected.mostRevisionsPerEvaluation()).isEqualTo(1);
         assertThat(other.rejected()).as("no record is refused").isEmpty();

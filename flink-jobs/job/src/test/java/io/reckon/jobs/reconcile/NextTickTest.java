@@ -34,8 +34,8 @@ class NextTickTest {
             @ForAll @IntRange(min = 0, max = 31 * 24 + 1) int tickHour,
             @ForAll boolean previousInState,
             @ForAll @IntRange(min = -1, max = 12 * 7 * 24) int firstSeenHour) {
-        PeriodState feb = PeriodState.of(FEB, MAR, 1);
-        PeriodState mar = PeriodState.of(MAR, APR, 1);
+        PeriodState feb = PeriodState.of(FEB, MAR);
+        PeriodState mar = PeriodState.of(MAR, APR);
         SplittableRandom r = new SplittableRandom(seed);
         for (PeriodState p : List.of(feb, mar)) {
             for (int i = 0; i < p.hours(); i++) {

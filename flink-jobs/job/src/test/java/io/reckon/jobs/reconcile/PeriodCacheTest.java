@@ -128,7 +128,7 @@ class PeriodCacheTest {
     }
 
     private static PeriodState period(int start, int version) {
-        PeriodState p = PeriodState.of(start * 1_000L, start * 1_000L + 1_000L, 1);
+        PeriodState p = PeriodState.of(start * 1_000L, start * 1_000L + 1_000L);
         p.maturedBefore = version;
         return p;
     }
@@ -143,12 +143,17 @@ class PeriodCacheTest {
         final Map<String, InMemoryState.OfMap<Long, PeriodState>> maps = new TreeMap<>();
         final Map<String, InMemoryState.OfValue<long[]>> indexes = new TreeMap<>();
         final Map<String, InMemoryState.OfValue<Integer>> anchors = new TreeMap<>();
+        final Map<String, InMemoryState.OfValue<long[]>> cuts = new TreeMap<>();
 
         Periods periods() {
             return new Periods(
                     keyed(MapState.class, k -> maps.computeIfAbsent(k, x -> new InMemoryState.OfMap<>())),
                     keyed(ValueState.class, k -> indexes.computeIfAbsent(k, x -> new InMemoryState.OfValue<>())),
-                    keyed(ValueState.class, k -> anchors.computeIfAbsent(k, x -> new InMemoryState.OfValue<>())),
+                    new KeyCut(
+                            keyed(
+                                    ValueState.class,
+                                    k -> anchors.computeIfAbsent(k, x -> new InMemoryState.OfValue<>())),
+                            keyed(ValueState.class, k -> cuts.computeIfAbsent(k, x -> new InMemoryState.OfValue<>()))),
                     ReconSettings.defaults(),
                     new LegacyLayout(null));
         }

@@ -10,7 +10,7 @@ class PeriodDayTotalsTest {
 
     private static final long DAY = UsageDetector.DAY_MS;
 
-    private final PeriodState p = PeriodState.of(0L, 31 * DAY, 1);
+    private final PeriodState p = PeriodState.of(0L, 31 * DAY);
 
     @Test
     void aChangedHourMakesOnlyItsOwnDayStale() {

@@ -95,7 +95,7 @@ class PeriodStateSerializerTest {
 
     @Test
     void aClosedPeriodOfABusyKeyTakesAFractionOfItsPojoBytes() throws IOException {
-        PeriodState p = PeriodState.of(1_767_225_600_000L, 1_767_225_600_000L + 31 * 24 * HOUR_MS, 1);
+        PeriodState p = PeriodState.of(1_767_225_600_000L, 1_767_225_600_000L + 31 * 24 * HOUR_MS);
         for (long h = p.start; h < p.end; h += HOUR_MS) {
             p.markHour(h, true, true);
             p.markHour(h, false, true);
@@ -188,6 +188,7 @@ class PeriodStateSerializerTest {
         p.usage = agg(2, "5", "0");
         p.unmappedUsage = 3;
         p.unmappedReported = 0;
+        p.unmappedLines = 0; // the layout before the split had no count of lines
         p.unmappedRow = false;
         byte[] split = bytes(SERIALIZER, p);
         p.unmappedReported = 5;
@@ -234,7 +235,6 @@ class PeriodStateSerializerTest {
         PeriodState p = new PeriodState();
         p.start = r.nextInt(4) == 0 ? r.nextLong() : 1_700_000_000_000L + r.nextInt(1_000_000) * HOUR_MS;
         p.end = r.nextInt(8) == 0 ? r.nextLong() : p.start + (28 + r.nextInt(4)) * 24 * HOUR_MS;
-        p.anchorDay = r.nextInt(8) == 0 ? r.nextInt() : 1 + r.nextInt(28);
         p.usage = anyAgg(r);
         p.maturedUsage = anyAgg(r);
         p.reported = anyAgg(r);

@@ -90,6 +90,9 @@ class SpecOracleTest {
 
         List<String> expected = oracle.standing(records);
         List<String> actual = new FinalAnomalies(leaks(run.anomalies())).standing();
+        assertThat(new FinalAnomalies(run.anomalies()).revisionsOutOfOrder())
+                .as(delivery + " delivery, contracts first: " + contractsFirst)
+                .isEmpty();
         // Most scenarios hold leaks (checked over the whole run below); one whose periods are all
         // unmapped holds none, and then the job must find none either.
         Statistics.label("the spec finds leaks").collect(!expected.isEmpty());

@@ -26,6 +26,7 @@ public final class FinalAnomalies {
     private final Map<String, Integer> revisionsById = new TreeMap<>();
     private int mostPerEvaluation;
     private final List<String> finalityReversals = new ArrayList<>();
+    private final List<String> revisionsOutOfOrder = new ArrayList<>();
 
     public FinalAnomalies(List<AnomalyRecord> revisions) {
         Map<String, Integer> perEvaluation = new HashMap<>();
@@ -37,6 +38,10 @@ public final class FinalAnomalies {
                 finalityReversals.add("revision " + r.revision + " not final after a final one: " + line(r));
             }
             AnomalyRecord before = last.get(r.anomalyId);
+            if (r.revision != (before == null ? 1 : before.revision + 1)) {
+                revisionsOutOfOrder.add("revision " + r.revision + " after "
+                        + (before == null ? "none" : before.revision) + ": " + line(r));
+            }
             if (before == null || r.revision > before.revision) {
                 last.put(r.anomalyId, r);
             }
@@ -61,6 +66,14 @@ public final class FinalAnomalies {
      */
     public List<String> finalityReversals() {
         return finalityReversals;
+    }
+
+    /**
+     * The revisions that do not follow their anomaly's previous one by one (revision 1 first): a
+     * consumer that keeps the highest revision would miss them.
+     */
+    public List<String> revisionsOutOfOrder() {
+        return revisionsOutOfOrder;
     }
 
     public int revisions() {

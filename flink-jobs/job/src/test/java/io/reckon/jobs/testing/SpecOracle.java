@@ -66,12 +66,8 @@ public final class SpecOracle {
             if (vs == null) {
                 continue; // no contract: unmapped, counted elsewhere, never priced
             }
-            // The anchor day of the latest version cuts every period (the spec is silent; docs/reconciliation.md).
-            int anchor = vs.stream()
-                    .max(Comparator.comparingInt(Version::version))
-                    .orElseThrow()
-                    .anchorDay();
-            long start = periodStart(e.kind == MeterEvent.Kind.INVOICE_LINE ? e.periodStart : e.eventTime, anchor);
+            long[] period = period(e.accountId, e.kind == MeterEvent.Kind.INVOICE_LINE ? e.periodStart : e.eventTime);
+            long start = period[0];
             Version v = applying(e.accountId, start);
             Terms terms = v == null ? null : v.meters().get(e.meter);
             if (terms == null) {
@@ -82,7 +78,7 @@ public final class SpecOracle {
             }
             periods.computeIfAbsent(
                             e.accountId + "|" + e.meter + "|" + start,
-                            k -> new Figures(e.accountId, e.meter, start, nextStart(start, anchor), v, terms))
+                            k -> new Figures(e.accountId, e.meter, start, period[1], v, terms))
                     .add(e);
         }
         return periods.values().stream().map(Figures::period).toList();
@@ -130,19 +126,44 @@ public final class SpecOracle {
         return out;
     }
 
-    static long periodStart(long t, int anchorDay) {
+    /**
+     * The period [start, end) of the account holding {@code t}, by walking forward (docs/reconciliation.md;
+     * the spec is silent on an anchor day that changes): each period ends on the next date that is the
+     * anchor day of the version applying at its start, the first version's before any applies. The walk
+     * begins in calendar months of the first version's day, well before any version.
+     */
+    private long[] period(String account, long t) {
+        List<Version> vs = versions.get(account);
+        Version first = vs.stream()
+                .min(Comparator.comparingLong(Version::effectiveFrom))
+                .orElseThrow();
+        int firstDay = applying(account, first.effectiveFrom()).anchorDay();
+        long start = monthStart(Math.min(t, first.effectiveFrom()) - 62L * 86_400_000L, firstDay);
+        while (true) {
+            Version v = applying(account, start);
+            long end = nextDate(start, v == null ? firstDay : v.anchorDay());
+            if (t < end) {
+                return new long[] {start, end};
+            }
+            start = end;
+        }
+    }
+
+    /** The start of the calendar month of {@code anchorDay} holding {@code t}. */
+    private static long monthStart(long t, int anchorDay) {
         ZonedDateTime at = Instant.ofEpochMilli(t).atZone(ZoneOffset.UTC);
         ZonedDateTime start = at.withDayOfMonth(anchorDay).toLocalDate().atStartOfDay(ZoneOffset.UTC);
         return (start.isAfter(at) ? start.minusMonths(1) : start).toInstant().toEpochMilli();
     }
 
-    static long nextStart(long start, int anchorDay) {
-        return Instant.ofEpochMilli(start)
-                .atZone(ZoneOffset.UTC)
-                .plusMonths(1)
-                .withDayOfMonth(anchorDay)
-                .toInstant()
-                .toEpochMilli();
+    /** The first midnight after {@code t} that falls on day {@code anchorDay} of its month. */
+    private static long nextDate(long t, int anchorDay) {
+        ZonedDateTime day =
+                Instant.ofEpochMilli(t).atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC);
+        do {
+            day = day.plusDays(1);
+        } while (day.getDayOfMonth() != anchorDay);
+        return day.toInstant().toEpochMilli();
     }
 
     /** What one (account, meter, period) holds, and its anomalies by section 4. */
