@@ -133,12 +133,6 @@ final class PeriodCache {
             written.remove(start);
         }
 
-        void clear() {
-            for (Long start : new ArrayList<>(periods.keySet())) {
-                remove(start);
-            }
-        }
-
         boolean changed() {
             return startsChanged || !written.isEmpty() || !removed.isEmpty();
         }

@@ -177,16 +177,6 @@ final class PeriodStore {
         startIndex.update(next);
     }
 
-    /** Removes every period (re-bucketing cuts them anew). */
-    void clear() throws Exception {
-        if (cache.active()) {
-            cached().clear();
-            return;
-        }
-        byStart.clear();
-        startIndex.clear();
-    }
-
     /** Indexes a period written by re-bucketing. */
     void add(PeriodState p) throws Exception {
         if (cache.active()) {

@@ -117,11 +117,6 @@ final class Periods {
         store.remove(start);
     }
 
-    /** Removes every period (re-bucketing cuts them anew). */
-    void clear() throws Exception {
-        store.clear();
-    }
-
     /** Writes a new period with its index entry (re-bucketing, a period's creation). */
     void add(PeriodState p) throws Exception {
         store.add(p);

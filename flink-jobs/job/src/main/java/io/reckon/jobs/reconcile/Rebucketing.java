@@ -21,7 +21,7 @@ import org.apache.flink.streaming.api.TimerService;
  * identity still exists: a period anomaly in the new period that starts where its period did, a signal
  * in the new period holding its first hour. The others get a last, final revision with status {@code
  * resolved}: their identities no longer exist (their state stays while a period holds their start, so
- * that revisions never start again at 1). What the rebuilt periods counted as unmapped is taken
+ * that a later cut that gives the identity back goes on with the next revision). What the rebuilt periods counted as unmapped is taken
  * back ({@link UnmappedRecords}). The rebuilt periods are judged and evaluated afresh at the next tick,
  * the kept ones as every period is when a contract arrives.
  */

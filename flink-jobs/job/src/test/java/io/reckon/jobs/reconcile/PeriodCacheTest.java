@@ -28,7 +28,7 @@ class PeriodCacheTest {
 
     private static final String[] KEYS = {"acct-1|api_calls", "acct-1|storage", "acct-2|api_calls"};
 
-    sealed interface Op permits Add, Update, Remove, Clear, Read, WriteHeld {}
+    sealed interface Op permits Add, Update, Remove, Read, WriteHeld {}
 
     /** The key that becomes current, then a new period at {@code start} (Rebucketing, a record). */
     record Add(int key, int start) implements Op {}
@@ -37,8 +37,6 @@ class PeriodCacheTest {
     record Update(int key, int start) implements Op {}
 
     record Remove(int key, int start) implements Op {}
-
-    record Clear(int key) implements Op {}
 
     /** Every read: the period at {@code start}, whether it exists, all of them, whether there are any. */
     record Read(int key, int start) implements Op {}
@@ -54,7 +52,6 @@ class PeriodCacheTest {
                         Tuple.of(4, Combinators.combine(key, start).as(Add::new)),
                         Tuple.of(6, Combinators.combine(key, start).as(Update::new)),
                         Tuple.of(3, Combinators.combine(key, start).as(Remove::new)),
-                        Tuple.of(1, key.map(Clear::new)),
                         Tuple.of(6, Combinators.combine(key, start).as(Read::new)),
                         Tuple.of(1, Arbitraries.just(new WriteHeld())))
                 .list()
@@ -106,9 +103,6 @@ class PeriodCacheTest {
         } else if (op instanceof Remove r) {
             state.current = KEYS[r.key()];
             periods.remove(r.start());
-        } else if (op instanceof Clear c) {
-            state.current = KEYS[c.key()];
-            periods.clear();
         } else if (op instanceof Read r) {
             state.current = KEYS[r.key()];
             read.add(describe(periods.get(r.start())));
