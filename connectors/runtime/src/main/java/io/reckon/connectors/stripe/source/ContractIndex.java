@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * Maps Stripe's ids to Reckon's (account, meter) through the contracts: {@code stripe_customer_id}
  * gives the account, a meter's {@code stripe_price_id} or {@code stripe_meter_id} gives the meter.
  * Every version of an account's contract counts (an invoice of March may bill a price that the April
- * version no longer names); the billing anchor day is the latest version's.
+ * version no longer names), and so does every version's billing anchor day (a version may move it).
  *
  * <pre>{@code
  * ContractIndex index = ContractIndex.of(contracts);
@@ -28,9 +28,18 @@ import java.util.TreeSet;
  */
 public final class ContractIndex {
 
-    /** A (Stripe customer, Stripe meter) whose hourly summaries are polled, and where they map to. */
+    /**
+     * A (Stripe customer, Stripe meter) whose hourly summaries are polled, and where they map to.
+     *
+     * @param anchorDays the billing anchor days of the account's versions: its periods end on these days
+     */
     public record SummaryTarget(
-            String customerId, String stripeMeterId, String accountId, String meter, int anchorDay) {}
+            String customerId, String stripeMeterId, String accountId, String meter, Set<Integer> anchorDays) {
+
+        public SummaryTarget {
+            anchorDays = Set.copyOf(anchorDays);
+        }
+    }
 
     private final Map<String, Set<String>> accountsByCustomer;
     private final Map<String, Map<String, String>> meterByPrice;
@@ -57,7 +66,11 @@ public final class ContractIndex {
         Map<String, Map<String, String>> byPrice = new HashMap<>();
         Map<String, Map<String, String>> byMeter = new HashMap<>();
         Map<String, Contract> latest = new TreeMap<>();
+        Map<String, Set<Integer>> anchorDays = new HashMap<>();
         for (Contract c : contracts) {
+            anchorDays
+                    .computeIfAbsent(c.getAccountId(), k -> new TreeSet<>())
+                    .add(c.getBillingAnchorDay() == null ? 1 : c.getBillingAnchorDay());
             if (c.getStripeCustomerId() != null && !c.getStripeCustomerId().isBlank()) {
                 accounts.computeIfAbsent(c.getStripeCustomerId(), k -> new TreeSet<>())
                         .add(c.getAccountId());
@@ -80,11 +93,11 @@ public final class ContractIndex {
             if (customer == null || customer.isBlank() || accounts.get(customer).size() != 1) {
                 continue;
             }
-            int anchor = c.getBillingAnchorDay() == null ? 1 : c.getBillingAnchorDay();
+            Set<Integer> anchors = anchorDays.get(c.getAccountId());
             byMeter.getOrDefault(c.getAccountId(), Map.of())
                     .forEach((stripeMeter, meter) -> targets.putIfAbsent(
                             customer + " " + stripeMeter,
-                            new SummaryTarget(customer, stripeMeter, c.getAccountId(), meter, anchor)));
+                            new SummaryTarget(customer, stripeMeter, c.getAccountId(), meter, anchors)));
         }
         List<SummaryTarget> sorted = new ArrayList<>(targets.values());
         sorted.sort(Comparator.comparing(SummaryTarget::customerId).thenComparing(SummaryTarget::stripeMeterId));

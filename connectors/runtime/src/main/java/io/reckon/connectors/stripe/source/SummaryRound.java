@@ -3,6 +3,7 @@ package io.reckon.connectors.stripe.source;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
@@ -45,11 +46,11 @@ final class SummaryRound {
     private int next;
     private int taken = -1;
 
-    /** @param periods billing periods read back per target ({@link SummaryWindow#of(int, Instant, int)}) */
+    /** @param periods billing periods read back per target ({@link SummaryWindow#of(Collection, Instant, int)}) */
     SummaryRound(List<ContractIndex.SummaryTarget> targets, Instant now, int periods) {
         this.targets = List.copyOf(targets);
         this.windows = this.targets.stream()
-                .map(t -> SummaryWindow.of(t.anchorDay(), now, periods))
+                .map(t -> SummaryWindow.of(t.anchorDays(), now, periods))
                 .toList();
     }
 

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 
 /**
  * The hours whose meter event summaries are polled for one contract: from the start of the billing
@@ -42,6 +43,29 @@ public record SummaryWindow(Instant start, Instant end) {
                 open.minusMonths(periods - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant end = now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
         return new SummaryWindow(start, end);
+    }
+
+    /**
+     * The window of an account whose versions name {@code anchorDays}: the earliest of their windows.
+     * The reconciliation cuts such an account's periods walking forward (each ends on the next anchor
+     * day of the version applying at its start), so its open period starts on one of these days and
+     * each earlier period is at most a month long: the window of the day the open period starts on
+     * holds the periods wanted, and the earliest window holds that one.
+     *
+     * @throws IllegalArgumentException when {@code anchorDays} is empty or holds a day outside 1..28
+     */
+    public static SummaryWindow of(Collection<Integer> anchorDays, Instant now, int periods) {
+        if (anchorDays.isEmpty()) {
+            throw new IllegalArgumentException("no billing anchor day");
+        }
+        SummaryWindow earliest = null;
+        for (int day : anchorDays) {
+            SummaryWindow w = of(day, now, periods);
+            if (earliest == null || w.start().isBefore(earliest.start())) {
+                earliest = w;
+            }
+        }
+        return earliest;
     }
 
     /**

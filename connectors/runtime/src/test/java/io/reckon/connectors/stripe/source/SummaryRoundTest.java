@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SummaryRoundTest {
@@ -15,7 +16,7 @@ class SummaryRoundTest {
     private static final long FEB_15 = Instant.parse("2026-02-15T00:00:00Z").getEpochSecond();
 
     private static ContractIndex.SummaryTarget target(String customer, int anchor) {
-        return new ContractIndex.SummaryTarget(customer, "mtr_api", "acct_" + customer, "api_calls", anchor);
+        return new ContractIndex.SummaryTarget(customer, "mtr_api", "acct_" + customer, "api_calls", Set.of(anchor));
     }
 
     @Test
