@@ -3,8 +3,8 @@ package io.reckon.pricing;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * How an account's time is cut into billing periods when its contract versions may name different
@@ -51,30 +51,32 @@ public final class PeriodCut {
         return MONTHLY[anchorDay];
     }
 
-    /** The cut of an account's versions; calendar months from the default day without any. */
+    /**
+     * The cut of an account's versions; calendar months from the default day without any. One sort and
+     * one pass over the versions by effective_from: the version applying at a time is the highest
+     * version effective by then, a running maximum (an account may hold thousands of versions).
+     */
     public static PeriodCut of(ContractHistory history) {
-        TreeSet<Instant> changes = new TreeSet<>();
-        for (ContractVersion v : history.versions()) {
-            changes.add(v.effectiveFrom());
-        }
-        if (changes.isEmpty()) {
+        List<ContractVersion> byFrom = new ArrayList<>(history.versions());
+        if (byFrom.isEmpty()) {
             return monthly(ContractVersion.DEFAULT_BILLING_ANCHOR_DAY);
         }
+        int firstDay = byFrom.get(0).billingAnchorDay();
+        if (byFrom.stream().allMatch(v -> v.billingAnchorDay() == firstDay)) {
+            return monthly(firstDay); // the common case, without a sort
+        }
+        byFrom.sort(Comparator.comparing(ContractVersion::effectiveFrom));
         List<long[]> segments = new ArrayList<>();
-        segments.add(new long[] {Long.MIN_VALUE, anchorAt(history, changes.pollFirst())});
-        for (Instant c : changes) {
-            int wanted = anchorAt(history, c);
-            long[] last = segments.get(segments.size() - 1);
-            long at = c.toEpochMilli();
-            if (at <= last[0]) {
-                // Another change before the last segment's first boundary: the version applying at
-                // that boundary is this one.
-                last[1] = wanted;
-                if (wanted == segments.get(segments.size() - 2)[1]) {
-                    segments.remove(segments.size() - 1);
-                }
-            } else if (wanted != last[1]) {
-                segments.add(new long[] {boundaryAtOrAfter(at, (int) last[1]), wanted});
+        ContractVersion applying = null;
+        for (int i = 0; i < byFrom.size(); i++) {
+            ContractVersion v = byFrom.get(i);
+            if (applying == null || v.version() > applying.version()) {
+                applying = v;
+            }
+            boolean lastAtThisTime =
+                    i + 1 == byFrom.size() || !byFrom.get(i + 1).effectiveFrom().equals(v.effectiveFrom());
+            if (lastAtThisTime) {
+                change(segments, v.effectiveFrom().toEpochMilli(), applying.billingAnchorDay());
             }
         }
         if (segments.size() == 1) {
@@ -89,8 +91,27 @@ public final class PeriodCut {
         return new PeriodCut(from, anchor);
     }
 
-    private static int anchorAt(ContractHistory history, Instant t) {
-        return history.applicableTo(t).orElseThrow().billingAnchorDay();
+    /**
+     * From {@code at} on, {@code wanted} is the anchor day of the applying version: the first segment
+     * (from the beginning of time) when there is none yet, else a segment from the first period boundary
+     * at or after {@code at}.
+     */
+    private static void change(List<long[]> segments, long at, int wanted) {
+        if (segments.isEmpty()) {
+            segments.add(new long[] {Long.MIN_VALUE, wanted});
+            return;
+        }
+        long[] last = segments.get(segments.size() - 1);
+        if (at <= last[0]) {
+            // Another change before the last segment's first boundary: the version applying at that
+            // boundary is this one.
+            last[1] = wanted;
+            if (wanted == segments.get(segments.size() - 2)[1]) {
+                segments.remove(segments.size() - 1);
+            }
+        } else if (wanted != last[1]) {
+            segments.add(new long[] {boundaryAtOrAfter(at, (int) last[1]), wanted});
+        }
     }
 
     /** The first instant at or after {@code t} that starts a calendar-month period of {@code day}. */

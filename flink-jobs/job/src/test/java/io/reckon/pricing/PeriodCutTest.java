@@ -104,6 +104,26 @@ class PeriodCutTest {
     }
 
     @Test
+    void twentyThousandVersionsAreCutInOnePass() {
+        // A version a day from 2026 on, each moving the anchor: 1, 2, ..., 28, 1, 2, ...
+        List<ContractVersion> versions = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            versions.add(version(i + 1, t("2026-01-01T00:00:00Z").plus(Duration.ofDays(i)), 1 + i % 28));
+        }
+        ContractHistory history = ContractHistory.of(versions);
+        long began = System.nanoTime();
+        PeriodCut cut = PeriodCut.of(history);
+        long tookMs = (System.nanoTime() - began) / 1_000_000;
+        // From 1 January the day is 1, then each period ends on the day of the version applying at its
+        // start: the version of 1 February (day 4, the 32nd) ends it on 4 February, and so on.
+        assertThat(cut.containing(t("2026-01-20T00:00:00Z")))
+                .isEqualTo(period("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"));
+        assertThat(cut.containing(t("2026-02-02T00:00:00Z")))
+                .isEqualTo(period("2026-02-01T00:00:00Z", "2026-02-04T00:00:00Z"));
+        assertThat(tookMs).as("one pass, not a search per version").isLessThan(5_000);
+    }
+
+    @Test
     void encodesForStateAndRefusesWhatItDidNotWrite() {
         PeriodCut cut = cut(
                 version(1, t("2026-03-01T00:00:00Z"), 1),

@@ -40,7 +40,7 @@ final class ContractBook {
     record Terms(ContractVersion contract, MeterTerms meter) {}
 
     private Map<String, ContractHistory> byAccount;
-    /** The period cut of each account asked for; cleared whenever a contract arrives. */
+    /** The period cut of each account asked for; an account's is dropped when a version of it arrives. */
     private final Map<String, PeriodCut> cuts = new HashMap<>();
 
     boolean loaded() {
@@ -64,9 +64,9 @@ final class ContractBook {
 
     /** Adds a version (its canonical JSON, as broadcast state holds it). */
     void add(String json) {
-        cuts.clear();
         try {
             ContractVersion v = ContractJson.parse(json);
+            cuts.remove(v.accountId());
             byAccount.computeIfAbsent(v.accountId(), a -> new ContractHistory()).put(v);
         } catch (InvalidRecordException e) {
             // Contracts are validated at ingest, and broadcast state only holds what this code wrote.
