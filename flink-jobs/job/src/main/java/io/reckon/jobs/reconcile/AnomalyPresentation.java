@@ -64,10 +64,13 @@ public final class AnomalyPresentation {
             .map(m -> m.getDisplayName(TextStyle.FULL, Locale.US))
             .toArray(String[]::new);
 
-    /** "March 2026" for a calendar-month period, otherwise "the period 2026-03-15 to 2026-04-14". */
+    /**
+     * "March 2026" for a calendar-month period, otherwise "the period 2026-03-15 to 2026-04-14" (a
+     * short period from the 1st, made by a moved anchor day, too: "the period 2026-05-01 to 2026-05-14").
+     */
     public static String periodName(long start, long end) {
         ZonedDateTime s = Instant.ofEpochMilli(start).atZone(ZoneOffset.UTC);
-        if (s.getDayOfMonth() == 1) {
+        if (s.getDayOfMonth() == 1 && s.plusMonths(1).toInstant().toEpochMilli() == end) {
             return MONTH_NAMES[s.getMonthValue() - 1] + " " + s.getYear();
         }
         ZonedDateTime lastDay = Instant.ofEpochMilli(end).atZone(ZoneOffset.UTC).minusDays(1);

@@ -23,4 +23,19 @@ class AnomalyPresentationTest {
         // Zero-decimal currency: 10,000 yen is 10,000 major units.
         assertThat(AnomalyPresentation.severity(10_000, "jpy")).isEqualTo("critical");
     }
+
+    @Test
+    void aPeriodIsNamedByItsMonthOnlyWhenItIsThatWholeMonth() {
+        assertThat(AnomalyPresentation.periodName(ms("2026-05-01T00:00:00Z"), ms("2026-06-01T00:00:00Z")))
+                .isEqualTo("May 2026");
+        // A short period from the 1st, made by a version that moves the anchor day to the 15th.
+        assertThat(AnomalyPresentation.periodName(ms("2026-05-01T00:00:00Z"), ms("2026-05-15T00:00:00Z")))
+                .isEqualTo("the period 2026-05-01 to 2026-05-14");
+        assertThat(AnomalyPresentation.periodName(ms("2026-05-15T00:00:00Z"), ms("2026-06-15T00:00:00Z")))
+                .isEqualTo("the period 2026-05-15 to 2026-06-14");
+    }
+
+    private static long ms(String iso) {
+        return java.time.Instant.parse(iso).toEpochMilli();
+    }
 }
