@@ -8,6 +8,7 @@ import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.testing.Contracts;
 import io.reckon.jobs.testing.Deliveries;
 import io.reckon.jobs.testing.FinalAnomalies;
+import io.reckon.jobs.testing.LineRecords;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,20 +169,15 @@ class AnchorMoveTest {
     }
 
     private static MeterEvent line(String id, String start, String end, long amountMinor) {
-        MeterEvent e = new MeterEvent();
-        e.kind = MeterEvent.Kind.INVOICE_LINE;
-        e.id = id;
-        e.invoiceId = "in_" + id;
-        e.accountId = ACCOUNT;
-        e.meter = METER;
-        e.periodStart = Instant.parse(start).toEpochMilli();
-        e.periodEnd = Instant.parse(end).toEpochMilli();
-        e.eventTime = e.periodEnd;
-        e.quantity = BigDecimal.ZERO;
-        e.amountMinor = amountMinor;
-        e.currency = "usd";
-        e.status = "open";
-        return e;
+        return LineRecords.line(
+                id,
+                ACCOUNT,
+                METER,
+                Instant.parse(start).toEpochMilli(),
+                Instant.parse(end).toEpochMilli(),
+                amountMinor,
+                "usd",
+                "open");
     }
 
     private static String version(int version, String effectiveFrom, int anchorDay) {

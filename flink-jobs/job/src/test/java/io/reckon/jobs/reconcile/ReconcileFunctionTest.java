@@ -9,6 +9,7 @@ import io.reckon.jobs.records.HourlyRollup;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.records.UnmappedUsage;
 import io.reckon.jobs.testing.Contracts;
+import io.reckon.jobs.testing.LineRecords;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -1123,20 +1124,7 @@ class ReconcileFunctionTest {
     }
 
     private static MeterEvent invoice(String lineId, String start, String end, long amountMinor, String status) {
-        MeterEvent e = new MeterEvent();
-        e.kind = MeterEvent.Kind.INVOICE_LINE;
-        e.id = lineId;
-        e.invoiceId = "in_" + lineId;
-        e.accountId = ACCOUNT;
-        e.meter = METER;
-        e.periodStart = ms(start);
-        e.periodEnd = ms(end);
-        e.eventTime = e.periodEnd;
-        e.quantity = BigDecimal.ZERO;
-        e.amountMinor = amountMinor;
-        e.currency = "usd";
-        e.status = status;
-        return e;
+        return LineRecords.line(lineId, ACCOUNT, METER, ms(start), ms(end), amountMinor, "usd", status);
     }
 
     void contract(String json) throws Exception {

@@ -274,19 +274,9 @@ public final class ArrivalScenario {
             long amount,
             String status,
             long updatedAt) {
-        MeterEvent l = new MeterEvent();
-        l.kind = MeterEvent.Kind.INVOICE_LINE;
-        l.id = id;
+        MeterEvent l = LineRecords.line(
+                id, account, meter, s.toInstant().toEpochMilli(), e.toInstant().toEpochMilli(), amount, "usd", status);
         l.invoiceId = "in-" + id;
-        l.accountId = account;
-        l.meter = meter;
-        l.periodStart = s.toInstant().toEpochMilli();
-        l.periodEnd = e.toInstant().toEpochMilli();
-        l.eventTime = l.periodEnd;
-        l.quantity = BigDecimal.ZERO;
-        l.amountMinor = amount;
-        l.currency = "usd";
-        l.status = status;
         l.updatedAt = updatedAt;
         return l;
     }

@@ -3,6 +3,7 @@ package io.reckon.jobs.reconcile.upgrade;
 import io.reckon.jobs.records.ContractEvent;
 import io.reckon.jobs.records.MeterEvent;
 import io.reckon.jobs.testing.Contracts;
+import io.reckon.jobs.testing.LineRecords;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,20 +146,7 @@ public final class UpgradeScenario {
     public static MeterEvent line(
             String id, String account, String meter, String periodStart, long amount, String currency) {
         Instant s = Instant.parse(periodStart);
-        MeterEvent e = new MeterEvent();
-        e.kind = MeterEvent.Kind.INVOICE_LINE;
-        e.id = id;
-        e.invoiceId = "in_" + id;
-        e.accountId = account;
-        e.meter = meter;
-        e.periodStart = s.toEpochMilli();
-        e.periodEnd =
-                s.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant().toEpochMilli();
-        e.eventTime = e.periodEnd;
-        e.quantity = BigDecimal.ZERO;
-        e.amountMinor = amount;
-        e.currency = currency;
-        e.status = "paid";
-        return e;
+        long end = s.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant().toEpochMilli();
+        return LineRecords.line(id, account, meter, s.toEpochMilli(), end, amount, currency, "paid");
     }
 }
