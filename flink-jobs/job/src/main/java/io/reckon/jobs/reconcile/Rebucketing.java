@@ -20,8 +20,8 @@ import org.apache.flink.streaming.api.TimerService;
  * others are kept as they are. An anomaly keeps its state, and so its revisions go on, wherever its
  * identity still exists: a period anomaly in the new period that starts where its period did, a signal
  * in the new period holding its first hour. The others get a last, final revision with status {@code
- * resolved}: their identities no longer exist (their state stays while a period holds their start, so
- * that a later cut that gives the identity back goes on with the next revision). What the rebuilt periods counted as unmapped is taken
+ * resolved}: their identities no longer exist (their state stays until the periods up to their start
+ * are released, so that a later cut that gives the identity back goes on with the next revision). What the rebuilt periods counted as unmapped is taken
  * back ({@link UnmappedRecords}). The rebuilt periods are judged and evaluated afresh at the next tick,
  * the kept ones as every period is when a contract arrives.
  */
@@ -154,11 +154,8 @@ final class Rebucketing {
             if (s != null) {
                 emitter.emit(key, id, s.signalEnd, from, s.resolved(id.type()), true, watermark);
             }
-            if (Periods.holding(cut, id.start()) == null) {
-                state.anomalies.remove(k);
-            }
-            // Otherwise its resolved state stays, released with the period that holds its start, so
-            // that a later cut that gives the identity back goes on with the next revision.
+            // Its resolved state stays until the periods up to its start are released (Retention), so that
+            // a later cut that gives the identity back goes on with the next revision.
         }
     }
 

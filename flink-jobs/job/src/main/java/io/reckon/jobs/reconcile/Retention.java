@@ -48,9 +48,11 @@ final class Retention {
     }
 
     void release(PeriodState p, TimerService timers) throws Exception {
+        // Its anomalies, and those of earlier starts that a re-cut left without a period (their resolved
+        // state, kept so that a later cut that gives their identity back goes on with their revisions).
         List<String> settled = new ArrayList<>();
         for (String k : state.anomalies.keys()) {
-            if (p.contains(AnomalyKey.decode(k).start())) {
+            if (AnomalyKey.decode(k).start() < p.end) {
                 settled.add(k);
             }
         }
@@ -75,9 +77,11 @@ final class Retention {
             reportIds.sweep(p.end);
             summaries.sweep(p.end);
         }
-        // A key that holds no period keeps no cut (its next period writes it again, Periods.create).
+        // A key that holds no period keeps no cut (its next period writes it again, Periods.create), nor
+        // the resolved state of an anomaly a re-cut left after its last period.
         if (periods.isEmpty()) {
             state.cut.clear();
+            state.anomalies.clear();
         }
     }
 

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -154,6 +157,51 @@ class AnchorMoveTest {
                 .toList();
         assertThat(gapRevisions).extracting(a -> a.status).first().isEqualTo("open");
         assertThat(gapRevisions).extracting(a -> a.status).doesNotContain("resolved");
+    }
+
+    /**
+     * A correction that moves the day to the 15th leaves no period at 1 March, so the under-reporting of
+     * [1 Mar, 1 Apr) is resolved; one that moves it back gives that identity back, and the anomaly goes
+     * on with its next revision, not with revision 1 again. Its state goes with the key's last period.
+     */
+    @Test
+    void anIdentityACutTookAwayAndAnotherGaveBackGoesOnWithItsRevisions() throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new ReconcileOperator(new ReconcileFunction(ReconSettings.defaults())),
+                        MeterEvent::key,
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
+        h.open();
+        h.processBroadcastElement(Contracts.event(version(1, "2026-01-01T00:00:00Z", 1)), 0);
+        // Usage from 20 to 25 March, never reported.
+        for (int d = 20; d <= 25; d++) {
+            long t = Instant.parse("2026-03-" + d + "T10:00:00Z").toEpochMilli();
+            h.processElement(MeterEvent.usage("u" + d, ACCOUNT, METER, t, BigDecimal.TEN), t);
+        }
+        h.watermark(Instant.parse("2026-04-01T07:00:00Z").toEpochMilli());
+        h.processBroadcastElement(Contracts.event(version(1, "2026-01-01T00:00:00Z", 15)), 0);
+        h.watermark(Instant.parse("2026-04-01T08:00:00Z").toEpochMilli());
+        h.processBroadcastElement(Contracts.event(version(1, "2026-01-01T00:00:00Z", 1)), 0);
+        h.watermark(Instant.parse("2026-04-01T09:00:00Z").toEpochMilli());
+
+        long march = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
+        List<String> marchRevisions = h.extractOutputValues().stream()
+                .filter(a -> a.type.equals("UNDER_REPORTED_USAGE") && a.periodStart == march)
+                .map(a -> a.revision + " " + a.status)
+                .toList();
+        // Revisions 1 to n - 2 open it and follow the usage days as ticks pass them.
+        int n = marchRevisions.size();
+        assertThat(marchRevisions).startsWith("1 open").endsWith((n - 1) + " resolved", n + " open");
+        assertThat(new FinalAnomalies(h.extractOutputValues()).revisionsOutOfOrder())
+                .isEmpty();
+
+        h.watermark(Long.MAX_VALUE);
+        assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries())
+                .isZero();
+        h.close();
     }
 
     private static List<MeterEvent> dailyUsageAndReports(String fromDay, String untilDay) {
