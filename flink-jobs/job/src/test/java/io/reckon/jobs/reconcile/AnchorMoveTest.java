@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -167,13 +166,7 @@ class AnchorMoveTest {
     @Test
     void anIdentityACutTookAwayAndAnotherGaveBackGoesOnWithItsRevisions() throws Exception {
         KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new ReconcileOperator(new ReconcileFunction(ReconSettings.defaults())),
-                        MeterEvent::key,
-                        Types.STRING,
-                        1,
-                        1,
-                        0);
+                OperatorRun.harness(new ReconcileFunction(ReconSettings.defaults()));
         h.open();
         h.processBroadcastElement(Contracts.event(version(1, "2026-01-01T00:00:00Z", 1)), 0);
         // Usage from 20 to 25 March, never reported.

@@ -58,9 +58,7 @@ final class OperatorRun {
             long seed,
             StateBackend backend)
             throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new ReconcileOperator(function), MeterEvent::key, Types.STRING, 1, 1, 0);
+        KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> h = harness(function);
         if (backend != null) {
             h.setStateBackend(backend);
         }
@@ -102,6 +100,13 @@ final class OperatorRun {
         Map<String, Long> counts = function.counterTotals();
         h.close();
         return new Result(anomalies, rejected, counts);
+    }
+
+    /** The job's operator around {@code function} in a harness of one subtask, not yet opened. */
+    static KeyedBroadcastOperatorTestHarness<String, MeterEvent, ContractEvent, AnomalyRecord> harness(
+            ReconcileFunction function) throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new ReconcileOperator(function), MeterEvent::key, Types.STRING, 1, 1, 0);
     }
 
     /** The harness hands records on by reference; each run gets its own copies. */
