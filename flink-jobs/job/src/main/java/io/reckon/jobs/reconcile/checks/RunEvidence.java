@@ -95,47 +95,33 @@ final class RunEvidence {
             Hour last,
             HourModel.Baseline lastBase)
             throws Exception {
-        double total = 0;
+        Counts run = new Counts();
         double usual = 0;
-        long records = 0;
-        double mean = 0;
-        double variance = 0;
-        double sizeVariance = 0;
         EmptyHours empty = new EmptyHours();
         int emptyHours = 0;
         empty.add(history, hour + HOUR_MS, lastBase);
         empty.add(history, hour, lastBase);
         for (int back = 0; back < MAX_RUN; back++) {
             long j = hour - back * HOUR_MS;
-            Hour h = last;
-            HourModel.Baseline b = lastBase;
-            if (back > 0) {
-                Step step = step(history, j, knownFrom, agg, s);
-                if (step == null) {
-                    return false;
-                }
-                h = step.hour();
-                b = step.model();
+            Step at = back == 0 ? new Step(last, lastBase) : step(history, j, knownFrom, agg, s);
+            if (at == null) {
+                return false;
             }
+            Hour h = at.hour();
+            HourModel.Baseline b = at.model();
             empty.add(history, j - HOUR_MS, b);
-            total += h.value().doubleValue();
+            run.add(h, b, b.usualRecords());
             usual += b.usual().doubleValue();
-            records += h.records();
             emptyHours += h.records() == 0 ? 1 : 0;
-            mean += b.usualRecords();
-            variance += b.recordSpreadSq();
-            // The size variance of the run's hours pooled: one hour's model from 12 hours of one to three
-            // records can make sizes look steadier than they are.
-            sizeVariance = (sizeVariance * back + b.sizeVariance()) / (back + 1);
-            if (total * s.dropRatio() >= usual) {
+            if (run.total * s.dropRatio() >= usual) {
                 continue; // not low in total (yet)
             }
-            double p = CountTails.recordsAtMost(records, mean, variance);
+            double p = CountTails.recordsAtMost(run.records, run.mean, run.variance);
             // Each empty hour of the run, whether or not others kept a record, is weighed by how often
             // the key's baseline hours were really empty (a thinned hour often keeps one record).
             p *= Math.pow(empty.calibration(), emptyHours);
             if (agg == Aggregation.SUM) {
-                double sizes = CountTails.quantityAtMost(total, records, lastBase.sizeMean(), sizeVariance);
+                double sizes = CountTails.quantityAtMost(run.total, run.records, lastBase.sizeMean(), run.sizeVariance);
                 p = 2 * Math.min(p, sizes);
             }
             if (p < DROP_ALPHA) {
@@ -160,35 +146,26 @@ final class RunEvidence {
             Hour last,
             HourModel.Baseline lastBase)
             throws Exception {
-        double total = 0;
-        long records = 0;
-        double mean = 0;
-        double variance = 0;
-        double sizeVariance = 0;
+        Counts run = new Counts();
         for (int back = 0; back < SPIKE_RUN; back++) {
             long j = hour - back * HOUR_MS;
-            Hour h = last;
-            HourModel.Baseline b = lastBase;
-            if (back > 0) {
-                Step step = step(history, j, knownFrom, agg, s);
-                if (step == null
-                        || !high(
-                                step.hour().value().doubleValue(),
-                                step.model().usual().doubleValue(),
-                                s)) {
-                    return false;
-                }
-                h = step.hour();
-                b = step.model();
+            Step at = back == 0 ? new Step(last, lastBase) : step(history, j, knownFrom, agg, s);
+            // The last hour is high (the caller's test); each earlier one must be too.
+            if (at == null
+                    || (back > 0
+                            && !high(
+                                    at.hour().value().doubleValue(),
+                                    at.model().usual().doubleValue(),
+                                    s))) {
+                return false;
             }
-            total += h.value().doubleValue();
-            records += h.records();
-            mean += b.highRecords();
-            variance += b.recordSpreadSq();
-            sizeVariance = (sizeVariance * back + b.sizeVariance()) / (back + 1);
-            double p = CountTails.recordsAtLeast(records, mean, Math.max(variance, mean));
+            Hour h = at.hour();
+            HourModel.Baseline b = at.model();
+            run.add(h, b, b.highRecords());
+            double p = CountTails.recordsAtLeast(run.records, run.mean, Math.max(run.variance, run.mean));
             if (agg == Aggregation.SUM) {
-                double sizes = CountTails.quantityAtLeast(total, records, lastBase.sizeMean(), sizeVariance);
+                double sizes =
+                        CountTails.quantityAtLeast(run.total, run.records, lastBase.sizeMean(), run.sizeVariance);
                 p = 2 * Math.min(p, sizes);
             }
             if (p < SPIKE_ALPHA) {
@@ -196,6 +173,30 @@ final class RunEvidence {
             }
         }
         return false;
+    }
+
+    /**
+     * The record counts of a run so far, summed over its hours (the expected count per hour as the caller
+     * chooses it): what the count and size tails of the counted walks read.
+     */
+    private static final class Counts {
+        double total;
+        long records;
+        double mean;
+        double variance;
+        double sizeVariance;
+        private int hours;
+
+        void add(Hour h, HourModel.Baseline b, double expectedRecords) {
+            total += h.value().doubleValue();
+            records += h.records();
+            mean += expectedRecords;
+            variance += b.recordSpreadSq();
+            // The size variance of the run's hours pooled: one hour's model from 12 hours of one to three
+            // records can make sizes look steadier than they are.
+            sizeVariance = (sizeVariance * hours + b.sizeVariance()) / (hours + 1);
+            hours++;
+        }
     }
 
     /** One earlier hour of a run: its usage and its model. */
