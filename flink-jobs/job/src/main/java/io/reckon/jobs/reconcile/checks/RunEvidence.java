@@ -19,27 +19,29 @@ import io.reckon.pricing.Aggregation;
 /**
  * The evidence of a run of hours for {@link UsageDetector}: whether an hour that is high (or low)
  * ends a run of such hours whose quantities, record counts or record sizes together are unlikely under
- * the key's usual behaviour, though the hour alone may not be. Each walk goes back hour by hour and
- * stops at the first hour that is not part of the run or cannot be judged.
+ * the key's usual behaviour, though the hour alone may not be. Each walk goes back hour by hour from
+ * the run's last hour and stops at the first hour that is not part of the run or cannot be judged.
+ *
+ * @param history the key's hours
+ * @param hour the run's last hour (its start, epoch milliseconds)
+ * @param knownFrom the first hour of the key's history: hours before it are unknown, not empty
+ * @param last the usage of the run's last hour
+ * @param lastBase the model of the run's last hour
  */
-final class RunEvidence {
-
-    private RunEvidence() {}
+record RunEvidence(
+        History history,
+        long hour,
+        long knownFrom,
+        Aggregation agg,
+        Settings s,
+        Hour last,
+        HourModel.Baseline lastBase) {
 
     /**
      * Whether the run of consecutive high (or low) hours ending with {@code hour}, itself high (low),
      * holds enough evidence together: in its quantity, or in its record count.
      */
-    static boolean run(
-            History history,
-            long hour,
-            long knownFrom,
-            Aggregation agg,
-            Settings s,
-            Hour last,
-            HourModel.Baseline lastBase,
-            boolean up)
-            throws Exception {
+    boolean run(boolean up) throws Exception {
         double total = last.value().doubleValue();
         double usual = lastBase.usual().doubleValue();
         double variance = up ? lastBase.spreadSq() : lastBase.lowSpreadSq();
@@ -48,7 +50,7 @@ final class RunEvidence {
         double recordVariance = up ? lastBase.highRecords() : lastBase.recordSpreadSq();
         double k = s.dropDeviations();
         for (int back = 1; back < MAX_RUN; back++) {
-            Step step = step(history, hour - back * HOUR_MS, knownFrom, agg, s);
+            Step step = at(back);
             if (step == null) {
                 return false;
             }
@@ -86,15 +88,7 @@ final class RunEvidence {
      * ({@link CountTails#quantityAtMost}), that the key's usual behaviour gives it a probability below
      * {@link #DROP_ALPHA}. Each run length is a test of its own; the evidence accumulates with the run.
      */
-    static boolean countedDrop(
-            History history,
-            long hour,
-            long knownFrom,
-            Aggregation agg,
-            Settings s,
-            Hour last,
-            HourModel.Baseline lastBase)
-            throws Exception {
+    boolean countedDrop() throws Exception {
         Counts run = new Counts();
         double usual = 0;
         EmptyHours empty = new EmptyHours();
@@ -103,7 +97,7 @@ final class RunEvidence {
         empty.add(history, hour, lastBase);
         for (int back = 0; back < MAX_RUN; back++) {
             long j = hour - back * HOUR_MS;
-            Step at = back == 0 ? new Step(last, lastBase) : step(history, j, knownFrom, agg, s);
+            Step at = at(back);
             if (at == null) {
                 return false;
             }
@@ -137,19 +131,10 @@ final class RunEvidence {
      * ({@link CountTails#quantityAtLeast}), that the key's usual behaviour gives it a probability below
      * {@link #SPIKE_ALPHA}.
      */
-    static boolean countedSpike(
-            History history,
-            long hour,
-            long knownFrom,
-            Aggregation agg,
-            Settings s,
-            Hour last,
-            HourModel.Baseline lastBase)
-            throws Exception {
+    boolean countedSpike() throws Exception {
         Counts run = new Counts();
         for (int back = 0; back < SPIKE_RUN; back++) {
-            long j = hour - back * HOUR_MS;
-            Step at = back == 0 ? new Step(last, lastBase) : step(history, j, knownFrom, agg, s);
+            Step at = at(back);
             // The last hour is high (the caller's test); each earlier one must be too.
             if (at == null
                     || (back > 0
@@ -203,10 +188,14 @@ final class RunEvidence {
     private record Step(Hour hour, HourModel.Baseline model) {}
 
     /**
-     * Hour {@code j} of a run and its model, or null when the run cannot reach it: its history is not
-     * known or it cannot be judged (the three run walks above stop there).
+     * The hour {@code back} hours before the run's last one (0: the last one) and its model, or null when
+     * the run cannot reach it: its history is not known or it cannot be judged (the walks above stop there).
      */
-    private static Step step(History history, long j, long knownFrom, Aggregation agg, Settings s) throws Exception {
+    private Step at(int back) throws Exception {
+        if (back == 0) {
+            return new Step(last, lastBase);
+        }
+        long j = hour - back * HOUR_MS;
         if (!known(j, knownFrom)) {
             return null;
         }

@@ -138,10 +138,10 @@ public final class UsageDetector {
         double q = h.value().doubleValue();
         double m = b.usual().doubleValue();
         double spread = Math.sqrt(b.spreadSq());
+        RunEvidence run = new RunEvidence(history, hour, knownFrom, agg, s, h, b);
         if (high(q, m, s)) {
-            boolean spike = agg == Aggregation.MAX
-                    ? q > m + s.deviations() * spread || RunEvidence.run(history, hour, knownFrom, agg, s, h, b, true)
-                    : RunEvidence.countedSpike(history, hour, knownFrom, agg, s, h, b);
+            boolean spike =
+                    agg == Aggregation.MAX ? q > m + s.deviations() * spread || run.run(true) : run.countedSpike();
             return new Judgement(spike ? Outcome.SPIKE : Outcome.NORMAL, h.value(), b.usual());
         }
         if (low(q, m, s)) {
@@ -149,9 +149,8 @@ public final class UsageDetector {
             // nothing about it, only that the readings stopped, which the record counts judge.
             boolean level = agg == Aggregation.MAX
                     && h.records() > 0
-                    && (q < m - s.deviations() * Math.sqrt(b.lowSpreadSq())
-                            || RunEvidence.run(history, hour, knownFrom, agg, s, h, b, false));
-            boolean drop = level || RunEvidence.countedDrop(history, hour, knownFrom, agg, s, h, b);
+                    && (q < m - s.deviations() * Math.sqrt(b.lowSpreadSq()) || run.run(false));
+            boolean drop = level || run.countedDrop();
             return new Judgement(drop ? Outcome.DROP : Outcome.NORMAL, h.value(), b.usual());
         }
         return new Judgement(Outcome.NORMAL, h.value(), b.usual());
