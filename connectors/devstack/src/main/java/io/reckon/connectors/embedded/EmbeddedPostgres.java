@@ -2,28 +2,17 @@ package io.reckon.connectors.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +55,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
-
-    /** The zonky library's lock file inside a data directory; never copied from the template. */
-    private static final String ZONKY_LOCK_FILE = "epg-lock";
 
     private final Path dataDir;
     private final Path pgData;
@@ -184,12 +170,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private synchronized void startServer() throws IOException {
         stopOrphanedServer();
         if (!Files.exists(pgData.resolve("PG_VERSION"))) {
-            copyTemplate(pgData);
+            PostgresTemplate.copyInto(pgData);
         }
         server = startZonky(pgData, port, logFile);
     }
 
-    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startZonky(Path pgData, int port, Path log)
+    static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startZonky(Path pgData, int port, Path log)
             throws IOException {
         return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
@@ -207,89 +193,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-    }
-
-    /**
-     * A fresh data directory is a copy of a template made once per machine (under java.io.tmpdir),
-     * already holding the role and the database. initdb, which the zonky library would otherwise run
-     * for every new directory, fsyncs about a thousand files and takes seconds on a busy machine;
-     * copying 40 MB takes a fraction of that.
-     */
-    private static void copyTemplate(Path pgData) throws IOException {
-        Path template = template();
-        Files.createDirectories(pgData.getParent());
-        try (Stream<Path> files = Files.walk(template)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = pgData.resolve(template.relativize(source).toString());
-                if (source.getFileName().toString().equals(ZONKY_LOCK_FILE)) {
-                    continue;
-                }
-                if (Files.isDirectory(source) && Files.isDirectory(target)) {
-                    continue;
-                }
-                // COPY_ATTRIBUTES keeps mode 0700, which PostgreSQL insists on for its directories.
-                Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.setPosixFilePermissions(pgData, PosixFilePermissions.fromString("rwx------"));
-    }
-
-    private static synchronized Path template() throws IOException {
-        Path root = Path.of(System.getProperty("java.io.tmpdir"), "reckon-embedded-pg");
-        Path template = root.resolve("template-" + binariesKey());
-        if (Files.exists(template.resolve("PG_VERSION"))) {
-            return template;
-        }
-        long started = System.nanoTime();
-        Files.createDirectories(root);
-        // Built aside and renamed into place, so a JVM running concurrently never copies a half-made template.
-        Path staging = root.resolve("staging-" + UUID.randomUUID());
-        io.zonky.test.db.postgres.embedded.EmbeddedPostgres zonky =
-                startZonky(staging, FreePorts.pick(), root.resolve("template.log"));
-        try {
-            createDatabaseAndRole(zonky, null);
-        } catch (SQLException e) {
-            throw new IOException("Cannot prepare the PostgreSQL template " + staging, e);
-        } finally {
-            zonky.close();
-        }
-        install(staging, template);
-        LOG.info("PostgreSQL template {} made in {} ms", template, (System.nanoTime() - started) / 1_000_000);
-        return template;
-    }
-
-    /**
-     * Renames the finished {@code staging} directory to {@code template}. Another JVM (a second replay
-     * on the machine) may have put its template there first: a rename onto a directory that is not
-     * empty then fails with a plain {@link FileSystemException} ("Directory not empty"), not a {@link
-     * FileAlreadyExistsException}, so the outcome is judged by whether a complete template is in place;
-     * the one built here is then deleted.
-     */
-    static void install(Path staging, Path template) throws IOException {
-        try {
-            Files.move(staging, template, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileSystemException e) {
-            if (!Files.exists(template.resolve("PG_VERSION"))) {
-                throw e;
-            }
-            deleteRecursively(staging);
-        }
-    }
-
-    /** Identifies the PostgreSQL binaries on the class path, so a new version gets its own template. */
-    private static String binariesKey() {
-        URL binaries =
-                io.zonky.test.db.postgres.embedded.EmbeddedPostgres.class.getResource("/postgres-linux-x86_64.txz");
-        String source = binaries != null ? binaries.toString() : "unknown";
-        return UUID.nameUUIDFromBytes(source.getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /**
@@ -351,54 +254,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private void createDatabaseAndRole() throws SQLException {
-        createDatabaseAndRole(server, password);
-        try (Connection c = server.getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            createOrUpdateLogin(c, s, WRITER, writerPassword);
-            createOrUpdateLogin(c, s, READER, readerPassword);
-        }
-    }
-
-    /** A plain login role (no rights of its own) with {@code password}; an existing one gets the new password. */
-    private static void createOrUpdateLogin(Connection c, Statement s, String role, String password)
-            throws SQLException {
-        boolean exists;
-        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
-            q.setString(1, role);
-            try (ResultSet rs = q.executeQuery()) {
-                exists = rs.next();
-            }
-        }
-        // Random hex, safe to quote into DDL, which takes no bind parameters.
-        s.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role + " LOGIN PASSWORD '" + password + "'");
-    }
-
-    /** Creates the role (with {@code password}, unless null) and the database, or updates the password. */
-    private static void createDatabaseAndRole(
-            io.zonky.test.db.postgres.embedded.EmbeddedPostgres zonky, String password) throws SQLException {
-        try (Connection c = zonky.getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            boolean roleExists;
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
-                q.setString(1, USER);
-                try (ResultSet rs = q.executeQuery()) {
-                    roleExists = rs.next();
-                }
-            }
-            // The password is a random hex string, so quoting it into the statement is safe; DDL takes
-            // no bind parameters. A reused data directory gets the new password.
-            String login = password == null ? " LOGIN" : " LOGIN PASSWORD '" + password + "'";
-            s.execute((roleExists ? "ALTER ROLE " : "CREATE ROLE ") + USER + login);
-            boolean databaseExists;
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-                q.setString(1, DATABASE);
-                try (ResultSet rs = q.executeQuery()) {
-                    databaseExists = rs.next();
-                }
-            }
-            if (!databaseExists) {
-                s.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
-            }
+        PostgresRoles.createOwnerAndDatabase(server, password);
+        try (Connection c = server.getPostgresDatabase().getConnection()) {
+            PostgresRoles.createOrUpdateLogin(c, WRITER, writerPassword);
+            PostgresRoles.createOrUpdateLogin(c, READER, readerPassword);
         }
     }
 

@@ -63,7 +63,7 @@ class EmbeddedPostgresTest {
         Files.createDirectories(staging.resolve("base"));
         Files.writeString(staging.resolve("PG_VERSION"), "17\n");
 
-        EmbeddedPostgres.install(staging, template);
+        PostgresTemplate.install(staging, template);
 
         assertThat(staging).doesNotExist();
         assertThat(template.resolve("PG_VERSION")).hasContent("17");
@@ -77,7 +77,7 @@ class EmbeddedPostgresTest {
         Files.createDirectories(staging);
         Files.writeString(staging.resolve("PG_VERSION"), "17\n");
 
-        assertThatThrownBy(() -> EmbeddedPostgres.install(staging, template)).isInstanceOf(FileSystemException.class);
+        assertThatThrownBy(() -> PostgresTemplate.install(staging, template)).isInstanceOf(FileSystemException.class);
         assertThat(staging.resolve("PG_VERSION")).exists();
     }
 
