@@ -34,7 +34,36 @@ class EventTimeFenceTest {
             assertThat(watermarks(h)).containsExactly(50L);
 
             h.processWatermarkStatus2(WatermarkStatus.IDLE);
-            assertThat(watermarks(h)).as("idle invoices hold nothing back").containsExactly(50L, 100L);
+            assertThat(watermarks(h)).as("idle invoices hold nothing back").containsExactly(50L);
+            assertThat(statuses(h))
+                    .as("the metering side's own watermarks decide; this path sends none")
+                    .containsExactly(WatermarkStatus.IDLE);
+
+            h.processWatermarkStatus2(WatermarkStatus.ACTIVE);
+            h.processWatermark2(new Watermark(150));
+            h.processWatermark1(new Watermark(400));
+            assertThat(statuses(h)).containsExactly(WatermarkStatus.IDLE, WatermarkStatus.ACTIVE);
+            assertThat(watermarks(h)).as("active invoices hold time back again").containsExactly(50L, 100L, 150L);
+        }
+    }
+
+    /**
+     * Once the invoice input has ended, the metering side's watermarks, which reach the reconciliation
+     * with its records, decide alone: this path goes idle rather than send a copy of them that its
+     * network buffers would hold back behind the records.
+     */
+    @Test
+    void afterTheInvoiceInputEndsTheMeteringSideDecidesAlone() throws Exception {
+        try (var h = harness()) {
+            h.processWatermark2(Watermark.MAX_WATERMARK);
+            h.processWatermark1(new Watermark(100));
+            h.processWatermark1(new Watermark(200));
+            assertThat(watermarks(h)).isEmpty();
+            assertThat(statuses(h)).containsExactly(WatermarkStatus.IDLE);
+
+            h.processWatermark1(Watermark.MAX_WATERMARK);
+            assertThat(statuses(h)).containsExactly(WatermarkStatus.IDLE, WatermarkStatus.ACTIVE);
+            assertThat(watermarks(h)).as("the end of both inputs").containsExactly(Long.MAX_VALUE);
         }
     }
 
@@ -48,10 +77,7 @@ class EventTimeFenceTest {
             h.processElement2(new StreamRecord<>(line(), 1_000_000));
 
             assertThat(watermarks(h)).containsExactly(100L);
-            assertThat(h.getOutput().stream()
-                            .filter(o -> o instanceof WatermarkStatus)
-                            .collect(Collectors.toList()))
-                    .containsExactly(WatermarkStatus.IDLE);
+            assertThat(statuses(h)).containsExactly(WatermarkStatus.IDLE);
             assertThat(h.extractOutputValues()).as("records pass").hasSize(1);
 
             h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
@@ -99,6 +125,14 @@ class EventTimeFenceTest {
         return h.getOutput().stream()
                 .filter(o -> o instanceof Watermark)
                 .map(o -> ((Watermark) o).getTimestamp())
+                .collect(Collectors.toList());
+    }
+
+    private static List<WatermarkStatus> statuses(
+            TwoInputStreamOperatorTestHarness<MeterEvent, MeterEvent, MeterEvent> h) {
+        return h.getOutput().stream()
+                .filter(o -> o instanceof WatermarkStatus)
+                .map(o -> (WatermarkStatus) o)
                 .collect(Collectors.toList());
     }
 
