@@ -2,12 +2,13 @@ package io.reckon.replay;
 
 import io.reckon.jobs.ReconOptions;
 import io.reckon.jobs.sources.CorroboratedTime;
+import io.reckon.jobs.sources.RecordId;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * Where a bounded input reaches in event time: the k-th largest distinct event time of its valid
- * records ({@link CorroboratedTime}, k as in {@code reconcile.watermark-corroboration}, so that no
- * single record dated far ahead stretches it), leaving out times further ahead of the wall clock than
+ * Where a bounded input reaches in event time: the k-th largest event time of its valid records with
+ * distinct ids ({@link CorroboratedTime}, k as in {@code reconcile.watermark-corroboration}, so that no
+ * single record dated far ahead, nor copies of it, stretches it), leaving out times further ahead of the wall clock than
  * the job accepts ({@code reconcile.max-future-skew}: the job dead-letters those). Replay passes the
  * usage input's end to the job as {@code reconcile.input-end}, so that every subtask judges usage
  * signals up to the same time, also one whose own keys fell silent early.
@@ -29,14 +30,14 @@ final class InputEnd {
                 nowMs + conf.get(ReconOptions.MAX_FUTURE_SKEW).toMillis());
     }
 
-    /** A valid record at {@code eventTime}. */
-    void add(long eventTime) {
+    /** A valid record {@code id} (null: none, always distinct) at {@code eventTime}. */
+    void add(RecordId id, long eventTime) {
         if (eventTime <= latestAccepted && times.mayMove(eventTime)) {
-            times.add(eventTime, eventTime); // distinct times corroborate, as for InputReach
+            times.add(id, eventTime); // records with distinct ids corroborate, as for the watermark
         }
     }
 
-    /** The end, or {@link CorroboratedTime#NONE} before k distinct times were seen. */
+    /** The end, or {@link CorroboratedTime#NONE} before k records with distinct ids were seen. */
     long end() {
         return times.time();
     }

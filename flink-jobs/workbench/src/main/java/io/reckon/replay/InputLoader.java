@@ -100,7 +100,7 @@ final class InputLoader {
                         continue;
                     }
                     if (c.eventTime() != null) {
-                        end.add(c.eventTime().toEpochMilli());
+                        end.add(c.id(), c.eventTime().toEpochMilli());
                     }
                     byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
                     if (ordered) {

@@ -12,6 +12,7 @@ import io.reckon.jobs.records.InputLimits;
 import io.reckon.jobs.records.InvalidRecordException;
 import io.reckon.jobs.sources.InputKind;
 import io.reckon.jobs.sources.InputValidation;
+import io.reckon.jobs.sources.RecordId;
 import io.reckon.pricing.ContractVersion;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -44,7 +45,7 @@ public final class JsonInputs {
      * the input by): a usage or report's {@code event_time}, an invoice line's {@code period_end} (the
      * job's event time of a line, see {@link InputValidation#invoiceLine}); null for a contract.
      */
-    public record Converted(String key, SpecificRecord value, Instant eventTime) {}
+    public record Converted(String key, SpecificRecord value, Instant eventTime, RecordId id) {}
 
     public static Converted convert(InputKind kind, String line) throws InvalidRecordException {
         JsonNode n = parse(line);
@@ -64,7 +65,7 @@ public final class JsonInputs {
                 }
                 // Keyed by account and version: the topic is compacted, and every version of an
                 // account must survive compaction (periods before a newer version still need it).
-                yield new Converted(c.accountId() + ":" + c.version(), ContractAvro.toAvro(c), null);
+                yield new Converted(c.accountId() + ":" + c.version(), ContractAvro.toAvro(c), null, null);
             }
         };
     }
@@ -96,7 +97,8 @@ public final class JsonInputs {
                 .setQuantity(quantity(n))
                 .setAttributes(attributes)
                 .build();
-        return new Converted(u.getAccountId(), u, u.getEventTime());
+        return new Converted(
+                u.getAccountId(), u, u.getEventTime(), new RecordId(u.getAccountId(), u.getMeter(), u.getEventId()));
     }
 
     private static Converted reported(JsonNode n) throws InvalidRecordException {
@@ -109,7 +111,8 @@ public final class JsonInputs {
                 .setKind(optionalText(n, "kind"))
                 .setUpdatedAt(present(n, "updated_at") ? boundedTime(n, "updated_at") : null)
                 .build();
-        return new Converted(r.getAccountId(), r, r.getEventTime());
+        return new Converted(
+                r.getAccountId(), r, r.getEventTime(), new RecordId(r.getAccountId(), r.getMeter(), r.getReportId()));
     }
 
     private static Converted invoiceLine(JsonNode n) throws InvalidRecordException {
@@ -126,7 +129,8 @@ public final class JsonInputs {
                 .setStatus(text(n, "status"))
                 .setUpdatedAt(present(n, "updated_at") ? boundedTime(n, "updated_at") : null)
                 .build();
-        return new Converted(l.getAccountId(), l, l.getPeriodEnd());
+        return new Converted(
+                l.getAccountId(), l, l.getPeriodEnd(), new RecordId(l.getAccountId(), l.getMeter(), l.getLineId()));
     }
 
     /**

@@ -168,12 +168,12 @@ class InputLoaderTest {
     }
 
     @Test
-    void theInputsEndIsItsThirdLargestDistinctEventTimeWithinTheFutureTheJobAccepts() throws Exception {
+    void theInputsEndIsTheThirdLargestTimeOfDistinctRecordsWithinTheFutureTheJobAccepts() throws Exception {
         Path file = write(
                 "usage.jsonl",
                 bytes(usage("e-1", "2026-03-02T12:00:00Z", "1")),
                 bytes(usage("e-2", "2026-03-02T13:00:00Z", "1")),
-                bytes(usage("e-3", "2026-03-02T13:00:00Z", "1")), // the same time: no second witness
+                bytes(usage("e-2", "2026-03-02T13:30:00Z", "1")), // a copy of e-2: no second witness
                 bytes(usage("e-4", "2026-03-02T11:00:00Z", "1")),
                 bytes(usage("e-5", "2026-03-02T14:00:00Z", "1")),
                 // Further ahead of the wall clock than the job accepts: it dead-letters them.
@@ -190,7 +190,7 @@ class InputLoaderTest {
                 bytes(usage("e-1", "2026-03-02T12:00:00Z", "1")),
                 bytes(usage("e-2", "2026-03-02T13:00:00Z", "1")));
         assertThat(load(InputOrder.EVENT_TIME, InputKind.USAGE, two).end())
-                .as("fewer than three distinct times reach nothing")
+                .as("fewer than three distinct records reach nothing")
                 .isEqualTo(io.reckon.jobs.sources.CorroboratedTime.NONE);
     }
 

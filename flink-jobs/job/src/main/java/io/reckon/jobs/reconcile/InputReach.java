@@ -1,5 +1,7 @@
 package io.reckon.jobs.reconcile;
 
+import io.reckon.jobs.sources.CorroboratedTime;
+import io.reckon.jobs.sources.RecordId;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -12,9 +14,10 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * were never observed, and an empty hour there is no evidence of a drop.
  *
  * <p>The reach is the larger of the usage event time this subtask has read corroborated by {@link
- * #CORROBORATION} distinct event times at or after it (the third largest: no single record dated far
- * ahead, within what input validation lets through, can stretch it, as for the watermark, see {@code
- * reconcile.watermark-corroboration}) and the last finite watermark it has seen; the hours a USAGE_SPIKE/USAGE_DROP verdict is given on end at the reach (an
+ * #CORROBORATION} records with distinct ids at or after it (the third largest, each id at its latest
+ * copy: no single record dated far ahead, within what input validation lets through, can stretch it,
+ * nor can copies of it, as for the watermark, see {@code reconcile.watermark-corroboration}) and the
+ * last finite watermark it has seen; the hours a USAGE_SPIKE/USAGE_DROP verdict is given on end at the reach (an
  * hour h is judged only when h + 1 h &lt;= reach + 1 ms). While the input is unbounded every tick is at or
  * below the watermark, so nothing changes there; at the end of a bounded input the reach is the
  * subtask's highest usage event time, a maximum over its records and so the same in any arrival order
@@ -32,14 +35,14 @@ final class InputReach {
 
     static final String STATE = "reconcile-input-reach";
 
-    /** Distinct usage event times at or after the reach: the default watermark corroboration. */
+    /** Usage records with distinct ids at or after the reach: the default watermark corroboration. */
     static final int CORROBORATION = 3;
 
     private ListState<Long> state;
     /** The reach restored from a checkpoint. */
     private long restored = Long.MIN_VALUE;
-    /** The largest distinct usage event times read, largest first. */
-    private final long[] largest = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+    /** The largest usage event times read, one per record id. */
+    private final CorroboratedTime largest = new CorroboratedTime(CORROBORATION);
 
     private long lastFiniteWatermark = Long.MIN_VALUE;
 
@@ -66,20 +69,11 @@ final class InputReach {
         }
     }
 
-    /** A usage record with this event time was read. */
-    void usage(long eventTime) {
-        if (eventTime <= largest[CORROBORATION - 1]) {
-            return;
+    /** A usage record with this id and event time was read. */
+    void usage(String accountId, String meter, String id, long eventTime) {
+        if (largest.mayMove(eventTime)) { // most records cannot: no id is made for them
+            largest.add(new RecordId(accountId, meter, id), eventTime);
         }
-        int i = 0;
-        while (i < CORROBORATION && largest[i] > eventTime) {
-            i++;
-        }
-        if (largest[i] == eventTime) {
-            return; // not a distinct time
-        }
-        System.arraycopy(largest, i, largest, i + 1, CORROBORATION - 1 - i);
-        largest[i] = eventTime;
     }
 
     /** The watermark reached {@code watermark}; the jump to the end of time is not an observation. */
@@ -92,7 +86,7 @@ final class InputReach {
     /** The last event time observed (inclusive); Long.MIN_VALUE when nothing was. */
     long reach() {
         long observed = inputEnd != ReconSettings.NO_INPUT_END ? inputEnd : lastFiniteWatermark;
-        return Math.max(restored, Math.max(largest[CORROBORATION - 1], observed));
+        return Math.max(restored, Math.max(largest.time(), observed));
     }
 
     /**

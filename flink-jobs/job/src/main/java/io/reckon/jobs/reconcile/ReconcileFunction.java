@@ -187,7 +187,7 @@ public class ReconcileFunction extends KeyedBroadcastProcessFunction<String, Met
         begin(ctx, out);
         latency.record();
         if (e.kind == MeterEvent.Kind.USAGE) {
-            reach.usage(e.eventTime);
+            reach.usage(e.accountId, e.meter, e.id, e.eventTime);
         }
         String streamKey = ctx.getCurrentKey();
         TimerService timers = timers(ctx.timerService());

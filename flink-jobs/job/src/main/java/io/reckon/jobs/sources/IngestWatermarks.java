@@ -75,8 +75,6 @@ public final class IngestWatermarks {
      * event-time hour of the input at most.
      */
     static final class ValidRecordsWatermarks implements WatermarkGenerator<Ingested> {
-        /** Which record: copies of one record (same key and id) corroborate nothing. */
-        private record RecordId(String accountId, String meter, String id) {}
 
         private static final long HOUR_MS = Duration.ofHours(1).toMillis();
 
