@@ -52,14 +52,18 @@ final class GapSignals {
                 settings.reportingDelayMs(),
                 settings.gapWindowMs())) {
             found.add(span.start());
-            long limit = Math.max(span.start(), Math.min(span.end(), p.end));
+            boolean settled = periodFinal || settled(span, asOf);
+            // Usage younger than the reporting delay is not priced yet, also in the hour the reports
+            // resumed (a resumed span ends there, which may be after asOf - the delay).
+            long mature = settled ? Long.MAX_VALUE : asOf - settings.reportingDelayMs();
+            long limit = Math.max(span.start(), Math.min(Math.min(span.end(), p.end), mature));
             // The gap reaches to the end of its last unreported usage hour.
             int last = HourBits.previousSet(p.usageHours, p.index(span.start()), p.index(limit));
             long to = last < 0 ? span.start() : p.hourAt(last) + HOUR_MS;
             AnomalyKey id = new AnomalyKey(AnomalyType.REPORTING_GAP, span.start());
             AnomalyState stored = emitter.stored(id);
             // As the emitter makes it (final never goes back), for the comparison with the last revision.
-            boolean finalRevision = periodFinal || settled(span, asOf) || (stored != null && stored.finalRevision);
+            boolean finalRevision = settled || (stored != null && stored.finalRevision);
             if (stored != null
                     && stored.signalEnd == to
                     && stored.finalRevision == finalRevision

@@ -758,12 +758,18 @@ class ReconcileFunctionTest {
                 .containsExactly("2:70");
 
         // Reporting resumes at 22:00 (without backfilling the gap): the gap's span ends there, at 10 hours.
+        // Its last hour's usage (21:10) is younger than the 2 h reporting delay at 23:00, so it is priced
+        // at the tick of midnight, as every hour's usage is.
         reported("r22", "2026-03-02T22:10:00Z", "10");
         watermark("2026-03-02T23:00:00Z");
         assertThat(signals(anomalies(), "REPORTING_GAP"))
                 .extracting(a -> a.revision + ":" + a.status + ":" + a.amountMinor + ":" + a.finalRevision + ":"
                         + Instant.ofEpochMilli(a.periodEnd))
-                .containsExactly("3:updated:80:false:2026-03-02T20:00:00Z", "4:updated:100:false:2026-03-02T22:00:00Z");
+                .containsExactly("3:updated:80:false:2026-03-02T20:00:00Z", "4:updated:90:false:2026-03-02T21:00:00Z");
+        watermark("2026-03-03T00:00:00Z");
+        assertThat(signals(anomalies(), "REPORTING_GAP"))
+                .extracting(a -> a.revision + ":" + a.amountMinor + ":" + Instant.ofEpochMilli(a.periodEnd))
+                .containsExactly("5:100:2026-03-02T22:00:00Z");
 
         // Final once the watermark passes its end + the allowed lateness (6 h), with no record since.
         watermark("2026-03-03T03:00:00Z");
@@ -771,7 +777,7 @@ class ReconcileFunctionTest {
         watermark("2026-03-03T04:00:00Z");
         assertThat(signals(anomalies(), "REPORTING_GAP"))
                 .extracting(a -> a.revision + ":" + a.status + ":" + a.amountMinor + ":" + a.finalRevision)
-                .containsExactly("5:updated:100:true");
+                .containsExactly("6:updated:100:true");
 
         // The pipeline backfills the gap's hours later: resolved, and final it stays.
         for (int h = 12; h < 22; h++) {
@@ -780,7 +786,7 @@ class ReconcileFunctionTest {
         watermark("2026-03-03T05:00:00Z");
         assertThat(signals(anomalies(), "REPORTING_GAP"))
                 .extracting(a -> a.revision + ":" + a.status + ":" + a.finalRevision)
-                .containsExactly("6:resolved:true");
+                .containsExactly("7:resolved:true");
         watermark("2026-04-01T06:00:00Z");
         assertThat(signals(anomalies(), "REPORTING_GAP")).isEmpty();
     }
