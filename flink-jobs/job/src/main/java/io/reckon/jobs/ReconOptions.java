@@ -11,8 +11,9 @@ public final class ReconOptions {
             .durationType()
             .defaultValue(Duration.ofHours(24))
             .withDescription("Copies of the same event_id (or report_id) whose event times are at most this far"
-                    + " apart count once. Costs one state entry per id, kept for the horizon plus the allowed"
-                    + " lateness.");
+                    + " apart count once. Costs one state entry per id, kept until the period after its last"
+                    + " copy's time plus the horizon is released: 6 to 10 weeks with monthly periods and the"
+                    + " default invoice grace and retention (docs/reconciliation.md, \"Deduplication\").");
 
     public static final ConfigOption<Duration> REPORTING_DELAY = ConfigOptions.key("reconcile.reporting-delay")
             .durationType()
