@@ -7,11 +7,11 @@ import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Where a bounded input reaches in event time: the k-th largest event time of its valid records with
- * distinct ids ({@link CorroboratedTime}, k as in {@code reconcile.watermark-corroboration}, so that no
- * single record dated far ahead, nor copies of it, stretches it), leaving out times further ahead of the wall clock than
- * the job accepts ({@code reconcile.max-future-skew}: the job dead-letters those). Replay passes the
- * usage input's end to the job as {@code reconcile.input-end}, so that every subtask judges usage
- * signals up to the same time, also one whose own keys fell silent early.
+ * distinct ids ({@link CorroboratedTime}, k as in {@code reconcile.watermark-corroboration}, so that
+ * no single record dated far ahead, nor copies of it, stretches it), leaving out times further ahead
+ * of the wall clock than the job accepts ({@code reconcile.max-future-skew}: the job dead-letters
+ * those). Replay passes the usage input's end to the job as {@code reconcile.input-end}, so that every
+ * subtask judges usage signals up to the same time, also one whose own keys fell silent early.
  */
 final class InputEnd {
 

@@ -8,8 +8,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
- * Lets invoice lines hold event time back but never push it ahead of what usage and reports have
- * shown (spec v1.1, "Time that cannot be trusted").
+ * Lets invoice lines hold event time back but never push it ahead of what usage and reports have shown
+ * (spec v1.1, "Time that cannot be trusted").
  *
  * <p>Input 1 is the metering side (usage, CloudEvents usage, reported usage), input 2 the invoice
  * lines; records of both pass unchanged. An invoice line is timed by its period's end, and lines for a
@@ -19,12 +19,13 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * Here the watermark sent on is the metering side's, lowered to the invoice side's while that side is
  * active; while the metering side is idle this operator is idle too (it sends no watermark, and
  * downstream ignores it), so invoice lines alone never move event time. While the invoice side is idle
- * or has ended, it is idle as well: the metering side's watermarks reach the reconciliation directly. When the metering side of a
- * bounded input ends first (a replay whose usage file is read before its invoice file), its end of
- * time is not a time its data showed: the invoice side is held at the metering side's last watermark
- * until it ends too, as an idle metering side would hold it. Otherwise invoice lines of a later period,
- * read after the last usage, would make earlier periods final and turn away corrections that arrive
- * after them in the same file, depending on which file the replay finished reading first.
+ * or has ended, it is idle as well: the metering side's watermarks reach the reconciliation directly.
+ * When the metering side of a bounded input ends first (a replay whose usage file is read before its
+ * invoice file), its end of time is not a time its data showed: the invoice side is held at the
+ * metering side's last watermark until it ends too, as an idle metering side would hold it. Otherwise
+ * invoice lines of a later period, read after the last usage, would make earlier periods final and
+ * turn away corrections that arrive after them in the same file, depending on which file the replay
+ * finished reading first.
  *
  * <p>The cost: billing-side finality (the invoice grace) waits for usage or reports to show that time
  * has passed; an account whose metering stops entirely is evaluated when other accounts' usage moves
