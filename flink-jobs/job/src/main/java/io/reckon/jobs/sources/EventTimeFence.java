@@ -18,8 +18,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * partitions went quiet for the idle timeout, and one annual line would make every open period final.
  * Here the watermark sent on is the metering side's, lowered to the invoice side's while that side is
  * active; while the metering side is idle this operator is idle too (it sends no watermark, and
- * downstream ignores it), so invoice lines alone never move event time. While the invoice side is idle
- * or has ended, it is idle as well: the metering side's watermarks reach the reconciliation directly.
+ * downstream ignores it), so invoice lines alone never move event time. Once the invoice input has
+ * ended, it is idle as well: the metering side's watermarks reach the reconciliation directly.
  * When the metering side of a bounded input ends first (a replay whose usage file is read before its
  * invoice file), its end of time is not a time its data showed: the invoice side is held at the
  * metering side's last watermark until it ends too, as an idle metering side would hold it. Otherwise
@@ -102,28 +102,30 @@ public final class EventTimeFence extends AbstractStreamOperator<MeterEvent>
     }
 
     /**
-     * Whether the metering side alone decides event time: it still runs, and the invoice side is idle
-     * or has ended. Its watermarks reach the keyed reconciliation directly, with its records, so this
-     * operator then declares itself idle instead of sending its copy of them. That copy crosses two
-     * more exchanges (here and the line owners), each holding it in a network buffer for up to the
-     * buffer timeout, while the records, which fill their buffers, flow on: in a replay read faster
-     * than that, the reconciliation would take records weeks of event time ahead of its watermark,
-     * so that a record placed after its period's end in the file was not late.
+     * Whether the metering side alone decides event time: it still runs, and the invoice input has
+     * ended (a bounded one, in a replay). Its watermarks reach the keyed reconciliation directly, with
+     * its records, so this operator then declares itself idle instead of sending its copy of them. That
+     * copy crosses two more exchanges (here and the line owners), each holding it in a network buffer
+     * for up to the buffer timeout, while the records, which fill their buffers, flow on: in a replay
+     * read faster than that, the reconciliation would take records weeks of event time ahead of its
+     * watermark, so that a record placed after its period's end in the file was not late. While the
+     * invoice input is only idle, the copy goes on as before: the line owners' timers, which forget
+     * each line's record, run on it (in real time its delay is milliseconds).
      */
     private boolean meteringDecides() {
-        return metering != Long.MAX_VALUE && (invoicesIdle || invoices == Long.MAX_VALUE);
+        return metering != Long.MAX_VALUE && invoices == Long.MAX_VALUE;
     }
 
     /**
-     * The watermark sent on when this operator is active (the metering side is, and the invoice side
-     * runs, or the metering input ended): the metering side's, lowered to the invoice side's; once the
-     * metering input ended ({@code metering} at the end of time), the last time it showed, until the
-     * invoice input ends too.
+     * The watermark sent on when this operator is active (the metering side is, and the invoice input
+     * has not ended, or the metering input ended): the metering side's, lowered to the invoice side's
+     * while that is active; once the metering input ended ({@code metering} at the end of time), the
+     * last time it showed, until the invoice input ends too.
      */
     private long fenced() {
         if (metering == Long.MAX_VALUE && invoices != Long.MAX_VALUE) {
             return invoicesIdle ? meteringShown : Math.min(meteringShown, invoices);
         }
-        return Math.min(metering, invoices);
+        return invoicesIdle ? metering : Math.min(metering, invoices);
     }
 }
